@@ -1,0 +1,53 @@
+// Weekly spans. Each installation picks a random weekday once (`local/weekends`); every count
+// file ends at 00:00 UTC on that weekday, 1 to 7 days after the day it was opened.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import type { Layout } from './dir.js';
+
+const DAY = 86_400_000;
+
+export interface Span {
+  begin: Date;
+  end: Date;
+}
+
+/** The span of a file opened at `now` when weeks end on `weekend` (0 = Sunday … 6 = Saturday). */
+export function counterSpan(now: Date, weekend: number): Span {
+  const begin = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  let incr = weekend - begin.getUTCDay();
+  if (incr <= 0) incr += 7;
+  return { begin, end: new Date(begin.getTime() + incr * DAY) };
+}
+
+/**
+ * Reads the installation's week-end day, creating it on first use. Two processes may race to
+ * create it; both re-read the file afterwards, so at worst the first file's span differs.
+ */
+export function readWeekend(dirs: Layout): number {
+  const existing = parseWeekend(tryRead(dirs.weekendsFile));
+  if (existing !== null) return existing;
+  mkdirSync(dirs.localDir, { recursive: true });
+  try {
+    writeFileSync(dirs.weekendsFile, `${randomInt(7)}\n`, { flag: 'wx', mode: 0o666 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  const day = parseWeekend(tryRead(dirs.weekendsFile));
+  if (day === null) throw new Error(`${dirs.weekendsFile}: empty or malformed weekends file`);
+  return day;
+}
+
+function tryRead(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Go's rule: the first character's digit value, modulo 7. */
+export function parseWeekend(text: string | null): number | null {
+  const t = text?.trim();
+  if (!t) return null;
+  return (((t.charCodeAt(0) - 48) % 7) + 7) % 7;
+}

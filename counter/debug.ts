@@ -1,0 +1,37 @@
+// Failures inside the counter must stay invisible to the host, but a user who wants to know
+// can create `<dir>/debug/`; only then is anything written, one log file per process.
+import { appendFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Layout } from './dir.js';
+
+let cachedDir: string | null | undefined;
+let cachedFor: string | undefined;
+
+export function debugLog(dirs: Layout | null, message: string, now: Date = new Date()): void {
+  if (dirs === null) return;
+  try {
+    if (cachedFor !== dirs.debugDir) {
+      cachedFor = dirs.debugDir;
+      cachedDir = isDir(dirs.debugDir) ? dirs.debugDir : null;
+    }
+    if (!cachedDir) return;
+    const day = now.toISOString().slice(0, 10).replaceAll('-', '');
+    const file = join(cachedDir, `counter-${day}-${process.pid}.log`);
+    appendFileSync(file, `${now.toISOString()} ${message}\n`);
+  } catch {
+    // Logging is best effort by design.
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** For tests that create the debug folder after a log call was made in the same process. */
+export function resetDebugCache(): void {
+  cachedFor = undefined;
+}

@@ -1,0 +1,125 @@
+// The effective mode of one program and why: the user's choice (per program, else machine-wide,
+// else the default `local`), then every opt-out from the environment or the project, which
+// can only lower it. DESIGN.md has the full precedence table.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Layout } from './dir.js';
+import { type Mode, lower, rank, readMachineMode, readProgramModes } from './mode.js';
+import { toolEnvVar } from './program.js';
+
+export const ENV_MODE = 'TRANSPARENT_TELEMETRY';
+
+/** One thing that decided or lowered the mode, in words a user can act on. */
+export interface Reason {
+  source: 'default' | 'machine' | 'program' | 'env' | 'project' | 'no-directory';
+  /** The variable, file or setting, e.g. `DO_NOT_TRACK=1` or `/repo/package.json`. */
+  detail: string;
+  mode: Mode;
+  date?: string | null;
+}
+
+export interface Decision {
+  mode: Mode;
+  /** What the user chose (or the default), before any opt-out. */
+  chosen: Reason;
+  /** Opt-outs active right now, strongest first; the first one decided if it lowered the mode. */
+  overrides: Reason[];
+  /** The reason that decided the effective mode. */
+  decidedBy: Reason;
+  /** Problems met while reading settings, e.g. a malformed package.json; never fatal. */
+  warnings: string[];
+}
+
+export interface PolicyInput {
+  dirs: Layout | null;
+  program: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  home?: string;
+  /** An author-chosen name for the per-tool variable, instead of the derived one. */
+  envVar?: string;
+}
+
+export function decide(input: PolicyInput): Decision {
+  const env = input.env ?? process.env;
+  const warnings: string[] = [];
+  const chosen = userChoice(input.dirs, input.program);
+  const overrides = [...envOverrides(env, input.envVar ?? toolEnvVar(input.program))];
+  const project = projectSetting(input.cwd ?? process.cwd(), input.home ?? env.HOME ?? '', warnings);
+  if (project) overrides.push(project);
+  overrides.sort((a, b) => rank(a.mode) - rank(b.mode));
+  const strongest = overrides[0];
+  const mode = strongest ? lower(chosen.mode, strongest.mode) : chosen.mode;
+  const decidedBy = strongest && rank(strongest.mode) < rank(chosen.mode) ? strongest : chosen;
+  return { mode, chosen, overrides, decidedBy, warnings };
+}
+
+function userChoice(dirs: Layout | null, program: string): Reason {
+  if (dirs === null) return { source: 'no-directory', detail: 'no user config directory (HOME unset)', mode: 'off' };
+  const own = readProgramModes(dirs).get(program);
+  if (own) return { source: 'program', detail: dirs.programModesFile, mode: own.mode, date: own.date };
+  const machine = readMachineMode(dirs);
+  if (machine) return { source: 'machine', detail: dirs.modeFile, mode: machine.mode, date: machine.date };
+  return { source: 'default', detail: 'no choice made yet', mode: 'local' };
+}
+
+/** `DO_NOT_TRACK` counts as set for any value but empty, `0` or `false`. */
+export function doNotTrack(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const v = value.trim().toLowerCase();
+  return v !== '' && v !== '0' && v !== 'false';
+}
+
+function* envOverrides(env: NodeJS.ProcessEnv, toolVar: string | null): Generator<Reason> {
+  if (doNotTrack(env.DO_NOT_TRACK)) yield { source: 'env', detail: `DO_NOT_TRACK=${env.DO_NOT_TRACK}`, mode: 'off' };
+  const global = envModeCap(env[ENV_MODE]);
+  if (global) yield { source: 'env', detail: `${ENV_MODE}=${env[ENV_MODE]}`, mode: global };
+  const own = toolVar ? env[toolVar] : undefined;
+  if (own !== undefined && /^(1|true)$/i.test(own.trim())) yield { source: 'env', detail: `${toolVar}=${own}`, mode: 'off' };
+}
+
+/**
+ * `TRANSPARENT_TELEMETRY` may lower the mode, never raise it: `local` caps at local; `on`
+ * (and 1/true/yes) changes nothing; any other non-empty value means off, since a value we
+ * do not understand must not be read as consent.
+ */
+export function envModeCap(value: string | undefined): Mode | null {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'on' || v === '1' || v === 'true' || v === 'yes') return null;
+  return v === 'local' ? 'local' : 'off';
+}
+
+/**
+ * The nearest `package.json` with a `transparentTelemetry` field, walking up from `cwd` and
+ * stopping at the repository root (the folder holding `.git`) or the home directory.
+ */
+export function projectSetting(cwd: string, home: string, warnings: string[]): Reason | null {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    const found = readSetting(join(dir, 'package.json'), warnings);
+    if (found !== undefined) return found;
+    if (dir === home || existsSync(join(dir, '.git')) || dirname(dir) === dir) return null;
+  }
+}
+
+/** undefined: this file has no setting, keep looking; null: it has one that lowers nothing. */
+function readSetting(file: string, warnings: string[]): Reason | null | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(text);
+  } catch (e) {
+    warnings.push(`${file}: ignored, not valid JSON (${(e as Error).message})`);
+    return undefined;
+  }
+  if (typeof pkg !== 'object' || pkg === null || !('transparentTelemetry' in pkg)) return undefined;
+  const value = (pkg as { transparentTelemetry: unknown }).transparentTelemetry;
+  // Like the environment, a project can only lower: "on" is no setting, anything unclear is off.
+  if (value === 'on') return null;
+  const mode: Mode = value === 'local' ? 'local' : 'off';
+  return { source: 'project', detail: `${file} ("transparentTelemetry": ${JSON.stringify(value)})`, mode };
+}

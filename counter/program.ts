@@ -1,0 +1,81 @@
+// Who is counting: the host tool's name and version, and the names derived from them.
+import { readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { FILE_SUFFIX } from './format.js';
+
+export interface Program {
+  name: string;
+  version: string;
+}
+
+/** The package that owns the main script: the nearest package.json with a name. */
+export function hostProgram(mainScript: string | undefined = process.argv[1]): Program {
+  if (!mainScript) return { name: 'node', version: '' };
+  let dir: string;
+  try {
+    dir = dirname(realpathSync(mainScript));
+  } catch {
+    dir = dirname(mainScript);
+  }
+  const pkg = findPackage(dir);
+  if (pkg) return { name: pkg.name, version: pkg.version };
+  return { name: basename(mainScript, extname(mainScript)) || 'node', version: '' };
+}
+
+export interface PackageInfo {
+  root: string;
+  name: string;
+  version: string;
+}
+
+export function findPackage(start: string): PackageInfo | null {
+  for (let dir = start; ; ) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (typeof pkg.name === 'string' && pkg.name) {
+        return { root: dir, name: pkg.name, version: typeof pkg.version === 'string' ? pkg.version : '' };
+      }
+    } catch {
+      // No package.json here, or not one that names a package: keep walking up.
+    }
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/**
+ * The per-tool opt-out variable: the name without its npm scope, upper-cased, every run of
+ * characters other than A–Z and 0–9 turned into `_`, leading and trailing `_` dropped.
+ * `@acme/my-cli` → `MY_CLI_TELEMETRY_DISABLED`. Null when nothing is left (e.g. `日本`).
+ */
+export function toolEnvVar(program: string): string | null {
+  const bare = program.startsWith('@') && program.includes('/') ? program.slice(program.indexOf('/') + 1) : program;
+  const stem = bare.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return stem ? `${stem}_TELEMETRY_DISABLED` : null;
+}
+
+/** The runtime tag used where Go writes its Go version, e.g. `node20.20.2`. */
+export function runtimeTag(): string {
+  return `node${process.versions.node}`;
+}
+
+/**
+ * `<program>[@<version>]-<runtime>-<os>-<arch>-<YYYY-MM-DD>.v1.count`. Program and version
+ * are escaped so that any npm name (`@acme/my-cli`) stays one safe file name: characters
+ * outside [A-Za-z0-9._+-] become %XX, which also keeps `@` meaning "version follows".
+ */
+export function countFileName(p: Program, runtime: string, os: string, arch: string, date: string): string {
+  const ver = p.version ? `@${escapeName(p.version)}` : '';
+  return `${escapeName(p.name)}${ver}-${escapeName(runtime)}-${escapeName(os)}-${escapeName(arch)}-${date}${FILE_SUFFIX}`;
+}
+
+export function escapeName(s: string): string {
+  return Array.from(Buffer.from(s, 'utf8'))
+    .map((b) => (isSafe(b) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
+}
+
+function isSafe(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2e || b === 0x5f || b === 0x2b || b === 0x2d;
+}

@@ -1,0 +1,16 @@
+// Builds mmap-io for this repository's own checkout (`npm ci` runs `prepare` only at the
+// root, never when the toolkit is installed as a dependency). mmap-io 1.1.7 pins -std=c++11,
+// which Node 20's headers reject; a later -std wins, so CXXFLAGS fixes it (see DESIGN.md).
+// A failed build is not fatal: the counter falls back to the koffi backend.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = join(process.cwd(), 'node_modules', 'mmap-io');
+if (!existsSync(dir)) process.exit(0);
+if (existsSync(join(dir, 'build', 'Release', 'mmap-io.node'))) process.exit(0);
+const env = { ...process.env, CXXFLAGS: `${process.env.CXXFLAGS ?? ''} -std=gnu++17`.trim() };
+const r = spawnSync('node-gyp', ['rebuild'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'], shell: process.platform === 'win32' });
+if (r.status !== 0) {
+  process.stderr.write(`warning: could not build mmap-io (the koffi backend will be used)\n${r.stderr ?? ''}\n`);
+}

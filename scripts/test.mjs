@@ -1,0 +1,35 @@
+// The test command (`npm test`): installs what browser tests need when it is missing, builds,
+// type-checks, runs vitest, and ends with the plain line "N passed, N failed" that CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+const step = (what, cmd, args) => {
+  const r = run(cmd, args);
+  if (r.status !== 0) {
+    console.error(`error: ${what} failed`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+};
+
+if (existsSync('scripts/ensure-chromium.mjs')) step('installing Chromium', 'node', ['scripts/ensure-chromium.mjs']);
+step('build', 'node', ['scripts/build.mjs']);
+step('type check', 'npx', ['tsc', '--noEmit', '-p', '.']);
+
+mkdirSync('test-output', { recursive: true });
+const out = 'test-output/vitest.json';
+rmSync(out, { force: true });
+const r = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)], {
+  env: { ...process.env, NO_COLOR: '1' },
+});
+let s;
+try {
+  s = JSON.parse(readFileSync(out, 'utf8'));
+} catch {
+  console.log('0 passed, 1 failed');
+  process.exit(r.status || 1);
+}
+const skipped = s.numPendingTests + s.numTodoTests;
+console.log(`${s.numPassedTests} passed, ${s.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(r.status ?? 1);
