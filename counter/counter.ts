@@ -1,0 +1,75 @@
+// The Counter object. Its fast path is one atomic add on the shared mapping; everything else
+// (first use, no file yet, file full, rotation) goes through `slowAdd` in state.ts.
+import { MAX_NAME_LEN, MAX_U64, bucketOf } from './format.js';
+import { saturate } from './file.js';
+import { slowAdd } from './state.js';
+
+const encoder = new TextEncoder();
+let stackName = false;
+
+/** @internal A counter for an encoded stack: the one kind of name that may hold newlines. */
+export function stackNameCounter(name: string): Counter {
+  stackName = true;
+  try {
+    return new Counter(name);
+  } finally {
+    stackName = false;
+  }
+}
+
+export class Counter {
+  readonly name: string;
+  /** @internal The value array of the current mapping, or null until this counter is resolved in it. */
+  v: BigUint64Array | null = null;
+  /** @internal Index of this counter's value in `v`. */
+  i = 0;
+  /** @internal Increments not yet in a file. */
+  pending = 0n;
+  /** @internal */ readonly bytes: Uint8Array;
+  /** @internal */ readonly bucket: number;
+  /** @internal True once known to the process-wide registry. */
+  known = false;
+
+  constructor(name: string) {
+    this.bytes = checkName(name, stackName);
+    this.name = name;
+    this.bucket = bucketOf(this.bytes);
+  }
+
+  inc(): void {
+    const v = this.v;
+    // 2^64 increments are out of reach, but a value written as 2^64−1 by another party must stay pinned.
+    if (v !== null) {
+      if (Atomics.add(v, this.i, 1n) === MAX_U64) saturate(v, this.i);
+    } else slowAdd(this, 1n);
+  }
+
+  /** Adds `n`; negative, fractional parts and non-numbers are ignored rather than thrown. */
+  add(n: number | bigint): void {
+    let b: bigint;
+    if (typeof n === 'bigint') b = n;
+    else if (Number.isFinite(n)) b = BigInt(Math.trunc(n));
+    else return;
+    if (b <= 0n) return;
+    if (b > MAX_U64) b = MAX_U64;
+    slowAddOrFast(this, b);
+  }
+}
+
+function slowAddOrFast(c: Counter, n: bigint): void {
+  const v = c.v;
+  if (v !== null) {
+    const old = Atomics.add(v, c.i, n);
+    if (old > MAX_U64 - n) saturate(v, c.i);
+  } else slowAdd(c, n);
+}
+
+/** Validates a counter name and returns its UTF-8 bytes. */
+export function checkName(name: unknown, allowNewline: boolean): Uint8Array {
+  if (typeof name !== 'string') throw new TypeError(`counter name must be a string, got ${typeof name}`);
+  if (name === '') throw new TypeError('counter name is empty');
+  if (!allowNewline && name.includes('\n')) throw new TypeError(`counter name ${JSON.stringify(name)} contains a newline (reserved for stack counters)`);
+  const bytes = encoder.encode(name);
+  if (bytes.length > MAX_NAME_LEN) throw new TypeError(`counter name is ${bytes.length} bytes long (at most ${MAX_NAME_LEN})`);
+  return bytes;
+}

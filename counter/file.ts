@@ -1,0 +1,221 @@
+// One count file, mapped shared and writable, and the lock-free operations on it: find a
+// name's record, allocate one (CAS on the allocation limit, then on the bucket head), add
+// to a value, grow the file. Every process on the machine runs the same steps on the same
+// bytes; DESIGN.md ("Allocation") lists who may race with whom and what each race does.
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import {
+  DEAD, LEN_MARK, LEN_MASK, MAX_U64, MIN_FILE_LEN, PAGE_SIZE, REC_LEN_OFF,
+  REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
+} from './format.js';
+import type { Backend, Region } from './mapping.js';
+
+/** Virtual address space mapped beyond the file, so growth never needs a new mapping. */
+export const MAP_RESERVE = 64 << 20;
+/** Returned instead of an offset when the answer needs a system call (see `sync`). */
+export const NEEDS_IO = -1;
+
+export interface CountMap {
+  path: string;
+  /** -1 for an in-memory file (golden-file builder). */
+  fd: number;
+  region: Region;
+  mapLen: number;
+  /** Known file size: bytes at or past it are never touched, since that would raise SIGBUS. */
+  size: number;
+  hdrLen: number;
+  /** Set by `allocate` when it needs the file to reach this offset. */
+  wantEnd: number;
+}
+
+export class CorruptError extends Error {
+  constructor(path: string, why: string) {
+    super(`${path}: corrupt counter file: ${why}`);
+    this.name = 'CorruptError';
+  }
+}
+
+export class HeaderMismatchError extends Error {
+  constructor(path: string) {
+    super(`${path}: header mismatch (the file was written with other metadata)`);
+    this.name = 'HeaderMismatchError';
+  }
+}
+
+/** Opens (creating if needed) and maps a count file whose header must equal `header`. */
+export function openCountMap(path: string, header: Uint8Array, be: Backend): CountMap {
+  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o666);
+  try {
+    let size = fstatSync(fd).size;
+    if (size < MIN_FILE_LEN) {
+      // Concurrent creators write identical bytes, and the last 4 bytes of a page never hold data.
+      writeSync(fd, header, 0, header.length, 0);
+      writeSync(fd, new Uint8Array(4), 0, 4, MIN_FILE_LEN - 4);
+      size = fstatSync(fd).size;
+    }
+    const mapLen = Math.min(roundUp(size, PAGE_SIZE) + MAP_RESERVE, 0x7fff0000);
+    if (size > mapLen) throw new CorruptError(path, `file too large to map (${size} bytes)`);
+    const m: CountMap = { path, fd, region: be.map(fd, mapLen), mapLen, size, hdrLen: header.length, wantEnd: 0 };
+    checkHeader(m, header);
+    return m;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** An unbacked file of `capacity` bytes, for building exact file images in memory. */
+export function memoryCountMap(header: Uint8Array, capacity: number): CountMap {
+  const buf = new ArrayBuffer(capacity);
+  const region = { bytes: new Uint8Array(buf), u32: new Uint32Array(buf), u64: new BigUint64Array(buf) };
+  region.bytes.set(header, 0);
+  return { path: '<memory>', fd: -1, region, mapLen: capacity, size: MIN_FILE_LEN, hdrLen: header.length, wantEnd: 0 };
+}
+
+function checkHeader(m: CountMap, header: Uint8Array): void {
+  const b = m.region.bytes;
+  for (let i = 0; i < header.length; i++) if (b[i] !== header[i]) throw new HeaderMismatchError(m.path);
+  const limit = Atomics.load(m.region.u32, m.hdrLen >>> 2);
+  if (limit > m.size) throw new CorruptError(m.path, `allocation limit ${limit} is past the end of the file (${m.size} bytes): truncated?`);
+  if (limit !== 0 && limit < firstRecordOffset(m.hdrLen)) throw new CorruptError(m.path, `allocation limit ${limit} is inside the header`);
+}
+
+function bucketIndex(m: CountMap, bucket: number): number {
+  return (m.hdrLen + 4 + 4 * bucket) >>> 2;
+}
+
+/** Checks a linked record's offset; NEEDS_IO when it lies past what this process knows of the file. */
+function checkRecord(m: CountMap, off: number): number {
+  if (off % RECORD_ALIGN !== 0 || off < firstRecordOffset(m.hdrLen)) throw new CorruptError(m.path, `bad record offset ${off}`);
+  if (off + REC_NAME_OFF > m.size) return NEEDS_IO;
+  const len = Atomics.load(m.region.u32, (off + REC_LEN_OFF) >>> 2) & LEN_MASK;
+  if (len === 0) throw new CorruptError(m.path, `record at offset ${off} has an empty name`);
+  return off + REC_NAME_OFF + len > m.size ? NEEDS_IO : len;
+}
+const RECORD_ALIGN = 8;
+
+function sameName(m: CountMap, off: number, len: number, name: Uint8Array): boolean {
+  if (len !== name.length) return false;
+  const b = m.region.bytes;
+  const base = off + REC_NAME_OFF;
+  for (let i = 0; i < len; i++) if (b[base + i] !== name[i]) return false;
+  return true;
+}
+
+/**
+ * Walks the chain from `from` until `until` (0: the end). Returns the matching record's
+ * offset, 0 when absent, or NEEDS_IO. The step bound turns a cyclic chain into an error.
+ */
+function findInChain(m: CountMap, from: number, until: number, name: Uint8Array): number {
+  const u32 = m.region.u32;
+  for (let off = from, steps = 0; off !== until && off !== 0; steps++) {
+    if (steps > m.size / 32) throw new CorruptError(m.path, 'hash chain has a cycle');
+    const len = checkRecord(m, off);
+    if (len === NEEDS_IO) return NEEDS_IO;
+    if (sameName(m, off, len, name)) return off;
+    off = Atomics.load(u32, (off + REC_NEXT_OFF) >>> 2);
+  }
+  return 0;
+}
+
+export function lookup(m: CountMap, name: Uint8Array, bucket: number): number {
+  return findInChain(m, Atomics.load(m.region.u32, bucketIndex(m, bucket)), 0, name);
+}
+
+/** The record offset for `name`, allocating it if no process has yet; or NEEDS_IO. */
+export function resolve(m: CountMap, name: Uint8Array, bucket: number): number {
+  const found = lookup(m, name, bucket);
+  return found !== 0 ? found : allocate(m, name, bucket);
+}
+
+function allocate(m: CountMap, name: Uint8Array, bucket: number): number {
+  const u32 = m.region.u32;
+  const limitIdx = m.hdrLen >>> 2;
+  const size = recordSize(name.length);
+  let start: number;
+  for (;;) {
+    const limit = Atomics.load(u32, limitIdx);
+    if (limit > m.size) return NEEDS_IO; // another process grew the file
+    const place = placeRecord(limit, m.hdrLen, size);
+    if (place.end > m.size) {
+      m.wantEnd = Math.max(m.wantEnd, place.end);
+      return NEEDS_IO;
+    }
+    if (Atomics.compareExchange(u32, limitIdx, limit, place.end) === limit) {
+      start = place.start;
+      break;
+    }
+  }
+  m.region.bytes.set(name, start + REC_NAME_OFF);
+  Atomics.store(u32, (start + REC_LEN_OFF) >>> 2, (name.length | LEN_MARK) >>> 0);
+  return link(m, name, bucket, start);
+}
+
+/** Publishes a written record at its bucket's head; if another process linked the same name first, ours dies. */
+function link(m: CountMap, name: Uint8Array, bucket: number, start: number): number {
+  const u32 = m.region.u32;
+  const head = bucketIndex(m, bucket);
+  const nextIdx = (start + REC_NEXT_OFF) >>> 2;
+  let old = Atomics.load(u32, head);
+  for (;;) {
+    Atomics.store(u32, nextIdx, old);
+    const seen = Atomics.compareExchange(u32, head, old, start);
+    if (seen === old) return start;
+    const other = findInChain(m, seen, old, name);
+    if (other !== 0) {
+      Atomics.store(u32, nextIdx, DEAD);
+      return other; // NEEDS_IO here leaves our record dead too: the name resolves on the next try.
+    }
+    old = seen;
+  }
+}
+
+/** Adds to a record's value, pinning it at 2^64−1 instead of wrapping. */
+export function addAt(u64: BigUint64Array, index: number, n: bigint): void {
+  const old = Atomics.add(u64, index, n);
+  if (old > MAX_U64 - n) saturate(u64, index);
+}
+
+export function saturate(u64: BigUint64Array, index: number): void {
+  for (;;) {
+    const cur = Atomics.load(u64, index);
+    if (cur === MAX_U64 || Atomics.compareExchange(u64, index, cur, MAX_U64) === cur) return;
+  }
+}
+
+/**
+ * The system-call half of the engine, never run from inside an increment: learns the file's
+ * current size and, when an allocation wanted more room, grows the file by whole pages.
+ * Growing writes 4 zero bytes at the new end; those bytes never hold record data, so any
+ * number of processes may do it at once.
+ */
+export function sync(m: CountMap): void {
+  if (m.fd < 0) {
+    m.size = Math.max(m.size, roundUp(m.wantEnd, PAGE_SIZE));
+    m.wantEnd = 0;
+    return;
+  }
+  let actual = fstatSync(m.fd).size;
+  const want = roundUp(m.wantEnd, PAGE_SIZE);
+  if (want > m.mapLen) throw new CorruptError(m.path, `file would outgrow its mapping (${want} bytes)`);
+  if (actual < want) {
+    writeSync(m.fd, new Uint8Array(4), 0, 4, want - 4);
+    actual = fstatSync(m.fd).size;
+    if (actual < want) throw new CorruptError(m.path, `file did not grow to ${want} bytes`);
+  }
+  // Writers grow the file before claiming space, so a limit past the end means truncation.
+  const limit = Atomics.load(m.region.u32, m.hdrLen >>> 2);
+  if (limit > actual) throw new CorruptError(m.path, `allocation limit ${limit} is past the end of the file: truncated?`);
+  m.size = Math.min(actual, m.mapLen);
+  m.wantEnd = 0;
+}
+
+export function closeCountMap(m: CountMap): void {
+  if (m.fd >= 0) {
+    try {
+      closeSync(m.fd);
+    } catch {
+      // Already closed; nothing else refers to the descriptor.
+    }
+    m.fd = -1;
+  }
+}

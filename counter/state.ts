@@ -1,0 +1,259 @@
+// The process-wide count file and its life cycle (DESIGN.md, "Counter state machine"):
+//   unopened ─open()→ open | memory | off;  open ─expiry→ open (next week) | memory | off.
+// Increments never do I/O: a counter that cannot be placed with memory operations alone
+// keeps its count in `pending` and a maintenance step runs after the current tick (an
+// unref'd immediate, so it never holds the process) and once more at exit.
+import type { Counter } from './counter.js';
+import { debugLog } from './debug.js';
+import { defaultRoot, layout, type Layout } from './dir.js';
+import { closeCountMap, CorruptError, NEEDS_IO, openCountMap, resolve, sync, addAt, type CountMap } from './file.js';
+import { buildHeader, dateString, timeString } from './format.js';
+import { backend, backendErrors, type BackendName } from './mapping.js';
+import type { Mode } from './mode.js';
+import { decide, doNotTrack, envModeCap, ENV_MODE, type Reason } from './policy.js';
+import { countFileName, hostProgram, runtimeTag, toolEnvVar, type Program } from './program.js';
+import { counterSpan, readWeekend, type Span } from './dates.js';
+import { join } from 'node:path';
+
+export interface OpenOptions {
+  /** Program name; default: the `name` in the host's package.json. */
+  program?: string;
+  /** Program version; default: the `version` in the host's package.json. */
+  version?: string;
+  /** Telemetry directory; default: `$TRANSPARENT_TELEMETRY_DIR` or the user config directory. */
+  dir?: string;
+  /** The per-tool opt-out variable, instead of the one derived from the program name. */
+  envVar?: string;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export interface OpenResult {
+  mode: Mode;
+  program: Program;
+  /** The count file in use, or null when counting in memory or off. */
+  file: string | null;
+  backend: BackendName | null;
+  /** Why the mode is what it is, or why counting stays in memory. */
+  reason: string;
+}
+
+interface State {
+  status: 'unopened' | 'open' | 'memory' | 'off';
+  result: OpenResult | null;
+  dirs: Layout | null;
+  program: Program;
+  now: () => Date;
+  envVar: string | undefined;
+  map: CountMap | null;
+  span: Span | null;
+  timer: NodeJS.Timeout | null;
+  /** Counters that ever took the slow path: rotation must detach them from the old mapping. */
+  known: Counter[];
+  /** Counters holding increments that are not yet in a file. */
+  dirty: Set<Counter>;
+  maintenanceQueued: boolean;
+  hooks: Array<() => void>;
+}
+
+const fresh = (): State => ({
+  status: 'unopened', result: null, dirs: null, program: { name: '', version: '' }, now: () => new Date(), envVar: undefined,
+  map: null, span: null, timer: null, known: [], dirty: new Set(), maintenanceQueued: false, hooks: [],
+});
+let st: State = fresh();
+let exitHooked = false;
+
+export function slowAdd(c: Counter, n: bigint): void {
+  try {
+    c.pending += n;
+    if (!c.known) {
+      c.known = true;
+      st.known.push(c);
+    }
+    st.dirty.add(c);
+    if (st.status === 'open') place(c);
+    hookExit();
+  } catch {
+    // Counting must never surface an error in the host program.
+  }
+}
+
+/** Places a counter in the mapping with memory operations only, or queues maintenance. */
+function place(c: Counter): void {
+  const m = st.map;
+  if (m === null) return;
+  let off: number;
+  try {
+    off = resolve(m, c.bytes, c.bucket);
+  } catch (e) {
+    // A corrupt chain affects this name only; its count stays in memory.
+    debugLog(st.dirs, `counter ${JSON.stringify(c.name)}: ${(e as Error).message}`);
+    st.dirty.delete(c);
+    return;
+  }
+  if (off === NEEDS_IO) return queueMaintenance();
+  c.v = m.region.u64;
+  c.i = off >>> 3;
+  if (c.pending > 0n) addAt(c.v, c.i, c.pending);
+  c.pending = 0n;
+  st.dirty.delete(c);
+}
+
+/** Registers work to run in the maintenance step (e.g. naming new stacks). */
+export function onMaintenance(fn: () => void): void {
+  st.hooks.push(fn);
+  queueMaintenance();
+}
+
+function queueMaintenance(): void {
+  hookExit();
+  if (st.maintenanceQueued) return;
+  st.maintenanceQueued = true;
+  setImmediate(maintain).unref();
+}
+
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => maintain());
+}
+
+/** The only place, apart from open and rotation, that makes system calls. */
+function maintain(): void {
+  st.maintenanceQueued = false;
+  try {
+    for (const fn of st.hooks.splice(0)) fn();
+    for (let round = 0; round < 4 && st.status === 'open' && st.dirty.size > 0; round++) {
+      sync(st.map!);
+      for (const c of [...st.dirty]) place(c);
+    }
+  } catch (e) {
+    fail(e);
+  }
+}
+
+export function open(options: OpenOptions = {}): OpenResult {
+  if (st.result) return st.result;
+  try {
+    st.now = options.now ?? st.now;
+    st.envVar = options.envVar;
+    const host = options.program === undefined || options.version === undefined ? hostProgram() : null;
+    st.program = { name: options.program ?? host!.name, version: options.version ?? host!.version };
+    const quick = envOff(st.program.name, options.envVar);
+    if (quick) return finish('off', null, quick);
+    const root = options.dir ?? defaultRoot();
+    st.dirs = root === null ? null : layout(root);
+    const d = decide({ dirs: st.dirs, program: st.program.name, envVar: options.envVar });
+    for (const w of d.warnings) debugLog(st.dirs, w);
+    if (d.mode === 'off') return finish('off', null, describe(d.decidedBy));
+    st.result = { mode: d.mode, program: st.program, file: null, backend: null, reason: describe(d.decidedBy) };
+    openWeek();
+  } catch (e) {
+    fail(e);
+  }
+  return st.result ?? finish('local', null, 'not opened');
+}
+
+/** The environment alone can turn counting off; then not even the directory is looked at. */
+function envOff(program: string, envVar: string | undefined): string | null {
+  const env = process.env;
+  if (doNotTrack(env.DO_NOT_TRACK)) return `DO_NOT_TRACK=${env.DO_NOT_TRACK}`;
+  if (envModeCap(env[ENV_MODE]) === 'off') return `${ENV_MODE}=${env[ENV_MODE]}`;
+  const v = envVar ?? toolEnvVar(program);
+  if (v && /^(1|true)$/i.test((env[v] ?? '').trim())) return `${v}=${env[v]}`;
+  return null;
+}
+
+function describe(r: Reason): string {
+  return `${r.source}: ${r.detail}`;
+}
+
+function finish(mode: Mode, file: string | null, reason: string): OpenResult {
+  st.status = mode === 'off' ? 'off' : file ? 'open' : 'memory';
+  st.result = { mode, program: st.program, file, backend: file ? backend()?.name ?? null : null, reason };
+  return st.result;
+}
+
+/** Opens (or moves to) the file of the current week and arms the rotation timer. */
+function openWeek(): void {
+  const dirs = st.dirs!;
+  const now = st.now();
+  const span = counterSpan(now, readWeekend(dirs));
+  const meta = {
+    TimeBegin: timeString(span.begin), TimeEnd: timeString(span.end), Program: st.program.name, Version: st.program.version,
+    Runtime: runtimeTag(), OS: process.platform, Arch: process.arch,
+  };
+  const header = buildHeader(meta);
+  if (header === null) throw new Error('metadata too long (more than 512 bytes)');
+  const be = backend();
+  if (be === null) throw new Error(`no memory-mapping backend (${backendErrors().join('; ')})`);
+  const path = join(dirs.localDir, countFileName(st.program, runtimeTag(), process.platform, process.arch, dateString(span.begin)));
+  const next = openCountMap(path, header, be);
+  const old = st.map;
+  st.map = next;
+  st.span = span;
+  st.status = 'open';
+  st.result = { ...st.result!, file: path, backend: be.name };
+  for (const c of st.known) {
+    c.v = null;
+    if (c.pending > 0n) st.dirty.add(c);
+  }
+  if (old) closeCountMap(old);
+  for (const c of [...st.dirty]) place(c);
+  armRotation();
+}
+
+function armRotation(): void {
+  if (st.timer) clearTimeout(st.timer);
+  const wait = Math.max(st.span!.end.getTime() - st.now().getTime(), 60_000);
+  st.timer = setTimeout(rotate, Math.min(wait, 0x7fffffff));
+  st.timer.unref();
+}
+
+/** At expiry: re-read the user's choice, then move to the new week's file. */
+export function rotate(): void {
+  try {
+    if (st.status !== 'open' || !st.span) return;
+    if (st.now().getTime() < st.span.end.getTime()) return armRotation();
+    const d = decide({ dirs: st.dirs, program: st.program.name, envVar: st.envVar });
+    if (d.mode === 'off') {
+      detach();
+      finish('off', null, describe(d.decidedBy));
+      return;
+    }
+    openWeek();
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function detach(): void {
+  for (const c of st.known) c.v = null;
+  if (st.map) closeCountMap(st.map);
+  st.map = null;
+  if (st.timer) clearTimeout(st.timer);
+  st.timer = null;
+}
+
+/** Falls back to counting in memory; the reason goes to the debug log only. */
+function fail(e: unknown): void {
+  const why = e instanceof CorruptError ? e.message : (e as Error)?.message ?? String(e);
+  detach();
+  debugLog(st.dirs, `counting in memory: ${why}`);
+  st.status = st.status === 'off' ? 'off' : 'memory';
+  st.result = { mode: st.result?.mode ?? 'local', program: st.program, file: null, backend: null, reason: `counting in memory: ${why}` };
+}
+
+/** Test hooks: the value a counter would report, and a clean slate. */
+export function pendingOf(c: Counter): bigint {
+  return c.pending;
+}
+
+export function resetForTests(): void {
+  detach();
+  st = fresh();
+}
+
+export function currentMap(): CountMap | null {
+  return st.map;
+}
