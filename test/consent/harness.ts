@@ -1,0 +1,124 @@
+// Shared by the pty tests: bundling the entry points under test, a child environment with no
+// CI markers, and running a fixture on a real pseudo-terminal through `script`.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const FIXTURES = join(ROOT, 'test/fixtures');
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `tt-${prefix}-`));
+}
+
+/** Bundles one counter entry the way dist is built, so the test does not need a full build. */
+export async function bundle(entry: string, outfile: string): Promise<string> {
+  await build({
+    entryPoints: [join(ROOT, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['koffi', 'mmap-io'],
+    logLevel: 'error',
+    banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
+  });
+  return outfile;
+}
+
+/** Every variable ci-info looks at, so that a test run inside CI still looks interactive. */
+export function ciVariables(): string[] {
+  const require = createRequire(import.meta.url);
+  const vendors = require('ci-info/vendors.json') as { env: unknown }[];
+  const names = new Set(['CI', 'BUILD_ID', 'BUILD_NUMBER', 'CI_APP_ID', 'CI_BUILD_ID', 'CI_BUILD_NUMBER', 'CI_NAME', 'CONTINUOUS_INTEGRATION', 'RUN_ID']);
+  const add = (e: unknown): void => {
+    if (typeof e === 'string') names.add(e);
+    else if (Array.isArray(e)) e.forEach(add);
+    else if (e && typeof e === 'object') {
+      if ('env' in e) add((e as { env: unknown }).env);
+      else if ('any' in e) add((e as { any: unknown }).any);
+      else Object.keys(e).forEach((k) => names.add(k));
+    }
+  };
+  for (const v of vendors) add(v.env);
+  return [...names];
+}
+
+/** The parent's environment minus CI markers and every telemetry opt-out, plus `extra`. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ciVariables()) delete env[name];
+  for (const name of Object.keys(env)) {
+    if (name === 'DO_NOT_TRACK' || name.startsWith('TRANSPARENT_TELEMETRY') || name.endsWith('_TELEMETRY_DISABLED') || name.startsWith('TT_')) delete env[name];
+  }
+  return { ...env, SHELL: '/bin/sh', TERM: 'xterm', ...extra };
+}
+
+export interface Run {
+  /** Everything the child wrote to the terminal, `\r` removed. */
+  output: string;
+  code: number | null;
+  /** Milliseconds from start (or from sending the answer, when there is one) to exit. */
+  ms: number;
+}
+
+export interface PtyOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Typed (followed by Enter) once `waitFor` has appeared on the terminal. */
+  answer?: string;
+  waitFor?: string;
+  /** Shell redirections appended to the command, e.g. `2>/tmp/err`. */
+  redirect?: string;
+  /** The child is killed after this long; a hung child fails the test instead of the run. */
+  limitMs?: number;
+}
+
+const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/** Runs `node <fixture>` with stdin, stdout and stderr on a pseudo-terminal. */
+export function runInPty(fixture: string, o: PtyOptions): Promise<Run> {
+  const command = `${quote(process.execPath)} ${quote(join(FIXTURES, fixture))}${o.redirect ? ` ${o.redirect}` : ''}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  return collect(child, o);
+}
+
+/** Runs `node <fixture>` with plain pipes: no terminal anywhere. */
+export function runPiped(fixture: string, o: PtyOptions): Promise<Run> {
+  const child = spawn(process.execPath, [join(FIXTURES, fixture)], { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  return collect(child, o);
+}
+
+function collect(child: ReturnType<typeof spawn>, o: PtyOptions): Promise<Run> {
+  return new Promise((done, fail) => {
+    let output = '';
+    let start = Date.now();
+    let answered = false;
+    const limit = setTimeout(() => child.kill('SIGKILL'), o.limitMs ?? 20_000);
+    const onData = (d: Buffer): void => {
+      output += d.toString('utf8');
+      if (o.answer !== undefined && !answered && output.includes(o.waitFor ?? '[y/N]')) {
+        answered = true;
+        start = Date.now();
+        child.stdin?.write(`${o.answer}\n`);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      child.stdin?.end();
+      done({ output: output.replaceAll('\r', ''), code, ms: Date.now() - start });
+    });
+  });
+}
+
+/** The notice's words with line breaks folded back into spaces. */
+export function flat(s: string): string {
+  return s.replace(/\s+/g, ' ');
+}

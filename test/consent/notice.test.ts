@@ -1,0 +1,149 @@
+// The one-time notice, seen the way a user sees it: the fixture runs on a real pseudo-terminal.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { layout } from '../../counter/dir.js';
+import { noticeText, wrap } from '../../counter/notice.js';
+import { writeMachineMode, writeProgramMode } from '../../counter/mode.js';
+import { type PtyOptions, bundle, cleanEnv, flat, runInPty, runPiped, tempDir } from './harness.js';
+
+const PROGRAM = 'pty-demo';
+let moduleFile: string;
+
+beforeAll(async () => {
+  moduleFile = await bundle('counter/notice.ts', join(tempDir('notice-bundle'), 'notice.mjs'));
+});
+
+/** A fresh telemetry directory and the environment that points the fixture at it. */
+function setup(extra: Record<string, string> = {}): { dir: string; opts: PtyOptions } {
+  const dir = join(tempDir('notice'), 'telemetry');
+  const home = tempDir('home');
+  const env = cleanEnv({ TT_MODULE: moduleFile, TT_PROGRAM: PROGRAM, TRANSPARENT_TELEMETRY_DIR: dir, HOME: home, ...extra });
+  return { dir, opts: { env, cwd: home } };
+}
+
+const shown = (output: string): boolean => flat(output).includes(`${PROGRAM} counts how it is used`);
+
+describe('notice on a terminal', () => {
+  it('is shown on the first run only, and says how to share and how to stop', async () => {
+    const { dir, opts } = setup({ TT_URL: 'https://example.com/telemetry' });
+    const first = await runInPty('notice-tool.mjs', opts);
+    expect(first.output).toContain('RESULT=true');
+    const text = flat(first.output);
+    expect(text).toContain('local files on this machine only');
+    expect(text).toContain(`"telemetry on --program ${PROGRAM}"`);
+    expect(text).toContain(`"telemetry off --program ${PROGRAM}"`);
+    expect(text).toContain('PTY_DEMO_TELEMETRY_DISABLED=1');
+    expect(text).toContain('DO_NOT_TRACK=1');
+    expect(text).toContain('More: https://example.com/telemetry');
+    expect(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8'))).toEqual({ [PROGRAM]: { notice: 1, asked: false } });
+
+    const second = await runInPty('notice-tool.mjs', opts);
+    expect(second.output).toContain('RESULT=false');
+    expect(shown(second.output)).toBe(false);
+  });
+
+  it('is shown again once when the author raises the version, never for a lower one', async () => {
+    const { opts } = setup();
+    expect(shown((await runInPty('notice-tool.mjs', opts)).output)).toBe(true);
+    const v2 = { ...opts, env: { ...opts.env, TT_VERSION: '2' } };
+    expect(shown((await runInPty('notice-tool.mjs', v2)).output)).toBe(true);
+    expect(shown((await runInPty('notice-tool.mjs', v2)).output)).toBe(false);
+    expect(shown((await runInPty('notice-tool.mjs', opts)).output)).toBe(false);
+  });
+
+  it('is tracked per program', async () => {
+    const { opts } = setup();
+    expect(shown((await runInPty('notice-tool.mjs', opts)).output)).toBe(true);
+    const other = await runInPty('notice-tool.mjs', { ...opts, env: { ...opts.env, TT_PROGRAM: 'other-tool' } });
+    expect(flat(other.output)).toContain('other-tool counts how it is used');
+  });
+
+  it('honours the dir option and names the host package when no program is given', async () => {
+    const { opts } = setup();
+    const dir = join(tempDir('notice-opt'), 'telemetry');
+    const env = { ...opts.env, TT_DIR: dir, TT_PROGRAM: '' };
+    const run = await runInPty('notice-tool.mjs', { ...opts, env });
+    // The fixture lives in this repository, so its package is the host program.
+    expect(flat(run.output)).toContain('transparent-telemetry counts how it is used');
+    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual(['transparent-telemetry']);
+  });
+});
+
+describe('notice stays quiet', () => {
+  it('in CI', async () => {
+    const { dir, opts } = setup({ CI: 'true' });
+    const run = await runInPty('notice-tool.mjs', opts);
+    expect(run.output).toContain('RESULT=false');
+    expect(shown(run.output)).toBe(false);
+    // Quiet without touching the disk.
+    expect(() => readFileSync(layout(dir).noticesFile)).toThrow();
+  });
+
+  it('when a CI vendor variable alone is set', async () => {
+    const { opts } = setup({ GITHUB_ACTIONS: 'true' });
+    expect(shown((await runInPty('notice-tool.mjs', opts)).output)).toBe(false);
+  });
+
+  it('when stderr is a pipe (no terminal at all)', async () => {
+    const { dir, opts } = setup();
+    const run = await runPiped('notice-tool.mjs', opts);
+    expect(run.output).toBe('RESULT=false\n');
+    expect(() => readFileSync(layout(dir).noticesFile)).toThrow();
+  });
+
+  it('when only stderr is redirected while stdin and stdout are a terminal', async () => {
+    const { opts } = setup();
+    const errFile = join(tempDir('stderr'), 'err.txt');
+    const run = await runInPty('notice-tool.mjs', { ...opts, redirect: `2>${errFile}` });
+    expect(run.output).toContain('RESULT=false');
+    expect(readFileSync(errFile, 'utf8')).toBe('');
+  });
+
+  it('after a machine-wide choice', async () => {
+    const { dir, opts } = setup();
+    writeMachineMode(layout(dir), 'local');
+    expect(shown((await runInPty('notice-tool.mjs', opts)).output)).toBe(false);
+  });
+
+  it('after a choice for this program, but not for another program', async () => {
+    const { dir, opts } = setup();
+    writeProgramMode(layout(dir), PROGRAM, 'on');
+    expect(shown((await runInPty('notice-tool.mjs', opts)).output)).toBe(false);
+    const other = await runInPty('notice-tool.mjs', { ...opts, env: { ...opts.env, TT_PROGRAM: 'other-tool' } });
+    expect(flat(other.output)).toContain('other-tool counts how it is used');
+  });
+
+  it.each([
+    ['DO_NOT_TRACK=1', { DO_NOT_TRACK: '1' }],
+    ['TRANSPARENT_TELEMETRY=off', { TRANSPARENT_TELEMETRY: 'off' }],
+    ['the tool variable', { PTY_DEMO_TELEMETRY_DISABLED: '1' }],
+  ])('with %s', async (_, extra) => {
+    const { dir, opts } = setup(extra);
+    expect(shown((await runInPty('notice-tool.mjs', opts)).output)).toBe(false);
+    // An opt-out is not a choice: the notice is still owed if the opt-out goes away.
+    expect(() => readFileSync(layout(dir).noticesFile)).toThrow();
+  });
+
+  it('when the project turns telemetry off', async () => {
+    const { opts } = setup();
+    const repo = tempDir('repo');
+    mkdirSync(join(repo, '.git'));
+    writeFileSync(join(repo, 'package.json'), JSON.stringify({ transparentTelemetry: 'off' }));
+    expect(shown((await runInPty('notice-tool.mjs', { ...opts, cwd: repo })).output)).toBe(false);
+  });
+});
+
+describe('notice text', () => {
+  it('leaves out the tool variable when a name yields none, and quotes unusual names', () => {
+    expect(noticeText('日本')).toContain('or set DO_NOT_TRACK=1.');
+    expect(noticeText('my tool')).toContain(`"telemetry off --program 'my tool'"`);
+    expect(noticeText('@acme/my-cli')).toContain('MY_CLI_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1');
+  });
+
+  it('wraps at spaces within the width', () => {
+    const lines = wrap(noticeText('@acme/my-cli', 'https://example.com'), 60).split('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
+  });
+});
