@@ -1,0 +1,126 @@
+// The JSON behind `telemetry view`: a pure function from what was read on disk (count files
+// and mode decisions) to plain data the page renders. Values travel as decimal strings,
+// because counters are 64-bit and JSON numbers would round anything above 2^53.
+import { basename } from 'node:path';
+import type { Decision, Reason } from '../../counter/policy.js';
+import type { ReadFailed, ReadOk } from '../../counter/read.js';
+import { isActive } from '../../counter/read.js';
+
+export interface ViewCounter {
+  name: string;
+  /** Exact decimal value. */
+  value: string;
+}
+
+export interface ViewFile {
+  /** Base name; unique within local/. */
+  file: string;
+  program: string;
+  version: string;
+  runtime: string;
+  os: string;
+  arch: string;
+  timeBegin: string;
+  timeEnd: string;
+  /** The TimeEnd date (YYYY-MM-DD): the week this file belongs to. */
+  week: string;
+  active: boolean;
+  /** Sorted by name; stack counters keep their newline-separated frames. */
+  counters: ViewCounter[];
+}
+
+export interface ViewError {
+  file: string;
+  reason: string;
+}
+
+export interface ViewMode {
+  mode: string;
+  /** One line a user can act on: what decided the mode. */
+  reason: string;
+  /** Opt-outs in force besides the deciding one, and settings warnings. */
+  notes: string[];
+}
+
+export interface ViewProgram {
+  program: string;
+  versions: string[];
+  weeks: string[];
+  mode: ViewMode;
+}
+
+export interface ViewData {
+  dir: string;
+  machine: ViewMode;
+  programs: ViewProgram[];
+  /** Every week with at least one file, oldest first. */
+  weeks: string[];
+  files: ViewFile[];
+  errors: ViewError[];
+}
+
+export interface ViewInput {
+  dir: string;
+  reads: (ReadOk | ReadFailed)[];
+  /** Machine-wide decision (no program's own choice or variable applies). */
+  machine: Decision;
+  /** Decision for each program found in the files. */
+  decide: (program: string) => Decision;
+  now: Date;
+}
+
+export function buildViewData(input: ViewInput): ViewData {
+  const files: ViewFile[] = [];
+  const errors: ViewError[] = [];
+  for (const r of input.reads) {
+    if ('error' in r) errors.push({ file: basename(r.file), reason: stripFile(r.error, r.file) });
+    else files.push(viewFile(r, input.now));
+  }
+  const programs = uniq(files.map((f) => f.program)).map((p) => viewProgram(p, files, input.decide(p)));
+  return { dir: input.dir, machine: viewMode(input.machine), programs, weeks: uniq(files.map((f) => f.week)), files, errors };
+}
+
+function viewFile(r: ReadOk, now: Date): ViewFile {
+  const counters = [...r.counts]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([name, value]) => ({ name, value: value.toString() }));
+  return { file: basename(r.file), ...r.info, week: r.info.timeEnd.slice(0, 10), active: isActive(r.info, now), counters };
+}
+
+function viewProgram(program: string, files: ViewFile[], decision: Decision): ViewProgram {
+  const own = files.filter((f) => f.program === program);
+  return { program, versions: uniq(own.map((f) => f.version)), weeks: uniq(own.map((f) => f.week)), mode: viewMode(decision) };
+}
+
+export function viewMode(d: Decision): ViewMode {
+  const notes = d.overrides.filter((o) => o !== d.decidedBy).map((o) => `${reasonText(o)} (would set ${o.mode})`);
+  return { mode: d.mode, reason: reasonText(d.decidedBy), notes: [...notes, ...d.warnings] };
+}
+
+const SOURCES: Record<Reason['source'], string> = {
+  default: 'default',
+  machine: 'machine-wide choice',
+  program: 'this program\'s choice',
+  env: 'environment',
+  project: 'project setting',
+  'no-directory': 'no telemetry directory',
+};
+
+function reasonText(r: Reason): string {
+  const when = r.date ? ` since ${r.date}` : '';
+  return `${SOURCES[r.source]}: ${r.detail}${when}`;
+}
+
+/** Read errors start with the full path; the page already names the file. */
+function stripFile(error: string, file: string): string {
+  return error.startsWith(`${file}: `) ? error.slice(file.length + 2) : error;
+}
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs)].sort(compare);
+}
+
+/** Code-unit order, so the output does not depend on the server's locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
