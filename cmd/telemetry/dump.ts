@@ -1,0 +1,75 @@
+// `telemetry dump [files…]`: the metadata and every counter of count files, for people
+// (a table) or scripts (--json, with exact 64-bit values).
+import { Command } from 'commander';
+import type { ReadOk } from '../../counter/read.js';
+import { CliError, context, dirOption, type Context } from './context.js';
+import { type Json, table, toJson } from './output.js';
+import { byCodePoint, loadCountFiles } from './read-files.js';
+
+const HELP = `
+Without file arguments, dumps every count file in <dir>/local, finished ones included: a
+finished file stays there until a report is made from it, and it is worth seeing too.
+
+With --json, prints one JSON array, one object per file that could be read:
+  [ { "file": "/path", "meta": { "Program": "…", … }, "counts": { "name": 41, … } } ]
+Counts are JSON numbers written exactly, even above 2^53 (up to 18446744073709551615).
+JSON.parse in JavaScript rounds such numbers; use a parser that keeps big integers, or jq.
+Stack counter names are the decoded stacks, lines separated by "\\n".
+
+A file that cannot be read is reported on stderr with the reason; the others are still
+printed and the exit code is 1.
+
+Examples:
+  $ telemetry dump
+  $ telemetry dump ~/.config/transparent-telemetry/local/my-cli@1.2.0-*.v1.count
+  $ telemetry dump --json | jq '.[0].counts'
+`;
+
+export function dumpCommand(): Command {
+  return new Command('dump')
+    .description('print the metadata and counters of count files')
+    .argument('[files...]', 'count files to read (default: every count file in <dir>/local)')
+    .addOption(dirOption())
+    .option('--json', 'print one JSON array (shape below)')
+    .addHelpText('after', HELP)
+    .action((files: string[], opts: { json?: boolean }, c: Command) => dump(context(c), files, opts.json === true));
+}
+
+function dump(ctx: Context, named: string[], json: boolean): void {
+  const { files, failed } = loadCountFiles(ctx, named);
+  if (json) ctx.out(toJson(files.map(fileJson)) + '\n');
+  else ctx.out(files.length ? files.map((f) => renderFile(ctx, f)).join('\n') : `no count files in ${ctx.dirs.localDir}\n`);
+  if (failed > 0) throw new CliError(`${failed} of ${failed + files.length} count files could not be read`);
+}
+
+function fileJson(f: ReadOk): Json {
+  return { file: f.file, meta: f.meta, counts: sortedCounts(f) };
+}
+
+function sortedCounts(f: ReadOk): Map<string, bigint> {
+  return new Map([...f.counts].sort(([a], [b]) => byCodePoint(a, b)));
+}
+
+/** Names up to this many characters line up; longer ones (rare) are printed whole. */
+const NAME_COLUMN = 48;
+
+function chars(s: string): number {
+  return [...s].length;
+}
+
+function renderFile(ctx: Context, f: ReadOk): string {
+  const { bold, dim } = ctx.style;
+  const head = [bold(f.file), ...table(Object.entries(f.meta).map(([k, v]) => [dim(k), v])).map((l) => `  ${l}`)];
+  const entries = [...sortedCounts(f)].map(([name, value]) => ({ lines: name.split('\n'), value: value.toString() }));
+  const nameWidth = Math.min(NAME_COLUMN, Math.max(0, ...entries.map((e) => chars(e.lines[0]!))));
+  const valueWidth = Math.max(0, ...entries.map((e) => e.value.length));
+  // Frames go under their stack counter, and a name longer than the column gets its value
+  // right after it, so one long name never pushes every value off the screen.
+  const body = entries.flatMap((e) => {
+    const name = e.lines[0]!;
+    const row = chars(name) > nameWidth ? `${name}  ${e.value}` : `${name.padEnd(nameWidth + name.length - chars(name))}  ${e.value.padStart(valueWidth)}`;
+    return [`  ${row}`, ...e.lines.slice(1).map((frame) => dim(`      ${frame}`))];
+  });
+  if (body.length === 0) body.push(dim('  no counters yet'));
+  return [...head, '', ...body].join('\n') + '\n';
+}

@@ -1,0 +1,154 @@
+// `telemetry status` (alias `env`): everything that decides what gets counted and sent,
+// and why, as seen from the current directory.
+import { Command } from 'commander';
+import { basename } from 'node:path';
+import type { Layout } from '../../counter/dir.js';
+import { type Choice, readMachineMode, readProgramModes } from '../../counter/mode.js';
+import { type Decision, type Reason, decide } from '../../counter/policy.js';
+import { toolEnvVar } from '../../counter/program.js';
+import { isActive, listCountFiles, readCountFile } from '../../counter/read.js';
+import { context, dirOption, type Context } from './context.js';
+import { listReports, type Reports } from './files.js';
+import { type Json, plural, table, toJson } from './output.js';
+
+export interface Status {
+  directory: string;
+  mode: { mode: string; date: string | null; source: 'machine' | 'default'; file: string };
+  programChoices: { program: string; mode: string; date: string | null }[];
+  overrides: Reason[];
+  programs: { program: string; envVar: string | null; mode: string; decidedBy: Reason; chosen: Reason }[];
+  countFiles: { active: string[]; finished: string[] };
+  reports: Reports;
+  warnings: string[];
+}
+
+const JSON_SHAPE = `
+With --json, one object:
+  { "directory": "/path",
+    "mode": { "mode": "on|off|local", "date": "YYYY-MM-DD"|null, "source": "machine|default", "file": "/path/mode" },
+    "programChoices": [ { "program", "mode", "date" } ],
+    "overrides": [ { "source": "env|project", "detail": "DO_NOT_TRACK=1", "mode" } ],
+    "programs": [ { "program", "envVar", "mode", "decidedBy": { "source", "detail", "mode", "date"? }, "chosen": {…} } ],
+    "countFiles": { "active": [paths], "finished": [paths] },
+    "reports": { "pending": [paths], "localOnly": [paths], "uploaded": [paths] },
+    "warnings": [text] }
+  source is one of default, machine, program, env, project, no-directory.`;
+
+export function statusCommand(): Command {
+  return new Command('status')
+    .alias('env')
+    .description('show the mode, who chose it, what overrides it here, and the files on disk')
+    .addOption(dirOption())
+    .option('--json', 'print one JSON object for scripts (shape below)')
+    .addHelpText('after', `${JSON_SHAPE}\n\nExamples:\n  $ telemetry status\n  $ DO_NOT_TRACK=1 telemetry status     # see what an opt-out changes\n  $ telemetry status --json | jq .programs\n`)
+    .action((opts: { json?: boolean }, c: Command) => {
+      const ctx = context(c);
+      const s = collectStatus(ctx);
+      if (opts.json) ctx.out(toJson(s as unknown as Json) + '\n');
+      else ctx.out(renderStatus(ctx, s));
+      for (const w of s.warnings) ctx.err(`warning: ${w}\n`);
+    });
+}
+
+export function collectStatus(ctx: Context): Status {
+  const { dirs, now, env, cwd } = ctx;
+  const warnings: string[] = [];
+  const choices = readProgramModes(dirs);
+  const files = readFiles(dirs, now, warnings);
+  const known = [...new Set([...choices.keys(), ...files.programs])].sort(byCodePoint);
+  const ask = (program: string): Decision => decide({ dirs, program, env, cwd });
+  const overall = ask('');
+  const decisions = known.map((program) => ({ program, d: ask(program) }));
+  for (const w of [overall, ...decisions.map((x) => x.d)].flatMap((d) => d.warnings)) if (!warnings.includes(w)) warnings.push(w);
+  return {
+    directory: dirs.root,
+    mode: machineMode(dirs),
+    programChoices: [...choices].map(([program, c]: [string, Choice]) => ({ program, mode: c.mode, date: c.date })),
+    overrides: uniqueOverrides([overall, ...decisions.map((x) => x.d)]),
+    programs: decisions.map(({ program, d }) => ({ program, envVar: toolEnvVar(program), mode: d.mode, decidedBy: d.decidedBy, chosen: d.chosen })),
+    countFiles: { active: files.active, finished: files.finished },
+    reports: listReports(dirs),
+    warnings,
+  };
+}
+
+function machineMode(dirs: Layout): Status['mode'] {
+  const m = readMachineMode(dirs);
+  return m ? { mode: m.mode, date: m.date, source: 'machine', file: dirs.modeFile } : { mode: 'local', date: null, source: 'default', file: dirs.modeFile };
+}
+
+function readFiles(dirs: Layout, now: Date, warnings: string[]) {
+  const active: string[] = [];
+  const finished: string[] = [];
+  const programs = new Set<string>();
+  for (const file of listCountFiles(dirs)) {
+    const r = readCountFile(file);
+    if ('error' in r) {
+      warnings.push(r.error);
+      continue;
+    }
+    if (r.info.program) programs.add(r.info.program);
+    (isActive(r.info, now) ? active : finished).push(file);
+  }
+  return { active, finished, programs };
+}
+
+function uniqueOverrides(decisions: Decision[]): Reason[] {
+  const seen = new Map<string, Reason>();
+  for (const r of decisions.flatMap((d) => d.overrides)) if (!seen.has(r.detail)) seen.set(r.detail, r);
+  return [...seen.values()];
+}
+
+export function renderStatus(ctx: Context, s: Status): string {
+  const { bold, dim } = ctx.style;
+  const out: string[] = [];
+  const set = s.mode.source === 'machine' ? `set ${s.mode.date ?? 'on an unknown date'} in ${s.mode.file}` : 'the default: no choice made yet';
+  out.push(...table([[bold('mode'), `${bold(s.mode.mode)}, ${set}`], [bold('directory'), s.directory]]));
+  out.push('', bold('per-program choices'));
+  out.push(...indent(s.programChoices.length ? table(s.programChoices.map((c) => [c.program, c.mode, `set ${c.date ?? 'on an unknown date'}`])) : [dim('none')]));
+  out.push('', bold('overriding right now'));
+  out.push(...indent(s.overrides.length ? table(s.overrides.map((r) => [describe(r), `→ ${r.mode}`])) : [dim('nothing: no opt-out variable or project setting applies here')]));
+  out.push('', bold(`programs, as run from ${ctx.cwd}`));
+  out.push(...indent(s.programs.length ? table(s.programs.map((p) => [p.program, bold(p.mode), `because of ${describe(p.decidedBy)}`])) : [dim('none known yet (no per-program choice, no count file)')]));
+  out.push('', bold('files'));
+  out.push(...indent(fileLines(s)));
+  return out.join('\n') + '\n';
+}
+
+/** Where a decision came from, in words that say what to change. */
+export function describe(r: Reason): string {
+  const when = r.date ? `, set ${r.date}` : '';
+  switch (r.source) {
+    case 'default':
+      return 'the default (no choice made yet)';
+    case 'machine':
+      return `the machine-wide choice in ${r.detail}${when}`;
+    case 'program':
+      return `the per-program choice in ${r.detail}${when}`;
+    case 'env':
+      return `environment variable ${r.detail}`;
+    case 'project':
+      return `project setting ${r.detail}`;
+    case 'no-directory':
+      return r.detail;
+  }
+}
+
+function fileLines(s: Status): string[] {
+  const { active, finished } = s.countFiles;
+  const { pending, localOnly, uploaded } = s.reports;
+  return [
+    `${plural(active.length, 'active count file')}, ${finished.length} finished`,
+    ...active.map((f) => `  ${basename(f)}`),
+    `${plural(pending.length, 'report')} waiting to be sent, ${localOnly.length} kept local, ${uploaded.length} sent`,
+    ...pending.map((f) => `  ${basename(f)}`),
+  ];
+}
+
+function indent(lines: string[]): string[] {
+  return lines.map((l) => `  ${l}`);
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
