@@ -121,13 +121,18 @@ export function lookup(m: CountMap, name: Uint8Array, bucket: number): number {
   return findInChain(m, Atomics.load(m.region.u32, bucketIndex(m, bucket)), 0, name);
 }
 
-/** The record offset for `name`, allocating it if no process has yet; or NEEDS_IO. */
+/**
+ * The record offset for `name`, allocating it if no process has yet; or NEEDS_IO. The head
+ * seen by the lookup is the one linking starts from: anything linked after it is checked
+ * for the same name, so two processes never both publish one name.
+ */
 export function resolve(m: CountMap, name: Uint8Array, bucket: number): number {
-  const found = lookup(m, name, bucket);
-  return found !== 0 ? found : allocate(m, name, bucket);
+  const head = Atomics.load(m.region.u32, bucketIndex(m, bucket));
+  const found = findInChain(m, head, 0, name);
+  return found !== 0 ? found : allocate(m, name, bucket, head);
 }
 
-function allocate(m: CountMap, name: Uint8Array, bucket: number): number {
+function allocate(m: CountMap, name: Uint8Array, bucket: number, seenHead: number): number {
   const u32 = m.region.u32;
   const limitIdx = m.hdrLen >>> 2;
   const size = recordSize(name.length);
@@ -147,15 +152,15 @@ function allocate(m: CountMap, name: Uint8Array, bucket: number): number {
   }
   m.region.bytes.set(name, start + REC_NAME_OFF);
   Atomics.store(u32, (start + REC_LEN_OFF) >>> 2, (name.length | LEN_MARK) >>> 0);
-  return link(m, name, bucket, start);
+  return link(m, name, bucket, start, seenHead);
 }
 
 /** Publishes a written record at its bucket's head; if another process linked the same name first, ours dies. */
-function link(m: CountMap, name: Uint8Array, bucket: number, start: number): number {
+function link(m: CountMap, name: Uint8Array, bucket: number, start: number, seenHead: number): number {
   const u32 = m.region.u32;
   const head = bucketIndex(m, bucket);
   const nextIdx = (start + REC_NEXT_OFF) >>> 2;
-  let old = Atomics.load(u32, head);
+  let old = seenHead;
   for (;;) {
     Atomics.store(u32, nextIdx, old);
     const seen = Atomics.compareExchange(u32, head, old, start);

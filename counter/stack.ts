@@ -8,7 +8,7 @@ import { type Counter, checkName, stackNameCounter } from './counter.js';
 import { MAX_NAME_LEN } from './format.js';
 import { findPackage } from './program.js';
 import { onMaintenance } from './state.js';
-import { encodeStack } from './stack-name.js';
+import { decodeStack, encodeStack } from './stack-name.js';
 
 interface RawFrame {
   file: string;
@@ -56,7 +56,7 @@ export class StackCounter {
 
   /** The decoded names of the stacks this process has counted so far. */
   names(): string[] {
-    return [...this.stacks.values()].flatMap((e) => (e.counter ? [e.counter.name] : []));
+    return [...this.stacks.values()].flatMap((e) => (e.counter ? [decodeStack(e.counter.name)] : []));
   }
 
   private nameStack(e: Entry): void {

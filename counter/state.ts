@@ -7,7 +7,7 @@ import type { Counter } from './counter.js';
 import { debugLog } from './debug.js';
 import { defaultRoot, layout, type Layout } from './dir.js';
 import { closeCountMap, CorruptError, NEEDS_IO, openCountMap, resolve, sync, addAt, type CountMap } from './file.js';
-import { buildHeader, dateString, timeString } from './format.js';
+import { buildHeader, dateString, recordSize, timeString } from './format.js';
 import { backend, backendErrors, type BackendName } from './mapping.js';
 import type { Mode } from './mode.js';
 import { decide, doNotTrack, envModeCap, ENV_MODE, type Reason } from './policy.js';
@@ -123,13 +123,23 @@ function maintain(): void {
   st.maintenanceQueued = false;
   try {
     for (const fn of st.hooks.splice(0)) fn();
-    for (let round = 0; round < 4 && st.status === 'open' && st.dirty.size > 0; round++) {
+    // Each round grows the file for what is still waiting; stop when a round places nothing.
+    for (let before = -1; st.status === 'open' && st.dirty.size > 0 && st.dirty.size !== before; ) {
+      before = st.dirty.size;
+      reserveFor(st.map!, st.dirty);
       sync(st.map!);
       for (const c of [...st.dirty]) place(c);
     }
   } catch (e) {
     fail(e);
   }
+}
+
+/** Asks for room for every waiting name at once, with slack for records pushed to a page start. */
+function reserveFor(m: CountMap, waiting: Set<Counter>): void {
+  let need = 0;
+  for (const c of waiting) need += recordSize(c.bytes.length) * 2;
+  if (m.wantEnd > 0) m.wantEnd = Math.max(m.wantEnd, Atomics.load(m.region.u32, m.hdrLen >>> 2) + need);
 }
 
 export function open(options: OpenOptions = {}): OpenResult {

@@ -1,0 +1,139 @@
+import { homedir, userInfo } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Counter, StackCounter, inc, open } from '../../counter/index.js';
+import { resetForTests } from '../../counter/state.js';
+import { decodeStack } from '../../counter/stack-name.js';
+import { countFiles, readOnly, soleCounts, tempDir } from '../helpers.js';
+
+afterEach(() => resetForTests());
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('counting', () => {
+  it('keeps increments made before open() and writes them at open', () => {
+    const dir = tempDir();
+    const c = new Counter('t/preopen');
+    c.inc();
+    c.add(8);
+    expect(countFiles(dir)).toEqual([]);
+    const r = open({ dir, program: 't', version: '1.0.0' });
+    expect(r.mode).toBe('local');
+    expect(r.file).toMatch(/t@1\.0\.0-node[\d.]+-\w+-\w+-\d{4}-\d\d-\d\d\.v1\.count$/);
+    c.add(0x90);
+    expect(soleCounts(dir).get('t/preopen')).toBe(0x99n);
+  });
+
+  it('grows the file past several pages, every value exact', async () => {
+    const dir = tempDir();
+    open({ dir, program: 't', version: '1.0.0' });
+    const counters = Array.from({ length: 10_000 }, (_, i) => new Counter(`t/large/${i}`));
+    counters.forEach((c, i) => c.add(i * i + 1));
+    await flush(); // growth is a system call, done right after the current tick
+    counters.forEach((c, i) => c.add(Math.floor(i / 2)));
+    await flush();
+    const counts = soleCounts(dir);
+    expect(statSync(countFiles(dir)[0]!).size).toBeGreaterThan(16384 * 10);
+    expect(counts.size).toBe(10_000);
+    counters.forEach((c, i) => expect(counts.get(c.name)).toBe(BigInt(i * i + 1 + Math.floor(i / 2))));
+  });
+
+  it('pins values at 2^64-1 instead of wrapping', () => {
+    const dir = tempDir();
+    open({ dir, program: 't', version: '1.0.0' });
+    const c = new Counter('t/sat');
+    c.add(2n ** 64n - 2n);
+    c.inc();
+    c.inc();
+    c.add(5);
+    expect(soleCounts(dir).get('t/sat')).toBe(2n ** 64n - 1n);
+  });
+
+  it('ignores non-positive and non-numeric adds instead of throwing', () => {
+    const dir = tempDir();
+    open({ dir, program: 't', version: '1.0.0' });
+    const c = new Counter('t/add');
+    c.add(-5);
+    c.add(Number.NaN);
+    c.add(2.9);
+    c.add(0);
+    expect(soleCounts(dir).get('t/add')).toBe(2n);
+  });
+
+  it('inc(name) reuses one counter per name', () => {
+    const dir = tempDir();
+    open({ dir, program: 't', version: '1.0.0' });
+    for (let i = 0; i < 5; i++) inc('t/by-name');
+    expect(soleCounts(dir).get('t/by-name')).toBe(5n);
+  });
+
+  it('rejects invalid names with a TypeError at construction', () => {
+    expect(() => new Counter('')).toThrow(TypeError);
+    expect(() => new Counter('a\nb')).toThrow(/newline/);
+    expect(() => new Counter('x'.repeat(4097))).toThrow(/4097 bytes/);
+    expect(() => new Counter('é'.repeat(2049))).toThrow(TypeError); // 4098 bytes in UTF-8
+    expect(() => new Counter(42 as unknown as string)).toThrow(/must be a string/);
+    expect(() => new StackCounter('s', 0)).toThrow(/depth/);
+    expect(() => new StackCounter('s\n')).toThrow(TypeError);
+    expect(() => new Counter('x'.repeat(4096))).not.toThrow();
+  });
+});
+
+describe('stack counters', () => {
+  function siteA(s: StackCounter) {
+    s.inc();
+  }
+  function siteB(s: StackCounter) {
+    s.inc();
+  }
+
+  it('count each distinct stack, named by package, module, function and line offset', async () => {
+    const dir = tempDir();
+    open({ dir, program: 't', version: '1.0.0' });
+    const s = new StackCounter('t/stack', 3);
+    for (let i = 0; i < 2; i++) siteA(s); // same call site twice: one stack
+    siteB(s);
+    await flush();
+    const stacks = [...soleCounts(dir)].filter(([k]) => k.startsWith('t/stack\n'));
+    expect(stacks).toHaveLength(2);
+    const a = stacks.find(([k]) => k.includes('.siteA:'))!;
+    const b = stacks.find(([k]) => k.includes('.siteB:'))!;
+    expect(a[1]).toBe(2n);
+    expect(b[1]).toBe(1n);
+    const lines = a[0].split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toBe('transparent-telemetry/test/counter/counter.test.siteA:+1');
+    expect(s.names().sort()).toEqual(stacks.map(([k]) => k).sort());
+  });
+
+  it('store repeated paths with ditto marks and never a path or user name', async () => {
+    const dir = tempDir();
+    open({ dir, program: 't', version: '1.0.0' });
+    const s = new StackCounter('t/ditto', 8);
+    siteA(s);
+    await flush();
+    const raw = readFileSync(countFiles(dir)[0]!, 'utf8');
+    // The caller lives in the same module as siteA, so its frame starts with a ditto mark.
+    expect(raw).toMatch(/t\/ditto\ntransparent-telemetry\/test\/counter\/counter\.test\.siteA:\+1\n"\./);
+    const name = [...soleCounts(dir).keys()].find((k) => k.startsWith('t/ditto'))!;
+    expect(name).toBe(decodeStack(name));
+    for (const secret of [homedir(), userInfo().username === 'root' ? '/root' : userInfo().username, '/tmp', '/work', 'file://']) {
+      expect(name).not.toContain(secret);
+    }
+  });
+
+  it('cap names at 4096 bytes with the truncation marker', async () => {
+    const dir = tempDir();
+    open({ dir, program: 't', version: '1.0.0' });
+    const s = new StackCounter('t/' + 'n'.repeat(4000), 20);
+    const deep = (n: number): void => (n === 0 ? s.inc() : deep(n - 1));
+    deep(10);
+    await flush();
+    const name = [...soleCounts(dir).keys()].find((k) => k.startsWith('t/nnn'))!;
+    expect(name.endsWith('\ntruncated\n')).toBe(true);
+    const file = readFileSync(countFiles(dir)[0]!);
+    const at = file.indexOf('t/nnn');
+    expect(file.readUInt32LE(at - 8) & 0xffffff).toBe(4096); // stored (compressed) length
+    expect(readOnly(countFiles(dir)[0]!).counts.size).toBe(1);
+  });
+});

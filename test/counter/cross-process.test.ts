@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DIST_COUNTER, ROOT, cleanEnv, countFiles, readOnly, tempDir } from '../helpers.js';
+
+function run(spec: object): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [join(ROOT, 'test/fixtures/stress.mjs'), JSON.stringify(spec)], {
+      env: cleanEnv({ TT_DIST_COUNTER: DIST_COUNTER }),
+    });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('many processes sharing one count file', () => {
+  it('4 processes x 1,000,000 increments on 200 shared counters, each adding 2,000 of its own: every total exact', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'local'));
+    writeFileSync(join(dir, 'local', 'weekends'), '3\n'); // as Go's test: no race on creating it
+    const barrier = join(dir, 'go');
+    const procs = [0, 1, 2, 3].map((id) => run({ id, dir, barrier, increments: 1_000_000, shared: 200, own: 2000 }));
+    setTimeout(() => writeFileSync(barrier, ''), 300);
+    const results = await Promise.all(procs);
+    for (const r of results) expect(r, r.err).toMatchObject({ code: 0 });
+    const files = countFiles(dir);
+    expect(files).toHaveLength(1);
+    const counts = readOnly(files[0]!).counts; // the parser also rejects any name linked twice
+    expect(counts.size).toBe(200 + 4 * 2000);
+    for (let i = 0; i < 200; i++) expect(counts.get(`stress/shared/${i}`)).toBe(20_000n);
+    for (let id = 0; id < 4; id++) for (let j = 0; j < 2000; j++) expect(counts.get(`stress/own/${id}/${j}`)).toBe(1n);
+    const total = [...counts.values()].reduce((a, b) => a + b, 0n);
+    expect(total).toBe(4_000_000n + 8000n);
+  }, 120_000);
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { buildHeader } from '../../counter/format.js';
+import { buildCountImage } from '../../counter/image.js';
+import { CountFileError, parseCountFile } from '../../counter/parse.js';
+
+const header = buildHeader({ TimeBegin: '2026-11-23T00:00:00Z', TimeEnd: '2026-11-26T00:00:00Z', Program: 'p', Version: '1.0.0', Runtime: 'node20.20.2', OS: 'linux', Arch: 'x64' })!;
+const hdrLen = header.length;
+const good = () => buildCountImage(header, [['a', 1n], ['b', 2n], ['c', 3n]]);
+const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+/** Offset of the first record, read through its bucket head. */
+const recordOf = (b: Uint8Array, name: string) => {
+  const img = parseCountFile('x', b); // sanity: the unmodified image is valid
+  expect(img.counts.get(name)).toBeDefined();
+  for (let i = 0; i < 512; i++) {
+    const off = view(b).getUint32(hdrLen + 4 + 4 * i, true);
+    if (off && new TextDecoder().decode(b.subarray(off + 16, off + 17)) === name) return { bucket: i, off };
+  }
+  throw new Error('not found');
+};
+
+function expectError(b: Uint8Array, code: CountFileError['code'], message: RegExp) {
+  let err: unknown;
+  try {
+    parseCountFile('/t/f.v1.count', b);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(CountFileError);
+  expect((err as CountFileError).code).toBe(code);
+  expect((err as Error).message).toMatch(/^\/t\/f\.v1\.count: /);
+  expect((err as Error).message).toMatch(message);
+}
+
+describe('the parser rejects, naming the file and the reason,', () => {
+  it('a file shorter than 16 KiB', () => expectError(good().subarray(0, 100), 'ETOOSHORT', /file too short \(100<16384\)/));
+
+  it('a foreign header', () => {
+    const b = good();
+    b[2] = 'X'.charCodeAt(0);
+    expectError(b, 'EBADHDR', /wrong hdr/);
+  });
+
+  it('a header length past 16 KiB', () => {
+    const b = good();
+    view(b).setUint32(28, 20000, true);
+    expectError(b, 'ECORRUPT', /corrupt counter file: header length 20000/);
+  });
+
+  it('a metadata line without ": "', () => {
+    const b = good();
+    const at = new TextDecoder().decode(b).indexOf('Program: ');
+    b[at + 7] = '='.charCodeAt(0);
+    expectError(b, 'ECORRUPT', /metadata line "Program= p"/);
+  });
+
+  it('a chain pointer into the header', () => {
+    const b = good();
+    const { bucket } = recordOf(b, 'a');
+    view(b).setUint32(hdrLen + 4 + 4 * bucket, 8, true);
+    expectError(b, 'ECORRUPT', /record offset 8 out of range/);
+  });
+
+  it('a chain pointer past the end', () => {
+    const b = good();
+    const { bucket } = recordOf(b, 'b');
+    view(b).setUint32(hdrLen + 4 + 4 * bucket, b.length - 8, true);
+    expectError(b, 'ECORRUPT', /out of range/);
+  });
+
+  it('a record with an empty name', () => {
+    const b = good();
+    const { off } = recordOf(b, 'c');
+    view(b).setUint32(off + 8, 0xff000000, true);
+    expectError(b, 'ECORRUPT', /empty name/);
+  });
+
+  it('a name running past the end', () => {
+    const b = good();
+    const { off } = recordOf(b, 'c');
+    view(b).setUint32(off + 8, 0xff000000 | 0xffffff, true);
+    expectError(b, 'ECORRUPT', /runs past the end/);
+  });
+
+  it('a chain that loops (seen as a duplicate name)', () => {
+    const b = good();
+    const { off } = recordOf(b, 'a');
+    view(b).setUint32(off + 12, off, true);
+    expectError(b, 'ECORRUPT', /duplicate counter name/);
+  });
+});

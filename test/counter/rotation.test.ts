@@ -1,0 +1,72 @@
+import { writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Counter, open } from '../../counter/index.js';
+import { resetForTests } from '../../counter/state.js';
+import { countFiles, readOnly, tempDir } from '../helpers.js';
+
+afterEach(() => {
+  resetForTests();
+  vi.useRealTimers();
+});
+
+const DAY = 86_400_000;
+
+function setup(weekend: number) {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'local'));
+  writeFileSync(join(dir, 'local', 'weekends'), `${weekend}\n`);
+  return dir;
+}
+
+describe('weekly rotation', () => {
+  it('moves a running process to the new week when its file expires', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const dir = setup(4); // weeks end on Thursday
+    let now = new Date('2026-11-23T10:00:00Z'); // Monday: this file ends Thursday 2026-11-26
+    const r = open({ dir, program: 't', version: '1', now: () => now });
+    expect(r.file).toMatch(/-2026-11-23\.v1\.count$/);
+    const c = new Counter('t/rot');
+    c.add(3);
+    now = new Date('2026-11-26T00:00:01Z');
+    vi.advanceTimersByTime(3 * DAY); // the rotation timer fires at expiry
+    c.inc();
+    c.inc();
+    const files = countFiles(dir).sort();
+    expect(files.map((f) => f.slice(-19))).toEqual(['2026-11-23.v1.count', '2026-11-26.v1.count']);
+    const [first, second] = files.map((f) => readOnly(f));
+    expect(first!.meta.TimeEnd).toBe('2026-11-26T00:00:00Z');
+    expect(first!.counts.get('t/rot')).toBe(3n);
+    expect(second!.meta.TimeBegin).toBe('2026-11-26T00:00:00Z');
+    expect(second!.meta.TimeEnd).toBe('2026-12-03T00:00:00Z');
+    expect(second!.counts.get('t/rot')).toBe(2n);
+  });
+
+  it('keeps the same file, untouched, when nothing expired', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const dir = setup(0);
+    let now = new Date('2026-11-23T10:00:00Z');
+    open({ dir, program: 't', version: '1', now: () => now });
+    const [file] = countFiles(dir);
+    const mtime = statSync(file!).mtimeMs;
+    now = new Date('2026-11-23T11:00:00Z');
+    vi.advanceTimersByTime(60 * 60 * 1000);
+    expect(countFiles(dir)).toEqual([file]);
+    expect(statSync(file!).mtimeMs).toBe(mtime);
+  });
+
+  it('stops writing at rotation when the user turned counting off meanwhile', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const dir = setup(2);
+    let now = new Date('2026-11-23T10:00:00Z');
+    const r = open({ dir, program: 't', version: '1', now: () => now });
+    const c = new Counter('t/off-later');
+    c.inc();
+    writeFileSync(join(dir, 'mode'), 'off 2026-11-23');
+    now = new Date('2026-11-24T00:00:00Z');
+    vi.advanceTimersByTime(DAY);
+    c.inc();
+    expect(countFiles(dir)).toEqual([r.file]);
+    expect(readOnly(r.file!).counts.get('t/off-later')).toBe(1n);
+  });
+});

@@ -1,0 +1,51 @@
+// Shared by tests: temporary telemetry directories and real child processes.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseCountFile, type CountFile } from '../counter/parse.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const DIST_COUNTER = join(ROOT, 'dist', 'counter', 'index.js');
+
+export function tempDir(prefix = 'tt-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The environment of a user who has expressed no opt-out anywhere. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) if (k === 'DO_NOT_TRACK' || k.startsWith('TRANSPARENT_TELEMETRY') || k.endsWith('_TELEMETRY_DISABLED')) delete env[k];
+  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
+  else env[k] = v;
+  return env;
+}
+
+/** Runs test/fixtures/<name> with the built counter module. */
+export function runFixture(name: string, args: unknown, env: NodeJS.ProcessEnv = cleanEnv(), cwd = ROOT): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [join(ROOT, 'test', 'fixtures', name), JSON.stringify(args)], {
+    env: { ...env, TT_DIST_COUNTER: DIST_COUNTER },
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+export function countFiles(root: string): string[] {
+  try {
+    return readdirSync(join(root, 'local')).filter((n) => n.endsWith('.v1.count')).map((n) => join(root, 'local', n));
+  } catch {
+    return [];
+  }
+}
+
+export function readOnly(file: string): CountFile {
+  return parseCountFile(file, readFileSync(file));
+}
+
+/** The counts of the single count file under `root`. */
+export function soleCounts(root: string): Map<string, bigint> {
+  const files = countFiles(root);
+  if (files.length !== 1) throw new Error(`expected 1 count file in ${root}, found ${files.length}`);
+  return readOnly(files[0]!).counts;
+}
