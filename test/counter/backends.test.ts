@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { DIST_COUNTER, ROOT, cleanEnv, countFiles, runFixture, soleCounts, tempDir } from '../helpers.js';
+
+const spec = (dir: string) => ({ dir, program: 'be', version: '1.0.0', before: [['be/pre', 2]], after: [['be/post', 3]], many: { prefix: 'be/m/', count: 2000 } });
+
+describe('mapping backends', () => {
+  for (const backend of ['mmap-io', 'koffi']) {
+    it(`${backend}: counts land in the shared file, growth included`, () => {
+      const dir = tempDir();
+      for (let i = 0; i < 2; i++) {
+        const r = runFixture('count.mjs', spec(dir), cleanEnv({ TRANSPARENT_TELEMETRY_BACKEND: backend }));
+        expect(r.status, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ backend, mode: 'local' });
+      }
+      const counts = soleCounts(dir);
+      expect(counts.get('be/pre')).toBe(4n);
+      expect(counts.get('be/post')).toBe(6n);
+      expect(counts.get('be/m/1999')).toBe(2n);
+    });
+  }
+
+  it('processes on either backend add to the same file', () => {
+    const dir = tempDir();
+    for (const backend of ['mmap-io', 'koffi', 'mmap-io']) {
+      const r = runFixture('count.mjs', spec(dir), cleanEnv({ TRANSPARENT_TELEMETRY_BACKEND: backend }));
+      expect(r.status, r.stderr).toBe(0);
+    }
+    expect(soleCounts(dir).get('be/post')).toBe(9n);
+  });
+
+  it('without any backend the host runs on and counts in memory', () => {
+    const dir = tempDir();
+    const r = runFixture('count.mjs', spec(dir), cleanEnv({ TRANSPARENT_TELEMETRY_BACKEND: 'none' }));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const res = JSON.parse(r.stdout);
+    expect(res.file).toBeNull();
+    expect(res.reason).toMatch(/no memory-mapping backend/);
+    expect(countFiles(dir)).toEqual([]);
+  });
+
+  it('counts from worker threads, where mmap-io cannot load, into the same file', () => {
+    const dir = tempDir();
+    const r = runFixture('worker.mjs', { dir });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.main.backend).toBe('mmap-io');
+    expect(out.worker.backend).toBe('koffi');
+    const counts = soleCounts(dir);
+    expect(counts.get('threads/main')).toBe(1000n);
+    expect(counts.get('threads/worker')).toBe(1000n);
+  });
+});
+
+describe('the host process', () => {
+  it('exits on its own right after counting: no timer or handle keeps it alive', () => {
+    const dir = tempDir();
+    // The rotation timer is armed for days ahead; if it were not unref'd this would hang until the timeout.
+    const code = `const { open, Counter } = await import(${JSON.stringify(DIST_COUNTER)});
+      open({ dir: ${JSON.stringify(dir)}, program: 'exit', version: '1' });
+      for (let i = 0; i < 3000; i++) new Counter('exit/' + i).inc();
+      setTimeout(() => { const busy = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+        console.log(JSON.stringify(busy)); }, 0);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: cleanEnv(), encoding: 'utf8', timeout: 20_000, cwd: ROOT });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).not.toContain('FSReqCallback');
+    expect(soleCounts(dir).get('exit/2999')).toBe(1n); // the exit step placed what growth had delayed
+  });
+
+  it('keeps its own uncaught errors and exit code', () => {
+    const dir = tempDir();
+    const code = `const { open, inc } = await import(${JSON.stringify(DIST_COUNTER)});
+      open({ dir: ${JSON.stringify(dir)}, program: 'exit', version: '1' }); inc('exit/x'); process.exitCode = 7;`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: cleanEnv(), encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(7);
+    expect(soleCounts(dir).get('exit/x')).toBe(1n);
+  });
+});

@@ -1,0 +1,118 @@
+// The host must run on whatever state the telemetry directory is in.
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, countFiles, readOnly, runFixture, tempDir } from '../helpers.js';
+
+const NOW = '2026-11-23T12:00:00Z';
+const base = { program: 'host', version: '1.0.0', now: NOW, after: [['host/ran', 1]] };
+
+/** Runs the host; it must exit 0 and print its open() result. */
+function host(dir: string, extra: object = {}, env = cleanEnv()) {
+  const r = runFixture('count.mjs', { ...base, dir, ...extra }, env);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as { mode: string; file: string | null; reason: string };
+}
+
+function withDebug() {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'debug'));
+  mkdirSync(join(dir, 'local'));
+  writeFileSync(join(dir, 'local', 'weekends'), '4\n');
+  return dir;
+}
+
+const debugText = (dir: string) => readdirSync(join(dir, 'debug')).map((f) => readFileSync(join(dir, 'debug', f), 'utf8')).join('');
+
+describe('the host runs on, counting in memory, when', () => {
+  it('the count file is garbage', () => {
+    const dir = withDebug();
+    const first = host(dir);
+    writeFileSync(first.file!, Buffer.alloc(20000, 0x41));
+    const r = host(dir);
+    expect(r.file).toBeNull();
+    expect(r.reason).toMatch(/header mismatch/);
+    expect(debugText(dir)).toMatch(/header mismatch/);
+    expect(readFileSync(first.file!).subarray(0, 4).toString()).toBe('AAAA'); // never overwritten
+  });
+
+  it('the count file was truncated after growing', () => {
+    const dir = withDebug();
+    const r1 = host(dir, { many: { prefix: 'host/many/', count: 1000 } });
+    expect(statSync(r1.file!).size).toBeGreaterThan(16384);
+    truncateSync(r1.file!, 16384);
+    const r2 = host(dir, { many: { prefix: 'host/many/', count: 1000 } });
+    expect(r2.file).toBeNull();
+    expect(r2.reason).toMatch(/past the end of the file/);
+    expect(debugText(dir)).toMatch(/truncated/);
+    expect(statSync(r1.file!).size).toBe(16384);
+  });
+
+  it('the file has the same name but other metadata', () => {
+    const dir = withDebug();
+    const r1 = host(dir);
+    const bytes = readFileSync(r1.file!);
+    bytes.write('Version: 9.9.9', bytes.indexOf('Version: 1.0.0'));
+    writeFileSync(r1.file!, bytes);
+    const r2 = host(dir);
+    expect(r2.reason).toMatch(/header mismatch/);
+    expect(readOnly(r1.file!).counts.get('host/ran')).toBe(1n);
+  });
+
+  it('a chain pointer is corrupt: that name stays in memory, the others still count', () => {
+    const dir = withDebug();
+    const r1 = host(dir, { after: [['host/a', 1], ['host/b', 1]] });
+    const bytes = readFileSync(r1.file!);
+    const at = bytes.indexOf('host/a');
+    bytes.writeUInt32LE(16384 - 8, at - 16 + 12); // host/a's next pointer now points at an empty slot
+    writeFileSync(r1.file!, bytes);
+    const r2 = host(dir, { after: [['host/a', 1], ['host/zz-new-in-same-file', 1]] });
+    expect(r2.file).toBe(r1.file);
+    const after = readFileSync(r1.file!);
+    expect(after.indexOf('host/zz-new-in-same-file')).toBeGreaterThan(0); // other buckets still work
+    expect(after.indexOf('host/a', at + 1)).toBe(-1); // host/a was not allocated a second time
+  });
+
+  it('the directory cannot be written (a file stands where a folder should be)', () => {
+    const parent = tempDir();
+    writeFileSync(join(parent, 'blocker'), 'not a folder');
+    const r = host(join(parent, 'blocker', 'telemetry'));
+    expect(r.file).toBeNull();
+    expect(r.reason).toMatch(/ENOTDIR|not a directory/);
+  });
+
+  it('the weekends file is empty', () => {
+    const dir = withDebug();
+    writeFileSync(join(dir, 'local', 'weekends'), '');
+    const r = host(dir);
+    expect(r.file).toBeNull();
+    expect(debugText(dir)).toMatch(/weekends/);
+  });
+
+  it('there is no home directory and no override', () => {
+    const env = cleanEnv({ HOME: undefined, XDG_CONFIG_HOME: undefined, USERPROFILE: undefined });
+    const r = runFixture('count.mjs', { ...base }, env);
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('turning counting off in the environment', () => {
+  for (const [k, v] of [['DO_NOT_TRACK', '1'], ['TRANSPARENT_TELEMETRY', 'off'], ['HOST_TELEMETRY_DISABLED', 'true']] as const) {
+    it(`${k}=${v}: nothing written, no folder created`, () => {
+      const dir = join(tempDir(), 'telemetry');
+      const r = host(dir, {}, cleanEnv({ [k]: v }));
+      expect(r.mode).toBe('off');
+      expect(r.reason).toContain(`${k}=${v}`);
+      expect(existsSync(dir)).toBe(false);
+    });
+  }
+
+  it('writes no debug line unless the user made the debug folder', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'local'), 'a file where local/ should be');
+    host(dir);
+    expect(readdirSync(dir).sort()).toEqual(['local']);
+    expect(countFiles(dir)).toEqual([]);
+  });
+});
