@@ -1,23 +1,22 @@
 // `telemetry view`: a local web page showing what has been counted on this machine.
 import { spawn } from 'node:child_process';
 import { Command, InvalidArgumentError } from 'commander';
-import { defaultRoot, layout } from '../../counter/dir.js';
-import { PortInUseError, startViewServer } from './view-server.js';
+import { CliError, context, dirOption } from './context.js';
+import { PortInUseError, startViewServer, type ViewServer } from './view-server.js';
 
 export const DEFAULT_PORT = 4040;
 
 interface ViewOptions {
   port: number;
   open?: boolean;
-  dir?: string;
 }
 
 export function viewCommand(): Command {
   return new Command('view')
     .description('show the local count files in a web page on this machine (127.0.0.1 only)')
-    .option('--port <n>', `port to listen on, 0 for any free port (default: ${DEFAULT_PORT})`, parsePort, DEFAULT_PORT)
+    .option('--port <n>', 'port to listen on, 0 for any free port', parsePort, DEFAULT_PORT)
     .option('--open', 'open the page in a browser ($BROWSER, else the system default)')
-    .option('--dir <path>', 'telemetry directory to show (default: $TRANSPARENT_TELEMETRY_DIR or the user config dir)')
+    .addOption(dirOption())
     .addHelpText(
       'after',
       `
@@ -35,17 +34,17 @@ Examples:
     });
 }
 
+/** Resolves once the server listens; the open server then keeps the process alive until a signal. */
 async function runView(cmd: Command, opts: ViewOptions): Promise<void> {
-  const root = opts.dir ?? defaultRoot();
-  if (root === null) cmd.error('error: no telemetry directory (no HOME or config dir); use --dir <path>', { exitCode: 1 });
-  let server;
+  const ctx = context(cmd);
+  let server: ViewServer;
   try {
-    server = await startViewServer({ dirs: layout(root), port: opts.port, host: '127.0.0.1' });
+    server = await startViewServer({ dirs: ctx.dirs, port: opts.port, host: '127.0.0.1', env: ctx.env, cwd: ctx.cwd });
   } catch (e) {
-    const msg = e instanceof PortInUseError ? `port ${e.port} is in use; try --port 0` : `cannot listen on 127.0.0.1:${opts.port} (${(e as Error).message})`;
-    cmd.error(`error: ${msg}`, { exitCode: 1 });
+    if (e instanceof PortInUseError) throw new CliError(`port ${e.port} is in use; try --port 0`);
+    throw new CliError(`cannot listen on 127.0.0.1:${opts.port}: ${(e as Error).message}`);
   }
-  console.log(`viewing ${root} at ${server.url}`);
+  ctx.out(`viewing ${ctx.dirs.root} at ${server.url}\n`);
   if (opts.open) openBrowser(server.url);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -87,6 +87,7 @@ function renderPrograms(d: ViewData): void {
     return;
   }
   main.replaceChildren(...models.map((m, i) => programSection(m, i, state, pool)));
+  pool.flush();
 }
 
 function wire(): void {

@@ -13,16 +13,26 @@ export class ChartPool {
   private pending = new Map<Element, () => void>();
   private observer = new IntersectionObserver((entries) => this.reveal(entries), { rootMargin: '200px' });
 
-  /** Draws `model` on `canvas` once it is near the viewport. */
-  add(canvas: HTMLCanvasElement, model: ChartModel): void {
-    this.pending.set(canvas, () => this.charts.push(new Chart(canvas, config(model))));
+  private queued: (() => void)[] = [];
+
+  /** Draws `model` on `canvas` at the next flush(), or when `lazy`, once it is near the viewport. */
+  add(canvas: HTMLCanvasElement, model: ChartModel, lazy: boolean): void {
+    const draw = () => this.charts.push(new Chart(canvas, config(model)));
+    if (!lazy) return void this.queued.push(draw);
+    this.pending.set(canvas, draw);
     this.observer.observe(canvas);
+  }
+
+  /** Draws the charts added without `lazy`; called once their canvases are in the document, so Chart.js can size them. */
+  flush(): void {
+    for (const draw of this.queued.splice(0)) draw();
   }
 
   /** Frees every chart; called before the page is re-rendered with new data. */
   clear(): void {
     this.observer.disconnect();
     this.pending.clear();
+    this.queued = [];
     for (const c of this.charts) c.destroy();
     this.charts = [];
   }

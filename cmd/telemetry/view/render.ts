@@ -13,6 +13,7 @@ export interface RenderState {
   openStacks: Set<string>;
 }
 
+/** Charts drawn at once per program; more wait for "show more" and then for scrolling. */
 const CHART_LIMIT = 24;
 
 const MODE_MEANING: Record<string, string> = {
@@ -87,12 +88,12 @@ function chartsBlock(m: ProgramModel, state: RenderState, pool: ChartPool): HTML
   const shown = all ? m.charts : m.charts.slice(0, CHART_LIMIT);
   const more = m.charts.length - shown.length;
   const button = more > 0 ? h('button', { type: 'button', class: 'more', 'data-expand': m.program }, `Show ${more} more charts`) : null;
-  return h('div', { class: 'block' }, h('h3', {}, 'Charts'), h('div', { class: 'grid' }, ...shown.map((c) => chartCard(c, pool))), button);
+  return h('div', { class: 'block' }, h('h3', {}, 'Charts'), h('div', { class: 'grid' }, ...shown.map((c, i) => chartCard(c, pool, i >= CHART_LIMIT))), button);
 }
 
-function chartCard(c: ChartModel, pool: ChartPool): HTMLElement {
+function chartCard(c: ChartModel, pool: ChartPool, lazy: boolean): HTMLElement {
   const canvas = h('canvas', { role: 'img', 'aria-label': chartLabel(c) });
-  pool.add(canvas, c);
+  pool.add(canvas, c, lazy);
   const kind = c.family ? `${c.series.length} bucket${c.series.length === 1 ? '' : 's'}` : 'counter';
   return h(
     'figure',

@@ -1,0 +1,188 @@
+// `telemetry view` in a real headless Chromium: the server runs in this process on a free
+// port, the page is the built app.js, and the telemetry directory holds Go's own count file.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { layout } from '../../counter/dir.js';
+import { startViewServer, type ViewServer } from '../../cmd/telemetry/view-server.js';
+import { ROOT } from '../helpers.js';
+import { BROKEN, GEN, buildAssets, makeTelemetryDir, mytoolWeek2, writeMytoolWeek2 } from './setup.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const MAX_U64 = '18446744073709551615';
+const UTF8 = 'gen/utf8:héllo-wörld-日本語-🚀';
+
+let root: string;
+let server: ViewServer;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+const foreign: string[] = [];
+
+beforeAll(async () => {
+  root = makeTelemetryDir();
+  server = await startViewServer({ dirs: layout(root), port: 0, assets: await buildAssets(), env: {}, cwd: root });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // Every request goes through here: anything not for our server is recorded and refused.
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue();
+    foreign.push(url.href);
+    return route.abort();
+  });
+  page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await page.goto(`${server.url}?interval=200`);
+  await page.waitForSelector('tr[data-counter="gen/saturated"]');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** True when the canvas has a size and differs from a blank canvas of that size. */
+function drawn(canvas: HTMLCanvasElement): boolean {
+  const blank = document.createElement('canvas');
+  blank.width = canvas.width;
+  blank.height = canvas.height;
+  return canvas.width > 0 && canvas.height > 0 && canvas.toDataURL() !== blank.toDataURL();
+}
+
+/** Charts are drawn when scrolled near; polled from outside, as the page's CSP forbids eval. */
+async function waitDrawn(selector: string): Promise<void> {
+  const canvas = page.locator(selector).first();
+  await canvas.scrollIntoViewIfNeeded();
+  await expect.poll(() => canvas.evaluate(drawn), { timeout: 10_000 }).toBe(true);
+}
+
+/** The exact values shown for one counter, as [data-value, shown text] per week column. */
+async function cells(program: string, counter: string): Promise<[string | null, string][]> {
+  const row = page.locator(`section[data-program="${program}"] tr[data-counter="${counter}"] td`);
+  return row.evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-value'), td.textContent ?? '']));
+}
+
+describe('telemetry view in Chromium', () => {
+  it('shows exact counter names and 64-bit values from a Go count file', async () => {
+    expect(await cells(GEN, 'gen/saturated')).toEqual([
+      [MAX_U64, '18,446,744,073,709,551,615'],
+      [MAX_U64, '18,446,744,073,709,551,615'],
+    ]);
+    expect(await cells(GEN, UTF8)).toEqual([
+      ['5', '5'],
+      ['5', '5'],
+    ]);
+    expect(await cells(GEN, 'gen/clamped')).toEqual([
+      ['8589934591', '8,589,934,591'],
+      ['8589934591', '8,589,934,591'],
+    ]);
+    // The second Go file is the same program one week on, with patched values.
+    expect(await cells(GEN, 'gen/plain')).toEqual([
+      [expect.any(String), expect.any(String)],
+      ['30', '30'],
+    ]);
+    const weeks = await page.locator(`section[data-program="${GEN}"] table.counters thead th`).allTextContents();
+    expect(weeks).toEqual(['Counter', '2026-11-26', '2026-12-03']);
+  });
+
+  it('sends values as exact decimal strings in /api/data', async () => {
+    const text = await (await fetch(`${server.url}api/data`)).text();
+    expect(text).toContain(`{"name":"gen/saturated","value":"${MAX_U64}"}`);
+  });
+
+  it('draws charts on canvases', async () => {
+    const first = `section[data-program="${GEN}"] figure.card canvas`;
+    await waitDrawn(first);
+    const sizes = await page.locator(first).first().evaluate((c: HTMLCanvasElement) => [c.clientWidth, c.clientHeight]);
+    expect(sizes[0]).toBeGreaterThan(100);
+    expect(sizes[1]).toBeGreaterThan(100);
+    expect(await page.locator(`section[data-program="${GEN}"] figure.card`).count()).toBeGreaterThanOrEqual(10);
+  });
+
+  it('draws bucket families as one grouped chart', async () => {
+    const flag = page.locator('figure[data-chart="mytool/flag"]');
+    await expect.poll(() => flag.getAttribute('data-family')).toBe('true');
+    expect(await flag.locator('.kind').textContent()).toBe('3 buckets');
+    expect(await flag.locator('canvas').getAttribute('aria-label')).toContain('buckets json, quiet, verbose');
+    await waitDrawn('figure[data-chart="mytool/flag"] canvas');
+    // Go's fixture has a family of one bucket; it is still drawn by bucket under its prefix.
+    expect(await page.locator('figure[data-chart="gen/bucket"]').getAttribute('data-family')).toBe('true');
+    await waitDrawn('figure[data-chart="gen/bucket"] canvas');
+    // Names without ':' are not families, however alike they look.
+    expect(await page.locator('figure[data-chart="gen/many/000"]').getAttribute('data-family')).toBe('false');
+  });
+
+  it('shows stack counters as collapsible frames', async () => {
+    const stacks = page.locator(`section[data-program="${GEN}"] details[data-stack="gen/stack"]`);
+    expect(await stacks.count()).toBe(2);
+    const first = stacks.first();
+    expect(await first.evaluate((d: HTMLDetailsElement) => d.open)).toBe(false);
+    await first.locator('summary').click();
+    expect(await first.evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+    // Ditto marks are expanded: every frame names its full path.
+    expect(await first.locator('pre.frames').textContent()).toBe('main.siteA:+0,+0x19\nmain.main:+97,+0xb99\nruntime.main:+125,+0x28a\nruntime.goexit:+0,+0x0');
+    const crash = page.locator('details[data-stack="mytool/crash"] pre.frames');
+    expect(await crash.textContent()).toBe('mytool/lib.parseArgs\nmytool/lib.main\nnode:internal/main.run');
+  });
+
+  it('shows the machine-wide mode and each program\'s effective mode with its reason', async () => {
+    const machine = page.locator('#machine-mode');
+    expect(await machine.locator('.badge').textContent()).toBe('on');
+    expect(await machine.locator('.why').textContent()).toContain('machine-wide choice');
+    const mytool = page.locator('.program-modes li', { hasText: 'mytool' });
+    expect(await mytool.locator('.badge').textContent()).toBe('off');
+    expect(await mytool.locator('.why').textContent()).toContain("this program's choice");
+    const gen = page.locator('.program-modes li', { hasText: GEN });
+    expect(await gen.locator('.badge').textContent()).toBe('on');
+  });
+
+  it('lists an unreadable file by name and still shows the rest', async () => {
+    const errors = page.locator('#errors');
+    expect(await errors.isVisible()).toBe(true);
+    expect(await errors.locator('li .file').allTextContents()).toEqual([BROKEN]);
+    expect(await errors.locator('li .reason').textContent()).toContain('file too short');
+    expect(await page.locator('section.program').count()).toBe(2);
+  });
+
+  it('filters by program and by version', async () => {
+    await page.selectOption('#program', GEN);
+    expect(await page.locator('section[data-program="mytool"]').count()).toBe(0);
+    expect(await page.locator('tr[data-counter^="mytool/"]').count()).toBe(0);
+    expect(await page.locator(`section[data-program="${GEN}"]`).count()).toBe(1);
+
+    await page.selectOption('#program', 'mytool');
+    expect(await page.locator('#version option').allTextContents()).toEqual(['All versions', '1.2.0', '1.3.0']);
+    await page.selectOption('#version', '1.3.0');
+    expect(await page.locator('section[data-program="mytool"] table.counters thead th').allTextContents()).toEqual(['Counter', '2026-12-03']);
+    expect(await cells('mytool', 'mytool/run')).toEqual([['20', '20']]);
+
+    await page.selectOption('#program', '');
+    expect(await page.locator('section.program').count()).toBe(2);
+  });
+
+  it('follows a count file as it changes, without reloading', async () => {
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    writeMytoolWeek2(root, [...mytoolWeek2.filter(([n]) => n !== 'mytool/run'), ['mytool/run', 987654321n], ['mytool/flag:color', 2n]]);
+    await expect.poll(() => cells('mytool', 'mytool/run'), { timeout: 10_000 }).toEqual([
+      ['12', '12'],
+      ['987654321', '987,654,321'],
+    ]);
+    expect(await page.locator('figure[data-chart="mytool/flag"] .kind').textContent()).toBe('4 buckets');
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+  });
+
+  it('looks right (screenshot) and stays clean: no errors, no other hosts', async () => {
+    mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await waitDrawn(`section[data-program="${GEN}"] figure.card canvas`);
+    await page.screenshot({ path: join(ROOT, 'test-output', 'view.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    expect(foreign).toEqual([]);
+  });
+});
