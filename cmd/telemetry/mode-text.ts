@@ -38,10 +38,11 @@ export const SUMMARY: Record<Mode, string> = {
 };
 
 export function examples(mode: Mode): string {
-  const lines = [
-    `  $ telemetry ${mode}                     # every program on this machine`,
-    `  $ telemetry ${mode} --program my-cli    # only my-cli; wins over the machine-wide mode`,
+  const rows: [string, string][] = [
+    [`telemetry ${mode}`, 'every program on this machine'],
+    [`telemetry ${mode} --program my-cli`, 'only my-cli; wins over the machine-wide mode'],
   ];
-  if (mode === 'off') lines.push('  $ telemetry off --purge             # and delete count files and reports');
-  return `\nExamples:\n${lines.join('\n')}\n`;
+  if (mode === 'off') rows.push(['telemetry off --purge', 'and delete count files and reports']);
+  const width = Math.max(...rows.map(([c]) => c.length));
+  return `\nExamples:\n${rows.map(([c, why]) => `  $ ${c.padEnd(width)}  # ${why}`).join('\n')}\n`;
 }

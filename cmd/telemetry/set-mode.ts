@@ -8,6 +8,7 @@ import { decide } from '../../counter/policy.js';
 import { CliError, EXIT_USAGE, context, dirOption, fsError, type Context } from './context.js';
 import { dataFiles, removeFiles } from './files.js';
 import { SUMMARY, examples, meaning } from './mode-text.js';
+import { plural } from './output.js';
 
 interface Options {
   program?: string;
@@ -80,8 +81,10 @@ function overrideNote(ctx: Context, mode: Mode, program: string): string | null 
  */
 function purge(ctx: Context, program: string | undefined): void {
   const files = program === undefined ? dataFiles(ctx.dirs) : programCountFiles(ctx, program);
+  const whose = program === undefined ? '' : ` for ${program} (reports are kept)`;
+  if (files.length === 0) return ctx.out(`nothing to delete${whose}\n`);
   const { removed, errors } = removeFiles(files);
-  ctx.out(`deleted ${removed} of ${files.length} files${program === undefined ? '' : ` of ${program} (reports are kept)`}\n`);
+  ctx.out(`deleted ${removed} of ${plural(files.length, 'file')}${whose}\n`);
   if (errors.length > 0) throw new CliError(errors.join('\nerror: '));
 }
 

@@ -9,6 +9,7 @@ import { toolEnvVar } from '../../counter/program.js';
 import { isActive, listCountFiles, readCountFile } from '../../counter/read.js';
 import { context, dirOption, type Context } from './context.js';
 import { listReports, type Reports } from './files.js';
+import { byCodePoint } from './read-files.js';
 import { type Json, plural, table, toJson } from './output.js';
 
 export interface Status {
@@ -149,6 +150,3 @@ function indent(lines: string[]): string[] {
   return lines.map((l) => `  ${l}`);
 }
 
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -132,9 +132,9 @@ describe('telemetry off --purge', () => {
     write(join(dir, 'local', '2026-11-19.json'), '{}');
     const r = runCli(cli, ['off', '--program', GO_PROGRAM, '--purge'], { dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`deleted 1 of 1 files of ${GO_PROGRAM} (reports are kept)`);
+    expect(r.stdout).toContain(`deleted 1 of 1 file for ${GO_PROGRAM} (reports are kept)`);
     expect(readdirSync(join(dir, 'local'))).toEqual(['2026-11-19.json']);
-    expect(runCli(cli, ['off', '--program', 'other', '--purge'], { dir }).stdout).toContain('deleted 0 of 0 files');
+    expect(runCli(cli, ['off', '--program', 'other', '--purge'], { dir }).stdout).toContain('nothing to delete for other (reports are kept)');
   });
 
   it('--purge belongs to off only', () => {
