@@ -2,7 +2,6 @@
 // mmap-io (compiled at install; absent on most consumers' machines and unusable in worker
 // threads) and koffi (prebuilt, calls libc's mmap). Without either, counts stay in memory.
 import { createRequire } from 'node:module';
-import { isMainThread } from 'node:worker_threads';
 
 export type BackendName = 'mmap-io' | 'koffi';
 
@@ -30,7 +29,7 @@ export function backend(env: NodeJS.ProcessEnv = process.env): Backend | null {
   if (chosen !== undefined) return chosen;
   const forced = env[ENV_BACKEND];
   // mmap-io is not context-aware: loading it in a worker thread fails (or worse), so workers start with koffi.
-  const order: string[] = forced ? [forced] : isMainThread ? ['mmap-io', 'koffi'] : ['koffi'];
+  const order: string[] = forced ? [forced] : isMainThread() ? ['mmap-io', 'koffi'] : ['koffi'];
   chosen = null;
   loadErrors = [];
   for (const name of order) {
@@ -47,6 +46,11 @@ export function backend(env: NodeJS.ProcessEnv = process.env): Backend | null {
 /** Why no backend loaded, for the debug log. */
 export function backendErrors(): readonly string[] {
   return loadErrors;
+}
+
+/** Loaded on demand: start-up cost matters to every tool that links us. */
+function isMainThread(): boolean {
+  return (require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
 }
 
 function region(buf: ArrayBuffer, length: number): Region {

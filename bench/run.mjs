@@ -1,0 +1,66 @@
+// `npm run bench`: prints a table of costs with ratios against baselines measured in the
+// same run. Results with their date go in bench/README.md.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const here = import.meta.dirname;
+const dist = resolve(here, '..', 'dist', 'counter', 'index.js');
+const baseEnv = { ...process.env, TT_DIST_COUNTER: dist };
+for (const k of Object.keys(baseEnv)) if (k === 'DO_NOT_TRACK' || (k.startsWith('TRANSPARENT_TELEMETRY') && k !== 'TRANSPARENT_TELEMETRY_BACKEND')) delete baseEnv[k];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+
+function incBench(backend) {
+  const r = spawnSync(process.execPath, [join(here, 'inc.mjs')], { env: { ...baseEnv, TRANSPARENT_TELEMETRY_BACKEND: backend }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+for (const backend of ['mmap-io', 'koffi']) {
+  process.stderr.write(`measuring increments (${backend})…\n`);
+  const { ns } = incBench(backend);
+  const row = (what, v, goal) => rows.push({ what: `${what} [${backend}]`, value: `${v.toFixed(2)} ns`, ratio: `${(v / ns.raw).toFixed(2)}x raw`, goal });
+  rows.push({ what: `raw Atomics.add on the mapped BigUint64Array [${backend}]`, value: `${ns.raw.toFixed(2)} ns`, ratio: '1.00x', goal: 'baseline' });
+  row('Counter.inc()', ns.inc, '<= 1.3x');
+  row('Counter.add(3)', ns.add, '');
+  row("inc('name') (map lookup + inc)", ns.incByName, '');
+  row('StackCounter.inc() (depth 8, known stack)', ns.stack, '');
+}
+
+function startTimes(args, env, runs) {
+  const xs = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed`);
+    xs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return xs;
+}
+
+process.stderr.write('measuring cold starts…\n');
+const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 41);
+const dir = mkdtempSync(join(tmpdir(), 'tt-cold-'));
+const variants = {
+  bare: [[join(here, 'empty.mjs')], baseEnv],
+  local: [[join(here, 'cold.mjs')], { ...baseEnv, TRANSPARENT_TELEMETRY_DIR: dir }],
+  off: [[join(here, 'cold.mjs')], { ...baseEnv, TRANSPARENT_TELEMETRY_DIR: dir, DO_NOT_TRACK: '1' }],
+};
+const times = { bare: [], local: [], off: [] };
+startTimes(variants.local[0], variants.local[1], 3); // create the directory and file first
+for (let i = 0; i < RUNS; i++) for (const [k, [args, env]] of Object.entries(variants)) times[k].push(...startTimes(args, env, 1));
+const bare = median(times.bare);
+rows.push({ what: 'cold start: bare node running an empty module', value: `${bare.toFixed(1)} ms`, ratio: '1.00x', goal: 'baseline' });
+for (const [k, goal] of [['local', '<= 1.05x'], ['off', '<= 1.02x']]) {
+  const m = median(times[k]);
+  rows.push({ what: `cold start: import + open() + inc(), mode ${k}`, value: `${m.toFixed(1)} ms`, ratio: `${(m / bare).toFixed(3)}x bare`, goal });
+}
+
+const widths = ['what', 'value', 'ratio', 'goal'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+console.log(line(['what', 'value', 'ratio', 'goal']));
+console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+for (const r of rows) console.log(line([r.what, r.value, r.ratio, r.goal]));
+console.log(`\n${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${process.platform}/${process.arch}; medians (increments: 7 runs of 20M; cold starts: ${RUNS} runs each, interleaved)`);
