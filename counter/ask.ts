@@ -78,14 +78,14 @@ function readLine(input: NodeJS.ReadStream, output: NodeJS.WriteStream, prompt: 
     const finish = (answer: string | null): void => {
       if (done) return;
       done = true;
+      clearTimeout(timer);
 
-      rl.close();
       // Released so the host exits when its own work is done, as if we had never read.
-      input.pause();
+
       resolve(answer);
     };
     const timer = setTimeout(() => finish(null), ms);
-
+    timer.unref();
     rl.on('close', () => finish(null));
     rl.question(prompt, (answer) => finish(answer));
   });

@@ -80,6 +80,11 @@ export function writeProgramMode(dirs: Layout, program: string, mode: Mode, now:
 export function writeAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o666 });
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text, { mode: 0o666 });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }

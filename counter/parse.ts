@@ -33,6 +33,7 @@ export function parseCountFile(file: string, data: Uint8Array): CountFile {
   const corrupt = (why: string) => new CountFileError(file, 'ECORRUPT', `corrupt counter file: ${why}`);
   const hdrLen = view.getUint32(HDR_PREFIX.length, le);
   if (hdrLen > MIN_FILE_LEN || hdrLen < HDR_PREFIX.length + 4) throw corrupt(`header length ${hdrLen} out of range`);
+  if (hdrLen + 4 + 4 * NUM_BUCKETS > data.length) throw corrupt(`hash table at ${hdrLen + 4} runs past the end`);
   const meta = parseMeta(data.subarray(HDR_PREFIX.length + 4, hdrLen), corrupt);
   const counts = new Map<string, bigint>();
   const seen = new Set<string>();

@@ -1,5 +1,5 @@
-// Builds mmap-io for this repository's own checkout (`npm ci` runs `prepare` only at the
-// root, never when the toolkit is installed as a dependency). mmap-io 1.1.7 pins -std=c++11,
+// Builds mmap-io in this repository's own checkout, from `npm start`, `npm test` and
+// `npm run build` (never from an install script, so consumers never run it). mmap-io 1.1.7 pins -std=c++11,
 // which Node 20's headers reject; a later -std wins, so CXXFLAGS fixes it (see DESIGN.md).
 // A failed build is not fatal: the counter falls back to the koffi backend.
 import { spawnSync } from 'node:child_process';

@@ -14,6 +14,7 @@ const step = (what, cmd, args) => {
 };
 
 if (existsSync('scripts/ensure-chromium.mjs')) step('installing Chromium', 'node', ['scripts/ensure-chromium.mjs']);
+step('native build', 'node', ['scripts/build-native.mjs']);
 step('build', 'node', ['scripts/build.mjs']);
 step('type check', 'npx', ['tsc', '--noEmit', '-p', '.']);
 

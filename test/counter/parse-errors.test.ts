@@ -46,6 +46,12 @@ describe('the parser rejects, naming the file and the reason,', () => {
     expectError(b, 'ECORRUPT', /corrupt counter file: header length 20000/);
   });
 
+  it('a header length that leaves no room for the hash table', () => {
+    const b = good();
+    view(b).setUint32(28, 16000, true);
+    expectError(b, 'ECORRUPT', /hash table at 16004 runs past the end/);
+  });
+
   it('a metadata line without ": "', () => {
     const b = good();
     const at = new TextDecoder().decode(b).indexOf('Program: ');
