@@ -1,0 +1,55 @@
+// The consumer rule: a tool author's project gets the toolkit with a plain `npm install` of
+// the packed tarball (no flags, no compiler step of ours), and counts land in the shared file.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, cleanEnv, soleCounts, tempDir } from '../helpers.js';
+
+const work = tempDir('tt-consumer-');
+const app = join(work, 'app');
+const tt = join(work, 'telemetry');
+let install: ReturnType<typeof spawnSync>;
+
+beforeAll(() => {
+  const pack = spawnSync('npm', ['pack', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+  expect(pack.status, pack.stderr).toBe(0);
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+  spawnSync('mkdir', [app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: '@acme/consumer-cli', version: '3.1.0', type: 'module', private: true }));
+  writeFileSync(
+    join(app, 'cli.mjs'),
+    `import { open, inc, Counter } from 'transparent-telemetry/counter';
+     const r = open(); inc('consumer/invocations'); new Counter('consumer/flag:x').add(2);
+     console.log(JSON.stringify(r));`,
+  );
+  install = spawnSync('npm', ['install', join(work, tarball)], { cwd: app, encoding: 'utf8', env: cleanEnv() });
+}, 240_000);
+
+describe('a tool that installs the packed toolkit with plain npm install', () => {
+  it('installs without errors and pulls in only the mapping packages', () => {
+    expect(install.status, String(install.stderr)).toBe(0);
+    expect(String(install.stderr)).not.toMatch(/npm error/);
+    const deps = readdirSync(join(app, 'node_modules')).filter((d) => !d.startsWith('.'));
+    expect(deps.sort()).toEqual(['@koromix', 'koffi', 'transparent-telemetry']);
+  });
+
+  it('counts into the shared weekly file from several runs', () => {
+    for (let i = 0; i < 3; i++) {
+      const r = spawnSync(process.execPath, ['cli.mjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'local', program: { name: '@acme/consumer-cli', version: '3.1.0' }, backend: 'koffi' });
+    }
+    const counts = soleCounts(tt);
+    expect(counts.get('consumer/invocations')).toBe(3n);
+    expect(counts.get('consumer/flag:x')).toBe(6n);
+  });
+
+  it('ships the telemetry command, which reads what the tool counted', () => {
+    const r = spawnSync(join(app, 'node_modules', '.bin', 'telemetry'), ['dump', '--json'], { encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('"consumer/invocations": 3');
+    expect(existsSync(join(app, 'node_modules', 'transparent-telemetry', 'dist', 'types', 'counter', 'index.d.ts'))).toBe(true);
+  });
+});
