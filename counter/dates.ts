@@ -1,7 +1,6 @@
 // Weekly spans. Each installation picks a random weekday once (`local/weekends`); every count
 // file ends at 00:00 UTC on that weekday, 1 to 7 days after the day it was opened.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomInt } from 'node:crypto';
 import type { Layout } from './dir.js';
 
 const DAY = 86_400_000;
@@ -28,7 +27,8 @@ export function readWeekend(dirs: Layout): number {
   if (existing !== null) return existing;
   mkdirSync(dirs.localDir, { recursive: true });
   try {
-    writeFileSync(dirs.weekendsFile, `${randomInt(7)}\n`, { flag: 'wx', mode: 0o666 });
+    // Math.random, not node:crypto: the day needs no secrecy, and crypto costs every tool ~5 ms to load.
+    writeFileSync(dirs.weekendsFile, `${Math.floor(Math.random() * 7)}\n`, { flag: 'wx', mode: 0o666 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
