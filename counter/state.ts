@@ -7,7 +7,7 @@ import type { Counter } from './counter.js';
 import { debugLog } from './debug.js';
 import { defaultRoot, layout, type Layout } from './dir.js';
 import { closeCountMap, CorruptError, NEEDS_IO, openCountMap, resolve, sync, addAt, type CountMap } from './file.js';
-import { buildHeader, dateString, recordSize, timeString } from './format.js';
+import { buildHeader, dateString, placeRecord, recordSize, timeString } from './format.js';
 import { backend, backendErrors, type BackendName } from './mapping.js';
 import type { Mode } from './mode.js';
 import { decide, doNotTrack, envModeCap, ENV_MODE, type Reason } from './policy.js';
@@ -135,11 +135,16 @@ function maintain(): void {
   }
 }
 
-/** Asks for room for every waiting name at once, with slack for records pushed to a page start. */
+/**
+ * Asks for room for every waiting name at once: the end their records would reach, placed
+ * one after another under the page rule. The file grows exactly as one allocation at a time
+ * would grow it, so its bytes stay those Go's writer would produce.
+ */
 function reserveFor(m: CountMap, waiting: Set<Counter>): void {
-  let need = 0;
-  for (const c of waiting) need += recordSize(c.bytes.length) * 2;
-  if (m.wantEnd > 0) m.wantEnd = Math.max(m.wantEnd, Atomics.load(m.region.u32, m.hdrLen >>> 2) + need);
+  if (m.wantEnd === 0) return;
+  let end = Atomics.load(m.region.u32, m.hdrLen >>> 2);
+  for (const c of waiting) end = placeRecord(end, m.hdrLen, recordSize(c.bytes.length)).end;
+  m.wantEnd = Math.max(m.wantEnd, end);
 }
 
 export function open(options: OpenOptions = {}): OpenResult {
