@@ -28,6 +28,8 @@ import { Counter } from './counter.js';
 export { Counter } from './counter.js';
 export { StackCounter } from './stack.js';
 export { open, type OpenOptions, type OpenResult } from './state.js';
+export { notice, type NoticeOptions } from './notice.js';
+export { askToShare, type AskOptions, type Answer } from './ask.js';
 export type { Mode } from './mode.js';
 
 const byName = new Map<string, Counter>();
