@@ -75,8 +75,19 @@ function checkHeader(m: CountMap, header: Uint8Array): void {
   const b = m.region.bytes;
   for (let i = 0; i < header.length; i++) if (b[i] !== header[i]) throw new HeaderMismatchError(m.path);
   const limit = Atomics.load(m.region.u32, m.hdrLen >>> 2);
-  if (limit > m.size) throw new CorruptError(m.path, `allocation limit ${limit} is past the end of the file (${m.size} bytes): truncated?`);
   if (limit !== 0 && limit < firstRecordOffset(m.hdrLen)) throw new CorruptError(m.path, `allocation limit ${limit} is inside the header`);
+  if (limit > m.size) checkNotTruncated(m, limit);
+}
+
+/**
+ * A limit past the size we saw is normal when another process grew the file after our fstat.
+ * Writers grow the file before claiming space, so a size read *after* the limit can be
+ * smaller than the limit only if the file was truncated.
+ */
+function checkNotTruncated(m: CountMap, limit: number): void {
+  const size = fstatSync(m.fd).size;
+  if (limit > size) throw new CorruptError(m.path, `allocation limit ${limit} is past the end of the file (${size} bytes): truncated?`);
+  m.size = Math.min(size, m.mapLen);
 }
 
 function bucketIndex(m: CountMap, bucket: number): number {
@@ -199,6 +210,7 @@ export function sync(m: CountMap): void {
     m.wantEnd = 0;
     return;
   }
+  const limit = Atomics.load(m.region.u32, m.hdrLen >>> 2); // read before the size: see checkNotTruncated
   let actual = fstatSync(m.fd).size;
   const want = roundUp(m.wantEnd, PAGE_SIZE);
   if (want > m.mapLen) throw new CorruptError(m.path, `file would outgrow its mapping (${want} bytes)`);
@@ -207,9 +219,7 @@ export function sync(m: CountMap): void {
     actual = fstatSync(m.fd).size;
     if (actual < want) throw new CorruptError(m.path, `file did not grow to ${want} bytes`);
   }
-  // Writers grow the file before claiming space, so a limit past the end means truncation.
-  const limit = Atomics.load(m.region.u32, m.hdrLen >>> 2);
-  if (limit > actual) throw new CorruptError(m.path, `allocation limit ${limit} is past the end of the file: truncated?`);
+  if (limit > actual) throw new CorruptError(m.path, `allocation limit ${limit} is past the end of the file (${actual} bytes): truncated?`);
   m.size = Math.min(actual, m.mapLen);
   m.wantEnd = 0;
 }

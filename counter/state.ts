@@ -118,17 +118,23 @@ function hookExit(): void {
   process.once('exit', () => maintain());
 }
 
+const MAX_ROUNDS = 64;
+
 /** The only place, apart from open and rotation, that makes system calls. */
 function maintain(): void {
   st.maintenanceQueued = false;
   try {
     for (const fn of st.hooks.splice(0)) fn();
-    // Each round grows the file for what is still waiting; stop when a round places nothing.
-    for (let before = -1; st.status === 'open' && st.dirty.size > 0 && st.dirty.size !== before; ) {
-      before = st.dirty.size;
-      reserveFor(st.map!, st.dirty);
-      sync(st.map!);
+    // Each round learns the file's size, grows it for what is still waiting and places what
+    // fits. Other processes may keep growing it meanwhile, so a round that placed nothing ends
+    // the loop only if the file did not change either; the bound keeps exit quick regardless.
+    for (let round = 0, stuck = 0; round < MAX_ROUNDS && stuck < 2 && st.status === 'open' && st.dirty.size > 0; round++) {
+      const m = st.map!;
+      const [waiting, size] = [st.dirty.size, m.size];
+      reserveFor(m, st.dirty);
+      sync(m);
       for (const c of [...st.dirty]) place(c);
+      stuck = st.dirty.size === waiting && m.size === size ? stuck + 1 : 0;
     }
   } catch (e) {
     fail(e);

@@ -36,4 +36,19 @@ describe('many processes sharing one count file', () => {
     const total = [...counts.values()].reduce((a, b) => a + b, 0n);
     expect(total).toBe(4_000_000n + 8000n);
   }, 120_000);
+
+  it('6 processes, half opening while the others grow the file, race to create 5,000 names each: none lost, none twice', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'local'));
+    writeFileSync(join(dir, 'local', 'weekends'), '3\n');
+    const barrier = join(dir, 'go');
+    const procs = [0, 1, 2, 3, 4, 5].map((id) => run({ id, dir, barrier, increments: 300_000, shared: 300, own: 5000, late: id % 2 ? 20 * id : 0 }));
+    setTimeout(() => writeFileSync(barrier, ''), 300);
+    const results = await Promise.all(procs);
+    for (const r of results) expect(r, r.err).toMatchObject({ code: 0 });
+    const counts = readOnly(countFiles(dir)[0]!).counts;
+    expect(counts.size).toBe(300 + 6 * 5000);
+    for (let i = 0; i < 300; i++) expect(counts.get(`stress/shared/${i}`)).toBe(6000n);
+    for (let id = 0; id < 6; id++) for (let j = 0; j < 5000; j++) expect(counts.get(`stress/own/${id}/${j}`)).toBe(1n);
+  }, 120_000);
 });
