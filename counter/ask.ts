@@ -79,9 +79,9 @@ function readLine(input: NodeJS.ReadStream, output: NodeJS.WriteStream, prompt: 
       if (done) return;
       done = true;
       clearTimeout(timer);
-
+      rl.close();
       // Released so the host exits when its own work is done, as if we had never read.
-
+      input.pause();
       resolve(answer);
     };
     const timer = setTimeout(() => finish(null), ms);

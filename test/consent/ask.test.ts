@@ -1,0 +1,129 @@
+// The consent question on a real pseudo-terminal: what the user types is what gets recorded,
+// for this program only, once; and the host process is never held up.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { layout } from '../../counter/dir.js';
+import { readMachineMode, readProgramModes, writeMachineMode } from '../../counter/mode.js';
+import { type PtyOptions, bundle, cleanEnv, runInPty, runPiped, tempDir } from './harness.js';
+
+const PROGRAM = 'pty-asker';
+let moduleFile: string;
+
+beforeAll(async () => {
+  moduleFile = await bundle('counter/ask.ts', join(tempDir('ask-bundle'), 'ask.mjs'));
+});
+
+function setup(extra: Record<string, string> = {}): { dir: string; opts: PtyOptions } {
+  const dir = join(tempDir('ask'), 'telemetry');
+  const home = tempDir('home');
+  const env = cleanEnv({ TT_MODULE: moduleFile, TT_PROGRAM: PROGRAM, TT_DIR: dir, HOME: home, ...extra });
+  return { dir, opts: { env, cwd: home } };
+}
+
+const modes = (dir: string): Record<string, string> => Object.fromEntries([...readProgramModes(layout(dir))].map(([p, c]) => [p, c.mode]));
+const asked = (output: string): boolean => output.includes('[y/N]');
+
+describe('askToShare on a terminal', () => {
+  it('records "on" for this program only when the user answers y, and exits promptly', async () => {
+    const { dir, opts } = setup();
+    const run = await runInPty('ask-tool.mjs', { ...opts, answer: 'y' });
+    expect(run.output).toContain(`Help improve ${PROGRAM}`);
+    expect(run.output).toContain('RESULT=on');
+    expect(run.code).toBe(0);
+    expect(run.ms).toBeLessThan(3000);
+    expect(modes(dir)).toEqual({ [PROGRAM]: 'on' });
+    expect(readMachineMode(layout(dir))).toBeNull();
+    expect(existsSync(layout(dir).modeFile)).toBe(false);
+  });
+
+  it.each(['yes', 'YES', ' Y '])('takes %j as yes', async (answer) => {
+    const { dir, opts } = setup();
+    expect((await runInPty('ask-tool.mjs', { ...opts, answer })).output).toContain('RESULT=on');
+    expect(modes(dir)).toEqual({ [PROGRAM]: 'on' });
+  });
+
+  it.each([
+    ['Enter', ''],
+    ['n', 'n'],
+    ['anything else', 'sure'],
+  ])('records "local" on %s', async (_, answer) => {
+    const { dir, opts } = setup();
+    const run = await runInPty('ask-tool.mjs', { ...opts, answer });
+    expect(run.output).toContain('RESULT=local');
+    expect(run.ms).toBeLessThan(3000);
+    expect(modes(dir)).toEqual({ [PROGRAM]: 'local' });
+  });
+
+  it('asks once', async () => {
+    const { opts } = setup();
+    expect((await runInPty('ask-tool.mjs', { ...opts, answer: '' })).output).toContain('RESULT=local');
+    const second = await runInPty('ask-tool.mjs', opts);
+    expect(asked(second.output)).toBe(false);
+    expect(second.output).toContain('RESULT=null');
+  });
+
+  it('keeps other programs\' choices and the machine-wide file as they were', async () => {
+    const { dir, opts } = setup();
+    await runInPty('ask-tool.mjs', { ...opts, answer: 'y' });
+    await runInPty('ask-tool.mjs', { ...opts, env: { ...opts.env, TT_PROGRAM: 'second-tool' }, answer: '' });
+    expect(modes(dir)).toEqual({ [PROGRAM]: 'on', 'second-tool': 'local' });
+    expect(existsSync(layout(dir).modeFile)).toBe(false);
+  });
+
+  it('gives up after the timeout: records no mode, returns null, exits promptly, does not ask again', async () => {
+    const { dir, opts } = setup({ TT_TIMEOUT_MS: '300' });
+    const run = await runInPty('ask-tool.mjs', opts);
+    expect(asked(run.output)).toBe(true);
+    expect(run.output).toContain('RESULT=null');
+    expect(run.code).toBe(0);
+    expect(run.ms).toBeLessThan(3000);
+    expect(existsSync(layout(dir).programModesFile)).toBe(false);
+    expect(existsSync(layout(dir).modeFile)).toBe(false);
+    expect(asked((await runInPty('ask-tool.mjs', opts)).output)).toBe(false);
+  });
+});
+
+describe('askToShare does not ask', () => {
+  it('in CI', async () => {
+    const { dir, opts } = setup({ CI: 'true' });
+    const run = await runInPty('ask-tool.mjs', { ...opts, limitMs: 10_000 });
+    expect(asked(run.output)).toBe(false);
+    expect(run.output).toContain('RESULT=null');
+    expect(existsSync(layout(dir).noticesFile)).toBe(false);
+  });
+
+  it('without a terminal', async () => {
+    const { dir, opts } = setup();
+    const run = await runPiped('ask-tool.mjs', { ...opts, limitMs: 10_000 });
+    expect(run.output).toBe('RESULT=null\n');
+    expect(existsSync(layout(dir).noticesFile)).toBe(false);
+  });
+
+  it.each([
+    ['stdin is not a terminal', '</dev/null'],
+    ['stderr is not a terminal', '2>/dev/null'],
+  ])('when %s', async (_, redirect) => {
+    const { dir, opts } = setup();
+    const run = await runInPty('ask-tool.mjs', { ...opts, redirect, limitMs: 10_000 });
+    expect(asked(run.output)).toBe(false);
+    expect(run.output).toContain('RESULT=null');
+    expect(existsSync(layout(dir).noticesFile)).toBe(false);
+  });
+
+  it('after a machine-wide choice', async () => {
+    const { dir, opts } = setup();
+    writeMachineMode(layout(dir), 'off');
+    const run = await runInPty('ask-tool.mjs', { ...opts, limitMs: 10_000 });
+    expect(asked(run.output)).toBe(false);
+    expect(run.output).toContain('RESULT=null');
+    expect(readFileSync(layout(dir).modeFile, 'utf8')).toMatch(/^off /);
+  });
+
+  it('with DO_NOT_TRACK=1', async () => {
+    const { opts } = setup({ DO_NOT_TRACK: '1' });
+    const run = await runInPty('ask-tool.mjs', { ...opts, limitMs: 10_000 });
+    expect(asked(run.output)).toBe(false);
+    expect(run.output).toContain('RESULT=null');
+  });
+});
