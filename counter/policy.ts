@@ -2,7 +2,7 @@
 // else the default `local`), then every opt-out from the environment or the project, which
 // can only lower it. DESIGN.md has the full precedence table.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Layout } from './dir.js';
 import { type Mode, lower, rank, readMachineMode, readProgramModes } from './mode.js';
 import { toolEnvVar } from './program.js';
@@ -94,10 +94,12 @@ export function envModeCap(value: string | undefined): Mode | null {
  * stopping at the repository root (the folder holding `.git`) or the home directory.
  */
 export function projectSetting(cwd: string, home: string, warnings: string[]): Reason | null {
-  for (let dir = cwd; ; dir = dirname(dir)) {
+  // Normalised so that `HOME=/home/me/` or a relative cwd still stop the walk where they should.
+  const stop = home ? resolve(home) : '';
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const found = readSetting(join(dir, 'package.json'), warnings);
     if (found !== undefined) return found;
-    if (dir === home || existsSync(join(dir, '.git')) || dirname(dir) === dir) return null;
+    if (dir === stop || existsSync(join(dir, '.git')) || dirname(dir) === dir) return null;
   }
 }
 

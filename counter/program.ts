@@ -46,13 +46,16 @@ export function findPackage(start: string): PackageInfo | null {
 
 /**
  * The per-tool opt-out variable: the name without its npm scope, upper-cased, every run of
- * characters other than A–Z and 0–9 turned into `_`, leading and trailing `_` dropped.
+ * characters other than A–Z and 0–9 turned into `_`, leading and trailing `_` dropped, and
+ * one `_` put back in front of a leading digit.
  * `@acme/my-cli` → `MY_CLI_TELEMETRY_DISABLED`. Null when nothing is left (e.g. `日本`).
  */
 export function toolEnvVar(program: string): string | null {
   const bare = program.startsWith('@') && program.includes('/') ? program.slice(program.indexOf('/') + 1) : program;
   const stem = bare.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  return stem ? `${stem}_TELEMETRY_DISABLED` : null;
+  if (!stem) return null;
+  // A shell cannot assign a variable whose name starts with a digit (`7ZIP_…=1 tool`).
+  return /^\d/.test(stem) ? `_${stem}_TELEMETRY_DISABLED` : `${stem}_TELEMETRY_DISABLED`;
 }
 
 /** The runtime tag used where Go writes its Go version, e.g. `node20.20.2`. */

@@ -1,0 +1,272 @@
+// The mode policy in-process: names to variables, each opt-out's reading of its value, the
+// project walk, and the whole decision table. (precedence.test.ts runs real processes.)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Layout, layout } from '../../counter/dir.js';
+import { type Mode, writeMachineMode, writeProgramMode } from '../../counter/mode.js';
+import { type Reason, decide, doNotTrack, envModeCap, projectSetting } from '../../counter/policy.js';
+import { toolEnvVar } from '../../counter/program.js';
+import { tempDir } from './harness.js';
+
+describe('toolEnvVar', () => {
+  it.each([
+    ['@acme/my-cli', 'MY_CLI_TELEMETRY_DISABLED'],
+    ['my-cli', 'MY_CLI_TELEMETRY_DISABLED'],
+    ['my.tool', 'MY_TOOL_TELEMETRY_DISABLED'],
+    ['my--dashed---tool', 'MY_DASHED_TOOL_TELEMETRY_DISABLED'],
+    ['-edge-', 'EDGE_TELEMETRY_DISABLED'],
+    ['tool2', 'TOOL2_TELEMETRY_DISABLED'],
+    ['es6-shim', 'ES6_SHIM_TELEMETRY_DISABLED'],
+    // A shell variable cannot start with a digit, so such a name keeps a leading `_`.
+    ['7zip-bin', '_7ZIP_BIN_TELEMETRY_DISABLED'],
+    ['@scope/3d', '_3D_TELEMETRY_DISABLED'],
+    ['héllo-wörld', 'H_LLO_W_RLD_TELEMETRY_DISABLED'],
+    ['日本', null],
+    ['@acme/日本', null],
+    ['---', null],
+    ['', null],
+  ])('%j → %j', (name, variable) => {
+    expect(toolEnvVar(name)).toBe(variable);
+  });
+
+  it('always yields a name a POSIX shell can assign', () => {
+    for (const name of ['7zip-bin', '@a/0', 'x', 'é1', '1é', '__init__']) {
+      const v = toolEnvVar(name);
+      if (v !== null) expect(v).toMatch(/^[A-Z_][A-Z0-9_]*$/);
+    }
+  });
+});
+
+describe('doNotTrack', () => {
+  it.each([
+    [undefined, false],
+    ['', false],
+    [' ', false],
+    ['0', false],
+    ['false', false],
+    ['FALSE', false],
+    ['1', true],
+    ['yes', true],
+    ['true', true],
+    ['anything', true],
+  ])('%j → %j', (value, on) => {
+    expect(doNotTrack(value)).toBe(on);
+  });
+});
+
+describe('envModeCap', () => {
+  it.each([
+    [undefined, null],
+    ['', null],
+    ['on', null],
+    ['ON', null],
+    ['1', null],
+    ['true', null],
+    ['yes', null],
+    ['local', 'local'],
+    [' Local ', 'local'],
+    ['off', 'off'],
+    ['0', 'off'],
+    ['false', 'off'],
+    ['bogus', 'off'],
+  ])('%j → %j', (value, cap) => {
+    expect(envModeCap(value)).toBe(cap);
+  });
+});
+
+/** A repository with `.git` at `root`, the working directory three levels below it. */
+function repo(): { parent: string; root: string; cwd: string; home: string } {
+  const parent = tempDir('repo-parent');
+  const root = join(parent, 'repo');
+  const cwd = join(root, 'packages', 'a', 'src');
+  mkdirSync(cwd, { recursive: true });
+  mkdirSync(join(root, '.git'));
+  return { parent, root, cwd, home: tempDir('home') };
+}
+
+function pkg(dir: string, content: unknown): string {
+  const file = join(dir, 'package.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+describe('projectSetting', () => {
+  it('finds the repository root setting from a nested directory', () => {
+    const r = repo();
+    const file = pkg(r.root, { name: 'mono', transparentTelemetry: 'off' });
+    const found = projectSetting(r.cwd, r.home, []);
+    expect(found).toMatchObject({ source: 'project', mode: 'off' });
+    expect(found?.detail).toContain(file);
+  });
+
+  it('skips package.json files without the field on the way up', () => {
+    const r = repo();
+    pkg(join(r.root, 'packages', 'a'), { name: 'a' });
+    pkg(r.root, { transparentTelemetry: 'local' });
+    expect(projectSetting(r.cwd, r.home, [])?.mode).toBe('local');
+  });
+
+  it('ignores settings above the repository root', () => {
+    const r = repo();
+    pkg(r.parent, { transparentTelemetry: 'off' });
+    expect(projectSetting(r.cwd, r.home, [])).toBeNull();
+  });
+
+  it('stops at the home directory', () => {
+    const above = tempDir('above-home');
+    const home = join(above, 'me');
+    const cwd = join(home, 'scratch', 'x');
+    mkdirSync(cwd, { recursive: true });
+    pkg(above, { transparentTelemetry: 'off' });
+    expect(projectSetting(cwd, home, [])).toBeNull();
+    // HOME is often written with a trailing slash; it must stop the walk all the same.
+    expect(projectSetting(cwd, `${home}/`, [])).toBeNull();
+  });
+
+  it('reads the home directory itself', () => {
+    const home = tempDir('home-setting');
+    const cwd = join(home, 'work');
+    mkdirSync(cwd);
+    pkg(home, { transparentTelemetry: 'local' });
+    expect(projectSetting(cwd, home, [])?.mode).toBe('local');
+  });
+
+  it('lets the nearest package.json with the field win', () => {
+    const r = repo();
+    pkg(r.root, { transparentTelemetry: 'off' });
+    pkg(join(r.root, 'packages', 'a'), { transparentTelemetry: 'local' });
+    expect(projectSetting(r.cwd, r.home, [])?.mode).toBe('local');
+  });
+
+  it('treats "on" in the nearest one as lowering nothing, and stops there', () => {
+    const r = repo();
+    pkg(r.root, { transparentTelemetry: 'off' });
+    pkg(join(r.root, 'packages', 'a'), { transparentTelemetry: 'on' });
+    expect(projectSetting(r.cwd, r.home, [])).toBeNull();
+  });
+
+  it.each([false, 'yes', 'disabled', 0, null])('reads the unclear value %j as off', (value) => {
+    const r = repo();
+    pkg(r.root, { transparentTelemetry: value });
+    expect(projectSetting(r.cwd, r.home, [])?.mode).toBe('off');
+  });
+
+  it('skips a malformed package.json with a warning and walks on', () => {
+    const r = repo();
+    pkg(r.root, { transparentTelemetry: 'off' });
+    const bad = pkg(join(r.root, 'packages', 'a'), '{ "transparentTelemetry": "local", ');
+    const d = decide({ dirs: layout(tempDir('dirs')), program: 'x', env: {}, cwd: r.cwd, home: r.home });
+    expect(d.mode).toBe('off');
+    expect(d.decidedBy.source).toBe('project');
+    expect(d.warnings).toHaveLength(1);
+    expect(d.warnings[0]).toContain(bad);
+  });
+
+  it('resolves a relative working directory', () => {
+    const r = repo();
+    pkg(r.root, { transparentTelemetry: 'off' });
+    const here = process.cwd();
+    try {
+      process.chdir(r.root);
+      expect(projectSetting(join('packages', 'a', 'src'), r.home, [])?.mode).toBe('off');
+    } finally {
+      process.chdir(here);
+    }
+  });
+});
+
+describe('decide', () => {
+  it('uses the author-chosen variable instead of the derived one', () => {
+    const dirs = layout(tempDir('envvar'));
+    const r = repo();
+    const base = { dirs, program: 'my-cli', cwd: r.cwd, home: r.home, envVar: 'MYCLI_NO_STATS' };
+    expect(decide({ ...base, env: { MY_CLI_TELEMETRY_DISABLED: '1' } }).mode).toBe('local');
+    expect(decide({ ...base, env: { MYCLI_NO_STATS: 'true' } }).decidedBy.detail).toBe('MYCLI_NO_STATS=true');
+  });
+
+  it('is off with no directory, whatever else is set', () => {
+    expect(decide({ dirs: null, program: 'x', env: {} })).toMatchObject({ mode: 'off', decidedBy: { source: 'no-directory' } });
+  });
+});
+
+// The decision table: every combination of choices and opt-outs.
+const PROGRAM = 'table-tool';
+const TOOL_VAR = 'TABLE_TOOL_TELEMETRY_DISABLED';
+type Choice = Mode | null;
+const CHOICES: Choice[] = [null, 'on', 'local', 'off'];
+const DNT = [undefined, '1', '0'];
+const GLOBAL = [undefined, 'local', 'off', 'on', 'bogus'];
+const TOOL = [undefined, '1', 'true', '0'];
+const PROJECT: (string | null)[] = [null, 'off', 'local', 'on'];
+const RANK: Record<Mode, number> = { off: 0, local: 1, on: 2 };
+
+interface Expected {
+  mode: Mode;
+  source: Reason['source'];
+  detail: string;
+}
+
+/** Written out independently of policy.ts: the choice, then the first strictest opt-out that lowers it. */
+function expected(machine: Choice, program: Choice, env: Record<string, string>, project: string | null, projectFile: string, dirs: Layout): Expected {
+  let best: Expected =
+    program !== null
+      ? { mode: program, source: 'program', detail: dirs.programModesFile }
+      : machine !== null
+        ? { mode: machine, source: 'machine', detail: dirs.modeFile }
+        : { mode: 'local', source: 'default', detail: 'no choice made yet' };
+  const caps: Expected[] = [];
+  if (env.DO_NOT_TRACK === '1') caps.push({ mode: 'off', source: 'env', detail: 'DO_NOT_TRACK=1' });
+  const g = env.TRANSPARENT_TELEMETRY;
+  if (g === 'local' || g === 'off' || g === 'bogus') caps.push({ mode: g === 'local' ? 'local' : 'off', source: 'env', detail: `TRANSPARENT_TELEMETRY=${g}` });
+  const t = env[TOOL_VAR];
+  if (t === '1' || t === 'true') caps.push({ mode: 'off', source: 'env', detail: `${TOOL_VAR}=${t}` });
+  if (project === 'off' || project === 'local') caps.push({ mode: project, source: 'project', detail: projectFile });
+  for (const c of caps) if (RANK[c.mode] < RANK[best.mode]) best = c;
+  return best;
+}
+
+function projectRepos(): Map<string | null, { cwd: string; home: string; file: string }> {
+  const out = new Map<string | null, { cwd: string; home: string; file: string }>();
+  for (const value of PROJECT) {
+    const r = repo();
+    const file = pkg(r.root, value === null ? { name: 'plain' } : { transparentTelemetry: value });
+    out.set(value, { cwd: r.cwd, home: r.home, file });
+  }
+  return out;
+}
+
+describe('decision table', () => {
+  const repos = projectRepos();
+  for (const machine of CHOICES) {
+    for (const program of CHOICES) {
+      it(`machine ${machine ?? '-'}, program ${program ?? '-'}`, () => {
+        const dirs = layout(tempDir('table'));
+        if (machine) writeMachineMode(dirs, machine);
+        // Another program's choice must never leak into this one's.
+        writeProgramMode(dirs, 'someone-else', 'off');
+        if (program) writeProgramMode(dirs, PROGRAM, program);
+        const failures: string[] = [];
+        let rows = 0;
+        for (const dnt of DNT)
+          for (const g of GLOBAL)
+            for (const t of TOOL)
+              for (const [project, where] of repos) {
+                const env: Record<string, string> = { OTHER_TOOL_TELEMETRY_DISABLED: '1' };
+                if (dnt !== undefined) env.DO_NOT_TRACK = dnt;
+                if (g !== undefined) env.TRANSPARENT_TELEMETRY = g;
+                if (t !== undefined) env[TOOL_VAR] = t;
+                const want = expected(machine, program, env, project, where.file, dirs);
+                const got = decide({ dirs, program: PROGRAM, env, cwd: where.cwd, home: where.home });
+                rows++;
+                const detailOk = want.source === 'project' ? got.decidedBy.detail.includes(want.detail) : got.decidedBy.detail === want.detail;
+                if (got.mode !== want.mode || got.decidedBy.source !== want.source || !detailOk) {
+                  failures.push(`${JSON.stringify({ env, project })}: got ${got.mode} by ${got.decidedBy.detail}, want ${want.mode} by ${want.detail}`);
+                }
+              }
+        expect(rows).toBe(DNT.length * GLOBAL.length * TOOL.length * PROJECT.length);
+        expect(failures).toEqual([]);
+      });
+    }
+  }
+});
