@@ -2,13 +2,15 @@
 // for this program only, once; and the host process is never held up.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/dir.js';
 import { readMachineMode, readProgramModes, writeMachineMode } from '../../counter/mode.js';
-import { type PtyOptions, bundle, cleanEnv, runInPty, runPiped, tempDir } from './harness.js';
+import { type PtyOptions, bundle, cleanEnv, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
 
 const PROGRAM = 'pty-asker';
 let moduleFile: string;
+
+afterAll(removeTempDirs);
 
 beforeAll(async () => {
   moduleFile = await bundle('counter/ask.ts', join(tempDir('ask-bundle'), 'ask.mjs'));

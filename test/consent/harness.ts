@@ -1,7 +1,7 @@
 // Shared by the pty tests: bundling the entry points under test, a child environment with no
 // CI markers, and running a fixture on a real pseudo-terminal through `script`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,8 +10,17 @@ import { build } from 'esbuild';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const FIXTURES = join(ROOT, 'test/fixtures');
 
+const made: string[] = [];
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `tt-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `tt-${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** For afterAll: the decision table alone makes dozens of directories. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Bundles one counter entry the way dist is built, so the test does not need a full build. */

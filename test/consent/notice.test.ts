@@ -1,14 +1,16 @@
 // The one-time notice, seen the way a user sees it: the fixture runs on a real pseudo-terminal.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/dir.js';
 import { noticeText, wrap } from '../../counter/notice.js';
 import { writeMachineMode, writeProgramMode } from '../../counter/mode.js';
-import { type PtyOptions, bundle, cleanEnv, flat, runInPty, runPiped, tempDir } from './harness.js';
+import { type PtyOptions, bundle, cleanEnv, flat, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
 
 const PROGRAM = 'pty-demo';
 let moduleFile: string;
+
+afterAll(removeTempDirs);
 
 beforeAll(async () => {
   moduleFile = await bundle('counter/notice.ts', join(tempDir('notice-bundle'), 'notice.mjs'));

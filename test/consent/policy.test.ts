@@ -2,12 +2,14 @@
 // project walk, and the whole decision table. (precedence.test.ts runs real processes.)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type Layout, layout } from '../../counter/dir.js';
 import { type Mode, writeMachineMode, writeProgramMode } from '../../counter/mode.js';
 import { type Reason, decide, doNotTrack, envModeCap, projectSetting } from '../../counter/policy.js';
 import { toolEnvVar } from '../../counter/program.js';
-import { tempDir } from './harness.js';
+import { removeTempDirs, tempDir } from './harness.js';
+
+afterAll(removeTempDirs);
 
 describe('toolEnvVar', () => {
   it.each([
