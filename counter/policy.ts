@@ -45,7 +45,7 @@ export function decide(input: PolicyInput): Decision {
   const warnings: string[] = [];
   const chosen = userChoice(input.dirs, input.program);
   const overrides = [...envOverrides(env, input.envVar ?? toolEnvVar(input.program))];
-  const project = projectSetting(input.cwd ?? process.cwd(), input.home ?? env.HOME ?? '', warnings);
+  const project = projectSetting(input.cwd ?? process.cwd(), input.home ?? (env.HOME || env.USERPROFILE || ''), warnings);
   if (project) overrides.push(project);
   overrides.sort((a, b) => rank(a.mode) - rank(b.mode));
   const strongest = overrides[0];
@@ -63,7 +63,7 @@ function userChoice(dirs: Layout | null, program: string): Reason {
   return { source: 'default', detail: 'no choice made yet', mode: 'local' };
 }
 
-/** `DO_NOT_TRACK` counts as set for any value but empty, `0` or `false`. */
+/** `DO_NOT_TRACK` and `<TOOL>_TELEMETRY_DISABLED` count as set for any value but empty, `0` or `false`. */
 export function doNotTrack(value: string | undefined): boolean {
   if (value === undefined) return false;
   const v = value.trim().toLowerCase();
@@ -75,7 +75,7 @@ function* envOverrides(env: NodeJS.ProcessEnv, toolVar: string | null): Generato
   const global = envModeCap(env[ENV_MODE]);
   if (global) yield { source: 'env', detail: `${ENV_MODE}=${env[ENV_MODE]}`, mode: global };
   const own = toolVar ? env[toolVar] : undefined;
-  if (own !== undefined && /^(1|true)$/i.test(own.trim())) yield { source: 'env', detail: `${toolVar}=${own}`, mode: 'off' };
+  if (doNotTrack(own)) yield { source: 'env', detail: `${toolVar}=${own}`, mode: 'off' };
 }
 
 /**

@@ -181,7 +181,7 @@ function envOff(program: string, envVar: string | undefined): string | null {
   if (doNotTrack(env.DO_NOT_TRACK)) return `DO_NOT_TRACK=${env.DO_NOT_TRACK}`;
   if (envModeCap(env[ENV_MODE]) === 'off') return `${ENV_MODE}=${env[ENV_MODE]}`;
   const v = envVar ?? toolEnvVar(program);
-  if (v && /^(1|true)$/i.test((env[v] ?? '').trim())) return `${v}=${env[v]}`;
+  if (v && doNotTrack(env[v])) return `${v}=${env[v]}`;
   return null;
 }
 

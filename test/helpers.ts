@@ -1,6 +1,7 @@
 // Shared by tests: temporary telemetry directories and real child processes.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCountFile, type CountFile } from '../counter/parse.js';
@@ -8,8 +9,16 @@ import { parseCountFile, type CountFile } from '../counter/parse.js';
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DIST_COUNTER = join(ROOT, 'dist', 'counter', 'index.js');
 
+const made: string[] = [];
+// Registered while the importing test file is collected, so it runs once that file is done.
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'tt-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
 }
 
 /** The environment of a user who has expressed no opt-out anywhere. */

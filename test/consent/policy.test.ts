@@ -187,6 +187,14 @@ describe('decide', () => {
     expect(decide({ ...base, env: { MYCLI_NO_STATS: 'true' } }).decidedBy.detail).toBe('MYCLI_NO_STATS=true');
   });
 
+  it('reads the per-tool variable like DO_NOT_TRACK: any value but empty, 0 or false turns the tool off', () => {
+    const dirs = layout(tempDir('toolvalues'));
+    const r = repo();
+    const base = { dirs, program: 'my-cli', cwd: r.cwd, home: r.home };
+    for (const v of ['1', 'true', 'TRUE', 'yes', 'on', 'please']) expect(decide({ ...base, env: { MY_CLI_TELEMETRY_DISABLED: v } }).mode, v).toBe('off');
+    for (const v of ['', '0', 'false', ' False ']) expect(decide({ ...base, env: { MY_CLI_TELEMETRY_DISABLED: v } }).mode, JSON.stringify(v)).toBe('local');
+  });
+
   it('is off with no directory, whatever else is set', () => {
     expect(decide({ dirs: null, program: 'x', env: {} })).toMatchObject({ mode: 'off', decidedBy: { source: 'no-directory' } });
   });
