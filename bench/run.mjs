@@ -41,7 +41,7 @@ function startTimes(args, env, runs) {
 }
 
 process.stderr.write('measuring cold starts…\n');
-const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 41);
+const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 81);
 const dir = mkdtempSync(join(tmpdir(), 'tt-cold-'));
 const variants = {
   bare: [[join(here, 'empty.mjs')], baseEnv],

@@ -1,8 +1,7 @@
 // The optional question, asked once per program per machine on an interactive terminal: may
 // this program share its counts? The default is no, silence is no answer, and whatever the
 // user says applies to this program only.
-import ci from 'ci-info';
-import { createInterface } from 'node:readline';
+import { isCI } from './ci.js';
 import { debugLog } from './debug.js';
 import { type Layout, defaultRoot, layout } from './dir.js';
 import { type Mode, writeProgramMode } from './mode.js';
@@ -28,7 +27,7 @@ export async function askToShare(options: AskOptions = {}): Promise<Answer | nul
   try {
     const input = process.stdin;
     const output = process.stderr;
-    if (!input.isTTY || !output.isTTY || ci.isCI) return null;
+    if (!input.isTTY || !output.isTTY || isCI()) return null;
     const root = options.dir ?? defaultRoot();
     if (!root) return null;
     dirs = layout(root);
@@ -38,7 +37,9 @@ export async function askToShare(options: AskOptions = {}): Promise<Answer | nul
     // terminal nobody watches must not stall the tool on every run.
     updateNotice(dirs, program, { asked: true });
     const question = options.question ?? defaultQuestion(program);
-    const reply = await readLine(input, output, `${question} [y/N] `, timeout(options.timeoutMs));
+    // Loaded here, not at the top: node:readline costs ~1 ms, and most tools never ask.
+    const { createInterface } = await import('node:readline');
+    const reply = await readLine(createInterface, input, output, `${question} [y/N] `, timeout(options.timeoutMs));
     if (reply === null) {
       output.write('\n');
       return null;
@@ -71,7 +72,13 @@ function timeout(ms: number | undefined): number {
  * One line from the terminal, or null on timeout or end of input. `terminal: false` keeps
  * the tty in cooked mode, so the kernel echoes and Ctrl-C still interrupts the host as usual.
  */
-function readLine(input: NodeJS.ReadStream, output: NodeJS.WriteStream, prompt: string, ms: number): Promise<string | null> {
+function readLine(
+  createInterface: typeof import('node:readline').createInterface,
+  input: NodeJS.ReadStream,
+  output: NodeJS.WriteStream,
+  prompt: string,
+  ms: number,
+): Promise<string | null> {
   return new Promise((resolve) => {
     const rl = createInterface({ input, output, terminal: false });
     let done = false;

@@ -1,7 +1,7 @@
 // The Counter object. Its fast path is one atomic add on the shared mapping; everything else
 // (first use, no file yet, file full, rotation) goes through `slowAdd` in state.ts.
 import { MAX_NAME_LEN, MAX_U64, bucketOf } from './format.js';
-import { saturate } from './file.js';
+import { addAt, saturate } from './file.js';
 import { slowAdd } from './state.js';
 
 const encoder = new TextEncoder();
@@ -52,16 +52,9 @@ export class Counter {
     else return;
     if (b <= 0n) return;
     if (b > MAX_U64) b = MAX_U64;
-    slowAddOrFast(this, b);
+    if (this.v !== null) addAt(this.v, this.i, b);
+    else slowAdd(this, b);
   }
-}
-
-function slowAddOrFast(c: Counter, n: bigint): void {
-  const v = c.v;
-  if (v !== null) {
-    const old = Atomics.add(v, c.i, n);
-    if (old > MAX_U64 - n) saturate(v, c.i);
-  } else slowAdd(c, n);
 }
 
 /** Validates a counter name and returns its UTF-8 bytes. */

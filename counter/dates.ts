@@ -1,7 +1,8 @@
 // Weekly spans. Each installation picks a random weekday once (`local/weekends`); every count
 // file ends at 00:00 UTC on that weekday, 1 to 7 days after the day it was opened.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Layout } from './dir.js';
+import { readText } from './read-text.js';
 
 const DAY = 86_400_000;
 
@@ -23,7 +24,7 @@ export function counterSpan(now: Date, weekend: number): Span {
  * create it; both re-read the file afterwards, so at worst the first file's span differs.
  */
 export function readWeekend(dirs: Layout): number {
-  const existing = parseWeekend(tryRead(dirs.weekendsFile));
+  const existing = parseWeekend(readText(dirs.weekendsFile));
   if (existing !== null) return existing;
   mkdirSync(dirs.localDir, { recursive: true });
   try {
@@ -32,17 +33,9 @@ export function readWeekend(dirs: Layout): number {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  const day = parseWeekend(tryRead(dirs.weekendsFile));
+  const day = parseWeekend(readText(dirs.weekendsFile));
   if (day === null) throw new Error(`${dirs.weekendsFile}: empty or malformed weekends file`);
   return day;
-}
-
-function tryRead(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 /** Go's rule: the first character's digit value, modulo 7. */

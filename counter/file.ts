@@ -188,8 +188,10 @@ function link(m: CountMap, name: Uint8Array, bucket: number, start: number, seen
 /** Adds to a record's value, pinning it at 2^64−1 instead of wrapping. */
 export function addAt(u64: BigUint64Array, index: number, n: bigint): void {
   const old = Atomics.add(u64, index, n);
-  if (old > MAX_U64 - n) saturate(u64, index);
+  if ((old >= HALF || n >= HALF) && old > MAX_U64 - n) saturate(u64, index);
 }
+/** Below 2^63 a sum of two values cannot wrap, so the exact (allocating) check is rarely needed. */
+const HALF = 1n << 63n;
 
 export function saturate(u64: BigUint64Array, index: number): void {
   for (;;) {

@@ -84,8 +84,10 @@ export function placeRecord(limit: number, hdrLen: number, size: number): { star
   return { start, end: start + size };
 }
 
+/** `YYYY-MM-DD` in UTC. Built by hand: the first toISOString() in a process costs up to 1 ms. */
 export function dateString(d: Date): string {
-  return d.toISOString().slice(0, 10);
+  const pad = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
 export function timeString(d: Date): string {

@@ -1,9 +1,10 @@
 // The user's choices on disk: the machine-wide mode file (Go's format, so `go telemetry`
 // users recognise it) and the per-program choices beside it.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Layout } from './dir.js';
 import { dateString } from './format.js';
+import { readText } from './read-text.js';
 
 export type Mode = 'on' | 'off' | 'local';
 export const MODES: readonly Mode[] = ['off', 'local', 'on'];
@@ -32,21 +33,19 @@ export function lower(a: Mode, b: Mode): Mode {
  * An unreadable or unknown word counts as `local`: it must never silently mean `on`.
  */
 export function readMachineMode(dirs: Layout): Choice | null {
-  let text: string;
-  try {
-    text = readFileSync(dirs.modeFile, 'utf8').trim();
-  } catch {
-    return null;
-  }
+  const text = readText(dirs.modeFile)?.trim();
+  if (text === undefined) return null;
   const [word = '', date = ''] = text.split(/\s+/, 2);
   return { mode: isMode(word) ? word : 'local', date: /^\d{4}-\d\d-\d\d$/.test(date) ? date : null };
 }
 
 export function readProgramModes(dirs: Layout): Map<string, Choice> {
   const out = new Map<string, Choice>();
+  const text = readText(dirs.programModesFile);
+  if (text === null) return out;
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(dirs.programModesFile, 'utf8'));
+    data = JSON.parse(text);
   } catch {
     return out;
   }

@@ -1,7 +1,7 @@
 // The one-time notice: a tool that counts tells its user so, once, on a terminal, with the
 // ways out. Printing it must never disturb the host: no throw, no stdin, no wait, and when
 // it has nothing to say it returns before touching the disk.
-import ci from 'ci-info';
+import { isCI } from './ci.js';
 import { debugLog } from './debug.js';
 import { type Layout, defaultRoot, layout } from './dir.js';
 import { noticeRecord, settled, updateNotice } from './notices.js';
@@ -23,7 +23,7 @@ export function notice(options: NoticeOptions = {}): boolean {
   try {
     const stream = options.stream ?? process.stderr;
     // Cheap checks first: most runs (pipes, CI) stop here without any file I/O.
-    if (!stream.isTTY || ci.isCI) return false;
+    if (!stream.isTTY || isCI()) return false;
     const root = options.dir ?? defaultRoot();
     if (!root) return false;
     dirs = layout(root);

@@ -1,9 +1,9 @@
 // What each program has already told or asked the user on this machine, so the notice and the
 // question each happen once. Shared by notice.ts and ask.ts; the file is `dirs.noticesFile`.
-import { readFileSync } from 'node:fs';
 import type { Layout } from './dir.js';
 import { writeAtomic } from './mode.js';
 import { decide } from './policy.js';
+import { readText } from './read-text.js';
 
 export interface NoticeRecord {
   /** The highest notice version shown (0: never shown). */
@@ -15,9 +15,11 @@ type Notices = Record<string, NoticeRecord>;
 
 /** A missing or damaged file reads as empty: the worst case is one notice shown again. */
 export function readNotices(dirs: Layout): Notices {
+  const text = readText(dirs.noticesFile);
+  if (text === null) return {};
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(dirs.noticesFile, 'utf8'));
+    data = JSON.parse(text);
   } catch {
     return {};
   }

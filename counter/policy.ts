@@ -1,11 +1,12 @@
 // The effective mode of one program and why: the user's choice (per program, else machine-wide,
 // else the default `local`), then every opt-out from the environment or the project, which
 // can only lower it. DESIGN.md has the full precedence table.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Layout } from './dir.js';
 import { type Mode, lower, rank, readMachineMode, readProgramModes } from './mode.js';
 import { toolEnvVar } from './program.js';
+import { readText } from './read-text.js';
 
 export const ENV_MODE = 'TRANSPARENT_TELEMETRY';
 
@@ -105,12 +106,8 @@ export function projectSetting(cwd: string, home: string, warnings: string[]): R
 
 /** undefined: this file has no setting, keep looking; null: it has one that lowers nothing. */
 function readSetting(file: string, warnings: string[]): Reason | null | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readText(file);
+  if (text === null) return undefined;
   let pkg: unknown;
   try {
     pkg = JSON.parse(text);

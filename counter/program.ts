@@ -1,7 +1,8 @@
 // Who is counting: the host tool's name and version, and the names derived from them.
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { FILE_SUFFIX } from './format.js';
+import { readText } from './read-text.js';
 
 export interface Program {
   name: string;
@@ -30,18 +31,25 @@ export interface PackageInfo {
 
 export function findPackage(start: string): PackageInfo | null {
   for (let dir = start; ; ) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (typeof pkg.name === 'string' && pkg.name) {
-        return { root: dir, name: pkg.name, version: typeof pkg.version === 'string' ? pkg.version : '' };
-      }
-    } catch {
-      // No package.json here, or not one that names a package: keep walking up.
-    }
+    const pkg = namedPackage(dir);
+    if (pkg) return pkg;
     const up = dirname(dir);
     if (up === dir) return null;
     dir = up;
   }
+}
+
+/** The package.json in `dir` if it names a package; a malformed one is walked past. */
+function namedPackage(dir: string): PackageInfo | null {
+  const text = readText(join(dir, 'package.json'));
+  if (text === null) return null;
+  try {
+    const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
+    if (typeof pkg.name === 'string' && pkg.name) return { root: dir, name: pkg.name, version: typeof pkg.version === 'string' ? pkg.version : '' };
+  } catch {
+    // Not JSON: not a package we can name.
+  }
+  return null;
 }
 
 /**

@@ -1,0 +1,43 @@
+// Backend 2: koffi 3.x, an FFI whose prebuilt binaries come from the registry (no compiler),
+// calling libc's mmap directly. Loads in worker threads too.
+import { join } from 'node:path';
+import { type Backend, region } from './region.js';
+import { dlopen, packageDir, requireHere } from './native.js';
+
+interface Koffi {
+  load(lib: string): { func(decl: string): (...args: unknown[]) => unknown };
+  view(ptr: unknown, len: number): ArrayBuffer;
+  address(ptr: unknown): bigint;
+  errno(): number;
+}
+
+const LIBC: Record<string, string> = { linux: 'libc.so.6', darwin: 'libSystem.B.dylib', freebsd: 'libc.so.7' };
+const PROT_RW = 3;
+const MAP_SHARED = 1;
+
+export function koffi(): Backend {
+  const lib = LIBC[process.platform];
+  if (!lib) throw new Error(`no libc mapping for ${process.platform}`);
+  const k = loadKoffi();
+  const mmap = k.load(lib).func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)');
+  return {
+    name: 'koffi',
+    map(fd, length) {
+      const p = mmap(null, length, PROT_RW, MAP_SHARED, fd, 0);
+      if (p === null || k.address(p) === 0xffffffffffffffffn) throw new Error(`mmap failed, errno ${k.errno()}`);
+      // Never unmapped: a counter may still hold a view, and touching an unmapped view would
+      // crash the host. Mappings are replaced only at weekly rotation, so the cost is bounded.
+      return region(k.view(p, length), length);
+    },
+  };
+}
+
+/** The platform package's binary (koffi 3.x layout), else koffi's own entry. */
+function loadKoffi(): Koffi {
+  const dir = packageDir(`@koromix/koffi-${process.platform}-${process.arch}`);
+  for (const triplet of dir ? [`${process.platform}_${process.arch}`, `musl_${process.arch}`] : []) {
+    const k = dlopen<Partial<Koffi>>(join(dir!, triplet, 'koffi.node'));
+    if (k && typeof k.load === 'function' && typeof k.view === 'function') return k as Koffi;
+  }
+  return requireHere('koffi') as Koffi;
+}

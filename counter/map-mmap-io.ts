@@ -1,0 +1,30 @@
+// Backend 1: mmap-io 1.1.7, compiled at install (only in this repository's own checkout: on
+// Node 20 it needs -std=gnu++17, which a consumer's `npm install` does not pass).
+import { join } from 'node:path';
+import { type Backend, region } from './region.js';
+import { dlopen, packageDir, requireHere } from './native.js';
+
+interface MmapIo {
+  map(size: number, prot: number, flags: number, fd: number, offset?: number): Buffer;
+  PROT_READ: number;
+  PROT_WRITE: number;
+  MAP_SHARED: number;
+}
+
+export function mmapIo(): Backend {
+  const dir = packageDir('mmap-io');
+  const m = (dir && dlopen<MmapIo>(join(dir, 'build', 'Release', 'mmap-io.node'))) || loadEntry();
+  return {
+    name: 'mmap-io',
+    map(fd, length) {
+      // The mapping is released by mmap-io's finalizer once nothing references the buffer.
+      const buf = m.map(length, m.PROT_READ | m.PROT_WRITE, m.MAP_SHARED, fd, 0);
+      return region(buf.buffer as ArrayBuffer, length);
+    },
+  };
+}
+
+function loadEntry(): MmapIo {
+  const mod = requireHere('mmap-io') as MmapIo & { default?: MmapIo };
+  return mod.default ?? mod;
+}
