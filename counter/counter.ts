@@ -4,7 +4,6 @@ import { MAX_NAME_LEN, MAX_U64, bucketOf } from './format.js';
 import { addAt, saturate } from './file.js';
 import { slowAdd } from './state.js';
 
-const encoder = new TextEncoder();
 let stackName = false;
 
 /** @internal A counter for an encoded stack: the one kind of name that may hold newlines. */
@@ -62,7 +61,8 @@ export function checkName(name: unknown, allowNewline: boolean): Uint8Array {
   if (typeof name !== 'string') throw new TypeError(`counter name must be a string, got ${typeof name}`);
   if (name === '') throw new TypeError('counter name is empty');
   if (!allowNewline && name.includes('\n')) throw new TypeError(`counter name ${JSON.stringify(name)} contains a newline (reserved for stack counters)`);
-  const bytes = encoder.encode(name);
+  // Buffer, not TextEncoder: the first TextEncoder.encode() in a process costs ~2.5 ms.
+  const bytes = Buffer.from(name, 'utf8');
   if (bytes.length > MAX_NAME_LEN) throw new TypeError(`counter name is ${bytes.length} bytes long (at most ${MAX_NAME_LEN})`);
   return bytes;
 }

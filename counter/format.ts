@@ -32,8 +32,6 @@ export const MAX_U64 = 0xffffffffffffffffn;
 export const META_KEYS = ['TimeBegin', 'TimeEnd', 'Program', 'Version', 'Runtime', 'OS', 'Arch'] as const;
 export type Meta = Record<(typeof META_KEYS)[number], string>;
 
-const encoder = new TextEncoder();
-
 export function roundUp(n: number, unit: number): number {
   return Math.ceil(n / unit) * unit;
 }
@@ -51,11 +49,11 @@ export function metaText(meta: Meta): string {
 
 /** The full header (prefix, length word, metadata, zero padding), or null when metadata is too long. */
 export function buildHeader(meta: Meta): Uint8Array | null {
-  const text = encoder.encode(metaText(meta));
+  const text = Buffer.from(metaText(meta), 'utf8'); // not TextEncoder: see checkName
   if (text.length > MAX_META_LEN) return null;
   const hdrLen = roundUp(HDR_PREFIX.length + 4 + text.length, RECORD_UNIT);
   const out = new Uint8Array(hdrLen);
-  out.set(encoder.encode(HDR_PREFIX), 0);
+  out.set(Buffer.from(HDR_PREFIX, 'latin1'), 0);
   new DataView(out.buffer).setUint32(HDR_PREFIX.length, hdrLen, littleEndian());
   out.set(text, HDR_PREFIX.length + 4);
   return out;

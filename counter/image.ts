@@ -3,13 +3,11 @@
 import { MIN_FILE_LEN, bucketOf } from './format.js';
 import { addAt, memoryCountMap, NEEDS_IO, resolve, sync } from './file.js';
 
-const encoder = new TextEncoder();
-
 /** `entries` in first-increment order; names are stored as given (stack names already compressed). */
 export function buildCountImage(header: Uint8Array, entries: Iterable<readonly [string, bigint]>, capacity = 8 << 20): Uint8Array {
   const m = memoryCountMap(header, capacity);
   for (const [name, value] of entries) {
-    const bytes = encoder.encode(name);
+    const bytes = Buffer.from(name, 'utf8');
     let off = resolve(m, bytes, bucketOf(bytes));
     if (off === NEEDS_IO) {
       sync(m);

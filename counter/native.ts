@@ -6,11 +6,18 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const requireHere = createRequire(import.meta.url);
+// Both computed on first use: each costs a fraction of a millisecond that most processes never need.
+let here: string | undefined;
+let req: NodeJS.Require | undefined;
+
+export function requireHere(id: string): unknown {
+  req ??= createRequire(import.meta.url);
+  return req(id);
+}
 
 /** The folder of package `name` as Node would find it from this module, or null. */
 export function packageDir(name: string): string | null {
+  here ??= dirname(fileURLToPath(import.meta.url));
   for (let dir = here; ; ) {
     if (basename(dir) !== 'node_modules') {
       const candidate = join(dir, 'node_modules', name);
