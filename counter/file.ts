@@ -7,10 +7,16 @@ import {
   DEAD, LEN_MARK, LEN_MASK, MAX_U64, MIN_FILE_LEN, PAGE_SIZE, REC_LEN_OFF,
   REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
 } from './format.js';
-import type { Backend, Region } from './mapping.js';
+import type { Backend, Region } from './region.js';
 
-/** Virtual address space mapped beyond the file, so growth never needs a new mapping. */
-export const MAP_RESERVE = 64 << 20;
+/**
+ * Address space mapped beyond the file's end, so that growth rarely needs a new mapping. Not
+ * more: V8 counts a mapping as external memory, and 64 MiB made it run a full GC (~4 ms) in
+ * every process. 4 MiB holds some 100,000 more counters.
+ */
+export const MAP_RESERVE = 4 << 20;
+/** mmap-io takes the length as a C int. */
+const MAX_MAP = 0x7fff0000;
 /** Returned instead of an offset when the answer needs a system call (see `sync`). */
 export const NEEDS_IO = -1;
 
@@ -18,7 +24,10 @@ export interface CountMap {
   path: string;
   /** -1 for an in-memory file (golden-file builder). */
   fd: number;
+  /** Replaced by a larger mapping when the file outgrows it; views of older ones stay valid. */
   region: Region;
+  /** Null for an in-memory file. */
+  backend: Backend | null;
   mapLen: number;
   /** Known file size: bytes at or past it are never touched, since that would raise SIGBUS. */
   size: number;
@@ -52,9 +61,8 @@ export function openCountMap(path: string, header: Uint8Array, be: Backend): Cou
       writeSync(fd, new Uint8Array(4), 0, 4, MIN_FILE_LEN - 4);
       size = fstatSync(fd).size;
     }
-    const mapLen = Math.min(roundUp(size, PAGE_SIZE) + MAP_RESERVE, 0x7fff0000);
-    if (size > mapLen) throw new CorruptError(path, `file too large to map (${size} bytes)`);
-    const m: CountMap = { path, fd, region: be.map(fd, mapLen), mapLen, size, hdrLen: header.length, wantEnd: 0 };
+    const mapLen = mapLength(size, path);
+    const m: CountMap = { path, fd, region: be.map(fd, mapLen), backend: be, mapLen, size, hdrLen: header.length, wantEnd: 0 };
     checkHeader(m, header);
     return m;
   } catch (e) {
@@ -68,7 +76,24 @@ export function memoryCountMap(header: Uint8Array, capacity: number): CountMap {
   const buf = new ArrayBuffer(capacity);
   const region = { bytes: new Uint8Array(buf), u32: new Uint32Array(buf), u64: new BigUint64Array(buf) };
   region.bytes.set(header, 0);
-  return { path: '<memory>', fd: -1, region, mapLen: capacity, size: MIN_FILE_LEN, hdrLen: header.length, wantEnd: 0 };
+  return { path: '<memory>', fd: -1, region, backend: null, mapLen: capacity, size: MIN_FILE_LEN, hdrLen: header.length, wantEnd: 0 };
+}
+
+function mapLength(size: number, path: string): number {
+  const len = roundUp(size, PAGE_SIZE) + MAP_RESERVE;
+  if (len > MAX_MAP) throw new CorruptError(path, `file too large to map (${size} bytes)`);
+  return len;
+}
+
+/**
+ * Maps the file again, larger. The old mapping is left alone: counters placed in it keep
+ * writing through it, and both views show the same shared pages.
+ */
+function widen(m: CountMap, size: number): void {
+  if (size <= m.mapLen || m.backend === null) return;
+  const len = mapLength(size, m.path);
+  m.region = m.backend.map(m.fd, len);
+  m.mapLen = len;
 }
 
 function checkHeader(m: CountMap, header: Uint8Array): void {
@@ -215,6 +240,7 @@ export function sync(m: CountMap): void {
   const limit = Atomics.load(m.region.u32, m.hdrLen >>> 2); // read before the size: see checkNotTruncated
   let actual = fstatSync(m.fd).size;
   const want = roundUp(m.wantEnd, PAGE_SIZE);
+  widen(m, Math.max(want, actual));
   if (want > m.mapLen) throw new CorruptError(m.path, `file would outgrow its mapping (${want} bytes)`);
   if (actual < want) {
     writeSync(m.fd, new Uint8Array(4), 0, 4, want - 4);

@@ -38,6 +38,23 @@ describe('counting', () => {
     counters.forEach((c, i) => expect(counts.get(c.name)).toBe(BigInt(i * i + 1 + Math.floor(i / 2))));
   });
 
+  it('maps the file again when it outgrows its first mapping, old counters still counting', async () => {
+    const dir = tempDir();
+    open({ dir, program: 't', version: '1.0.0' });
+    const early = new Counter('t/early');
+    early.inc();
+    // 1,500 records of 4 KiB: about 6 MiB, past the 4 MiB reserved beyond the first 16 KiB.
+    const big = Array.from({ length: 1500 }, (_, i) => new Counter(`t/big/${i}/`.padEnd(4000, 'x')));
+    for (const c of big) c.inc();
+    await flush();
+    early.inc();
+    for (const c of big) c.inc();
+    expect(statSync(countFiles(dir)[0]!).size).toBeGreaterThan((4 << 20) + 16384);
+    const counts = soleCounts(dir);
+    expect(counts.get('t/early')).toBe(2n);
+    for (const c of big) expect(counts.get(c.name)).toBe(2n);
+  });
+
   it('pins values at 2^64-1 instead of wrapping', () => {
     const dir = tempDir();
     open({ dir, program: 't', version: '1.0.0' });
