@@ -23,6 +23,11 @@ beforeAll(() => {
      const r = open(); inc('consumer/invocations'); new Counter('consumer/flag:x').add(2);
      console.log(JSON.stringify(r));`,
   );
+  writeFileSync(
+    join(app, 'legacy.cjs'),
+    `const { open, inc } = require('transparent-telemetry/counter');
+     const r = open(); inc('consumer/from-commonjs'); console.log(JSON.stringify(r));`,
+  );
   install = spawnSync('npm', ['install', join(work, tarball)], { cwd: app, encoding: 'utf8', env: cleanEnv() });
 }, 240_000);
 
@@ -34,16 +39,20 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
     expect(deps.sort()).toEqual(['@koromix', 'koffi', 'transparent-telemetry']);
   });
 
-  it('counts into the shared weekly file from several runs', () => {
+  it('counts into the shared weekly file from several runs, ES module and CommonJS alike', () => {
     for (let i = 0; i < 3; i++) {
       const r = spawnSync(process.execPath, ['cli.mjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'local', program: { name: '@acme/consumer-cli', version: '3.1.0' }, backend: 'koffi' });
     }
+    const cjs = spawnSync(process.execPath, ['legacy.cjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
+    expect(cjs.status, cjs.stderr).toBe(0);
+    expect(JSON.parse(cjs.stdout)).toMatchObject({ mode: 'local', backend: 'koffi' });
     const counts = soleCounts(tt);
     expect(counts.get('consumer/invocations')).toBe(3n);
     expect(counts.get('consumer/flag:x')).toBe(6n);
+    expect(counts.get('consumer/from-commonjs')).toBe(1n); // CommonJS tools land in the same file
   });
 
   it('ships the telemetry command, which reads what the tool counted', () => {
