@@ -6,6 +6,7 @@ import { debugLog } from './debug.js';
 import { type Layout, defaultRoot, layout } from './dir.js';
 import { noticeRecord, settled, updateNotice } from './notices.js';
 import { hostProgram, toolEnvVar } from './program.js';
+import { wrap } from './wrap.js';
 
 export interface NoticeOptions {
   /** Where the author explains what is counted. */
@@ -65,20 +66,4 @@ function shellWord(s: string): string {
 function width(stream: NodeJS.WriteStream): number {
   const cols = stream.columns;
   return typeof cols === 'number' && cols > 20 ? Math.min(cols, 80) : 80;
-}
-
-/** Breaks at spaces so the terminal does not split words; a long word keeps its own line. */
-export function wrap(text: string, max: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > max) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
 }

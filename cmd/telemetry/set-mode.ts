@@ -9,6 +9,7 @@ import { CliError, EXIT_USAGE, context, dirOption, fsError, type Context } from 
 import { dataFiles, removeFiles } from './files.js';
 import { SUMMARY, examples, meaning } from './mode-text.js';
 import { plural } from './output.js';
+import { wrap } from '../../counter/wrap.js';
 
 interface Options {
   program?: string;
@@ -93,17 +94,4 @@ function programCountFiles(ctx: Context, program: string): string[] {
     const r = readCountFile(f);
     return 'info' in r && r.info.program === program;
   });
-}
-
-/** Wraps a paragraph at 80 columns; paths and names longer than that stay whole. */
-export function wrap(text: string, width = 80): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line].join('\n');
 }

@@ -3,7 +3,7 @@
 // because counters are 64-bit and JSON numbers would round anything above 2^53.
 import { basename } from 'node:path';
 import type { Decision, Reason } from '../../counter/policy.js';
-import type { ReadFailed, ReadOk } from '../../counter/read.js';
+import type { FileInfo, ReadFailed, ReadOk } from '../../counter/read.js';
 import { isActive } from '../../counter/read.js';
 
 export interface ViewCounter {
@@ -12,16 +12,9 @@ export interface ViewCounter {
   value: string;
 }
 
-export interface ViewFile {
+export interface ViewFile extends FileInfo {
   /** Base name; unique within local/. */
   file: string;
-  program: string;
-  version: string;
-  runtime: string;
-  os: string;
-  arch: string;
-  timeBegin: string;
-  timeEnd: string;
   /** The TimeEnd date (YYYY-MM-DD): the week this file belongs to. */
   week: string;
   active: boolean;

@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/dir.js';
-import { noticeText, wrap } from '../../counter/notice.js';
+import { noticeText } from '../../counter/notice.js';
+import { wrap } from '../../counter/wrap.js';
 import { writeMachineMode, writeProgramMode } from '../../counter/mode.js';
 import { type PtyOptions, bundle, cleanEnv, flat, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
 
