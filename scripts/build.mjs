@@ -31,15 +31,20 @@ const builtins = {
 };
 const nodeRequire = createRequire(import.meta.url);
 
-// `__ttRequire` is `require` under a name esbuild does not follow, for the built-in fallback.
-const esmRequire = "import { createRequire as __ttCreateRequire } from 'node:module'; const require = __ttCreateRequire(import.meta.url); const __ttRequire = require;";
+// `require` for the ES module bundles, created on first use (createRequire alone costs ~0.7 ms);
+// `__ttRequire` is the same under a name esbuild does not follow, for the built-in fallback.
+const esmRequire =
+  "import { createRequire as __ttCreateRequire } from 'node:module'; let __ttRequireFn; " +
+  'const require = (id) => (__ttRequireFn ??= __ttCreateRequire(import.meta.url))(id); const __ttRequire = require;';
 const common = { bundle: true, platform: 'node', target: 'node20', external: ['koffi', 'mmap-io'], logLevel: 'warning', legalComments: 'none', plugins: [builtins] };
 const esm = { ...common, format: 'esm', banner: { js: esmRequire } };
 
 rmSync('dist', { recursive: true, force: true });
-await build({ ...esm, entryPoints: { 'counter/index': 'counter/index.ts' }, outdir: 'dist' });
+// Minified, with a linked source map: a smaller source compiles faster in every tool's start-up.
+const small = { minify: true, sourcemap: 'linked' };
+await build({ ...esm, ...small, entryPoints: { 'counter/index': 'counter/index.ts' }, outdir: 'dist' });
 // CommonJS tools `require()` the toolkit; Node 20 before 20.19 cannot require an ES module.
-await build({ ...common, format: 'cjs', entryPoints: { 'counter/index': 'counter/index.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, define: { 'import.meta.url': '__ttFileUrl' }, banner: { js: "const __ttFileUrl = require('node:url').pathToFileURL(__filename).href; const __ttRequire = require;" } });
+await build({ ...common, ...small, format: 'cjs', entryPoints: { 'counter/index': 'counter/index.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, define: { 'import.meta.url': '__ttFileUrl' }, banner: { js: "const __ttFileUrl = require('node:url').pathToFileURL(__filename).href; const __ttRequire = require;" } });
 if (existsSync('cmd/telemetry/main.ts')) {
   await build({ ...esm, entryPoints: { 'cmd/telemetry': 'cmd/telemetry/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node\n' + esmRequire } });
 }
