@@ -124,7 +124,9 @@ const MAX_ROUNDS = 64;
 function maintain(): void {
   st.maintenanceQueued = false;
   try {
-    for (const fn of st.hooks.splice(0)) fn();
+    const hooks = st.hooks.splice(0);
+    // Off means nothing at all: not even naming stacks, which reads package.json files.
+    if (st.status !== 'off') for (const fn of hooks) fn();
     // Each round learns the file's size, grows it for what is still waiting and places what
     // fits. Other processes may keep growing it meanwhile, so a round that placed nothing ends
     // the loop only if the file did not change either; the bound keeps exit quick regardless.
