@@ -1,10 +1,25 @@
 // The Counter object. Its fast path is one atomic add on the shared mapping; everything else
-// (first use, no file yet, file full, rotation) goes through `slowAdd` in state.ts.
+// (first use, no file yet, file full, rotation) goes through the slow path, which is the
+// engine's (state.ts `slowAdd`) once the engine is loaded (hub.ts).
 import { MAX_NAME_LEN, MAX_U64, bucketOf } from './format.js';
 import { addAt, saturate } from './file.js';
-import { slowAdd } from './state.js';
 
 let stackName = false;
+
+type SlowPath = (c: Counter, n: bigint) => void;
+/** Counters incremented before the engine was loaded; it adopts them when it is. */
+const early = new Set<Counter>();
+let slowAdd: SlowPath = (c, n) => {
+  c.pending += n;
+  early.add(c);
+};
+
+/** @internal Hands the slow path to the engine, which takes over the counters seen so far. */
+export function setSlowPath(fn: SlowPath): void {
+  slowAdd = fn;
+  for (const c of early) fn(c, 0n);
+  early.clear();
+}
 
 /** @internal A counter for an encoded stack: the one kind of name that may hold newlines. */
 export function stackNameCounter(name: string): Counter {

@@ -23,14 +23,54 @@
  * invalid name; nothing does I/O during an increment; nothing keeps the process alive.
  * @module
  */
+import type { Answer, AskOptions } from './ask.js';
 import { Counter } from './counter.js';
+import * as hub from './hub.js';
+import type { NoticeOptions } from './notice.js';
+import type { OpenOptions, OpenResult } from './state.js';
 
 export { Counter } from './counter.js';
-export { StackCounter } from './stack.js';
-export { open, type OpenOptions, type OpenResult } from './state.js';
-export { notice, type NoticeOptions } from './notice.js';
-export { askToShare, type AskOptions, type Answer } from './ask.js';
+export { StackCounter } from './stack-counter.js';
+export type { Answer, AskOptions, NoticeOptions, OpenOptions, OpenResult };
 export type { Mode } from './mode.js';
+
+/**
+ * Starts counting into this week's file, once per process; later calls return the first
+ * result. Increments made before it are kept and land now. Never throws.
+ */
+export function open(options: OpenOptions = {}): OpenResult {
+  try {
+    return hub.open(options);
+  } catch (e) {
+    return { mode: 'off', program: { name: options.program ?? '', version: options.version ?? '' }, file: null, backend: null, reason: `not opened: ${(e as Error)?.message ?? e}` };
+  }
+}
+
+/**
+ * Prints, once per program per machine, a short paragraph saying that this tool counts
+ * locally and how to share or stop; only on a terminal, never in CI, never after the user
+ * chose. Returns whether it printed. Never throws, never reads stdin.
+ */
+export function notice(options?: NoticeOptions): boolean {
+  try {
+    return hub.notice(options);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Asks once, on a terminal, whether this tool may share its weekly counts (default no, gives
+ * up after 30 s), and records `on` or `local` for this tool only. Null: not asked or not
+ * answered. Never rejects.
+ */
+export function askToShare(options?: AskOptions): Promise<Answer | null> {
+  try {
+    return hub.askToShare(options);
+  } catch {
+    return Promise.resolve(null);
+  }
+}
 
 const byName = new Map<string, Counter>();
 

@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Layout } from './dir.js';
 import { type Mode, lower, rank, readMachineMode, readProgramModes } from './mode.js';
+import { ENV_MODE, doNotTrack, envModeCap } from './env.js';
 import { toolEnvVar } from './program.js';
 import { readText } from './read-text.js';
 
-export const ENV_MODE = 'TRANSPARENT_TELEMETRY';
+export { ENV_MODE, doNotTrack, envModeCap } from './env.js';
 
 /** One thing that decided or lowered the mode, in words a user can act on. */
 export interface Reason {
@@ -64,30 +65,12 @@ function userChoice(dirs: Layout | null, program: string): Reason {
   return { source: 'default', detail: 'no choice made yet', mode: 'local' };
 }
 
-/** `DO_NOT_TRACK` and `<TOOL>_TELEMETRY_DISABLED` count as set for any value but empty, `0` or `false`. */
-export function doNotTrack(value: string | undefined): boolean {
-  if (value === undefined) return false;
-  const v = value.trim().toLowerCase();
-  return v !== '' && v !== '0' && v !== 'false';
-}
-
 function* envOverrides(env: NodeJS.ProcessEnv, toolVar: string | null): Generator<Reason> {
   if (doNotTrack(env.DO_NOT_TRACK)) yield { source: 'env', detail: `DO_NOT_TRACK=${env.DO_NOT_TRACK}`, mode: 'off' };
   const global = envModeCap(env[ENV_MODE]);
   if (global) yield { source: 'env', detail: `${ENV_MODE}=${env[ENV_MODE]}`, mode: global };
   const own = toolVar ? env[toolVar] : undefined;
   if (doNotTrack(own)) yield { source: 'env', detail: `${toolVar}=${own}`, mode: 'off' };
-}
-
-/**
- * `TRANSPARENT_TELEMETRY` may lower the mode, never raise it: `local` caps at local; `on`
- * (and 1/true/yes) changes nothing; any other non-empty value means off, since a value we
- * do not understand must not be read as consent.
- */
-export function envModeCap(value: string | undefined): Mode | null {
-  const v = (value ?? '').trim().toLowerCase();
-  if (v === '' || v === 'on' || v === '1' || v === 'true' || v === 'yes') return null;
-  return v === 'local' ? 'local' : 'off';
 }
 
 /**

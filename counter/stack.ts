@@ -1,69 +1,37 @@
-// Stack counters: one counter per distinct call stack, named
+// The engine half of stack counters (the public class is in stack-counter.ts): capturing the
+// caller's stack and naming it. One counter per distinct call stack, named
 // `<name>\n<package>/<module>.<function>:+<line offset>\n…`. Frames never carry an absolute
 // path or a user name: only the npm package, the module path inside it, the function and the
 // line offset from the function's first line.
 import { fileURLToPath } from 'node:url';
 import { dirname, extname, relative, sep } from 'node:path';
-import { type Counter, checkName, stackNameCounter } from './counter.js';
+import { stackNameCounter } from './counter.js';
 import { MAX_NAME_LEN } from './format.js';
 import { findPackage } from './program.js';
 import { onMaintenance } from './state.js';
-import { decodeStack, encodeStack } from './stack-name.js';
+import type { RawFrame, StackCounter, StackEntry } from './stack-counter.js';
+import { encodeStack } from './stack-name.js';
 
-interface RawFrame {
-  file: string;
-  fn: string;
-  line: number;
-  offset: number;
+/** Counts the caller's stack on `s`; `above` is the function whose frame and callers' frames are skipped. */
+export function stackInc(s: StackCounter, above: Function): void {
+  const sites = capture(s.depth, above);
+  const key = sites.map((c) => `${c.getFileName()}:${c.getLineNumber()}:${c.getColumnNumber()}`).join('|');
+  const known = s.stacks.get(key);
+  if (known?.counter) return known.counter.inc();
+  if (known) {
+    known.pending++;
+    return;
+  }
+  // Naming a new stack may read package.json files: that happens in the maintenance step.
+  const entry: StackEntry = { counter: null, frames: sites.map(rawFrame), pending: 1 };
+  s.stacks.set(key, entry);
+  onMaintenance(() => nameStack(s, entry));
 }
 
-interface Entry {
-  counter: Counter | null;
-  frames: RawFrame[];
-  pending: number;
-}
-
-export class StackCounter {
-  readonly name: string;
-  readonly depth: number;
-  private readonly stacks = new Map<string, Entry>();
-
-  constructor(name: string, depth = 8) {
-    checkName(name, false);
-    if (!Number.isInteger(depth) || depth < 1 || depth > 100) throw new TypeError(`stack depth must be an integer from 1 to 100, got ${depth}`);
-    this.name = name;
-    this.depth = depth;
-  }
-
-  inc(): void {
-    try {
-      const sites = capture(this.depth, StackCounter.prototype.inc);
-      const key = sites.map((s) => `${s.getFileName()}:${s.getLineNumber()}:${s.getColumnNumber()}`).join('|');
-      const known = this.stacks.get(key);
-      if (known?.counter) return known.counter.inc();
-      if (known) {
-        known.pending++;
-        return;
-      }
-      // Naming a new stack may read package.json files: that happens in the maintenance step.
-      const entry: Entry = { counter: null, frames: sites.map(rawFrame), pending: 1 };
-      this.stacks.set(key, entry);
-      onMaintenance(() => this.nameStack(entry));
-    } catch {
-      // Never surface an error in the host program.
-    }
-  }
-
-  /** The decoded names of the stacks this process has counted so far. */
-  names(): string[] {
-    return [...this.stacks.values()].flatMap((e) => (e.counter ? [decodeStack(e.counter.name)] : []));
-  }
-
-  private nameStack(e: Entry): void {
-    e.counter = stackNameCounter(encodeStack(this.name, e.frames.map(formatFrame), MAX_NAME_LEN));
-    e.counter.add(e.pending);
-    e.pending = 0;
-  }
+function nameStack(s: StackCounter, e: StackEntry): void {
+  e.counter = stackNameCounter(encodeStack(s.name, e.frames.map(formatFrame), MAX_NAME_LEN));
+  e.counter.add(e.pending);
+  e.pending = 0;
 }
 
 function capture(depth: number, above: Function): NodeJS.CallSite[] {

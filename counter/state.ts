@@ -10,8 +10,9 @@ import { closeCountMap, CorruptError, NEEDS_IO, openCountMap, resolve, sync, add
 import { buildHeader, dateString, placeRecord, recordSize, timeString } from './format.js';
 import { backend, backendErrors, type BackendName } from './mapping.js';
 import type { Mode } from './mode.js';
-import { decide, doNotTrack, envModeCap, ENV_MODE, type Reason } from './policy.js';
-import { countFileName, hostProgram, runtimeTag, toolEnvVar, type Program } from './program.js';
+import { envOff } from './env.js';
+import { decide, type Reason } from './policy.js';
+import { countFileName, hostProgram, runtimeTag, type Program } from './program.js';
 import { counterSpan, readWeekend, type Span } from './dates.js';
 import { join } from 'node:path';
 
@@ -175,16 +176,6 @@ export function open(options: OpenOptions = {}): OpenResult {
     fail(e);
   }
   return st.result ?? finish('local', null, 'not opened');
-}
-
-/** The environment alone can turn counting off; then not even the directory is looked at. */
-function envOff(program: string, envVar: string | undefined): string | null {
-  const env = process.env;
-  if (doNotTrack(env.DO_NOT_TRACK)) return `DO_NOT_TRACK=${env.DO_NOT_TRACK}`;
-  if (envModeCap(env[ENV_MODE]) === 'off') return `${ENV_MODE}=${env[ENV_MODE]}`;
-  const v = envVar ?? toolEnvVar(program);
-  if (v && doNotTrack(env[v])) return `${v}=${env[v]}`;
-  return null;
 }
 
 function describe(r: Reason): string {

@@ -31,20 +31,54 @@ const builtins = {
 };
 const nodeRequire = createRequire(import.meta.url);
 
+/**
+ * The entry bundles reach the engine through counter/engine-loader.ts; here that module
+ * becomes a `require` of dist/counter/engine.cjs, made on first use, so a process with
+ * counting off never reads, compiles or runs the engine (counter/hub.ts).
+ */
+const lazyEngine = {
+  name: 'engine',
+  setup(b) {
+    b.onResolve({ filter: /\/engine-loader\.js$/ }, () => ({ path: 'engine-loader', namespace: 'engine' }));
+    b.onLoad({ filter: /.*/, namespace: 'engine' }, () => ({
+      // Beside the entry as published; through the package name when a tool's bundler has
+      // inlined the entry into its own file (the engine then stays in node_modules).
+      contents: [
+        'export function loadEngineModule() {',
+        "  try { return __ttRequire('./engine.cjs'); } catch (e) {",
+        "    if (e && e.code === 'MODULE_NOT_FOUND') return __ttRequire('transparent-telemetry/internal/engine');",
+        '    throw e;',
+        '  }',
+        '}',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 // `require` for the ES module bundles, created on first use (createRequire alone costs ~0.7 ms);
 // `__ttRequire` is the same under a name esbuild does not follow, for the built-in fallback.
 const esmRequire =
   "import { createRequire as __ttCreateRequire } from 'node:module'; let __ttRequireFn; " +
-  'const require = (id) => (__ttRequireFn ??= __ttCreateRequire(import.meta.url))(id); const __ttRequire = require;';
+  // `__filename` serves when a tool bundles this file into CommonJS, where import.meta is empty.
+  'const require = (id) => (__ttRequireFn ??= __ttCreateRequire(import.meta.url ?? __filename))(id); const __ttRequire = require;';
 const common = { bundle: true, platform: 'node', target: 'node20', external: ['koffi', 'mmap-io'], logLevel: 'warning', legalComments: 'none', plugins: [builtins] };
 const esm = { ...common, format: 'esm', banner: { js: esmRequire } };
 
 rmSync('dist', { recursive: true, force: true });
 // Minified, with a linked source map: a smaller source compiles faster in every tool's start-up.
 const small = { minify: true, sourcemap: 'linked' };
-await build({ ...esm, ...small, entryPoints: { 'counter/index': 'counter/index.ts' }, outdir: 'dist' });
+const cjs = {
+  ...common, ...small, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' },
+  define: { 'import.meta.url': '__ttFileUrl' },
+  banner: { js: "const __ttFileUrl = require('node:url').pathToFileURL(__filename).href; const __ttRequire = require;" },
+};
+const entry = { entryPoints: { 'counter/index': 'counter/index.ts' } };
+await build({ ...esm, ...small, ...entry, outdir: 'dist', plugins: [builtins, lazyEngine] });
 // CommonJS tools `require()` the toolkit; Node 20 before 20.19 cannot require an ES module.
-await build({ ...common, ...small, format: 'cjs', entryPoints: { 'counter/index': 'counter/index.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, define: { 'import.meta.url': '__ttFileUrl' }, banner: { js: "const __ttFileUrl = require('node:url').pathToFileURL(__filename).href; const __ttRequire = require;" } });
+await build({ ...cjs, ...entry, plugins: [builtins, lazyEngine] });
+// One engine for both entries, so a process that loads both still has one count file state.
+await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine.ts' } });
 if (existsSync('cmd/telemetry/main.ts')) {
   await build({ ...esm, entryPoints: { 'cmd/telemetry': 'cmd/telemetry/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node\n' + esmRequire } });
 }

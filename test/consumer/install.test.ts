@@ -55,6 +55,19 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
     expect(counts.get('consumer/from-commonjs')).toBe(1n); // CommonJS tools land in the same file
   });
 
+  it('still counts when the tool bundles the toolkit into its own file (ES module or CommonJS output)', () => {
+    const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
+    const dir = join(app, 'dist'); // inside the tool's package, as a published tool ships it
+    for (const [format, out] of [['esm', 'tool.mjs'], ['cjs', 'tool.cjs']]) {
+      const b = spawnSync(esbuild, ['cli.mjs', '--bundle', '--platform=node', `--format=${format}`, `--outfile=${join(dir, out)}`, '--log-level=error'], { cwd: app, encoding: 'utf8' });
+      expect(b.status, b.stderr).toBe(0);
+      const r = spawnSync(process.execPath, [join(dir, out)], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: join(work, 'tt-bundled') }) });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout), format).toMatchObject({ mode: 'local', backend: 'koffi' });
+    }
+    expect(soleCounts(join(work, 'tt-bundled')).get('consumer/invocations')).toBe(2n);
+  });
+
   it('ships the telemetry command, which reads what the tool counted', () => {
     const r = spawnSync(join(app, 'node_modules', '.bin', 'telemetry'), ['dump', '--json'], { encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
     expect(r.status, r.stderr).toBe(0);

@@ -2,11 +2,15 @@ import { homedir, userInfo } from 'node:os';
 import { readFileSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Counter, StackCounter, inc, open } from '../../counter/index.js';
+import { resetHub } from '../../counter/hub.js';
 import { resetForTests } from '../../counter/state.js';
 import { decodeStack } from '../../counter/stack-name.js';
 import { countFiles, readOnly, soleCounts, tempDir } from '../helpers.js';
 
-afterEach(() => resetForTests());
+afterEach(() => {
+  resetForTests();
+  resetHub();
+});
 
 const flush = () => new Promise((r) => setImmediate(r));
 

@@ -2,11 +2,13 @@ import { writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Counter, open } from '../../counter/index.js';
+import { resetHub } from '../../counter/hub.js';
 import { resetForTests } from '../../counter/state.js';
 import { countFiles, readOnly, tempDir } from '../helpers.js';
 
 afterEach(() => {
   resetForTests();
+  resetHub();
   vi.useRealTimers();
 });
 
