@@ -58,7 +58,7 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
   it('still counts when the tool bundles the toolkit into its own file (ES module or CommonJS output)', () => {
     const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
     const dir = join(app, 'dist'); // inside the tool's package, as a published tool ships it
-    for (const [format, out] of [['esm', 'tool.mjs'], ['cjs', 'tool.cjs']]) {
+    for (const [format, out] of [['esm', 'tool.mjs'], ['cjs', 'tool.cjs']] as const) {
       const b = spawnSync(esbuild, ['cli.mjs', '--bundle', '--platform=node', `--format=${format}`, `--outfile=${join(dir, out)}`, '--log-level=error'], { cwd: app, encoding: 'utf8' });
       expect(b.status, b.stderr).toBe(0);
       const r = spawnSync(process.execPath, [join(dir, out)], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: join(work, 'tt-bundled') }) });
