@@ -16,7 +16,8 @@ export function meaning(mode: Mode, where: Where): string {
         'collection config. A report holds no IDs, no file paths and nothing about who you are. ' +
         "Each vendor's collector publishes those configs and the data it receives; " +
         "'telemetry status' will show the address once the tools you use name their collector. " +
-        `Nothing is sent before the first full week after today (${where.today}) has ended.`
+        `Nothing is sent before the first full week after today (${where.today}) has ended, ` +
+        'and nothing at all until your tools ship the uploader, which this release does not have yet.'
       );
     case 'local':
       return (
