@@ -3,9 +3,9 @@
 // telemetry directory, so tests see exactly what a user would.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const GO_FIXTURE = resolve('testdata/go/gen@devel-go1.23.5-linux-amd64-2026-11-22.v1.count');
 export const GO_PROGRAM = 'golang.org/x/telemetry/gopeer/gen';
@@ -53,6 +53,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   input?: string;
+  /** Run as this user (through setpriv): root writes through any permission bits. */
+  uid?: number;
 }
 
 let homeDir: string | undefined;
@@ -64,8 +66,14 @@ export function runCli(cli: string, args: string[], opts: RunOptions = {}): Run 
   const cwd = opts.cwd ?? opts.dir ?? tmpdir();
   // HOME is where the search for a project setting stops, so it must not be the cwd.
   const env = cleanEnv({ HOME: home(), ...(opts.dir ? { TRANSPARENT_TELEMETRY_DIR: opts.dir } : {}), ...opts.env });
-  const r = spawnSync(process.execPath, [cli, ...args], { env, cwd, input: opts.input ?? '', encoding: 'utf8' });
+  const [cmd, argv] = opts.uid === undefined ? [process.execPath, [cli, ...args]] : asUser(opts.uid, cli, args);
+  const r = spawnSync(cmd, argv, { env, cwd, input: opts.input ?? '', encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function asUser(uid: number, cli: string, args: string[]): [string, string[]] {
+  chmodSync(dirname(cli), 0o755); // mkdtemp made it private to root
+  return ['setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, cli, ...args]];
 }
 
 /** A telemetry directory with a copy of the Go fixture in local/, optionally patched. */
