@@ -1,8 +1,9 @@
 // The host must run on whatever state the telemetry directory is in.
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, countFiles, readOnly, runFixture, tempDir } from '../helpers.js';
+import { DIST_COUNTER, ROOT, cleanEnv, countFiles, readOnly, runFixture, tempDir } from '../helpers.js';
 
 const NOW = '2026-11-23T12:00:00Z';
 const base = { program: 'host', version: '1.0.0', now: NOW, after: [['host/ran', 1]] };
@@ -80,6 +81,33 @@ describe('the host runs on, counting in memory, when', () => {
     const r = host(join(parent, 'blocker', 'telemetry'));
     expect(r.file).toBeNull();
     expect(r.reason).toMatch(/ENOTDIR|not a directory/);
+  });
+
+  it('the directory is read-only for this user', () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o555);
+    // Root writes through permission bits, so as root the host runs as nobody, from a copy
+    // of the module and the host that nobody can read wherever this checkout lives.
+    const asNobody = process.getuid?.() === 0;
+    let r;
+    if (asNobody) {
+      const pub = tempDir('tt-pub-');
+      chmodSync(pub, 0o755);
+      cpSync(dirname(DIST_COUNTER), join(pub, 'counter'), { recursive: true });
+      cpSync(join(ROOT, 'test/fixtures/count.mjs'), join(pub, 'count.mjs'));
+      r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(pub, 'count.mjs'), JSON.stringify({ ...base, dir })], {
+        env: { ...cleanEnv(), TT_DIST_COUNTER: join(pub, 'counter', 'index.js') },
+        cwd: pub,
+        encoding: 'utf8',
+      });
+    } else r = runFixture('count.mjs', { ...base, dir });
+    chmodSync(dir, 0o700);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.file).toBeNull();
+    expect(res.reason).toMatch(/EACCES|permission denied/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('the weekends file is empty', () => {
