@@ -2,18 +2,18 @@
 import { askToShare } from './ask.js';
 import { setSlowPath } from './counter.js';
 import { notice } from './notice.js';
-import { stackInc } from './stack.js';
+import { nameLater } from './stack.js';
 import { open, slowAdd } from './state.js';
 
 export interface Engine {
   slowAdd: typeof slowAdd;
   open: typeof open;
-  stackInc: typeof stackInc;
+  nameLater: typeof nameLater;
   notice: typeof notice;
   askToShare: typeof askToShare;
 }
 
-export const engine: Engine = { slowAdd, open, stackInc, notice, askToShare };
+export const engine: Engine = { slowAdd, open, nameLater, notice, askToShare };
 
 // In the published engine bundle this module has its own copy of counter.ts: the counters the
 // engine creates itself (one per distinct stack) must reach this state too.

@@ -9,17 +9,20 @@ import { loadEngineModule } from './engine-loader.js';
 import { envOff } from './env.js';
 import type { NoticeOptions } from './notice.js';
 import { hostProgram } from './program.js';
-import type { StackCounter } from './stack-counter.js';
+import type { StackCounter, StackEntry } from './stack-counter.js';
 import type { OpenOptions, OpenResult } from './state.js';
 
 let engine: Engine | undefined;
 /** What open() decided without the engine: counting off by the environment. */
 let offResult: OpenResult | undefined;
+/** Stacks first seen before the engine was loaded; it names them when it is. */
+const unnamed: Array<[StackCounter, StackEntry]> = [];
 
 function loaded(): Engine {
   if (!engine) {
     engine = loadEngineModule().engine;
     setSlowPath(engine.slowAdd);
+    for (const [s, e] of unnamed.splice(0)) engine.nameLater(s, e);
   }
   return engine;
 }
@@ -36,9 +39,14 @@ export function open(options: OpenOptions): OpenResult {
   return loaded().open({ ...options, program: program.name, version: program.version });
 }
 
-/** Stack counting needs the engine, except when counting is already known to be off. */
-export function stackInc(s: StackCounter, above: Function): void {
-  if (!offResult) loaded().stackInc(s, above);
+export function countingOff(): boolean {
+  return offResult !== undefined;
+}
+
+/** Loading the engine is file I/O, so an increment never does it: the stack waits for open(). */
+export function nameLater(s: StackCounter, e: StackEntry): void {
+  if (engine) engine.nameLater(s, e);
+  else unnamed.push([s, e]);
 }
 
 export function notice(options?: NoticeOptions): boolean {
@@ -52,4 +60,5 @@ export function askToShare(options?: AskOptions): Promise<Answer | null> {
 /** For tests that open again in one process. */
 export function resetHub(): void {
   offResult = undefined;
+  unnamed.length = 0;
 }

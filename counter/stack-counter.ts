@@ -1,7 +1,7 @@
-// StackCounter: one counter per distinct call stack. This is its public, light half; capturing
-// and naming stacks is the engine's (stack.ts), loaded on the first increment.
+// StackCounter: one counter per distinct call stack. This half captures stacks, with V8's API
+// only (no I/O); naming a new stack is the engine's (stack.ts), in its maintenance step.
 import { type Counter, checkName } from './counter.js';
-import { stackInc } from './hub.js';
+import { countingOff, nameLater } from './hub.js';
 import { decodeStack } from './stack-name.js';
 
 /** @internal One call frame as V8 reports it; never stored, only turned into a frame line. */
@@ -35,7 +35,18 @@ export class StackCounter {
   /** Counts the caller's stack. About 5 µs: for rare events such as errors, not per operation. */
   inc(): void {
     try {
-      stackInc(this, StackCounter.prototype.inc);
+      if (countingOff()) return;
+      const sites = capture(this.depth, StackCounter.prototype.inc);
+      const key = sites.map((c) => `${c.getFileName()}:${c.getLineNumber()}:${c.getColumnNumber()}`).join('|');
+      const known = this.stacks.get(key);
+      if (known?.counter) return known.counter.inc();
+      if (known) {
+        known.pending++;
+        return;
+      }
+      const entry: StackEntry = { counter: null, frames: sites.map(rawFrame), pending: 1 };
+      this.stacks.set(key, entry);
+      nameLater(this, entry);
     } catch {
       // Never surface an error in the host program.
     }
@@ -45,4 +56,29 @@ export class StackCounter {
   names(): string[] {
     return [...this.stacks.values()].flatMap((e) => (e.counter ? [decodeStack(e.counter.name)] : []));
   }
+}
+
+/** The caller's call sites, from the frame below `above`, at most `depth` of them. */
+function capture(depth: number, above: Function): NodeJS.CallSite[] {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.prepareStackTrace = (_e, sites) => sites;
+    Error.stackTraceLimit = depth;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, above);
+    return holder.stack ?? [];
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function rawFrame(s: NodeJS.CallSite): RawFrame {
+  const line = s.getLineNumber() ?? 0;
+  const first = (s as unknown as { getEnclosingLineNumber?: () => number | null }).getEnclosingLineNumber?.() ?? line;
+  const type = s.getTypeName();
+  const fn = s.getFunctionName() ?? s.getMethodName() ?? '';
+  const qualified = fn && type && !s.isToplevel() && !fn.includes('.') && type !== 'Object' ? `${type}.${fn}` : fn;
+  return { file: s.getFileName() ?? '', fn: qualified || '<anonymous>', line, offset: Math.max(0, line - first) };
 }

@@ -1,5 +1,5 @@
-// The engine half of stack counters (the public class is in stack-counter.ts): capturing the
-// caller's stack and naming it. One counter per distinct call stack, named
+// The engine half of stack counters (the public class, which captures stacks, is in
+// stack-counter.ts): naming a stack. One counter per distinct call stack, named
 // `<name>\n<package>/<module>.<function>:+<line offset>\n…`. Frames never carry an absolute
 // path or a user name: only the npm package, the module path inside it, the function and the
 // line offset from the function's first line.
@@ -12,50 +12,13 @@ import { onMaintenance } from './state.js';
 import type { RawFrame, StackCounter, StackEntry } from './stack-counter.js';
 import { encodeStack } from './stack-name.js';
 
-/** Counts the caller's stack on `s`; `above` is the function whose frame and callers' frames are skipped. */
-export function stackInc(s: StackCounter, above: Function): void {
-  const sites = capture(s.depth, above);
-  const key = sites.map((c) => `${c.getFileName()}:${c.getLineNumber()}:${c.getColumnNumber()}`).join('|');
-  const known = s.stacks.get(key);
-  if (known?.counter) return known.counter.inc();
-  if (known) {
-    known.pending++;
-    return;
-  }
-  // Naming a new stack may read package.json files: that happens in the maintenance step.
-  const entry: StackEntry = { counter: null, frames: sites.map(rawFrame), pending: 1 };
-  s.stacks.set(key, entry);
-  onMaintenance(() => nameStack(s, entry));
-}
-
-function nameStack(s: StackCounter, e: StackEntry): void {
-  e.counter = stackNameCounter(encodeStack(s.name, e.frames.map(formatFrame), MAX_NAME_LEN));
-  e.counter.add(e.pending);
-  e.pending = 0;
-}
-
-function capture(depth: number, above: Function): NodeJS.CallSite[] {
-  const prepare = Error.prepareStackTrace;
-  const limit = Error.stackTraceLimit;
-  try {
-    Error.prepareStackTrace = (_e, sites) => sites;
-    Error.stackTraceLimit = depth;
-    const holder: { stack?: NodeJS.CallSite[] } = {};
-    Error.captureStackTrace(holder, above);
-    return holder.stack ?? [];
-  } finally {
-    Error.prepareStackTrace = prepare;
-    Error.stackTraceLimit = limit;
-  }
-}
-
-function rawFrame(s: NodeJS.CallSite): RawFrame {
-  const line = s.getLineNumber() ?? 0;
-  const first = (s as unknown as { getEnclosingLineNumber?: () => number | null }).getEnclosingLineNumber?.() ?? line;
-  const type = s.getTypeName();
-  const fn = s.getFunctionName() ?? s.getMethodName() ?? '';
-  const qualified = fn && type && !s.isToplevel() && !fn.includes('.') && type !== 'Object' ? `${type}.${fn}` : fn;
-  return { file: s.getFileName() ?? '', fn: qualified || '<anonymous>', line, offset: Math.max(0, line - first) };
+/** Names a newly seen stack in the maintenance step: naming reads package.json files. */
+export function nameLater(s: StackCounter, e: StackEntry): void {
+  onMaintenance(() => {
+    e.counter = stackNameCounter(encodeStack(s.name, e.frames.map(formatFrame), MAX_NAME_LEN));
+    e.counter.add(e.pending);
+    e.pending = 0;
+  });
 }
 
 const packages = new Map<string, { root: string; name: string } | null>();

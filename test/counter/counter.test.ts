@@ -127,6 +127,18 @@ describe('stack counters', () => {
     expect(s.names().sort()).toEqual(stacks.map(([k]) => k).sort());
   });
 
+  it('count stacks seen before open(), without I/O at the increment, once the file opens', async () => {
+    const dir = tempDir();
+    const s = new StackCounter('t/early-stack', 2);
+    for (let i = 0; i < 3; i++) siteA(s);
+    expect(s.names()).toEqual([]); // not named yet: naming reads package.json files
+    open({ dir, program: 't', version: '1.0.0' });
+    await flush();
+    const [name] = s.names();
+    expect(name).toMatch(/^t\/early-stack\ntransparent-telemetry\/test\/counter\/counter\.test\.siteA:\+1\n/);
+    expect(soleCounts(dir).get(name!)).toBe(3n);
+  });
+
   it('store repeated paths with ditto marks and never a path or user name', async () => {
     const dir = tempDir();
     open({ dir, program: 't', version: '1.0.0' });
