@@ -30,8 +30,3 @@ function isDir(path: string): boolean {
     return false;
   }
 }
-
-/** For tests that create the debug folder after a log call was made in the same process. */
-export function resetDebugCache(): void {
-  cachedFor = undefined;
-}

@@ -2,7 +2,7 @@
 // name's record, allocate one (CAS on the allocation limit, then on the bucket head), add
 // to a value, grow the file. Every process on the machine runs the same steps on the same
 // bytes; DESIGN.md ("Allocation") lists who may race with whom and what each race does.
-import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import {
   DEAD, LEN_MARK, LEN_MASK, MAX_U64, MIN_FILE_LEN, PAGE_SIZE, REC_LEN_OFF,
   REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
@@ -56,6 +56,9 @@ export function openCountMap(path: string, header: Uint8Array, be: Backend): Cou
   try {
     let size = fstatSync(fd).size;
     if (size < MIN_FILE_LEN) {
+      // Empty, or being created by another process (which writes the same header): anything
+      // else at this name is not ours to overwrite.
+      if (size > 0 && !startsWithHeader(fd, Math.min(size, header.length), header)) throw new HeaderMismatchError(path);
       // Concurrent creators write identical bytes, and the last 4 bytes of a page never hold data.
       writeSync(fd, header, 0, header.length, 0);
       writeSync(fd, new Uint8Array(4), 0, 4, MIN_FILE_LEN - 4);
@@ -69,6 +72,12 @@ export function openCountMap(path: string, header: Uint8Array, be: Backend): Cou
     closeSync(fd);
     throw e;
   }
+}
+
+function startsWithHeader(fd: number, n: number, header: Uint8Array): boolean {
+  const have = new Uint8Array(n);
+  readSync(fd, have, 0, n, 0);
+  return have.every((b, i) => b === header[i]);
 }
 
 /** An unbacked file of `capacity` bytes, for building exact file images in memory. */

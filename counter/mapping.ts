@@ -36,8 +36,3 @@ export function backend(env: NodeJS.ProcessEnv = process.env): Backend | null {
 export function backendErrors(): readonly string[] {
   return loadErrors;
 }
-
-/** For tests that switch backends within one process. */
-export function resetBackend(): void {
-  chosen = undefined;
-}

@@ -46,7 +46,3 @@ export function decodeStack(name: string): string {
     })
     .join('\n');
 }
-
-export function isStackName(name: string): boolean {
-  return name.includes('\n');
-}

@@ -258,16 +258,8 @@ function fail(e: unknown): void {
   st.result = { mode: st.result?.mode ?? 'local', program: st.program, file: null, backend: null, reason: `counting in memory: ${why}` };
 }
 
-/** Test hooks: the value a counter would report, and a clean slate. */
-export function pendingOf(c: Counter): bigint {
-  return c.pending;
-}
-
+/** For tests that open again in one process. */
 export function resetForTests(): void {
   detach();
   st = fresh();
-}
-
-export function currentMap(): CountMap | null {
-  return st.map;
 }

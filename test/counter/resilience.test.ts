@@ -38,6 +38,16 @@ describe('the host runs on, counting in memory, when', () => {
     expect(readFileSync(first.file!).subarray(0, 4).toString()).toBe('AAAA'); // never overwritten
   });
 
+  it('a short foreign file has the count file name: it is left untouched', () => {
+    const dir = withDebug();
+    const first = host(dir);
+    writeFileSync(first.file!, 'not a count file, and not ours to overwrite\n');
+    const r = host(dir);
+    expect(r.file).toBeNull();
+    expect(r.reason).toMatch(/header mismatch/);
+    expect(readFileSync(first.file!, 'utf8')).toBe('not a count file, and not ours to overwrite\n');
+  });
+
   it('the count file was truncated after growing', () => {
     const dir = withDebug();
     const r1 = host(dir, { many: { prefix: 'host/many/', count: 1000 } });
