@@ -33,7 +33,7 @@ describe('askToShare on a terminal', () => {
     expect(run.output).toContain(`Help improve ${PROGRAM}`);
     expect(run.output).toContain('RESULT=on');
     expect(run.code).toBe(0);
-    expect(run.ms).toBeLessThan(3000);
+    expect(run.ms).toBeLessThan(10_000); // a process held open by stdin is killed only at 20 s
     expect(modes(dir)).toEqual({ [PROGRAM]: 'on' });
     expect(readMachineMode(layout(dir))).toBeNull();
     expect(existsSync(layout(dir).modeFile)).toBe(false);
@@ -53,7 +53,7 @@ describe('askToShare on a terminal', () => {
     const { dir, opts } = setup();
     const run = await runInPty('ask-tool.mjs', { ...opts, answer });
     expect(run.output).toContain('RESULT=local');
-    expect(run.ms).toBeLessThan(3000);
+    expect(run.ms).toBeLessThan(10_000); // a process held open by stdin is killed only at 20 s
     expect(modes(dir)).toEqual({ [PROGRAM]: 'local' });
   });
 
@@ -79,7 +79,7 @@ describe('askToShare on a terminal', () => {
     expect(asked(run.output)).toBe(true);
     expect(run.output).toContain('RESULT=null');
     expect(run.code).toBe(0);
-    expect(run.ms).toBeLessThan(3000);
+    expect(run.ms).toBeLessThan(10_000); // a process held open by stdin is killed only at 20 s
     expect(existsSync(layout(dir).programModesFile)).toBe(false);
     expect(existsSync(layout(dir).modeFile)).toBe(false);
     expect(asked((await runInPty('ask-tool.mjs', opts)).output)).toBe(false);
