@@ -1,6 +1,6 @@
 // Reads a count file from bytes, with the same acceptance rules as Go's parser and errors
 // that name the file and the reason. Readers never write, so any file can be inspected.
-import { HDR_PREFIX, LEN_MASK, MIN_FILE_LEN, NUM_BUCKETS, REC_NAME_OFF, littleEndian } from './format.js';
+import { FILE_SUFFIX, HDR_PREFIX, LEN_MASK, MIN_FILE_LEN, NUM_BUCKETS, REC_NAME_OFF, littleEndian } from './format.js';
 import { decodeStack } from './stack-name.js';
 
 export interface CountFile {
@@ -35,6 +35,7 @@ export function parseCountFile(file: string, data: Uint8Array): CountFile {
   if (hdrLen > MIN_FILE_LEN || hdrLen < HDR_PREFIX.length + 4) throw corrupt(`header length ${hdrLen} out of range`);
   if (hdrLen + 4 + 4 * NUM_BUCKETS > data.length) throw corrupt(`hash table at ${hdrLen + 4} runs past the end`);
   const meta = parseMeta(data.subarray(HDR_PREFIX.length + 4, hdrLen), corrupt);
+  if (!meta.TimeBegin) inferTimes(file, meta, corrupt);
   const counts = new Map<string, bigint>();
   const seen = new Set<string>();
   for (let b = 0; b < NUM_BUCKETS; b++) {
@@ -53,6 +54,19 @@ export function parseCountFile(file: string, data: Uint8Array): CountFile {
     }
   }
   return { meta, counts };
+}
+
+/**
+ * Go's rule for a file without TimeBegin: take the date from the file name, and end the span
+ * one day later (Go's own comment doubts the day; kept so both readers agree).
+ */
+function inferTimes(file: string, meta: Record<string, string>, corrupt: (why: string) => Error): void {
+  if (!file.endsWith(FILE_SUFFIX) || file.length < '-2022-11-19'.length) throw corrupt('no TimeBegin, and no date in the file name');
+  const date = file.slice(0, -FILE_SUFFIX.length).slice(-10);
+  const t = Date.parse(`${date}T00:00:00Z`);
+  if (!/^\d{4}-\d\d-\d\d$/.test(date) || Number.isNaN(t)) throw new CountFileError(file, 'ECORRUPT', 'invalid counter file name');
+  meta.TimeBegin = `${date}T00:00:00Z`;
+  meta.TimeEnd = `${new Date(t + 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`;
 }
 
 function parseMeta(bytes: Uint8Array, corrupt: (why: string) => Error): Record<string, string> {

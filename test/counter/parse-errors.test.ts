@@ -31,6 +31,27 @@ function expectError(b: Uint8Array, code: CountFileError['code'], message: RegEx
   expect((err as Error).message).toMatch(message);
 }
 
+describe("Go's rule for a file without TimeBegin", () => {
+  const noBegin = () => {
+    const b = good();
+    const at = new TextDecoder().decode(b).indexOf('TimeBegin: ');
+    b.set(new TextEncoder().encode('TimxBegin: '), at); // same length, as Go's own test does
+    return b;
+  };
+
+  it('takes the date from the file name, the end one day later', () => {
+    const { meta } = parseCountFile('/t/p@1.0.0-node20.20.2-linux-x64-2026-11-23.v1.count', noBegin());
+    expect(meta.TimeBegin).toBe('2026-11-23T00:00:00Z');
+    expect(meta.TimeEnd).toBe('2026-11-24T00:00:00Z');
+    expect(meta.TimxBegin).toBe('2026-11-23T00:00:00Z');
+  });
+
+  it('rejects a name without a date', () => {
+    expect(() => parseCountFile('/t/p-2026-13-99.v1.count', noBegin())).toThrow(/invalid counter file name/);
+    expect(() => parseCountFile('/t/notes.txt', noBegin())).toThrow(/corrupt counter file: no TimeBegin/);
+  });
+});
+
 describe('the parser rejects, naming the file and the reason,', () => {
   it('a file shorter than 16 KiB', () => expectError(good().subarray(0, 100), 'ETOOSHORT', /file too short \(100<16384\)/));
 
