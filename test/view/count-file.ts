@@ -1,21 +1,8 @@
-// Count files for the viewer tests, written straight from the format constants (DESIGN.md,
-// "Count file"), so these tests need neither a build nor the counting engine. The Go fixture
-// covers Go's exact bytes; these only have to parse.
+// Count files for the viewer tests, built in memory by the same allocator live files use
+// (counter/image.ts), so these tests need no build. The Go fixture covers Go's exact bytes.
 import { writeFileSync } from 'node:fs';
-import {
-  LEN_MARK,
-  PAGE_SIZE,
-  REC_LEN_OFF,
-  REC_NAME_OFF,
-  REC_NEXT_OFF,
-  bucketOf,
-  buildHeader,
-  littleEndian,
-  placeRecord,
-  recordSize,
-  roundUp,
-  type Meta,
-} from '../../counter/format.js';
+import { buildHeader, type Meta } from '../../counter/format.js';
+import { buildCountImage } from '../../counter/image.js';
 import { encodeStack } from '../../counter/stack-name.js';
 
 /** A counter to write: a plain name, or a stack as [counter name, frames]. */
@@ -24,29 +11,8 @@ export type Entry = [name: string | [string, string[]], value: bigint];
 export function writeCountFile(path: string, meta: Meta, entries: Entry[]): void {
   const header = buildHeader(meta);
   if (!header) throw new Error(`metadata too long for ${path}`);
-  const le = littleEndian();
-  const enc = new TextEncoder();
-  const records: { start: number; name: Uint8Array; value: bigint }[] = [];
-  let limit = 0;
-  for (const [n, value] of entries) {
-    const name = enc.encode(typeof n === 'string' ? n : encodeStack(n[0], n[1], 4096));
-    const { start, end } = placeRecord(limit, header.length, recordSize(name.length));
-    records.push({ start, name, value });
-    limit = end;
-  }
-  const buf = new Uint8Array(Math.max(PAGE_SIZE, roundUp(limit, PAGE_SIZE)));
-  const view = new DataView(buf.buffer);
-  buf.set(header, 0);
-  view.setUint32(header.length, limit, le);
-  for (const r of records) {
-    const head = header.length + 4 + 4 * bucketOf(r.name);
-    view.setBigUint64(r.start, r.value, le);
-    view.setUint32(r.start + REC_LEN_OFF, (LEN_MARK | r.name.length) >>> 0, le);
-    view.setUint32(r.start + REC_NEXT_OFF, view.getUint32(head, le), le);
-    buf.set(r.name, r.start + REC_NAME_OFF);
-    view.setUint32(head, r.start, le);
-  }
-  writeFileSync(path, buf);
+  const named = entries.map(([n, v]) => [typeof n === 'string' ? n : encodeStack(n[0], n[1], 4096), v] as const);
+  writeFileSync(path, buildCountImage(header, named));
 }
 
 export function meta(program: string, version: string, begin: string, end: string): Meta {
