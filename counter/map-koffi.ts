@@ -26,7 +26,8 @@ export function koffi(): Backend {
       const p = mmap(null, length, PROT_RW, MAP_SHARED, fd, 0);
       if (p === null || k.address(p) === 0xffffffffffffffffn) throw new Error(`mmap failed, errno ${k.errno()}`);
       // Never unmapped: a counter may still hold a view, and touching an unmapped view would
-      // crash the host. Mappings are replaced only at weekly rotation, so the cost is bounded.
+      // crash the host. New ones come only at weekly rotation or when a file outgrows its
+      // mapping (4 MiB past its end), so the address space used stays small.
       return region(k.view(p, length), length);
     },
   };
