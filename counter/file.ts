@@ -162,10 +162,6 @@ function findInChain(m: CountMap, from: number, until: number, name: Uint8Array)
   return 0;
 }
 
-export function lookup(m: CountMap, name: Uint8Array, bucket: number): number {
-  return findInChain(m, Atomics.load(m.region.u32, bucketIndex(m, bucket)), 0, name);
-}
-
 /**
  * The record offset for `name`, allocating it if no process has yet; or NEEDS_IO. The head
  * seen by the lookup is the one linking starts from: anything linked after it is checked
