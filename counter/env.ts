@@ -22,11 +22,24 @@ export function envModeCap(value: string | undefined): 'off' | 'local' | null {
   return v === 'local' ? 'local' : 'off';
 }
 
+/** One variable that lowers the mode right now, as `NAME=value`. */
+export interface EnvOptOut {
+  source: 'env';
+  detail: string;
+  mode: 'off' | 'local';
+}
+
+/** Every opt-out the environment holds for a program whose own variable is `toolVar`. */
+export function* envOverrides(env: NodeJS.ProcessEnv, toolVar: string | null): Generator<EnvOptOut> {
+  if (doNotTrack(env.DO_NOT_TRACK)) yield { source: 'env', detail: `DO_NOT_TRACK=${env.DO_NOT_TRACK}`, mode: 'off' };
+  const global = envModeCap(env[ENV_MODE]);
+  if (global) yield { source: 'env', detail: `${ENV_MODE}=${env[ENV_MODE]}`, mode: global };
+  const own = toolVar ? env[toolVar] : undefined;
+  if (doNotTrack(own)) yield { source: 'env', detail: `${toolVar}=${own}`, mode: 'off' };
+}
+
 /** The variable that turns counting off for `program` in this environment, as `NAME=value`, or null. */
 export function envOff(program: string, envVar: string | undefined, env: NodeJS.ProcessEnv = process.env): string | null {
-  if (doNotTrack(env.DO_NOT_TRACK)) return `DO_NOT_TRACK=${env.DO_NOT_TRACK}`;
-  if (envModeCap(env[ENV_MODE]) === 'off') return `${ENV_MODE}=${env[ENV_MODE]}`;
-  const v = envVar ?? toolEnvVar(program);
-  if (v && doNotTrack(env[v])) return `${v}=${env[v]}`;
+  for (const r of envOverrides(env, envVar ?? toolEnvVar(program))) if (r.mode === 'off') return r.detail;
   return null;
 }

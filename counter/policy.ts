@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Layout } from './dir.js';
 import { type Mode, lower, rank, readMachineMode, readProgramModes } from './mode.js';
-import { ENV_MODE, doNotTrack, envModeCap } from './env.js';
+import { envOverrides } from './env.js';
 import { toolEnvVar } from './program.js';
 import { readText } from './read-text.js';
 
@@ -46,7 +46,7 @@ export function decide(input: PolicyInput): Decision {
   const env = input.env ?? process.env;
   const warnings: string[] = [];
   const chosen = userChoice(input.dirs, input.program);
-  const overrides = [...envOverrides(env, input.envVar ?? toolEnvVar(input.program))];
+  const overrides: Reason[] = [...envOverrides(env, input.envVar ?? toolEnvVar(input.program))];
   const project = projectSetting(input.cwd ?? process.cwd(), input.home ?? (env.HOME || env.USERPROFILE || ''), warnings);
   if (project) overrides.push(project);
   overrides.sort((a, b) => rank(a.mode) - rank(b.mode));
@@ -63,14 +63,6 @@ function userChoice(dirs: Layout | null, program: string): Reason {
   const machine = readMachineMode(dirs);
   if (machine) return { source: 'machine', detail: dirs.modeFile, mode: machine.mode, date: machine.date };
   return { source: 'default', detail: 'no choice made yet', mode: 'local' };
-}
-
-function* envOverrides(env: NodeJS.ProcessEnv, toolVar: string | null): Generator<Reason> {
-  if (doNotTrack(env.DO_NOT_TRACK)) yield { source: 'env', detail: `DO_NOT_TRACK=${env.DO_NOT_TRACK}`, mode: 'off' };
-  const global = envModeCap(env[ENV_MODE]);
-  if (global) yield { source: 'env', detail: `${ENV_MODE}=${env[ENV_MODE]}`, mode: global };
-  const own = toolVar ? env[toolVar] : undefined;
-  if (doNotTrack(own)) yield { source: 'env', detail: `${toolVar}=${own}`, mode: 'off' };
 }
 
 /**
