@@ -10,9 +10,8 @@ import { closeCountMap, CorruptError, NEEDS_IO, openCountMap, resolve, sync, add
 import { buildHeader, dateString, placeRecord, recordSize, timeString } from './format.js';
 import { backend, backendErrors, type BackendName } from './mapping.js';
 import type { Mode } from './mode.js';
-import { envOff } from './env.js';
 import { decide, type Reason } from './policy.js';
-import { countFileName, hostProgram, runtimeTag, type Program } from './program.js';
+import { countFileName, runtimeTag, type Program } from './program.js';
 import { counterSpan, readWeekend, type Span } from './dates.js';
 import { join } from 'node:path';
 
@@ -156,15 +155,16 @@ function reserveFor(m: CountMap, waiting: Set<Counter>): void {
   m.wantEnd = Math.max(m.wantEnd, end);
 }
 
-export function open(options: OpenOptions = {}): OpenResult {
+/**
+ * Reached only through hub.ts, which has already resolved the program and found no opt-out
+ * in the environment (decide() below still reports one that appears later, at rotation).
+ */
+export function open(options: OpenOptions & { program: string; version: string }): OpenResult {
   if (st.result) return st.result;
   try {
     st.now = options.now ?? st.now;
     st.envVar = options.envVar;
-    const host = options.program === undefined || options.version === undefined ? hostProgram() : null;
-    st.program = { name: options.program ?? host!.name, version: options.version ?? host!.version };
-    const quick = envOff(st.program.name, options.envVar);
-    if (quick) return finish('off', null, quick);
+    st.program = { name: options.program, version: options.version };
     const root = options.dir ?? defaultRoot();
     st.dirs = root === null ? null : layout(root);
     const d = decide({ dirs: st.dirs, program: st.program.name, envVar: options.envVar });
