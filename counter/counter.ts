@@ -1,14 +1,16 @@
 // The Counter object. Its fast path is one atomic add on the shared mapping; everything else
 // (first use, no file yet, file full, rotation) goes through the slow path, which is the
-// engine's (state.ts `slowAdd`) once the engine is loaded (hub.ts).
-import { MAX_NAME_LEN, MAX_U64, bucketOf } from './format.js';
-import { addAt, saturate } from './file.js';
+// engine's (engine/state.ts `slowAdd`) once the engine is loaded (hub.ts). The engine sees a
+// counter through `CounterSlot`; the fields it uses are marked internal and left out of the
+// published types.
+import { MAX_NAME_LEN, MAX_U64, addAt, bucketOf, saturate } from './countfile/index.js';
+import type { CounterSlot } from './engine/index.js';
 
 let stackName = false;
 
-type SlowPath = (c: Counter, n: bigint) => void;
+type SlowPath = (c: CounterSlot, n: bigint) => void;
 /** Counters incremented before the engine was loaded; it adopts them when it is. */
-const early = new Set<Counter>();
+const early = new Set<CounterSlot>();
 let slowAdd: SlowPath = (c, n) => {
   c.pending += n;
   early.add(c);

@@ -1,28 +1,24 @@
 // The seam between the small entry module (counter.ts, stack-counter.ts, index.ts) and the
-// engine (state.ts and everything that does I/O). The published bundle loads the engine only
+// engine (engine/, everything that does I/O). The published bundle loads the engine only
 // when something needs it, so a tool whose user turned counting off in the environment pays
-// for a few kilobytes of code and nothing else (DESIGN.md §5, "Start-up").
-import type { Answer, AskOptions } from './ask.js';
-import { setSlowPath } from './counter.js';
-import type { Engine } from './engine.js';
+// for a few kilobytes of code and nothing else (DESIGN.md §1).
+import { setSlowPath, stackNameCounter } from './counter.js';
+import type { Answer, AskOptions, Engine, NoticeOptions, OpenOptions, OpenResult, StackEntry } from './engine/index.js';
 import { loadEngineModule } from './engine-loader.js';
-import { envOff } from './env.js';
-import type { NoticeOptions } from './notice.js';
-import { hostProgram } from './program.js';
-import type { StackCounter, StackEntry } from './stack-counter.js';
-import type { OpenOptions, OpenResult } from './state.js';
+import { envOff, hostProgram } from './settings/index.js';
 
 let engine: Engine | undefined;
 /** What open() decided without the engine: counting off by the environment. */
 let offResult: OpenResult | undefined;
 /** Stacks first seen before the engine was loaded; it names them when it is. */
-const unnamed: Array<[StackCounter, StackEntry]> = [];
+const unnamed: Array<[string, StackEntry]> = [];
 
 function loaded(): Engine {
   if (!engine) {
     engine = loadEngineModule().engine;
+    engine.setStackCounterFactory(stackNameCounter);
     setSlowPath(engine.slowAdd);
-    for (const [s, e] of unnamed.splice(0)) engine.nameLater(s, e);
+    for (const [name, e] of unnamed.splice(0)) engine.nameLater(name, e);
   }
   return engine;
 }
@@ -44,9 +40,9 @@ export function countingOff(): boolean {
 }
 
 /** Loading the engine is file I/O, so an increment never does it: the stack waits for open(). */
-export function nameLater(s: StackCounter, e: StackEntry): void {
-  if (engine) engine.nameLater(s, e);
-  else unnamed.push([s, e]);
+export function nameLater(name: string, e: StackEntry): void {
+  if (engine) engine.nameLater(name, e);
+  else unnamed.push([name, e]);
 }
 
 export function notice(options?: NoticeOptions): boolean {

@@ -23,16 +23,14 @@
  * invalid name; nothing does I/O during an increment; nothing keeps the process alive.
  * @module
  */
-import type { Answer, AskOptions } from './ask.js';
 import { Counter } from './counter.js';
+import type { Answer, AskOptions, NoticeOptions, OpenOptions, OpenResult } from './engine/index.js';
 import * as hub from './hub.js';
-import type { NoticeOptions } from './notice.js';
-import type { OpenOptions, OpenResult } from './state.js';
 
 export { Counter } from './counter.js';
 export { StackCounter } from './stack-counter.js';
 export type { Answer, AskOptions, NoticeOptions, OpenOptions, OpenResult };
-export type { Mode } from './mode.js';
+export type { Mode } from './settings/index.js';
 
 /**
  * Starts counting into this week's file, once per process; later calls return the first

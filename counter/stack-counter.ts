@@ -1,23 +1,9 @@
 // StackCounter: one counter per distinct call stack. This half captures stacks, with V8's API
-// only (no I/O); naming a new stack is the engine's (stack.ts), in its maintenance step.
-import { type Counter, checkName } from './counter.js';
+// only (no I/O); naming a new stack is the engine's (engine/stack.ts), in its maintenance step.
+import { checkName } from './counter.js';
+import { decodeStack } from './countfile/index.js';
+import type { RawFrame, StackEntry } from './engine/index.js';
 import { countingOff, nameLater } from './hub.js';
-import { decodeStack } from './stack-name.js';
-
-/** @internal One call frame as V8 reports it; never stored, only turned into a frame line. */
-export interface RawFrame {
-  file: string;
-  fn: string;
-  line: number;
-  offset: number;
-}
-
-/** @internal A distinct stack: its counter once named, and the count it holds until then. */
-export interface StackEntry {
-  counter: Counter | null;
-  frames: RawFrame[];
-  pending: number;
-}
 
 export class StackCounter {
   readonly name: string;
@@ -46,7 +32,7 @@ export class StackCounter {
       }
       const entry: StackEntry = { counter: null, frames: sites.map(rawFrame), pending: 1 };
       this.stacks.set(key, entry);
-      nameLater(this, entry);
+      nameLater(this.name, entry);
     } catch {
       // Never surface an error in the host program.
     }

@@ -15,7 +15,9 @@ import { createRequire } from 'node:module';
 const builtins = {
   name: 'builtins',
   setup(b) {
-    b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: 'builtin' }));
+    // sideEffects: false lets esbuild drop a built-in that no kept code uses (a room's index
+    // re-exports more than the entry needs).
+    b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: 'builtin', sideEffects: false }));
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => {
       const id = JSON.stringify(a.path);
       const names = Object.keys(nodeRequire(a.path)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
@@ -74,11 +76,15 @@ const cjs = {
   banner: { js: "const __ttFileUrl = require('node:url').pathToFileURL(__filename).href; const __ttRequire = require;" },
 };
 const entry = { entryPoints: { 'counter/index': 'counter/index.ts' } };
-await build({ ...esm, ...small, ...entry, outdir: 'dist', plugins: [builtins, lazyEngine] });
+const meta = await build({ ...esm, ...small, ...entry, outdir: 'dist', plugins: [builtins, lazyEngine], metafile: true });
+// `TT_BUILD_META=1 npm run build` lists what the entry carries: every byte is start-up cost for every tool.
+if (process.env.TT_BUILD_META) {
+  for (const [file, { bytesInOutput }] of Object.entries(meta.metafile.outputs['dist/counter/index.js'].inputs)) console.log(bytesInOutput, file);
+}
 // CommonJS tools `require()` the toolkit; Node 20 before 20.19 cannot require an ES module.
 await build({ ...cjs, ...entry, plugins: [builtins, lazyEngine] });
 // One engine for both entries, so a process that loads both still has one count file state.
-await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine.ts' } });
+await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts' } });
 if (existsSync('cmd/telemetry/main.ts')) {
   await build({ ...esm, entryPoints: { 'cmd/telemetry': 'cmd/telemetry/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node\n' + esmRequire } });
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseCountFile, type CountFile } from '../counter/parse.js';
+import { parseCountFile, type CountFile } from '../counter/countfile/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const DIST_COUNTER = join(ROOT, 'dist', 'counter', 'index.js');

@@ -1,7 +1,7 @@
 // What every command needs to know about the world: the telemetry directory, today's date,
 // the environment and whether to use colour. Built once per command from its options.
 import { type Command, Option } from 'commander';
-import { defaultRoot, layout, type Layout } from '../../counter/dir.js';
+import { defaultRoot, layout, type Layout } from '../../counter/settings/index.js';
 import { style, useColor, type Style } from './output.js';
 
 /** Exit codes: 0 ok, 1 something failed, 2 the command line was wrong. */

@@ -1,7 +1,7 @@
 // `telemetry csv`: weekly counts as CSV for spreadsheets and scripts. Files of the same
 // program, version and week (several runtimes or platforms) are added together.
 import { Command } from 'commander';
-import type { ReadOk } from '../../counter/read.js';
+import type { ReadOk } from '../../counter/countfile/index.js';
 import { CliError, context, dirOption, type Context } from './context.js';
 import { csvRow } from './output.js';
 import { byCodePoint, loadCountFiles } from './read-files.js';

@@ -1,7 +1,7 @@
 // `telemetry dump [files…]`: the metadata and every counter of count files, for people
 // (a table) or scripts (--json, with exact 64-bit values).
 import { Command } from 'commander';
-import type { ReadOk } from '../../counter/read.js';
+import type { ReadOk } from '../../counter/countfile/index.js';
 import { CliError, context, dirOption, type Context } from './context.js';
 import { type Json, table, toJson } from './output.js';
 import { byCodePoint, loadCountFiles } from './read-files.js';

@@ -1,26 +1,8 @@
-// The files the CLI lists and deletes besides the mode files: count files and reports.
-// Reports are `local/<date>.json` (waiting to be sent), `local/local.<date>.json` (kept
-// on this machine only) and `upload/<date>.json` (sent).
-import { readdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { Layout } from '../../counter/dir.js';
-import { listCountFiles } from '../../counter/read.js';
+// The files the CLI deletes besides the mode files: count files and reports.
+import { rmSync } from 'node:fs';
+import { listCountFiles } from '../../counter/countfile/index.js';
+import { type Layout, listReports } from '../../counter/settings/index.js';
 import { reason } from './context.js';
-
-export interface Reports {
-  pending: string[];
-  localOnly: string[];
-  uploaded: string[];
-}
-
-export function listReports(dirs: Layout): Reports {
-  const local = jsonFiles(dirs.localDir);
-  return {
-    pending: local.filter((f) => !basename(f).startsWith('local.')),
-    localOnly: local.filter((f) => basename(f).startsWith('local.')),
-    uploaded: jsonFiles(dirs.uploadDir),
-  };
-}
 
 /**
  * What `clean` and `off --purge` delete: count files and reports. The mode files, notices
@@ -28,7 +10,7 @@ export function listReports(dirs: Layout): Reports {
  */
 export function dataFiles(dirs: Layout): string[] {
   const r = listReports(dirs);
-  return [...listCountFiles(dirs), ...r.pending, ...r.localOnly, ...r.uploaded];
+  return [...listCountFiles(dirs.localDir), ...r.pending, ...r.localOnly, ...r.uploaded];
 }
 
 /**
@@ -49,14 +31,3 @@ export function removeFiles(files: readonly string[]): { removed: number; errors
   }
   return { removed, errors };
 }
-
-function jsonFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => n.endsWith('.json')).sort().map((n) => join(dir, n));
-}
-

@@ -1,6 +1,6 @@
 // What each mode means, in the words `telemetry on|off|local` prints after setting it. Kept
 // apart from the command code so the promises made to users can be read (and reviewed) alone.
-import type { Mode } from '../../counter/mode.js';
+import type { Mode } from '../../counter/settings/index.js';
 
 export interface Where {
   localDir: string;

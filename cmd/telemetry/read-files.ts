@@ -1,7 +1,7 @@
 // Reading the count files a command was asked about: the named ones, or every count file
 // in local/. Malformed files are reported on stderr and skipped, so one bad file never
 // hides the others; the caller fails at the end.
-import { listCountFiles, readCountFile, type ReadOk } from '../../counter/read.js';
+import { listCountFiles, readCountFile, type ReadOk } from '../../counter/countfile/index.js';
 import type { Context } from './context.js';
 
 export interface Loaded {
@@ -10,7 +10,7 @@ export interface Loaded {
 }
 
 export function loadCountFiles(ctx: Context, named: readonly string[]): Loaded {
-  const paths = named.length > 0 ? named : listCountFiles(ctx.dirs);
+  const paths = named.length > 0 ? named : listCountFiles(ctx.dirs.localDir);
   const files: ReadOk[] = [];
   let failed = 0;
   for (const path of paths) {

@@ -1,15 +1,14 @@
 // `telemetry on | off | local [--program <name>]`: record the user's choice, then say what it
 // means and what it replaced. The three commands differ only in their word and their text.
 import { Command } from 'commander';
-import { listCountFiles, readCountFile } from '../../counter/read.js';
-import { dateString } from '../../counter/format.js';
-import { type Mode, readMachineMode, readProgramModes, writeMachineMode, writeProgramMode } from '../../counter/mode.js';
-import { decide } from '../../counter/policy.js';
+import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
+import {
+  type Mode, dateString, decide, readMachineMode, readProgramModes, wrap, writeMachineMode, writeProgramMode,
+} from '../../counter/settings/index.js';
 import { CliError, EXIT_USAGE, context, dirOption, fsError, type Context } from './context.js';
 import { dataFiles, removeFiles } from './files.js';
 import { SUMMARY, examples, meaning } from './mode-text.js';
 import { plural } from './output.js';
-import { wrap } from '../../counter/wrap.js';
 
 interface Options {
   program?: string;
@@ -90,7 +89,7 @@ function purge(ctx: Context, program: string | undefined): void {
 }
 
 function programCountFiles(ctx: Context, program: string): string[] {
-  return listCountFiles(ctx.dirs).filter((f) => {
+  return listCountFiles(ctx.dirs.localDir).filter((f) => {
     const r = readCountFile(f);
     return 'info' in r && r.info.program === program;
   });

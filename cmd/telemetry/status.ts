@@ -2,13 +2,12 @@
 // and why, as seen from the current directory.
 import { Command } from 'commander';
 import { basename } from 'node:path';
-import type { Layout } from '../../counter/dir.js';
-import { type Choice, readMachineMode, readProgramModes } from '../../counter/mode.js';
-import { type Decision, type Reason, decide } from '../../counter/policy.js';
-import { toolEnvVar } from '../../counter/program.js';
-import { isActive, listCountFiles, readCountFile } from '../../counter/read.js';
+import { isActive, listCountFiles, readCountFile } from '../../counter/countfile/index.js';
+import {
+  type Choice, type Decision, type Layout, type Reason, type Reports,
+  decide, listReports, readMachineMode, readProgramModes, toolEnvVar,
+} from '../../counter/settings/index.js';
 import { context, dirOption, type Context } from './context.js';
-import { listReports, type Reports } from './files.js';
 import { byCodePoint } from './read-files.js';
 import { type Json, plural, table, toJson } from './output.js';
 
@@ -82,7 +81,7 @@ function readFiles(dirs: Layout, now: Date, warnings: string[]) {
   const active: string[] = [];
   const finished: string[] = [];
   const programs = new Set<string>();
-  for (const file of listCountFiles(dirs)) {
+  for (const file of listCountFiles(dirs.localDir)) {
     const r = readCountFile(file);
     if ('error' in r) {
       warnings.push(r.error);

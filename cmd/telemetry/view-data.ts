@@ -2,9 +2,8 @@
 // and mode decisions) to plain data the page renders. Values travel as decimal strings,
 // because counters are 64-bit and JSON numbers would round anything above 2^53.
 import { basename } from 'node:path';
-import type { Decision, Reason } from '../../counter/policy.js';
-import type { FileInfo, ReadFailed, ReadOk } from '../../counter/read.js';
-import { isActive } from '../../counter/read.js';
+import type { Decision, Reason } from '../../counter/settings/index.js';
+import { type FileInfo, type ReadFailed, type ReadOk, isActive } from '../../counter/countfile/index.js';
 
 export interface ViewCounter {
   name: string;

@@ -5,9 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Layout } from '../../counter/dir.js';
-import { decide } from '../../counter/policy.js';
-import { listCountFiles, readCountFile } from '../../counter/read.js';
+import { type Layout, decide } from '../../counter/settings/index.js';
+import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import { buildViewData, type ViewData } from './view-data.js';
 
 export interface ViewServerOptions {
@@ -55,7 +54,7 @@ export function collectViewData(opts: Pick<ViewServerOptions, 'dirs' | 'env' | '
   const ask = (program: string) => decide({ dirs: opts.dirs, program, env: opts.env, cwd: opts.cwd });
   return buildViewData({
     dir: opts.dirs.root,
-    reads: listCountFiles(opts.dirs).map(readCountFile),
+    reads: listCountFiles(opts.dirs.localDir).map(readCountFile),
     // With no program name there is no per-program choice or variable: what is left is machine-wide.
     machine: ask(''),
     decide: ask,

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layout } from '../../counter/dir.js';
-import { readMachineMode, readProgramModes, writeMachineMode } from '../../counter/mode.js';
+import { layout } from '../../counter/settings/index.js';
+import { readMachineMode, readProgramModes, writeMachineMode } from '../../counter/settings/index.js';
 import { type PtyOptions, bundle, cleanEnv, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
 
 const PROGRAM = 'pty-asker';
@@ -13,7 +13,7 @@ let moduleFile: string;
 afterAll(removeTempDirs);
 
 beforeAll(async () => {
-  moduleFile = await bundle('counter/ask.ts', join(tempDir('ask-bundle'), 'ask.mjs'));
+  moduleFile = await bundle('counter/engine/ask.ts', join(tempDir('ask-bundle'), 'ask.mjs'));
 });
 
 function setup(extra: Record<string, string> = {}): { dir: string; opts: PtyOptions } {

@@ -2,10 +2,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layout } from '../../counter/dir.js';
-import { noticeText } from '../../counter/notice.js';
-import { wrap } from '../../counter/wrap.js';
-import { writeMachineMode, writeProgramMode } from '../../counter/mode.js';
+import { layout } from '../../counter/settings/index.js';
+import { noticeText } from '../../counter/engine/notice.js';
+import { wrap } from '../../counter/settings/index.js';
+import { writeMachineMode, writeProgramMode } from '../../counter/settings/index.js';
 import { type PtyOptions, bundle, cleanEnv, flat, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
 
 const PROGRAM = 'pty-demo';
@@ -14,7 +14,7 @@ let moduleFile: string;
 afterAll(removeTempDirs);
 
 beforeAll(async () => {
-  moduleFile = await bundle('counter/notice.ts', join(tempDir('notice-bundle'), 'notice.mjs'));
+  moduleFile = await bundle('counter/engine/notice.ts', join(tempDir('notice-bundle'), 'notice.mjs'));
 });
 
 /** A fresh telemetry directory and the environment that points the fixture at it. */

@@ -3,10 +3,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Layout, layout } from '../../counter/dir.js';
-import { type Mode, writeMachineMode, writeProgramMode } from '../../counter/mode.js';
-import { type Reason, decide, doNotTrack, envModeCap, projectSetting } from '../../counter/policy.js';
-import { toolEnvVar } from '../../counter/program.js';
+import { type Layout, layout } from '../../counter/settings/index.js';
+import { type Mode, writeMachineMode, writeProgramMode } from '../../counter/settings/index.js';
+import { type Reason, decide, doNotTrack, envModeCap, projectSetting } from '../../counter/settings/index.js';
+import { toolEnvVar } from '../../counter/settings/index.js';
 import { removeTempDirs, tempDir } from './harness.js';
 
 afterAll(removeTempDirs);

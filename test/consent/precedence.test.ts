@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Mode } from '../../counter/mode.js';
+import type { Mode } from '../../counter/settings/index.js';
 import { cleanEnv, countFiles, runFixture, tempDir } from '../helpers.js';
 
 type Choice = Mode | null;

@@ -3,8 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Counter, StackCounter, inc, open } from '../../counter/index.js';
 import { resetHub } from '../../counter/hub.js';
-import { resetForTests } from '../../counter/state.js';
-import { decodeStack } from '../../counter/stack-name.js';
+import { resetForTests } from '../../counter/engine/state.js';
+import { decodeStack } from '../../counter/countfile/index.js';
 import { countFiles, readOnly, soleCounts, tempDir } from '../helpers.js';
 
 afterEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, buildHeader, firstRecordOffset, placeRecord, recordSize } from '../../counter/format.js';
+import { bucketOf, buildHeader, firstRecordOffset, placeRecord, recordSize } from '../../counter/countfile/index.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCountImage } from '../../counter/image.js';
-import { parseCountFile } from '../../counter/parse.js';
+import { buildCountImage } from '../../counter/countfile/index.js';
+import { parseCountFile } from '../../counter/countfile/index.js';
 import { ROOT } from '../helpers.js';
 
 const dir = join(ROOT, 'testdata', 'go');

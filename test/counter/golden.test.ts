@@ -3,9 +3,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildHeader, type Meta } from '../../counter/format.js';
-import { buildCountImage } from '../../counter/image.js';
-import { parseCountFile } from '../../counter/parse.js';
+import { buildHeader, type Meta } from '../../counter/countfile/index.js';
+import { buildCountImage } from '../../counter/countfile/index.js';
+import { parseCountFile } from '../../counter/countfile/index.js';
 import { ROOT, cleanEnv, countFiles, runFixture, tempDir } from '../helpers.js';
 
 const GOLDEN = join(ROOT, 'testdata', 'golden', 'known@1.2.3-node20.20.2-linux-x64-2026-11-23.v1.count');

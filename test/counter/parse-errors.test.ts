@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildHeader } from '../../counter/format.js';
-import { buildCountImage } from '../../counter/image.js';
-import { CountFileError, parseCountFile } from '../../counter/parse.js';
+import { buildHeader } from '../../counter/countfile/index.js';
+import { buildCountImage } from '../../counter/countfile/index.js';
+import { CountFileError, parseCountFile } from '../../counter/countfile/index.js';
 
 const header = buildHeader({ TimeBegin: '2026-11-23T00:00:00Z', TimeEnd: '2026-11-26T00:00:00Z', Program: 'p', Version: '1.0.0', Runtime: 'node20.20.2', OS: 'linux', Arch: 'x64' })!;
 const hdrLen = header.length;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Counter, open } from '../../counter/index.js';
 import { resetHub } from '../../counter/hub.js';
-import { resetForTests } from '../../counter/state.js';
+import { resetForTests } from '../../counter/engine/state.js';
 import { countFiles, readOnly, tempDir } from '../helpers.js';
 
 afterEach(() => {

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { counterSpan, parseWeekend, readWeekend } from '../../counter/dates.js';
-import { layout } from '../../counter/dir.js';
+import { counterSpan, parseWeekend, readWeekend } from '../../counter/settings/index.js';
+import { layout } from '../../counter/settings/index.js';
 import { tempDir } from '../helpers.js';
 
 const DAY = 86_400_000;

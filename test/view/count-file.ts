@@ -1,9 +1,9 @@
 // Count files for the viewer tests, built in memory by the same allocator live files use
 // (counter/image.ts), so these tests need no build. The Go fixture covers Go's exact bytes.
 import { writeFileSync } from 'node:fs';
-import { buildHeader, type Meta } from '../../counter/format.js';
-import { buildCountImage } from '../../counter/image.js';
-import { encodeStack } from '../../counter/stack-name.js';
+import { buildHeader, type Meta } from '../../counter/countfile/index.js';
+import { buildCountImage } from '../../counter/countfile/index.js';
+import { encodeStack } from '../../counter/countfile/index.js';
 
 /** A counter to write: a plain name, or a stack as [counter name, frames]. */
 export type Entry = [name: string | [string, string[]], value: bigint];

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layout } from '../../counter/dir.js';
+import { layout } from '../../counter/settings/index.js';
 import { CliError } from '../../cmd/telemetry/context.js';
 import type { ViewData } from '../../cmd/telemetry/view-data.js';
 import { startViewServer, type ViewServer } from '../../cmd/telemetry/view-server.js';

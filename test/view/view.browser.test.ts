@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layout } from '../../counter/dir.js';
+import { layout } from '../../counter/settings/index.js';
 import { startViewServer, type ViewServer } from '../../cmd/telemetry/view-server.js';
 import { ROOT } from '../helpers.js';
 import { BROKEN, GEN, buildAssets, makeTelemetryDir, mytoolWeek2, writeMytoolWeek2 } from './setup.js';

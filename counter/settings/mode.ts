@@ -3,7 +3,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Layout } from './dir.js';
-import { dateString } from './format.js';
+import { dateString } from './weeks.js';
 import { readText } from './read-text.js';
 
 export type Mode = 'on' | 'off' | 'local';

@@ -1,12 +1,8 @@
 // The one-time notice: a tool that counts tells its user so, once, on a terminal, with the
 // ways out. Printing it must never disturb the host: no throw, no stdin, no wait, and when
 // it has nothing to say it returns before touching the disk.
+import { type Layout, debugLog, defaultRoot, hostProgram, layout, noticeRecord, settled, toolEnvVar, updateNotice, wrap } from '../settings/index.js';
 import { isCI } from './ci.js';
-import { debugLog } from './debug.js';
-import { type Layout, defaultRoot, layout } from './dir.js';
-import { noticeRecord, settled, updateNotice } from './notices.js';
-import { hostProgram, toolEnvVar } from './program.js';
-import { wrap } from './wrap.js';
 
 export interface NoticeOptions {
   /** Where the author explains what is counted. */

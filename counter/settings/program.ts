@@ -1,7 +1,6 @@
 // Who is counting: the host tool's name and version, and the names derived from them.
 import { realpathSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { FILE_SUFFIX } from './format.js';
 import { readText } from './read-text.js';
 
 export interface Program {
@@ -69,24 +68,4 @@ export function toolEnvVar(program: string): string | null {
 /** The runtime tag used where Go writes its Go version, e.g. `node20.20.2`. */
 export function runtimeTag(): string {
   return `node${process.versions.node}`;
-}
-
-/**
- * `<program>[@<version>]-<runtime>-<os>-<arch>-<YYYY-MM-DD>.v1.count`. Program and version
- * are escaped so that any npm name (`@acme/my-cli`) stays one safe file name: characters
- * outside [A-Za-z0-9._+-] become %XX, which also keeps `@` meaning "version follows".
- */
-export function countFileName(p: Program, runtime: string, os: string, arch: string, date: string): string {
-  const ver = p.version ? `@${escapeName(p.version)}` : '';
-  return `${escapeName(p.name)}${ver}-${escapeName(runtime)}-${escapeName(os)}-${escapeName(arch)}-${date}${FILE_SUFFIX}`;
-}
-
-export function escapeName(s: string): string {
-  return Array.from(Buffer.from(s, 'utf8'))
-    .map((b) => (isSafe(b) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
-    .join('');
-}
-
-function isSafe(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2e || b === 0x5f || b === 0x2b || b === 0x2d;
 }

@@ -6,6 +6,17 @@ import { readText } from './read-text.js';
 
 const DAY = 86_400_000;
 
+/** `YYYY-MM-DD` in UTC. Built by hand: the first toISOString() in a process costs up to 1 ms. */
+export function dateString(d: Date): string {
+  const pad = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/** Midnight UTC of `d`'s day, as count-file metadata writes it. */
+export function timeString(d: Date): string {
+  return `${dateString(d)}T00:00:00Z`;
+}
+
 export interface Span {
   begin: Date;
   end: Date;

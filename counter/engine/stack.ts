@@ -1,21 +1,27 @@
 // The engine half of stack counters (the public class, which captures stacks, is in
-// stack-counter.ts): naming a stack. One counter per distinct call stack, named
+// ../stack-counter.ts): naming a stack. One counter per distinct call stack, named
 // `<name>\n<package>/<module>.<function>:+<line offset>\n…`. Frames never carry an absolute
 // path or a user name: only the npm package, the module path inside it, the function and the
 // line offset from the function's first line.
 import { fileURLToPath } from 'node:url';
 import { dirname, extname, relative, sep } from 'node:path';
-import { stackNameCounter } from './counter.js';
-import { MAX_NAME_LEN } from './format.js';
-import { findPackage } from './program.js';
+import { MAX_NAME_LEN, encodeStack } from '../countfile/index.js';
+import { findPackage } from '../settings/index.js';
 import { onMaintenance } from './state.js';
-import type { RawFrame, StackCounter, StackEntry } from './stack-counter.js';
-import { encodeStack } from './stack-name.js';
+import type { RawFrame, StackCounterFactory, StackEntry } from './types.js';
+
+let makeCounter: StackCounterFactory | null = null;
+
+/** The entry's counter constructor for stack names; set when the entry loads the engine. */
+export function setStackCounterFactory(f: StackCounterFactory): void {
+  makeCounter = f;
+}
 
 /** Names a newly seen stack in the maintenance step: naming reads package.json files. */
-export function nameLater(s: StackCounter, e: StackEntry): void {
+export function nameLater(prefix: string, e: StackEntry): void {
   onMaintenance(() => {
-    e.counter = stackNameCounter(encodeStack(s.name, e.frames.map(formatFrame), MAX_NAME_LEN));
+    if (!makeCounter) return;
+    e.counter = makeCounter(encodeStack(prefix, e.frames.map(formatFrame), MAX_NAME_LEN));
     e.counter.add(e.pending);
     e.pending = 0;
   });

@@ -7,7 +7,7 @@ import {
   DEAD, LEN_MARK, LEN_MASK, MAX_U64, MIN_FILE_LEN, PAGE_SIZE, REC_LEN_OFF,
   REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
 } from './format.js';
-import type { Backend, Region } from './region.js';
+import type { Backend, Region } from '../mmap/index.js';
 
 /**
  * Address space mapped beyond the file's end, so that growth rarely needs a new mapping. Not

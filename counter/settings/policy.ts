@@ -9,8 +9,6 @@ import { envOverrides } from './env.js';
 import { toolEnvVar } from './program.js';
 import { readText } from './read-text.js';
 
-export { ENV_MODE, doNotTrack, envModeCap } from './env.js';
-
 /** One thing that decided or lowered the mode, in words a user can act on. */
 export interface Reason {
   source: 'default' | 'machine' | 'program' | 'env' | 'project' | 'no-directory';

@@ -20,10 +20,13 @@ export class CountFileError extends Error {
   }
 }
 
-const latin1 = new TextDecoder('latin1');
-const utf8 = new TextDecoder('utf-8');
+// Made on first use: the entry bundle shares this room's face, and a decoder costs start-up time.
+let latin1: TextDecoder | undefined;
+let utf8: TextDecoder | undefined;
 
 export function parseCountFile(file: string, data: Uint8Array): CountFile {
+  latin1 ??= new TextDecoder('latin1');
+  utf8 ??= new TextDecoder('utf-8');
   if (data.length < MIN_FILE_LEN) throw new CountFileError(file, 'ETOOSHORT', `file too short (${data.length}<${MIN_FILE_LEN})`);
   if (latin1.decode(data.subarray(0, HDR_PREFIX.length)) !== HDR_PREFIX) {
     throw new CountFileError(file, 'EBADHDR', `wrong hdr (not ${JSON.stringify(HDR_PREFIX)})`);
@@ -71,7 +74,7 @@ function inferTimes(file: string, meta: Record<string, string>, corrupt: (why: s
 
 function parseMeta(bytes: Uint8Array, corrupt: (why: string) => Error): Record<string, string> {
   const nul = bytes.indexOf(0);
-  const text = utf8.decode(nul < 0 ? bytes : bytes.subarray(0, nul));
+  const text = utf8!.decode(nul < 0 ? bytes : bytes.subarray(0, nul));
   const meta: Record<string, string> = {};
   for (const line of text.split('\n')) {
     if (line === '') continue;

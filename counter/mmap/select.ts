@@ -1,9 +1,7 @@
-// Memory mapping behind one small interface, with two native backends tried in order:
-// mmap-io (map-mmap-io.ts) and koffi (map-koffi.ts). Without either, counts stay in memory.
-import { koffi } from './map-koffi.js';
-import { mmapIo } from './map-mmap-io.js';
+// Picks the mapping backend: mmap-io, else koffi; without either, counts stay in memory.
+import { koffi } from './koffi.js';
+import { mmapIo } from './mmap-io.js';
 
-export type { Backend, BackendName, Region } from './region.js';
 import type { Backend } from './region.js';
 
 /** Selects a backend; `TRANSPARENT_TELEMETRY_BACKEND` forces one (for tests and diagnosis). */

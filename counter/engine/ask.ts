@@ -1,12 +1,8 @@
 // The optional question, asked once per program per machine on an interactive terminal: may
 // this program share its counts? The default is no, silence is no answer, and whatever the
 // user says applies to this program only.
+import { type Layout, type Mode, debugLog, defaultRoot, hostProgram, layout, noticeRecord, settled, updateNotice, writeProgramMode } from '../settings/index.js';
 import { isCI } from './ci.js';
-import { debugLog } from './debug.js';
-import { type Layout, defaultRoot, layout } from './dir.js';
-import { type Mode, writeProgramMode } from './mode.js';
-import { noticeRecord, settled, updateNotice } from './notices.js';
-import { hostProgram } from './program.js';
 
 export interface AskOptions {
   program?: string;

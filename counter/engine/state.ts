@@ -3,17 +3,16 @@
 // Increments never do I/O: a counter that cannot be placed with memory operations alone
 // keeps its count in `pending` and a maintenance step runs after the current tick (an
 // unref'd immediate, so it never holds the process) and once more at exit.
-import type { Counter } from './counter.js';
-import { debugLog } from './debug.js';
-import { defaultRoot, layout, type Layout } from './dir.js';
-import { closeCountMap, CorruptError, NEEDS_IO, openCountMap, resolve, sync, addAt, type CountMap } from './file.js';
-import { buildHeader, dateString, placeRecord, recordSize, timeString } from './format.js';
-import { backend, backendErrors, type BackendName } from './mapping.js';
-import type { Mode } from './mode.js';
-import { decide, type Reason } from './policy.js';
-import { countFileName, runtimeTag, type Program } from './program.js';
-import { counterSpan, readWeekend, type Span } from './dates.js';
 import { join } from 'node:path';
+import {
+  type CountMap, CorruptError, NEEDS_IO, addAt, buildHeader, closeCountMap, countFileName, openCountMap, placeRecord, recordSize, resolve, sync,
+} from '../countfile/index.js';
+import { type BackendName, backend, backendErrors } from '../mmap/index.js';
+import {
+  type Layout, type Mode, type Program, type Reason, type Span,
+  counterSpan, dateString, debugLog, decide, defaultRoot, layout, readWeekend, runtimeTag, timeString,
+} from '../settings/index.js';
+import type { CounterSlot } from './types.js';
 
 export interface OpenOptions {
   /** Program name; default: the `name` in the host's package.json. */
@@ -49,9 +48,9 @@ interface State {
   span: Span | null;
   timer: NodeJS.Timeout | null;
   /** Counters that ever took the slow path: rotation must detach them from the old mapping. */
-  known: Counter[];
+  known: CounterSlot[];
   /** Counters holding increments that are not yet in a file. */
-  dirty: Set<Counter>;
+  dirty: Set<CounterSlot>;
   maintenanceQueued: boolean;
   hooks: Array<() => void>;
 }
@@ -63,7 +62,7 @@ const fresh = (): State => ({
 let st: State = fresh();
 let exitHooked = false;
 
-export function slowAdd(c: Counter, n: bigint): void {
+export function slowAdd(c: CounterSlot, n: bigint): void {
   try {
     c.pending += n;
     if (!c.known) {
@@ -79,7 +78,7 @@ export function slowAdd(c: Counter, n: bigint): void {
 }
 
 /** Places a counter in the mapping with memory operations only, or queues maintenance. */
-function place(c: Counter): void {
+function place(c: CounterSlot): void {
   const m = st.map;
   if (m === null) return;
   let off: number;
@@ -148,7 +147,7 @@ function maintain(): void {
  * one after another under the page rule. The file grows exactly as one allocation at a time
  * would grow it, so its bytes stay those Go's writer would produce.
  */
-function reserveFor(m: CountMap, waiting: Set<Counter>): void {
+function reserveFor(m: CountMap, waiting: Set<CounterSlot>): void {
   if (m.wantEnd === 0) return;
   let end = Atomics.load(m.region.u32, m.hdrLen >>> 2);
   for (const c of waiting) end = placeRecord(end, m.hdrLen, recordSize(c.bytes.length)).end;

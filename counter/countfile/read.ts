@@ -2,7 +2,6 @@
 // Reading never changes a file, so a malformed one is reported and left exactly as it was.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Layout } from './dir.js';
 import { FILE_SUFFIX } from './format.js';
 import { CountFileError, parseCountFile, type CountFile } from './parse.js';
 
@@ -40,15 +39,15 @@ export function fileInfo(meta: Record<string, string>): FileInfo {
   };
 }
 
-/** Every `*.v1.count` path in `local/`, sorted; an absent folder simply has none. */
-export function listCountFiles(dirs: Layout): string[] {
+/** Every `*.v1.count` path in `dir` (the layout's `local/`), sorted; an absent folder simply has none. */
+export function listCountFiles(dir: string): string[] {
   let names: string[];
   try {
-    names = readdirSync(dirs.localDir);
+    names = readdirSync(dir);
   } catch {
     return [];
   }
-  return names.filter((n) => n.endsWith(FILE_SUFFIX)).sort().map((n) => join(dirs.localDir, n));
+  return names.filter((n) => n.endsWith(FILE_SUFFIX)).sort().map((n) => join(dir, n));
 }
 
 export function readCountFile(file: string): ReadOk | ReadFailed {

@@ -1,0 +1,17 @@
+// The machine's telemetry settings, shared by counting, the CLI and the uploader: where files
+// live, the user's choices, the effective-mode policy and its opt-outs, who the host program
+// is, what it already told the user, and the weekly calendar. DESIGN.md §2, §6 and §8.
+export { DIR_NAME, ENV_DIR, type Layout, defaultRoot, layout } from './dir.js';
+export { type Span, counterSpan, dateString, parseWeekend, readWeekend, timeString } from './weeks.js';
+export {
+  type Choice, type Mode, MODES, isMode, lower, rank,
+  readMachineMode, readProgramModes, writeAtomic, writeMachineMode, writeProgramMode,
+} from './mode.js';
+export { type Decision, type PolicyInput, type Reason, decide, projectSetting } from './policy.js';
+export { ENV_MODE, type EnvOptOut, doNotTrack, envModeCap, envOff, envOverrides } from './env.js';
+export { type PackageInfo, type Program, findPackage, hostProgram, runtimeTag, toolEnvVar } from './program.js';
+export { type NoticeRecord, noticeRecord, readNotices, settled, updateNotice } from './notices.js';
+export { readText } from './read-text.js';
+export { debugLog } from './debug.js';
+export { wrap } from './wrap.js';
+export { type Reports, listReports } from './reports.js';
