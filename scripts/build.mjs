@@ -2,7 +2,7 @@
 // linking the toolkit inherits only the native mapping packages (koffi, optional mmap-io),
 // which are loaded at run time through `require` and so are never bundled.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
@@ -87,6 +87,8 @@ await build({ ...cjs, ...entry, plugins: [builtins, lazyEngine] });
 await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts' } });
 if (existsSync('cmd/telemetry/main.ts')) {
   await build({ ...esm, entryPoints: { 'cmd/telemetry': 'cmd/telemetry/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node\n' + esmRequire } });
+  // Executable, so `npx telemetry` and a direct path work in a checkout (npm sets it only on install).
+  chmodSync('dist/cmd/telemetry.js', 0o755);
 }
 if (existsSync('cmd/telemetry/view/app.ts')) {
   mkdirSync('dist/cmd/view', { recursive: true });
