@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/settings/index.js';
 import { startViewServer, type ViewServer } from '../../cmd/telemetry/view-server.js';
 import { ROOT } from '../helpers.js';
+import { summarizePng } from './png.js';
 import { BROKEN, GEN, buildAssets, makeTelemetryDir, mytoolWeek2, writeMytoolWeek2 } from './setup.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -177,11 +178,19 @@ describe('telemetry view in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
   });
 
-  it('looks right (screenshot)', async () => {
+  it('renders a full page: banner, charts and table on screen, nothing wider than the window (screenshot)', async () => {
     mkdirSync(join(ROOT, 'test-output'), { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0));
     await waitDrawn(`section[data-program="${GEN}"] figure.card canvas`);
-    await page.screenshot({ path: join(ROOT, 'test-output', 'view.png'), fullPage: true });
+    const png = await page.screenshot({ path: join(ROOT, 'test-output', 'view.png'), fullPage: true });
+    const shot = summarizePng(png);
+    expect(shot.width).toBe(1280); // no horizontal overflow widened the page
+    expect(shot.height).toBeGreaterThan(900); // the whole page, not one empty viewport
+    expect(shot.colours).toBeGreaterThan(20); // text, bars and colours, not a blank or single-colour page
+    const first = page.locator(`section[data-program="${GEN}"] figure.card canvas`).first();
+    const box = await first.boundingBox();
+    expect(box && box.width > 100 && box.height > 50 && box.x >= 0 && box.x + box.width <= 1280).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
   });
 
   it('shows every chart on request, drawing each as it scrolls into view', async () => {
