@@ -17,7 +17,8 @@ export const skipGo = !hasGo && !isCI;
 if (skipGo) console.warn(`skipped: ${GO_MISSING}`);
 
 // The default GOCACHE/GOPATH, so Go caches builds and modules between runs; nothing in the repo.
-const goEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
+// No VCS stamping: a checkout git calls dubious (CI containers) must not break the build.
+const goEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod -buildvcs=false' };
 
 export interface GoTools {
   gen: string;
