@@ -58,8 +58,11 @@ function setMachineWide(ctx: Context, mode: Mode): string[] {
 
 /** `typed`: the user named the program (`--program`), so a typo is possible. */
 function setForProgram(ctx: Context, mode: Mode, program: string, typed: boolean): string[] {
-  if (typed) warnIfUnknown(ctx, program, knownPrograms(ctx.dirs));
+  // Known before the write, which makes the program known; warned after it, so a failure
+  // to write is the only thing said.
+  const known = typed ? knownPrograms(ctx.dirs) : null;
   write(ctx.dirs.programModesFile, () => writeProgramMode(ctx.dirs, program, mode, ctx.now));
+  if (known) warnIfUnknown(ctx, program, known);
   const machine = readMachineMode(ctx.dirs)?.mode ?? 'local';
   return [
     `telemetry is now ${ctx.style.bold(mode)} for ${program} (written to ${ctx.dirs.programModesFile})`,

@@ -13,7 +13,7 @@ export function unwritable(dir: string): string | null {
       isDir = statSync(p).isDirectory();
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code === 'ENOENT' && dirname(p) !== p) continue;
+      if ((err.code === 'ENOENT' || err.code === 'ENOTDIR') && dirname(p) !== p) continue;
       return `${dir} is not writable (${reason(err)})`;
     }
     if (!isDir) return `${dir} is not writable (${p} is not a directory)`;
