@@ -80,12 +80,20 @@ export interface PtyOptions {
   limitMs?: number;
 }
 
-const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+export const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** Runs `node <fixture>` with stdin, stdout and stderr on a pseudo-terminal. */
 export function runInPty(fixture: string, o: PtyOptions): Promise<Run> {
   const command = `${quote(process.execPath)} ${quote(join(FIXTURES, fixture))}${o.redirect ? ` ${o.redirect}` : ''}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  return collect(child, o);
+}
+
+/** Runs a shell command line (quoted by the caller) with stdin, stdout and stderr on a pseudo-terminal. */
+export function runCommandInPty(command: string, o: PtyOptions): Promise<Run> {
+  // Found on this process's PATH: the child's own PATH may be deliberately bare.
+  const script = (process.env.PATH ?? '').split(':').map((d) => join(d, 'script')).find((f) => existsSync(f)) ?? 'script';
+  const child = spawn(script, ['-qfec', command, '/dev/null'], { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   return collect(child, o);
 }
 
