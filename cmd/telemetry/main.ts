@@ -121,7 +121,10 @@ export function runMounted(args: readonly string[], options: { program: string; 
   return run(args, { name: options.name ?? `${options.program} telemetry`, program: options.program, dir: options.dir });
 }
 
-/** Like `go telemetry` and `next telemetry`, no command at all shows the status. */
+/**
+ * Like `go telemetry` and `next telemetry`, no command at all shows the status; its options
+ * come along (`telemetry --json`, `telemetry --dir D`).
+ */
 function withDefaultCommand(args: readonly string[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -129,7 +132,7 @@ function withDefaultCommand(args: readonly string[]): string[] {
     if (a === '--dir') i++;
     else if (!a.startsWith('-')) return [...args];
   }
-  return [...args, 'status'];
+  return ['status', ...args];
 }
 
 /** Commander has already printed its own messages; everything else is printed here, once. */

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { isActive, listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import {
   type Choice, type Decision, type Layout, type Reason, type Reports,
-  listReports, readMachineMode, readProgramModes, readPrograms,
+  listReports, programsFile, readMachineMode, readProgramModes, readPrograms, readProgramsFile,
 } from '../../counter/settings/index.js';
 import { context, dirOption, named, type Context, type Invocation } from './context.js';
 import { decideFor, declared } from './known.js';
@@ -62,6 +62,7 @@ export function collectStatus(ctx: Context): Status {
   const { dirs, now } = ctx;
   const warnings: string[] = [];
   const choices = readProgramModes(dirs);
+  if (readProgramsFile(dirs) === null) warnings.push(`${programsFile(dirs)}: ignored, not a JSON object of programs (tools leave it as it is)`);
   const files = readFiles(dirs, now, warnings);
   const mounted = ctx.inv.program ? [ctx.inv.program] : [];
   const known = [...new Set([...choices.keys(), ...files.programs, ...readPrograms(dirs).keys(), ...mounted])].sort(byCodePoint);

@@ -22,11 +22,14 @@ describe('telemetry with no command', () => {
     expect(r.stdout).toMatch(/^mode +local, the default/m);
   });
 
-  it('with only --dir shows the status of that directory', () => {
+  it('with only options shows the status with those options: --dir, --json', () => {
     const dir = tempDir();
     const r = runCli(cli, ['--dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^directory +${dir}$`, 'm'));
+    const json = runCli(cli, ['--json'], { dir });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).directory).toBe(dir);
   });
 });
 
@@ -148,6 +151,15 @@ describe('status and what tools declared when they opened (programs.json)', () =
     const text = runCli(cli, ['status'], { dir }).stdout;
     expect(text).toContain('per-tool opt-out variables (each turns its tool off when set to anything but empty, 0 or false)');
     expect(text).toMatch(/^  my-cli +MYCLI_NO_STATS +its own variable, declared when it opened; its command: mytool telemetry$/m);
+  });
+
+  it('warns about a programs.json it cannot read, and leaves it as it is', () => {
+    const dir = dirWithFixture();
+    write(join(dir, 'programs.json'), '["not", "programs"]');
+    const r = runCli(cli, ['status'], { dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`warning: ${join(dir, 'programs.json')}: ignored, not a JSON object of programs (tools leave it as it is)\n`);
+    expect(readFileSync(join(dir, 'programs.json'), 'utf8')).toBe('["not", "programs"]');
   });
 
   it('applies the program\'s own variable when it is set, and not the derived one', () => {
