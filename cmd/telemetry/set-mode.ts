@@ -98,8 +98,8 @@ function purge(ctx: Context, program: string | null): { line: string; errors: st
   const gone = removeFiles([...counts, ...reports]);
   if (counts.length + reports.length === 0) return { line: `there were no count files${whose}${program === null ? ' or reports' : ''} to delete${kept}`, errors: [] };
   const what = [plural(counts.length, 'count file'), ...(program === null ? [plural(reports.length, 'report')] : [])].join(' and ');
-  const failed = gone.errors.length ? `, ${gone.errors.length} could not be deleted` : '';
-  return { line: `deleted ${what}${whose} from ${ctx.dirs.root}${failed}${kept}`, errors: gone.errors };
+  const done = gone.errors.length ? `${gone.removed} of ${what}` : what;
+  return { line: `deleted ${done}${whose} from ${ctx.dirs.root}${kept}`, errors: gone.errors };
 }
 
 function programCountFiles(ctx: Context, program: string): string[] {
