@@ -48,6 +48,9 @@ export function open(options: OpenOptions = {}): OpenResult {
  * Prints, once per program per machine, a short paragraph saying that this tool counts
  * locally and how to share or stop; only on a terminal, never in CI, never after the user
  * chose. Returns whether it printed. Never throws, never reads stdin.
+ * Call it after `open()`: it speaks about the program, directory, variable and `command`
+ * open() was given. Called before, it speaks as open() with no options would (your
+ * package.json's name, the default directory), without opening anything.
  */
 export function notice(options?: NoticeOptions): boolean {
   try {
@@ -60,7 +63,7 @@ export function notice(options?: NoticeOptions): boolean {
 /**
  * Asks once, on a terminal, whether this tool may share its weekly counts (default no, gives
  * up after 30 s), and records `on` or `local` for this tool only. Null: not asked or not
- * answered. Never rejects.
+ * answered. Never rejects. Like notice(), call it after `open()`.
  */
 export function askToShare(options?: AskOptions): Promise<Answer | null> {
   try {

@@ -58,6 +58,14 @@ const lazyEngine = {
   },
 };
 
+/** The bin imports the shared CLI bundle beside it rather than carrying its own copy. */
+const sharedCli = {
+  name: 'shared-cli',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './cli.js', external: true }));
+  },
+};
+
 // `require` for the ES module bundles, created on first use (createRequire alone costs ~0.7 ms);
 // `__ttRequire` is the same under a name esbuild does not follow, for the built-in fallback.
 const esmRequire =
@@ -86,9 +94,16 @@ await build({ ...cjs, ...entry, plugins: [builtins, lazyEngine] });
 // One engine for both entries, so a process that loads both still has one count file state.
 await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts' } });
 if (existsSync('cmd/telemetry/main.ts')) {
-  await build({ ...esm, entryPoints: { 'cmd/telemetry': 'cmd/telemetry/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node\n' + esmRequire } });
+  // The CLI itself (commander and every command), one bundle shared by the `telemetry` bin and
+  // a tool's mounted command (transparent-telemetry/command), which loads it only when run.
+  await build({ ...esm, entryPoints: { 'cmd/cli': 'cmd/telemetry/main.ts' }, outdir: 'dist' });
+  await build({ ...esm, entryPoints: { 'cmd/telemetry': 'cmd/telemetry/bin.ts' }, outdir: 'dist', plugins: [builtins, sharedCli], banner: { js: '#!/usr/bin/env node' } });
   // Executable, so `npx telemetry` and a direct path work in a checkout (npm sets it only on install).
   chmodSync('dist/cmd/telemetry.js', 0o755);
+  const command = { entryPoints: { 'cmd/command': 'cmd/command.ts' }, outdir: 'dist' };
+  // No banner: the module needs no `require`, and tools import it at start-up.
+  await build({ ...common, ...small, ...command, format: 'esm' });
+  await build({ ...cjs, ...command });
 }
 if (existsSync('cmd/telemetry/view/app.ts')) {
   mkdirSync('dist/cmd/view', { recursive: true });

@@ -2,7 +2,7 @@
 // installation's week boundary (mode, program-modes.json, notices.json, local/weekends).
 import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { CliError, context, dirOption, type Context } from './context.js';
+import { CliError, context, dirOption, named, type Context, type Invocation } from './context.js';
 import { dataFiles, removeFiles } from './files.js';
 import { plural } from './output.js';
 
@@ -19,13 +19,13 @@ Examples:
   $ telemetry clean --yes
 `;
 
-export function cleanCommand(): Command {
+export function cleanCommand(inv: Invocation): Command {
   return new Command('clean')
-    .description('delete count files and reports; keep your choices')
+    .description(inv.program ? 'delete the count files and reports of every program; keep your choices' : 'delete count files and reports; keep your choices')
     .addOption(dirOption())
     .option('-y, --yes', 'do not ask before deleting')
-    .addHelpText('after', HELP)
-    .action((opts: { yes?: boolean }, c: Command) => clean(context(c), opts.yes === true));
+    .addHelpText('after', named(inv, HELP))
+    .action((opts: { yes?: boolean }, c: Command) => clean(context(c, inv), opts.yes === true));
 }
 
 async function clean(ctx: Context, yes: boolean): Promise<void> {

@@ -18,7 +18,30 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * How the user reached these commands: the standalone `telemetry`, or a tool's own mounted
+ * command (`mytool telemetry`, transparent-telemetry/command), which acts for that tool.
+ */
+export interface Invocation {
+  /** What the user typed to get here; usage lines and examples show it. */
+  name: string;
+  /** Set when mounted: on/off/local/reset act for this program unless --all. */
+  program?: string;
+  /** The tool's telemetry directory: below --dir, above $TRANSPARENT_TELEMETRY_DIR. */
+  dir?: string;
+  /** The `telemetry` bin owns its process (signals, exit); a mounted command never does. */
+  bin?: boolean;
+}
+
+export const STANDALONE: Invocation = { name: 'telemetry', bin: true };
+
+/** Help text written for `telemetry`, shown with the name the user typed (`$ mytool telemetry …`). */
+export function named(inv: Invocation, text: string): string {
+  return text.replace(/(\$ (?:[A-Z_]+=\S* )*)telemetry\b/g, (_, before: string) => `${before}${inv.name}`);
+}
+
 export interface Context {
+  inv: Invocation;
   dirs: Layout;
   now: Date;
   env: NodeJS.ProcessEnv;
@@ -40,9 +63,10 @@ export function dirOption(): Option {
 /** For tests only: pins "today" so dates in files and output are predictable. */
 export const ENV_NOW = 'TRANSPARENT_TELEMETRY_NOW';
 
-export function context(cmd: Command, env: NodeJS.ProcessEnv = process.env): Context {
+export function context(cmd: Command, inv: Invocation, env: NodeJS.ProcessEnv = process.env): Context {
   return {
-    dirs: layout(resolveRoot(cmd.optsWithGlobals<{ dir?: string }>().dir, env)),
+    inv,
+    dirs: layout(resolveRoot(cmd.optsWithGlobals<{ dir?: string }>().dir ?? inv.dir, env)),
     now: resolveNow(env),
     env,
     cwd: process.cwd(),
@@ -52,7 +76,7 @@ export function context(cmd: Command, env: NodeJS.ProcessEnv = process.env): Con
   };
 }
 
-/** `--dir` beats TRANSPARENT_TELEMETRY_DIR, which beats the user config directory. */
+/** `--dir` (or a mounting tool's dir) beats TRANSPARENT_TELEMETRY_DIR, which beats the user config directory. */
 export function resolveRoot(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return flag;
   const root = defaultRoot(env);

@@ -2,7 +2,7 @@
 // program, version and week (several runtimes or platforms) are added together.
 import { Command } from 'commander';
 import type { ReadOk } from '../../counter/countfile/index.js';
-import { CliError, context, dirOption, type Context } from './context.js';
+import { CliError, context, dirOption, named, type Context, type Invocation } from './context.js';
 import { csvRow } from './output.js';
 import { byCodePoint, loadCountFiles } from './read-files.js';
 
@@ -24,14 +24,14 @@ Examples:
   $ telemetry csv --wide
 `;
 
-export function csvCommand(): Command {
+export function csvCommand(inv: Invocation): Command {
   return new Command('csv')
     .description('print weekly counts as CSV, summed per program, version and week')
     .argument('[files...]', 'count files to read (default: every count file in <dir>/local)')
     .addOption(dirOption())
     .option('--wide', 'one row per program, version and week, one column per counter')
-    .addHelpText('after', HELP)
-    .action((files: string[], opts: { wide?: boolean }, c: Command) => csv(context(c), files, opts.wide === true));
+    .addHelpText('after', named(inv, HELP))
+    .action((files: string[], opts: { wide?: boolean }, c: Command) => csv(context(c, inv), files, opts.wide === true));
 }
 
 interface Week {
@@ -41,8 +41,8 @@ interface Week {
   counts: Map<string, bigint>;
 }
 
-function csv(ctx: Context, named: string[], wide: boolean): void {
-  const { files, failed } = loadCountFiles(ctx, named);
+function csv(ctx: Context, paths: string[], wide: boolean): void {
+  const { files, failed } = loadCountFiles(ctx, paths);
   const weeks = sumByWeek(files);
   ctx.out(wide ? wideCsv(weeks) : longCsv(weeks));
   if (failed > 0) throw new CliError(`${failed} of ${failed + files.length} count files could not be read`);

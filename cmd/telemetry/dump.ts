@@ -2,7 +2,7 @@
 // (a table) or scripts (--json, with exact 64-bit values).
 import { Command } from 'commander';
 import type { ReadOk } from '../../counter/countfile/index.js';
-import { CliError, context, dirOption, type Context } from './context.js';
+import { CliError, context, dirOption, named, type Context, type Invocation } from './context.js';
 import { type Json, table, toJson } from './output.js';
 import { byCodePoint, loadCountFiles } from './read-files.js';
 
@@ -25,21 +25,24 @@ Examples:
   $ telemetry dump --json | jq '.[0].counts'
 `;
 
-export function dumpCommand(): Command {
+export function dumpCommand(inv: Invocation): Command {
   return new Command('dump')
     .description('print the metadata and counters of count files')
     .argument('[files...]', 'count files to read (default: every count file in <dir>/local)')
     .addOption(dirOption())
     .option('--json', 'print one JSON array (shape below)')
-    .addHelpText('after', HELP)
-    .action((files: string[], opts: { json?: boolean }, c: Command) => dump(context(c), files, opts.json === true));
+    .addHelpText('after', named(inv, HELP))
+    .action((files: string[], opts: { json?: boolean }, c: Command) => dump(context(c, inv), files, opts.json === true));
 }
 
-function dump(ctx: Context, named: string[], json: boolean): void {
-  const { files, failed } = loadCountFiles(ctx, named);
+function dump(ctx: Context, paths: string[], json: boolean): void {
+  const { files, failed } = loadCountFiles(ctx, paths);
   if (json) ctx.out(toJson(files.map(fileJson)) + '\n');
-  else ctx.out(files.length ? files.map((f) => renderFile(ctx, f)).join('\n') : `no count files in ${ctx.dirs.localDir}\n`);
-  if (failed > 0) throw new CliError(`${failed} of ${failed + files.length} count files could not be read`);
+  else if (files.length) ctx.out(files.map((f) => renderFile(ctx, f)).join('\n'));
+  // "No count files in <dir>" is true only when the user named none: named files were each
+  // reported above with their reason.
+  else if (paths.length === 0) ctx.out(`no count files in ${ctx.dirs.localDir}\n`);
+  if (failed > 0) throw new CliError(files.length === 0 && failed === 1 ? '' : `${failed} of ${failed + files.length} count files could not be read`);
 }
 
 function fileJson(f: ReadOk): Json {

@@ -1,37 +1,42 @@
-// `telemetry on | off | local [--program <name>]`: record the user's choice, then say what it
-// means and what it replaced. The three commands differ only in their word and their text.
+// `telemetry on | off | local [--program <name> | --all]` (aliases: enable = on, disable =
+// off): record the user's choice, then say what it means and what it replaced. The three
+// commands differ only in their word and their text.
 import { Command } from 'commander';
 import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import {
-  type Mode, dateString, decide, readMachineMode, readProgramModes, wrap, writeMachineMode, writeProgramMode,
+  type Mode, dateString, listReports, readMachineMode, readProgramModes, wrap, writeMachineMode, writeProgramMode,
 } from '../../counter/settings/index.js';
-import { CliError, EXIT_USAGE, context, dirOption, fsError, type Context } from './context.js';
-import { dataFiles, removeFiles } from './files.js';
+import { CliError, context, dirOption, fsError, type Context, type Invocation } from './context.js';
+import { removeFiles } from './files.js';
+import { decideFor, knownPrograms, warnIfUnknown } from './known.js';
 import { SUMMARY, examples, meaning } from './mode-text.js';
 import { plural } from './output.js';
+import { type ScopeOptions, addScopeOptions, target } from './scope.js';
 
-interface Options {
-  program?: string;
+interface Options extends ScopeOptions {
   purge?: boolean;
 }
 
-export function modeCommand(mode: Mode): Command {
-  const cmd = new Command(mode)
-    .description(`set telemetry to ${mode}: ${SUMMARY[mode]}`)
-    .option('--program <name>', 'set the mode of this program only (its npm package name)')
-    .addOption(dirOption());
-  if (mode === 'off') cmd.option('--purge', 'also delete count files and reports (keeps the mode files and local/weekends)');
-  return cmd.addHelpText('after', examples(mode)).action((opts: Options, c: Command) => setMode(context(c), mode, opts));
+const ALIAS: Partial<Record<Mode, string>> = { on: 'enable', off: 'disable' };
+
+export function modeCommand(mode: Mode, inv: Invocation): Command {
+  const cmd = new Command(mode).description(`set telemetry to ${mode}: ${SUMMARY[mode]}`);
+  if (ALIAS[mode]) cmd.alias(ALIAS[mode]);
+  addScopeOptions(cmd, inv, `set the mode`).addOption(dirOption());
+  if (mode === 'off') cmd.option('--purge', inv.program ? `also delete ${inv.program}'s count files (with --all: every count file and report)` : 'also delete count files and reports (keeps the mode files and local/weekends)');
+  return cmd.addHelpText('after', examples(mode, inv)).action((opts: Options, c: Command) => setMode(context(c, inv), mode, opts));
 }
 
 function setMode(ctx: Context, mode: Mode, opts: Options): void {
-  if (opts.program !== undefined && opts.program.trim() === '') throw new CliError('--program needs a program name', EXIT_USAGE);
-  const lines = opts.program === undefined ? setMachineWide(ctx, mode) : setForProgram(ctx, mode, opts.program);
-  lines.push('', wrap(meaning(mode, { localDir: ctx.dirs.localDir, today: dateString(ctx.now) })));
-  const note = overrideNote(ctx, mode, opts.program ?? '');
+  const program = target(ctx, opts);
+  const lines = program === null ? setMachineWide(ctx, mode) : setForProgram(ctx, mode, program, opts.program !== undefined);
+  const purged = opts.purge ? purge(ctx, program) : null;
+  if (purged) lines.push(purged.line);
+  lines.push('', wrap(meaning(mode, { localDir: ctx.dirs.localDir, today: dateString(ctx.now), name: ctx.inv.name, purged: purged !== null })));
+  const note = overrideNote(ctx, mode, program ?? '');
   if (note) lines.push('', note);
   ctx.out(lines.join('\n') + '\n');
-  if (opts.purge) purge(ctx, opts.program);
+  if (purged && purged.errors.length > 0) throw new CliError(purged.errors.join('\nerror: '));
 }
 
 function setMachineWide(ctx: Context, mode: Mode): string[] {
@@ -51,8 +56,13 @@ function setMachineWide(ctx: Context, mode: Mode): string[] {
   return lines;
 }
 
-function setForProgram(ctx: Context, mode: Mode, program: string): string[] {
+/** `typed`: the user named the program (`--program`), so a typo is possible. */
+function setForProgram(ctx: Context, mode: Mode, program: string, typed: boolean): string[] {
+  // Known before the write, which makes the program known; warned after it, so a failure
+  // to write is the only thing said.
+  const known = typed ? knownPrograms(ctx.dirs) : null;
   write(ctx.dirs.programModesFile, () => writeProgramMode(ctx.dirs, program, mode, ctx.now));
+  if (known) warnIfUnknown(ctx, program, known);
   const machine = readMachineMode(ctx.dirs)?.mode ?? 'local';
   return [
     `telemetry is now ${ctx.style.bold(mode)} for ${program} (written to ${ctx.dirs.programModesFile})`,
@@ -70,7 +80,7 @@ function write<T>(path: string, fn: () => T): T {
 
 /** The choice is recorded, but an environment variable or project setting may lower it here. */
 function overrideNote(ctx: Context, mode: Mode, program: string): string | null {
-  const d = decide({ dirs: ctx.dirs, program, env: ctx.env, cwd: ctx.cwd });
+  const d = decideFor(ctx, program);
   if (d.mode === mode) return null;
   return ctx.style.yellow(`note: here and now ${d.decidedBy.detail} lowers it to ${d.mode}`);
 }
@@ -79,13 +89,17 @@ function overrideNote(ctx: Context, mode: Mode, program: string): string | null 
  * Machine-wide, every count file and report goes. For one program only its own count files
  * go: reports mix programs, so they stay (`telemetry clean` deletes them all).
  */
-function purge(ctx: Context, program: string | undefined): void {
-  const files = program === undefined ? dataFiles(ctx.dirs) : programCountFiles(ctx, program);
-  const whose = program === undefined ? '' : ` for ${program} (reports are kept)`;
-  if (files.length === 0) return ctx.out(`nothing to delete${whose}\n`);
-  const { removed, errors } = removeFiles(files);
-  ctx.out(`deleted ${removed} of ${plural(files.length, 'file')}${whose}\n`);
-  if (errors.length > 0) throw new CliError(errors.join('\nerror: '));
+function purge(ctx: Context, program: string | null): { line: string; errors: string[] } {
+  const counts = program === null ? listCountFiles(ctx.dirs.localDir) : programCountFiles(ctx, program);
+  const r = listReports(ctx.dirs);
+  const reports = program === null ? [...r.pending, ...r.localOnly, ...r.uploaded] : [];
+  const kept = program === null ? '' : ` (reports are kept: they mix programs; '${ctx.inv.name} clean' deletes them)`;
+  const whose = program === null ? '' : ` of ${program}`;
+  const gone = removeFiles([...counts, ...reports]);
+  if (counts.length + reports.length === 0) return { line: `there were no count files${whose}${program === null ? ' or reports' : ''} to delete${kept}`, errors: [] };
+  const what = [plural(counts.length, 'count file'), ...(program === null ? [plural(reports.length, 'report')] : [])].join(' and ');
+  const done = gone.errors.length ? `${gone.removed} of ${what}` : what;
+  return { line: `deleted ${done}${whose} from ${ctx.dirs.root}${kept}`, errors: gone.errors };
 }
 
 function programCountFiles(ctx: Context, program: string): string[] {

@@ -5,19 +5,23 @@ import { basename } from 'node:path';
 import { isActive, listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import {
   type Choice, type Decision, type Layout, type Reason, type Reports,
-  decide, listReports, readMachineMode, readProgramModes, toolEnvVar,
+  listReports, programsFile, readMachineMode, readProgramModes, readPrograms, readProgramsFile,
 } from '../../counter/settings/index.js';
-import { context, dirOption, type Context } from './context.js';
+import { context, dirOption, named, type Context, type Invocation } from './context.js';
+import { decideFor, declared } from './known.js';
 import { byCodePoint } from './read-files.js';
 import { type Json, plural, table, toJson } from './output.js';
+import { unwritable } from './writable.js';
 
 export interface Status {
   directory: string;
   mode: { mode: string; date: string | null; source: 'machine' | 'default'; file: string };
   programChoices: { program: string; mode: string; date: string | null }[];
   overrides: Reason[];
-  programs: { program: string; envVar: string | null; mode: string; decidedBy: Reason; chosen: Reason }[];
+  programs: { program: string; envVar: string | null; command: string | null; mode: string; decidedBy: Reason; chosen: Reason }[];
   countFiles: { active: string[]; finished: string[] };
+  /** Why tools cannot write count files here (they then count in memory only), or null. */
+  countsInMemory: string | null;
   reports: Reports;
   warnings: string[];
 }
@@ -28,21 +32,25 @@ With --json, one object:
     "mode": { "mode": "on|off|local", "date": "YYYY-MM-DD"|null, "source": "machine|default", "file": "/path/mode" },
     "programChoices": [ { "program", "mode", "date" } ],
     "overrides": [ { "source": "env|project", "detail": "DO_NOT_TRACK=1", "mode" } ],
-    "programs": [ { "program", "envVar", "mode", "decidedBy": { "source", "detail", "mode", "date"? }, "chosen": {…} } ],
+    "programs": [ { "program", "envVar", "command", "mode", "decidedBy": { "source", "detail", "mode", "date"? }, "chosen": {…} } ],
     "countFiles": { "active": [paths], "finished": [paths] },
+    "countsInMemory": "why tools cannot write count files here" | null,
     "reports": { "pending": [paths], "localOnly": [paths], "uploaded": [paths] },
     "warnings": [text] }
-  source is one of default, machine, program, env, project, no-directory.`;
+  source is one of default, machine, program, env, project, no-directory.
+  envVar is the variable that turns the program off (its own, if it declared one when it
+  opened; else the derived <TOOL>_TELEMETRY_DISABLED); command is the telemetry command it
+  mounted (e.g. "mytool telemetry"), or null.`;
 
-export function statusCommand(): Command {
+export function statusCommand(inv: Invocation): Command {
   return new Command('status')
     .alias('env')
-    .description('show the mode, who chose it, what overrides it here, and the files on disk')
+    .description('show the mode, who chose it, what overrides it here, and the files on disk (the default command)')
     .addOption(dirOption())
     .option('--json', 'print one JSON object for scripts (shape below)')
-    .addHelpText('after', `${JSON_SHAPE}\n\nExamples:\n  $ telemetry status\n  $ DO_NOT_TRACK=1 telemetry status     # see what an opt-out changes\n  $ telemetry status --json | jq .programs\n`)
+    .addHelpText('after', named(inv, `${JSON_SHAPE}\n\nExamples:\n  $ telemetry status\n  $ DO_NOT_TRACK=1 telemetry status     # see what an opt-out changes\n  $ telemetry status --json | jq .programs\n`))
     .action((opts: { json?: boolean }, c: Command) => {
-      const ctx = context(c);
+      const ctx = context(c, inv);
       const s = collectStatus(ctx);
       if (opts.json) ctx.out(toJson(s as unknown as Json) + '\n');
       else ctx.out(renderStatus(ctx, s));
@@ -51,12 +59,14 @@ export function statusCommand(): Command {
 }
 
 export function collectStatus(ctx: Context): Status {
-  const { dirs, now, env, cwd } = ctx;
+  const { dirs, now } = ctx;
   const warnings: string[] = [];
   const choices = readProgramModes(dirs);
+  if (readProgramsFile(dirs) === null) warnings.push(`${programsFile(dirs)}: ignored, not a JSON object of programs (tools leave it as it is)`);
   const files = readFiles(dirs, now, warnings);
-  const known = [...new Set([...choices.keys(), ...files.programs])].sort(byCodePoint);
-  const ask = (program: string): Decision => decide({ dirs, program, env, cwd });
+  const mounted = ctx.inv.program ? [ctx.inv.program] : [];
+  const known = [...new Set([...choices.keys(), ...files.programs, ...readPrograms(dirs).keys(), ...mounted])].sort(byCodePoint);
+  const ask = (program: string): Decision => decideFor(ctx, program);
   const overall = ask('');
   const decisions = known.map((program) => ({ program, d: ask(program) }));
   for (const w of [overall, ...decisions.map((x) => x.d)].flatMap((d) => d.warnings)) if (!warnings.includes(w)) warnings.push(w);
@@ -65,8 +75,12 @@ export function collectStatus(ctx: Context): Status {
     mode: machineMode(dirs),
     programChoices: [...choices].map(([program, c]: [string, Choice]) => ({ program, mode: c.mode, date: c.date })),
     overrides: uniqueOverrides([overall, ...decisions.map((x) => x.d)]),
-    programs: decisions.map(({ program, d }) => ({ program, envVar: toolEnvVar(program), mode: d.mode, decidedBy: d.decidedBy, chosen: d.chosen })),
+    programs: decisions.map(({ program, d }) => {
+      const own = declared(dirs, program);
+      return { program, envVar: own.offVar, command: own.command ?? null, mode: d.mode, decidedBy: d.decidedBy, chosen: d.chosen };
+    }),
     countFiles: { active: files.active, finished: files.finished },
+    countsInMemory: unwritable(dirs.localDir),
     reports: listReports(dirs),
     warnings,
   };
@@ -110,6 +124,11 @@ export function renderStatus(ctx: Context, s: Status): string {
   out.push(...indent(s.overrides.length ? table(s.overrides.map((r) => [describe(r), `→ ${r.mode}`])) : [dim('nothing: no opt-out variable or project setting applies here')]));
   out.push('', bold(`programs, as run from ${ctx.cwd}`));
   out.push(...indent(s.programs.length ? table(s.programs.map((p) => [p.program, bold(p.mode), `because of ${describe(p.decidedBy)}`])) : [dim('none known yet (no per-program choice, no count file)')]));
+  if (s.programs.length) {
+    out.push('', bold('per-tool opt-out variables (each turns its tool off when set to anything but empty, 0 or false)'));
+    const own = readPrograms(ctx.dirs);
+    out.push(...indent(table(s.programs.map((p) => [p.program, p.envVar ?? dim('none'), ownership(p, own)]))));
+  }
   out.push('', bold('files'));
   out.push(...indent(fileLines(s)));
   return out.join('\n') + '\n';
@@ -134,11 +153,18 @@ export function describe(r: Reason): string {
   }
 }
 
+/** Whether the variable is the tool's own (recorded when it opened) and the command it mounted. */
+function ownership(p: Status['programs'][number], own: Map<string, { envVar?: string }>): string {
+  const why = own.get(p.program)?.envVar ? `its own variable, declared when it opened` : p.envVar ? 'derived from its name' : 'its name yields none';
+  return p.command ? `${why}; its command: ${p.command}` : why;
+}
+
 function fileLines(s: Status): string[] {
   const { active, finished } = s.countFiles;
   const { pending, localOnly, uploaded } = s.reports;
   return [
     `${plural(active.length, 'active count file')}, ${finished.length} finished`,
+    ...(s.countsInMemory ? [`counts stay in memory: ${s.countsInMemory}`] : []),
     ...active.map((f) => `  ${basename(f)}`),
     `${plural(pending.length, 'report')} waiting to be sent, ${localOnly.length} kept local, ${uploaded.length} sent`,
     ...pending.map((f) => `  ${basename(f)}`),

@@ -1,7 +1,7 @@
 // `telemetry view`: a local web page showing what has been counted on this machine.
 import { spawn } from 'node:child_process';
 import { Command, InvalidArgumentError } from 'commander';
-import { CliError, context, dirOption } from './context.js';
+import { CliError, STANDALONE, context, dirOption, named, type Invocation } from './context.js';
 import { PortInUseError, startViewServer, type ViewServer } from './view-server.js';
 
 export const DEFAULT_PORT = 4040;
@@ -11,7 +11,7 @@ interface ViewOptions {
   open?: boolean;
 }
 
-export function viewCommand(): Command {
+export function viewCommand(inv: Invocation = STANDALONE): Command {
   return new Command('view')
     .description('show the local count files in a web page on this machine (127.0.0.1 only)')
     .option('--port <n>', 'port to listen on, 0 for any free port', parsePort, DEFAULT_PORT)
@@ -19,7 +19,7 @@ export function viewCommand(): Command {
     .addOption(dirOption())
     .addHelpText(
       'after',
-      `
+      named(inv, `
 The page re-reads the count files every few seconds, so it follows tools that are running.
 Nothing leaves this machine: the server listens on 127.0.0.1 and the page loads nothing else.
 
@@ -27,16 +27,16 @@ Examples:
   $ telemetry view                  serve on http://127.0.0.1:${DEFAULT_PORT}/ until Ctrl-C
   $ telemetry view --open           also open it in a browser
   $ telemetry view --port 0         use any free port (printed on start)
-  $ telemetry view --dir /tmp/tt    show another telemetry directory`,
+  $ telemetry view --dir /tmp/tt    show another telemetry directory`),
     )
     .action(async function (this: Command, opts: ViewOptions) {
-      await runView(this, opts);
+      await runView(this, inv, opts);
     });
 }
 
 /** Resolves once the server listens; the open server then keeps the process alive until a signal. */
-async function runView(cmd: Command, opts: ViewOptions): Promise<void> {
-  const ctx = context(cmd);
+async function runView(cmd: Command, inv: Invocation, opts: ViewOptions): Promise<void> {
+  const ctx = context(cmd, inv);
   let server: ViewServer;
   try {
     server = await startViewServer({ dirs: ctx.dirs, port: opts.port, host: '127.0.0.1', env: ctx.env, cwd: ctx.cwd });
@@ -46,6 +46,8 @@ async function runView(cmd: Command, opts: ViewOptions): Promise<void> {
   }
   ctx.out(`viewing ${ctx.dirs.root} at ${server.url}\n`);
   if (opts.open) openBrowser(server.url);
+  // Only the bin owns its process; mounted in a tool, the tool's own signal handling applies.
+  if (!inv.bin) return;
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,12 +1,13 @@
 // The optional question, asked once per program per machine on an interactive terminal: may
 // this program share its counts? The default is no, silence is no answer, and whatever the
-// user says applies to this program only.
-import { type Layout, type Mode, debugLog, defaultRoot, hostProgram, layout, noticeRecord, settled, updateNotice, writeProgramMode } from '../settings/index.js';
+// user says applies to this program only. Like the notice, it speaks about what open()
+// resolved (opened.ts).
+import { type Layout, type Mode, debugLog, noticeRecord, settled, updateNotice, writeProgramMode } from '../settings/index.js';
 import { isCI } from './ci.js';
+import { type Wording, noCommand, shellWord, stopVariables } from './notice.js';
+import { resolved } from './opened.js';
 
 export interface AskOptions {
-  program?: string;
-  dir?: string;
   /** Give up after this long without an answer (default 30 s); nothing is recorded then. */
   timeoutMs?: number;
   /** The question, without the ` [y/N] ` that is always appended. */
@@ -24,11 +25,11 @@ export async function askToShare(options: AskOptions = {}): Promise<Answer | nul
     const input = process.stdin;
     const output = process.stderr;
     if (!input.isTTY || !output.isTTY || isCI()) return null;
-    const root = options.dir ?? defaultRoot();
-    if (!root) return null;
-    dirs = layout(root);
-    const program = options.program ?? hostProgram().name;
-    if (noticeRecord(dirs, program).asked || settled(dirs, program)) return null;
+    const tool = resolved();
+    const program = tool.program;
+    dirs = tool.dirs;
+    if (!dirs) return null;
+    if (noticeRecord(dirs, program).asked || settled(dirs, program, tool.envVar)) return null;
     // Marked before asking, so an interrupted or unanswered question is never repeated: a
     // terminal nobody watches must not stall the tool on every run.
     updateNotice(dirs, program, { asked: true });
@@ -42,7 +43,7 @@ export async function askToShare(options: AskOptions = {}): Promise<Answer | nul
     }
     const mode: Answer = /^\s*y(es)?\s*$/i.test(reply) ? 'on' : 'local';
     writeProgramMode(dirs, program, mode);
-    output.write(confirmation(program, mode) + '\n');
+    output.write(confirmation(tool, mode) + '\n');
     return mode;
   } catch (e) {
     debugLog(dirs, `askToShare: ${(e as Error)?.message ?? e}`);
@@ -51,13 +52,24 @@ export async function askToShare(options: AskOptions = {}): Promise<Answer | nul
 }
 
 function defaultQuestion(program: string): string {
-  return `Help improve ${program} by uploading its weekly usage counts (numbers only, nothing personal)?`;
+  return `Help improve ${program} by sharing its weekly usage counts (numbers only, nothing personal)?`;
 }
 
-function confirmation(program: string, mode: Answer): string {
-  return mode === 'on'
-    ? `${program} will upload its usage counts. To stop: telemetry off --program ${program}`
-    : `${program} keeps its counts on this machine. To share later: telemetry on --program ${program}`;
+/**
+ * The reply says what was recorded and the way back. This release has no uploader, so "on"
+ * is a permission for later, and `local` (not `off`) is what withdraws it.
+ */
+export function confirmation(tool: Wording, mode: Answer): string {
+  const { program, command } = tool;
+  if (mode === 'local') {
+    return `${program} keeps its counts on this machine. ` + (command ? `To share them later, run "${command} on".` : `To share them later: ${noCommand(tool, 'on')}`);
+  }
+  const shared = `${program} may share its weekly usage counts once it ships an uploader; this release sends nothing.`;
+  if (command) return `${shared} To keep them on this machine only, run "${command} local".`;
+  return (
+    `${shared} To keep them on this machine only, set TRANSPARENT_TELEMETRY=local (or ${stopVariables(tool)} to stop counting); ` +
+    `where the standalone "telemetry" command is installed, "telemetry local --program ${shellWord(program)}" records that.`
+  );
 }
 
 function timeout(ms: number | undefined): number {

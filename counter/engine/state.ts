@@ -12,6 +12,7 @@ import {
   type Layout, type Mode, type Program, type Reason, type Span,
   counterSpan, dateString, debugLog, decide, defaultRoot, layout, readWeekend, runtimeTag, timeString,
 } from '../settings/index.js';
+import { forgetOpened, recordOpened, remember } from './opened.js';
 import type { CounterSlot } from './types.js';
 
 export interface OpenOptions {
@@ -23,6 +24,13 @@ export interface OpenOptions {
   dir?: string;
   /** The per-tool opt-out variable, instead of the one derived from the program name. */
   envVar?: string;
+  /**
+   * How your users run the telemetry command you mount (`transparent-telemetry/command`),
+   * e.g. `'mytool telemetry'`: the notice and askToShare() then name `mytool telemetry off`.
+   * Without it they name the opt-out variables instead. A value that is not a non-empty
+   * string of printable characters is ignored (a line in the debug log).
+   */
+  command?: string;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -166,9 +174,11 @@ export function open(options: OpenOptions & { program: string; version: string }
     st.program = { name: options.program, version: options.version };
     const root = options.dir ?? defaultRoot();
     st.dirs = root === null ? null : layout(root);
+    remember({ program: st.program.name, dirs: st.dirs, envVar: options.envVar, command: options.command });
     const d = decide({ dirs: st.dirs, program: st.program.name, envVar: options.envVar });
     for (const w of d.warnings) debugLog(st.dirs, w);
     if (d.mode === 'off') return finish('off', null, describe(d.decidedBy));
+    recordOpened();
     st.result = { mode: d.mode, program: st.program, file: null, backend: null, reason: describe(d.decidedBy) };
     openWeek();
   } catch (e) {
@@ -260,5 +270,6 @@ function fail(e: unknown): void {
 /** For tests that open again in one process. */
 export function resetForTests(): void {
   detach();
+  forgetOpened();
   st = fresh();
 }

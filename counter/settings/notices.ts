@@ -50,9 +50,10 @@ function normalize(value: unknown): NoticeRecord {
 
 /**
  * True when the user already made a choice for this program or machine-wide, or an opt-out
- * (environment, project) turns counting off: then there is nothing left to tell or ask.
+ * (environment, project; `envVar` is the tool's own variable when it named one) turns counting
+ * off: then there is nothing left to tell or ask.
  */
-export function settled(dirs: Layout, program: string): boolean {
-  const d = decide({ dirs, program });
+export function settled(dirs: Layout, program: string, envVar?: string): boolean {
+  const d = decide({ dirs, program, envVar });
   return d.chosen.source !== 'default' || d.mode === 'off';
 }

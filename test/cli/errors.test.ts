@@ -28,8 +28,8 @@ describe('usage errors: commander style on stderr, exit 2, no stack trace', () =
     noStack(r.stderr);
   });
 
-  it('no command prints the usage on stderr, exit 2', () => {
-    const r = runCli(cli, [], { dir: tempDir() });
+  it('help for an unknown command is a usage error, exit 2', () => {
+    const r = runCli(cli, ['help', 'frobnicate'], { dir: tempDir() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: telemetry [options] [command]');
   });
@@ -46,11 +46,18 @@ describe('help and version', () => {
   it('the top-level help lists every command, the view included', () => {
     const r = runCli(cli, ['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['on', 'local', 'off', 'status|env', 'view', 'dump', 'csv', 'clean']) expect(r.stdout).toMatch(new RegExp(`^  ${cmd.replace('|', '\\|')} `, 'm'));
+    for (const cmd of ['on|enable', 'local', 'off|disable', 'reset', 'status|env', 'view', 'dump', 'csv', 'clean']) expect(r.stdout).toMatch(new RegExp(`^  ${cmd.replace('|', '\\|')} `, 'm'));
+  });
+
+  it.each([[['help']], [['help', 'off']], [['help', 'reset']]])('telemetry %j is asked-for help: stdout, exit 0', (args) => {
+    const r = runCli(cli, args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(args[1] ? `Usage: telemetry ${args[1] === 'off' ? 'off|disable' : args[1]} [options]` : 'Usage: telemetry [options] [command]');
+    expect(r.stderr).toBe('');
   });
 
   it('--help documents the JSON shapes and how big values are printed', () => {
-    expect(runCli(cli, ['status', '--help']).stdout).toContain('"programs": [ { "program", "envVar", "mode", "decidedBy"');
+    expect(runCli(cli, ['status', '--help']).stdout).toContain('"programs": [ { "program", "envVar", "command", "mode", "decidedBy"');
     expect(runCli(cli, ['dump', '--help']).stdout).toContain('Counts are JSON numbers written exactly, even above 2^53');
   });
 

@@ -15,7 +15,7 @@ export const TODAY = '2026-11-23';
 export async function buildCli(): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'tt-cli-build-')), 'telemetry.mjs');
   await build({
-    entryPoints: ['cmd/telemetry/main.ts'],
+    entryPoints: ['cmd/telemetry/bin.ts'],
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -121,7 +121,10 @@ describe('telemetry off --purge', () => {
     runCli(cli, ['on', '--program', 'x'], { dir });
     const r = runCli(cli, ['off', '--purge'], { dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('deleted 4 of 4 files');
+    expect(r.stdout).toContain(`deleted 1 count file and 3 reports from ${dir}\n`);
+    // Before the fix it said the counts "stay … until you delete them with off --purge".
+    expect(r.stdout).not.toContain('stay');
+    expect(r.stdout).toContain('Tools stop counting and nothing is sent.');
     expect(readdirSync(join(dir, 'local'))).toEqual(['weekends']);
     expect(readdirSync(join(dir, 'upload'))).toEqual([]);
     expect(readdirSync(dir).sort()).toEqual(['local', 'mode', 'notices.json', 'upload']);
@@ -132,9 +135,10 @@ describe('telemetry off --purge', () => {
     write(join(dir, 'local', '2026-11-19.json'), '{}');
     const r = runCli(cli, ['off', '--program', GO_PROGRAM, '--purge'], { dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`deleted 1 of 1 file for ${GO_PROGRAM} (reports are kept)`);
+    expect(r.stdout).toContain(`deleted 1 count file of ${GO_PROGRAM} from ${dir} (reports are kept: they mix programs; 'telemetry clean' deletes them)`);
+    expect(r.stdout).not.toContain('stay');
     expect(readdirSync(join(dir, 'local'))).toEqual(['2026-11-19.json']);
-    expect(runCli(cli, ['off', '--program', 'other', '--purge'], { dir }).stdout).toContain('nothing to delete for other (reports are kept)');
+    expect(runCli(cli, ['off', '--program', 'other', '--purge'], { dir }).stdout).toContain('there were no count files of other to delete (reports are kept');
   });
 
   it('--purge belongs to off only', () => {

@@ -65,12 +65,14 @@ describe('telemetry status', () => {
         {
           program: GO_PROGRAM,
           envVar: 'GOLANG_ORG_X_TELEMETRY_GOPEER_GEN_TELEMETRY_DISABLED',
+          command: null,
           mode: 'local',
           decidedBy: { source: 'machine', detail: join(dir, 'mode'), mode: 'local', date: '2026-11-20' },
           chosen: { source: 'machine', detail: join(dir, 'mode'), mode: 'local', date: '2026-11-20' },
         },
       ],
       countFiles: { active: [join(dir, 'local', 'gen@devel-go1.23.5-linux-amd64-2026-11-22.v1.count')], finished: [] },
+      countsInMemory: null,
       reports: { pending: [], localOnly: [], uploaded: [] },
       warnings: [],
     });

@@ -1,19 +1,20 @@
 // The consent question on a real pseudo-terminal: what the user types is what gets recorded,
-// for this program only, once; and the host process is never held up.
+// for this program only, once; and the host process is never held up. The fixture is a tool
+// that calls open() and then askToShare() through the built public entry.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/settings/index.js';
 import { readMachineMode, readProgramModes, writeMachineMode } from '../../counter/settings/index.js';
-import { type PtyOptions, bundle, cleanEnv, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
+import { type PtyOptions, cleanEnv, flat, publicEntry, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
 
 const PROGRAM = 'pty-asker';
 let moduleFile: string;
 
 afterAll(removeTempDirs);
 
-beforeAll(async () => {
-  moduleFile = await bundle('counter/engine/ask.ts', join(tempDir('ask-bundle'), 'ask.mjs'));
+beforeAll(() => {
+  moduleFile = publicEntry();
 });
 
 function setup(extra: Record<string, string> = {}): { dir: string; opts: PtyOptions } {
@@ -37,6 +38,36 @@ describe('askToShare on a terminal', () => {
     expect(modes(dir)).toEqual({ [PROGRAM]: 'on' });
     expect(readMachineMode(layout(dir))).toBeNull();
     expect(existsSync(layout(dir).modeFile)).toBe(false);
+  });
+
+  it('the yes reply promises no upload this release, and names local (not off) as the way back', async () => {
+    const { opts } = setup();
+    const text = flat((await runInPty('ask-tool.mjs', { ...opts, answer: 'y' })).output);
+    expect(text).toContain(`${PROGRAM} may share its weekly usage counts once it ships an uploader; this release sends nothing.`);
+    expect(text).toContain('To keep them on this machine only, set TRANSPARENT_TELEMETRY=local (or PTY_ASKER_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1 to stop counting)');
+    expect(text).toContain(`where the standalone "telemetry" command is installed, "telemetry local --program ${PROGRAM}" records that.`);
+    expect(text).not.toContain('will upload');
+    expect(text).not.toContain('telemetry off');
+  });
+
+  it('replies with the command the tool declared with open({ command })', async () => {
+    const command = { TT_COMMAND: JSON.stringify('pty-asker telemetry') };
+    const yes = flat((await runInPty('ask-tool.mjs', { ...setup(command).opts, answer: 'y' })).output);
+    expect(yes).toContain('To keep them on this machine only, run "pty-asker telemetry local".');
+    const no = flat((await runInPty('ask-tool.mjs', { ...setup(command).opts, answer: 'n' })).output);
+    expect(no).toContain(`${PROGRAM} keeps its counts on this machine. To share them later, run "pty-asker telemetry on".`);
+  });
+
+  it('without a declared command, the no reply says the tool has no command to share', async () => {
+    const text = flat((await runInPty('ask-tool.mjs', { ...setup().opts, answer: 'n' })).output);
+    expect(text).toContain(`${PROGRAM} offers no command for that, but where the standalone "telemetry" command is installed, "telemetry on --program ${PROGRAM}" does.`);
+  });
+
+  it('asks about the program open() was given, not the package around the script', async () => {
+    const { dir, opts } = setup();
+    const run = await runInPty('ask-tool.mjs', { ...opts, answer: 'y' });
+    expect(run.output).not.toContain('transparent-telemetry');
+    expect(modes(dir)).toEqual({ [PROGRAM]: 'on' });
   });
 
   it.each(['yes', 'YES', ' Y '])('takes %j as yes', async (answer) => {
@@ -120,6 +151,13 @@ describe('askToShare does not ask', () => {
     expect(asked(run.output)).toBe(false);
     expect(run.output).toContain('RESULT=null');
     expect(readFileSync(layout(dir).modeFile, 'utf8')).toMatch(/^off /);
+  });
+
+  it('with the variable the tool named in open() set', async () => {
+    const { opts } = setup({ TT_ENV_VAR: 'ASKER_NO_STATS', ASKER_NO_STATS: '1' });
+    const run = await runInPty('ask-tool.mjs', { ...opts, limitMs: 10_000 });
+    expect(asked(run.output)).toBe(false);
+    expect(run.output).toContain('RESULT=null');
   });
 
   it('with DO_NOT_TRACK=1', async () => {

@@ -1,11 +1,10 @@
-// Shared by the pty tests: bundling the entry points under test, a child environment with no
-// CI markers, and running a fixture on a real pseudo-terminal through `script`.
+// Shared by the pty tests: the public entry under test, a child environment with no CI
+// markers, and running a fixture on a real pseudo-terminal through `script`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const FIXTURES = join(ROOT, 'test/fixtures');
@@ -23,20 +22,14 @@ export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Bundles one counter entry the way dist is built, so the test does not need a full build. */
-export async function bundle(entry: string, outfile: string): Promise<string> {
-  await build({
-    entryPoints: [join(ROOT, entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['koffi', 'mmap-io'],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
-  });
-  return outfile;
+/**
+ * The built public entry (`npm test` builds first): the fixtures call open() and then
+ * notice() or askToShare() through it, exactly as a tool does, gating included.
+ */
+export function publicEntry(): string {
+  const entry = join(ROOT, 'dist', 'counter', 'index.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run node scripts/build.mjs first`);
+  return entry;
 }
 
 /** Every variable ci-info looks at, so that a test run inside CI still looks interactive. */
@@ -87,12 +80,20 @@ export interface PtyOptions {
   limitMs?: number;
 }
 
-const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+export const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** Runs `node <fixture>` with stdin, stdout and stderr on a pseudo-terminal. */
 export function runInPty(fixture: string, o: PtyOptions): Promise<Run> {
   const command = `${quote(process.execPath)} ${quote(join(FIXTURES, fixture))}${o.redirect ? ` ${o.redirect}` : ''}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  return collect(child, o);
+}
+
+/** Runs a shell command line (quoted by the caller) with stdin, stdout and stderr on a pseudo-terminal. */
+export function runCommandInPty(command: string, o: PtyOptions): Promise<Run> {
+  // Found on this process's PATH: the child's own PATH may be deliberately bare.
+  const script = (process.env.PATH ?? '').split(':').map((d) => join(d, 'script')).find((f) => existsSync(f)) ?? 'script';
+  const child = spawn(script, ['-qfec', command, '/dev/null'], { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   return collect(child, o);
 }
 

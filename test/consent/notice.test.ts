@@ -1,4 +1,5 @@
-// The one-time notice, seen the way a user sees it: the fixture runs on a real pseudo-terminal.
+// The one-time notice, seen the way a user sees it: the fixture is a tool that calls open()
+// and then notice() through the built public entry, on a real pseudo-terminal.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,15 +7,15 @@ import { layout } from '../../counter/settings/index.js';
 import { noticeText } from '../../counter/engine/notice.js';
 import { wrap } from '../../counter/settings/index.js';
 import { writeMachineMode, writeProgramMode } from '../../counter/settings/index.js';
-import { type PtyOptions, bundle, cleanEnv, flat, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
+import { type PtyOptions, cleanEnv, flat, publicEntry, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
 
 const PROGRAM = 'pty-demo';
 let moduleFile: string;
 
 afterAll(removeTempDirs);
 
-beforeAll(async () => {
-  moduleFile = await bundle('counter/engine/notice.ts', join(tempDir('notice-bundle'), 'notice.mjs'));
+beforeAll(() => {
+  moduleFile = publicEntry();
 });
 
 /** A fresh telemetry directory and the environment that points the fixture at it. */
@@ -34,10 +35,11 @@ describe('notice on a terminal', () => {
     expect(first.output).toContain('RESULT=true');
     const text = flat(first.output);
     expect(text).toContain('local files on this machine only');
-    expect(text).toContain(`"telemetry on --program ${PROGRAM}"`);
-    expect(text).toContain(`"telemetry off --program ${PROGRAM}"`);
-    expect(text).toContain('PTY_DEMO_TELEMETRY_DISABLED=1');
-    expect(text).toContain('DO_NOT_TRACK=1');
+    // No command declared: the ways out that surely exist are the variables; the standalone
+    // command is named only as working where it is installed.
+    expect(text).toContain('To stop counting, set PTY_DEMO_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.');
+    expect(text).toContain(`${PROGRAM} offers no command for that, but where the standalone "telemetry" command is installed, "telemetry on --program ${PROGRAM}" does.`);
+    expect(text).not.toContain('telemetry off');
     expect(text).toContain('More: https://example.com/telemetry');
     expect(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8'))).toEqual({ [PROGRAM]: { notice: 1, asked: false } });
 
@@ -62,12 +64,57 @@ describe('notice on a terminal', () => {
     expect(flat(other.output)).toContain('other-tool counts how it is used');
   });
 
-  it('honours the dir option and names the host package when no program is given', async () => {
+  it('uses the dir given to open(), and names the host package when open() was given no program', async () => {
     const { opts } = setup();
     const dir = join(tempDir('notice-opt'), 'telemetry');
     const env = { ...opts.env, TT_DIR: dir, TT_PROGRAM: '' };
     const run = await runInPty('notice-tool.mjs', { ...opts, env });
     // The fixture lives in this repository, so its package is the host program.
+    expect(flat(run.output)).toContain('transparent-telemetry counts how it is used');
+    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual(['transparent-telemetry']);
+  });
+
+  it('speaks of the program and variable open() was given, not of the package around the script', async () => {
+    // The fixture's nearest package.json is this repository's: before the fix the notice named
+    // transparent-telemetry and its derived variable.
+    const { dir, opts } = setup({ TT_ENV_VAR: 'PTY_NO_STATS' });
+    const text = flat((await runInPty('notice-tool.mjs', opts)).output);
+    expect(text).toContain(`${PROGRAM} counts how it is used`);
+    expect(text).toContain('To stop counting, set PTY_NO_STATS=1 or DO_NOT_TRACK=1.');
+    expect(text).not.toContain('transparent-telemetry');
+    expect(text).not.toContain('PTY_DEMO_TELEMETRY_DISABLED');
+    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual([PROGRAM]);
+  });
+
+  it('uses the directory open() was given, not $TRANSPARENT_TELEMETRY_DIR', async () => {
+    const { dir: envDir, opts } = setup();
+    const dir = join(tempDir('notice-open-dir'), 'telemetry');
+    await runInPty('notice-tool.mjs', { ...opts, env: { ...opts.env, TT_DIR: dir } });
+    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual([PROGRAM]);
+    expect(() => readFileSync(layout(envDir).noticesFile)).toThrow();
+  });
+
+  it('names the command the tool declared with open({ command })', async () => {
+    const { opts } = setup({ TT_COMMAND: JSON.stringify('pty-demo telemetry') });
+    const text = flat((await runInPty('notice-tool.mjs', opts)).output);
+    expect(text).toContain('Nothing is sent anywhere unless you run "pty-demo telemetry on".');
+    expect(text).toContain('To stop counting, run "pty-demo telemetry off" or set PTY_DEMO_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.');
+    expect(text).not.toContain('--program');
+  });
+
+  it.each([['an empty string', '""'], ['blanks', '"  "'], ['a number', '42'], ['a line break', '"a\\nb"']])(
+    'ignores a command that is %s, and names the variables instead',
+    async (_, command) => {
+      const { opts } = setup({ TT_COMMAND: command });
+      const run = await runInPty('notice-tool.mjs', opts);
+      expect(run.output).toContain('RESULT=true');
+      expect(flat(run.output)).toContain('To stop counting, set PTY_DEMO_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.');
+    },
+  );
+
+  it('before open(), speaks as open() with no options would: the host package, the default directory', async () => {
+    const { dir, opts } = setup({ TT_OPEN: 'later' });
+    const run = await runInPty('notice-tool.mjs', opts);
     expect(flat(run.output)).toContain('transparent-telemetry counts how it is used');
     expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual(['transparent-telemetry']);
   });
@@ -121,6 +168,7 @@ describe('notice stays quiet', () => {
     ['DO_NOT_TRACK=1', { DO_NOT_TRACK: '1' }],
     ['TRANSPARENT_TELEMETRY=off', { TRANSPARENT_TELEMETRY: 'off' }],
     ['the tool variable', { PTY_DEMO_TELEMETRY_DISABLED: '1' }],
+    ['the variable the tool named in open()', { TT_ENV_VAR: 'PTY_NO_STATS', PTY_NO_STATS: '1' }],
   ])('with %s', async (_, extra) => {
     const { dir, opts } = setup(extra);
     expect(shown((await runInPty('notice-tool.mjs', opts)).output)).toBe(false);
@@ -139,13 +187,13 @@ describe('notice stays quiet', () => {
 
 describe('notice text', () => {
   it('leaves out the tool variable when a name yields none, and quotes unusual names', () => {
-    expect(noticeText('日本')).toContain('or set DO_NOT_TRACK=1.');
-    expect(noticeText('my tool')).toContain(`"telemetry off --program 'my tool'"`);
-    expect(noticeText('@acme/my-cli')).toContain('MY_CLI_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1');
+    expect(noticeText({ program: '日本' })).toContain('set DO_NOT_TRACK=1.');
+    expect(noticeText({ program: 'my tool' })).toContain(`"telemetry on --program 'my tool'"`);
+    expect(noticeText({ program: '@acme/my-cli' })).toContain('MY_CLI_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1');
   });
 
   it('wraps at spaces within the width', () => {
-    const lines = wrap(noticeText('@acme/my-cli', 'https://example.com'), 60).split('\n');
+    const lines = wrap(noticeText({ program: '@acme/my-cli', command: 'my-cli telemetry' }, 'https://example.com'), 60).split('\n');
     expect(lines.length).toBeGreaterThan(3);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
   });

@@ -1,0 +1,111 @@
+// `telemetry reset [--program P | --all]`: forget a choice. For one program, its own choice
+// goes and it follows the machine-wide mode again; machine-wide, the mode file and every
+// per-program choice go, and every program is back to the default. What was removed is named.
+import { Command } from 'commander';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readMachineMode, readProgramModes, writeAtomic } from '../../counter/settings/index.js';
+import { CliError, context, dirOption, fsError, named, reason, type Context, type Invocation } from './context.js';
+import { knownPrograms, warnIfUnknown } from './known.js';
+import { type ScopeOptions, addScopeOptions, target } from './scope.js';
+
+const HELP = `
+Only choices go: count files, reports and what each tool has already told you stay (see
+'telemetry clean'). An environment variable or project setting still applies afterwards.
+
+Examples:
+  $ telemetry reset                   # forget every choice: every program is back to the default
+  $ telemetry reset --program my-cli  # my-cli follows the machine-wide mode again
+`;
+
+const SCOPED_HELP = (inv: Invocation) => `
+Only choices go: count files, reports and what ${inv.program} has already told you stay.
+
+Examples:
+  $ telemetry reset        # ${inv.program} follows the machine-wide mode again
+  $ telemetry reset --all  # forget every choice: every program is back to the default
+`;
+
+export function resetCommand(inv: Invocation): Command {
+  const cmd = new Command('reset').description(inv.program ? `forget the choice made for ${inv.program}` : 'forget choices: the machine-wide mode and per-program choices');
+  return addScopeOptions(cmd, inv, 'forget the choice')
+    .addOption(dirOption())
+    .addHelpText('after', named(inv, inv.program ? SCOPED_HELP(inv) : HELP))
+    .action((opts: ScopeOptions, c: Command) => {
+      const ctx = context(c, inv);
+      const program = target(ctx, opts);
+      ctx.out((program === null ? resetAll(ctx) : resetProgram(ctx, program, opts.program !== undefined)).join('\n') + '\n');
+    });
+}
+
+function resetProgram(ctx: Context, program: string, typed: boolean): string[] {
+  const file = ctx.dirs.programModesFile;
+  const all = readChoices(file);
+  const machine = readMachineMode(ctx.dirs)?.mode ?? 'local';
+  if (!(program in all)) {
+    if (typed) warnIfUnknown(ctx, program, knownPrograms(ctx.dirs));
+    return [`${program} has no choice of its own: nothing to forget; it follows the machine-wide mode, ${machine}`];
+  }
+  const gone = readProgramModes(ctx.dirs).get(program);
+  delete all[program];
+  try {
+    if (Object.keys(all).length === 0) rmSync(file, { force: true });
+    else writeAtomic(file, JSON.stringify(all, null, 2) + '\n');
+  } catch (e) {
+    throw fsError('write', file, e);
+  }
+  const was = gone ? ` (${gone.mode}, set ${gone.date ?? 'on an unknown date'})` : '';
+  return [`forgot the choice for ${program}${was} in ${file}`, `${program} now follows the machine-wide mode, ${ctx.style.bold(machine)}`];
+}
+
+function resetAll(ctx: Context): string[] {
+  const { modeFile, programModesFile } = ctx.dirs;
+  // Read before anything goes: a file we cannot read is never deleted.
+  const choices = existsSync(programModesFile) ? readChoices(programModesFile) : null;
+  const machine = readMachineMode(ctx.dirs);
+  const lines: string[] = [];
+  if (machine) {
+    remove(modeFile);
+    lines.push(`removed the machine-wide mode (${machine.mode}, set ${machine.date ?? 'on an unknown date'}) from ${modeFile}`);
+  }
+  if (choices) {
+    remove(programModesFile);
+    const list = [...readModes(choices)].join(', ');
+    lines.push(`removed the per-program choices${list ? `: ${list}` : ''} from ${programModesFile}`);
+  }
+  if (lines.length === 0) return [`there was no choice to forget in ${ctx.dirs.root}; every program has the default mode, ${ctx.style.bold('local')}`];
+  return [...lines, `every program now has the default mode, ${ctx.style.bold('local')}`];
+}
+
+/** `my-cli (on)` for each entry; anything unexpected is named as it is. */
+function* readModes(choices: Record<string, unknown>): Generator<string> {
+  for (const [p, c] of Object.entries(choices)) {
+    const mode = (c as { mode?: unknown } | null)?.mode;
+    yield `${p} (${typeof mode === 'string' ? mode : 'unreadable'})`;
+  }
+}
+
+/** The raw per-program choices; other entries are written back exactly as they were. */
+function readChoices(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = existsSync(file) ? readFileSync(file, 'utf8') : '{}';
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${reason(e as NodeJS.ErrnoException)}; left it as it is`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new CliError(`cannot read ${file}: not valid JSON; left it as it is (fix or delete it by hand)`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new CliError(`cannot read ${file}: not a JSON object; left it as it is (fix or delete it by hand)`);
+  return data as Record<string, unknown>;
+}
+
+function remove(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch (e) {
+    throw fsError('delete', file, e);
+  }
+}

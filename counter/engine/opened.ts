@@ -1,0 +1,58 @@
+// What open() resolved about the host (program, directory, its own opt-out variable, the
+// command that controls it), so that notice() and askToShare() speak about the same program
+// open() counts for instead of working it out again from the working directory.
+import { type Layout, debugLog, defaultRoot, hostProgram, layout, recordProgram } from '../settings/index.js';
+
+export interface Opened {
+  program: string;
+  dirs: Layout | null;
+  /** The author's own opt-out variable, when open() was given one. */
+  envVar?: string;
+  /** How users run the tool's mounted `telemetry` command, e.g. `mytool telemetry`. */
+  command?: string;
+}
+
+let opened: Opened | null = null;
+
+/** Called by open() once it knows the program and the directory. */
+export function remember(o: { program: string; dirs: Layout | null; envVar?: string; command?: unknown }): void {
+  opened = { program: o.program, dirs: o.dirs, envVar: o.envVar, command: validCommand(o.command, o.dirs) };
+}
+
+/**
+ * Called by open() when counting is not off: records the program's own variable and command
+ * in programs.json for `telemetry status`. Never throws.
+ */
+export function recordOpened(): void {
+  const o = opened;
+  if (!o?.dirs) return;
+  try {
+    recordProgram(o.dirs, o.program, { envVar: o.envVar || undefined, command: o.command });
+  } catch (e) {
+    debugLog(o.dirs, `cannot record the program in programs.json: ${(e as Error)?.message ?? e}`);
+  }
+}
+
+/**
+ * What open() resolved; before open() (or when the environment turned counting off and the
+ * engine never opened), what open() with no options would resolve: the host's package name,
+ * the default directory, the derived variable and no command.
+ */
+export function resolved(): Opened {
+  if (opened) return opened;
+  const root = defaultRoot();
+  return { program: hostProgram().name, dirs: root === null ? null : layout(root) };
+}
+
+/** For tests that open again in one process. */
+export function forgetOpened(): void {
+  opened = null;
+}
+
+/** A command is printed to the user as it is: a non-empty line of printable characters. */
+function validCommand(v: unknown, dirs: Layout | null): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string' && v.trim() !== '' && !/[\x00-\x1f\x7f]/.test(v)) return v.trim();
+  debugLog(dirs, `open: option command ignored: ${JSON.stringify(v) ?? String(v)} is not a non-empty string of printable characters`);
+  return undefined;
+}

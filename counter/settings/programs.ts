@@ -1,0 +1,75 @@
+// What each program declared about itself when it last opened, for the tools that explain
+// things to the user (`telemetry status`): its own opt-out variable and the command that
+// controls it. Kept in `<dir>/programs.json`, {"my-cli": {"envVar": "…", "command": "…"}};
+// the uploader will keep each program's collector here too, so unknown fields are kept.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Layout } from './dir.js';
+import { writeAtomic } from './mode.js';
+
+export interface ProgramSettings {
+  envVar?: string;
+  command?: string;
+}
+
+type Raw = Record<string, Record<string, unknown>>;
+
+export function programsFile(dirs: Layout): string {
+  return join(dirs.root, 'programs.json');
+}
+
+/**
+ * Every program's entry. A missing file is empty; null when the file exists but cannot be
+ * read or is not a JSON object of objects (then callers must not overwrite it).
+ */
+export function readProgramsFile(dirs: Layout): Raw | null {
+  if (!existsSync(programsFile(dirs))) return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(programsFile(dirs), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (!isObject(data) || !Object.values(data).every(isObject)) return null;
+  return data as Raw;
+}
+
+/** The declared settings of each program; an unreadable file reads as none. */
+export function readPrograms(dirs: Layout): Map<string, ProgramSettings> {
+  const out = new Map<string, ProgramSettings>();
+  for (const [program, v] of Object.entries(readProgramsFile(dirs) ?? {})) {
+    out.set(program, { envVar: text(v.envVar), command: text(v.command) });
+  }
+  return out;
+}
+
+/**
+ * Records what `program` declares now, writing only when that differs from the file (open()
+ * calls it at every start: a read is cheap, a write is not). Other fields of the entry and
+ * other programs are kept; an unreadable or malformed file is left alone. Returns whether it
+ * wrote. Throws on I/O errors (callers catch).
+ */
+export function recordProgram(dirs: Layout, program: string, settings: ProgramSettings): boolean {
+  const all = readProgramsFile(dirs);
+  if (all === null) return false;
+  const old = all[program];
+  const entry: Record<string, unknown> = { ...old };
+  for (const key of ['envVar', 'command'] as const) {
+    if (settings[key] === undefined) delete entry[key];
+    else entry[key] = settings[key];
+  }
+  if (old === undefined && Object.keys(entry).length === 0) return false;
+  if (old !== undefined && JSON.stringify(old) === JSON.stringify(entry)) return false;
+  all[program] = entry;
+  const sorted = Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  writeAtomic(programsFile(dirs), JSON.stringify(sorted, null, 2) + '\n');
+  return true;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
