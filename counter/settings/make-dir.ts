@@ -4,7 +4,6 @@
 // and every failure names the folder and the reason.
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { errnoReason } from './read-text.js';
 
 /** Makes `path` and any missing parents; throws `cannot create <dir>: <reason>` otherwise. */
 export function makeDir(path: string): void {
@@ -46,4 +45,18 @@ function stat(dir: string): 'dir' | 'other' | 'none' {
 /** Shaped like Node's own errors (code, path), so callers that word those word this too. */
 function failure(path: string, code: string, reason: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`cannot create ${path}: ${reason} (${code})`), { code, path });
+}
+
+/** Short words for what mkdir and stat answer; anything rarer keeps Node's own message. */
+const WORDS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a path component is not a directory',
+  EACCES: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EPERM: 'operation not permitted',
+};
+
+function errnoReason(err: NodeJS.ErrnoException): string {
+  return (err.code && WORDS[err.code]) ?? err.message ?? String(err);
 }

@@ -83,22 +83,9 @@ function size(n: number): string {
   return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n / 1024} KiB`;
 }
 
-const WORDS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'a path component is not a directory',
-  EACCES: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the path is too long',
-  EIO: 'input/output error',
-  ENXIO: 'no device behind it',
-};
-
-export function errnoReason(err: NodeJS.ErrnoException): string {
-  return (err.code && WORDS[err.code]) ?? err.message ?? String(err);
+/** Short words for the errors a reader meets; anything rarer keeps Node's own message. */
+function errnoReason(err: NodeJS.ErrnoException): string {
+  return err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
 }
 
 /** `<file>: <reason>`, as messages and the policy's reasons name an unreadable file. */
