@@ -70,7 +70,7 @@ function userChoice(dirs: Layout | null, program: string): Reason {
   return { source: 'default', detail: 'no choice made yet', mode: 'local' };
 }
 
-const NO_DIRECTORY = 'no telemetry directory: HOME, XDG_CONFIG_HOME and TRANSPARENT_TELEMETRY_DIR are unset';
+const NO_DIRECTORY = 'no telemetry directory: neither HOME nor TRANSPARENT_TELEMETRY_DIR is set';
 
 function unreadableReason(u: Unreadable): Reason {
   return { source: 'unreadable', detail: unreadableText(u), mode: 'off' };
