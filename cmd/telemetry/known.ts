@@ -23,7 +23,7 @@ export function knownPrograms(dirs: Layout): Known {
     if ('error' in r) warnings.push(r.error);
     else if (r.info.program) counted.add(r.info.program);
   }
-  const names = new Set([...counted, ...readProgramModes(dirs).keys(), ...readPrograms(dirs).keys()]);
+  const names = new Set([...counted, ...readProgramModes(dirs).choices.keys(), ...readPrograms(dirs).keys()]);
   return { names: [...names].sort(byCodePoint), counted, warnings };
 }
 

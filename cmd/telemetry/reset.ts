@@ -2,9 +2,9 @@
 // goes and it follows the machine-wide mode again; machine-wide, the mode file and every
 // per-program choice go, and every program is back to the default. What was removed is named.
 import { Command } from 'commander';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { readMachineMode, readProgramModes, writeAtomic } from '../../counter/settings/index.js';
-import { CliError, context, dirOption, fsError, named, reason, type Context, type Invocation } from './context.js';
+import { rmSync } from 'node:fs';
+import { CAPS, isUnreadable, readMachineMode, readProgramModes, readText, unreadableText, writeAtomic } from '../../counter/settings/index.js';
+import { CliError, context, dirOption, fsError, named, type Context, type Invocation } from './context.js';
 import { knownPrograms, warnIfUnknown } from './known.js';
 import { type ScopeOptions, addScopeOptions, target } from './scope.js';
 
@@ -39,13 +39,13 @@ export function resetCommand(inv: Invocation): Command {
 
 function resetProgram(ctx: Context, program: string, typed: boolean): string[] {
   const file = ctx.dirs.programModesFile;
-  const all = readChoices(file);
+  const all: Record<string, unknown> = readChoices(file, {});
   const machine = readMachineMode(ctx.dirs)?.mode ?? 'local';
   if (!(program in all)) {
     if (typed) warnIfUnknown(ctx, program, knownPrograms(ctx.dirs));
     return [`${program} has no choice of its own: nothing to forget; it follows the machine-wide mode, ${machine}`];
   }
-  const gone = readProgramModes(ctx.dirs).get(program);
+  const gone = readProgramModes(ctx.dirs).choices.get(program);
   delete all[program];
   try {
     if (Object.keys(all).length === 0) rmSync(file, { force: true });
@@ -60,8 +60,9 @@ function resetProgram(ctx: Context, program: string, typed: boolean): string[] {
 function resetAll(ctx: Context): string[] {
   const { modeFile, programModesFile } = ctx.dirs;
   // Read before anything goes: a file we cannot read is never deleted.
-  const choices = existsSync(programModesFile) ? readChoices(programModesFile) : null;
+  const choices = readChoices(programModesFile, null);
   const machine = readMachineMode(ctx.dirs);
+  if (machine?.unreadable) throw new CliError(`cannot read ${unreadableText(machine.unreadable)}; nothing was removed (repair or remove it by hand)`);
   const lines: string[] = [];
   if (machine) {
     remove(modeFile);
@@ -84,13 +85,15 @@ function* readModes(choices: Record<string, unknown>): Generator<string> {
   }
 }
 
-/** The raw per-program choices; other entries are written back exactly as they were. */
-function readChoices(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = existsSync(file) ? readFileSync(file, 'utf8') : '{}';
-  } catch (e) {
-    throw new CliError(`cannot read ${file}: ${reason(e as NodeJS.ErrnoException)}; left it as it is`);
+/**
+ * The raw per-program choices (`absent` when there is no file); other entries are written back
+ * exactly as they were. A file that cannot be read is left as it is.
+ */
+function readChoices<T>(file: string, absent: T): Record<string, unknown> | T {
+  const text = readText(file, CAPS.json);
+  if (isUnreadable(text)) {
+    if (text.absent) return absent;
+    throw new CliError(`cannot read ${unreadableText(text)}; left it as it is (fix or delete it by hand)`);
   }
   let data: unknown;
   try {

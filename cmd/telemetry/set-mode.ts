@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import {
-  type Mode, dateString, listReports, readMachineMode, readProgramModes, wrap, writeMachineMode, writeProgramMode,
+  type Mode, type Unreadable, dateString, listReports, readMachineMode, readProgramModes, unreadableText, wrap, writeMachineMode, writeProgramMode,
 } from '../../counter/settings/index.js';
 import { CliError, context, dirOption, fsError, type Context, type Invocation } from './context.js';
 import { removeFiles } from './files.js';
@@ -42,28 +42,40 @@ function setMode(ctx: Context, mode: Mode, opts: Options): void {
 function setMachineWide(ctx: Context, mode: Mode): string[] {
   const { bold } = ctx.style;
   const current = readMachineMode(ctx.dirs);
+  const programs = readProgramModes(ctx.dirs);
   // Like Go: saying the same thing again keeps the original date, which the uploader reads
   // as the day of consent; rewriting it would push the first report back a week.
-  if (current?.mode === mode && readProgramModes(ctx.dirs).size === 0) {
+  if (current && !current.unreadable && current.mode === mode && programs.choices.size === 0 && !programs.unreadable) {
     return [`telemetry is already ${bold(mode)} for every program, since ${current.date ?? 'an unknown date'} (${ctx.dirs.modeFile})`];
   }
-  const replaced = write(ctx.dirs.modeFile, () => writeMachineMode(ctx.dirs, mode, ctx.now));
+  const { replaced, kept } = write(ctx.dirs.modeFile, () => writeMachineMode(ctx.dirs, mode, ctx.now));
   const lines = [`telemetry is now ${bold(mode)} for every program on this machine (written to ${ctx.dirs.modeFile})`];
   if (replaced.size > 0) {
     const list = [...replaced].map(([p, c]) => `${p} (${c.mode})`).join(', ');
     lines.push(`this replaces the earlier per-program choices: ${list}`);
   }
+  if (kept) lines.push(ctx.style.yellow(unreadableNote(kept)));
   return lines;
+}
+
+/** An unreadable per-program file is never written over: the user repairs or removes it. */
+function unreadableNote(u: Unreadable): string {
+  return `note: ${u.file} was left in place: cannot read it (${u.reason}); until it is repaired or removed, every program is off`;
 }
 
 /** `typed`: the user named the program (`--program`), so a typo is possible. */
 function setForProgram(ctx: Context, mode: Mode, program: string, typed: boolean): string[] {
+  const { unreadable } = readProgramModes(ctx.dirs);
+  if (unreadable) {
+    throw new CliError(`cannot read ${unreadable.file} (${unreadable.reason}), so nothing was written; repair or remove it, then run this again`);
+  }
   // Known before the write, which makes the program known; warned after it, so a failure
   // to write is the only thing said.
   const known = typed ? knownPrograms(ctx.dirs) : null;
   write(ctx.dirs.programModesFile, () => writeProgramMode(ctx.dirs, program, mode, ctx.now));
   if (known) warnIfUnknown(ctx, program, known);
-  const machine = readMachineMode(ctx.dirs)?.mode ?? 'local';
+  const m = readMachineMode(ctx.dirs);
+  const machine = m?.unreadable ? `off (${unreadableText(m.unreadable)})` : m?.mode ?? 'local';
   return [
     `telemetry is now ${ctx.style.bold(mode)} for ${program} (written to ${ctx.dirs.programModesFile})`,
     `other programs follow the machine-wide mode, ${machine}`,
@@ -82,6 +94,11 @@ function write<T>(path: string, fn: () => T): T {
 function overrideNote(ctx: Context, mode: Mode, program: string): string | null {
   const d = decideFor(ctx, program);
   if (d.mode === mode) return null;
+  if (d.decidedBy.source === 'unreadable') {
+    // An unreadable per-program file was already named above.
+    if (d.decidedBy.detail.startsWith(`${ctx.dirs.programModesFile}: `)) return null;
+    return ctx.style.yellow(`note: here and now it is off: cannot read ${d.decidedBy.detail}`);
+  }
   return ctx.style.yellow(`note: here and now ${d.decidedBy.detail} lowers it to ${d.mode}`);
 }
 

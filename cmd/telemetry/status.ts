@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { isActive, listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import {
   type Choice, type Decision, type Layout, type Reason, type Reports,
-  listReports, programsFile, readMachineMode, readProgramModes, readPrograms, readProgramsFile,
+  type Unreadable, listReports, noticesProblem, programsFile, readMachineMode, readProgramModes, readPrograms, readProgramsFile, weekendProblem,
 } from '../../counter/settings/index.js';
 import { context, dirOption, named, type Context, type Invocation } from './context.js';
 import { decideFor, declared } from './known.js';
@@ -15,7 +15,9 @@ import { unwritable } from './writable.js';
 
 export interface Status {
   directory: string;
-  mode: { mode: string; date: string | null; source: 'machine' | 'default'; file: string };
+  mode: { mode: string; date: string | null; source: 'machine' | 'default' | 'unreadable'; file: string };
+  /** Settings files that exist but cannot be read, and what that does. */
+  unreadable: { file: string; reason: string; effect: string }[];
   programChoices: { program: string; mode: string; date: string | null }[];
   overrides: Reason[];
   programs: { program: string; envVar: string | null; command: string | null; mode: string; decidedBy: Reason; chosen: Reason }[];
@@ -29,7 +31,8 @@ export interface Status {
 const JSON_SHAPE = `
 With --json, one object:
   { "directory": "/path",
-    "mode": { "mode": "on|off|local", "date": "YYYY-MM-DD"|null, "source": "machine|default", "file": "/path/mode" },
+    "mode": { "mode": "on|off|local", "date": "YYYY-MM-DD"|null, "source": "machine|default|unreadable", "file": "/path/mode" },
+    "unreadable": [ { "file", "reason", "effect" } ],
     "programChoices": [ { "program", "mode", "date" } ],
     "overrides": [ { "source": "env|project", "detail": "DO_NOT_TRACK=1", "mode" } ],
     "programs": [ { "program", "envVar", "command", "mode", "decidedBy": { "source", "detail", "mode", "date"? }, "chosen": {…} } ],
@@ -37,7 +40,7 @@ With --json, one object:
     "countsInMemory": "why tools cannot write count files here" | null,
     "reports": { "pending": [paths], "localOnly": [paths], "uploaded": [paths] },
     "warnings": [text] }
-  source is one of default, machine, program, env, project, no-directory.
+  source is one of default, machine, program, env, project, no-directory, unreadable.
   envVar is the variable that turns the program off (its own, if it declared one when it
   opened; else the derived <TOOL>_TELEMETRY_DISABLED); command is the telemetry command it
   mounted (e.g. "mytool telemetry"), or null.`;
@@ -61,7 +64,7 @@ export function statusCommand(inv: Invocation): Command {
 export function collectStatus(ctx: Context): Status {
   const { dirs, now } = ctx;
   const warnings: string[] = [];
-  const choices = readProgramModes(dirs);
+  const { choices } = readProgramModes(dirs);
   if (readProgramsFile(dirs) === null) warnings.push(`${programsFile(dirs)}: ignored, not a JSON object of programs (tools leave it as it is)`);
   const files = readFiles(dirs, now, warnings);
   const mounted = ctx.inv.program ? [ctx.inv.program] : [];
@@ -73,6 +76,7 @@ export function collectStatus(ctx: Context): Status {
   return {
     directory: dirs.root,
     mode: machineMode(dirs),
+    unreadable: unreadableSettings(dirs),
     programChoices: [...choices].map(([program, c]: [string, Choice]) => ({ program, mode: c.mode, date: c.date })),
     overrides: uniqueOverrides([overall, ...decisions.map((x) => x.d)]),
     programs: decisions.map(({ program, d }) => {
@@ -88,7 +92,19 @@ export function collectStatus(ctx: Context): Status {
 
 function machineMode(dirs: Layout): Status['mode'] {
   const m = readMachineMode(dirs);
+  if (m?.unreadable) return { mode: 'off', date: null, source: 'unreadable', file: dirs.modeFile };
   return m ? { mode: m.mode, date: m.date, source: 'machine', file: dirs.modeFile } : { mode: 'local', date: null, source: 'default', file: dirs.modeFile };
+}
+
+/** Each settings file that exists but cannot be used, with what that means (DESIGN.md §8). */
+function unreadableSettings(dirs: Layout): Status['unreadable'] {
+  const found: [Unreadable | null | undefined, string][] = [
+    [readMachineMode(dirs)?.unreadable, 'every program is off until it is repaired or replaced (telemetry on|off|local)'],
+    [readProgramModes(dirs).unreadable, 'every program is off until it is repaired or removed'],
+    [noticesProblem(dirs), 'no notice is shown and no question asked, and the file is left as it is'],
+    [weekendProblem(dirs), 'programs count in memory only until it is repaired or removed'],
+  ];
+  return found.flatMap(([u, effect]) => (u ? [{ file: u.file, reason: u.reason, effect }] : []));
 }
 
 function readFiles(dirs: Layout, now: Date, warnings: string[]) {
@@ -116,8 +132,13 @@ function uniqueOverrides(decisions: Decision[]): Reason[] {
 export function renderStatus(ctx: Context, s: Status): string {
   const { bold, dim } = ctx.style;
   const out: string[] = [];
-  const set = s.mode.source === 'machine' ? `set ${s.mode.date ?? 'on an unknown date'} in ${s.mode.file}` : 'the default: no choice made yet';
+  const set = s.mode.source === 'machine' ? `set ${s.mode.date ?? 'on an unknown date'} in ${s.mode.file}`
+    : s.mode.source === 'unreadable' ? `because ${s.mode.file} cannot be read` : 'the default: no choice made yet';
   out.push(...table([[bold('mode'), `${bold(s.mode.mode)}, ${set}`], [bold('directory'), s.directory]]));
+  if (s.unreadable.length) {
+    out.push('', ctx.style.yellow(bold('cannot read')));
+    for (const u of s.unreadable) out.push(`  ${u.file}: ${u.reason}`, `    ${dim(u.effect)}`);
+  }
   out.push('', bold('per-program choices'));
   out.push(...indent(s.programChoices.length ? table(s.programChoices.map((c) => [c.program, c.mode, `set ${c.date ?? 'on an unknown date'}`])) : [dim('none')]));
   out.push('', bold('overriding right now'));
@@ -150,6 +171,8 @@ export function describe(r: Reason): string {
       return `project setting ${r.detail}`;
     case 'no-directory':
       return r.detail;
+    case 'unreadable':
+      return `an unreadable settings file, ${r.detail}`;
   }
 }
 

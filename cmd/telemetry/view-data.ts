@@ -96,6 +96,7 @@ const SOURCES: Record<Reason['source'], string> = {
   env: 'environment',
   project: 'project setting',
   'no-directory': 'no telemetry directory',
+  unreadable: 'a settings file that cannot be read',
 };
 
 function reasonText(r: Reason): string {

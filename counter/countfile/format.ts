@@ -28,6 +28,13 @@ export const LEN_MASK = 0x00ffffff;
 export const DEAD = 0xffffffff;
 export const MAX_U64 = 0xffffffffffffffffn;
 
+/**
+ * Not part of the format: the largest file tools read (`read.ts`). A week of counting stays
+ * far below it (30,000 counters take about 2 MiB); anything larger is refused by its size,
+ * before a byte is read, so a huge file at a count file's name cannot exhaust memory.
+ */
+export const MAX_READ_LEN = 64 * 1024 * 1024;
+
 /** Metadata keys written by this toolkit, in file order. */
 export const META_KEYS = ['TimeBegin', 'TimeEnd', 'Program', 'Version', 'Runtime', 'OS', 'Arch'] as const;
 export type Meta = Record<(typeof META_KEYS)[number], string>;

@@ -1,6 +1,5 @@
 // Where everything lives. `layout()` only computes paths; it never touches the disk, so the
 // same object serves the counter, the uploader and the CLI, and tests pass their own root.
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Layout {
@@ -38,7 +37,9 @@ export function layout(root: string): Layout {
 
 /**
  * The telemetry directory: `$TRANSPARENT_TELEMETRY_DIR`, else `<user config dir>/transparent-telemetry`.
- * Null when no config directory can be determined (then nothing is counted on disk).
+ * Null when no config directory can be determined (then nothing is counted on disk). Like Go's
+ * os.UserConfigDir, only the environment says where home is: a process started without HOME
+ * (a service, a sandbox) must not write into the home of whichever account it runs as.
  */
 export function defaultRoot(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): string | null {
   const override = env[ENV_DIR];
@@ -48,18 +49,10 @@ export function defaultRoot(env: NodeJS.ProcessEnv = process.env, platform: stri
 }
 
 function userConfigDir(env: NodeJS.ProcessEnv, platform: string): string | null {
-  const home = env.HOME || env.USERPROFILE || safeHomedir();
+  const home = env.HOME || env.USERPROFILE;
   if (platform === 'win32') return env.APPDATA || (home ? join(home, 'AppData', 'Roaming') : null);
   if (platform === 'darwin') return home ? join(home, 'Library', 'Application Support') : null;
   const xdg = env.XDG_CONFIG_HOME;
   if (xdg && xdg.startsWith('/')) return xdg;
   return home ? join(home, '.config') : null;
-}
-
-function safeHomedir(): string {
-  try {
-    return homedir();
-  } catch {
-    return '';
-  }
 }

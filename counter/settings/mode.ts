@@ -1,10 +1,11 @@
 // The user's choices on disk: the machine-wide mode file (Go's format, so `go telemetry`
 // users recognise it) and the per-program choices beside it.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Layout } from './dir.js';
 import { dateString } from './weeks.js';
-import { readText } from './read-text.js';
+import { CAPS, type Unreadable, isUnreadable, readText } from './read-text.js';
+import { makeDir } from './make-dir.js';
 
 export type Mode = 'on' | 'off' | 'local';
 export const MODES: readonly Mode[] = ['off', 'local', 'on'];
@@ -13,6 +14,14 @@ export const MODES: readonly Mode[] = ['off', 'local', 'on'];
 export interface Choice {
   mode: Mode;
   date: string | null;
+  /** Set when the file could not be read or says something unknown: `mode` is then off. */
+  unreadable?: Unreadable;
+}
+
+/** Per-program choices; when the file cannot be read there are none and `unreadable` says why. */
+export interface ProgramModes {
+  choices: Map<string, Choice>;
+  unreadable: Unreadable | null;
 }
 
 export function isMode(s: string): s is Mode {
@@ -30,46 +39,66 @@ export function lower(a: Mode, b: Mode): Mode {
 
 /**
  * The machine-wide choice, or null when the user never made one (the default is `local`).
- * An unreadable or unknown word counts as `local`: it must never silently mean `on`.
+ * A file that cannot be read, or holds a word we do not know, is `off`: settings that cannot
+ * be read must never mean more sharing than the user may have chosen.
  */
 export function readMachineMode(dirs: Layout): Choice | null {
-  const text = readText(dirs.modeFile)?.trim();
-  if (text === undefined) return null;
-  const [word = '', date = ''] = text.split(/\s+/, 2);
-  return { mode: isMode(word) ? word : 'local', date: /^\d{4}-\d\d-\d\d$/.test(date) ? date : null };
+  const text = readText(dirs.modeFile, CAPS.word);
+  if (isUnreadable(text)) return text.absent ? null : { mode: 'off', date: null, unreadable: text };
+  const [word = '', date = ''] = text.trim().split(/\s+/, 2);
+  const day = /^\d{4}-\d\d-\d\d$/.test(date) ? date : null;
+  if (isMode(word)) return { mode: word, date: day };
+  const reason = word === '' ? 'is empty' : `holds ${JSON.stringify(word.slice(0, 40))}, not on, off or local`;
+  return { mode: 'off', date: null, unreadable: { file: dirs.modeFile, absent: false, reason } };
 }
 
-export function readProgramModes(dirs: Layout): Map<string, Choice> {
-  const out = new Map<string, Choice>();
-  const text = readText(dirs.programModesFile);
-  if (text === null) return out;
+/** Absent: no choices. Unreadable, malformed or of another shape: `unreadable`, every program off. */
+export function readProgramModes(dirs: Layout): ProgramModes {
+  const file = dirs.programModesFile;
+  const text = readText(file, CAPS.json);
+  if (isUnreadable(text)) return { choices: new Map(), unreadable: text.absent ? null : text };
+  const bad = (reason: string): ProgramModes => ({ choices: new Map(), unreadable: { file, absent: false, reason } });
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    return out;
+    return bad('is not valid JSON');
   }
-  if (typeof data !== 'object' || data === null) return out;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return bad('is not a JSON object of programs');
+  const choices = new Map<string, Choice>();
   for (const [program, value] of Object.entries(data)) {
     const v = value as Partial<Choice> | null;
-    if (v && typeof v.mode === 'string' && isMode(v.mode)) out.set(program, { mode: v.mode, date: typeof v.date === 'string' ? v.date : null });
+    // One entry we do not understand might have been an `off`: the whole file is unreadable.
+    if (typeof v !== 'object' || v === null || typeof v.mode !== 'string' || !isMode(v.mode)) {
+      return bad(`the entry for ${JSON.stringify(program)} has no mode on, off or local`);
+    }
+    choices.set(program, { mode: v.mode, date: typeof v.date === 'string' ? v.date : null });
   }
-  return out;
+  return { choices, unreadable: null };
+}
+
+/** What a machine-wide choice replaced, and a per-program file it left alone because it could not read it. */
+export interface MachineWrite {
+  replaced: Map<string, Choice>;
+  kept: Unreadable | null;
 }
 
 /**
  * Records a machine-wide choice. Earlier per-program choices are dropped so that the last
- * thing the user said holds; they are returned so the caller can say what was replaced.
+ * thing the user said holds; they are returned so the caller can say what was replaced. A
+ * per-program file that cannot be read is never deleted: it may hold choices we cannot see.
  */
-export function writeMachineMode(dirs: Layout, mode: Mode, now: Date = new Date()): Map<string, Choice> {
-  const replaced = readProgramModes(dirs);
+export function writeMachineMode(dirs: Layout, mode: Mode, now: Date = new Date()): MachineWrite {
+  const { choices, unreadable } = readProgramModes(dirs);
   writeAtomic(dirs.modeFile, `${mode} ${dateString(now)}`);
-  if (replaced.size > 0) rmSync(dirs.programModesFile, { force: true });
-  return replaced;
+  if (unreadable === null && choices.size > 0) rmSync(dirs.programModesFile, { force: true });
+  return { replaced: choices, kept: unreadable };
 }
 
+/** Read-modify-write of one program's choice; refuses (throws) when the file cannot be read. */
 export function writeProgramMode(dirs: Layout, program: string, mode: Mode, now: Date = new Date()): void {
-  const all = readProgramModes(dirs);
+  const { choices: all, unreadable } = readProgramModes(dirs);
+  if (unreadable) throw new Error(`not changing ${unreadable.file}: cannot read it (${unreadable.reason})`);
   all.set(program, { mode, date: dateString(now) });
   const obj = Object.fromEntries([...all].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   writeAtomic(dirs.programModesFile, JSON.stringify(obj, null, 2) + '\n');
@@ -77,7 +106,7 @@ export function writeProgramMode(dirs: Layout, program: string, mode: Mode, now:
 
 /** Write-then-rename, so a concurrent reader sees the old or the new file, never half of one. */
 export function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDir(dirname(path));
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, text, { mode: 0o666 });

@@ -3,7 +3,7 @@
 import type { Layout } from './dir.js';
 import { writeAtomic } from './mode.js';
 import { decide } from './policy.js';
-import { readText } from './read-text.js';
+import { CAPS, type Unreadable, isUnreadable, readText } from './read-text.js';
 
 export interface NoticeRecord {
   /** The highest notice version shown (0: never shown). */
@@ -13,31 +13,52 @@ export interface NoticeRecord {
 
 type Notices = Record<string, NoticeRecord>;
 
-/** A missing or damaged file reads as empty: the worst case is one notice shown again. */
-export function readNotices(dirs: Layout): Notices {
-  const text = readText(dirs.noticesFile);
-  if (text === null) return {};
+/**
+ * Absent: empty. A file that cannot be read, or is not a JSON object, is `unreadable`: then
+ * nothing is printed or asked, and the file is never written over (it may be a newer format,
+ * or the user's).
+ */
+export function readNotices(dirs: Layout): Notices | Unreadable {
+  const file = dirs.noticesFile;
+  const text = readText(file, CAPS.json);
+  if (isUnreadable(text)) return text.absent ? {} : text;
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    return {};
+    return { file, absent: false, reason: 'is not valid JSON' };
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return {};
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { file, absent: false, reason: 'is not a JSON object of programs' };
   const out: Notices = {};
   for (const [program, value] of Object.entries(data)) out[program] = normalize(value);
   return out;
 }
 
+/** As if told and asked already when the file cannot be read, so that nothing is printed or written. */
+const SILENT: NoticeRecord = { notice: Number.POSITIVE_INFINITY, asked: true };
+
 export function noticeRecord(dirs: Layout, program: string): NoticeRecord {
-  return readNotices(dirs)[program] ?? { notice: 0, asked: false };
+  const all = readNotices(dirs);
+  if (isNoticeFailure(all)) return SILENT;
+  return all[program] ?? { notice: 0, asked: false };
 }
 
-/** Read-modify-write; keeps other programs' entries. Throws on I/O errors (callers catch). */
+/** Read-modify-write; keeps other programs' entries. Throws on I/O errors and on a file it cannot read (callers catch). */
 export function updateNotice(dirs: Layout, program: string, change: Partial<NoticeRecord>): void {
   const all = readNotices(dirs);
+  if (isNoticeFailure(all)) throw new Error(`not changing ${all.file}: cannot read it (${all.reason})`);
   all[program] = { ...(all[program] ?? { notice: 0, asked: false }), ...change };
   writeAtomic(dirs.noticesFile, JSON.stringify(all, null, 2) + '\n');
+}
+
+/** Why the notices file cannot be read; null when it is absent or fine. */
+export function noticesProblem(dirs: Layout): Unreadable | null {
+  const all = readNotices(dirs);
+  return isNoticeFailure(all) ? all : null;
+}
+
+function isNoticeFailure(n: Notices | Unreadable): n is Unreadable {
+  return typeof (n as Unreadable).reason === 'string' && typeof (n as Unreadable).absent === 'boolean';
 }
 
 function normalize(value: unknown): NoticeRecord {

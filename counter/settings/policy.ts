@@ -7,12 +7,15 @@ import type { Layout } from './dir.js';
 import { type Mode, lower, rank, readMachineMode, readProgramModes } from './mode.js';
 import { envOverrides } from './env.js';
 import { toolEnvVar } from './program.js';
-import { readText } from './read-text.js';
+import { CAPS, type Unreadable, isUnreadable, readText, unreadableText } from './read-text.js';
 
 /** One thing that decided or lowered the mode, in words a user can act on. */
 export interface Reason {
-  source: 'default' | 'machine' | 'program' | 'env' | 'project' | 'no-directory';
-  /** The variable, file or setting, e.g. `DO_NOT_TRACK=1` or `/repo/package.json`. */
+  source: 'default' | 'machine' | 'program' | 'env' | 'project' | 'no-directory' | 'unreadable';
+  /**
+   * The variable, file or setting, e.g. `DO_NOT_TRACK=1` or `/repo/package.json`; for
+   * `unreadable`, `<file>: <reason>` (a settings file that could not be read means off).
+   */
   detail: string;
   mode: Mode;
   date?: string | null;
@@ -55,12 +58,22 @@ export function decide(input: PolicyInput): Decision {
 }
 
 function userChoice(dirs: Layout | null, program: string): Reason {
-  if (dirs === null) return { source: 'no-directory', detail: 'no user config directory (HOME unset)', mode: 'off' };
-  const own = readProgramModes(dirs).get(program);
+  if (dirs === null) return { source: 'no-directory', detail: NO_DIRECTORY, mode: 'off' };
+  // Any of these files may hold this program's `off`: one that cannot be read decides off.
+  const { choices, unreadable } = readProgramModes(dirs);
+  if (unreadable) return unreadableReason(unreadable);
+  const own = choices.get(program);
   if (own) return { source: 'program', detail: dirs.programModesFile, mode: own.mode, date: own.date };
   const machine = readMachineMode(dirs);
+  if (machine?.unreadable) return unreadableReason(machine.unreadable);
   if (machine) return { source: 'machine', detail: dirs.modeFile, mode: machine.mode, date: machine.date };
   return { source: 'default', detail: 'no choice made yet', mode: 'local' };
+}
+
+const NO_DIRECTORY = 'no telemetry directory: neither HOME nor TRANSPARENT_TELEMETRY_DIR is set';
+
+function unreadableReason(u: Unreadable): Reason {
+  return { source: 'unreadable', detail: unreadableText(u), mode: 'off' };
 }
 
 /**
@@ -77,10 +90,14 @@ export function projectSetting(cwd: string, home: string, warnings: string[]): R
   }
 }
 
-/** undefined: this file has no setting, keep looking; null: it has one that lowers nothing. */
+/**
+ * undefined: this file has no setting, keep looking; null: it has one that lowers nothing.
+ * A file that exists but cannot be read (a special file, too large, no permission) may hold
+ * the project's `off`, so it decides off; one that is not JSON is skipped with a warning.
+ */
 function readSetting(file: string, warnings: string[]): Reason | null | undefined {
-  const text = readText(file);
-  if (text === null) return undefined;
+  const text = readText(file, CAPS.pkg);
+  if (isUnreadable(text)) return text.absent ? undefined : unreadableReason(text);
   let pkg: unknown;
   try {
     pkg = JSON.parse(text);

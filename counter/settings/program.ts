@@ -1,7 +1,7 @@
 // Who is counting: the host tool's name and version, and the names derived from them.
 import { realpathSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { readText } from './read-text.js';
+import { CAPS, isUnreadable, readText } from './read-text.js';
 
 export interface Program {
   name: string;
@@ -38,10 +38,13 @@ export function findPackage(start: string): PackageInfo | null {
   }
 }
 
-/** The package.json in `dir` if it names a package; a malformed one is walked past. */
+/**
+ * The package.json in `dir` if it names a package. One that is malformed, or cannot be read
+ * safely (a FIFO, a device, too large, no permission), is walked past like an absent one.
+ */
 function namedPackage(dir: string): PackageInfo | null {
-  const text = readText(join(dir, 'package.json'));
-  if (text === null) return null;
+  const text = readText(join(dir, 'package.json'), CAPS.pkg);
+  if (isUnreadable(text)) return null;
   try {
     const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
     if (typeof pkg.name === 'string' && pkg.name) return { root: dir, name: pkg.name, version: typeof pkg.version === 'string' ? pkg.version : '' };

@@ -1,13 +1,94 @@
-// Reading small settings files that are usually absent. A failed readFileSync builds an
-// Error with a stack (~0.1 ms cold) for every missing file; an existence check costs ~2 µs.
-import { existsSync, readFileSync } from 'node:fs';
+// The one way settings files and package.json files are read. Any path may hold anything: a
+// FIFO (a blocking open would hang the host), a device such as /dev/zero (a read would never
+// end), a directory, a file of gigabytes. So: a cheap stat first (most settings files are
+// absent, and a failed open builds an Error, ~0.1 ms cold), then a non-blocking open, fstat
+// on the descriptor, regular files only, at most `cap` bytes. Never throws.
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
-/** The file's text, or null when it is missing or unreadable. Never throws. */
-export function readText(path: string): string | null {
-  if (!existsSync(path)) return null;
+/** Limits per kind of file (DESIGN.md §2): each far above any real file of that kind. */
+export const CAPS = {
+  /** `mode`, `local/weekends`: one word or one digit. */
+  word: 4 * 1024,
+  /** `program-modes.json`, `notices.json`: a few dozen bytes per program. */
+  json: 1024 * 1024,
+  /** `package.json`: the largest published ones are a few hundred KiB. */
+  pkg: 4 * 1024 * 1024,
+} as const;
+
+/** Why a file gave no text. `absent` is the ordinary case of a file nobody wrote yet. */
+export interface Unreadable {
+  file: string;
+  absent: boolean;
+  /** Short and lowercase, e.g. `permission denied`, `is a directory`. */
+  reason: string;
+}
+
+// O_NONBLOCK: opening a FIFO for reading must not wait for a writer. O_NOCTTY: a terminal
+// device must never become the host's controlling terminal. Both are 0 where they do not exist.
+const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
+/** The file's text, or why there is none. */
+export function readText(file: string, cap: number): string | Unreadable {
+  let fd: number | undefined;
   try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
+    const pre = statSync(file, { throwIfNoEntry: false });
+    if (pre === undefined) return { file, absent: true, reason: 'no such file' };
+    // Refused before opening: opening some devices has side effects (a tape rewinds).
+    const early = refusal(pre, cap);
+    if (early) return { file, absent: false, reason: early };
+    fd = openSync(file, FLAGS);
+    const st = fstatSync(fd);
+    const late = refusal(st, cap); // it may have been replaced between stat and open
+    if (late) return { file, absent: false, reason: late };
+    const buf = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    for (let got = 1; n < buf.length && got > 0; n += got) got = readSync(fd, buf, n, buf.length - n, n);
+    return buf.toString('utf8', 0, n);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const absent = err.code === 'ENOENT' || err.code === 'ENOTDIR';
+    return { file, absent, reason: absent ? 'no such file' : errnoReason(err) };
+  } finally {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Nothing left to do with it.
+      }
+    }
   }
+}
+
+export function isUnreadable(r: string | Unreadable): r is Unreadable {
+  return typeof r !== 'string';
+}
+
+/** Why a file of this kind and size is not read at all, or null when it may be. */
+export function refusal(st: Stats, cap: number): string | null {
+  if (st.isDirectory()) return 'is a directory';
+  if (!st.isFile()) return `is not a regular file (${kind(st)})`;
+  if (st.size > cap) return `is too large (${st.size} bytes; the limit is ${size(cap)})`;
+  return null;
+}
+
+function kind(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+function size(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n / 1024} KiB`;
+}
+
+/** Short words for the errors a reader meets; anything rarer keeps Node's own message. */
+function errnoReason(err: NodeJS.ErrnoException): string {
+  return err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+}
+
+/** `<file>: <reason>`, as messages and the policy's reasons name an unreadable file. */
+export function unreadableText(u: Unreadable): string {
+  return `${u.file}: ${u.reason}`;
 }

@@ -1,8 +1,9 @@
 // Weekly spans. Each installation picks a random weekday once (`local/weekends`); every count
 // file ends at 00:00 UTC on that weekday, 1 to 7 days after the day it was opened.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Layout } from './dir.js';
-import { readText } from './read-text.js';
+import { CAPS, type Unreadable, isUnreadable, readText, unreadableText } from './read-text.js';
+import { makeDir } from './make-dir.js';
 
 const DAY = 86_400_000;
 
@@ -33,19 +34,36 @@ export function counterSpan(now: Date, weekend: number): Span {
 /**
  * Reads the installation's week-end day, creating it on first use. Two processes may race to
  * create it; both re-read the file afterwards, so at worst the first file's span differs.
+ * A file that exists but cannot be read throws (the process counts in memory): it is never
+ * created over.
  */
 export function readWeekend(dirs: Layout): number {
-  const existing = parseWeekend(readText(dirs.weekendsFile));
-  if (existing !== null) return existing;
-  mkdirSync(dirs.localDir, { recursive: true });
+  const first = readText(dirs.weekendsFile, CAPS.word);
+  if (isUnreadable(first) && !first.absent) throw new Error(unreadableText(first));
+  // Empty may be another process between its exclusive create and its write: look again below.
+  const day = isUnreadable(first) ? null : parseWeekend(first);
+  if (day !== null) return day;
+  makeDir(dirs.localDir);
   try {
     // Math.random, not node:crypto: the day needs no secrecy, and crypto costs every tool ~5 ms to load.
     writeFileSync(dirs.weekendsFile, `${Math.floor(Math.random() * 7)}\n`, { flag: 'wx', mode: 0o666 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  const day = parseWeekend(readText(dirs.weekendsFile));
-  if (day === null) throw new Error(`${dirs.weekendsFile}: empty or malformed weekends file`);
+  return weekendOf(dirs.weekendsFile, readText(dirs.weekendsFile, CAPS.word));
+}
+
+/** Why the existing weekends file cannot be used (the process then counts in memory); null when absent or fine. Never writes. */
+export function weekendProblem(dirs: Layout): Unreadable | null {
+  const text = readText(dirs.weekendsFile, CAPS.word);
+  if (isUnreadable(text)) return text.absent ? null : text;
+  return parseWeekend(text) === null ? { file: dirs.weekendsFile, absent: false, reason: 'is empty or malformed' } : null;
+}
+
+function weekendOf(file: string, text: string | Unreadable): number {
+  if (isUnreadable(text)) throw new Error(unreadableText(text));
+  const day = parseWeekend(text);
+  if (day === null) throw new Error(`${file}: empty or malformed weekends file`);
   return day;
 }
 

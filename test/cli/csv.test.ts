@@ -76,7 +76,7 @@ describe('telemetry csv', () => {
     write(join(dir, 'local', 'bad.v1.count'), 'short');
     const r = runCli(cli, ['csv'], { dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: ${join(dir, 'local', 'bad.v1.count')}: file too short (5<16384)\nerror: 1 of 2 count files could not be read\n`);
+    expect(r.stderr).toBe(`error: ${join(dir, 'local', 'bad.v1.count')}: not a count file (it does not start with the v1 header)\nerror: 1 of 2 count files could not be read\n`);
     expect(parseCsv(r.stdout)).toHaveLength(612);
   });
 });

@@ -67,7 +67,7 @@ describe('telemetry dump', () => {
   describe('malformed files: each named with its reason on stderr, the others still listed, exit 1', () => {
     const cases: [string, (b: Buffer) => Buffer, string][] = [
       ['truncated to 100 bytes', (b) => b.subarray(0, 100), 'file too short (100<16384)'],
-      ['wrong header', (b) => (b.write('X', 0), b), 'wrong hdr (not "# telemetry/counter file v1\\n")'],
+      ['wrong header', (b) => (b.write('X', 0), b), 'not a count file (it does not start with the v1 header)'],
       ['corrupted chain pointer', (b) => (breakChain(b), b), 'corrupt counter file: record offset 2147483392 out of range'],
     ];
     it.each(cases)('%s', (_, damage, reason) => {

@@ -59,6 +59,7 @@ describe('telemetry status', () => {
     expect(s).toEqual({
       directory: dir,
       mode: { mode: 'local', date: '2026-11-20', source: 'machine', file: join(dir, 'mode') },
+      unreadable: [],
       programChoices: [],
       overrides: [],
       programs: [
@@ -142,7 +143,7 @@ describe('telemetry status', () => {
     write(bad, 'not a count file');
     const r = runCli(cli, ['status'], { dir });
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`warning: ${bad}: file too short (16<16384)\n`);
+    expect(r.stderr).toBe(`warning: ${bad}: not a count file (it does not start with the v1 header)\n`);
     expect(r.stdout).toContain(GO_PROGRAM);
   });
 });

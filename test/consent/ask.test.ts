@@ -24,7 +24,7 @@ function setup(extra: Record<string, string> = {}): { dir: string; opts: PtyOpti
   return { dir, opts: { env, cwd: home } };
 }
 
-const modes = (dir: string): Record<string, string> => Object.fromEntries([...readProgramModes(layout(dir))].map(([p, c]) => [p, c.mode]));
+const modes = (dir: string): Record<string, string> => Object.fromEntries([...readProgramModes(layout(dir)).choices].map(([p, c]) => [p, c.mode]));
 const asked = (output: string): boolean => output.includes('[y/N]');
 
 describe('askToShare on a terminal', () => {

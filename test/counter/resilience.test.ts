@@ -1,6 +1,7 @@
 // The host must run on whatever state the telemetry directory is in.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIST_COUNTER, ROOT, cleanEnv, countFiles, readOnly, runFixture, tempDir } from '../helpers.js';
@@ -128,10 +129,21 @@ describe('the host runs on, counting in memory, when', () => {
     expect(debugText(dir)).toMatch(/weekends/);
   });
 
-  it('there is no home directory and no override', () => {
-    const env = cleanEnv({ HOME: undefined, XDG_CONFIG_HOME: undefined, USERPROFILE: undefined });
-    const r = runFixture('count.mjs', { ...base }, env);
+  it('there is no home directory and no override: off, and nothing written anywhere', () => {
+    // Like Go's os.UserConfigDir: the environment says where home is, never the passwd entry,
+    // so a service started without HOME does not write into its account's home.
+    const env = cleanEnv({ HOME: undefined, XDG_CONFIG_HOME: undefined, USERPROFILE: undefined, APPDATA: undefined });
+    const tt = join(userInfo().homedir, '.config', 'transparent-telemetry');
+    const listing = () => (existsSync(tt) ? [...readdirSync(tt), ...(existsSync(join(tt, 'local')) ? readdirSync(join(tt, 'local')) : [])].sort() : null);
+    const before = listing();
+    // A program name no earlier run used: a count file for it would show up in the listing.
+    const r = runFixture('count.mjs', { ...base, program: `no-home-${process.pid}-${Date.now()}` }, env, tempDir());
+    expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    const res = JSON.parse(r.stdout);
+    expect(res.mode).toBe('off');
+    expect(res.reason).toMatch(/^no-directory: no telemetry directory/);
+    expect(listing()).toEqual(before);
   });
 });
 

@@ -54,7 +54,7 @@ describe('telemetry view server', () => {
     const go = d.files.find((f) => f.week === '2026-11-26' && f.program === GEN)!;
     expect(go.runtime).toBe('go1.23.5');
     expect(go.counters.find((c) => c.name === 'gen/saturated')!.value).toBe('18446744073709551615');
-    expect(d.errors).toEqual([{ file: BROKEN, reason: 'file too short (17<16384)' }]);
+    expect(d.errors).toEqual([{ file: BROKEN, reason: 'not a count file (it does not start with the v1 header)' }]);
     expect(d.machine.mode).toBe('on');
     expect(d.machine.reason).toBe(`machine-wide choice: ${join(root, 'mode')} since 2026-11-20`);
     expect(d.programs[1]!.mode).toEqual({ mode: 'off', reason: `this program's choice: ${join(root, 'program-modes.json')} since 2026-11-21`, notes: [] });

@@ -147,7 +147,7 @@ describe('telemetry view in Chromium', () => {
     const errors = page.locator('#errors');
     expect(await errors.isVisible()).toBe(true);
     expect(await errors.locator('li .file').allTextContents()).toEqual([BROKEN]);
-    expect(await errors.locator('li .reason').textContent()).toContain('file too short');
+    expect(await errors.locator('li .reason').textContent()).toContain('not a count file');
     expect(await page.locator('section.program').count()).toBe(2);
   });
 
