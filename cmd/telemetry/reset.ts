@@ -3,7 +3,10 @@
 // per-program choice go, and every program is back to the default. What was removed is named.
 import { Command } from 'commander';
 import { rmSync } from 'node:fs';
-import { CAPS, isUnreadable, readMachineMode, readProgramModes, readText, unreadableText, writeAtomic } from '../../counter/settings/index.js';
+import {
+  CAPS, readMachineMode, readProgramModes,
+} from '../../counter/settings/index.js';
+import { isUnreadable, readText, unreadableText, writeAtomic } from '../../counter/safeio/index.js';
 import { CliError, context, dirOption, fsError, named, type Context, type Invocation } from './context.js';
 import { knownPrograms, warnIfUnknown } from './known.js';
 import { type ScopeOptions, addScopeOptions, target } from './scope.js';

@@ -4,8 +4,9 @@
 import { Command } from 'commander';
 import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import {
-  type Mode, type Unreadable, dateString, listReports, readMachineMode, readProgramModes, unreadableText, wrap, writeMachineMode, writeProgramMode,
+  type Mode, dateString, listReports, readMachineMode, readProgramModes, wrap, writeMachineMode, writeProgramMode,
 } from '../../counter/settings/index.js';
+import { type Unreadable, unreadableText } from '../../counter/safeio/index.js';
 import { CliError, context, dirOption, fsError, type Context, type Invocation } from './context.js';
 import { removeFiles } from './files.js';
 import { decideFor, knownPrograms, warnIfUnknown } from './known.js';

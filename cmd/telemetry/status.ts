@@ -4,9 +4,9 @@ import { Command } from 'commander';
 import { basename } from 'node:path';
 import { isActive, listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import {
-  type Choice, type Decision, type Layout, type Reason, type Reports,
-  type Unreadable, listReports, noticesProblem, programsFile, readMachineMode, readProgramModes, readPrograms, readProgramsFile, weekendProblem,
+  type Choice, type Decision, type Layout, type Reason, type Reports, listReports, noticesProblem, programsFile, readMachineMode, readProgramModes, readPrograms, readProgramsFile, weekendProblem,
 } from '../../counter/settings/index.js';
+import { type Unreadable } from '../../counter/safeio/index.js';
 import { context, dirOption, named, type Context, type Invocation } from './context.js';
 import { decideFor, declared } from './known.js';
 import { byCodePoint } from './read-files.js';

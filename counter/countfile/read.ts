@@ -1,9 +1,10 @@
 // Finding and reading count files for the tools that show them (CLI, viewer, uploader).
 // Reading never changes a file, so a malformed one is reported and left exactly as it was.
-import { type Stats, closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_SUFFIX, HDR_PREFIX, MAX_READ_LEN } from './format.js';
 import { CountFileError, parseCountFile, type CountFile } from './parse.js';
+import { isUnreadable, readBytes } from '../safeio/index.js';
 
 export interface ReadOk extends CountFile {
   file: string;
@@ -63,51 +64,15 @@ export function readCountFile(file: string): ReadOk | ReadFailed {
   }
 }
 
-// Non-blocking, so that a FIFO named *.v1.count cannot hang the command that lists it.
-const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
-
-/**
- * The whole file, or why not: regular files only (checked on the open descriptor), at most
- * MAX_READ_LEN bytes. The same rules as settings/read-text.ts, which this room cannot import.
- */
+/** The whole file, or why not, in a count file's words: the reading rules are safeio's. */
 function readBounded(file: string): Uint8Array | string {
-  let fd: number | undefined;
-  try {
-    // Checked before opening too: opening some devices has side effects (a tape rewinds).
-    const early = refusal(statSync(file));
-    if (early) return early;
-    fd = openSync(file, FLAGS);
-    const st = fstatSync(fd);
-    const late = refusal(st);
-    if (late) return late;
-    const buf = new Uint8Array(st.size);
-    let n = 0;
-    for (let got = 1; n < buf.length && got > 0; n += got) got = readSync(fd, buf, n, buf.length - n, n);
-    return n === buf.length ? buf : buf.subarray(0, n);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return READ_ERRORS[err.code ?? ''] ?? err.message;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const r = readBytes(file, MAX_READ_LEN);
+  if (!isUnreadable(r)) return r;
+  if (r.reason === 'is a directory') return 'is a directory, not a count file';
+  if (r.reason.startsWith('is not a regular file')) return 'is not a regular file';
+  if (r.reason.startsWith('is too large')) return r.reason.replace('is too large', 'is too large to be a count file');
+  return r.reason;
 }
-
-function refusal(st: Stats): string | null {
-  if (st.isDirectory()) return 'is a directory, not a count file';
-  if (!st.isFile()) return 'is not a regular file';
-  if (st.size > MAX_READ_LEN) return `is too large to be a count file (${st.size} bytes; the limit is ${MAX_READ_LEN / 1024 / 1024} MiB)`;
-  return null;
-}
-
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file',
-  ENOTDIR: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory, not a count file',
-  ENXIO: 'is not a regular file',
-  ELOOP: 'too many symbolic links',
-};
 
 function startsWithHeader(bytes: Uint8Array): boolean {
   if (bytes.length < HDR_PREFIX.length) return false;

@@ -8,6 +8,8 @@ export interface Layout {
   modeFile: string;
   /** Per-program choices made with `telemetry … --program P`. */
   programModesFile: string;
+  /** What each program declared when it opened: its own opt-out variable, its command. */
+  programsFile: string;
   /** Which programs have shown their notice (and asked their question), by notice version. */
   noticesFile: string;
   localDir: string;
@@ -28,6 +30,7 @@ export function layout(root: string): Layout {
     modeFile: join(root, 'mode'),
     programModesFile: join(root, 'program-modes.json'),
     noticesFile: join(root, 'notices.json'),
+    programsFile: join(root, 'programs.json'),
     localDir: local,
     weekendsFile: join(local, 'weekends'),
     uploadDir: join(root, 'upload'),

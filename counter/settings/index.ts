@@ -5,15 +5,14 @@ export { DIR_NAME, ENV_DIR, type Layout, defaultRoot, layout } from './dir.js';
 export { type Span, counterSpan, dateString, parseWeekend, readWeekend, timeString, weekendProblem } from './weeks.js';
 export {
   type Choice, type MachineWrite, type Mode, type ProgramModes, MODES, isMode, lower, rank,
-  readMachineMode, readProgramModes, writeAtomic, writeMachineMode, writeProgramMode,
+  readMachineMode, readProgramModes, writeMachineMode, writeProgramMode,
 } from './mode.js';
 export { type Decision, type PolicyInput, type Reason, decide, projectSetting } from './policy.js';
 export { ENV_MODE, type EnvOptOut, doNotTrack, envModeCap, envOff, envOverrides } from './env.js';
 export { type PackageInfo, type Program, findPackage, hostProgram, runtimeTag, toolEnvVar } from './program.js';
 export { type ProgramSettings, programsFile, readPrograms, readProgramsFile, recordProgram } from './programs.js';
 export { type NoticeRecord, noticeRecord, noticesProblem, readNotices, settled, updateNotice } from './notices.js';
-export { CAPS, type Unreadable, isUnreadable, readText, unreadableText } from './read-text.js';
-export { makeDir } from './make-dir.js';
+export { CAPS } from './caps.js';
 export { debugLog } from './debug.js';
 export { wrap } from './wrap.js';
 export { type Reports, listReports } from './reports.js';

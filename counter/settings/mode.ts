@@ -1,11 +1,10 @@
 // The user's choices on disk: the machine-wide mode file (Go's format, so `go telemetry`
 // users recognise it) and the per-program choices beside it.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Layout } from './dir.js';
 import { dateString } from './weeks.js';
-import { CAPS, type Unreadable, isUnreadable, readText } from './read-text.js';
-import { makeDir } from './make-dir.js';
+import { type Unreadable, isUnreadable, readText, writeAtomic } from '../safeio/index.js';
+import { CAPS } from './caps.js';
 
 export type Mode = 'on' | 'off' | 'local';
 export const MODES: readonly Mode[] = ['off', 'local', 'on'];
@@ -102,17 +101,4 @@ export function writeProgramMode(dirs: Layout, program: string, mode: Mode, now:
   all.set(program, { mode, date: dateString(now) });
   const obj = Object.fromEntries([...all].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   writeAtomic(dirs.programModesFile, JSON.stringify(obj, null, 2) + '\n');
-}
-
-/** Write-then-rename, so a concurrent reader sees the old or the new file, never half of one. */
-export function writeAtomic(path: string, text: string): void {
-  makeDir(dirname(path));
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text, { mode: 0o666 });
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }

@@ -1,9 +1,9 @@
 // What each program has already told or asked the user on this machine, so the notice and the
 // question each happen once. Shared by notice.ts and ask.ts; the file is `dirs.noticesFile`.
 import type { Layout } from './dir.js';
-import { writeAtomic } from './mode.js';
 import { decide } from './policy.js';
-import { CAPS, type Unreadable, isUnreadable, readText } from './read-text.js';
+import { isUnreadable, readText, type Unreadable, writeAtomic } from '../safeio/index.js';
+import { CAPS } from './caps.js';
 
 export interface NoticeRecord {
   /** The highest notice version shown (0: never shown). */

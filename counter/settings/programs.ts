@@ -2,10 +2,9 @@
 // things to the user (`telemetry status`): its own opt-out variable and the command that
 // controls it. Kept in `<dir>/programs.json`, {"my-cli": {"envVar": "…", "command": "…"}};
 // the uploader will keep each program's collector here too, so unknown fields are kept.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Layout } from './dir.js';
-import { writeAtomic } from './mode.js';
+import { isUnreadable, readText, writeAtomic } from '../safeio/index.js';
+import { CAPS } from './caps.js';
 
 export interface ProgramSettings {
   envVar?: string;
@@ -15,7 +14,7 @@ export interface ProgramSettings {
 type Raw = Record<string, Record<string, unknown>>;
 
 export function programsFile(dirs: Layout): string {
-  return join(dirs.root, 'programs.json');
+  return dirs.programsFile;
 }
 
 /**
@@ -23,10 +22,11 @@ export function programsFile(dirs: Layout): string {
  * read or is not a JSON object of objects (then callers must not overwrite it).
  */
 export function readProgramsFile(dirs: Layout): Raw | null {
-  if (!existsSync(programsFile(dirs))) return {};
+  const body = readText(dirs.programsFile, CAPS.json);
+  if (isUnreadable(body)) return body.absent ? {} : null;
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(programsFile(dirs), 'utf8'));
+    data = JSON.parse(body);
   } catch {
     return null;
   }

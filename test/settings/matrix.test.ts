@@ -29,6 +29,8 @@ const TARGETS: Target[] = [
   { path: 'program-modes.json', valid: JSON.stringify({ [PROGRAM]: { mode: 'on', date: '2026-11-01' } }), machine: 'on 2026-11-01', expect: broken('on') },
   { path: 'notices.json', valid: JSON.stringify({ other: { notice: 1, asked: false } }), expect: () => 'local' },
   { path: 'local/weekends', valid: '4\n', expect: () => 'local' },
+  // What each program declared (its own variable, its command): never a reason to count more.
+  { path: 'programs.json', valid: JSON.stringify({ other: { envVar: 'OTHER_OFF' } }), expect: () => 'local' },
   // A project setting can only lower: one that is not JSON is skipped (DESIGN §8); one that
   // exists but cannot be read may hold the project's "off", so it means off.
   {

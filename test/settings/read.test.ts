@@ -3,7 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CAPS, decide, layout, makeDir, readText } from '../../counter/settings/index.js';
+import {
+  CAPS, decide, layout,
+} from '../../counter/settings/index.js';
+import { makeDir, readText } from '../../counter/safeio/index.js';
 import { tempDir } from '../helpers.js';
 
 describe('readText', () => {

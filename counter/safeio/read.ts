@@ -1,19 +1,10 @@
-// The one way settings files and package.json files are read. Any path may hold anything: a
+// The one way the toolkit reads a file it did not just write (settings, package.json, count
+// files for the CLI and the uploader). Any path may hold anything: a
 // FIFO (a blocking open would hang the host), a device such as /dev/zero (a read would never
 // end), a directory, a file of gigabytes. So: a cheap stat first (most settings files are
 // absent, and a failed open builds an Error, ~0.1 ms cold), then a non-blocking open, fstat
 // on the descriptor, regular files only, at most `cap` bytes. Never throws.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-
-/** Limits per kind of file (DESIGN.md §2): each far above any real file of that kind. */
-export const CAPS = {
-  /** `mode`, `local/weekends`: one word or one digit. */
-  word: 4 * 1024,
-  /** `program-modes.json`, `notices.json`: a few dozen bytes per program. */
-  json: 1024 * 1024,
-  /** `package.json`: the largest published ones are a few hundred KiB. */
-  pkg: 4 * 1024 * 1024,
-} as const;
 
 /** Why a file gave no text. `absent` is the ordinary case of a file nobody wrote yet. */
 export interface Unreadable {
@@ -29,6 +20,12 @@ const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NO
 
 /** The file's text, or why there is none. */
 export function readText(file: string, cap: number): string | Unreadable {
+  const bytes = readBytes(file, cap);
+  return bytes instanceof Uint8Array ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8') : bytes;
+}
+
+/** The file's bytes, or why there are none. */
+export function readBytes(file: string, cap: number): Uint8Array | Unreadable {
   let fd: number | undefined;
   try {
     const pre = statSync(file, { throwIfNoEntry: false });
@@ -40,10 +37,10 @@ export function readText(file: string, cap: number): string | Unreadable {
     const st = fstatSync(fd);
     const late = refusal(st, cap); // it may have been replaced between stat and open
     if (late) return { file, absent: false, reason: late };
-    const buf = Buffer.allocUnsafe(st.size);
+    const buf = new Uint8Array(st.size);
     let n = 0;
     for (let got = 1; n < buf.length && got > 0; n += got) got = readSync(fd, buf, n, buf.length - n, n);
-    return buf.toString('utf8', 0, n);
+    return n === buf.length ? buf : buf.subarray(0, n);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const absent = err.code === 'ENOENT' || err.code === 'ENOTDIR';
@@ -59,8 +56,8 @@ export function readText(file: string, cap: number): string | Unreadable {
   }
 }
 
-export function isUnreadable(r: string | Unreadable): r is Unreadable {
-  return typeof r !== 'string';
+export function isUnreadable(r: string | Uint8Array | Unreadable): r is Unreadable {
+  return typeof r !== 'string' && !(r instanceof Uint8Array);
 }
 
 /** Why a file of this kind and size is not read at all, or null when it may be. */
