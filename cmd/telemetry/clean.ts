@@ -1,14 +1,18 @@
-// `telemetry clean`: delete count files and reports, keeping the user's choices and the
-// installation's week boundary (mode, program-modes.json, notices.json, local/weekends).
+// `telemetry clean [--program P | --all]`: delete count files and reports, keeping the user's
+// choices and the installation's week boundary (mode, program-modes.json, notices.json,
+// local/weekends). Mounted in a tool (`mytool telemetry clean`), it deletes that tool's count
+// files only, unless --all: a user cleaning one tool must not lose every other tool's data.
 import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { CliError, context, dirOption, named, type Context, type Invocation } from './context.js';
+import { type ScopeOptions, addScopeOptions, target } from './scope.js';
 import { dataFiles, removeFiles } from './files.js';
 import { plural } from './output.js';
 
 const HELP = `
-Deletes <dir>/local/*.v1.count, <dir>/local/*.json and <dir>/upload/*.json. Keeps the mode
-file, program-modes.json, notices.json and local/weekends. A tool running right now keeps
+Deletes <dir>/local/*.v1.count, <dir>/local/*.json and <dir>/upload/*.json; with --program P,
+only P's count files (reports mix programs, so they stay). Keeps the mode file,
+program-modes.json, notices.json and local/weekends. A tool running right now keeps
 counting into the file it has open (on Linux and macOS its mapping survives the deletion)
 and starts a new file at its next week.
 
@@ -16,25 +20,39 @@ On a terminal it asks before deleting; elsewhere it needs --yes.
 
 Examples:
   $ telemetry clean
-  $ telemetry clean --yes
+  $ telemetry clean --yes --program my-cli
+`;
+
+const SCOPED_HELP = (inv: Invocation) => `
+Deletes ${inv.program}'s count files in <dir>/local; with --all, every program's count files
+and every report. Keeps your choices. On a terminal it asks first; elsewhere it needs --yes.
+
+Examples:
+  $ telemetry clean
+  $ telemetry clean --all --yes
 `;
 
 export function cleanCommand(inv: Invocation): Command {
-  return new Command('clean')
-    .description(inv.program ? 'delete the count files and reports of every program; keep your choices' : 'delete count files and reports; keep your choices')
+  const cmd = new Command('clean').description(inv.program ? `delete ${inv.program}'s count files (--all: every program's, and reports); keep your choices` : 'delete count files and reports; keep your choices');
+  return addScopeOptions(cmd, inv, 'delete')
     .addOption(dirOption())
     .option('-y, --yes', 'do not ask before deleting')
-    .addHelpText('after', named(inv, HELP))
-    .action((opts: { yes?: boolean }, c: Command) => clean(context(c, inv), opts.yes === true));
+    .addHelpText('after', named(inv, inv.program ? SCOPED_HELP(inv) : HELP))
+    .action((opts: ScopeOptions & { yes?: boolean }, c: Command) => {
+      const ctx = context(c, inv);
+      return clean(ctx, target(ctx, opts), opts.yes === true);
+    });
 }
 
-async function clean(ctx: Context, yes: boolean): Promise<void> {
-  const files = dataFiles(ctx.dirs);
+async function clean(ctx: Context, program: string | null, yes: boolean): Promise<void> {
+  const { counts, reports } = dataFiles(ctx.dirs, program);
+  const files = [...counts, ...reports];
+  const whose = program === null ? '' : ` of ${program}`;
   if (files.length === 0) {
-    ctx.out(`nothing to delete in ${ctx.dirs.root}\n`);
+    ctx.out(`nothing to delete${whose} in ${ctx.dirs.root}\n`);
     return;
   }
-  const what = `${plural(files.length, 'file')} (count files and reports) from ${ctx.dirs.root}`;
+  const what = program === null ? `${plural(files.length, 'file')} (count files and reports) from ${ctx.dirs.root}` : `${plural(files.length, 'count file')}${whose} from ${ctx.dirs.root}`;
   if (!yes) {
     if (!process.stdin.isTTY) throw new CliError(`refusing to delete ${what} without --yes: not a terminal, cannot ask`);
     if (!(await confirm(`delete ${what}? [y/N] `))) {

@@ -1,16 +1,26 @@
 // The files the CLI deletes besides the mode files: count files and reports.
 import { rmSync } from 'node:fs';
-import { listCountFiles } from '../../counter/countfile/index.js';
+import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import { type Layout, listReports } from '../../counter/settings/index.js';
 import { reason } from './context.js';
 
 /**
  * What `clean` and `off --purge` delete: count files and reports. The mode files, notices
- * and `local/weekends` stay, so choices and the week boundary survive a clean.
+ * and `local/weekends` stay, so choices and the week boundary survive a clean. For one
+ * program, only its own count files: reports mix programs, so they stay.
  */
-export function dataFiles(dirs: Layout): string[] {
+export function dataFiles(dirs: Layout, program: string | null = null): { counts: string[]; reports: string[] } {
+  if (program !== null) return { counts: programCountFiles(dirs, program), reports: [] };
   const r = listReports(dirs);
-  return [...listCountFiles(dirs.localDir), ...r.pending, ...r.localOnly, ...r.uploaded];
+  return { counts: listCountFiles(dirs.localDir), reports: [...r.pending, ...r.localOnly, ...r.uploaded] };
+}
+
+/** The count files whose metadata names `program`; files that cannot be read are not its. */
+function programCountFiles(dirs: Layout, program: string): string[] {
+  return listCountFiles(dirs.localDir).filter((f) => {
+    const r = readCountFile(f);
+    return 'info' in r && r.info.program === program;
+  });
 }
 
 /**

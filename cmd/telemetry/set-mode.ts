@@ -2,13 +2,12 @@
 // off): record the user's choice, then say what it means and what it replaced. The three
 // commands differ only in their word and their text.
 import { Command } from 'commander';
-import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import {
-  type Mode, dateString, listReports, readMachineMode, readProgramModes, wrap, writeMachineMode, writeProgramMode,
+  type Mode, dateString, readMachineMode, readProgramModes, wrap, writeMachineMode, writeProgramMode,
 } from '../../counter/settings/index.js';
 import { type Unreadable, unreadableText } from '../../counter/safeio/index.js';
 import { CliError, context, dirOption, fsError, type Context, type Invocation } from './context.js';
-import { removeFiles } from './files.js';
+import { dataFiles, removeFiles } from './files.js';
 import { decideFor, knownPrograms, warnIfUnknown } from './known.js';
 import { SUMMARY, examples, meaning } from './mode-text.js';
 import { plural } from './output.js';
@@ -108,21 +107,12 @@ function overrideNote(ctx: Context, mode: Mode, program: string): string | null 
  * go: reports mix programs, so they stay (`telemetry clean` deletes them all).
  */
 function purge(ctx: Context, program: string | null): { line: string; errors: string[] } {
-  const counts = program === null ? listCountFiles(ctx.dirs.localDir) : programCountFiles(ctx, program);
-  const r = listReports(ctx.dirs);
-  const reports = program === null ? [...r.pending, ...r.localOnly, ...r.uploaded] : [];
-  const kept = program === null ? '' : ` (reports are kept: they mix programs; '${ctx.inv.name} clean' deletes them)`;
+  const { counts, reports } = dataFiles(ctx.dirs, program);
+  const kept = program === null ? '' : ` (reports are kept: they mix programs; '${ctx.inv.name} clean${ctx.inv.program ? ' --all' : ''}' deletes them)`;
   const whose = program === null ? '' : ` of ${program}`;
   const gone = removeFiles([...counts, ...reports]);
   if (counts.length + reports.length === 0) return { line: `there were no count files${whose}${program === null ? ' or reports' : ''} to delete${kept}`, errors: [] };
   const what = [plural(counts.length, 'count file'), ...(program === null ? [plural(reports.length, 'report')] : [])].join(' and ');
   const done = gone.errors.length ? `${gone.removed} of ${what}` : what;
   return { line: `deleted ${done}${whose} from ${ctx.dirs.root}${kept}`, errors: gone.errors };
-}
-
-function programCountFiles(ctx: Context, program: string): string[] {
-  return listCountFiles(ctx.dirs.localDir).filter((f) => {
-    const r = readCountFile(f);
-    return 'info' in r && r.info.program === program;
-  });
 }

@@ -3,7 +3,7 @@
 // for that tool unless --all, the name the user typed in usage lines, and the process left to
 // the tool (it never exits on the tool's behalf).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TODAY, cleanEnv, dirWithFixture, tempDir, write } from './helpers.js';
@@ -38,6 +38,7 @@ function run(file: string, args: string[], dir?: string, env: NodeJS.ProcessEnv 
 }
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const countFilesIn = (dir: string) => readdirSync(join(dir, 'local')).filter((f) => f.endsWith('.v1.count'));
 
 describe('mytool telemetry on | off | local', () => {
   it('acts for the tool only, and returns the exit code to the tool', () => {
@@ -81,7 +82,25 @@ describe('mytool telemetry on | off | local', () => {
     const gen = tool('esm', `{ program: 'golang.org/x/telemetry/gopeer/gen', name: 'gen telemetry' }`);
     const r = run(gen, ['off', '--purge'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`deleted 1 count file of golang.org/x/telemetry/gopeer/gen from ${dir} (reports are kept: they mix programs; 'gen telemetry clean' deletes them)`);
+    expect(r.stdout).toContain(`deleted 1 count file of golang.org/x/telemetry/gopeer/gen from ${dir} (reports are kept: they mix programs; 'gen telemetry clean --all' deletes them)`);
+  });
+});
+
+describe('mytool telemetry clean', () => {
+  it("deletes the tool's own count files only; --all deletes every count file and report", () => {
+    const dir = dirWithFixture();
+    const report = join(dir, 'local', '2026-11-01.json');
+    write(report, '{}');
+    const mine = run(MY_CLI, ['clean', '--yes'], dir);
+    expect(mine.code).toBe(0);
+    expect(mine.stdout).toContain(`nothing to delete of my-cli in ${dir}`);
+    expect(countFilesIn(dir)).toHaveLength(1); // another program's data is not my-cli's to delete
+    const gen = tool('esm', `{ program: 'golang.org/x/telemetry/gopeer/gen', name: 'gen telemetry' }`);
+    expect(run(gen, ['clean', '--yes'], dir).stdout).toContain('deleted 1 file');
+    expect(countFilesIn(dir)).toHaveLength(0);
+    expect(existsSync(report)).toBe(true); // reports mix programs
+    expect(run(MY_CLI, ['clean', '--all', '--yes'], dir).stdout).toContain('deleted 1 file');
+    expect(existsSync(report)).toBe(false);
   });
 });
 
