@@ -10,7 +10,7 @@ import {
 import { type BackendName, backend, backendErrors } from '../mmap/index.js';
 import {
   type Layout, type Mode, type Program, type Reason, type Span,
-  counterSpan, dateString, debugLog, decide, defaultRoot, layout, readWeekend, runtimeTag, timeString,
+  counterSpan, dateString, debugLog, decide, defaultRoot, flushDebug, layout, queueDebug, readWeekend, runtimeTag, timeString,
 } from '../settings/index.js';
 import type { CounterSlot } from './types.js';
 
@@ -53,11 +53,13 @@ interface State {
   dirty: Set<CounterSlot>;
   maintenanceQueued: boolean;
   hooks: Array<() => void>;
+  /** Files given up inside an increment, closed in the next maintenance step. */
+  closing: CountMap[];
 }
 
 const fresh = (): State => ({
   status: 'unopened', result: null, dirs: null, program: { name: '', version: '' }, now: () => new Date(), envVar: undefined,
-  map: null, span: null, timer: null, known: [], dirty: new Set(), maintenanceQueued: false, hooks: [],
+  map: null, span: null, timer: null, known: [], dirty: new Set(), maintenanceQueued: false, hooks: [], closing: [],
 });
 let st: State = fresh();
 let exitHooked = false;
@@ -85,9 +87,9 @@ function place(c: CounterSlot): void {
   try {
     off = resolve(m, c.bytes, c.bucket);
   } catch (e) {
-    // A corrupt chain affects this name only; its count stays in memory.
-    debugLog(st.dirs, `counter ${JSON.stringify(c.name)}: ${(e as Error).message}`);
-    st.dirty.delete(c);
+    // The file passed the check at open, so someone damaged it since: stop using it, once
+    // for the whole process, rather than walk the broken chain again at every increment.
+    fail(e);
     return;
   }
   if (off === NEEDS_IO) return queueMaintenance();
@@ -123,6 +125,7 @@ const MAX_ROUNDS = 64;
 function maintain(): void {
   st.maintenanceQueued = false;
   try {
+    for (const m of st.closing.splice(0)) closeCountMap(m);
     const hooks = st.hooks.splice(0);
     // Off means nothing at all: not even naming stacks, which reads package.json files.
     if (st.status !== 'off') for (const fn of hooks) fn();
@@ -140,6 +143,7 @@ function maintain(): void {
   } catch (e) {
     fail(e);
   }
+  flushDebug();
 }
 
 /**
@@ -174,6 +178,7 @@ export function open(options: OpenOptions & { program: string; version: string }
   } catch (e) {
     fail(e);
   }
+  flushDebug();
   return st.result ?? finish('local', null, 'not opened');
 }
 
@@ -238,27 +243,36 @@ export function rotate(): void {
   } catch (e) {
     fail(e);
   }
+  flushDebug();
 }
 
-function detach(): void {
+/** Lets go of the file: counters drop their views of it; it is closed now or, when `later`, at maintenance. */
+function detach(later = false): void {
   for (const c of st.known) c.v = null;
-  if (st.map) closeCountMap(st.map);
+  if (st.map && later) st.closing.push(st.map);
+  else if (st.map) closeCountMap(st.map);
   st.map = null;
   if (st.timer) clearTimeout(st.timer);
   st.timer = null;
 }
 
-/** Falls back to counting in memory; the reason goes to the debug log only. */
+/**
+ * Falls back to counting in memory, for good: the state leaves 'open', so nothing tries the
+ * file again. It may run inside an increment (a chain found corrupt), so it does no I/O: the
+ * file is closed and the reason logged (debug log only) in the maintenance step.
+ */
 function fail(e: unknown): void {
   const why = e instanceof CorruptError ? e.message : (e as Error)?.message ?? String(e);
-  detach();
-  debugLog(st.dirs, `counting in memory: ${why}`);
+  detach(true);
+  queueDebug(st.dirs, `counting in memory: ${why}`);
   st.status = st.status === 'off' ? 'off' : 'memory';
   st.result = { mode: st.result?.mode ?? 'local', program: st.program, file: null, backend: null, reason: `counting in memory: ${why}` };
+  queueMaintenance();
 }
 
 /** For tests that open again in one process. */
 export function resetForTests(): void {
   detach();
+  for (const m of st.closing) closeCountMap(m);
   st = fresh();
 }

@@ -12,6 +12,6 @@ export { ENV_MODE, type EnvOptOut, doNotTrack, envModeCap, envOff, envOverrides 
 export { type PackageInfo, type Program, findPackage, hostProgram, runtimeTag, toolEnvVar } from './program.js';
 export { type NoticeRecord, noticeRecord, readNotices, settled, updateNotice } from './notices.js';
 export { readText } from './read-text.js';
-export { debugLog } from './debug.js';
+export { debugLog, flushDebug, queueDebug } from './debug.js';
 export { wrap } from './wrap.js';
 export { type Reports, listReports } from './reports.js';
