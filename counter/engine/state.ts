@@ -223,9 +223,18 @@ function openWeek(): void {
 
 function armRotation(): void {
   if (st.timer) clearTimeout(st.timer);
-  const wait = Math.max(st.span!.end.getTime() - st.now().getTime(), 60_000);
-  st.timer = setTimeout(rotate, Math.min(wait, 0x7fffffff));
+  st.timer = setTimeout(rotate, rotationDelay(st.span!.end.getTime(), st.now().getTime()));
   st.timer.unref();
+}
+
+/**
+ * How long the rotation timer waits for a file ending at `endMs`: the time left, but at most
+ * an hour, since timers run on a clock that stops while a laptop sleeps and the wall clock is
+ * checked again at each firing; and at least a second, so a timer that fires a little early
+ * re-arms for the rest instead of spinning.
+ */
+export function rotationDelay(endMs: number, nowMs: number): number {
+  return Math.min(Math.max(endMs - nowMs, 1000), 3_600_000);
 }
 
 /** At expiry: re-read the user's choice, then move to the new week's file. */
