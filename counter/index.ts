@@ -34,13 +34,15 @@ export type { Mode } from './settings/index.js';
 
 /**
  * Starts counting into this week's file, once per process; later calls return the first
- * result. Increments made before it are kept and land now. Never throws.
+ * result. Increments made before it are kept and land now. Never throws: options of the wrong
+ * type (say `{ program: 42 }`) give mode `off` and a reason naming the option, and counts
+ * stay in memory.
  */
-export function open(options: OpenOptions = {}): OpenResult {
+export function open(options?: OpenOptions | null): OpenResult {
   try {
     return hub.open(options);
   } catch (e) {
-    return { mode: 'off', program: { name: options.program ?? '', version: options.version ?? '' }, file: null, backend: null, reason: `not opened: ${(e as Error)?.message ?? e}` };
+    return { mode: 'off', program: { name: '', version: '' }, file: null, backend: null, reason: `not opened: ${(e as Error)?.message ?? e}` };
   }
 }
 
