@@ -14,7 +14,8 @@
  * - At most one `:`; `chart:bucket` puts the count in bucket `bucket` of chart `chart`
  *   (`mytool/flag:verbose`, `mytool/latency:<100ms` for histogram upper bounds).
  * - Words are joined with `-`; no whitespace, no newline (newlines are reserved for stack
- *   counters), valid Unicode, at most 4096 bytes.
+ *   counters), valid Unicode (no lone surrogate), not empty, at most 4096 bytes of UTF-8.
+ *   `new Counter()`, `inc()` and `new StackCounter()` throw a `TypeError` for any other name.
  * - Never put user data in a name: no paths, host names, user names, arguments or values
  *   the user typed. A name is a fixed string in your code, or one of a fixed set.
  *
