@@ -59,7 +59,7 @@ export function parseCountFile(file: string, data: Uint8Array): CountFile {
  * show each invalid byte as the four characters `\xHH`, so that two such names stay apart
  * instead of both turning into U+FFFD.
  */
-export function nameText(raw: Uint8Array): string {
+function nameText(raw: Uint8Array): string {
   utf8 ??= new TextDecoder('utf-8', { fatal: true });
   try {
     return utf8.decode(raw);
