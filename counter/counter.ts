@@ -73,11 +73,21 @@ export class Counter {
   }
 }
 
-/** Validates a counter name and returns its UTF-8 bytes. */
-export function checkName(name: unknown, allowNewline: boolean): Uint8Array {
+/**
+ * Validates a counter name and returns its UTF-8 bytes. The rules are the README's ("Names"):
+ * non-empty, at most one `:`, no whitespace, valid Unicode, at most MAX_NAME_LEN bytes. A stack
+ * counter's full name (`name\nframe\n…`, built by stackNameCounter) keeps only the first and
+ * the last: its frames hold `:+offset` and whatever the runtime calls a function.
+ */
+export function checkName(name: unknown, stack: boolean): Uint8Array {
   if (typeof name !== 'string') throw new TypeError(`counter name must be a string, got ${typeof name}`);
   if (name === '') throw new TypeError('counter name is empty');
-  if (!allowNewline && name.includes('\n')) throw new TypeError(`counter name ${JSON.stringify(name)} contains a newline (reserved for stack counters)`);
+  if (!stack) {
+    const bad = /\s/u.exec(name);
+    if (bad) throw new TypeError(`counter name ${JSON.stringify(name)} contains ${bad[0] === '\n' ? 'a newline (reserved for stack counters)' : 'whitespace'}`);
+    if (name.indexOf(':') !== name.lastIndexOf(':')) throw new TypeError(`counter name ${JSON.stringify(name)} has more than one ":"`);
+    if (!(name as unknown as { isWellFormed(): boolean }).isWellFormed()) throw new TypeError(`counter name ${JSON.stringify(name)} is not valid Unicode (a lone surrogate)`);
+  }
   // Buffer, not TextEncoder: the first TextEncoder.encode() in a process costs ~2.5 ms.
   const bytes = Buffer.from(name, 'utf8');
   if (bytes.length > MAX_NAME_LEN) throw new TypeError(`counter name is ${bytes.length} bytes long (at most ${MAX_NAME_LEN})`);

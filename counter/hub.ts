@@ -23,8 +23,15 @@ function loaded(): Engine {
   return engine;
 }
 
-export function open(options: OpenOptions): OpenResult {
+export function open(given: OpenOptions | null | undefined): OpenResult {
   if (offResult) return offResult;
+  const options = given ?? {};
+  const bad = badOption(options);
+  if (bad) {
+    // Nothing is read or written; counts stay in memory, and open() says why.
+    offResult = { mode: 'off', program: { name: '', version: '' }, file: null, backend: null, reason: bad };
+    return offResult;
+  }
   const host = options.program === undefined || options.version === undefined ? hostProgram() : null;
   const program = { name: options.program ?? host!.name, version: options.version ?? host!.version };
   const off = envOff(program.name, options.envVar);
@@ -33,6 +40,29 @@ export function open(options: OpenOptions): OpenResult {
     return offResult;
   }
   return loaded().open({ ...options, program: program.name, version: program.version });
+}
+
+/** What each option must be, checked before any is used: a wrong type must not surface as some internal error. */
+const OPTION_TYPES: Record<string, string> = {
+  program: 'a non-empty string', version: 'a string', dir: 'a non-empty string', envVar: 'a non-empty string', now: 'a function returning a Date',
+  command: 'a non-empty line of printable characters',
+};
+
+/** Why `options` cannot be used, or null. */
+function badOption(options: unknown): string | null {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return `open(): options must be an object, got ${kind(options)}`;
+  for (const [key, what] of Object.entries(OPTION_TYPES)) {
+    const v = (options as Record<string, unknown>)[key];
+    const ok = v === undefined || (key === 'now' ? typeof v === 'function' : typeof v === 'string' && (v !== '' || key === 'version'));
+    // The command is printed to the user as it is: no control characters, nothing blank.
+    if (ok && key === 'command' && v !== undefined && ((v as string).trim() === '' || /[\x00-\x1f\x7f]/.test(v as string))) return `open(): option command must be ${what}`;
+    if (!ok) return `open(): option ${key} must be ${what}, got ${kind(v)}`;
+  }
+  return null;
+}
+
+function kind(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : v === '' ? 'an empty string' : typeof v;
 }
 
 export function countingOff(): boolean {

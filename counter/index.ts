@@ -14,7 +14,8 @@
  * - At most one `:`; `chart:bucket` puts the count in bucket `bucket` of chart `chart`
  *   (`mytool/flag:verbose`, `mytool/latency:<100ms` for histogram upper bounds).
  * - Words are joined with `-`; no whitespace, no newline (newlines are reserved for stack
- *   counters), valid Unicode, at most 4096 bytes.
+ *   counters), valid Unicode (no lone surrogate), not empty, at most 4096 bytes of UTF-8.
+ *   `new Counter()`, `inc()` and `new StackCounter()` throw a `TypeError` for any other name.
  * - Never put user data in a name: no paths, host names, user names, arguments or values
  *   the user typed. A name is a fixed string in your code, or one of a fixed set.
  *
@@ -34,13 +35,15 @@ export type { Mode } from './settings/index.js';
 
 /**
  * Starts counting into this week's file, once per process; later calls return the first
- * result. Increments made before it are kept and land now. Never throws.
+ * result. Increments made before it are kept and land now. Never throws: options of the wrong
+ * type (say `{ program: 42 }`) give mode `off` and a reason naming the option, and counts
+ * stay in memory.
  */
-export function open(options: OpenOptions = {}): OpenResult {
+export function open(options?: OpenOptions | null): OpenResult {
   try {
     return hub.open(options);
   } catch (e) {
-    return { mode: 'off', program: { name: options.program ?? '', version: options.version ?? '' }, file: null, backend: null, reason: `not opened: ${(e as Error)?.message ?? e}` };
+    return { mode: 'off', program: { name: '', version: '' }, file: null, backend: null, reason: `not opened: ${(e as Error)?.message ?? e}` };
   }
 }
 

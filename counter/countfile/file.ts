@@ -4,69 +4,34 @@
 // bytes; DESIGN.md ("Allocation") lists who may race with whom and what each race does.
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import {
-  DEAD, LEN_MARK, LEN_MASK, MAX_U64, MIN_FILE_LEN, PAGE_SIZE, REC_LEN_OFF,
+  DEAD, LEN_MARK, LEN_MASK, MAX_NAME_LEN, MAX_U64, MIN_FILE_LEN, PAGE_SIZE, REC_LEN_OFF,
   REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
 } from './format.js';
-import type { Backend, Region } from '../mmap/index.js';
+import { type CountMap, CorruptError, HeaderMismatchError, checkFile, mapLength, widen } from './mapped.js';
+import type { Backend } from '../mmap/index.js';
 
-/**
- * Address space mapped beyond the file's end, so that growth rarely needs a new mapping. Not
- * more: V8 counts a mapping as external memory, and 64 MiB made it run a full GC (~4 ms) in
- * every process. 4 MiB holds some 100,000 more counters.
- */
-export const MAP_RESERVE = 4 << 20;
-/** mmap-io takes the length as a C int. */
-const MAX_MAP = 0x7fff0000;
 /** Returned instead of an offset when the answer needs a system call (see `sync`). */
 export const NEEDS_IO = -1;
 
-export interface CountMap {
-  path: string;
-  /** -1 for an in-memory file (golden-file builder). */
-  fd: number;
-  /** Replaced by a larger mapping when the file outgrows it; views of older ones stay valid. */
-  region: Region;
-  /** Null for an in-memory file. */
-  backend: Backend | null;
-  mapLen: number;
-  /** Known file size: bytes at or past it are never touched, since that would raise SIGBUS. */
-  size: number;
-  hdrLen: number;
-  /** Set by `allocate` when it needs the file to reach this offset. */
-  wantEnd: number;
-}
-
-export class CorruptError extends Error {
-  constructor(path: string, why: string) {
-    super(`${path}: corrupt counter file: ${why}`);
-    this.name = 'CorruptError';
-  }
-}
-
-export class HeaderMismatchError extends Error {
-  constructor(path: string) {
-    super(`${path}: header mismatch (the file was written with other metadata)`);
-    this.name = 'HeaderMismatchError';
-  }
-}
-
-/** Opens (creating if needed) and maps a count file whose header must equal `header`. */
+/**
+ * Opens (creating if needed) and maps a count file whose header must equal `header`, and
+ * checks it by the reader's rules before counting into it (`checkFile`).
+ */
 export function openCountMap(path: string, header: Uint8Array, be: Backend): CountMap {
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o666);
   try {
     let size = fstatSync(fd).size;
     if (size < MIN_FILE_LEN) {
-      // Empty, or being created by another process (which writes the same header): anything
-      // else at this name is not ours to overwrite.
-      if (size > 0 && !startsWithHeader(fd, Math.min(size, header.length), header)) throw new HeaderMismatchError(path);
-      // Concurrent creators write identical bytes, and the last 4 bytes of a page never hold data.
+      // Empty, or caught between another creator's two writes (our header, then the zeros at
+      // the end): finishing its work writes the same bytes. Anything else is not ours.
+      if (size > 0 && !isBeingCreated(fd, size, header)) throw new HeaderMismatchError(path);
       writeSync(fd, header, 0, header.length, 0);
       writeSync(fd, new Uint8Array(4), 0, 4, MIN_FILE_LEN - 4);
       size = fstatSync(fd).size;
     }
     const mapLen = mapLength(size, path);
     const m: CountMap = { path, fd, region: be.map(fd, mapLen), backend: be, mapLen, size, hdrLen: header.length, wantEnd: 0 };
-    checkHeader(m, header);
+    checkFile(m, header);
     return m;
   } catch (e) {
     closeSync(fd);
@@ -74,10 +39,12 @@ export function openCountMap(path: string, header: Uint8Array, be: Backend): Cou
   }
 }
 
-function startsWithHeader(fd: number, n: number, header: Uint8Array): boolean {
-  const have = new Uint8Array(n);
-  readSync(fd, have, 0, n, 0);
-  return have.every((b, i) => b === header[i]);
+/** A short file is one being created if it holds exactly our header, then only zero bytes. */
+function isBeingCreated(fd: number, size: number, header: Uint8Array): boolean {
+  if (size < header.length) return false;
+  const have = new Uint8Array(size);
+  readSync(fd, have, 0, size, 0);
+  return have.every((b, i) => b === (i < header.length ? header[i] : 0));
 }
 
 /** An unbacked file of `capacity` bytes, for building exact file images in memory. */
@@ -88,52 +55,25 @@ export function memoryCountMap(header: Uint8Array, capacity: number): CountMap {
   return { path: '<memory>', fd: -1, region, backend: null, mapLen: capacity, size: MIN_FILE_LEN, hdrLen: header.length, wantEnd: 0 };
 }
 
-function mapLength(size: number, path: string): number {
-  const len = roundUp(size, PAGE_SIZE) + MAP_RESERVE;
-  if (len > MAX_MAP) throw new CorruptError(path, `file too large to map (${size} bytes)`);
-  return len;
-}
-
-/**
- * Maps the file again, larger. The old mapping is left alone: counters placed in it keep
- * writing through it, and both views show the same shared pages.
- */
-function widen(m: CountMap, size: number): void {
-  if (size <= m.mapLen || m.backend === null) return;
-  const len = mapLength(size, m.path);
-  m.region = m.backend.map(m.fd, len);
-  m.mapLen = len;
-}
-
-function checkHeader(m: CountMap, header: Uint8Array): void {
-  const b = m.region.bytes;
-  for (let i = 0; i < header.length; i++) if (b[i] !== header[i]) throw new HeaderMismatchError(m.path);
-  const limit = Atomics.load(m.region.u32, m.hdrLen >>> 2);
-  if (limit !== 0 && limit < firstRecordOffset(m.hdrLen)) throw new CorruptError(m.path, `allocation limit ${limit} is inside the header`);
-  if (limit > m.size) checkNotTruncated(m, limit);
-}
-
-/**
- * A limit past the size we saw is normal when another process grew the file after our fstat.
- * Writers grow the file before claiming space, so a size read *after* the limit can be
- * smaller than the limit only if the file was truncated.
- */
-function checkNotTruncated(m: CountMap, limit: number): void {
-  const size = fstatSync(m.fd).size;
-  if (limit > size) throw new CorruptError(m.path, `allocation limit ${limit} is past the end of the file (${size} bytes): truncated?`);
-  m.size = Math.min(size, m.mapLen);
-}
 
 function bucketIndex(m: CountMap, bucket: number): number {
   return (m.hdrLen + 4 + 4 * bucket) >>> 2;
 }
 
-/** Checks a linked record's offset; NEEDS_IO when it lies past what this process knows of the file. */
+/**
+ * Checks a linked record met while walking a chain, by the rules the open-time check applied
+ * to the whole file; NEEDS_IO when it lies past what this process knows of the file. The
+ * limit is read after the pointer: a record is allocated (the limit passes its end) before it
+ * is linked, so a linked record ending past the limit is corrupt, never a race.
+ */
 function checkRecord(m: CountMap, off: number): number {
   if (off % RECORD_ALIGN !== 0 || off < firstRecordOffset(m.hdrLen)) throw new CorruptError(m.path, `bad record offset ${off}`);
+  const limit = Atomics.load(m.region.u32, m.hdrLen >>> 2);
+  if (off + REC_NAME_OFF > limit) throw new CorruptError(m.path, `record offset ${off} is past the allocation limit ${limit}`);
   if (off + REC_NAME_OFF > m.size) return NEEDS_IO;
   const len = Atomics.load(m.region.u32, (off + REC_LEN_OFF) >>> 2) & LEN_MASK;
-  if (len === 0) throw new CorruptError(m.path, `record at offset ${off} has an empty name`);
+  if (len === 0 || len > MAX_NAME_LEN) throw new CorruptError(m.path, `record at offset ${off} has a name of ${len} bytes`);
+  if (off + REC_NAME_OFF + len > limit) throw new CorruptError(m.path, `record at offset ${off} ends past the allocation limit ${limit}`);
   return off + REC_NAME_OFF + len > m.size ? NEEDS_IO : len;
 }
 const RECORD_ALIGN = 8;

@@ -6,10 +6,8 @@ export {
   REC_LEN_OFF, REC_NAME_OFF, REC_NEXT_OFF, RECORD_UNIT, META_KEYS, type Meta,
   bucketOf, buildHeader, firstRecordOffset, littleEndian, metaText, placeRecord, recordSize, roundUp,
 } from './format.js';
-export {
-  type CountMap, CorruptError, HeaderMismatchError, MAP_RESERVE, NEEDS_IO,
-  addAt, closeCountMap, memoryCountMap, openCountMap, resolve, saturate, sync,
-} from './file.js';
+export { type CountMap, CorruptError, HeaderMismatchError, MAP_RESERVE } from './mapped.js';
+export { NEEDS_IO, addAt, closeCountMap, memoryCountMap, openCountMap, resolve, saturate, sync } from './file.js';
 export { type CountFile, CountFileError, parseCountFile } from './parse.js';
 export { TRUNCATED, decodeStack, encodeStack } from './stack-name.js';
 export { buildCountImage } from './image.js';

@@ -1,7 +1,8 @@
 // Reads a count file from bytes, with the same acceptance rules as Go's parser and errors
 // that name the file and the reason. Readers never write, so any file can be inspected.
-import { FILE_SUFFIX, HDR_PREFIX, LEN_MASK, MIN_FILE_LEN, NUM_BUCKETS, REC_NAME_OFF, littleEndian } from './format.js';
+import { FILE_SUFFIX, HDR_PREFIX, MIN_FILE_LEN, NUM_BUCKETS, REC_NAME_OFF, littleEndian } from './format.js';
 import { decodeStack } from './stack-name.js';
+import { walkLinked } from './walk.js';
 
 export interface CountFile {
   meta: Record<string, string>;
@@ -24,9 +25,13 @@ export class CountFileError extends Error {
 let latin1: TextDecoder | undefined;
 let utf8: TextDecoder | undefined;
 
+/**
+ * Reading is linear in the file's size, whatever its bytes (walk.ts), so a crafted file
+ * cannot exhaust a reader's time or memory.
+ */
 export function parseCountFile(file: string, data: Uint8Array): CountFile {
   latin1 ??= new TextDecoder('latin1');
-  utf8 ??= new TextDecoder('utf-8');
+  utf8 ??= new TextDecoder('utf-8', { fatal: true });
   if (data.length < MIN_FILE_LEN) throw new CountFileError(file, 'ETOOSHORT', `file too short (${data.length}<${MIN_FILE_LEN})`);
   if (latin1.decode(data.subarray(0, HDR_PREFIX.length)) !== HDR_PREFIX) {
     throw new CountFileError(file, 'EBADHDR', `wrong hdr (not ${JSON.stringify(HDR_PREFIX)})`);
@@ -40,23 +45,54 @@ export function parseCountFile(file: string, data: Uint8Array): CountFile {
   const meta = parseMeta(data.subarray(HDR_PREFIX.length + 4, hdrLen), corrupt);
   if (!meta.TimeBegin) inferTimes(file, meta, corrupt);
   const counts = new Map<string, bigint>();
-  const seen = new Set<string>();
-  for (let b = 0; b < NUM_BUCKETS; b++) {
-    let off = view.getUint32(hdrLen + 4 + 4 * b, le);
-    while (off !== 0) {
-      if (off < hdrLen + 4 || off + REC_NAME_OFF > data.length) throw corrupt(`record offset ${off} out of range`);
-      const nameLen = view.getUint32(off + 8, le) & LEN_MASK;
-      if (nameLen === 0) throw corrupt(`record at offset ${off} has an empty name`);
-      if (off + REC_NAME_OFF + nameLen > data.length) throw corrupt(`record at offset ${off} runs past the end`);
-      const raw = data.subarray(off + REC_NAME_OFF, off + REC_NAME_OFF + nameLen);
-      const key = latin1.decode(raw);
-      if (seen.has(key)) throw corrupt(`duplicate counter name at offset ${off}`);
-      seen.add(key);
-      counts.set(decodeStack(utf8.decode(raw)), view.getBigUint64(off, le));
-      off = view.getUint32(off + 12, le);
-    }
-  }
+  walkLinked(data, data.length, hdrLen, le, corrupt, (off, len) => {
+    const name = decodeStack(nameText(data.subarray(off + REC_NAME_OFF, off + REC_NAME_OFF + len)));
+    // Distinct raw names (the walk checked) that still read the same would hide one count.
+    if (counts.has(name)) throw corrupt(`two counter names read as ${JSON.stringify(name)} (the second at offset ${off})`);
+    counts.set(name, view.getBigUint64(off, le));
+  });
   return { meta, counts };
+}
+
+/**
+ * A name as text. Names that are not valid UTF-8 (no writer of ours stores one; Go's may)
+ * show each invalid byte as the four characters `\xHH`, so that two such names stay apart
+ * instead of both turning into U+FFFD.
+ */
+function nameText(raw: Uint8Array): string {
+  utf8 ??= new TextDecoder('utf-8', { fatal: true });
+  try {
+    return utf8.decode(raw);
+  } catch {
+    let out = '';
+    for (let i = 0; i < raw.length; ) {
+      const n = validSequence(raw, i);
+      if (n === 0) out += `\\x${raw[i]!.toString(16).padStart(2, '0')}`;
+      else out += String.fromCodePoint(n === 1 ? raw[i]! : codePoint(raw, i, n));
+      i += n || 1;
+    }
+    return out;
+  }
+}
+
+/** Length of the well-formed UTF-8 sequence at `i` (RFC 3629: no overlongs, no surrogates), or 0. */
+function validSequence(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  const n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (n === 0 || i + n > b.length) return 0;
+  const c1 = b[i + 1]!;
+  const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+  const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+  if (c1 < lo || c1 > hi) return 0;
+  for (let k = 2; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return 0;
+  return n;
+}
+
+function codePoint(b: Uint8Array, i: number, n: number): number {
+  let cp = b[i]! & (0xff >> (n + 1));
+  for (let k = 1; k < n; k++) cp = (cp << 6) | (b[i + k]! & 0x3f);
+  return cp;
 }
 
 /**
@@ -74,7 +110,7 @@ function inferTimes(file: string, meta: Record<string, string>, corrupt: (why: s
 
 function parseMeta(bytes: Uint8Array, corrupt: (why: string) => Error): Record<string, string> {
   const nul = bytes.indexOf(0);
-  const text = utf8!.decode(nul < 0 ? bytes : bytes.subarray(0, nul));
+  const text = nameText(nul < 0 ? bytes : bytes.subarray(0, nul));
   const meta: Record<string, string> = {};
   for (const line of text.split('\n')) {
     if (line === '') continue;

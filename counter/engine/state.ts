@@ -10,7 +10,7 @@ import {
 import { type BackendName, backend, backendErrors } from '../mmap/index.js';
 import {
   type Layout, type Mode, type Program, type Reason, type Span,
-  counterSpan, dateString, debugLog, decide, defaultRoot, layout, readWeekend, runtimeTag, timeString,
+  counterSpan, dateString, debugLog, decide, defaultRoot, flushDebug, layout, queueDebug, readWeekend, runtimeTag, timeString,
 } from '../settings/index.js';
 import { forgetOpened, recordOpened, remember } from './opened.js';
 import type { CounterSlot } from './types.js';
@@ -61,11 +61,13 @@ interface State {
   dirty: Set<CounterSlot>;
   maintenanceQueued: boolean;
   hooks: Array<() => void>;
+  /** Files given up inside an increment, closed in the next maintenance step. */
+  closing: CountMap[];
 }
 
 const fresh = (): State => ({
   status: 'unopened', result: null, dirs: null, program: { name: '', version: '' }, now: () => new Date(), envVar: undefined,
-  map: null, span: null, timer: null, known: [], dirty: new Set(), maintenanceQueued: false, hooks: [],
+  map: null, span: null, timer: null, known: [], dirty: new Set(), maintenanceQueued: false, hooks: [], closing: [],
 });
 let st: State = fresh();
 let exitHooked = false;
@@ -93,9 +95,9 @@ function place(c: CounterSlot): void {
   try {
     off = resolve(m, c.bytes, c.bucket);
   } catch (e) {
-    // A corrupt chain affects this name only; its count stays in memory.
-    debugLog(st.dirs, `counter ${JSON.stringify(c.name)}: ${(e as Error).message}`);
-    st.dirty.delete(c);
+    // The file passed the check at open, so someone damaged it since: stop using it, once
+    // for the whole process, rather than walk the broken chain again at every increment.
+    fail(e);
     return;
   }
   if (off === NEEDS_IO) return queueMaintenance();
@@ -131,6 +133,7 @@ const MAX_ROUNDS = 64;
 function maintain(): void {
   st.maintenanceQueued = false;
   try {
+    for (const m of st.closing.splice(0)) closeCountMap(m);
     const hooks = st.hooks.splice(0);
     // Off means nothing at all: not even naming stacks, which reads package.json files.
     if (st.status !== 'off') for (const fn of hooks) fn();
@@ -148,6 +151,7 @@ function maintain(): void {
   } catch (e) {
     fail(e);
   }
+  flushDebug();
 }
 
 /**
@@ -184,6 +188,7 @@ export function open(options: OpenOptions & { program: string; version: string }
   } catch (e) {
     fail(e);
   }
+  flushDebug();
   return st.result ?? finish('local', null, 'not opened');
 }
 
@@ -228,9 +233,18 @@ function openWeek(): void {
 
 function armRotation(): void {
   if (st.timer) clearTimeout(st.timer);
-  const wait = Math.max(st.span!.end.getTime() - st.now().getTime(), 60_000);
-  st.timer = setTimeout(rotate, Math.min(wait, 0x7fffffff));
+  st.timer = setTimeout(rotate, rotationDelay(st.span!.end.getTime(), st.now().getTime()));
   st.timer.unref();
+}
+
+/**
+ * How long the rotation timer waits for a file ending at `endMs`: the time left, but at most
+ * an hour, since timers run on a clock that stops while a laptop sleeps and the wall clock is
+ * checked again at each firing; and at least a second, so a timer that fires a little early
+ * re-arms for the rest instead of spinning.
+ */
+export function rotationDelay(endMs: number, nowMs: number): number {
+  return Math.min(Math.max(endMs - nowMs, 1000), 3_600_000);
 }
 
 /** At expiry: re-read the user's choice, then move to the new week's file. */
@@ -248,28 +262,37 @@ export function rotate(): void {
   } catch (e) {
     fail(e);
   }
+  flushDebug();
 }
 
-function detach(): void {
+/** Lets go of the file: counters drop their views of it; it is closed now or, when `later`, at maintenance. */
+function detach(later = false): void {
   for (const c of st.known) c.v = null;
-  if (st.map) closeCountMap(st.map);
+  if (st.map && later) st.closing.push(st.map);
+  else if (st.map) closeCountMap(st.map);
   st.map = null;
   if (st.timer) clearTimeout(st.timer);
   st.timer = null;
 }
 
-/** Falls back to counting in memory; the reason goes to the debug log only. */
+/**
+ * Falls back to counting in memory, for good: the state leaves 'open', so nothing tries the
+ * file again. It may run inside an increment (a chain found corrupt), so it does no I/O: the
+ * file is closed and the reason logged (debug log only) in the maintenance step.
+ */
 function fail(e: unknown): void {
   const why = e instanceof CorruptError ? e.message : (e as Error)?.message ?? String(e);
-  detach();
-  debugLog(st.dirs, `counting in memory: ${why}`);
+  detach(true);
+  queueDebug(st.dirs, `counting in memory: ${why}`);
   st.status = st.status === 'off' ? 'off' : 'memory';
   st.result = { mode: st.result?.mode ?? 'local', program: st.program, file: null, backend: null, reason: `counting in memory: ${why}` };
+  queueMaintenance();
 }
 
 /** For tests that open again in one process. */
 export function resetForTests(): void {
   detach();
   forgetOpened();
+  for (const m of st.closing) closeCountMap(m);
   st = fresh();
 }

@@ -6,6 +6,19 @@ import type { Layout } from './dir.js';
 
 let cachedDir: string | null | undefined;
 let cachedFor: string | undefined;
+/** Lines waiting for `flushDebug`: code that must not do I/O (an increment) queues instead. */
+const queued: Array<[Layout | null, string, Date]> = [];
+
+/** Keeps a line for the next `flushDebug` (the engine's maintenance step, or exit). */
+export function queueDebug(dirs: Layout | null, message: string, now: Date = new Date()): void {
+  if (dirs !== null && queued.length < MAX_QUEUED) queued.push([dirs, message, now]);
+}
+const MAX_QUEUED = 100;
+
+/** Writes the queued lines. */
+export function flushDebug(): void {
+  for (const [dirs, message, now] of queued.splice(0)) debugLog(dirs, message, now);
+}
 
 export function debugLog(dirs: Layout | null, message: string, now: Date = new Date()): void {
   if (dirs === null) return;

@@ -13,6 +13,6 @@ export { type PackageInfo, type Program, findPackage, hostProgram, runtimeTag, t
 export { type ProgramSettings, programsFile, readPrograms, readProgramsFile, recordProgram } from './programs.js';
 export { type NoticeRecord, noticeRecord, noticesProblem, readNotices, settled, updateNotice } from './notices.js';
 export { CAPS } from './caps.js';
-export { debugLog } from './debug.js';
+export { debugLog, flushDebug, queueDebug } from './debug.js';
 export { wrap } from './wrap.js';
 export { type Reports, listReports } from './reports.js';

@@ -98,6 +98,39 @@ describe('counting', () => {
     expect(() => new StackCounter('s\n')).toThrow(TypeError);
     expect(() => new Counter('x'.repeat(4096))).not.toThrow();
   });
+
+  describe('enforces the naming rules of README "Names"', () => {
+    for (const [name, why] of [
+      ['has space', /counter name "has space" contains whitespace/],
+      ['tab\there', /contains whitespace/],
+      ['nbsp\u00a0here', /contains whitespace/],
+      ['line\u2028sep', /contains whitespace/],
+      ['a/b:c:d', /counter name "a\/b:c:d" has more than one ":"/],
+      ['lone\ud800', /counter name "lone\\ud800" is not valid Unicode/],
+      ['\udc00x', /is not valid Unicode/],
+    ] as const) {
+      it(`rejects ${JSON.stringify(name)} in Counter, inc() and StackCounter`, () => {
+        expect(() => new Counter(name)).toThrow(why);
+        expect(() => inc(name)).toThrow(why);
+        expect(() => new StackCounter(name)).toThrow(why);
+      });
+    }
+
+    it('accepts what the rules allow', () => {
+      for (const name of ['t/flag:verbose', 't/latency:<100ms', 't/日本語', 't/emoji-😀', 'x', 't/a-b_c.d']) expect(() => new Counter(name)).not.toThrow();
+    });
+
+    it('keeps stack names to their own rules: their frames hold more ":"', async () => {
+      const dir = tempDir();
+      open({ dir, program: 't', version: '1.0.0' });
+      const s = new StackCounter('t/crash:bug');
+      s.inc();
+      await flush();
+      const names = [...soleCounts(dir).keys()].filter((n) => n.startsWith('t/crash:bug\n'));
+      expect(names).toHaveLength(1);
+      expect(names[0]!.split(':').length).toBeGreaterThan(3);
+    });
+  });
 });
 
 describe('stack counters', () => {

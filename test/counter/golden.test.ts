@@ -1,5 +1,6 @@
 // testdata/golden/ pins the exact bytes of a count file for a known set of counters.
-// Regenerate deliberately with UPDATE_GOLDEN=1 (and say why in the commit).
+// Regenerate deliberately with TT_UPDATE_GOLDEN=1 (and say why in the commit); a missing
+// golden file fails the test, since writing it would make the test pass against anything.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,13 +23,25 @@ const KNOWN: Array<[string, bigint]> = [
   ...Array.from({ length: 700 }, (_, i) => [`known/many/${String(i).padStart(3, '0')}`, BigInt(i + 1)] as [string, bigint]),
 ];
 
+/** Compares `image` with the pinned file, which is written only when asked for. */
+function checkGolden(path: string, image: Uint8Array, update = process.env.TT_UPDATE_GOLDEN === '1'): void {
+  if (update) writeFileSync(path, image);
+  if (!existsSync(path)) throw new Error(`${path}: golden file missing; regenerate it deliberately with TT_UPDATE_GOLDEN=1`);
+  expect(Buffer.compare(Buffer.from(image), readFileSync(path))).toBe(0);
+}
+
 describe('golden count file', () => {
   const image = buildCountImage(buildHeader(META)!, KNOWN);
 
   it('matches the pinned bytes exactly', () => {
-    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(GOLDEN)) writeFileSync(GOLDEN, image);
-    expect(Buffer.compare(Buffer.from(image), readFileSync(GOLDEN))).toBe(0);
+    checkGolden(GOLDEN, image);
     expect(image.length).toBe(32768); // 700 records push it onto a second page
+  });
+
+  it('fails, and writes nothing, when the golden file is missing', () => {
+    const missing = join(tempDir(), 'missing.v1.count');
+    expect(() => checkGolden(missing, image, false)).toThrow(/golden file missing.*TT_UPDATE_GOLDEN=1/);
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('reads back every counter exactly', () => {

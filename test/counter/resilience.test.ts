@@ -4,6 +4,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, st
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bucketOf } from '../../counter/countfile/index.js';
 import { DIST_COUNTER, ROOT, cleanEnv, countFiles, readOnly, runFixture, tempDir } from '../helpers.js';
 
 const NOW = '2026-11-23T12:00:00Z';
@@ -23,6 +24,12 @@ function withDebug() {
   mkdirSync(join(dir, 'local'));
   writeFileSync(join(dir, 'local', 'weekends'), '4\n');
   return dir;
+}
+
+/** A counter name that hashes to the same bucket as `name`, so looking it up walks `name`'s chain. */
+function inBucketOf(name: string): string {
+  const want = bucketOf(Buffer.from(name));
+  for (let i = 0; ; i++) if (bucketOf(Buffer.from(`host/same-${i}`)) === want) return `host/same-${i}`;
 }
 
 const debugText = (dir: string) => readdirSync(join(dir, 'debug')).map((f) => readFileSync(join(dir, 'debug', f), 'utf8')).join('');
@@ -72,18 +79,39 @@ describe('the host runs on, counting in memory, when', () => {
     expect(readOnly(r1.file!).counts.get('host/ran')).toBe(1n);
   });
 
-  it('a chain pointer is corrupt: that name stays in memory, the others still count', () => {
+  it('a chain pointer is corrupt when the host opens: the file is left untouched, counts stay in memory', () => {
     const dir = withDebug();
     const r1 = host(dir, { after: [['host/a', 1], ['host/b', 1]] });
     const bytes = readFileSync(r1.file!);
-    const at = bytes.indexOf('host/a');
-    bytes.writeUInt32LE(16384 - 8, at - 16 + 12); // host/a's next pointer now points at an empty slot
+    const a = bytes.indexOf('host/a') - 16;
+    bytes.writeUInt32LE(16384 - 64, a + 12); // host/a's next pointer now points at an empty slot
     writeFileSync(r1.file!, bytes);
-    const r2 = host(dir, { after: [['host/a', 1], ['host/zz-new-in-same-file', 1]] });
-    expect(r2.file).toBe(r1.file);
+    const r2 = host(dir, { after: [['host/a', 1], [inBucketOf('host/a'), 1], ['host/zz-other', 1]] });
+    expect(r2.file).toBeNull();
+    expect(r2.reason).toMatch(/corrupt counter file: .*16320/);
+    expect(Buffer.compare(readFileSync(r1.file!), bytes)).toBe(0);
+    expect(debugText(dir)).toMatch(/counting in memory: .*corrupt counter file/);
+  });
+
+  it('a chain pointer turns corrupt while the host counts: the lookup walks into it, and the process moves to memory once', () => {
+    const dir = withDebug();
+    const r1 = host(dir, { after: [['host/a', 1], ['host/b', 1]] });
+    const a = readFileSync(r1.file!).indexOf('host/a') - 16;
+    const spec = { dir, program: 'host', version: '1.0.0', now: NOW, poke: [[a + 12, 16384 - 64]], names: [inBucketOf('host/a'), 'host/zz-other'], times: 1000 };
+    const r = runFixture('poke.mjs', spec, cleanEnv());
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.result.file).toBe(r1.file); // the file was sound at open
+    expect(out.again.file).toBeNull();
+    expect(out.again.reason).toMatch(/counting in memory: .*corrupt counter file/);
+    expect(out.debugNow).toEqual([]); // nothing written from inside an increment
+    const lines = debugText(dir).trim().split('\n');
+    expect(lines).toHaveLength(1); // once, not once per increment
+    expect(lines[0]).toMatch(/counting in memory: .*corrupt counter file/);
     const after = readFileSync(r1.file!);
-    expect(after.indexOf('host/zz-new-in-same-file')).toBeGreaterThan(0); // other buckets still work
-    expect(after.indexOf('host/a', at + 1)).toBe(-1); // host/a was not allocated a second time
+    expect(after.readUInt32LE(a + 12)).toBe(16384 - 64);
+    expect(after.indexOf('host/zz-other')).toBe(-1); // nothing more was written to the damaged file
   });
 
   it('the directory cannot be written (a file stands where a folder should be)', () => {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Counter, open } from '../../counter/index.js';
 import { resetHub } from '../../counter/hub.js';
-import { resetForTests } from '../../counter/engine/state.js';
-import { countFiles, readOnly, tempDir } from '../helpers.js';
+import { resetForTests, rotationDelay } from '../../counter/engine/state.js';
+import { cleanEnv, countFiles, readOnly, runFixture, tempDir } from '../helpers.js';
 
 afterEach(() => {
   resetForTests();
@@ -71,4 +71,31 @@ describe('weekly rotation', () => {
     expect(countFiles(dir)).toEqual([r.file]);
     expect(readOnly(r.file!).counts.get('t/off-later')).toBe(1n);
   });
+});
+
+describe('the rotation timer', () => {
+  const HOUR = 3_600_000;
+  it('waits for the time left, at most an hour (timers stop while a laptop sleeps) and at least a second', () => {
+    const end = Date.parse('2026-11-26T00:00:00Z');
+    expect(rotationDelay(end, end - 3 * DAY)).toBe(HOUR);
+    expect(rotationDelay(end, end - HOUR - 1)).toBe(HOUR);
+    expect(rotationDelay(end, end - 30 * 60_000)).toBe(30 * 60_000);
+    expect(rotationDelay(end, end - 2000)).toBe(2000);
+    expect(rotationDelay(end, end - 10)).toBe(1000);
+    expect(rotationDelay(end, end + 5000)).toBe(1000);
+  });
+
+  it('moves a live process to the next week within seconds of TimeEnd, even when opened 2 s before it', () => {
+    const dir = setup(4);
+    const spec = { dir, program: 'host', version: '1.0.0', start: '2026-11-25T23:59:58Z', waitMs: 15_000 };
+    const r = runFixture('rotate-soon.mjs', spec, cleanEnv());
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { files: string[]; waitedMs: number };
+    expect(out.files.map((f) => f.slice(-19))).toEqual(['2026-11-25.v1.count', '2026-11-26.v1.count']);
+    expect(out.waitedMs).toBeLessThan(6000);
+    const [first, second] = countFiles(dir).sort().map((f) => readOnly(f).counts);
+    expect(first).toEqual(new Map([['host/before', 1n]]));
+    expect(second).toEqual(new Map([['host/after', 1n]]));
+  }, 30_000);
 });
