@@ -8,6 +8,7 @@ import {
   REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
 } from './format.js';
 import type { Backend, Region } from '../mmap/index.js';
+import { extend, reserveRange, reserveTo, unlinkQuietly } from './room.js';
 
 /**
  * Address space mapped beyond the file's end, so that growth rarely needs a new mapping. Not
@@ -34,6 +35,10 @@ export interface CountMap {
   hdrLen: number;
   /** Set by `allocate` when it needs the file to reach this offset. */
   wantEnd: number;
+  /** Bytes [0, reserved) have blocks behind them (`reserve`): `size` never exceeds it. */
+  reserved: number;
+  /** This process found the file empty or absent, so it made it (see the engine's purge check). */
+  created: boolean;
 }
 
 export class CorruptError extends Error {
@@ -50,23 +55,43 @@ export class HeaderMismatchError extends Error {
   }
 }
 
-/** Opens (creating if needed) and maps a count file whose header must equal `header`. */
+/**
+ * Opens (creating if needed) and maps a count file whose header must equal `header`. Every
+ * byte it will touch is reserved first (§4): a store into a hole on a full disk is SIGBUS.
+ */
 export function openCountMap(path: string, header: Uint8Array, be: Backend): CountMap {
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o666);
+  let size = 0;
+  let created = false;
   try {
-    let size = fstatSync(fd).size;
+    size = fstatSync(fd).size;
+    created = size === 0;
     if (size < MIN_FILE_LEN) {
       // Empty, or being created by another process (which writes the same header): anything
       // else at this name is not ours to overwrite.
       if (size > 0 && !startsWithHeader(fd, Math.min(size, header.length), header)) throw new HeaderMismatchError(path);
-      // Concurrent creators write identical bytes, and the last 4 bytes of a page never hold data.
+      // Header first, by a plain write (no room is an error, never a signal), then the first
+      // page's blocks and size at once: a file of 16 KiB always has its header, and no hole.
+      // Concurrent creators write identical bytes.
       writeSync(fd, header, 0, header.length, 0);
-      writeSync(fd, new Uint8Array(4), 0, 4, MIN_FILE_LEN - 4);
+      extend(fd, path, 0, MIN_FILE_LEN);
       size = fstatSync(fd).size;
     }
+    // Blocks for all it holds now: a file grown sparse (by an older version, or by Go) has holes.
+    reserveRange(fd, path, created ? MIN_FILE_LEN : 0, size);
+  } catch (e) {
+    closeSync(fd);
+    // A file we made but could not complete holds no counts yet: leave no broken file behind
+    // (nor its blocks on a full disk). One that was already there is not ours to remove.
+    if (created && size < MIN_FILE_LEN) unlinkQuietly(path);
+    throw e;
+  }
+  try {
     const mapLen = mapLength(size, path);
-    const m: CountMap = { path, fd, region: be.map(fd, mapLen), backend: be, mapLen, size, hdrLen: header.length, wantEnd: 0 };
+    const m: CountMap = { path, fd, region: be.map(fd, mapLen), backend: be, mapLen, size, hdrLen: header.length, wantEnd: 0, reserved: size, created };
     checkHeader(m, header);
+    // checkHeader may have learnt a size that others grew to since: cover it before use.
+    if (m.size > m.reserved) reserveTo(m, m.size);
     return m;
   } catch (e) {
     closeSync(fd);
@@ -85,7 +110,7 @@ export function memoryCountMap(header: Uint8Array, capacity: number): CountMap {
   const buf = new ArrayBuffer(capacity);
   const region = { bytes: new Uint8Array(buf), u32: new Uint32Array(buf), u64: new BigUint64Array(buf) };
   region.bytes.set(header, 0);
-  return { path: '<memory>', fd: -1, region, backend: null, mapLen: capacity, size: MIN_FILE_LEN, hdrLen: header.length, wantEnd: 0 };
+  return { path: '<memory>', fd: -1, region, backend: null, mapLen: capacity, size: MIN_FILE_LEN, hdrLen: header.length, wantEnd: 0, reserved: capacity, created: true };
 }
 
 function mapLength(size: number, path: string): number {
@@ -233,8 +258,10 @@ export function saturate(u64: BigUint64Array, index: number): void {
 /**
  * The system-call half of the engine, never run from inside an increment: learns the file's
  * current size and, when an allocation wanted more room, grows the file by whole pages.
- * Growing writes 4 zero bytes at the new end; those bytes never hold record data, so any
- * number of processes may do it at once.
+ * Growth reserves the new pages' blocks before the size moves (fallocate sets both at once),
+ * so no process ever sees a size with a hole under it; and before this process uses bytes that
+ * others grew the file to, it reserves them too (an older version may have left them sparse).
+ * A reservation that fails (a full disk) is an error: the engine counts in memory from then on.
  */
 export function sync(m: CountMap): void {
   if (m.fd < 0) {
@@ -248,12 +275,15 @@ export function sync(m: CountMap): void {
   widen(m, Math.max(want, actual));
   if (want > m.mapLen) throw new CorruptError(m.path, `file would outgrow its mapping (${want} bytes)`);
   if (actual < want) {
-    writeSync(m.fd, new Uint8Array(4), 0, 4, want - 4);
+    extend(m.fd, m.path, Math.min(m.reserved, actual), want);
+    m.reserved = Math.max(m.reserved, want);
     actual = fstatSync(m.fd).size;
     if (actual < want) throw new CorruptError(m.path, `file did not grow to ${want} bytes`);
   }
   if (limit > actual) throw new CorruptError(m.path, `allocation limit ${limit} is past the end of the file (${actual} bytes): truncated?`);
-  m.size = Math.min(actual, m.mapLen);
+  const size = Math.min(actual, m.mapLen);
+  reserveTo(m, size);
+  m.size = size;
   m.wantEnd = 0;
 }
 
