@@ -6,7 +6,6 @@
 // their mappings (writing zeros would not be: it could wipe a record placed a moment before).
 // Not glibc's posix_fallocate: where a file system lacks fallocate it emulates it by writing
 // zeros. Always through koffi, whichever backend maps (mmap-io has no fallocate).
-import { getSystemErrorName } from 'node:util';
 import { koffiLibc } from './koffi.js';
 
 export class ReserveError extends Error {
@@ -30,9 +29,12 @@ type Fallocate = (fd: number, mode: number, offset: number, len: number) => numb
 let fallocate: Fallocate | Error | undefined;
 
 const EINTR = 4;
-const REASONS: Record<string, string> = {
-  ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EFBIG: 'file too large',
-  EOPNOTSUPP: 'the file system cannot reserve blocks', ENOSYS: 'the kernel cannot reserve blocks',
+/** Linux errno values fallocate(2) returns (the same on every Linux architecture we load on). */
+const ERRORS: Record<number, [string, string]> = {
+  28: ['ENOSPC', 'no space left on device'], 122: ['EDQUOT', 'disk quota exceeded'], 27: ['EFBIG', 'file too large'],
+  95: ['EOPNOTSUPP', 'the file system cannot reserve blocks'], 38: ['ENOSYS', 'the kernel cannot reserve blocks'],
+  5: ['EIO', 'input/output error'], 9: ['EBADF', 'bad file descriptor'], 22: ['EINVAL', 'invalid argument'],
+  1: ['EPERM', 'operation not permitted'], 19: ['ENODEV', 'not a regular file'], 26: ['ETXTBSY', 'text file busy'],
 };
 
 /**
@@ -48,8 +50,8 @@ export function reserve(fd: number, offset: number, length: number): void {
     if (call(fd, 0, offset, length) === 0) return;
     const errno = koffiLibc().k.errno();
     if (errno === EINTR && tries < 8) continue; // interrupted by a signal: nothing was lost
-    const code = errnoName(errno);
-    throw new ReserveError(errno, code, REASONS[code] ?? `errno ${errno}`);
+    const [code, reason] = ERRORS[errno] ?? [`E${errno}`, `errno ${errno}`];
+    throw new ReserveError(errno, code, reason);
   }
 }
 
@@ -65,12 +67,4 @@ function fallocateFn(): Fallocate {
   }
   if (fallocate instanceof Error) throw fallocate;
   return fallocate;
-}
-
-function errnoName(errno: number): string {
-  try {
-    return getSystemErrorName(-errno);
-  } catch {
-    return `E${errno}`;
-  }
 }

@@ -13,6 +13,8 @@ import { DIST_COUNTER, ROOT, cleanEnv, countFiles, readOnly } from '../helpers.j
 interface Mounted { kind: string; dir: string }
 
 const mounts: Mounted[] = [];
+/** An ext2 file system: it has no fallocate (EOPNOTSUPP). */
+let noFallocate = '';
 const base = mkdtempSync(join(tmpdir(), 'tt-full-'));
 const sh = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -35,6 +37,12 @@ function mountAll(): string | null {
     sh('mkfs.ext4', ['-q', '-F', image]);
     sh('mount', ['-o', 'loop', image, ext4]);
     mounts.push({ kind: 'ext4 4 MiB', dir: ext4 });
+    const ext2 = join(base, 'ext2');
+    mkdirSync(ext2);
+    writeFileSync(join(base, 'ext2.img'), Buffer.alloc(4 << 20));
+    sh('mkfs.ext2', ['-q', '-F', join(base, 'ext2.img')]);
+    sh('mount', ['-o', 'loop', join(base, 'ext2.img'), ext2]);
+    noFallocate = ext2;
     return null;
   } catch (e) {
     return `mount failed: ${(e as Error).message}`;
@@ -43,11 +51,12 @@ function mountAll(): string | null {
 
 const skipReason = mountAll();
 afterAll(() => {
-  for (const m of mounts.splice(0)) spawnSync('umount', [m.dir]);
-  const image = join(base, 'ext4.img');
+  for (const dir of [...mounts.splice(0).map((m) => m.dir), noFallocate]) if (dir) spawnSync('umount', [dir]);
   // `mount -o loop` detaches its device on umount; detach any that is left.
-  const loops = spawnSync('losetup', ['-j', image], { encoding: 'utf8' }).stdout ?? '';
-  for (const line of loops.split('\n')) if (line.includes(':')) spawnSync('losetup', ['-d', line.split(':')[0]!]);
+  for (const image of ['ext4.img', 'ext2.img']) {
+    const loops = spawnSync('losetup', ['-j', join(base, image)], { encoding: 'utf8' }).stdout ?? '';
+    for (const line of loops.split('\n')) if (line.includes(':')) spawnSync('losetup', ['-d', line.split(':')[0]!]);
+  }
   rmSync(base, { recursive: true, force: true });
 });
 
@@ -130,18 +139,31 @@ const cases = skipReason ? [] : mounts.flatMap((m) => ['mmap-io', 'koffi'].map((
 describe('a full file system', () => {
   if (skipReason) it.skip(`full-disk tests skipped: ${skipReason}`, () => {});
 
+  if (!skipReason) {
+    it('a file system that cannot reserve blocks (ext2): counted in memory, saying why', async () => {
+      const dir = telemetryDir(noFallocate);
+      const runs = await hosts([spec(dir, 'full/h0/', 300)], 'koffi');
+      expectAlive(runs);
+      expect(runs[0]!.atExit).toMatchObject({ file: null, reason: expect.stringMatching(/cannot reserve bytes 0 to 16384: fallocate: EOPNOTSUPP/) });
+      expect(countFiles(dir)).toEqual([]);
+    });
+  }
+
   for (const { kind, dir: mnt, backend } of cases) {
     describe(`${kind}, ${backend}`, () => {
-      it('creation into a full disk: the host runs on, counting in memory, and leaves no broken file', async () => {
-        emptyMount(mnt);
-        const dir = telemetryDir(mnt);
-        fillUp(mnt, 8192); // room for the header's block, not for the whole first page
-        const runs = await hosts([spec(dir, 'full/h0/', 3000), spec(dir, 'full/h1/', 3000)], backend);
-        expectAlive(runs);
-        for (const r of runs) expect(r.atExit).toMatchObject(inMemory);
-        expectReadable(dir);
-        expect(countFiles(dir)).toEqual([]);
-      });
+      // 8 KiB: room for the header's block, not for the whole first page; 0: not even that.
+      for (const leave of [8192, 0]) {
+        it(`creation into a full disk (${leave} bytes free): the host runs on, counting in memory, and leaves no broken file`, async () => {
+          emptyMount(mnt);
+          const dir = telemetryDir(mnt);
+          fillUp(mnt, leave);
+          const runs = await hosts([spec(dir, 'full/h0/', 3000), spec(dir, 'full/h1/', 3000)], backend);
+          expectAlive(runs);
+          for (const r of runs) expect(r.open).toMatchObject(inMemory);
+          for (const r of runs) expect(r.atExit).toMatchObject(inMemory);
+          expect(countFiles(dir)).toEqual([]);
+        });
+      }
 
       it('growth into a full disk: the host runs on, the rest of its names count in memory', async () => {
         emptyMount(mnt);
