@@ -9,29 +9,48 @@ import {
 } from './format.js';
 import { type CountMap, CorruptError, HeaderMismatchError, checkFile, mapLength, widen } from './mapped.js';
 import type { Backend } from '../mmap/index.js';
+import { extend, reserveRange, reserveTo, unlinkQuietly } from './room.js';
 
 /** Returned instead of an offset when the answer needs a system call (see `sync`). */
 export const NEEDS_IO = -1;
 
 /**
  * Opens (creating if needed) and maps a count file whose header must equal `header`, and
- * checks it by the reader's rules before counting into it (`checkFile`).
+ * checks it by the reader's rules before counting into it (`checkFile`). Every byte it will
+ * touch is reserved first (§4): a store into a hole on a full disk is SIGBUS.
  */
 export function openCountMap(path: string, header: Uint8Array, be: Backend): CountMap {
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o666);
+  let size = 0;
+  let created = false;
   try {
-    let size = fstatSync(fd).size;
+    size = fstatSync(fd).size;
+    created = size === 0;
     if (size < MIN_FILE_LEN) {
-      // Empty, or caught between another creator's two writes (our header, then the zeros at
-      // the end): finishing its work writes the same bytes. Anything else is not ours.
+      // Empty, or caught between another creator's two writes (our header, then the first
+      // page's blocks and size): finishing its work writes the same bytes. Anything else is not ours.
       if (size > 0 && !isBeingCreated(fd, size, header)) throw new HeaderMismatchError(path);
+      // Header first, by a plain write (no room is an error, never a signal), then the first
+      // page's blocks and size at once: a file of 16 KiB always has its header, and no hole.
       writeSync(fd, header, 0, header.length, 0);
-      writeSync(fd, new Uint8Array(4), 0, 4, MIN_FILE_LEN - 4);
+      extend(fd, path, 0, MIN_FILE_LEN);
       size = fstatSync(fd).size;
     }
+    // Blocks for all it holds now: a file grown sparse (by an older version, or by Go) has holes.
+    reserveRange(fd, path, created ? MIN_FILE_LEN : 0, size);
+  } catch (e) {
+    closeSync(fd);
+    // A file we made but could not complete holds no counts yet: leave no broken file behind
+    // (nor its blocks on a full disk). One that was already there is not ours to remove.
+    if (created && size < MIN_FILE_LEN) unlinkQuietly(path);
+    throw e;
+  }
+  try {
     const mapLen = mapLength(size, path);
-    const m: CountMap = { path, fd, region: be.map(fd, mapLen), backend: be, mapLen, size, hdrLen: header.length, wantEnd: 0 };
+    const m: CountMap = { path, fd, region: be.map(fd, mapLen), backend: be, mapLen, size, hdrLen: header.length, wantEnd: 0, reserved: size, created };
     checkFile(m, header);
+    // checkFile may have learnt a size that others grew to since: cover it before use.
+    if (m.size > m.reserved) reserveTo(m, m.size);
     return m;
   } catch (e) {
     closeSync(fd);
@@ -52,7 +71,7 @@ export function memoryCountMap(header: Uint8Array, capacity: number): CountMap {
   const buf = new ArrayBuffer(capacity);
   const region = { bytes: new Uint8Array(buf), u32: new Uint32Array(buf), u64: new BigUint64Array(buf) };
   region.bytes.set(header, 0);
-  return { path: '<memory>', fd: -1, region, backend: null, mapLen: capacity, size: MIN_FILE_LEN, hdrLen: header.length, wantEnd: 0 };
+  return { path: '<memory>', fd: -1, region, backend: null, mapLen: capacity, size: MIN_FILE_LEN, hdrLen: header.length, wantEnd: 0, reserved: capacity, created: true };
 }
 
 
@@ -173,8 +192,10 @@ export function saturate(u64: BigUint64Array, index: number): void {
 /**
  * The system-call half of the engine, never run from inside an increment: learns the file's
  * current size and, when an allocation wanted more room, grows the file by whole pages.
- * Growing writes 4 zero bytes at the new end; those bytes never hold record data, so any
- * number of processes may do it at once.
+ * Growth reserves the new pages' blocks before the size moves (fallocate sets both at once),
+ * so no process ever sees a size with a hole under it; and before this process uses bytes that
+ * others grew the file to, it reserves them too (an older version may have left them sparse).
+ * A reservation that fails (a full disk) is an error: the engine counts in memory from then on.
  */
 export function sync(m: CountMap): void {
   if (m.fd < 0) {
@@ -188,12 +209,15 @@ export function sync(m: CountMap): void {
   widen(m, Math.max(want, actual));
   if (want > m.mapLen) throw new CorruptError(m.path, `file would outgrow its mapping (${want} bytes)`);
   if (actual < want) {
-    writeSync(m.fd, new Uint8Array(4), 0, 4, want - 4);
+    extend(m.fd, m.path, Math.min(m.reserved, actual), want);
+    m.reserved = Math.max(m.reserved, want);
     actual = fstatSync(m.fd).size;
     if (actual < want) throw new CorruptError(m.path, `file did not grow to ${want} bytes`);
   }
   if (limit > actual) throw new CorruptError(m.path, `allocation limit ${limit} is past the end of the file (${actual} bytes): truncated?`);
-  m.size = Math.min(actual, m.mapLen);
+  const size = Math.min(actual, m.mapLen);
+  reserveTo(m, size);
+  m.size = size;
   m.wantEnd = 0;
 }
 

@@ -28,6 +28,10 @@ export interface CountMap {
   hdrLen: number;
   /** Set by `allocate` when it needs the file to reach this offset. */
   wantEnd: number;
+  /** Bytes [0, reserved) have blocks behind them (`reserve`): `size` never exceeds it. */
+  reserved: number;
+  /** This process found the file empty or absent, so it made it (see the engine's purge check). */
+  created: boolean;
 }
 
 export class CorruptError extends Error {

@@ -3,6 +3,7 @@
 // Increments never do I/O: a counter that cannot be placed with memory operations alone
 // keeps its count in `pending` and a maintenance step runs after the current tick (an
 // unref'd immediate, so it never holds the process) and once more at exit.
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CountMap, CorruptError, NEEDS_IO, addAt, buildHeader, closeCountMap, countFileName, openCountMap, placeRecord, recordSize, resolve, sync,
@@ -217,6 +218,7 @@ function openWeek(): void {
   if (be === null) throw new Error(`no memory-mapping backend (${backendErrors().join('; ')})`);
   const path = join(dirs.localDir, countFileName(st.program, runtimeTag(), process.platform, process.arch, dateString(span.begin)));
   const next = openCountMap(path, header, be);
+  if (next.created && offSinceDecided(next)) return;
   const old = st.map;
   st.map = next;
   st.span = span;
@@ -229,6 +231,26 @@ function openWeek(): void {
   if (old) closeCountMap(old);
   for (const c of [...st.dirty]) place(c);
   armRotation();
+}
+
+/**
+ * `telemetry off --purge` writes the mode, then lists and deletes the count files. A process
+ * that read the mode just before may create its file just after the listing; so a process that
+ * created its file reads the decision once more, and if it is now off, removes that file and
+ * counts nothing (DESIGN.md §5). A file that was there before is left to the purge.
+ */
+function offSinceDecided(m: CountMap): boolean {
+  const d = decide({ dirs: st.dirs, program: st.program.name, envVar: st.envVar });
+  if (d.mode !== 'off') return false;
+  closeCountMap(m);
+  try {
+    unlinkSync(m.path);
+  } catch {
+    // The purge deleted it already.
+  }
+  detach();
+  finish('off', null, describe(d.decidedBy));
+  return true;
 }
 
 function armRotation(): void {

@@ -1,10 +1,11 @@
 // Backend 2: koffi 3.x, an FFI whose prebuilt binaries come from the registry (no compiler),
-// calling libc's mmap directly. Loads in worker threads too.
+// calling libc's mmap directly. Loads in worker threads too. Also the native layer behind
+// `reserve` (reserve.ts), whichever backend maps.
 import { join } from 'node:path';
 import { type Backend, region } from './region.js';
 import { dlopen, packageDir, requireHere } from './native.js';
 
-interface Koffi {
+export interface Koffi {
   load(lib: string): { func(decl: string): (...args: unknown[]) => unknown };
   view(ptr: unknown, len: number): ArrayBuffer;
   address(ptr: unknown): bigint;
@@ -16,10 +17,8 @@ const PROT_RW = 3;
 const MAP_SHARED = 1;
 
 export function koffi(): Backend {
-  const lib = LIBC[process.platform];
-  if (!lib) throw new Error(`no libc mapping for ${process.platform}`);
-  const k = loadKoffi();
-  const mmap = k.load(lib).func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)');
+  const { k, libc } = koffiLibc();
+  const mmap = libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)');
   return {
     name: 'koffi',
     map(fd, length) {
@@ -31,6 +30,18 @@ export function koffi(): Backend {
       return region(k.view(p, length), length);
     },
   };
+}
+
+let loaded: { k: Koffi; libc: ReturnType<Koffi['load']> } | undefined;
+
+/** koffi and this platform's libc, loaded once per process (throws when either cannot load). */
+export function koffiLibc(): { k: Koffi; libc: ReturnType<Koffi['load']> } {
+  if (loaded) return loaded;
+  const lib = LIBC[process.platform];
+  if (!lib) throw new Error(`no libc mapping for ${process.platform}`);
+  const k = loadKoffi();
+  loaded = { k, libc: k.load(lib) };
+  return loaded;
 }
 
 /** The platform package's binary (koffi 3.x layout), else koffi's own entry. */

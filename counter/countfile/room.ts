@@ -1,0 +1,40 @@
+// Room for a count file: its blocks are reserved before any process can reach them through a
+// mapping, because a store into a hole on a full disk raises SIGBUS and kills the host
+// (DESIGN.md §4). Used by `openCountMap` and `sync` only.
+import { fstatSync, unlinkSync, writeSync } from 'node:fs';
+import { RESERVES, reserve } from '../mmap/index.js';
+
+/** Reserves bytes [from, to) of `fd`; the error names the file. */
+export function reserveRange(fd: number, path: string, from: number, to: number): void {
+  try {
+    reserve(fd, from, to - from);
+  } catch (e) {
+    throw new Error(`${path}: cannot reserve bytes ${from} to ${to}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Covers a process's view of the file up to `end` with blocks (nothing to do when it already is). */
+export function reserveTo(m: { fd: number; path: string; reserved: number }, end: number): void {
+  if (end <= m.reserved) return;
+  reserveRange(m.fd, m.path, m.reserved, end);
+  m.reserved = end;
+}
+
+/**
+ * Makes the file at least `end` bytes long. On Linux `reserve` does it: fallocate allocates
+ * the blocks, then moves the size. Where nothing is reserved (other platforms, DESIGN.md §7)
+ * the file grows sparse as it always did: 4 zero bytes at `end - 4`, in the tail of a page,
+ * which never holds record data.
+ */
+export function extend(fd: number, path: string, from: number, end: number): void {
+  reserveRange(fd, path, from, end);
+  if (!RESERVES && fstatSync(fd).size < end) writeSync(fd, new Uint8Array(4), 0, 4, end - 4);
+}
+
+export function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Gone already: a concurrent creator removed it too.
+  }
+}

@@ -1,0 +1,70 @@
+// Reserving a file's blocks before any process reaches them through a mapping. A store into a
+// hole of a mapped file needs a block at that very moment; when the file system has none left
+// the kernel raises SIGBUS, which kills the host (no JavaScript can catch it). fallocate(2)
+// with mode 0 allocates the blocks up front or fails with an errno we can act on, and never
+// changes bytes that are already there, so it is safe while other processes write through
+// their mappings (writing zeros would not be: it could wipe a record placed a moment before).
+// Not glibc's posix_fallocate: where a file system lacks fallocate it emulates it by writing
+// zeros. Always through koffi, whichever backend maps (mmap-io has no fallocate).
+import { koffiLibc } from './koffi.js';
+
+export class ReserveError extends Error {
+  constructor(
+    readonly errno: number,
+    readonly code: string,
+    reason: string,
+  ) {
+    super(`fallocate: ${code} (${reason})`);
+    this.name = 'ReserveError';
+  }
+}
+
+/**
+ * Whether `reserve` allocates blocks here. Only Linux has fallocate and a tested call; on
+ * other platforms files stay sparse as before (DESIGN.md §7 says what that risks).
+ */
+export const RESERVES = process.platform === 'linux';
+
+type Fallocate = (fd: number, mode: number, offset: number, len: number) => number;
+let fallocate: Fallocate | Error | undefined;
+
+const EINTR = 4;
+/** Linux errno values fallocate(2) returns (the same on every Linux architecture we load on). */
+const ERRORS: Record<number, [string, string]> = {
+  28: ['ENOSPC', 'no space left on device'], 122: ['EDQUOT', 'disk quota exceeded'], 27: ['EFBIG', 'file too large'],
+  95: ['EOPNOTSUPP', 'the file system cannot reserve blocks'], 38: ['ENOSYS', 'the kernel cannot reserve blocks'],
+  5: ['EIO', 'input/output error'], 9: ['EBADF', 'bad file descriptor'], 22: ['EINVAL', 'invalid argument'],
+  1: ['EPERM', 'operation not permitted'], 19: ['ENODEV', 'not a regular file'], 26: ['ETXTBSY', 'text file busy'],
+};
+
+/**
+ * Allocates the blocks of bytes [offset, offset + length) of `fd`; if that reaches past the
+ * file's end, the file's size becomes offset + length, only once the blocks are there. Throws
+ * a `ReserveError` (or an Error when there is no native layer). Does nothing where `RESERVES`
+ * is false. Cheap for bytes already allocated.
+ */
+export function reserve(fd: number, offset: number, length: number): void {
+  if (!RESERVES || length <= 0) return;
+  const call = fallocateFn();
+  for (let tries = 0; ; tries++) {
+    if (call(fd, 0, offset, length) === 0) return;
+    const errno = koffiLibc().k.errno();
+    if (errno === EINTR && tries < 8) continue; // interrupted by a signal: nothing was lost
+    const [code, reason] = ERRORS[errno] ?? [`E${errno}`, `errno ${errno}`];
+    throw new ReserveError(errno, code, reason);
+  }
+}
+
+function fallocateFn(): Fallocate {
+  if (fallocate === undefined) {
+    try {
+      // 32-bit glibc's fallocate takes a 32-bit off_t; fallocate64 is the same call everywhere.
+      const name = process.arch === 'arm' || process.arch === 'ia32' ? 'fallocate64' : 'fallocate';
+      fallocate = koffiLibc().libc.func(`int ${name}(int fd, int mode, int64_t offset, int64_t len)`) as Fallocate;
+    } catch (e) {
+      fallocate = new Error(`no native layer to reserve blocks: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (fallocate instanceof Error) throw fallocate;
+  return fallocate;
+}
