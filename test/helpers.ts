@@ -31,12 +31,12 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 }
 
 /** Runs test/fixtures/<name> with the built counter module. */
-export function runFixture(name: string, args: unknown, env: NodeJS.ProcessEnv = cleanEnv(), cwd = ROOT): SpawnSyncReturns<string> {
+export function runFixture(name: string, args: unknown, env: NodeJS.ProcessEnv = cleanEnv(), cwd = ROOT, timeout = 120_000): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [join(ROOT, 'test', 'fixtures', name), JSON.stringify(args)], {
     env: { ...env, TT_DIST_COUNTER: DIST_COUNTER },
     cwd,
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout,
   });
 }
 

@@ -16,7 +16,7 @@ let opened: Opened | null = null;
 
 /** Called by open() once it knows the program and the directory. */
 export function remember(o: { program: string; dirs: Layout | null; envVar?: string; command?: unknown }): void {
-  opened = { program: o.program, dirs: o.dirs, envVar: o.envVar, command: validCommand(o.command, o.dirs) };
+  opened = { program: o.program, dirs: o.dirs, envVar: o.envVar, command: validCommand(o.command) };
 }
 
 /**
@@ -49,10 +49,7 @@ export function forgetOpened(): void {
   opened = null;
 }
 
-/** A command is printed to the user as it is: a non-empty line of printable characters. */
-function validCommand(v: unknown, dirs: Layout | null): string | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v === 'string' && v.trim() !== '' && !/[\x00-\x1f\x7f]/.test(v)) return v.trim();
-  debugLog(dirs, `open: option command ignored: ${JSON.stringify(v) ?? String(v)} is not a non-empty string of printable characters`);
-  return undefined;
+/** Checked by the entry with the other options (hub.ts): here only trimmed. */
+function validCommand(v: unknown): string | undefined {
+  return typeof v === 'string' ? v.trim() : undefined;
 }

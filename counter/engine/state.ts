@@ -8,43 +8,15 @@ import { join } from 'node:path';
 import {
   type CountMap, CorruptError, NEEDS_IO, addAt, buildHeader, closeCountMap, countFileName, openCountMap, placeRecord, recordSize, resolve, sync,
 } from '../countfile/index.js';
-import { type BackendName, backend, backendErrors } from '../mmap/index.js';
+import { backend, backendErrors } from '../mmap/index.js';
 import {
   type Layout, type Mode, type Program, type Reason, type Span,
   counterSpan, dateString, debugLog, decide, defaultRoot, flushDebug, layout, queueDebug, readWeekend, runtimeTag, timeString,
 } from '../settings/index.js';
 import { forgetOpened, recordOpened, remember } from './opened.js';
-import type { CounterSlot } from './types.js';
+import type { CounterSlot, OpenOptions, OpenResult } from './types.js';
 
-export interface OpenOptions {
-  /** Program name; default: the `name` in the host's package.json. */
-  program?: string;
-  /** Program version; default: the `version` in the host's package.json. */
-  version?: string;
-  /** Telemetry directory; default: `$TRANSPARENT_TELEMETRY_DIR` or the user config directory. */
-  dir?: string;
-  /** The per-tool opt-out variable, instead of the one derived from the program name. */
-  envVar?: string;
-  /**
-   * How your users run the telemetry command you mount (`transparent-telemetry/command`),
-   * e.g. `'mytool telemetry'`: the notice and askToShare() then name `mytool telemetry off`.
-   * Without it they name the opt-out variables instead. A value that is not a non-empty
-   * string of printable characters is ignored (a line in the debug log).
-   */
-  command?: string;
-  /** Clock, for tests. */
-  now?: () => Date;
-}
-
-export interface OpenResult {
-  mode: Mode;
-  program: Program;
-  /** The count file in use, or null when counting in memory or off. */
-  file: string | null;
-  backend: BackendName | null;
-  /** Why the mode is what it is, or why counting stays in memory. */
-  reason: string;
-}
+export type { OpenOptions, OpenResult } from './types.js';
 
 interface State {
   status: 'unopened' | 'open' | 'memory' | 'off';

@@ -1,6 +1,8 @@
 // What the engine and the entry (counter.ts, stack-counter.ts, hub.ts) agree on. The entry's
 // Counter has these fields; the engine sees them only through this interface, so the engine
 // bundle carries no copy of the Counter class and every counter reaches one state.
+import type { BackendName } from '../mmap/index.js';
+import type { Mode, Program } from '../settings/index.js';
 
 /** A counter as the engine sees it: where its value lives, and what it still owes the file. */
 export interface CounterSlot {
@@ -37,3 +39,33 @@ export interface StackEntry {
 
 /** Makes the counter for an encoded stack name (the one kind of name that holds newlines). */
 export type StackCounterFactory = (name: string) => CounterSlot;
+
+export interface OpenOptions {
+  /** Program name; default: the `name` in the host's package.json. */
+  program?: string;
+  /** Program version; default: the `version` in the host's package.json. */
+  version?: string;
+  /** Telemetry directory; default: `$TRANSPARENT_TELEMETRY_DIR` or the user config directory. */
+  dir?: string;
+  /** The per-tool opt-out variable, instead of the one derived from the program name. */
+  envVar?: string;
+  /**
+   * How your users run the telemetry command you mount (`transparent-telemetry/command`),
+   * e.g. `'mytool telemetry'`: the notice and askToShare() then name `mytool telemetry off`.
+   * Without it they name the opt-out variables instead. A value that is not a non-empty
+   * line of printable characters is a bad option: counting is off, and the reason says why.
+   */
+  command?: string;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export interface OpenResult {
+  mode: Mode;
+  program: Program;
+  /** The count file in use, or null when counting in memory or off. */
+  file: string | null;
+  backend: BackendName | null;
+  /** Why the mode is what it is, or why counting stays in memory. */
+  reason: string;
+}

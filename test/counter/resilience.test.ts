@@ -1,6 +1,6 @@
 // The host must run on whatever state the telemetry directory is in.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,6 +113,34 @@ describe('the host runs on, counting in memory, when', () => {
     expect(after.readUInt32LE(a + 12)).toBe(16384 - 64);
     expect(after.indexOf('host/zz-other')).toBe(-1); // nothing more was written to the damaged file
   });
+
+  for (const [what, make] of [
+    ['a FIFO', (f: string) => execFileSync('mkfifo', [f])],
+    ['a symbolic link to /dev/zero', (f: string) => symlinkSync('/dev/zero', f)],
+    ['a symbolic link to an empty file elsewhere', (f: string) => {
+      const target = join(tempDir(), 'empty');
+      writeFileSync(target, '');
+      symlinkSync(target, f);
+    }],
+  ] as const) {
+    it(`${what} stands at the count file's name: the host does not block, writes nothing through it, and leaves it there`, () => {
+      const dir = withDebug();
+      const first = host(dir);
+      const file = first.file!;
+      rmSync(file);
+      make(file);
+      const before = lstatSync(file);
+      const r = runFixture('count.mjs', { ...base, dir }, cleanEnv(), ROOT, 10_000);
+      expect(r.error).toBeUndefined(); // no hang: killed after 10 s otherwise
+      expect(r.status).toBe(0);
+      const res = JSON.parse(r.stdout);
+      expect(res.file).toBeNull();
+      expect(res.reason).toMatch(/is not a regular file|is a symbolic link/);
+      const after = lstatSync(file);
+      expect([after.ino, after.mode, after.size]).toEqual([before.ino, before.mode, before.size]);
+      if (after.isSymbolicLink() && readlinkSync(file) !== '/dev/zero') expect(statSync(file).size).toBe(0); // nothing written through it
+    });
+  }
 
   it('the directory cannot be written (a file stands where a folder should be)', () => {
     const parent = tempDir();
