@@ -1,6 +1,8 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers.js';
 import { buildCli, dirWithFixture, runCli, tempDir } from './helpers.js';
 
 let cli: string;
@@ -59,6 +61,14 @@ describe('help and version', () => {
   it('--help documents the JSON shapes and how big values are printed', () => {
     expect(runCli(cli, ['status', '--help']).stdout).toContain('"programs": [ { "program", "envVar", "command", "mode", "decidedBy"');
     expect(runCli(cli, ['dump', '--help']).stdout).toContain('Counts are JSON numbers written exactly, even above 2^53');
+  });
+
+  it('the built bin runs by its own path, as npx telemetry runs it in a checkout (it is executable)', () => {
+    const bin = join(ROOT, 'dist', 'cmd', 'telemetry.js');
+    expect(statSync(bin).mode & 0o111).not.toBe(0);
+    const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('--version prints the package version', () => {

@@ -41,6 +41,17 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
     expect(deps.sort()).toEqual(['@koromix', 'koffi', 'transparent-telemetry']);
   });
 
+  it('the tarball carries the licence its package.json names, and only koffi as a dependency', () => {
+    const list = spawnSync('tar', ['-tzf', join(work, tarball)], { encoding: 'utf8' }).stdout.split('\n');
+    expect(list).toContain('package/LICENSE');
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'transparent-telemetry', 'package.json'), 'utf8'));
+    expect(readFileSync(join(app, 'node_modules', 'transparent-telemetry', 'LICENSE'), 'utf8')).toContain('BSD 3-Clause License');
+    expect(pkg.license).toBe('BSD-3-Clause');
+    expect(Object.keys(pkg.dependencies ?? {})).toEqual(['koffi']);
+    expect(pkg.optionalDependencies ?? {}).toEqual({});
+    expect(list.some((f) => f.startsWith('package/server/'))).toBe(false); // the server is its own package
+  });
+
   it('counts into the shared weekly file from several runs, ES module and CommonJS alike', () => {
     for (let i = 0; i < 3; i++) {
       const r = spawnSync(process.execPath, ['cli.mjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
