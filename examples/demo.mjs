@@ -20,6 +20,6 @@ for (const args of runs) {
 }
 console.log('\n$ telemetry dump   # what was counted this week, on this machine only\n');
 const dump = spawnSync(process.execPath, [join(here, '..', 'dist', 'cmd', 'telemetry.js'), 'dump'], { env, stdio: 'inherit' });
-console.log(`\n$ telemetry status\n`);
-spawnSync(process.execPath, [join(here, '..', 'dist', 'cmd', 'telemetry.js'), 'status'], { env, stdio: 'inherit' });
+console.log(`\n$ demo-tool telemetry   # the same commands, mounted in the tool and scoped to it\n`);
+spawnSync(process.execPath, [join(here, 'demo-tool', 'cli.mjs'), 'telemetry'], { env, stdio: 'inherit' });
 process.exitCode = dump.status ?? 1;
