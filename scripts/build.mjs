@@ -17,7 +17,11 @@ const builtins = {
   setup(b) {
     // sideEffects: false lets esbuild drop a built-in that no kept code uses (a room's index
     // re-exports more than the entry needs).
-    b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: 'builtin', sideEffects: false }));
+    // A bundled CommonJS dependency's `require('node:fs')` (commander's) stays a plain require:
+    // the stand-in below would read every export up front, and Node 24 warns when fs.F_OK is read.
+    b.onResolve({ filter: /^node:/ }, (a) =>
+      a.kind === 'require-call' ? { path: a.path, external: true } : { path: a.path, namespace: 'builtin', sideEffects: false },
+    );
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => {
       const id = JSON.stringify(a.path);
       const names = Object.keys(nodeRequire(a.path)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
