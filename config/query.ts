@@ -1,0 +1,114 @@
+// Questions asked of a collection config while building a report (go-telemetry-spec §15.2, §15.5),
+// answered from indexes built once: exact entries are Map/Set lookups; only a version that is in
+// no exact entry is tested against the (few) semver ranges, in config order.
+import semver from 'semver';
+import { chartOf, classifyRuntime, classifyVersion, expandCounter } from './expand.js';
+import { parseConfig, type UploadConfig } from './schema.js';
+
+export interface StackRule { rate: number; depth: number }
+
+export interface ConfigQuery {
+  /** The report-level threshold; 0 means no report-level sampling (§13.6). */
+  readonly sampleRate: number;
+  /** Whether a report whose random X is `x` is kept: SampleRate 0, or x ≤ SampleRate. */
+  keepsReport(x: number): boolean;
+  allowsOS(os: string): boolean;
+  allowsArch(arch: string): boolean;
+  /** Exact entry ("node20.20.2", "go1.23.4"), or "node<semver>" inside a node range entry. */
+  allowsRuntime(runtime: string): boolean;
+  allowsProgram(program: string): boolean;
+  /** Exact entry, or a valid semver version inside a range entry (prereleases: see RANGE_OPTIONS). */
+  allowsVersion(program: string, version: string): boolean;
+  /** The Rate of an expanded counter name; null when the counter is not in the config. */
+  counterRate(program: string, counter: string): number | null;
+  /** For a stack counter `<prefix>\n<frames…>` (or the bare prefix): the rule of that prefix. */
+  stackRate(program: string, stackName: string): StackRule | null;
+  /** The program's expanded counter names, in config order (a copy). */
+  counterNames(program: string): string[];
+  /** Go's HasCounterPrefix: some counter of the program is `chart:…`. */
+  hasChart(program: string, chart: string): boolean;
+  chartOf(counter: string): string;
+}
+
+/**
+ * Ranges leave prereleases out (semver's default, includePrerelease false): "1.5.0-beta.1" is
+ * not in ">=1.0.0 <2", and "node25.0.0-nightly…" is not in "node>=20". A vendor who wants a
+ * prerelease lists it exactly, or writes a range naming a prerelease of that same x.y.z
+ * (">=2.0.0-rc.1 <2.0.0"). Fewer reports from builds that are not releases, as Go drops devel.
+ */
+export const RANGE_OPTIONS = { includePrerelease: false, loose: false } as const;
+
+interface Versions { exact: Set<string>; ranges: semver.Range[] }
+
+interface ProgramIndex {
+  versions: Versions;
+  counters: Map<string, number>;
+  names: string[];
+  charts: Set<string>;
+  stacks: Map<string, StackRule>;
+}
+
+function versionIndex(entries: string[], classify: typeof classifyVersion): Versions {
+  const v: Versions = { exact: new Set(), ranges: [] };
+  for (const e of entries) {
+    const spec = classify(e);
+    if ('exact' in spec) v.exact.add(spec.exact);
+    else if ('range' in spec) v.ranges.push(new semver.Range(spec.range, RANGE_OPTIONS));
+  }
+  return v;
+}
+
+function inRanges(ranges: semver.Range[], version: string): boolean {
+  if (ranges.length === 0 || /\s/.test(version)) return false;
+  const parsed = semver.parse(version, RANGE_OPTIONS);
+  return parsed !== null && ranges.some((r) => r.test(parsed));
+}
+
+function programIndex(p: UploadConfig['Programs'][number]): ProgramIndex {
+  const idx: ProgramIndex = { versions: versionIndex(p.Versions, classifyVersion), counters: new Map(), names: [], charts: new Set(), stacks: new Map() };
+  for (const c of p.Counters) {
+    const x = expandCounter(c.Name);
+    if ('reason' in x) continue; // unreachable: the config went through parseConfig
+    for (const n of x.names) {
+      idx.counters.set(n, c.Rate);
+      idx.names.push(n);
+      if (n.includes(':')) idx.charts.add(chartOf(n));
+    }
+  }
+  for (const s of p.Stacks) idx.stacks.set(s.Name, { rate: s.Rate, depth: s.Depth });
+  return idx;
+}
+
+/**
+ * Builds the query API. The input goes through parseConfig again (linear, and a no-op for a
+ * config it returned), so a hand-made object cannot slip past the checks the indexes rely on.
+ */
+export function buildQuery(input: UploadConfig | string): ConfigQuery {
+  const config = parseConfig(input);
+  const os = new Set(config.GOOS);
+  const arch = new Set(config.GOARCH);
+  const runtimes = versionIndex(config.GoVersion, classifyRuntime);
+  const programs = new Map(config.Programs.map((p) => [p.Name, programIndex(p)]));
+  const sampleRate = config.SampleRate;
+  return {
+    sampleRate,
+    keepsReport: (x) => sampleRate === 0 || x <= sampleRate,
+    allowsOS: (o) => os.has(o),
+    allowsArch: (a) => arch.has(a),
+    allowsRuntime: (r) => runtimes.exact.has(r) || (r.startsWith('node') && inRanges(runtimes.ranges, r.slice(4))),
+    allowsProgram: (p) => programs.has(p),
+    allowsVersion: (p, v) => {
+      const versions = programs.get(p)?.versions;
+      return versions !== undefined && (versions.exact.has(v) || inRanges(versions.ranges, v));
+    },
+    counterRate: (p, c) => programs.get(p)?.counters.get(c) ?? null,
+    stackRate: (p, s) => {
+      const nl = s.indexOf('\n');
+      const rule = programs.get(p)?.stacks.get(nl < 0 ? s : s.slice(0, nl));
+      return rule ? { ...rule } : null;
+    },
+    counterNames: (p) => [...(programs.get(p)?.names ?? [])],
+    hasChart: (p, chart) => programs.get(p)?.charts.has(chart) ?? false,
+    chartOf,
+  };
+}
