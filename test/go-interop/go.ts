@@ -1,5 +1,6 @@
 // Go's own golang.org/x/telemetry (pinned in test/go/go.mod) run from the tests: `gen` writes
 // count files with Go's counter package, `gotelemetry dump` reads files with Go's parser.
+// buildGoProgram builds other programs of test/go, such as `note` (golang.org/x/mod/sumdb/note).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,19 @@ export function buildGoTools(name: string): GoTools {
   });
   if (r.status !== 0) throw new Error(`go build in test/go failed: ${r.stderr || r.error?.message}`);
   return { gen: join(out, 'gen'), gotelemetry: join(out, 'gotelemetry') };
+}
+
+/**
+ * Builds `./<pkg>` of test/go (e.g. `note`, Go's golang.org/x/mod/sumdb/note) into
+ * test-output/go-bin/<name>/ and returns the binary's path; call once per test file.
+ */
+export function buildGoProgram(name: string, pkg: string): string {
+  if (!hasGo) throw new Error(GO_MISSING);
+  const out = join(ROOT, 'test-output', 'go-bin', name);
+  mkdirSync(out, { recursive: true });
+  const r = spawnSync('go', ['build', '-o', out + '/', `./${pkg}`], { cwd: GO_MODULE, env: goEnv, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`go build ./${pkg} in test/go failed: ${r.stderr || r.error?.message}`);
+  return join(out, pkg);
 }
 
 /** A child environment whose home and config dirs are temporary: Go must not see the real ones. */
