@@ -97,6 +97,11 @@ if (process.env.TT_BUILD_META) {
 await build({ ...cjs, ...entry, plugins: [builtins, lazyEngine] });
 // One engine for both entries, so a process that loads both still has one count file state.
 await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts' } });
+// transparent-telemetry/config: loaded by the uploader and by vendors' tools, never at a tool's
+// start; tweetnacl and semver are bundled in, so a tool still inherits koffi alone.
+const config = { entryPoints: { 'config/index': 'config/index.ts' }, outdir: 'dist' };
+await build({ ...esm, ...small, ...config });
+await build({ ...cjs, ...config });
 if (existsSync('cmd/telemetry/main.ts')) {
   // The CLI itself (commander and every command), one bundle shared by the `telemetry` bin and
   // a tool's mounted command (transparent-telemetry/command), which loads it only when run.

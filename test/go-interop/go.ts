@@ -1,8 +1,10 @@
 // Go's own golang.org/x/telemetry (pinned in test/go/go.mod) run from the tests: `gen` writes
 // count files with Go's counter package, `gotelemetry dump` reads files with Go's parser.
+// buildGoProgram builds other programs of test/go, such as `note` (golang.org/x/mod/sumdb/note).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { isCI } from 'ci-info';
 import { ROOT, tempDir } from '../helpers.js';
 
@@ -10,15 +12,37 @@ export const GO_MODULE = join(ROOT, 'test', 'go');
 export const GO_MISSING =
   'go is required for the Go interop tests: install Go 1.23+ (https://go.dev/dl) or apt-get install golang';
 
-const hasGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
+let cachedGoEnv: NodeJS.ProcessEnv | undefined;
+const hasGo = spawnSync('go', ['version'], { stdio: 'ignore', env: goCommandEnv() }).status === 0;
 
 /** Without go the tests skip locally; in CI they run, and fail with GO_MISSING. */
 export const skipGo = !hasGo && !isCI;
 if (skipGo) console.warn(`skipped: ${GO_MISSING}`);
 
-// The default GOCACHE/GOPATH, so Go caches builds and modules between runs; nothing in the repo.
-// No VCS stamping: a checkout git calls dubious (CI containers) must not break the build.
-const goEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod -buildvcs=false' };
+/**
+ * The environment for the go command: Go's own build and module caches (so nothing is built or
+ * downloaded twice between runs; nothing in the repo), but a temporary home and config folder,
+ * because the go command counts its own use (Go's telemetry, under the user config folder) and
+ * no test may write under the real home. No VCS stamping: a checkout git calls dubious (CI
+ * containers) must not break the build.
+ */
+export function goCommandEnv(): NodeJS.ProcessEnv {
+  if (!cachedGoEnv) {
+    // Go's own defaults for its caches (`go help environment`), worked out here rather than
+    // asked of `go env`, which would itself run the go command with the real home.
+    const env = process.env;
+    const home = env.HOME || homedir();
+    const GOPATH = env.GOPATH?.split(delimiter)[0] || join(home, 'go');
+    const caches = {
+      GOPATH,
+      GOMODCACHE: env.GOMODCACHE || join(GOPATH, 'pkg', 'mod'),
+      GOCACHE: env.GOCACHE || join(env.XDG_CACHE_HOME || join(home, '.cache'), 'go-build'),
+    };
+    const fake = tempDir('tt-go-cmd-home-');
+    cachedGoEnv = { ...env, ...caches, HOME: fake, XDG_CONFIG_HOME: fake, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod -buildvcs=false' };
+  }
+  return cachedGoEnv;
+}
 
 export interface GoTools {
   gen: string;
@@ -35,12 +59,25 @@ export function buildGoTools(name: string): GoTools {
   mkdirSync(out, { recursive: true });
   const r = spawnSync('go', ['build', '-o', out + '/', './gen', 'golang.org/x/telemetry/cmd/gotelemetry'], {
     cwd: GO_MODULE,
-    env: goEnv,
+    env: goCommandEnv(),
     encoding: 'utf8',
     timeout: 600_000,
   });
   if (r.status !== 0) throw new Error(`go build in test/go failed: ${r.stderr || r.error?.message}`);
   return { gen: join(out, 'gen'), gotelemetry: join(out, 'gotelemetry') };
+}
+
+/**
+ * Builds `./<pkg>` of test/go (e.g. `note`, Go's golang.org/x/mod/sumdb/note) into
+ * test-output/go-bin/<name>/ and returns the binary's path; call once per test file.
+ */
+export function buildGoProgram(name: string, pkg: string): string {
+  if (!hasGo) throw new Error(GO_MISSING);
+  const out = join(ROOT, 'test-output', 'go-bin', name);
+  mkdirSync(out, { recursive: true });
+  const r = spawnSync('go', ['build', '-o', out + '/', `./${pkg}`], { cwd: GO_MODULE, env: goCommandEnv(), encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`go build ./${pkg} in test/go failed: ${r.stderr || r.error?.message}`);
+  return join(out, pkg);
 }
 
 /** A child environment whose home and config dirs are temporary: Go must not see the real ones. */

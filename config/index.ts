@@ -1,0 +1,16 @@
+// transparent-telemetry/config: the collection config a vendor publishes, and everything a
+// client needs to trust it. A strict schema in the shape of Go's UploadConfig and its query
+// API; RFC 9162 Merkle trees and proofs (SHA-256); C2SP signed notes (Ed25519) and checkpoints.
+// The log (tiles), the client's verification and the vendor commands build on these.
+// Verification functions return nothing when a proof or signature holds and throw an error
+// whose `code` says what failed. DESIGN.md §13.
+export {
+  type ConfigErrorCode, type CounterConfig, type ProgramConfig, type StackConfig, type UploadConfig, ConfigError, parseConfig,
+} from './schema.js';
+export { type ConfigQuery, type StackRule, buildQuery } from './query.js';
+export { chartOf, goExpand } from './expand.js';
+export { HASH_SIZE, type ProofErrorCode, ProofError, emptyRoot, leafHash, nodeHash, rootFromLeafHashes } from './merkle.js';
+export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proof.js';
+export { type KeyErrorCode, type SignerKey, type VerifierKey, KeyError, generateKey, parseSigner, parseVerifier } from './keys.js';
+export { MAX_NOTE_BYTES, MAX_SIGNATURES, type NoteErrorCode, NoteError, signNote, verifyNote } from './note.js';
+export { type Checkpoint, type CheckpointErrorCode, CheckpointError, formatCheckpoint, parseCheckpoint } from './checkpoint.js';
