@@ -52,6 +52,20 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
     expect(list.some((f) => f.startsWith('package/server/'))).toBe(false); // the server is its own package
   });
 
+  it('exports the collection-config primitives, bundled (import and require alike)', () => {
+    const esm = `import { generateKey, signNote, verifyNote, leafHash } from 'transparent-telemetry/config';
+      const k = generateKey('example.com/log'); const v = verifyNote(signNote('hi\\n', [k.signer]), [k.verifier]);
+      console.log(v.verifiedBy.join(), Buffer.from(leafHash(new Uint8Array())).toString('hex').slice(0, 8));`;
+    const cjs = `const { parseConfig } = require('transparent-telemetry/config');
+      console.log(parseConfig({ GOOS: ['linux'], GOARCH: [], GoVersion: [], SampleRate: 1, Programs: [] }).GOOS.join());`;
+    const e = spawnSync(process.execPath, ['--input-type=module', '-e', esm], { cwd: app, encoding: 'utf8' });
+    expect(e.stderr).toBe('');
+    expect(e.stdout.trim()).toBe('example.com/log 6e340b9c');
+    const c = spawnSync(process.execPath, ['-e', cjs], { cwd: app, encoding: 'utf8' });
+    expect(c.stdout.trim()).toBe('linux');
+    expect(existsSync(join(app, 'node_modules', 'transparent-telemetry', 'dist', 'types', 'config', 'index.d.ts'))).toBe(true);
+  });
+
   it('counts into the shared weekly file from several runs, ES module and CommonJS alike', () => {
     for (let i = 0; i < 3; i++) {
       const r = spawnSync(process.execPath, ['cli.mjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
