@@ -1,0 +1,114 @@
+// config/tiles.ts side by side with Go's own golang.org/x/mod/sumdb/tlog (test/go/tlog, pinned in
+// test/go/go.mod): tile paths, tile bytes, tree hashes and proofs equal Go's byte for byte, and
+// Go's TileHashReader proves from the tile files config/log.ts writes. Go names tiles
+// tile/8/<L>/<N> (with the height) and keeps records in tile/8/data/<N>; C2SP drops the height and
+// puts entry bundles in tile/entries/<N>, a different format: only <N>[.p/<W>] is compared there.
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { appendToLog } from '../../config/log.js';
+import { generateKey } from '../../config/keys.js';
+import { leafHash, rootFromLeafHashes } from '../../config/merkle.js';
+import { consistencyProof, inclusionProof } from '../../config/proof.js';
+import { bundlePath, tileData, tilePath, tilesForSize } from '../../config/tiles.js';
+import { hashReader } from '../../config/tile-reader.js';
+import { tempDir } from '../helpers.js';
+import { buildGoProgram, skipGo } from '../go-interop/go.js';
+
+interface GoResult {
+  roots: string[];
+  tiles: Array<Array<{ path: string; data: string }>>;
+  records: string[][];
+  trees: string[][];
+  paths: string[][];
+  dirRecords: string[][] | null;
+  dirTrees: string[][] | null;
+  error?: string;
+}
+
+let bin = '';
+beforeAll(() => {
+  if (!skipGo) bin = buildGoProgram('tlog-config', 'tlog');
+});
+
+function go(req: object): GoResult {
+  const r = spawnSync(bin, { input: JSON.stringify(req), encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`go tlog failed: ${r.stderr}`);
+  const res = JSON.parse(r.stdout) as GoResult;
+  if (res.error) throw new Error(`go tlog: ${res.error}`);
+  return res;
+}
+
+const N = 65536 + 3;
+const SIZES = [0, 1, 2, 255, 256, 257, N];
+const entries = Array.from({ length: N }, (_, i) => Buffer.from(`entry ${i}\n`));
+const leaves = entries.map(leafHash);
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const hexes = (hs: Uint8Array[]) => hs.map((h) => Buffer.from(h).toString('hex'));
+const RECORDS = SIZES.filter((s) => s > 0).flatMap((t) => [...new Set([0, t - 1, Math.floor(t / 2), Math.min(t - 1, 256)])].map((n) => [t, n] as [number, number]));
+const TREES = SIZES.filter((s) => s > 0).flatMap((t) => [...new Set([1, t, Math.max(1, t - 1), Math.ceil(t / 3), Math.min(t, 256)])].map((n) => [t, n] as [number, number]));
+
+const made = new Map<number, (path: string) => Uint8Array>();
+/** A read function over the tiles of the first `size` leaves, computed with tileData. */
+function memoryTiles(size: number): (path: string) => Uint8Array {
+  if (made.has(size)) return made.get(size)!;
+  const files = new Map(tilesForSize(size).map((t) => [tilePath(t), tileData(t.level, t.index, t.width, leaves.slice(0, size))]));
+  made.set(size, (path) => {
+    const d = files.get(path);
+    if (!d) throw new Error(`no ${path}`);
+    return d;
+  });
+  return made.get(size)!;
+}
+
+describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/tlog and config/tiles.ts", () => {
+  let got: GoResult;
+  beforeAll(() => {
+    got = go({ entries: entries.map(b64), sizes: SIZES, records: RECORDS, trees: TREES, indexes: [0, 999, 1000, 1234067] });
+  });
+
+  it('tile and bundle paths: N in 3-digit groups with x prefixes, .p/W for partial tiles', () => {
+    const cases = [0, 999, 1000, 1234067];
+    cases.forEach((n, i) => {
+      const [full, part, dataFull, dataPart] = got.paths[i]!;
+      expect(tilePath({ level: 0, index: n, width: 256 })).toBe(full!.replace('tile/8/', 'tile/'));
+      expect(tilePath({ level: 0, index: n, width: 7 })).toBe(part!.replace('tile/8/', 'tile/'));
+      expect(bundlePath({ index: n, width: 256 })).toBe(dataFull!.replace('tile/8/data/', 'tile/entries/'));
+      expect(bundlePath({ index: n, width: 7 })).toBe(dataPart!.replace('tile/8/data/', 'tile/entries/'));
+    });
+    expect(tilePath({ level: 2, index: 1234067, width: 12 })).toBe('tile/2/x001/x234/067.p/12');
+  });
+
+  it('tiles for sizes 0, 1, 2, 255, 256, 257 and 65539: the same paths and bytes; the same tree hashes', () => {
+    SIZES.forEach((size, i) => {
+      expect(b64(rootFromLeafHashes(leaves.slice(0, size)))).toBe(got.roots[i]);
+      const ours = tilesForSize(size).map((t) => ({ path: tilePath(t), data: b64(tileData(t.level, t.index, t.width, leaves.slice(0, size))) }));
+      expect(ours).toEqual(got.tiles[i]!.map((t) => ({ path: t.path.replace('tile/8/', 'tile/'), data: t.data })));
+    });
+    expect(tilesForSize(256).map(tilePath)).toEqual(['tile/0/000', 'tile/1/000.p/1']); // the spec's own example
+    expect(tilesForSize(70000).map(tilePath).slice(-4)).toEqual(['tile/0/273.p/112', 'tile/1/000', 'tile/1/001.p/17', 'tile/2/000.p/1']);
+  });
+
+  it("inclusion and consistency proofs from tiles alone equal Go's ProveRecord and ProveTree, and proof.ts's", () => {
+    RECORDS.forEach(([t, n], i) => {
+      const hr = hashReader(t, rootFromLeafHashes(leaves.slice(0, t)), memoryTiles(t));
+      expect(hexes(hr.inclusionProof(n))).toEqual(got.records[i]);
+      if (t < N) expect(hexes(inclusionProof(n, leaves.slice(0, t)))).toEqual(got.records[i]);
+    });
+    TREES.forEach(([t, n], i) => {
+      const hr = hashReader(t, rootFromLeafHashes(leaves.slice(0, t)), memoryTiles(t));
+      expect(hexes(hr.consistencyProof(n))).toEqual(got.trees[i]);
+      if (t < N) expect(hexes(consistencyProof(n, t, leaves))).toEqual(got.trees[i]);
+    });
+  });
+
+  it("Go's TileHashReader proves from the tile files appendToLog writes, as ours does", () => {
+    const dir = tempDir('tt-tlog-');
+    const { signer } = generateKey('log.example/test');
+    appendToLog(dir, entries.slice(0, 300), signer, 'log.example/test');
+    const cp = appendToLog(dir, entries.slice(300), signer, 'log.example/test');
+    expect(b64(cp.root)).toBe(got.roots[SIZES.length - 1]);
+    const r = go({ sizes: [], records: RECORDS.filter(([t]) => t === N), trees: TREES.filter(([t]) => t === N), dir, dirSize: N, dirRoot: b64(cp.root) });
+    expect(r.dirRecords).toEqual(got.records.filter((_, i) => RECORDS[i]![0] === N));
+    expect(r.dirTrees).toEqual(got.trees.filter((_, i) => TREES[i]![0] === N));
+  });
+});
