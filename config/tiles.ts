@@ -55,7 +55,7 @@ export function bundlePath(t: { index: number; width: number }): string {
 }
 
 /** The paths a log directory may hold: the checkpoint, tiles and bundles (for readers of untrusted names). */
-export const LOG_PATH = /^(checkpoint|tile\/(entries|[1-9]?[0-9])\/(x[0-9]{3}\/)*[0-9]{3}(\.p\/[1-9][0-9]{0,2})?)$/;
+export const LOG_PATH = /^(checkpoint|tile\/(entries|[1-9]?[0-9])\/(x[0-9]{3}\/)*[0-9]{3}(\.p\/([1-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))?)$/;
 
 /** The tile at `level` holding position `index` in a tree of `size`, with its width in that tree. */
 export function tileAt(level: number, index: number, size: number): Tile {
