@@ -14,3 +14,8 @@ export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } 
 export { type KeyErrorCode, type SignerKey, type VerifierKey, KeyError, generateKey, parseSigner, parseVerifier } from './keys.js';
 export { MAX_NOTE_BYTES, MAX_SIGNATURES, type NoteErrorCode, NoteError, signNote, verifyNote } from './note.js';
 export { type Checkpoint, type CheckpointErrorCode, CheckpointError, formatCheckpoint, parseCheckpoint } from './checkpoint.js';
+export {
+  MAX_ENTRY_BYTES, TILE_WIDTH, type ReadFn, type Tile, type TileErrorCode, TileError, bundlePath, encodeIndex, tilePath, tilesForSize,
+} from './tiles.js';
+export { type TileHashReader, hashReader } from './tile-reader.js';
+export { type LogView, type WriteFn, appendToLog, atomicWriter, dirReader, readLog, verifyLog } from './log.js';

@@ -3,7 +3,7 @@
 // written to a temporary name, synced and renamed, and the checkpoint goes last, so a reader
 // only ever sees a checkpoint whose tiles and bundles are all complete on disk.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
 import { hex8, parseSigner } from './keys.js';
@@ -14,6 +14,7 @@ import {
   type ReadFn, type Tile,
 } from './tiles.js';
 import { hashReader, type TileHashReader } from './tile-reader.js';
+import { isUnreadable, makeDir, readBytes } from '../counter/safeio/index.js';
 
 /** The largest file each kind of path may be: a note, a full tile, a full bundle of largest entries. */
 function capFor(path: string): number {
@@ -21,30 +22,18 @@ function capFor(path: string): number {
   return path.startsWith('tile/entries/') ? TILE_WIDTH * (2 + MAX_ENTRY_BYTES) : TILE_WIDTH * HASH_SIZE;
 }
 
-/** Reads log paths under `dir`; refuses names outside the spec's grammar and files over their cap. */
+/**
+ * Reads log paths under `dir`; refuses names outside the spec's grammar, anything but a regular
+ * file (a FIFO must not hang a monitor) and files over their cap (counter/safeio's rules).
+ */
 export function dirReader(dir: string): ReadFn {
   return (path) => {
     if (!LOG_PATH.test(path)) throw new TileError('EPATH', `${JSON.stringify(path)} is not a log path`);
-    let fd: number;
-    try {
-      fd = openSync(join(dir, path), 'r');
-    } catch (e) {
-      throw new TileError('EMISSING', `${path} could not be read: ${(e as Error).message}`, { cause: e });
-    }
-    try {
-      const size = fstatSync(fd).size;
-      if (size > capFor(path)) throw new TileError('ETILESIZE', `${path} is ${size} bytes, over the ${capFor(path)} a log file may be`);
-      const buf = new Uint8Array(size);
-      let got = 0;
-      while (got < size) {
-        const n = readSync(fd, buf, got, size - got, null);
-        if (n === 0) break;
-        got += n;
-      }
-      return buf.subarray(0, got);
-    } finally {
-      closeSync(fd);
-    }
+    const r = readBytes(join(dir, path), capFor(path));
+    if (!isUnreadable(r)) return r;
+    if (r.reason.startsWith('is too large')) throw new TileError('ETILESIZE', `${path} ${r.reason}, over what a log file may be`);
+    const cause = Object.assign(new Error(r.reason), { code: r.absent ? 'ENOENT' : 'EIO' });
+    throw new TileError('EMISSING', `${path} could not be read: ${r.reason}`, { cause });
   };
 }
 
@@ -133,7 +122,7 @@ export type WriteFn = (path: string, data: Uint8Array) => void;
 export function atomicWriter(dir: string): WriteFn {
   return (path, data) => {
     const full = join(dir, path);
-    mkdirSync(dirname(full), { recursive: true });
+    makeDir(dirname(full));
     const tmp = join(dirname(full), `.${basename(full)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const fd = openSync(tmp, 'wx', 0o644);
     try {

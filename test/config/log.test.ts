@@ -1,7 +1,8 @@
 // config/log.ts on real directories: a 10,000-entry log appended in batches verifies from a fresh
 // read; each kind of tampering is refused with its own code and the path; the checkpoint is
 // written last, so a failed append leaves the old checkpoint verifying.
-import { cpSync, existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../../config/keys.js';
@@ -130,5 +131,15 @@ describe('appendToLog', () => {
     for (const p of ['../etc/passwd', 'tile/0/1', 'tile/0/000.p/256', 'tile/entries/x1/000', '/checkpoint']) expect(() => read(p)).toThrow(expect.objectContaining({ code: 'EPATH' }));
     writeFileSync(join(dir, 'checkpoint'), Buffer.alloc((1 << 20) + 1));
     expect(() => read('checkpoint')).toThrow(expect.objectContaining({ code: 'ETILESIZE' }));
+  });
+
+  it('never blocks on a FIFO or reads a device at a log path: a monitor of a hostile directory finishes', () => {
+    const dir = tempDir('tt-log-special-');
+    execFileSync('mkfifo', [join(dir, 'checkpoint')]);
+    mkdirSync(join(dir, 'tile', '0'), { recursive: true });
+    symlinkSync('/dev/zero', join(dir, 'tile', '0', '000'));
+    const read = dirReader(dir);
+    expect(() => read('checkpoint')).toThrow(/checkpoint could not be read: is not a regular file \(a FIFO\)/);
+    expect(() => read('tile/0/000')).toThrow(/is not a regular file \(a character device\)/);
   });
 });

@@ -15,7 +15,7 @@ const ALLOWED: Record<string, string[]> = {
   'counter/settings': ['counter/safeio'],
   'counter/safeio': [],
   cmd: ['counter', 'counter/countfile', 'counter/settings', 'counter/safeio'],
-  config: [],
+  config: ['counter/safeio'],
 };
 
 function sources(dir: string): string[] {
