@@ -4,6 +4,7 @@
 // (c2sp.org/tlog-tiles sizes), one deadline for the whole verification. node:http only, no dependency.
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
+import pkg from '../package.json' with { type: 'json' };
 
 export type ClientErrorCode =
   | 'EINSECURE' // not https, and not http to a loopback host
@@ -28,8 +29,8 @@ export class ClientError extends Error {
   }
 }
 
-/** Sent as `User-Agent: transparent-telemetry/<version>`; the package version. */
-export const CLIENT_VERSION = '0.1.0';
+/** Sent as `User-Agent: transparent-telemetry/<version>`; the package version (inlined at build). */
+export const CLIENT_VERSION: string = pkg.version;
 
 // 127.0.0.0/8 (WHATWG URL parsing normalizes IPv4 forms to dotted decimal), ::1, localhost.
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/;

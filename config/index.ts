@@ -19,3 +19,5 @@ export {
 } from './tiles.js';
 export { type TileHashReader, hashReader } from './tile-reader.js';
 export { type LogView, type WriteFn, appendToLog, atomicWriter, dirReader, readLog, verifyLog } from './log.js';
+export { type Caps, type FetchConfigOptions, type VerifiedConfig, DEFAULT_CAPS, fetchVerifiedConfig, trustedCheckpointFile } from './client.js';
+export { CLIENT_VERSION, type ClientErrorCode, ClientError } from './fetch.js';
