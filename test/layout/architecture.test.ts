@@ -93,6 +93,17 @@ describe('source layout', () => {
   });
 });
 
+describe('what counting can reach', () => {
+  it('the counting bundles hold no network module: nothing a tool runs at start-up can send anything', () => {
+    for (const f of ['index.js', 'index.cjs', 'engine.cjs']) {
+      const text = readFileSync(join(ROOT, 'dist', 'counter', f), 'utf8');
+      expect(text, f).not.toMatch(/["'](node:)?(https?|http2|net|tls|dns|dgram)["']/);
+    }
+    // The check itself can see a network module where there is one.
+    expect(readFileSync(join(ROOT, 'dist', 'config', 'index.js'), 'utf8')).toMatch(/["']node:https?["']/);
+  });
+});
+
 describe('published types', () => {
   const types = join(ROOT, 'dist', 'types', 'counter');
 
