@@ -3,16 +3,12 @@
 // note around it is config/note.ts's job; parseCheckpoint takes the verified text.
 import { decodeBase64 } from './keys.js';
 import { MAX_NOTE_BYTES } from './note.js';
+import { CodedError } from './error.js';
 
 export type CheckpointErrorCode = 'ETOOBIG' | 'EFORMAT' | 'EORIGIN' | 'ESIZE' | 'EROOT' | 'EEXTENSION';
 
-export class CheckpointError extends Error {
-  readonly code: CheckpointErrorCode;
-  constructor(code: CheckpointErrorCode, message: string) {
-    super(message);
-    this.name = 'CheckpointError';
-    this.code = code;
-  }
+export class CheckpointError extends CodedError<CheckpointErrorCode> {
+  override name = 'CheckpointError';
 }
 
 export interface Checkpoint {

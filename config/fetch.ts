@@ -5,6 +5,7 @@
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import pkg from '../package.json' with { type: 'json' };
+import { CodedError } from './error.js';
 
 export type ClientErrorCode =
   | 'EINSECURE' // not https, and not http to a loopback host
@@ -22,11 +23,8 @@ export type ClientErrorCode =
   | 'EMALFORMED' // a signed checkpoint or config entry that does not parse
   | 'ESTATE'; // the trusted checkpoint cannot be read, verified or written
 
-export class ClientError extends Error {
+export class ClientError extends CodedError<ClientErrorCode> {
   override name = 'ClientError';
-  constructor(readonly code: ClientErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** Sent as `User-Agent: transparent-telemetry/<version>`; the package version (inlined at build). */

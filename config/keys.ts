@@ -5,16 +5,12 @@
 // Only signature type 0x01 (Ed25519) is supported. A signer key's text never appears in an error.
 import { createHash, randomBytes } from 'node:crypto';
 import nacl from 'tweetnacl';
+import { CodedError } from './error.js';
 
 export type KeyErrorCode = 'EKEYFORMAT' | 'EKEYNAME' | 'EKEYALG' | 'EKEYLENGTH' | 'EKEYID';
 
-export class KeyError extends Error {
-  readonly code: KeyErrorCode;
-  constructor(code: KeyErrorCode, message: string) {
-    super(message);
-    this.name = 'KeyError';
-    this.code = code;
-  }
+export class KeyError extends CodedError<KeyErrorCode> {
+  override name = 'KeyError';
 }
 
 /** c2sp.org/signed-note §"Signature types": 0x01 is Ed25519. */

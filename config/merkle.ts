@@ -3,6 +3,7 @@
 // Uint8Array; indexes and sizes are JS numbers, checked to be safe integers, so that no
 // arithmetic here silently rounds above 2^53-1.
 import { createHash } from 'node:crypto';
+import { CodedError } from './error.js';
 
 export const HASH_SIZE = 32;
 
@@ -14,15 +15,8 @@ export type ProofErrorCode =
   | 'EHASHLEN' // a hash that is not a 32-byte Uint8Array
   | 'EMISMATCH'; // the root computed from the proof is not the expected root
 
-export class ProofError extends Error {
+export class ProofError extends CodedError<ProofErrorCode> {
   override name = 'ProofError';
-  constructor(
-    readonly code: ProofErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 export function hex(b: Uint8Array): string {

@@ -2,6 +2,7 @@
 // verification rules follow Go's golang.org/x/mod/sumdb/note Open, which the tests run side by side.
 import nacl from 'tweetnacl';
 import { hex8, nameProblem, parseSigner, parseVerifier, decodeBase64, type VerifierKey } from './keys.js';
+import { CodedError } from './error.js';
 
 export type NoteErrorCode =
   | 'ETOOBIG' // the note is over MAX_NOTE_BYTES
@@ -13,13 +14,8 @@ export type NoteErrorCode =
   | 'EAMBIGUOUS' // two given verifier keys share name and key id
   | 'EUNVERIFIED'; // none of the given keys signed the note
 
-export class NoteError extends Error {
-  readonly code: NoteErrorCode;
-  constructor(code: NoteErrorCode, message: string) {
-    super(message);
-    this.name = 'NoteError';
-    this.code = code;
-  }
+export class NoteError extends CodedError<NoteErrorCode> {
+  override name = 'NoteError';
 }
 
 /** Bounds on untrusted input (c2sp.org/signed-note §Format asks verifiers for a limit). */

@@ -2,6 +2,7 @@
 // a Go config over, read strictly. Everything that is not exactly right is refused with the JSON
 // path and the reason; nothing is guessed. Sizes are capped, and every check is linear.
 import { classifyRuntime, classifyVersion, expandCounter, MAX_TOKEN_BYTES, nameProblem, tokenProblem, type VersionSpec } from './expand.js';
+import { CodedError } from './error.js';
 
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 /** Entries in any one list (GOOS, GoVersion, Programs, a program's Versions, Counters, Stacks). */
@@ -21,10 +22,10 @@ export interface UploadConfig { GOOS: string[]; GOARCH: string[]; GoVersion: str
 
 export type ConfigErrorCode = 'json' | 'too-large' | 'type' | 'unknown-field' | 'missing' | 'value' | 'duplicate' | 'too-many';
 
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<ConfigErrorCode> {
   override name = 'ConfigError';
-  constructor(readonly code: ConfigErrorCode, readonly path: string, readonly reason: string, options?: { cause?: unknown }) {
-    super(`collection config${path ? ` ${path}` : ''}: ${reason}`, options);
+  constructor(code: ConfigErrorCode, readonly path: string, readonly reason: string, options?: { cause?: unknown }) {
+    super(code, `collection config${path ? ` ${path}` : ''}: ${reason}`, options);
   }
 }
 

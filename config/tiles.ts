@@ -1,6 +1,7 @@
 // c2sp.org/tlog-tiles: the Merkle tree of a log as static "tiles" of 256 hashes (height 8), their
 // paths and which tiles make up a tree of a given size (pure). tile-reader.ts proves from tiles.
 import { HASH_SIZE, hashChildren, rangeRoot } from './merkle.js';
+import { CodedError } from './error.js';
 
 export const TILE_WIDTH = 256; // c2sp.org/tlog-tiles §"Merkle Tree": full tiles are 256 hashes
 /** A bundle holds uint16 length-prefixed entries (§"Log entries"), so no entry is over 65,535 bytes. */
@@ -13,11 +14,8 @@ export const MAX_ENTRY_BYTES = 0xffff;
 // does not verify; ETOOBIG an entry over MAX_ENTRY_BYTES.
 export type TileErrorCode = 'EPATH' | 'ERANGE' | 'EMISSING' | 'ETILESIZE' | 'ETILEHASH' | 'EBUNDLE' | 'EENTRY' | 'ECHECKPOINT' | 'ETOOBIG';
 
-export class TileError extends Error {
+export class TileError extends CodedError<TileErrorCode> {
   override name = 'TileError';
-  constructor(readonly code: TileErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** width is 1..256; 256 is a full tile, anything less a partial one. */
