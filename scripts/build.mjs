@@ -119,6 +119,13 @@ if (existsSync('cmd/telemetry/view/app.ts')) {
   await build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', entryPoints: ['cmd/telemetry/view/app.ts'], outfile: 'dist/cmd/view/app.js', logLevel: 'warning', minify: true, legalComments: 'none' });
   for (const f of ['index.html', 'style.css']) cpSync(`cmd/telemetry/view/${f}`, `dist/cmd/view/${f}`);
 }
+// The vendor's `telemetry-server` bin (server/, its own workspace package): config/ and
+// commander bundled in, so the package has no dependency of its own. Never in the toolkit's dist/.
+if (existsSync('server/cmd/bin.ts')) {
+  rmSync('server/dist', { recursive: true, force: true });
+  await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts' }, outdir: 'server/dist', banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
+  chmodSync('server/dist/telemetry-server.js', 0o755);
+}
 // Declarations for tool authors; the native compiler emits them in well under a second.
 const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);

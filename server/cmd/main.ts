@@ -1,0 +1,46 @@
+// The vendor's commands (`telemetry-server`): keys, publishing the collection config to its
+// transparency log, and checking a log as a monitor would. Every failure becomes one
+// `error: …` line on stderr and an exit code: 0 ok, 1 refused or failed, 2 usage.
+import { Command, CommanderError } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
+import { CliError, EXIT_FAILURE, EXIT_USAGE, why } from './common.js';
+import { keygenCommand } from './keygen.js';
+import { publishCommand } from './publish.js';
+import { verifyLogCommand } from './verify-log.js';
+
+const EXAMPLES = `
+Examples:
+  $ telemetry-server keygen collector.example.com/config --out config.key > config.vkey
+  $ telemetry-server publish collection-config.json --key config.key --log ./config-log
+  $ telemetry-server verify-log ./config-log --key "$(cat config.vkey)"
+
+Exit codes: 0 ok, 1 refused or failed, 2 the command line was wrong.
+`;
+
+export function buildProgram(): Command {
+  const program = new Command('telemetry-server')
+    .description('Publish and check the signed collection config of a transparent-telemetry collector.')
+    .version(pkg.version, '-V, --version')
+    .showHelpAfterError(false)
+    .addHelpText('after', EXAMPLES);
+  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand()]) program.addCommand(c);
+  return program;
+}
+
+/** Runs one command line; resolves to the exit code. */
+export async function run(args: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  for (const c of [program, ...program.commands]) c.exitOverride();
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : EXIT_USAGE;
+      return EXIT_USAGE; // commander has printed its message
+    }
+    process.stderr.write(`error: ${why(e)}\n`);
+    return e instanceof CliError ? e.exitCode : EXIT_FAILURE;
+  }
+}
