@@ -12,7 +12,7 @@ export { chartOf, goExpand } from './expand.js';
 export { CodedError } from './error.js';
 export { HASH_SIZE, type ProofErrorCode, ProofError, emptyRoot, leafHash, nodeHash, rootFromLeafHashes } from './merkle.js';
 export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proof.js';
-export { type KeyErrorCode, type SignerKey, type VerifierKey, KeyError, generateKey, parseSigner, parseVerifier } from './keys.js';
+export { type KeyErrorCode, type SignerKey, type VerifierKey, KeyError, formatVerifier, generateKey, parseSigner, parseVerifier } from './keys.js';
 export { MAX_NOTE_BYTES, MAX_SIGNATURES, type NoteErrorCode, NoteError, signNote, verifyNote } from './note.js';
 export { type Checkpoint, type CheckpointErrorCode, CheckpointError, formatCheckpoint, parseCheckpoint } from './checkpoint.js';
 export {

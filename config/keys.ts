@@ -85,10 +85,10 @@ export function generateKey(name: string, seed?: Uint8Array): { signer: string; 
   const s = seed ?? new Uint8Array(randomBytes(32));
   if (s.length !== 32) throw new KeyError('EKEYLENGTH', `ed25519 seed is ${s.length} bytes, want 32`);
   const { publicKey } = nacl.sign.keyPair.fromSeed(s);
-  const id = hex8(keyIdOf(name, publicKey));
+  const keyId = keyIdOf(name, publicKey);
   return {
-    signer: `PRIVATE+KEY+${name}+${id}+${encodeBase64(Uint8Array.of(ALG_ED25519, ...s))}`,
-    verifier: `${name}+${id}+${encodeBase64(Uint8Array.of(ALG_ED25519, ...publicKey))}`,
+    signer: `PRIVATE+KEY+${name}+${hex8(keyId)}+${encodeBase64(Uint8Array.of(ALG_ED25519, ...s))}`,
+    verifier: formatVerifier({ name, keyId, publicKey }),
   };
 }
 
@@ -116,6 +116,11 @@ function splitKey(text: string, what: string): { name: string; keyId: number; ke
 function checkId(name: string, keyId: number, publicKey: Uint8Array, what: string): void {
   const want = keyIdOf(name, publicKey);
   if (keyId !== want) throw new KeyError('EKEYID', `${what} key ${name}: key id ${hex8(keyId)} does not match the key (${hex8(want)})`);
+}
+
+/** The verifier key text of a key (a signer key gives the verifier key that checks it). */
+export function formatVerifier(k: VerifierKey): string {
+  return `${k.name}+${hex8(k.keyId)}+${encodeBase64(Uint8Array.of(ALG_ED25519, ...k.publicKey))}`;
 }
 
 /** Parses a verifier key (vkey), checking that its key id is the one its name and key give. */

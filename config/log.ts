@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
-import { hex8, parseSigner } from './keys.js';
+import { formatVerifier, parseSigner } from './keys.js';
 import { HASH_SIZE, leafHash, rangeRoot } from './merkle.js';
 import { MAX_NOTE_BYTES, signNote, verifyNote } from './note.js';
 import {
@@ -142,7 +142,7 @@ export function atomicWriter(dir: string): WriteFn {
  */
 export function appendToLog(dir: string, entries: Uint8Array[], signerKey: string, origin: string, write: WriteFn = atomicWriter(dir)): Checkpoint {
   const signer = parseSigner(signerKey);
-  const verifier = `${signer.name}+${hex8(signer.keyId)}+${Buffer.from([0x01, ...signer.publicKey]).toString('base64')}`;
+  const verifier = formatVerifier(signer);
   entries.forEach((e, i) => {
     if (!(e instanceof Uint8Array)) throw new TileError('ETOOBIG', `entry ${i} is not a byte array`);
     if (e.length > MAX_ENTRY_BYTES) throw new TileError('ETOOBIG', `entry ${i} is ${e.length} bytes, over the ${MAX_ENTRY_BYTES} a bundle can hold`);

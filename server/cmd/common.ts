@@ -1,7 +1,7 @@
 // What every vendor command shares: exit codes, the user-facing error, and reading a small
 // regular file without following a link or hanging on a FIFO.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
-import { parseSigner } from '../../config/index.js';
+import { formatVerifier, parseSigner } from '../../config/index.js';
 
 /** Exit codes: 0 ok, 1 a refusal or failure, 2 the command line was wrong. */
 export const EXIT_FAILURE = 1;
@@ -50,6 +50,5 @@ export function readRegular(file: string, cap: number, what: string): { data: Bu
 /** The verifier key text of a signer key (c2sp.org/signed-note §"Verifier keys"). */
 export function verifierOf(signerKey: string): { name: string; verifier: string } {
   const s = parseSigner(signerKey);
-  const id = s.keyId.toString(16).padStart(8, '0');
-  return { name: s.name, verifier: `${s.name}+${id}+${Buffer.from([0x01, ...s.publicKey]).toString('base64')}` };
+  return { name: s.name, verifier: formatVerifier(s) };
 }
