@@ -1,7 +1,8 @@
 // What every vendor command shares: exit codes, the user-facing error, and reading a small
-// regular file without following a link or hanging on a FIFO.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+// regular file without hanging on a FIFO (the toolkit's safe reader).
+import { statSync } from 'node:fs';
 import { formatVerifier, parseSigner } from '../../config/index.js';
+import { isUnreadable, readBytes } from '../../counter/safeio/index.js';
 
 /** Exit codes: 0 ok, 1 a refusal or failure, 2 the command line was wrong. */
 export const EXIT_FAILURE = 1;
@@ -20,31 +21,19 @@ export class CliError extends Error {
 export const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
- * The bytes of `file`, which must be a regular file (not a link, FIFO or device) of at most
- * `cap` bytes. O_NONBLOCK: opening a FIFO put in the file's place never blocks.
+ * The bytes of `file`, which must be a regular file (not a FIFO or device) of at most `cap`
+ * bytes, read by the toolkit's one safe reader (counter/safeio), and its permission bits.
  */
 export function readRegular(file: string, cap: number, what: string): { data: Buffer; mode: number } {
-  let fd: number;
+  const r = readBytes(file, cap);
+  if (isUnreadable(r)) throw new CliError(`cannot read ${what} ${file}: ${r.reason}`);
+  let mode: number;
   try {
-    if (!lstatSync(file).isFile()) throw new CliError(`${what} ${file} is not a regular file`);
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    mode = statSync(file).mode & 0o777;
   } catch (e) {
-    if (e instanceof CliError) throw e;
     throw new CliError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? why(e)}`);
   }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new CliError(`${what} ${file} is not a regular file`);
-    if (st.size > cap) throw new CliError(`${what} ${file} is ${st.size} bytes, over the ${cap} allowed`);
-    // Read one byte past the size seen: a file that grew meanwhile is refused, never cut short.
-    const buf = Buffer.alloc(st.size + 1);
-    let n = 0;
-    for (let got; n < buf.length && (got = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += got;
-    if (n > st.size) throw new CliError(`${what} ${file} changed while it was read`);
-    return { data: buf.subarray(0, n), mode: st.mode & 0o777 };
-  } finally {
-    closeSync(fd);
-  }
+  return { data: Buffer.from(r.buffer, r.byteOffset, r.byteLength), mode };
 }
 
 /** The verifier key text of a signer key (c2sp.org/signed-note §"Verifier keys"). */

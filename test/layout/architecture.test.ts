@@ -16,7 +16,7 @@ const ALLOWED: Record<string, string[]> = {
   'counter/safeio': [],
   cmd: ['counter', 'counter/countfile', 'counter/settings', 'counter/safeio'],
   config: ['counter/safeio'],
-  server: ['config'],
+  server: ['config', 'counter/safeio'],
 };
 
 function sources(dir: string): string[] {
