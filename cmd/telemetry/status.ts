@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { basename } from 'node:path';
 import { isActive, listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import {
-  type Choice, type Decision, type Layout, type Reason, type Reports, listReports, noticesProblem, programsFile, readMachineMode, readProgramModes, readPrograms, readProgramsFile, weekendProblem,
+  type Choice, type Decision, type Layout, type Reason, type Reports, listReports, noticesProblem, readMachineMode, readProgramModes, readPrograms, readProgramsFile, weekendProblem,
 } from '../../counter/settings/index.js';
 import { type Unreadable } from '../../counter/safeio/index.js';
 import { context, dirOption, named, type Context, type Invocation } from './context.js';
@@ -65,7 +65,7 @@ export function collectStatus(ctx: Context): Status {
   const { dirs, now } = ctx;
   const warnings: string[] = [];
   const { choices } = readProgramModes(dirs);
-  if (readProgramsFile(dirs) === null) warnings.push(`${programsFile(dirs)}: ignored, not a JSON object of programs (tools leave it as it is)`);
+  if (readProgramsFile(dirs) === null) warnings.push(`${dirs.programsFile}: ignored, not a JSON object of programs (tools leave it as it is)`);
   const files = readFiles(dirs, now, warnings);
   const mounted = ctx.inv.program ? [ctx.inv.program] : [];
   const known = [...new Set([...choices.keys(), ...files.programs, ...readPrograms(dirs).keys(), ...mounted])].sort(byCodePoint);

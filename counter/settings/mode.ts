@@ -5,6 +5,7 @@ import type { Layout } from './dir.js';
 import { dateString } from './weeks.js';
 import { type Unreadable, isUnreadable, readText, writeAtomic } from '../safeio/index.js';
 import { CAPS } from './caps.js';
+import { readProgramsObject } from './json-file.js';
 
 export type Mode = 'on' | 'off' | 'local';
 export const MODES: readonly Mode[] = ['off', 'local', 'on'];
@@ -54,18 +55,11 @@ export function readMachineMode(dirs: Layout): Choice | null {
 /** Absent: no choices. Unreadable, malformed or of another shape: `unreadable`, every program off. */
 export function readProgramModes(dirs: Layout): ProgramModes {
   const file = dirs.programModesFile;
-  const text = readText(file, CAPS.json);
-  if (isUnreadable(text)) return { choices: new Map(), unreadable: text.absent ? null : text };
+  const { entries, problem } = readProgramsObject(file);
+  if (problem) return { choices: new Map(), unreadable: problem };
   const bad = (reason: string): ProgramModes => ({ choices: new Map(), unreadable: { file, absent: false, reason } });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return bad('is not valid JSON');
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return bad('is not a JSON object of programs');
   const choices = new Map<string, Choice>();
-  for (const [program, value] of Object.entries(data)) {
+  for (const [program, value] of Object.entries(entries)) {
     const v = value as Partial<Choice> | null;
     // One entry we do not understand might have been an `off`: the whole file is unreadable.
     if (typeof v !== 'object' || v === null || typeof v.mode !== 'string' || !isMode(v.mode)) {

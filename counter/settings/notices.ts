@@ -2,8 +2,8 @@
 // question each happen once. Shared by notice.ts and ask.ts; the file is `dirs.noticesFile`.
 import type { Layout } from './dir.js';
 import { decide } from './policy.js';
-import { isUnreadable, readText, type Unreadable, writeAtomic } from '../safeio/index.js';
-import { CAPS } from './caps.js';
+import { type Unreadable, writeAtomic } from '../safeio/index.js';
+import { readProgramsObject } from './json-file.js';
 
 export interface NoticeRecord {
   /** The highest notice version shown (0: never shown). */
@@ -19,18 +19,10 @@ type Notices = Record<string, NoticeRecord>;
  * or the user's).
  */
 export function readNotices(dirs: Layout): Notices | Unreadable {
-  const file = dirs.noticesFile;
-  const text = readText(file, CAPS.json);
-  if (isUnreadable(text)) return text.absent ? {} : text;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return { file, absent: false, reason: 'is not valid JSON' };
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { file, absent: false, reason: 'is not a JSON object of programs' };
+  const { entries, problem } = readProgramsObject(dirs.noticesFile);
+  if (problem) return problem;
   const out: Notices = {};
-  for (const [program, value] of Object.entries(data)) out[program] = normalize(value);
+  for (const [program, value] of Object.entries(entries)) out[program] = normalize(value);
   return out;
 }
 

@@ -3,8 +3,8 @@
 // controls it. Kept in `<dir>/programs.json`, {"my-cli": {"envVar": "…", "command": "…"}};
 // the uploader will keep each program's collector here too, so unknown fields are kept.
 import type { Layout } from './dir.js';
-import { isUnreadable, readText, writeAtomic } from '../safeio/index.js';
-import { CAPS } from './caps.js';
+import { writeAtomic } from '../safeio/index.js';
+import { readProgramsObject } from './json-file.js';
 
 export interface ProgramSettings {
   envVar?: string;
@@ -13,25 +13,14 @@ export interface ProgramSettings {
 
 type Raw = Record<string, Record<string, unknown>>;
 
-export function programsFile(dirs: Layout): string {
-  return dirs.programsFile;
-}
-
 /**
  * Every program's entry. A missing file is empty; null when the file exists but cannot be
  * read or is not a JSON object of objects (then callers must not overwrite it).
  */
 export function readProgramsFile(dirs: Layout): Raw | null {
-  const body = readText(dirs.programsFile, CAPS.json);
-  if (isUnreadable(body)) return body.absent ? {} : null;
-  let data: unknown;
-  try {
-    data = JSON.parse(body);
-  } catch {
-    return null;
-  }
-  if (!isObject(data) || !Object.values(data).every(isObject)) return null;
-  return data as Raw;
+  const { entries } = readProgramsObject(dirs.programsFile);
+  if (!entries || !Object.values(entries).every(isObject)) return null;
+  return entries as Raw;
 }
 
 /** The declared settings of each program; an unreadable file reads as none. */
@@ -62,7 +51,7 @@ export function recordProgram(dirs: Layout, program: string, settings: ProgramSe
   if (old !== undefined && JSON.stringify(old) === JSON.stringify(entry)) return false;
   all[program] = entry;
   const sorted = Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  writeAtomic(programsFile(dirs), JSON.stringify(sorted, null, 2) + '\n');
+  writeAtomic(dirs.programsFile, JSON.stringify(sorted, null, 2) + '\n');
   return true;
 }
 

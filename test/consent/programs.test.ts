@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { layout, programsFile, writeProgramMode } from '../../counter/settings/index.js';
+import { layout, writeProgramMode } from '../../counter/settings/index.js';
 import { countFiles } from '../helpers.js';
 import { cleanEnv, publicEntry, removeTempDirs, runPiped, tempDir } from './harness.js';
 
@@ -17,7 +17,7 @@ async function openWith(dir: string, extra: Record<string, string> = {}): Promis
   expect(run.output).toBe('RESULT=false\n');
 }
 
-const file = (dir: string) => programsFile(layout(dir));
+const file = (dir: string) => layout(dir).programsFile;
 const read = (dir: string) => JSON.parse(readFileSync(file(dir), 'utf8'));
 const DECLARED = { TT_PROGRAM: 'my-cli', TT_ENV_VAR: 'MYCLI_NO_STATS', TT_COMMAND: JSON.stringify('mytool telemetry') };
 
