@@ -1,14 +1,23 @@
 // What each program declared about itself when it last opened, for the tools that explain
 // things to the user (`telemetry status`): its own opt-out variable and the command that
-// controls it. Kept in `<dir>/programs.json`, {"my-cli": {"envVar": "…", "command": "…"}};
-// the uploader will keep each program's collector here too, so unknown fields are kept.
+// controls it, and the collector its counts may go to (the uploader reads that, so that a
+// program's counts only ever reach its own vendor). Kept in `<dir>/programs.json`,
+// {"my-cli": {"envVar": "…", "command": "…", "collector": {"url": "…", "key": "…"}}}; unknown
+// fields are kept.
 import type { Layout } from './dir.js';
 import { writeAtomic } from '../safeio/index.js';
 import { readProgramsObject } from './json-file.js';
 
+/** Where a program's reports go: the collector's base URL and its config log's verifier key. */
+export interface Collector {
+  url: string;
+  key: string;
+}
+
 export interface ProgramSettings {
   envVar?: string;
   command?: string;
+  collector?: Collector;
 }
 
 type Raw = Record<string, Record<string, unknown>>;
@@ -27,7 +36,7 @@ export function readProgramsFile(dirs: Layout): Raw | null {
 export function readPrograms(dirs: Layout): Map<string, ProgramSettings> {
   const out = new Map<string, ProgramSettings>();
   for (const [program, v] of Object.entries(readProgramsFile(dirs) ?? {})) {
-    out.set(program, { envVar: text(v.envVar), command: text(v.command) });
+    out.set(program, { envVar: text(v.envVar), command: text(v.command), collector: collectorOf(v.collector) });
   }
   return out;
 }
@@ -43,7 +52,7 @@ export function recordProgram(dirs: Layout, program: string, settings: ProgramSe
   if (all === null) return false;
   const old = all[program];
   const entry: Record<string, unknown> = { ...old };
-  for (const key of ['envVar', 'command'] as const) {
+  for (const key of ['envVar', 'command', 'collector'] as const) {
     if (settings[key] === undefined) delete entry[key];
     else entry[key] = settings[key];
   }
@@ -61,4 +70,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function text(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function collectorOf(v: unknown): Collector | undefined {
+  if (!isObject(v)) return undefined;
+  const url = text(v.url);
+  const key = text(v.key);
+  return url && key ? { url, key } : undefined;
 }
