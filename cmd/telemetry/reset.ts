@@ -2,11 +2,11 @@
 // goes and it follows the machine-wide mode again; machine-wide, the mode file and every
 // per-program choice go, and every program is back to the default. What was removed is named.
 import { Command } from 'commander';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import {
-  CAPS, readMachineMode, readProgramModes,
+  readMachineMode, readProgramModes, readProgramsObject,
 } from '../../counter/settings/index.js';
-import { isUnreadable, readText, unreadableText, writeAtomic } from '../../counter/safeio/index.js';
+import { unreadableText, writeAtomic } from '../../counter/safeio/index.js';
 import { CliError, context, dirOption, fsError, named, type Context, type Invocation } from './context.js';
 import { knownPrograms, warnIfUnknown } from './known.js';
 import { type ScopeOptions, addScopeOptions, target } from './scope.js';
@@ -93,19 +93,9 @@ function* readModes(choices: Record<string, unknown>): Generator<string> {
  * exactly as they were. A file that cannot be read is left as it is.
  */
 function readChoices<T>(file: string, absent: T): Record<string, unknown> | T {
-  const text = readText(file, CAPS.json);
-  if (isUnreadable(text)) {
-    if (text.absent) return absent;
-    throw new CliError(`cannot read ${unreadableText(text)}; left it as it is (fix or delete it by hand)`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new CliError(`cannot read ${file}: not valid JSON; left it as it is (fix or delete it by hand)`);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new CliError(`cannot read ${file}: not a JSON object; left it as it is (fix or delete it by hand)`);
-  return data as Record<string, unknown>;
+  const read = readProgramsObject(file);
+  if (read.problem) throw new CliError(`cannot read ${unreadableText(read.problem)}; left it as it is (fix or delete it by hand)`);
+  return existsSync(file) ? read.entries : absent;
 }
 
 function remove(file: string): void {

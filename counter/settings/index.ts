@@ -10,6 +10,7 @@ export {
 export { type Decision, type PolicyInput, type Reason, decide, projectSetting } from './policy.js';
 export { ENV_MODE, type EnvOptOut, doNotTrack, envModeCap, envOff, envOverrides } from './env.js';
 export { type PackageInfo, type Program, findPackage, hostProgram, runtimeTag, toolEnvVar } from './program.js';
+export { type ProgramsObject, readProgramsObject } from './json-file.js';
 export { type Collector, type ProgramSettings, readPrograms, readProgramsFile, recordProgram } from './programs.js';
 export { type NoticeRecord, noticeRecord, noticesProblem, readNotices, settled, updateNotice } from './notices.js';
 export { CAPS } from './caps.js';
