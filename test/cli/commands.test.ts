@@ -95,7 +95,7 @@ describe('telemetry reset', () => {
     for (const args of [['reset'], ['reset', '--program', 'my-cli']]) {
       const r = runCli(cli, args, { dir });
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`error: cannot read ${join(dir, 'program-modes.json')}: not valid JSON; left it as it is (fix or delete it by hand)\n`);
+      expect(r.stderr).toBe(`error: cannot read ${join(dir, 'program-modes.json')}: is not valid JSON; left it as it is (fix or delete it by hand)\n`);
     }
     expect(readFileSync(join(dir, 'program-modes.json'), 'utf8')).toBe('{"my-cli": ');
     expect(readFileSync(join(dir, 'mode'), 'utf8')).toBe('off 2026-11-01');
