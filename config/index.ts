@@ -1,7 +1,8 @@
 // transparent-telemetry/config: the collection config a vendor publishes, and everything a
 // client needs to trust it. A strict schema in the shape of Go's UploadConfig and its query
-// API; RFC 9162 Merkle trees and proofs (SHA-256); C2SP signed notes (Ed25519) and checkpoints.
-// The log (tiles), the client's verification and the vendor commands build on these.
+// API; RFC 9162 Merkle trees and proofs (SHA-256); C2SP signed notes (Ed25519), checkpoints and
+// witness cosignatures; the log as tiles; the client's verification, which the vendor commands
+// (server/cmd) share.
 // Verification functions return nothing when a proof or signature holds and throw an error
 // whose `code` says what failed. DESIGN.md §13.
 export {
