@@ -2,23 +2,26 @@
 // `<url>/config-log/` (c2sp.org/tlog-tiles), trusted only when its checkpoint is signed by the
 // pinned key (c2sp.org/signed-note, c2sp.org/tlog-checkpoint), extends the last checkpoint this
 // client trusted (RFC 9162 §2.1.4 consistency) and includes the entry (§2.1.3 inclusion), and the
-// entry is a valid config. Trust on first use of the pinned key; the trusted checkpoint only moves
-// forward, and only once everything above held.
-import { createHash } from 'node:crypto';
+// entry is a valid config. When witnesses are pinned, a quorum of them must have cosigned the
+// checkpoint (c2sp.org/tlog-cosignature). Trust on first use of the pinned key; the trusted
+// checkpoint only moves forward, and only once everything above held.
 import { join } from 'node:path';
-import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
+import { type Checkpoint } from './checkpoint.js';
+import { CosignatureError, parseWitnessVerifier, requireCosignatures } from './cosignature.js';
 import { CLIENT_VERSION, ClientError, collectorBase, getCapped, logUrl, type ClientErrorCode } from './fetch.js';
 import { hex8, parseVerifier, type VerifierKey } from './keys.js';
 import { parseBundle } from './log.js';
 import { HASH_SIZE, leafHash } from './merkle.js';
-import { MAX_NOTE_BYTES, verifyNote } from './note.js';
-import { verifyConsistency, verifyInclusion } from './proof.js';
+import { MAX_NOTE_BYTES } from './note.js';
+import { verifyInclusion } from './proof.js';
 import { ConfigError, parseConfig, type UploadConfig } from './schema.js';
 import { hashReader } from './tile-reader.js';
 import { MAX_ENTRY_BYTES, TILE_WIDTH, bundlePath, type ReadFn } from './tiles.js';
-import { isUnreadable, readText, writeAtomic } from '../counter/safeio/index.js';
+import { checkExtends, loadTrusted, openCheckpoint, trustedCheckpointFile, why } from './trust.js';
+import { isUnreadable, readBytes, writeAtomic } from '../counter/safeio/index.js';
 
 export { ClientError, type ClientErrorCode } from './fetch.js';
+export { trustedCheckpointFile } from './trust.js';
 
 /** Caps on each response, by kind of path. */
 export interface Caps { checkpoint: number; tile: number; bundle: number }
@@ -27,11 +30,19 @@ export const DEFAULT_CAPS: Caps = { checkpoint: MAX_NOTE_BYTES, tile: TILE_WIDTH
 /** Tiles and bundles one verification may fetch: proofs need O(log size) of them, far fewer. */
 const MAX_FETCHES = 256;
 
-export interface FetchConfigOptions {
-  /** The collector's base URL; the log lives at `<url>/config-log/`. */
-  url: string;
+/** The log's pinned keys: the log's own and, optionally, witnesses of which `quorum` must cosign. */
+export interface PinnedKeys {
   /** The pinned verifier key (`<name>+<id>+<key>`); its name is the log's origin. */
   key: string;
+  /** Witness verifier keys (`<name>+<id>+base64(0x04 || key)`, c2sp.org/tlog-cosignature). */
+  witnesses?: string[];
+  /** How many distinct witnesses must have cosigned the checkpoint: 1..witnesses.length, default all. */
+  quorum?: number;
+}
+
+export interface FetchConfigOptions extends PinnedKeys {
+  /** The collector's base URL; the log lives at `<url>/config-log/`. */
+  url: string;
   /** Where the last trusted checkpoint for this collector (this key) is kept. */
   stateDir: string;
   /** The deadline for the whole verification, default 5000 ms. */
@@ -41,12 +52,24 @@ export interface FetchConfigOptions {
   version?: string;
 }
 
-export interface VerifiedConfig { config: UploadConfig; checkpoint: Checkpoint; index: number }
+export interface VerifiedConfig {
+  config: UploadConfig;
+  checkpoint: Checkpoint;
+  /** The entry's index in the log: the config's version, written `v<index>`. */
+  index: number;
+  /** The entry's exact bytes, as the vendor published them. */
+  entry: Uint8Array;
+  /** The witnesses whose cosignatures verified (empty when none are pinned). */
+  cosignedBy: string[];
+}
 
-/** The trusted checkpoint's file: from the key's name and id only (hashed: any name is a safe file name), never the URL. */
-export function trustedCheckpointFile(stateDir: string, key: VerifierKey): string {
-  const name = createHash('sha256').update(key.name, 'utf8').digest('hex').slice(0, 32);
-  return join(stateDir, `checkpoint-${hex8(key.keyId)}-${name}`);
+/** Where the log's files come from: an HTTP collector or a directory. */
+interface Source {
+  get(path: string, cap: number): Promise<Uint8Array>;
+  /** The file as named in messages (a URL without query, or a path). */
+  at(path: string): string;
+  /** True once the deadline passed. */
+  late(): boolean;
 }
 
 class Need extends Error {
@@ -55,120 +78,143 @@ class Need extends Error {
   }
 }
 
-const needOf = (e: unknown): Need | undefined => (e instanceof Need ? e : (e as { cause?: unknown })?.cause instanceof Need ? ((e as { cause: Need }).cause) : undefined);
-const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** A signed checkpoint note, verified with the pinned key; its origin must be the key's name. */
-function openCheckpoint(note: Uint8Array | string, key: string, name: string, where: string, bad: ClientErrorCode): Checkpoint {
-  let text: string;
-  try {
-    text = verifyNote(note, [key]).text;
-  } catch (e) {
-    throw new ClientError(bad, `${where}: checkpoint is not signed by the pinned key ${name}: ${why(e)}`, { cause: e });
-  }
-  let c: Checkpoint;
-  try {
-    c = parseCheckpoint(text);
-  } catch (e) {
-    throw new ClientError(bad === 'EBADSIG' ? 'EMALFORMED' : bad, `${where}: signed checkpoint does not parse: ${why(e)}`, { cause: e });
-  }
-  if (c.origin !== name) throw new ClientError(bad === 'EBADSIG' ? 'EORIGIN' : bad, `${where}: checkpoint origin ${JSON.stringify(c.origin)} is not the pinned key's name ${JSON.stringify(name)}`);
-  return c;
+function needOf(e: unknown): Need | undefined {
+  for (let c = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) if (c instanceof Need) return c;
+  return undefined;
 }
 
-/** The last trusted checkpoint, undefined on first use; anything unreadable or unverified stops (never replaced). */
-function loadTrusted(file: string, key: string, name: string): { note: string; checkpoint: Checkpoint } | undefined {
-  const text = readText(file, MAX_NOTE_BYTES);
-  if (isUnreadable(text)) {
-    if (text.absent) return undefined;
-    throw new ClientError('ESTATE', `trusted checkpoint ${file}: ${text.reason}`);
+/** The log's key; the witness keys and quorum checked too, all before any connection. */
+function parseKeys(p: PinnedKeys): VerifierKey {
+  let key: VerifierKey;
+  try {
+    key = parseVerifier(p.key);
+  } catch (e) {
+    throw new ClientError('EKEY', `pinned key: ${why(e)}`, { cause: e });
   }
-  return { note: text, checkpoint: openCheckpoint(text, key, name, `trusted checkpoint ${file}`, 'ESTATE') };
+  const n = p.witnesses?.length ?? 0;
+  if (p.quorum !== undefined && (!Number.isInteger(p.quorum) || p.quorum < 1 || p.quorum > n)) {
+    throw new ClientError('EUSAGE', `witness quorum ${p.quorum} is not 1..${n}, the number of witness keys given`);
+  }
+  const seen = new Set<string>();
+  for (const w of p.witnesses ?? []) {
+    let k: VerifierKey;
+    try {
+      k = parseWitnessVerifier(w);
+    } catch (e) {
+      throw new ClientError('EKEY', `witness key: ${why(e)}`, { cause: e });
+    }
+    if (seen.has(`${k.name}\n${k.keyId}`)) throw new ClientError('EKEY', `witness key ${k.name}+${hex8(k.keyId)} is given twice`);
+    seen.add(`${k.name}\n${k.keyId}`);
+  }
+  return key;
+}
+
+/** Throws EWITNESS unless the pinned witnesses' quorum cosigned `note`; the names that did. */
+function witnessed(note: Uint8Array, p: PinnedKeys, where: string): string[] {
+  if (!p.witnesses?.length) return [];
+  try {
+    return requireCosignatures(note, p.witnesses, p.quorum).filter((o) => o.time !== undefined).map((o) => o.witness);
+  } catch (e) {
+    if (!(e instanceof CosignatureError)) throw e;
+    throw new ClientError('EWITNESS', `${where}: ${why(e)}`, { cause: e });
+  }
+}
+
+/**
+ * The core of both readers: the checkpoint (log key, witnesses), its extension of `old`, the
+ * newest entry's inclusion, the config. hashReader reads synchronously: run a step, fetch the one
+ * file it missed, run it again.
+ */
+async function verifyFrom(src: Source, p: PinnedKeys, key: VerifierKey, caps: Caps, old?: Checkpoint): Promise<VerifiedConfig & { note: Uint8Array }> {
+  const note = await src.get('checkpoint', caps.checkpoint);
+  const cp = openCheckpoint(note, p.key, key.name, src.at('checkpoint'), 'EBADSIG');
+  const cosignedBy = witnessed(note, p, src.at('checkpoint'));
+  const files = new Map<string, Uint8Array>();
+  const read: ReadFn = (path) => {
+    const got = files.get(path);
+    if (!got) throw new Need(path);
+    return got;
+  };
+  const withFiles = async <T>(code: ClientErrorCode, where: string, what: string, fn: () => T): Promise<T> => {
+    for (;;) {
+      try {
+        return fn();
+      } catch (e) {
+        const need = needOf(e);
+        if (!need) throw e instanceof ClientError ? e : new ClientError(code, `${where}: ${what}: ${why(e)}`, { cause: e });
+        if (files.size >= MAX_FETCHES) throw new ClientError(code, `${src.at(need.path)}: ${what} needs over ${MAX_FETCHES} files`);
+        files.set(need.path, await src.get(need.path, need.path.startsWith('tile/entries/') ? caps.bundle : caps.tile));
+      }
+    }
+  };
+  // A rollback or fork is refused before an empty log, as before any file is fetched.
+  await withFiles('ETAMPERED', src.at('checkpoint'), `tiles for size ${cp.size}`, () => checkExtends(old, cp, read, src.at('checkpoint')));
+  if (cp.size === 0) throw new ClientError('EMALFORMED', `${src.at('checkpoint')}: the log is empty; it holds no config`);
+
+  const index = cp.size - 1;
+  const n = Math.floor(index / TILE_WIDTH);
+  const width = Math.min(TILE_WIDTH, cp.size - n * TILE_WIDTH);
+  const path = bundlePath({ index: n, width });
+  const entry = await withFiles('ETAMPERED', src.at(path), `entry ${index}`, () => {
+    const e = parseBundle(path, read(path), width)[index % TILE_WIDTH]!;
+    verifyInclusion(index, cp.size, leafHash(e), hashReader(cp.size, cp.root, read).inclusionProof(index), cp.root);
+    return e;
+  });
+  let config: UploadConfig;
+  try {
+    config = parseConfig(entry);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ClientError('EMALFORMED', `${src.at(path)}: entry ${index}: ${e.message}`, { cause: e });
+  }
+  if (src.late()) throw new ClientError('ETIMEOUT', `${src.at('checkpoint')}: verification did not finish within the deadline`);
+  return { config, checkpoint: cp, index, entry, cosignedBy, note };
 }
 
 /** Verifies a collector's config log and returns its newest config. See the file comment. */
 export async function fetchVerifiedConfig(opts: FetchConfigOptions): Promise<VerifiedConfig> {
   const base = collectorBase(opts.url); // before any connection
-  let key: VerifierKey;
-  try {
-    key = parseVerifier(opts.key);
-  } catch (e) {
-    throw new ClientError('EKEY', `pinned key: ${why(e)}`, { cause: e });
-  }
+  const key = parseKeys(opts);
   const caps = { ...DEFAULT_CAPS, ...opts.maxBytes };
   const file = trustedCheckpointFile(opts.stateDir, key);
   const trusted = loadTrusted(file, opts.key, key.name);
-  const at = (path: string): string => { const u = logUrl(base, path); return `${u.protocol}//${u.host}${u.pathname}`; };
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), opts.timeoutMs ?? 5000);
   timer.unref(); // the pending request holds the event loop, never this timer
   try {
     const ua = `transparent-telemetry/${opts.version ?? CLIENT_VERSION}`;
-    const get = (path: string, cap: number): Promise<Uint8Array> => getCapped(logUrl(base, path), cap, ac.signal, ua);
-    const note = await get('checkpoint', caps.checkpoint);
-    const cp = openCheckpoint(note, opts.key, key.name, at('checkpoint'), 'EBADSIG');
-    const old = trusted?.checkpoint;
-    if (old && cp.size < old.size) throw new ClientError('EROLLBACK', `${at('checkpoint')}: log size ${cp.size} is below the trusted size ${old.size}`);
-    if (old && cp.size === old.size && Buffer.compare(cp.root, old.root) !== 0) {
-      throw new ClientError('EFORK', `${at('checkpoint')}: root of size ${cp.size} differs from the trusted root: the log forked`);
-    }
-    if (cp.size === 0) throw new ClientError('EMALFORMED', `${at('checkpoint')}: the log is empty; it holds no config`);
-
-    // hashReader reads synchronously: run the proof, fetch the one file it missed, run it again.
-    const files = new Map<string, Uint8Array>();
-    const read: ReadFn = (path) => {
-      const got = files.get(path);
-      if (!got) throw new Need(path);
-      return got;
+    const src: Source = {
+      get: (path, cap) => getCapped(logUrl(base, path), cap, ac.signal, ua),
+      at: (path) => { const u = logUrl(base, path); return `${u.protocol}//${u.host}${u.pathname}`; },
+      late: () => ac.signal.aborted,
     };
-    const withFiles = async <T>(code: ClientErrorCode, where: string, what: string, fn: () => T): Promise<T> => {
-      for (;;) {
-        try {
-          return fn();
-        } catch (e) {
-          const need = needOf(e);
-          if (!need) throw e instanceof ClientError ? e : new ClientError(code, `${where}: ${what}: ${why(e)}`, { cause: e });
-          if (files.size >= MAX_FETCHES) throw new ClientError(code, `${at(need.path)}: ${what} needs over ${MAX_FETCHES} files`);
-          files.set(need.path, await get(need.path, need.path.startsWith('tile/entries/') ? caps.bundle : caps.tile));
-        }
-      }
-    };
-    const hashes = (): ReturnType<typeof hashReader> => hashReader(cp.size, cp.root, read);
-
-    if (old && cp.size > old.size) {
-      // Tiles that do not hash to the new root are tampering; a proof that fails is a fork.
-      const proof = await withFiles('ETAMPERED', at('checkpoint'), `tiles for size ${cp.size}`, () => hashes().consistencyProof(old.size));
-      try {
-        verifyConsistency(old.size, cp.size, proof, old.root, cp.root);
-      } catch (e) {
-        throw new ClientError('EFORK', `${at('checkpoint')}: size ${cp.size} does not extend the trusted size ${old.size}: ${why(e)}`, { cause: e });
-      }
-    }
-
-    const index = cp.size - 1;
-    const n = Math.floor(index / TILE_WIDTH);
-    const path = bundlePath({ index: n, width: Math.min(TILE_WIDTH, cp.size - n * TILE_WIDTH) });
-    const entry = await withFiles('ETAMPERED', at(path), `entry ${index}`, () => {
-      const width = Math.min(TILE_WIDTH, cp.size - n * TILE_WIDTH);
-      const e = parseBundle(path, read(path), width)[index % TILE_WIDTH]!;
-      verifyInclusion(index, cp.size, leafHash(e), hashes().inclusionProof(index), cp.root);
-      return e;
-    });
-    let config: UploadConfig;
-    try {
-      config = parseConfig(entry);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      throw new ClientError('EMALFORMED', `${at(path)}: entry ${index}: ${e.message}`, { cause: e });
-    }
-    if (ac.signal.aborted) throw new ClientError('ETIMEOUT', `${at('checkpoint')}: verification did not finish within the deadline`);
+    const { note, ...got } = await verifyFrom(src, opts, key, caps, trusted?.checkpoint);
     try {
       writeAtomic(file, Buffer.from(note).toString('utf8'));
     } catch (e) {
       throw new ClientError('ESTATE', `trusted checkpoint ${file} could not be written: ${why(e)}`, { cause: e });
     }
-    return { config, checkpoint: cp, index };
+    return got;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The same verification of a log kept in a directory (a vendor's or a mirror's copy), with no
+ * trusted state: the checkpoint (log key and witnesses), the newest entry's inclusion, the config.
+ */
+export async function readVerifiedConfig(opts: PinnedKeys & { dir: string }): Promise<VerifiedConfig> {
+  const key = parseKeys(opts);
+  const src: Source = {
+    get: async (path, cap) => {
+      const r = readBytes(join(opts.dir, path), cap);
+      if (!isUnreadable(r)) return r;
+      throw new ClientError(r.reason.startsWith('is too large') ? 'ETOOBIG' : 'EREAD', `${join(opts.dir, path)}: ${r.reason}`);
+    },
+    at: (path) => join(opts.dir, path),
+    late: () => false,
+  };
+  const { note: _, ...got } = await verifyFrom(src, opts, key, DEFAULT_CAPS);
+  return got;
 }

@@ -21,7 +21,10 @@ export type ClientErrorCode =
   | 'EFORK' // the log does not extend the trusted checkpoint
   | 'ETAMPERED' // a tile, bundle or entry does not hash to the signed root
   | 'EMALFORMED' // a signed checkpoint or config entry that does not parse
-  | 'ESTATE'; // the trusted checkpoint cannot be read, verified or written
+  | 'ESTATE' // the trusted checkpoint cannot be read, verified or written
+  | 'EWITNESS' // fewer pinned witnesses than the quorum validly cosigned the checkpoint
+  | 'EUSAGE' // the options are wrong: a witness quorum outside 1..the number of witness keys
+  | 'EREAD'; // a log file in a directory cannot be read (readVerifiedConfig)
 
 export class ClientError extends CodedError<ClientErrorCode> {
   override name = 'ClientError';

@@ -1,7 +1,8 @@
 // transparent-telemetry/config: the collection config a vendor publishes, and everything a
 // client needs to trust it. A strict schema in the shape of Go's UploadConfig and its query
-// API; RFC 9162 Merkle trees and proofs (SHA-256); C2SP signed notes (Ed25519) and checkpoints.
-// The log (tiles), the client's verification and the vendor commands build on these.
+// API; RFC 9162 Merkle trees and proofs (SHA-256); C2SP signed notes (Ed25519), checkpoints and
+// witness cosignatures; the log as tiles; the client's verification, which the vendor commands
+// (server/cmd) share.
 // Verification functions return nothing when a proof or signature holds and throw an error
 // whose `code` says what failed. DESIGN.md §13.
 export {
@@ -12,7 +13,7 @@ export { chartOf, goExpand } from './expand.js';
 export { CodedError } from './error.js';
 export { HASH_SIZE, type ProofErrorCode, ProofError, emptyRoot, leafHash, nodeHash, rootFromLeafHashes } from './merkle.js';
 export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proof.js';
-export { type KeyErrorCode, type SignerKey, type VerifierKey, KeyError, formatVerifier, generateKey, parseSigner, parseVerifier } from './keys.js';
+export { ALG_COSIGNATURE_V1, ALG_ED25519, type KeyErrorCode, type SignerKey, type VerifierKey, KeyError, formatVerifier, generateKey, parseSigner, parseVerifier } from './keys.js';
 export { MAX_NOTE_BYTES, MAX_SIGNATURES, type NoteErrorCode, NoteError, signNote, verifyNote } from './note.js';
 export { type Checkpoint, type CheckpointErrorCode, CheckpointError, formatCheckpoint, parseCheckpoint } from './checkpoint.js';
 export {
@@ -20,5 +21,12 @@ export {
 } from './tiles.js';
 export { type TileHashReader, hashReader } from './tile-reader.js';
 export { type LogView, type WriteFn, appendToLog, atomicWriter, dirReader, readLog, verifyLog } from './log.js';
-export { type Caps, type FetchConfigOptions, type VerifiedConfig, DEFAULT_CAPS, fetchVerifiedConfig, trustedCheckpointFile } from './client.js';
+export { type Caps, type FetchConfigOptions, type VerifiedConfig, DEFAULT_CAPS, fetchVerifiedConfig } from './client.js';
+export { trustedCheckpointFile } from './trust.js';
 export { CLIENT_VERSION, type ClientErrorCode, ClientError } from './fetch.js';
+export { type PinnedKeys, readVerifiedConfig } from './client.js';
+export {
+  MAX_CLOCK_SKEW_SECONDS, type CosignatureErrorCode, type WitnessOutcome, CosignatureError, checkCosignatures, cosignNote, cosignatureMessage,
+  generateWitnessKey, parseWitnessSigner, parseWitnessVerifier, requireCosignatures,
+} from './cosignature.js';
+export { checkExtends, loadTrusted, openCheckpoint } from './trust.js';

@@ -82,21 +82,21 @@ function keyMap(verifierKeys: string[]): Map<string, VerifierKey> {
 }
 
 /** Why `sig` is not `key`'s Ed25519 signature of `msg`, or undefined when it is. */
-function sigProblem(msg: Uint8Array, sig: Uint8Array, key: VerifierKey): string | undefined {
+export function sigProblem(msg: Uint8Array, sig: Uint8Array, key: VerifierKey): string | undefined {
   if (sig.length !== 64) return `is ${sig.length} bytes, an ed25519 signature is 64`;
   const s = BigInt('0x' + Buffer.from(sig.subarray(32)).reverse().toString('hex'));
   if (s >= L || !nacl.sign.detached.verify(msg, sig, key.publicKey)) return 'does not verify';
   return undefined;
 }
 
-interface SigLine {
+export interface SigLine {
   name: string;
   keyId: number;
   sig: Uint8Array;
 }
 
 /** One signature line: em dash, space, key name, space, base64(key id || signature). */
-function parseSigLine(line: string, n: number): SigLine {
+export function parseSigLine(line: string, n: number): SigLine {
   if (!line.startsWith(DASH)) throw new NoteError('EMALFORMED', `signature line ${n} does not start with an em dash and a space`);
   const rest = line.slice(DASH.length);
   const sp = rest.indexOf(' ');
@@ -111,15 +111,12 @@ function parseSigLine(line: string, n: number): SigLine {
 }
 
 /**
- * Parses a signed note and verifies it with the given verifier keys (c2sp.org/signed-note
- * §Signatures). Signatures by other keys are ignored; a signature by a given key (same name and
- * key id) that does not verify rejects the whole note; at least one given key must have signed.
- * Like Go's note.Open, a repeated signature by an already seen key is skipped. Returns the note
- * text (with its final newline) and the names of the keys whose signatures verified.
+ * A signed note's text (with its final newline) and its signature lines, parsed but not
+ * verified: the size cap, UTF-8, no control characters, a blank line, at most MAX_SIGNATURES
+ * lines (c2sp.org/signed-note §Format). parseSigLine reads each line.
  */
-export function verifyNote(note: string | Uint8Array, verifierKeys: string[]): { text: string; verifiedBy: string[] } {
+export function splitNote(note: string | Uint8Array): { text: string; lines: string[] } {
   const s = noteString(note);
-  const keys = keyMap(verifierKeys);
   checkEncoding(s, 'note');
   // The text ends at the last blank line; signature lines follow, each ending in a newline.
   const split = s.lastIndexOf('\n\n');
@@ -130,7 +127,20 @@ export function verifyNote(note: string | Uint8Array, verifierKeys: string[]): {
   if (!block.endsWith('\n')) throw new NoteError('EMALFORMED', 'note does not end with a newline');
   const lines = block.slice(0, -1).split('\n');
   if (lines.length > MAX_SIGNATURES) throw new NoteError('ETOOMANY', `note has ${lines.length} signatures, at most ${MAX_SIGNATURES}`);
+  return { text, lines };
+}
 
+/**
+ * Parses a signed note and verifies it with the given verifier keys (c2sp.org/signed-note
+ * §Signatures). Signatures by other keys are ignored; a signature by a given key (same name and
+ * key id) that does not verify rejects the whole note; at least one given key must have signed.
+ * Like Go's note.Open, a repeated signature by an already seen key is skipped. Returns the note
+ * text (with its final newline) and the names of the keys whose signatures verified.
+ */
+export function verifyNote(note: string | Uint8Array, verifierKeys: string[]): { text: string; verifiedBy: string[] } {
+  const s = noteString(note);
+  const keys = keyMap(verifierKeys);
+  const { text, lines } = splitNote(s);
   const msg = Buffer.from(text, 'utf8');
   const seen = new Set<string>();
   const verifiedBy: string[] = [];

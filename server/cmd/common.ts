@@ -1,19 +1,22 @@
 // What every vendor command shares: exit codes, the user-facing error, and reading a small
 // regular file without hanging on a FIFO (the toolkit's safe reader).
 import { statSync } from 'node:fs';
-import { formatVerifier, parseSigner } from '../../config/index.js';
+import { CodedError, formatVerifier, parseSigner } from '../../config/index.js';
 import { isUnreadable, readBytes } from '../../counter/safeio/index.js';
 
 /** Exit codes: 0 ok, 1 a refusal or failure, 2 the command line was wrong. */
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-/** An error meant for the user: printed as `error: <message>`, never with a stack. */
-export class CliError extends Error {
+/**
+ * An error meant for the user: printed as `error: <message>`, never with a stack. The toolkit's
+ * CodedError (config/) with the two codes a command line needs; `exitCode` follows from the code.
+ */
+export class CliError extends CodedError<'EREFUSED' | 'EUSAGE'> {
+  override name = 'CliError';
   readonly exitCode: number;
-  constructor(message: string, exitCode: number = EXIT_FAILURE) {
-    super(message);
-    this.name = 'CliError';
+  constructor(message: string, exitCode: number = EXIT_FAILURE, options?: ErrorOptions) {
+    super(exitCode === EXIT_USAGE ? 'EUSAGE' : 'EREFUSED', message, options);
     this.exitCode = exitCode;
   }
 }
@@ -41,3 +44,22 @@ export function verifierOf(signerKey: string): { name: string; verifier: string 
   const s = parseSigner(signerKey);
   return { name: s.name, verifier: formatVerifier(s) };
 }
+
+/** A private key file's text: a regular file of at most 4 KiB that group and others cannot read. */
+export function readSecretKey(file: string, what: string): string {
+  const { data, mode } = readRegular(file, 4096, what);
+  if (mode & 0o077) throw new CliError(`${what} ${file} has mode 0${mode.toString(8)}; others may read it: chmod 600 ${file}`);
+  return data.toString('utf8').trim();
+}
+
+/** A verifier key given on the command line, parsed, or a usage error naming the option. */
+export function keyOption<T>(option: string, text: string, parse: (text: string) => T): T {
+  try {
+    return parse(text);
+  } catch (e) {
+    throw new CliError(`${option}: ${why(e)}`, EXIT_USAGE);
+  }
+}
+
+/** commander's collector for an option that may be given more than once. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];

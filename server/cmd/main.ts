@@ -1,11 +1,14 @@
 // The vendor's commands (`telemetry-server`): keys, publishing the collection config to its
-// transparency log, and checking a log as a monitor would. Every failure becomes one
+// transparency log, checking a log as a monitor would, showing the config in force as a client
+// sees it, and cosigning a log's checkpoints as a witness. Every failure becomes one
 // `error: …` line on stderr and an exit code: 0 ok, 1 refused or failed, 2 usage.
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { CliError, EXIT_FAILURE, EXIT_USAGE, why } from './common.js';
+import { cosignCommand } from './cosign.js';
 import { keygenCommand } from './keygen.js';
 import { publishCommand } from './publish.js';
+import { showCommand } from './show.js';
 import { verifyLogCommand } from './verify-log.js';
 
 const EXAMPLES = `
@@ -13,17 +16,20 @@ Examples:
   $ telemetry-server keygen collector.example.com/config --out config.key > config.vkey
   $ telemetry-server publish collection-config.json --key config.key --log ./config-log
   $ telemetry-server verify-log ./config-log --key "$(cat config.vkey)"
+  $ telemetry-server show ./config-log --key "$(cat config.vkey)"
+  $ telemetry-server keygen witness.example.org/w1 --witness --out witness.key > witness.vkey
+  $ telemetry-server cosign --log ./config-log --key "$(cat config.vkey)" --witness-key witness.key --state ./witness-state
 
 Exit codes: 0 ok, 1 refused or failed, 2 the command line was wrong.
 `;
 
 export function buildProgram(): Command {
   const program = new Command('telemetry-server')
-    .description('Publish and check the signed collection config of a transparent-telemetry collector.')
+    .description('Publish, check, show and witness the signed collection config of a transparent-telemetry collector.')
     .version(pkg.version, '-V, --version')
     .showHelpAfterError(false)
     .addHelpText('after', EXAMPLES);
-  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand()]) program.addCommand(c);
+  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand(), showCommand(), cosignCommand()]) program.addCommand(c);
   return program;
 }
 

@@ -1,9 +1,10 @@
 module transparent-telemetry/test/go
 
-go 1.23.0
+go 1.24.0
 
 require (
-	golang.org/x/mod v0.27.0
+	github.com/transparency-dev/formats v0.1.0
+	golang.org/x/mod v0.32.0
 	golang.org/x/telemetry v0.0.0-20250807160809-1a19826ec488
 )
 
