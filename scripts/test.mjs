@@ -24,7 +24,7 @@ step('type check', 'npx', ['tsc', '--noEmit', '-p', '.']);
 // Looked up on PATH rather than run: the go command counts its own use under the real home.
 if (!(process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, 'go')))) {
   const ci = (await import('ci-info')).default.isCI;
-  console.error(`${ci ? 'error' : 'warning'}: go is required for the Go interop tests: install Go 1.23+ (https://go.dev/dl) or apt-get install golang`);
+  console.error(`${ci ? 'error' : 'warning'}: go is required for the Go interop tests: install Go 1.24 or later (https://go.dev/dl)`);
   if (ci) {
     console.log('0 passed, 1 failed');
     process.exit(1);

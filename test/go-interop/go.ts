@@ -10,7 +10,7 @@ import { ROOT, tempDir } from '../helpers.js';
 
 export const GO_MODULE = join(ROOT, 'test', 'go');
 export const GO_MISSING =
-  'go is required for the Go interop tests: install Go 1.23+ (https://go.dev/dl) or apt-get install golang';
+  'go is required for the Go interop tests: install Go 1.24 or later (https://go.dev/dl)';
 
 let cachedGoEnv: NodeJS.ProcessEnv | undefined;
 const hasGo = spawnSync('go', ['version'], { stdio: 'ignore', env: goCommandEnv() }).status === 0;
