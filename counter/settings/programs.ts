@@ -12,6 +12,10 @@ import { readProgramsObject } from './json-file.js';
 export interface Collector {
   url: string;
   key: string;
+  /** Witness verifier keys the config log's checkpoints must be cosigned by, if any. */
+  witnesses?: string[];
+  /** How many of `witnesses` must have cosigned (default: all). */
+  quorum?: number;
 }
 
 export interface ProgramSettings {
@@ -76,5 +80,8 @@ function collectorOf(v: unknown): Collector | undefined {
   if (!isObject(v)) return undefined;
   const url = text(v.url);
   const key = text(v.key);
-  return url && key ? { url, key } : undefined;
+  if (!url || !key) return undefined;
+  const witnesses = Array.isArray(v.witnesses) ? v.witnesses.filter((w): w is string => typeof w === 'string' && w !== '') : undefined;
+  const quorum = Number.isSafeInteger(v.quorum) ? (v.quorum as number) : undefined;
+  return { url, key, ...(witnesses?.length ? { witnesses } : {}), ...(quorum !== undefined ? { quorum } : {}) };
 }
