@@ -81,7 +81,11 @@ function collectorOf(v: unknown): Collector | undefined {
   const url = text(v.url);
   const key = text(v.key);
   if (!url || !key) return undefined;
-  const witnesses = Array.isArray(v.witnesses) ? v.witnesses.filter((w): w is string => typeof w === 'string' && w !== '') : undefined;
-  const quorum = Number.isSafeInteger(v.quorum) ? (v.quorum as number) : undefined;
-  return { url, key, ...(witnesses?.length ? { witnesses } : {}), ...(quorum !== undefined ? { quorum } : {}) };
+  // A witness list or quorum that is there but malformed voids the collector (never uploaded):
+  // dropping it would lower what the tool's author pinned.
+  const witnesses = v.witnesses;
+  if (witnesses !== undefined && !(Array.isArray(witnesses) && witnesses.every((w) => typeof w === 'string' && w !== ''))) return undefined;
+  const quorum = v.quorum;
+  if (quorum !== undefined && !Number.isSafeInteger(quorum)) return undefined;
+  return { url, key, ...(witnesses?.length ? { witnesses: witnesses as string[] } : {}), ...(quorum !== undefined ? { quorum: quorum as number } : {}) };
 }
