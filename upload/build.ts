@@ -74,6 +74,7 @@ export function collectorReport(b: BuildInput): Built {
     }
     programs.push({ ...a.p, Counters: obj(keepCounters(a, b, omitted)), Stacks: obj(keepStacks(a, b, omitted)) });
   }
+  if (b.files.every((f) => f.counts.size === 0)) return { kind: 'drop', code: 'empty', reason: 'no count file of this week holds a counter', omitted };
   if (!b.query.keepsReport(b.x)) return { kind: 'drop', code: 'sampled-out', reason: `X ${b.x} is above the config's SampleRate ${b.query.sampleRate}`, omitted };
   if (programs.length === 0) return { kind: 'drop', code: 'nothing-allowed', reason: 'no program of this week is allowed by the config or was on before the week began', omitted };
   const report: Report = { Week: b.week, LastWeek: b.lastWeek, X: b.x, Programs: programs, Config: b.config };

@@ -3,7 +3,7 @@
 // reach the network; a folder with pending reports but no such program only ages them out.
 import { renameSync, rmSync } from 'node:fs';
 import type { ReadOk } from '../counter/countfile/index.js';
-import { isUnreadable, readText, writeAtomic } from '../counter/safeio/index.js';
+import { isUnreadable, makeDir, readText, writeAtomic } from '../counter/safeio/index.js';
 import type { Collector } from '../counter/settings/index.js';
 import { buildQuery, fetchVerifiedConfig, type ConfigQuery } from '../config/index.js';
 import { collectorReport } from './build.js';
@@ -146,6 +146,12 @@ async function sendPending(c: C, onHere: (program: string) => boolean): Promise<
       await locked(c, week, () => refuseKeep(c, week, 'too-old', `week ended ${ageDays(week, ctx.s.today)} days ago; collectors take ${SEND_WINDOW_DAYS} at most`));
       continue;
     }
+    // Go's rule for a waiting report: sent only if every program in it was turned on before its week.
+    const late = programs.filter((prog) => { const a = ctx.work.state(prog).asof; return a !== null && a >= week; });
+    if (late.length > 0) {
+      ctx.s.waiting.push(entry(c, week, `${late.join(', ')} was turned on after the week ${week}`));
+      continue;
+    }
     const off = programs.filter((prog) => !onHere(prog));
     if (off.length > 0 || !c.collector) {
       ctx.s.waiting.push(entry(c, week, c.collector ? `not sent while ${off.join(', ')} is not on` : 'no program names this collector now'));
@@ -162,6 +168,7 @@ async function sendPending(c: C, onHere: (program: string) => boolean): Promise<
 /** A pending report that will never be sent: kept, for the user to see, under dropped/. */
 function refuseKeep(c: C, week: string, code: string, reason: string, status?: number): void {
   try {
+    makeDir(c.p.droppedDir);
     renameSync(c.p.pending(week), c.p.refused(week));
   } catch {
     return; // another run moved or sent it

@@ -55,7 +55,8 @@ export class TunnelAgent extends HttpsAgent {
     super({ ...opts, keepAlive: false });
   }
 
-  override createConnection(options: ConnectionOptions & { host?: string; port?: number }, cb: (err: Error | null, s?: Socket) => void): undefined {
+  // Node's Agent accepts the socket through the callback (agent-base and others rely on it).
+  override createConnection = ((options: ConnectionOptions & { host?: string; port?: number }, cb: (err: Error | null, s?: Socket) => void): undefined => {
     const target = `${options.host}:${options.port ?? 443}`;
     const sock = netConnect({ host: this.proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(this.proxy.port || 80) });
     let buf = Buffer.alloc(0);
@@ -78,5 +79,5 @@ export class TunnelAgent extends HttpsAgent {
     };
     sock.on('data', onData);
     return undefined;
-  }
+  }) as unknown as HttpsAgent['createConnection'];
 }

@@ -81,7 +81,7 @@ function writeLocalReports(ctx: RunContext): void {
   for (const w of ctx.work.weeks) {
     const files = w.files.filter((f) => ctx.work.state(f.info.program).decision.mode !== 'off');
     const path = localReportPath(ctx.dirs, w.week);
-    if (files.length === 0 || existsSync(path)) continue;
+    if (files.every((f) => f.counts.size === 0) || existsSync(path)) continue;
     try {
       if (createExclusive(path, encodeReport(localReport(w.week, files)))) {
         ctx.s.localReports.push(path);
