@@ -6,6 +6,8 @@
 // in between, that fresh lock is linked back (link never overwrites). DESIGN.md §14.
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { makeDir } from '../counter/safeio/index.js';
 
 /** A holder runs one build and one POST (10 s) under a lock; anything older is a leftover. */
 export const LOCK_MAX_MS = 10 * 60_000;
@@ -68,6 +70,7 @@ export interface Lock { file: string; release(): void }
 export function tryLock(file: string): Lock | null {
   const me: Holder = { pid: process.pid, start: processStart(process.pid), nonce: randomBytes(8).toString('hex'), time: Date.now() };
   const text = JSON.stringify(me);
+  makeDir(dirname(file));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o644);
