@@ -9,7 +9,7 @@ export { type Phase, SEND_WINDOW_DAYS } from './collector.js';
 export { KEEP_WEEKS } from './cleanup.js';
 export { decodeReport, encodeReport, goFloat } from './json.js';
 export { drawX } from './random.js';
-export { type CollectorPaths, collectorId, collectorPaths, localReportPath, trustDir, weekFiles, CID_RE } from './paths.js';
+export { type CollectorPaths, collectorId, collectorPaths, localReportPath, trustDir, weekFiles, CID_RE, WEEK_RE } from './paths.js';
 export { type CollectorStatus, type Dropped, listNames, readCollector, readStatus } from './store.js';
 export { classify, POST_TIMEOUT_MS } from './send.js';
 export { noProxy, proxyFor } from './proxy.js';
