@@ -9,7 +9,7 @@ import { ageDays } from './gather.js';
 import { decodeReport } from './json.js';
 import { isStale } from './lock.js';
 import { CID_RE, collectorPaths, WEEK_RE } from './paths.js';
-import type { RunContext } from './run.js';
+import type { RunContext } from './context.js';
 import { listNames } from './store.js';
 
 export const KEEP_WEEKS = 8;

@@ -12,12 +12,10 @@ import { decodeReport } from './json.js';
 import { tryLock } from './lock.js';
 import { collectorPaths, trustDir, weekFiles, type CollectorPaths } from './paths.js';
 import { MAX_REPORT_BYTES, UPLOAD_WINDOW_DAYS } from './report.js';
-import type { RunContext } from './run.js';
+import type { Phase, RunContext } from './context.js';
 import { drawX } from './random.js';
 import { postReport } from './send.js';
 import { createExclusive, decided, listNames, recordCollector, updateStatus } from './store.js';
-
-export interface Phase { build: boolean; network: boolean; send: boolean; clean: boolean }
 
 /** A day short of the server's window, so that clock skew never makes the server refuse a week as too old. */
 export const SEND_WINDOW_DAYS = UPLOAD_WINDOW_DAYS - 1;

@@ -5,7 +5,8 @@
 export { MAX_REPORT_BYTES, type ProgramReport, type Report, UPLOAD_WINDOW_DAYS, uploadPath } from './report.js';
 export { type RunOptions, runPhases, runUpload } from './run.js';
 export { type RunSummary, type WeekEntry } from './summary.js';
-export { type Phase, SEND_WINDOW_DAYS } from './collector.js';
+export { SEND_WINDOW_DAYS } from './collector.js';
+export type { Phase } from './context.js';
 export { KEEP_WEEKS } from './cleanup.js';
 export { decodeReport, encodeReport, goFloat } from './json.js';
 export { drawX } from './random.js';

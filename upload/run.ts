@@ -3,34 +3,18 @@
 // then clean up. Never rejects; every failure ends up in the summary.
 import { existsSync } from 'node:fs';
 import { type Collector, dateString, layout } from '../counter/settings/index.js';
+import type { RunContext, RunOptions } from './context.js';
 import { cleanup } from './cleanup.js';
-import { handleCollector, type Phase } from './collector.js';
-import { gather, type Work } from './gather.js';
+import { handleCollector } from './collector.js';
+import type { Phase } from './context.js';
+import { gather } from './gather.js';
 import { encodeReport } from './json.js';
 import { localReport } from './build.js';
 import { CID_RE, collectorPaths, localReportPath, weekFiles } from './paths.js';
 import { createExclusive, listNames, readCollector } from './store.js';
 import { emptySummary, finish, type RunSummary } from './summary.js';
 
-export interface RunOptions {
-  dir: string;
-  now?: Date;
-  deadline?: number;
-  log?: (line: string) => void;
-  env?: Record<string, string | undefined>;
-}
-
-export interface RunContext {
-  o: RunOptions;
-  now: Date;
-  deadline: number;
-  log: (line: string) => void;
-  env: Record<string, string | undefined>;
-  dirs: ReturnType<typeof layout>;
-  work: Work;
-  s: RunSummary;
-  phase: Phase;
-}
+export type { RunContext, RunOptions } from './context.js';
 
 const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
