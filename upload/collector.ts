@@ -14,7 +14,7 @@ import { collectorPaths, trustDir, weekFiles, type CollectorPaths } from './path
 import { MAX_REPORT_BYTES, UPLOAD_WINDOW_DAYS } from './report.js';
 import type { Phase, RunContext } from './context.js';
 import { drawX } from './random.js';
-import { postReport } from './send.js';
+import { agentFor, postReport } from './send.js';
 import { createExclusive, decided, listNames, recordCollector, updateStatus } from './store.js';
 
 /** A day short of the server's window, so that clock skew never makes the server refuse a week as too old. */
@@ -108,7 +108,7 @@ async function verify(c: C): Promise<{ query: ConfigQuery; version: string } | n
     return null;
   }
   try {
-    const v = await fetchVerifiedConfig({ url: c.url, key: c.collector!.key, stateDir: trustDir(ctx.dirs), timeoutMs: Math.min(CONFIG_TIMEOUT_MS, left) });
+    const v = await fetchVerifiedConfig({ url: c.url, key: c.collector!.key, stateDir: trustDir(ctx.dirs), timeoutMs: Math.min(CONFIG_TIMEOUT_MS, left), agent: (u) => agentFor(u, ctx.env) });
     const version = `v${v.index}`;
     record({ ok: true, config: version });
     ctx.log(`${c.url}: config ${version} verified`);
