@@ -152,7 +152,7 @@ async function sendPending(c: C, onHere: (program: string) => boolean): Promise<
     }
     const off = programs.filter((prog) => !onHere(prog));
     if (off.length > 0 || !c.collector) {
-      ctx.s.waiting.push(entry(c, week, c.collector ? `not sent while ${off.join(', ')} is not on` : 'no program names this collector now'));
+      ctx.s.waiting.push(entry(c, week, c.collector ? `not sent while ${off.join(', ')} is not on with this collector` : 'no program in mode on names this collector now'));
       continue;
     }
     if (Date.now() >= ctx.deadline) {
@@ -177,9 +177,9 @@ function refuseKeep(c: C, week: string, code: string, reason: string, status?: n
 async function send(c: C, week: string, text: string): Promise<void> {
   const { ctx, p } = c;
   if (decidedElsewhere(c, week)) return;
-  const base = new URL(c.url.endsWith('/') ? c.url : `${c.url}/`);
-  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/.test(base.hostname))) {
-    ctx.s.retry.push(entry(c, week, `collector url is not https (plain http is for loopback hosts only)`));
+  const base = collectorUrl(c.url);
+  if (typeof base === 'string') {
+    ctx.s.retry.push(entry(c, week, base));
     return;
   }
   ctx.log(`${c.url} ${week}: sending ${Buffer.byteLength(text)} bytes`);
@@ -196,6 +196,20 @@ async function send(c: C, week: string, text: string): Promise<void> {
     ctx.s.retry.push(entry(c, week, out.reason));
     ctx.log(`${c.url} ${week}: kept for a later run: ${out.reason}`);
   }
+}
+
+/** The collector's base URL ending in '/', or why it may not be used (config's rules, checked again: a waiting report may be sent without a fetch). */
+function collectorUrl(url: string): URL | string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'collector url is not a url';
+  }
+  if (u.username || u.password || u.search || u.hash || url.includes('?') || url.includes('#')) return 'collector url carries credentials, a query or a fragment';
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/.test(u.hostname))) return 'collector url is not https (plain http is for loopback hosts only)';
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return u;
 }
 
 /** Under the lock: sent or dropped by another run meanwhile (a crash after its POST left the pending file). */
