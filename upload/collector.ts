@@ -13,6 +13,7 @@ import { tryLock } from './lock.js';
 import { collectorPaths, trustDir, weekFiles, type CollectorPaths } from './paths.js';
 import { MAX_REPORT_BYTES, UPLOAD_WINDOW_DAYS } from './report.js';
 import type { Phase, RunContext } from './context.js';
+import { configCacheText } from './marks.js';
 import { drawX } from './random.js';
 import { agentFor, postReport } from './send.js';
 import { createExclusive, decided, listNames, recordCollector, updateStatus } from './store.js';
@@ -111,6 +112,7 @@ async function verify(c: C): Promise<{ query: ConfigQuery; version: string } | n
     const v = await fetchVerifiedConfig({ url: c.url, key: c.collector!.key, stateDir: trustDir(ctx.dirs), timeoutMs: Math.min(CONFIG_TIMEOUT_MS, left), agent: (u) => agentFor(u, ctx.env) });
     const version = `v${v.index}`;
     record({ ok: true, config: version });
+    writeAtomic(c.p.configFile, configCacheText(version, v.config));
     ctx.log(`${c.url}: config ${version} verified`);
     return { query: buildQuery(v.config), version };
   } catch (e) {
