@@ -30,7 +30,7 @@ export async function handleCollector(ctx: RunContext, cid: string, collector: C
   const c: C = { ctx, p: collectorPaths(ctx.dirs, cid), cid, url: collector?.url ?? '', collector };
   const onHere = (program: string): boolean => {
     const st = ctx.work.state(program);
-    return st.decision.mode === 'on' && st.cid === cid;
+    return st.decision.mode === 'on' && st.cid === cid && (ctx.phase.only === undefined || program === ctx.phase.only);
   };
   if (collector && [...ctx.work.programs.values()].some((st) => onHere(st.program)) && ctx.phase.build) recordCollector(c.p, collector);
   if (ctx.phase.build) await buildWeeks(c, onHere);
@@ -153,8 +153,10 @@ async function sendPending(c: C, onHere: (program: string) => boolean): Promise<
       continue;
     }
     const off = programs.filter((prog) => !onHere(prog));
+    if (ctx.phase.only !== undefined && !programs.includes(ctx.phase.only)) continue; // another program's report: not this run's
     if (off.length > 0 || !c.collector) {
-      ctx.s.waiting.push(entry(c, week, c.collector ? `not sent while ${off.join(', ')} is not on with this collector` : 'no program in mode on names this collector now'));
+      const why = ctx.phase.only !== undefined ? `it also holds ${off.join(', ')}, not asked for (--program ${ctx.phase.only})` : `not sent while ${off.join(', ')} is not on with this collector`;
+      ctx.s.waiting.push(entry(c, week, c.collector ? why : 'no program in mode on names this collector now'));
       continue;
     }
     if (Date.now() >= ctx.deadline) {
