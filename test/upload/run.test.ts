@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/settings/index.js';
 import { collectorId, collectorPaths, decodeReport, encodeReport, localReportPath, runUpload } from '../../upload/index.js';
-import { cleanEnv, tempDir } from '../helpers.js';
+import { cleanEnv, countFiles, runFixture, tempDir } from '../helpers.js';
 import { configFor, startCollector, type TestCollector } from './collector.js';
 import { declare, setMode, writeCountFile } from './fixture.js';
 
@@ -71,6 +71,26 @@ describe('runUpload', () => {
     const again = await runUpload({ dir: root, now: NOW, env });
     expect(again.sent).toEqual([]);
     expect(c.posts).toHaveLength(1);
+  });
+
+  it('counts written by real counting processes arrive exactly', async () => {
+    c.posts.length = 0;
+    const root = tempDir('tt-upload-');
+    setMode(root, 'tool', 'on', '2026-11-01');
+    let made = 0;
+    for (const n of [3, 40, 500]) {
+      const r = runFixture('count.mjs', { dir: root, program: 'tool', version: '1.2.0', now: '2026-11-11T12:00:00Z', after: [['tool/known', n], ['tool/unknown', 1]] }, cleanEnv({ TRANSPARENT_TELEMETRY_DIR: root }));
+      expect(r.status, r.stderr).toBe(0);
+      made += n;
+    }
+    expect(countFiles(root)).toHaveLength(1);
+    // After the processes: open() records what the tool declares, and these name no collector.
+    declare(root, 'tool', { url: c.url, key: c.key });
+    const s = await runUpload({ dir: root, now: NOW, env });
+    expect(s.errors).toEqual([]);
+    expect(s.sent).toHaveLength(1);
+    const r = decodeReport(c.posts[0]!.body.toString());
+    expect(r.Programs).toMatchObject([{ Program: 'tool', Version: '1.2.0', GoVersion: `node${process.versions.node}`, Counters: { 'tool/known': made } }]);
   });
 
   it('no report holds a string its verified config does not name', async () => {
