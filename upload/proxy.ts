@@ -10,6 +10,8 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 
 type Env = Record<string, string | undefined>;
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
 
 function envOf(env: Env, name: string): string {
@@ -65,6 +67,8 @@ export class TunnelAgent extends HttpsAgent {
       cb(e);
     };
     sock.once('error', fail);
+    // A proxy that never answers must not keep the process alive after the request gave up.
+    sock.setTimeout(CONNECT_TIMEOUT_MS, () => fail(new Error(`proxy did not answer CONNECT to ${target} within ${CONNECT_TIMEOUT_MS} ms`)));
     sock.once('connect', () => sock.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`));
     const onData = (c: Buffer): void => {
       buf = Buffer.concat([buf, c]);
@@ -72,6 +76,7 @@ export class TunnelAgent extends HttpsAgent {
       if (end < 0) return buf.length > 16384 ? fail(new Error('proxy answer to CONNECT is too long')) : undefined;
       sock.off('data', onData);
       sock.off('error', fail);
+      sock.setTimeout(0);
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(buf.subarray(0, end).toString('latin1'))?.[1];
       if (status !== '200') return fail(new Error(`proxy refused CONNECT to ${target} (status ${status ?? 'unreadable'})`));
       const tls = tlsConnect({ ...options, socket: sock, servername: options.servername ?? (isIP(options.host ?? '') ? undefined : options.host) });
