@@ -58,7 +58,7 @@ function scopedHelp(inv: Invocation & { program: string }): string {
 Examples:
   $ telemetry              # the status: what is counted and sent, and why
   $ telemetry off          # ${inv.program} counts nothing
-  $ telemetry on           # ${inv.program} may send its weekly report (from the next release)
+  $ telemetry on           # ${inv.program} may send its weekly report to its vendor
   $ telemetry off --all    # every program on this machine
   $ telemetry reset        # ${inv.program} follows the machine-wide mode again
 
