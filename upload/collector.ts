@@ -28,13 +28,16 @@ interface C { ctx: RunContext; p: CollectorPaths; cid: string; url: string; coll
 
 export async function handleCollector(ctx: RunContext, cid: string, collector: Collector | undefined): Promise<void> {
   const c: C = { ctx, p: collectorPaths(ctx.dirs, cid), cid, url: collector?.url ?? '', collector };
-  const onHere = (program: string): boolean => {
-    const st = ctx.work.state(program);
-    return st.decision.mode === 'on' && st.cid === cid && (ctx.phase.only === undefined || program === ctx.phase.only);
-  };
+  const onHere = (program: string): boolean => onCollector(c, program) && (ctx.phase.only === undefined || program === ctx.phase.only);
   if (collector && [...ctx.work.programs.values()].some((st) => onHere(st.program)) && ctx.phase.build) recordCollector(c.p, collector);
   if (ctx.phase.build) await buildWeeks(c, onHere);
   if (ctx.phase.send) await sendPending(c, onHere);
+}
+
+/** The program is in mode on and names this collector. */
+function onCollector(c: C, program: string): boolean {
+  const st = c.ctx.work.state(program);
+  return st.decision.mode === 'on' && st.cid === c.cid;
 }
 
 function entry(c: C, week: string, reason: string) {
@@ -48,7 +51,7 @@ function drop(c: C, week: string, code: string, reason: string, status?: number)
   c.ctx.log(`${c.url} ${week}: dropped (${code}): ${reason}`);
 }
 
-/** Runs `fn` under the week's lock; false (and a waiting entry) when another run holds it. */
+/** Runs `fn` under the week's lock; when another run holds it, `fn` is not run and the week is `waiting`. */
 async function locked(c: C, week: string, fn: () => Promise<void> | void): Promise<void> {
   const lock = tryLock(c.p.lock(week));
   if (!lock) {
@@ -68,6 +71,12 @@ async function buildWeeks(c: C, onHere: (program: string) => boolean): Promise<v
   for (const w of ctx.work.weeks) {
     const files = w.files.filter((f) => onHere(f.info.program));
     if (files.length === 0 || decided(c.p, w.week)) continue;
+    // With --program P, a week this collector shares with other programs is built by a run for all of them.
+    const others = ctx.phase.only === undefined ? [] : [...new Set(w.files.filter((f) => onCollector(c, f.info.program) && f.info.program !== ctx.phase.only).map((f) => f.info.program))];
+    if (others.length > 0) {
+      ctx.s.waiting.push(entry(c, w.week, `its report would also hold ${others.join(', ')}, not asked for (--program ${ctx.phase.only})`));
+      continue;
+    }
     if (ageDays(w.week, ctx.s.today) > SEND_WINDOW_DAYS) {
       await locked(c, w.week, () => { if (!decided(c.p, w.week)) drop(c, w.week, 'too-old', `week ended ${ageDays(w.week, ctx.s.today)} days ago; collectors take ${SEND_WINDOW_DAYS} at most`); });
     } else todo.push({ week: w.week, files });

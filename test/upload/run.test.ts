@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/settings/index.js';
-import { collectorId, collectorPaths, decodeReport, encodeReport, localReportPath, runUpload } from '../../upload/index.js';
+import { collectorId, collectorPaths, decodeReport, encodeReport, localReportPath, runPhases, runUpload } from '../../upload/index.js';
 import { cleanEnv, countFiles, runFixture, tempDir } from '../helpers.js';
 import { configFor, startCollector, type TestCollector } from './collector.js';
 import { declare, setMode, writeCountFile } from './fixture.js';
@@ -121,6 +121,21 @@ describe('runUpload', () => {
       expect(existsSync(localReportPath(layout(root), '2026-11-17'))).toBe(mode !== 'off');
     });
   }
+
+  it('--program P never builds a week its collector shares with another program', async () => {
+    c.posts.length = 0;
+    const root = setup();
+    setMode(root, 'tool2', 'on', '2026-11-01');
+    declare(root, 'tool2', { url: c.url, key: c.key });
+    writeCountFile(root, { program: 'tool2', begin: '2026-11-10', end: '2026-11-17', counts: { 'tool2/x': 1 } });
+    const only = await runPhases({ dir: root, now: NOW, env }, { build: true, network: true, send: true, clean: true, only: 'tool' });
+    expect(only.waiting).toMatchObject([{ week: '2026-11-17', reason: 'its report would also hold tool2, not asked for (--program tool)' }]);
+    expect(c.posts).toEqual([]);
+    const all = await runUpload({ dir: root, now: NOW, env });
+    expect(all.sent).toHaveLength(1);
+    const omitted = JSON.parse(readFileSync(collectorPaths(layout(root), collectorId({ url: c.url, key: c.key })).omitted('2026-11-17'), 'utf8'));
+    expect(omitted.omitted).toContainEqual({ program: 'tool2', version: '1.0.0', reason: 'program is not in the config' });
+  });
 
   it('DO_NOT_TRACK in the running process: no request', async () => {
     c.posts.length = 0;
