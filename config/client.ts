@@ -5,6 +5,7 @@
 // entry is a valid config. When witnesses are pinned, a quorum of them must have cosigned the
 // checkpoint (c2sp.org/tlog-cosignature). Trust on first use of the pinned key; the trusted
 // checkpoint only moves forward, and only once everything above held.
+import type { Agent } from 'node:http';
 import { join } from 'node:path';
 import { type Checkpoint } from './checkpoint.js';
 import { CosignatureError, parseWitnessVerifier, requireCosignatures } from './cosignature.js';
@@ -50,6 +51,8 @@ export interface FetchConfigOptions extends PinnedKeys {
   maxBytes?: Partial<Caps>;
   /** The `<version>` of `User-Agent: transparent-telemetry/<version>`. */
   version?: string;
+  /** The agent for each request (the uploader's proxy tunnel from HTTPS_PROXY); default a fresh connection. */
+  agent?: (url: URL) => Agent | false;
 }
 
 export interface VerifiedConfig {
@@ -184,7 +187,7 @@ export async function fetchVerifiedConfig(opts: FetchConfigOptions): Promise<Ver
   try {
     const ua = `transparent-telemetry/${opts.version ?? CLIENT_VERSION}`;
     const src: Source = {
-      get: (path, cap) => getCapped(logUrl(base, path), cap, ac.signal, ua),
+      get: (path, cap) => { const u = logUrl(base, path); return getCapped(u, cap, ac.signal, ua, opts.agent?.(u) ?? false); },
       at: (path) => { const u = logUrl(base, path); return `${u.protocol}//${u.host}${u.pathname}`; },
       late: () => ac.signal.aborted,
     };

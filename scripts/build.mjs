@@ -102,6 +102,9 @@ await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts'
 const config = { entryPoints: { 'config/index': 'config/index.ts' }, outdir: 'dist' };
 await build({ ...esm, ...small, ...config });
 await build({ ...cjs, ...config });
+// The uploader as its own ES module, for the background child and the tests' racing processes
+// (not in package.json's exports: tools reach it through the CLI or the child).
+await build({ ...esm, ...small, entryPoints: { 'upload/index': 'upload/index.ts' }, outdir: 'dist' });
 if (existsSync('cmd/telemetry/main.ts')) {
   // The CLI itself (commander and every command), one bundle shared by the `telemetry` bin and
   // a tool's mounted command (transparent-telemetry/command), which loads it only when run.

@@ -1,10 +1,11 @@
 // `telemetry view` in a real headless Chromium: the server runs in this process on a free
 // port, the page is the built app.js, and the telemetry directory holds Go's own count file.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layout } from '../../counter/settings/index.js';
+import { layout, recordProgram } from '../../counter/settings/index.js';
+import { collectorId, collectorPaths } from '../../upload/index.js';
 import { startViewServer, type ViewServer } from '../../cmd/telemetry/view-server.js';
 import { ROOT } from '../helpers.js';
 import { summarizePng } from './png.js';
@@ -24,6 +25,12 @@ const foreign: string[] = [];
 
 beforeAll(async () => {
   root = makeTelemetryDir();
+  // gen (mode on) names a collector whose last verified config, as the uploader caches it, lists gen/plain.
+  const collector = { url: 'https://collector.example/gen', key: 'collector.example/gen+5d69cecd+AW56HN0psLeP0Tr0xVmP7/TvKpcWbjym8uT7/M2AUFvx' };
+  recordProgram(layout(root), GEN, { collector });
+  const cp = collectorPaths(layout(root), collectorId(collector));
+  mkdirSync(cp.dir, { recursive: true });
+  writeFileSync(cp.configFile, JSON.stringify({ config: 'v3', body: { GOOS: ['linux'], GOARCH: ['amd64'], GoVersion: ['go1.23.5'], SampleRate: 1, Programs: [{ Name: GEN, Versions: ['v1.0.0'], Counters: [{ Name: 'gen/plain', Rate: 0.5 }], Stacks: [] }] } }));
   server = await startViewServer({ dirs: layout(root), port: 0, assets: await buildAssets(), env: {}, cwd: root });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -141,6 +148,17 @@ describe('telemetry view in Chromium', () => {
     expect(await mytool.locator('.why').textContent()).toContain("this program's choice");
     const gen = page.locator('.program-modes li', { hasText: GEN });
     expect(await gen.locator('.badge').textContent()).toBe('on');
+  });
+
+  it('marks the counters a program\'s collector may receive, and says where reports go', async () => {
+    const section = page.locator(`section[data-program="${GEN}"]`);
+    expect(await section.locator('.upload-line').textContent()).toBe('Weekly reports go to https://collector.example/gen; its config v3 lists the counters marked ↑. Preview the exact bytes with: telemetry preview');
+    const plain = section.locator('tr[data-counter="gen/plain"]');
+    expect(await plain.getAttribute('data-upload')).toBe('listed');
+    expect(await plain.locator('.upload-mark').textContent()).toBe(' ↑');
+    expect(await plain.getAttribute('title')).toContain('rate 0.5');
+    expect(await section.locator('tr[data-counter="gen/saturated"]').getAttribute('data-upload')).toBe('local');
+    expect(await page.locator('section[data-program="mytool"] .upload-line').getAttribute('data-upload')).toBe('none');
   });
 
   it('lists an unreadable file by name and still shows the rest', async () => {
