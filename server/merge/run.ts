@@ -1,0 +1,142 @@
+// One merge run: every day that is over (UTC) and not merged yet, oldest first, under the
+// store's merge lock, so one run at a time across replicas. Per day: read each report once,
+// add it to its week's partial sums (kept in the store), write the day's NDJSON (raw mode),
+// then mark the day merged (aggregates mode: its reports are deleted then). Then publish:
+// raw mode rewrites the aggregate of every week that changed; aggregates mode releases a
+// week once, when it is closed, with k-anonymity and the optional noise, and drops its sums.
+import type { Store } from '../store/types.js';
+import { type PublishMode, type WeekAggregate, buildAggregate } from './aggregate.js';
+import { type WeekCells, addReport, addWeek } from './cell.js';
+import { aggregateToCSV } from './csv.js';
+import { appendRelease } from './ledger.js';
+import type { Uniform } from './noise.js';
+import { asLine, parseReport } from './report.js';
+import { type WeekState, loadState, saveState, stateWeeks } from './state.js';
+import { stringifyExact } from './sum.js';
+import { addDays, isClosed, utcDay } from './week.js';
+
+export interface MergeOptions {
+  publish: PublishMode;
+  /** Fewest reports behind any published number (aggregates mode). */
+  k: number;
+  /** Noise per published count (aggregates mode); none when unset. */
+  epsilon?: number | undefined;
+  /** The clock: days before now's UTC day are over. */
+  now: Date;
+  uniform?: Uniform | undefined;
+}
+
+export interface MergeResult {
+  days: { day: string; reports: number }[];
+  /** Weeks whose aggregate was written in this run. */
+  weeks: string[];
+  /** Weeks released final in this run (aggregates mode). */
+  released: string[];
+  late: number;
+}
+
+export const mergedPath = (day: string) => `merged/${day}.ndjson`;
+export const aggregatePath = (week: string, ext: 'json' | 'csv') => `aggregates/${week}.${ext}`;
+
+/** Runs one merge; null when another replica holds the merge lock. */
+export function runMerge(store: Store, o: MergeOptions): Promise<MergeResult | null> {
+  return store.withMergeLock(() => mergeAll(store, o));
+}
+
+async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
+  const today = utcDay(o.now);
+  const result: MergeResult = { days: [], weeks: [], released: [], late: 0 };
+  const changed = new Set<string>();
+  for (const day of (await store.unmergedDays()).filter((d) => d < today)) {
+    const { reports, weeks, late } = await mergeDay(store, day, o.publish);
+    result.days.push({ day, reports });
+    result.late += late;
+    for (const w of weeks) changed.add(w);
+  }
+  const mergedThrough = addDays(today, -1);
+  for (const week of await stateWeeks(store)) {
+    const closed = isClosed(week, mergedThrough);
+    if (o.publish === 'raw') {
+      if (!changed.has(week) && !(closed && !(await isFinal(store, week)))) continue;
+      await publishWeek(store, await loadState(store, week), o, closed);
+      result.weeks.push(week);
+    } else if (closed) {
+      const s = await loadState(store, week);
+      if (s.closed) continue;
+      await release(store, s, o, mergedThrough);
+      result.weeks.push(week);
+      result.released.push(week);
+    }
+  }
+  return result;
+}
+
+async function mergeDay(store: Store, day: string, publish: PublishMode): Promise<{ reports: number; weeks: string[]; late: number }> {
+  const byWeek = new Map<string, WeekCells>();
+  const touched = new Map<string, number>();
+  const lines: string[] = [];
+  let n = 0;
+  for await (const stored of store.reportsOf(day)) {
+    let report;
+    try {
+      report = parseReport(stored.body);
+    } catch (e) {
+      // Nothing of this day is marked merged or deleted: a report that cannot be read stays.
+      throw new Error(`day ${day}: report ${stored.week}/${stored.x} cannot be read: ${(e as Error).message}`, { cause: e });
+    }
+    const r = addReport(byWeek, report);
+    touched.set(r.week, Math.max(touched.get(r.week) ?? 0, r.touched));
+    if (publish === 'raw') lines.push(asLine(stored.body));
+    n++;
+  }
+  let late = 0;
+  for (const [week, cells] of byWeek) {
+    const s = await loadState(store, week);
+    if (s.days.includes(day)) continue; // merged before a crash, not marked yet
+    if (s.closed) {
+      const n = [...cells.values()].reduce((a, c) => a + c.reports, 0);
+      late += n;
+      s.late += n;
+    } else addWeek(s.cells, cells);
+    s.days.push(day);
+    s.days.sort();
+    s.touched = Math.max(s.touched, touched.get(week) ?? 0);
+    await saveState(store, s);
+  }
+  if (publish === 'raw') await store.putPublished(mergedPath(day), Buffer.from(lines.length ? lines.join('\n') + '\n' : ''));
+  await store.markMerged(day, publish === 'aggregates');
+  return { reports: n, weeks: [...byWeek.keys()], late };
+}
+
+/** A week's published aggregate (its counts read as numbers: enough for its flags and sizes). */
+async function readAggregate(store: Store, week: string): Promise<WeekAggregate | null> {
+  const bytes = await store.getPublished(aggregatePath(week, 'json'));
+  return bytes === null ? null : (JSON.parse(Buffer.from(bytes).toString('utf8')) as WeekAggregate);
+}
+
+async function isFinal(store: Store, week: string): Promise<boolean> {
+  return (await readAggregate(store, week))?.final === true;
+}
+
+async function publishWeek(store: Store, s: WeekState, o: MergeOptions, final: boolean) {
+  const aggregate = buildAggregate(s.week, s.cells, { publish: o.publish, k: o.k, epsilon: o.epsilon, uniform: o.uniform, final });
+  await store.putPublished(aggregatePath(s.week, 'json'), Buffer.from(stringifyExact(aggregate) + '\n'));
+  await store.putPublished(aggregatePath(s.week, 'csv'), Buffer.from(aggregateToCSV(aggregate)));
+  return aggregate;
+}
+
+/**
+ * Releases a closed week once. Written in this order so a crash never releases a week twice
+ * with fresh noise: aggregate (then a rerun finds it final and only finishes), ledger, then
+ * the state without its sums.
+ */
+async function release(store: Store, s: WeekState, o: MergeOptions, day: string): Promise<void> {
+  const a = (await readAggregate(store, s.week))?.final ? await readAggregate(store, s.week) : await publishWeek(store, s, o, true);
+  if (!a) throw new Error(`week ${s.week}: aggregate vanished while released`);
+  await appendRelease(store, {
+    week: s.week, released: day, k: o.k, epsilon: a.epsilon, clip: a.clip, valuesPerReport: s.touched,
+    epsilonPerReport: a.epsilon === null ? null : a.epsilon * s.touched,
+    cells: a.cells.length, withheldCells: a.withheld.cells, withheldRows: a.withheld.rows,
+  });
+  await saveState(store, { ...s, closed: true, cells: new Map() });
+}
