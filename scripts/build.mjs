@@ -126,6 +126,13 @@ if (existsSync('server/cmd/bin.ts')) {
   await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts' }, outdir: 'server/dist', banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
   chmodSync('server/dist/telemetry-server.js', 0o755);
 }
+// The public pages' only script (Chart.js bundled in) and style, served by the server itself
+// from server/dist/public/, beside the bundle.
+if (existsSync('server/pages/client/charts.ts')) {
+  mkdirSync('server/dist/public', { recursive: true });
+  await build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', entryPoints: ['server/pages/client/charts.ts'], outfile: 'server/dist/public/charts.js', logLevel: 'warning', minify: true, legalComments: 'none' });
+  cpSync('server/pages/client/style.css', 'server/dist/public/style.css');
+}
 // Declarations for tool authors; the native compiler emits them in well under a second.
 const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);

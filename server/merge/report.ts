@@ -63,7 +63,7 @@ function str(v: unknown, at: string): string {
   return v;
 }
 
-const BIG_MARK = '\u0000big:';
+export const BIG_MARK = '\u0000big:';
 const MAX_U64 = 2n ** 64n - 1n;
 
 /**
