@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { CliError, EXIT_FAILURE, EXIT_USAGE, why } from './common.js';
 import { keygenCommand } from './keygen.js';
+import { mergeCommand } from './merge.js';
 import { publishCommand } from './publish.js';
 import { verifyLogCommand } from './verify-log.js';
 
@@ -13,6 +14,7 @@ Examples:
   $ telemetry-server keygen collector.example.com/config --out config.key > config.vkey
   $ telemetry-server publish collection-config.json --key config.key --log ./config-log
   $ telemetry-server verify-log ./config-log --key "$(cat config.vkey)"
+  $ telemetry-server merge --data ./data --publish raw
 
 Exit codes: 0 ok, 1 refused or failed, 2 the command line was wrong.
 `;
@@ -23,7 +25,7 @@ export function buildProgram(): Command {
     .version(pkg.version, '-V, --version')
     .showHelpAfterError(false)
     .addHelpText('after', EXAMPLES);
-  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand()]) program.addCommand(c);
+  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand(), mergeCommand()]) program.addCommand(c);
   return program;
 }
 
