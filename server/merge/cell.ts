@@ -2,7 +2,7 @@
 // is one (calendar week, program, version). Sums of cells add, so a week's aggregate is the
 // sum of the partial sums of every day its reports arrived on, whatever the order.
 import { type Count, addCount, countFromJSON, countToJSON, minCount } from './sum.js';
-import type { MergeReport } from './report.js';
+import type { MergeEntry, MergeReport } from './report.js';
 import { weekOf } from './week.js';
 
 /**
@@ -39,6 +39,17 @@ export function newCell(program: string, version: string): Cell {
  * normalise it, so the values stay few and each holds many reports.
  */
 export function runtimeMajor(runtime: string): string {
+  let m = majors.get(runtime);
+  if (m === undefined) {
+    m = major(runtime);
+    if (majors.size < 10_000) majors.set(runtime, m);
+  }
+  return m;
+}
+
+const majors = new Map<string, string>();
+
+function major(runtime: string): string {
   const node = /^node(\d+)(?:[.-]|$)/.exec(runtime);
   if (node) return `node${node[1]}`;
   const go = /^go(\d+)\.(\d+)/.exec(runtime);
@@ -47,47 +58,90 @@ export function runtimeMajor(runtime: string): string {
 }
 
 /**
- * Adds one report to the cells of its week (`byWeek`: week → cells). A report is counted once
- * per (program, version) even when it holds several entries of it (another runtime or OS):
- * their counts are added first, and a value (OS, …) counts the report once.
+ * Adds one report to the cells of its week (`byWeek`: week → cells); returns the week and
+ * how many published counts the report can change. A report is counted once per (program,
+ * version) even when it holds several entries of it (another runtime or OS): their counts
+ * are added first, and a value (OS, …) counts the report once.
  */
 export function addReport(byWeek: Map<string, WeekCells>, r: MergeReport): { week: string; touched: number } {
   const week = weekOf(r.week);
   let cells = byWeek.get(week);
   if (!cells) byWeek.set(week, (cells = new Map()));
-  const mine = new Map<string, Cell>();
-  for (const p of r.programs) {
-    const key = cellKey(p.program, p.version);
-    let c = mine.get(key);
-    if (!c) mine.set(key, (c = newCell(p.program, p.version)));
-    c.reports = 1;
-    sumInto(c.counters, p.counters);
-    sumInto(c.stacks, p.stacks);
-    c.os.set(p.os, 1);
-    c.arch.set(p.arch, 1);
-    c.runtime.set(runtimeMajor(p.runtime), 1);
-  }
+  const entries = r.programs.length > 1 && hasRepeats(r.programs) ? combined(r.programs) : r.programs;
   let touched = 0;
-  for (const [key, one] of mine) {
-    // What removing this report could change: its count, a "has" and a total per name, a value each.
-    touched += 1 + 2 * (one.counters.size + one.stacks.size) + one.os.size + one.arch.size + one.runtime.size;
-    for (const t of [...one.counters.values(), ...one.stacks.values()]) {
-      t.has = t.total === 0 || t.total === 0n ? 0 : 1;
-      t.clipped = minCount(t.total, CLIP);
-    }
+  for (const p of entries) {
+    const key = cellKey(p.program, p.version);
     let c = cells.get(key);
-    if (!c) cells.set(key, (c = newCell(one.program, one.version)));
-    addCell(c, one);
+    if (!c) cells.set(key, (c = newCell(p.program, p.version)));
+    c.reports++;
+    // What removing this report could change: its count, a "has" and a total per name, a value each.
+    touched += 1 + 2 * (tally(c.counters, p.counters) + tally(c.stacks, p.stacks));
+    touched += countValues(c.os, p.os) + countValues(c.arch, p.arch) + countValues(c.runtime, p.runtime, true);
   }
   return { week, touched };
 }
 
-function sumInto(into: Map<string, Tally>, counts: Map<string, Count>): void {
-  for (const [name, n] of counts) {
-    const t = into.get(name);
-    if (t) t.total = addCount(t.total, n);
-    else into.set(name, { has: 0, total: n, clipped: 0 });
+/** Counts the report once for each of its values (one, or several joined by NUL); returns how many. */
+function countValues(m: Map<string, number>, values: string, runtime = false): number {
+  if (!values.includes('\u0000')) {
+    const v = runtime ? runtimeMajor(values) : values;
+    m.set(v, (m.get(v) ?? 0) + 1);
+    return 1;
   }
+  const list = values.split('\u0000');
+  for (const raw of list) {
+    const v = runtime ? runtimeMajor(raw) : raw;
+    m.set(v, (m.get(v) ?? 0) + 1);
+  }
+  return list.length;
+}
+
+/** Adds one report's counts into a cell's tallies; returns how many names it held. */
+function tally(into: Map<string, Tally>, counts: Record<string, Count>): number {
+  let names = 0;
+  for (const name in counts) {
+    const n = counts[name]!;
+    const has = n === 0 || n === 0n ? 0 : 1;
+    const t = into.get(name);
+    if (t) {
+      t.has += has;
+      t.total = addCount(t.total, n);
+      t.clipped += minCount(n, CLIP);
+    } else into.set(name, { has, total: n, clipped: minCount(n, CLIP) });
+    names++;
+  }
+  return names;
+}
+
+function hasRepeats(entries: MergeEntry[]): boolean {
+  const seen = new Set<string>();
+  for (const p of entries) {
+    const k = cellKey(p.program, p.version);
+    if (seen.has(k)) return true;
+    seen.add(k);
+  }
+  return false;
+}
+
+/** One entry per (program, version): counts added, OS, arch and runtime values joined by NUL. */
+function combined(entries: MergeEntry[]): MergeEntry[] {
+  const by = new Map<string, MergeEntry>();
+  for (const p of entries) {
+    const k = cellKey(p.program, p.version);
+    const cur = by.get(k);
+    if (!cur) {
+      by.set(k, { ...p, counters: { ...p.counters }, stacks: { ...p.stacks }, runtime: runtimeMajor(p.runtime) });
+      continue;
+    }
+    for (const [into, from] of [[cur.counters, p.counters], [cur.stacks, p.stacks]] as const) {
+      for (const name in from) into[name] = name in into ? addCount(into[name]!, from[name]!) : from[name]!;
+    }
+    const join = (a: string, b: string) => (a.split('\u0000').includes(b) ? a : `${a}\u0000${b}`);
+    cur.os = join(cur.os, p.os);
+    cur.arch = join(cur.arch, p.arch);
+    cur.runtime = join(cur.runtime, runtimeMajor(p.runtime));
+  }
+  return [...by.values()];
 }
 
 export function addCell(a: Cell, b: Cell): void {

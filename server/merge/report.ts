@@ -9,8 +9,9 @@ export interface MergeEntry {
   runtime: string;
   os: string;
   arch: string;
-  counters: Map<string, Count>;
-  stacks: Map<string, Count>;
+  /** Name → count, the report's own object (read in place: no copy per report). */
+  counters: Record<string, Count>;
+  stacks: Record<string, Count>;
 }
 
 export interface MergeReport { week: string; x: number; config: string; programs: MergeEntry[] }
@@ -19,7 +20,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Parses a report body; throws an Error naming what is wrong. */
 export function parseReport(body: string): MergeReport {
-  const value = JSON.parse(/\d{16}/.test(body) ? quoteBigIntegers(body) : body) as unknown;
+  // X has 16 digits and more after its point; only a run not after a point or digit can be a big count.
+  const value = JSON.parse(/(?<![.\d])\d{16}/.test(body) ? quoteBigIntegers(body) : body) as unknown;
   const r = obj(value, 'report');
   const week = str(r.Week, 'Week');
   if (!DAY.test(week)) throw new Error(`Week: not a YYYY-MM-DD date: ${JSON.stringify(week)}`);
@@ -42,15 +44,16 @@ function entry(v: unknown, at: string): MergeEntry {
   };
 }
 
-function counts(v: unknown, at: string): Map<string, Count> {
-  const out = new Map<string, Count>();
-  if (v === null || v === undefined) return out;
-  for (const [k, n] of Object.entries(obj(v, at))) {
-    if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) out.set(k, n);
-    else if (typeof n === 'string' && n.startsWith(BIG_MARK)) out.set(k, BigInt(n.slice(BIG_MARK.length)));
+function counts(v: unknown, at: string): Record<string, Count> {
+  if (v === null || v === undefined) return {};
+  const o = obj(v, at) as Record<string, unknown>;
+  for (const k in o) {
+    const n = o[k];
+    if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) continue;
+    if (typeof n === 'string' && n.startsWith(BIG_MARK)) o[k] = BigInt(n.slice(BIG_MARK.length));
     else throw new Error(`${at}[${JSON.stringify(k)}]: not a count`);
   }
-  return out;
+  return o as Record<string, Count>;
 }
 
 function obj(v: unknown, at: string): Record<string, unknown> {
@@ -83,7 +86,7 @@ export function quoteBigIntegers(text: string): string {
     }
     if (c >= 0x30 && c <= 0x39) {
       let j = i;
-      while (j < text.length && /[0-9.eE+-]/.test(text[j]!)) j++;
+      while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
       const token = text.slice(i, j);
       if (/^[1-9][0-9]{15,}$/.test(token) && text[i - 1] !== '-') {
         if (BigInt(token) > MAX_U64) throw new Error(`count ${token} is over 2^64-1`);
@@ -96,6 +99,11 @@ export function quoteBigIntegers(text: string): string {
     i++;
   }
   return out + text.slice(from);
+}
+
+/** 0-9 . e E + - */
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 }
 
 function skipString(text: string, at: number): number {

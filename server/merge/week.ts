@@ -27,8 +27,19 @@ export function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
-/** The Sunday ending the calendar week that holds `day`. */
+/** The Sunday ending the calendar week that holds `day` (remembered: a merge asks for few days, often). */
 export function weekOf(day: string): string {
+  let w = weeks.get(day);
+  if (w === undefined) {
+    w = computeWeekOf(day);
+    if (weeks.size < 100_000) weeks.set(day, w);
+  }
+  return w;
+}
+
+const weeks = new Map<string, string>();
+
+function computeWeekOf(day: string): string {
   const t = parseDay(day);
   if (t === null) throw new Error(`not a YYYY-MM-DD date: ${day}`);
   const dow = new Date(t).getUTCDay(); // 0 = Sunday

@@ -22,8 +22,8 @@ describe('reading reports', () => {
   it('keeps every digit of counts above 2^53-1 and sums them exactly', () => {
     const body = `{"Week":"2026-11-29","LastWeek":"","X":0.5,"Config":"v1","Programs":[{"Program":"p","Version":"1","GoVersion":"node22.1.0","GOOS":"linux","GOARCH":"x64","Counters":{"big":${MAX_U64},"name:12345678901234567,":9007199254740993},"Stacks":{}}]}`;
     const r = parseReport(body);
-    expect(r.programs[0]!.counters.get('big')).toBe(2n ** 64n - 1n);
-    expect(r.programs[0]!.counters.get('name:12345678901234567,')).toBe(9007199254740993n);
+    expect(r.programs[0]!.counters['big']).toBe(2n ** 64n - 1n);
+    expect(r.programs[0]!.counters['name:12345678901234567,']).toBe(9007199254740993n);
     const byWeek = new Map<string, WeekCells>();
     addReport(byWeek, r);
     addReport(byWeek, parseReport(body.replace('0.5', '0.25')));
