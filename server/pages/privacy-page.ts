@@ -11,7 +11,7 @@ const list = (xs: string[]) => (xs.length ? xs.map((x) => `<code>${esc(x)}</code
 
 export function privacyPage(f: PrivacyFacts): string {
   const parts: string[] = [];
-  parts.push(`<p class="lead">Tools report only if their user turned reporting on. A report holds, per program: its name and version, the runtime, the operating system and architecture, and the counters below with their counts for one week. It holds no ID of the machine, user or installation, no host name, path, IP address or anything a user typed. The server keeps no IP address or request log with reports.</p>`);
+  parts.push(`<p class="lead">Tools report only if their user turned reporting on. A report holds, per program: its name and version, the runtime, the operating system and architecture, and the counters below with their counts for one week. It holds no ID of the machine, user or installation, no host name, path, IP address or anything a user typed.</p>`);
   parts.push('<h2>What is collected</h2>');
   if (!f.config) parts.push('<p class="error">No collection config is in force: no tool reports anything.</p>');
   else {
