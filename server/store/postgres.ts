@@ -4,7 +4,7 @@
 // resolves after COMMIT, which with the default synchronous_commit means the WAL is flushed.
 // After a merge in `aggregates` mode a row keeps its key and hash but loses its body, so a
 // replay is still known; keys of days older than the upload window are then pruned.
-import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
 import { sha256 } from './dir.js';
 import { PUBLISHED_NAME, addDays, todayUTC } from './names.js';
@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS tt_published (name text COLLATE "C" PRIMARY KEY, byte
 `;
 
 export async function openPostgresStore(url: string, poolSize = 16): Promise<Store> {
+  // Loaded here, not at the top: the other commands of the bundle never load pg.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000, application_name: 'telemetry-server' });
   // An idle client whose connection drops emits here; the next query gets a new connection.
   pool.on('error', () => undefined);
@@ -131,7 +133,7 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
   return store;
 }
 
-async function inTransaction(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+async function inTransaction(pool: Pool, fn: (c: PoolClient) => Promise<void>): Promise<void> {
   const c = await pool.connect();
   try {
     await c.query('BEGIN');
