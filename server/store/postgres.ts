@@ -88,6 +88,9 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
     async withMergeLock<T>(fn: () => Promise<T>): Promise<T | null> {
       // A session lock on a connection held for the whole merge: it goes if that connection dies.
       const c = await pool.connect();
+      const lost = (): void => undefined; // a dropped connection fails the next query; never crash
+      c.on('error', lost);
+      let broken: Error | undefined;
       try {
         const got = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [MERGE_LOCK]);
         if (!got.rows[0]?.ok) return null;
@@ -96,8 +99,12 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
         } finally {
           await c.query('SELECT pg_advisory_unlock($1)', [MERGE_LOCK]);
         }
+      } catch (e) {
+        broken = e as Error; // the connection is dropped, not reused (a lock might linger on it)
+        throw e;
       } finally {
-        c.release();
+        c.off('error', lost);
+        c.release(broken);
       }
     },
 
@@ -135,15 +142,20 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
 
 async function inTransaction(pool: Pool, fn: (c: PoolClient) => Promise<void>): Promise<void> {
   const c = await pool.connect();
+  const lost = (): void => undefined; // a dropped connection fails the next query; never crash
+  c.on('error', lost);
+  let broken: Error | undefined;
   try {
     await c.query('BEGIN');
     await fn(c);
     await c.query('COMMIT');
   } catch (e) {
+    broken = e as Error;
     await c.query('ROLLBACK').catch(() => undefined);
     throw e;
   } finally {
-    c.release();
+    c.off('error', lost);
+    c.release(broken);
   }
 }
 

@@ -26,10 +26,16 @@ export const CONFIG = {
 
 /** A log directory holding `configs` in order (entry i is config version v<i>). */
 export function makeLog(configs: object[] = [CONFIG]): string {
+  return makeKeyedLog(configs).dir;
+}
+
+/** The same, with its keys, to publish more or to verify as a client does. */
+export function makeKeyedLog(configs: object[] = [CONFIG]): { dir: string; signer: string; verifier: string; publish: (c: object) => void } {
   const dir = tempDir('tt-log-');
-  const { signer } = generateKey(NAME);
+  const { signer, verifier } = generateKey(NAME);
+  const publish = (c: object): void => void appendToLog(dir, [new TextEncoder().encode(JSON.stringify(c, null, '\t'))], signer, NAME);
   appendToLog(dir, configs.map((c) => new TextEncoder().encode(JSON.stringify(c, null, '\t'))), signer, NAME);
-  return dir;
+  return { dir, signer, verifier, publish };
 }
 
 export const day = (offsetDays: number): string => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
