@@ -120,10 +120,11 @@ if (existsSync('cmd/telemetry/view/app.ts')) {
   for (const f of ['index.html', 'style.css']) cpSync(`cmd/telemetry/view/${f}`, `dist/cmd/view/${f}`);
 }
 // The vendor's `telemetry-server` bin (server/, its own workspace package): config/ and
-// commander bundled in, so the package has no dependency of its own. Never in the toolkit's dist/.
+// commander bundled in; fastify and pg, its dependencies, stay external (resolved from
+// node_modules) and are loaded only by `serve`. Never in the toolkit's dist/.
 if (existsSync('server/cmd/bin.ts')) {
   rmSync('server/dist', { recursive: true, force: true });
-  await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts' }, outdir: 'server/dist', banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
+  await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts' }, outdir: 'server/dist', external: [...common.external, 'fastify', 'pg'], banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
   chmodSync('server/dist/telemetry-server.js', 0o755);
 }
 // The public pages' only script (Chart.js bundled in) and style, served by the server itself

@@ -7,6 +7,7 @@ import { CliError, EXIT_FAILURE, EXIT_USAGE, why } from './common.js';
 import { keygenCommand } from './keygen.js';
 import { mergeCommand } from './merge.js';
 import { publishCommand } from './publish.js';
+import { serveCommand } from './serve.js';
 import { verifyLogCommand } from './verify-log.js';
 
 const EXAMPLES = `
@@ -14,18 +15,19 @@ Examples:
   $ telemetry-server keygen collector.example.com/config --out config.key > config.vkey
   $ telemetry-server publish collection-config.json --key config.key --log ./config-log
   $ telemetry-server verify-log ./config-log --key "$(cat config.vkey)"
-  $ telemetry-server merge --data ./data --publish raw
+  $ telemetry-server serve --log ./config-log --data ./telemetry-data --port 8080
+  $ telemetry-server merge --data ./telemetry-data --publish raw
 
 Exit codes: 0 ok, 1 refused or failed, 2 the command line was wrong.
 `;
 
 export function buildProgram(): Command {
   const program = new Command('telemetry-server')
-    .description('Publish and check the signed collection config of a transparent-telemetry collector.')
+    .description('The collection server of transparent-telemetry: publish and check its signed config, and serve intake.')
     .version(pkg.version, '-V, --version')
     .showHelpAfterError(false)
     .addHelpText('after', EXAMPLES);
-  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand(), mergeCommand()]) program.addCommand(c);
+  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand(), serveCommand(), mergeCommand()]) program.addCommand(c);
   return program;
 }
 

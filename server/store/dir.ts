@@ -22,6 +22,7 @@ const SEGMENT = /^\d{13}-\d+-\d+\.ndjson$/;
 const KEYS = /^keys-\d{13}-\d+-\d+\.ndjson$/;
 /** Days back from today whose keys are kept: a report inside the window arrived no earlier. */
 const KEY_HORIZON_DAYS = UPLOAD_WINDOW_DAYS + 1;
+const MAX_WRITERS = 4;
 
 interface Key { hash: string; done: Promise<void> }
 interface Pending { day: string; line: string; resolve: () => void; reject: (e: unknown) => void }
@@ -37,7 +38,9 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
   const keysByDay = new Map<string, string[]>();
   let seq = 0;
   let pending: Pending[] = [];
-  let writing: Promise<void> | null = null;
+  let writers = 0;
+  const idle: Array<() => void> = [];
+  const madeDays = new Set<string>();
   let merging = false;
 
   const remember = (day: string, key: string, hash: string, done: Promise<void>): void => {
@@ -90,24 +93,39 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
     }
   }
 
-  /** Writes everything pending as one segment per day, then resolves its puts. */
+  /**
+   * Writes everything pending as one segment per day, then resolves its puts. Up to
+   * MAX_WRITERS segments are written at once: while one waits for its fsync the next batch is
+   * already on its way (the file system merges their journal commits).
+   */
   const flush = async (): Promise<void> => {
-    while (pending.length) {
-      const batch = pending;
-      pending = [];
-      const byDay = new Map<string, Pending[]>();
-      for (const p of batch) (byDay.get(p.day) ?? byDay.set(p.day, []).get(p.day)!).push(p);
-      for (const [day, ps] of byDay) {
-        try {
-          if (await makeDurableDir(join(days, day))) await syncDir(days);
-          await writeDurable(join(days, day, `${Date.now()}-${process.pid}-${seq++}.ndjson`), ps.map((p) => p.line).join(''));
-          for (const p of ps) p.resolve();
-        } catch (e) {
-          for (const p of ps) p.reject(e);
+    writers++;
+    try {
+      while (pending.length) {
+        const batch = pending;
+        pending = [];
+        const byDay = new Map<string, Pending[]>();
+        for (const p of batch) (byDay.get(p.day) ?? byDay.set(p.day, []).get(p.day)!).push(p);
+        for (const [day, ps] of byDay) {
+          try {
+            if (!madeDays.has(day)) {
+              if (await makeDurableDir(join(days, day))) await syncDir(days);
+              madeDays.add(day);
+            }
+            await writeDurable(join(days, day, `${Date.now()}-${process.pid}-${seq++}.ndjson`), ps.map((p) => p.line).join(''), false);
+            for (const p of ps) p.resolve();
+          } catch (e) {
+            for (const p of ps) p.reject(e);
+          }
         }
       }
+    } finally {
+      writers--;
+      if (writers === 0) for (const w of idle.splice(0)) w();
     }
-    writing = null;
+  };
+  const startWriter = (): void => {
+    if (writers < MAX_WRITERS) void flush();
   };
 
   const store: Store = {
@@ -125,7 +143,7 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
       done.catch(() => index.delete(key)); // not stored: a retry may store it
       remember(r.day, key, hash, done);
       pending.push({ day: r.day, line: JSON.stringify({ week: r.week, x: r.x, hash, body: r.body }) + '\n', resolve, reject });
-      writing ??= flush();
+      startWriter();
       await done;
       return 'stored';
     },
@@ -210,7 +228,7 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
     },
 
     async close(): Promise<void> {
-      while (writing) await writing;
+      if (writers > 0) await new Promise<void>((r) => idle.push(r));
       await releaseLock(join(root, 'LOCK'));
     },
   };

@@ -28,10 +28,10 @@ export async function makeDurableDir(dir: string): Promise<boolean> {
   return true;
 }
 
-/** Writes `data` to `file` whole: temporary file, fsync, rename over `file`, fsync of the directory. */
-export async function writeDurable(file: string, data: string | Uint8Array): Promise<void> {
+/** Writes `data` to `file` whole: temporary file, fsync, rename over `file`, fsync of the directory (made first unless `makeDir` is false). */
+export async function writeDurable(file: string, data: string | Uint8Array, makeDir = true): Promise<void> {
   const dir = dirname(file);
-  await makeDurableDir(dir);
+  if (makeDir) await makeDurableDir(dir);
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const h = await open(tmp, 'wx', 0o644);
   try {

@@ -4,7 +4,7 @@
 // resolves after COMMIT, which with the default synchronous_commit means the WAL is flushed.
 // After a merge in `aggregates` mode a row keeps its key and hash but loses its body, so a
 // replay is still known; keys of days older than the upload window are then pruned.
-import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
 import { sha256 } from './dir.js';
 import { PUBLISHED_NAME, addDays, todayUTC } from './names.js';
@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS tt_published (name text COLLATE "C" PRIMARY KEY, byte
 `;
 
 export async function openPostgresStore(url: string, poolSize = 16): Promise<Store> {
+  // Loaded here, not at the top: the other commands of the bundle never load pg.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000, application_name: 'telemetry-server' });
   // An idle client whose connection drops emits here; the next query gets a new connection.
   pool.on('error', () => undefined);
@@ -86,6 +88,9 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
     async withMergeLock<T>(fn: () => Promise<T>): Promise<T | null> {
       // A session lock on a connection held for the whole merge: it goes if that connection dies.
       const c = await pool.connect();
+      const lost = (): void => undefined; // a dropped connection fails the next query; never crash
+      c.on('error', lost);
+      let broken: Error | undefined;
       try {
         const got = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [MERGE_LOCK]);
         if (!got.rows[0]?.ok) return null;
@@ -94,8 +99,12 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
         } finally {
           await c.query('SELECT pg_advisory_unlock($1)', [MERGE_LOCK]);
         }
+      } catch (e) {
+        broken = e as Error; // the connection is dropped, not reused (a lock might linger on it)
+        throw e;
       } finally {
-        c.release();
+        c.off('error', lost);
+        c.release(broken);
       }
     },
 
@@ -131,17 +140,22 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
   return store;
 }
 
-async function inTransaction(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+async function inTransaction(pool: Pool, fn: (c: PoolClient) => Promise<void>): Promise<void> {
   const c = await pool.connect();
+  const lost = (): void => undefined; // a dropped connection fails the next query; never crash
+  c.on('error', lost);
+  let broken: Error | undefined;
   try {
     await c.query('BEGIN');
     await fn(c);
     await c.query('COMMIT');
   } catch (e) {
+    broken = e as Error;
     await c.query('ROLLBACK').catch(() => undefined);
     throw e;
   } finally {
-    c.release();
+    c.off('error', lost);
+    c.release(broken);
   }
 }
 
