@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Store } from '../store/types.js';
 import type { PublishMode } from '../merge/index.js';
 import { chartsPage } from './charts-page.js';
-import { configPage, configVersions, unavailablePage } from './config-page.js';
+import { type ConfigVersion, configPage, configVersions, unavailablePage } from './config-page.js';
 import { registerData } from './data-page.js';
 import { CACHE_SHORT, securityHeaders, sendPage, sendText } from './html.js';
 import { chartsModel } from './model.js';
@@ -22,7 +22,7 @@ export interface PublicContext {
   store: Store;
   /** The config log directory (`publish --log`). */
   logDir: string;
-  /** The verifier key the log is checked with before /config and /privacy show it. */
+  /** The vendor's verifier key: with it the log's signature is checked too before /config and /privacy show it. */
   logKey?: string | undefined;
   publish: PublishMode;
   k: number;
@@ -48,27 +48,53 @@ export async function registerPublic(app: FastifyInstance, ctx: PublicContext): 
     if (!body) return sendText(reply, 404, `error: ${req.params.name} not found`);
     return securityHeaders(reply).type(ASSETS[req.params.name as keyof typeof ASSETS]).header('Cache-Control', CACHE_SHORT).send(body);
   });
-  app.get('/charts', async (_req, reply) => sendPage(reply, chartsPage(chartsModel(await allAggregates(ctx.store)), ctx)));
+  // Published files change only when a merge runs (daily, perhaps in another replica): a page
+  // built from them is kept for a minute rather than rebuilt from every week on every request.
+  const charts = keptFor(60_000, async () => chartsPage(chartsModel(await allAggregates(ctx.store)), ctx));
+  app.get('/charts', async (_req, reply) => sendPage(reply, await charts()));
+  const versions = versionsReader(ctx);
   registerData(app, ctx);
   app.get('/config', async (_req, reply) => {
-    const v = versions(ctx);
+    const v = await versions();
     if ('error' in v) return sendPage(reply.code(503), unavailablePage('Collection config', '/config', v.error), 'no-store');
     return sendPage(reply, configPage(v.list));
   });
   app.get('/privacy', async (_req, reply) => {
-    const v = versions(ctx);
+    const v = await versions();
     if ('error' in v) return sendPage(reply.code(503), unavailablePage('Privacy', '/privacy', v.error), 'no-store');
     const last = v.list.at(-1);
     return sendPage(reply, privacyPage({ publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, config: last?.config ?? null, version: last?.index ?? null }));
   });
 }
 
-function versions(ctx: PublicContext): { list: ReturnType<typeof configVersions> } | { error: string } {
-  if (!ctx.logKey) return { error: 'no verifier key for the config log was given' };
-  if (!existsSync(join(ctx.logDir, 'checkpoint'))) return { list: [] };
-  try {
-    return { list: configVersions(ctx.logDir, ctx.logKey) };
-  } catch (e) {
-    return { error: `config log ${ctx.logDir} does not verify: ${(e as Error).message}` };
-  }
+/** The log's versions, read again only when its checkpoint changed (a vendor publishes without a restart). */
+function versionsReader(ctx: PublicContext): () => Promise<{ list: ConfigVersion[] } | { error: string }> {
+  let memo: { key: string; list: ConfigVersion[] } | null = null;
+  return async () => {
+    const cp = join(ctx.logDir, 'checkpoint');
+    if (!existsSync(cp)) return { list: [] };
+    try {
+      const key = await readFile(cp, 'latin1');
+      if (memo?.key !== key) memo = { key, list: configVersions(ctx.logDir, ctx.logKey) };
+      return { list: memo.list };
+    } catch (e) {
+      return { error: `config log ${ctx.logDir} does not verify: ${(e as Error).message}` };
+    }
+  };
+}
+
+/** `fn`'s result, computed again once `ms` have passed (one computation at a time). */
+export function keptFor<T>(ms: number, fn: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | null = null;
+  let at = 0;
+  return () => {
+    if (!value || Date.now() - at > ms) {
+      at = Date.now();
+      value = fn().catch((e: unknown) => {
+        value = null;
+        throw e;
+      });
+    }
+    return value;
+  };
 }

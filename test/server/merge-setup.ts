@@ -39,7 +39,7 @@ export function configLog(): { logDir: string; logKey: string; config: string } 
 }
 
 export async function startPublic(ctx: PublicContext): Promise<{ url: string; close(): Promise<void> }> {
-  const app = Fastify();
+  const app = Fastify({ forceCloseConnections: true });
   await registerPublic(app, { assets: ASSETS, ...ctx });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const a = app.server.address();

@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, runMerge, weekOf } from '../../server/merge/index.js';
 import { openStore, type Store } from '../../server/store/index.js';
+import type { Report } from '../../upload/index.js';
 import { tempDir } from '../helpers.js';
 import { configLog, fill, startPublic } from './merge-setup.js';
 import { DEFAULT_PROGRAMS, expected, generateReports } from './report-gen.js';
@@ -18,7 +19,9 @@ const log = configLog();
 
 let store: Store;
 let site: { url: string; close(): Promise<void> };
+let strictStore: Store;
 let strict: { url: string; close(): Promise<void> };
+let noisy: { url: string; close(): Promise<void> };
 let browser: Browser;
 let page: Page;
 const problems: string[] = [];
@@ -29,7 +32,13 @@ beforeAll(async () => {
   await fill(store, reports, (r, i) => addDays(r.Week, 1 + (i % 4)));
   expect(await runMerge(store, { publish: 'raw', k: 20, now: new Date('2026-12-20T00:00:00Z') })).not.toBeNull();
   site = await startPublic({ store, publish: 'raw', k: 20, ...log });
-  strict = await startPublic({ store, publish: 'aggregates', k: 25, epsilon: 0.5, ...log });
+  // Aggregates mode: one cell of k reports (one counter in k - 1 of them), one of k - 1.
+  strictStore = await openStore({ data: tempDir('tt-pages-agg-') });
+  await fill(strictStore, [...cell('enough', 20, 0, 19), ...cell('few', 19, 0.5, 0)], () => '2026-11-30');
+  expect(await runMerge(strictStore, { publish: 'aggregates', k: 20, now: new Date('2026-12-22T00:00:00Z') })).not.toBeNull();
+  // Without the vendor's key, as `serve` reads its own log: entries checked against the root only.
+  strict = await startPublic({ store: strictStore, publish: 'aggregates', k: 20, logDir: log.logDir });
+  noisy = await startPublic({ store: strictStore, publish: 'aggregates', k: 25, epsilon: 0.5, ...log });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.route('**/*', (route) => {
@@ -49,8 +58,17 @@ afterAll(async () => {
   await browser?.close();
   await site?.close();
   await strict?.close();
+  await noisy?.close();
   await store?.close();
+  await strictStore?.close();
 });
+
+function cell(program: string, n: number, x0: number, rare: number): Report[] {
+  return Array.from({ length: n }, (_, i) => ({
+    Week: '2026-11-26', LastWeek: '', X: x0 + (i + 1) / 1000, Config: 'v1',
+    Programs: [{ Program: program, Version: '1.0.0', GoVersion: 'node22.11.0', GOOS: 'linux', GOARCH: 'x64', Counters: { [`${program}/run`]: i + 1, ...(i < rare ? { [`${program}/rare`]: 7 } : {}) }, Stacks: {} }],
+  }));
+}
 
 /** What one program's row must say in a week, summed over its versions. */
 function recount(program: string, week: string) {
@@ -143,8 +161,33 @@ describe('/data, /config and /privacy in Chromium', () => {
     expect(await page.locator('section[data-program="mytool"] code').allTextContents()).toEqual(expect.arrayContaining(['mytool/flag:json', 'mytool/crash']));
     await page.goto(`${strict.url}/privacy`);
     expect(await page.locator('#mode').getAttribute('data-mode')).toBe('aggregates');
+    expect(await page.locator('#k').textContent()).toBe('20');
+    expect(await page.locator('#noise').textContent()).toContain('No noise is added');
+    await page.goto(`${noisy.url}/privacy`);
     expect(await page.locator('#k').textContent()).toBe('25');
     expect(await page.locator('#epsilon').textContent()).toBe('ε = 0.5');
+    expect(foreign).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('aggregates mode in Chromium', () => {
+  it('shows only cells and rows from at least k reports, exactly when no epsilon is set', async () => {
+    await page.goto(`${strict.url}/charts`);
+    expect(await page.locator('section.program').evaluateAll((s) => s.map((x) => x.getAttribute('data-program')))).toEqual(['enough']);
+    expect(await page.locator('tr[data-row="reports"] td').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-reports')))).toEqual(['20']);
+    const run = page.locator('figure[data-chart="counter:enough/run"] tr[data-bucket="enough/run"] td');
+    expect(await run.evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-reports'), td.getAttribute('data-total'), td.getAttribute('data-fraction')]))).toEqual([['20', '210', '1']]);
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).not.toContain('few');
+    expect(text).not.toContain('enough/rare');
+    expect(text).toContain('Publication mode aggregates');
+    await expect.poll(() => page.locator('canvas[data-index]').first().evaluate(drawn), { timeout: 10_000 }).toBe(true);
+    await page.goto(`${strict.url}/data`);
+    expect(await page.locator('ul.days').count()).toBe(0);
+    expect(await page.locator('a[href="/data/ledger.json"]').count()).toBe(1);
+    await page.goto(`${strict.url}/config`);
+    expect(await page.locator('section.config-version h2').allTextContents()).toEqual(['v1 (in force)', 'v0']);
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
   });
