@@ -42,7 +42,13 @@ export function defaultAssets(): string {
 export async function registerPublic(app: FastifyInstance, ctx: PublicContext): Promise<void> {
   const assets = ctx.assets ?? defaultAssets();
   const files = new Map<string, Buffer>();
-  for (const name of Object.keys(ASSETS)) files.set(name, await readFile(join(assets, name)));
+  for (const name of Object.keys(ASSETS)) {
+    try {
+      files.set(name, await readFile(join(assets, name)));
+    } catch (e) {
+      throw new Error(`cannot read the public pages' ${name} in ${assets} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): build with npm run build`, { cause: e });
+    }
+  }
   app.get<{ Params: { name: string } }>('/assets/:name', async (req, reply) => {
     const body = files.get(req.params.name);
     if (!body) return sendText(reply, 404, `error: ${req.params.name} not found`);
