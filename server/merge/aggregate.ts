@@ -59,7 +59,9 @@ export function buildAggregate(week: string, cells: WeekCells, o: PublishOptions
       const list: CounterRow[] = [];
       for (const [name, t] of [...m].sort(byKey)) {
         const has = noisy(t.has);
-        if (strict && (has < k || has === 0)) {
+        // The reports without it are published too (reports − has): that group must be empty or k strong as well.
+        const without = reports - has;
+        if (strict && (has < k || has === 0 || (without > 0 && without < k))) {
           withheld.rows++;
           continue;
         }
@@ -69,16 +71,10 @@ export function buildAggregate(week: string, cells: WeekCells, o: PublishOptions
       return list;
     };
     const values = (m: Map<string, number>): ValueRow[] => {
-      const list: ValueRow[] = [];
-      for (const [value, n] of [...m].sort(byKey)) {
-        const has = noisy(n);
-        if (strict && (has < k || has === 0)) {
-          withheld.rows++;
-          continue;
-        }
-        list.push({ value, reports: has, fraction: Math.min(1, has / reports) });
-      }
-      return list;
+      const drawn = [...m].sort(byKey).map(([value, n]) => ({ value, reports: noisy(n) }));
+      const kept = strict ? suppress(drawn, k) : drawn;
+      withheld.rows += drawn.length - kept.length;
+      return kept.map((v) => ({ value: v.value, reports: v.reports, fraction: Math.min(1, v.reports / reports) }));
     };
     out.push({ program: c.program, version: c.version, reports, counters: rows(c.counters), stacks: rows(c.stacks), os: values(c.os), arch: values(c.arch), runtime: values(c.runtime) });
   }
@@ -86,6 +82,21 @@ export function buildAggregate(week: string, cells: WeekCells, o: PublishOptions
     week, from: addDays(week, -6), final: o.final, publish: o.publish,
     k: strict ? o.k : null, epsilon: eps, clip: eps === null ? null : CLIP, withheld, cells: out,
   };
+}
+
+/**
+ * Values counted by fewer than k reports are withheld; and when what is withheld adds up to
+ * between 1 and k − 1 reports, the smallest value kept is withheld too, or the cell's report
+ * count minus the values shown would give the withheld group's size (secondary suppression).
+ */
+export function suppress<T extends { reports: number }>(values: T[], k: number): T[] {
+  const kept = values.filter((v) => v.reports >= k && v.reports > 0);
+  const hidden = values.reduce((a, v) => a + v.reports, 0) - kept.reduce((a, v) => a + v.reports, 0);
+  if (hidden > 0 && hidden < k && kept.length > 0) {
+    const smallest = kept.reduce((a, v) => (v.reports < a.reports ? v : a));
+    return kept.filter((v) => v !== smallest);
+  }
+  return kept;
 }
 
 /** The part after the chart's `:` (the whole name for a counter without one). */

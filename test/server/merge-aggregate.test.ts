@@ -128,6 +128,24 @@ describe('aggregates', () => {
     expect(JSON.stringify(a)).not.toContain('rare');
   });
 
+  it('withhold what the cell total would give away: a small complement, or one small withheld value', () => {
+    const k = 10;
+    const reports = Array.from({ length: 30 }, (_, i): Report => ({
+      Week: '2026-11-29', LastWeek: '', X: (i + 1) / 100, Config: 'v0',
+      Programs: [{ Program: 'p', Version: '1', GoVersion: 'node22.1.0', GOOS: i < 25 ? 'linux' : 'darwin', GOARCH: i < 20 ? 'x64' : 'arm64', Counters: { ...(i < 25 ? { a: 1 } : {}), ...(i < 20 ? { b: 1 } : {}), all: 1 }, Stacks: {} }],
+    }));
+    const a = buildAggregate('2026-11-29', cellsOf(reports).get('2026-11-29')!, { publish: 'aggregates', k, final: true });
+    const c = a.cells[0]!;
+    // a: 25 with, 5 without (5 < k): withheld. b: 20 with, 10 without: shown. all: 30 with, 0 without: shown.
+    expect(c.counters.map((r) => r.name)).toEqual(['all', 'b']);
+    // darwin (5) is under k, and 30 − linux would give it: linux is withheld too.
+    expect(c.os).toEqual([]);
+    expect(c.arch.map((v) => [v.value, v.reports])).toEqual([['arm64', 10], ['x64', 20]]);
+    expect(a.withheld.rows).toBe(3);
+    // Raw mode publishes the reports themselves: nothing is withheld there.
+    expect(buildAggregate('2026-11-29', cellsOf(reports).get('2026-11-29')!, { publish: 'raw', k, final: true }).cells[0]!.os).toHaveLength(2);
+  });
+
   it('add noise only when epsilon is set, and say so', () => {
     const wc = cellsOf(reports).get('2026-11-29')!;
     const exact = buildAggregate('2026-11-29', wc, { publish: 'aggregates', k: 1, final: true });
