@@ -2,6 +2,7 @@
 // runtimes, across weeks. The exact numbers are in a table under each chart (with data-*
 // attributes for scripts); the chart data rides in a JSON block that /assets/charts.js draws.
 import type { PublishMode } from '../merge/index.js';
+import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
 import type { ChartModel, ProgramModel } from './model.js';
 import { digits, esc, jsonBlock, page, percent } from './html.js';
 
@@ -12,7 +13,7 @@ export function chartsPage(programs: ProgramModel[], mode: { publish: PublishMod
   const sections = programs.map((p) => programSection(p, data));
   const body = [
     `<p class="lead">${modeLine(mode)} <a href="/data">Download the data</a> · <a href="/privacy">what is collected</a>.</p>`,
-    programs.length === 0 ? '<p class="empty">No data published yet.</p>' : `<nav class="toc" aria-label="Programs"><ul>${programs.map((p, i) => `<li><a href="#program-${i}">${esc(p.program)}</a></li>`).join('')}</ul></nav>`,
+    programs.length === 0 ? `<p class="empty">No data published yet.${mode.publish === 'aggregates' ? ` In this mode a week is published ${UPLOAD_WINDOW_DAYS + 1} days after it ends, when no more of its reports can arrive.` : ''}</p>` : `<nav class="toc" aria-label="Programs"><ul>${programs.map((p, i) => `<li><a href="#program-${i}">${esc(p.program)}</a></li>`).join('')}</ul></nav>`,
     ...sections.map((s, i) => s.replace('<section ', `<section id="program-${i}" `)),
     jsonBlock('chart-data', JSON.stringify(data)),
   ].join('\n');

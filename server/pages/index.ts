@@ -58,6 +58,8 @@ export async function registerPublic(app: FastifyInstance, ctx: PublicContext): 
   // built from them is kept for a minute rather than rebuilt from every week on every request.
   const charts = keptFor(60_000, async () => chartsPage(chartsModel(await allAggregates(ctx.store)), ctx));
   app.get('/charts', async (_req, reply) => sendPage(reply, await charts()));
+  // Go's collector shows its charts at `/`; here the charts page is the front page too.
+  app.get('/', async (_req, reply) => securityHeaders(reply).header('Cache-Control', CACHE_SHORT).redirect('/charts', 302));
   const versions = versionsReader(ctx);
   registerData(app, ctx);
   app.get('/config', async (_req, reply) => {

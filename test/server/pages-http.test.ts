@@ -31,6 +31,9 @@ describe('public routes', () => {
       expect(r.headers.get('cache-control')).toBe('public, max-age=300');
       await r.arrayBuffer();
     }
+    const home = await fetch(`${site.url}/`, { redirect: 'manual' });
+    expect([home.status, home.headers.get('location')]).toEqual([302, '/charts']);
+    await home.arrayBuffer();
     const head = await fetch(`${site.url}/charts`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
