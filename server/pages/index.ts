@@ -1,6 +1,6 @@
 // The collector's public face (DESIGN §17): /charts, /data (and its downloads), /config,
 // /privacy, and the two files they load from /assets/. `registerPublic` adds the routes to
-// the server's fastify app; `startMergeSchedule` runs the daily merge inside `serve`.
+// the server's fastify app; `startMergeSchedule` runs the hourly merge inside `serve`.
 import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -54,7 +54,7 @@ export async function registerPublic(app: FastifyInstance, ctx: PublicContext): 
     if (!body) return sendText(reply, 404, `error: ${req.params.name} not found`);
     return securityHeaders(reply).type(ASSETS[req.params.name as keyof typeof ASSETS]).header('Cache-Control', CACHE_SHORT).send(body);
   });
-  // Published files change only when a merge runs (daily, perhaps in another replica): a page
+  // Published files change only when a merge runs (hourly at most, perhaps in another replica): a page
   // built from them is kept for a minute rather than rebuilt from every week on every request.
   const charts = keptFor(60_000, async () => chartsPage(chartsModel(await allAggregates(ctx.store)), ctx));
   app.get('/charts', async (_req, reply) => sendPage(reply, await charts()));

@@ -1,7 +1,8 @@
-// The merge inside `serve`: once at start, then daily a few minutes after 00:00 UTC, when the
-// day before is over. Every replica runs the schedule; the store's merge lock lets one merge
-// at a time, and a replica that finds nothing unmerged does nothing. The timer is unref'd, so
-// it never keeps a process alive; a failed run is reported and retried at the next tick.
+// The merge inside `serve`: once at start, then every hour at a few minutes past, so a day is
+// merged within the hour after it is over and a failed run (a database away) is retried an
+// hour later, not a day. Every replica runs the schedule; the store's merge lock lets one
+// merge at a time, and a run that finds nothing unmerged only looks. The timer is unref'd, so
+// it never keeps a process alive.
 import type { Store } from '../store/types.js';
 import { type MergeResult, type PublishMode, runMerge } from '../merge/index.js';
 
@@ -15,15 +16,15 @@ export interface ScheduleContext {
   now?: () => Date;
   /** Called after each run: its result (null: another replica held the lock) or its error. */
   onRun?: (r: MergeResult | null, error?: unknown) => void;
-  /** Minutes after 00:00 UTC; replicas need not agree. */
-  minutePastMidnight?: number;
+  /** Minutes past each hour; replicas need not agree. */
+  minutePastHour?: number;
 }
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 export function startMergeSchedule(ctx: ScheduleContext): MergeSchedule {
   const now = ctx.now ?? (() => new Date());
-  const offset = (ctx.minutePastMidnight ?? 5) * 60_000;
+  const offset = (ctx.minutePastHour ?? 5) * 60_000;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -41,7 +42,7 @@ export function startMergeSchedule(ctx: ScheduleContext): MergeSchedule {
   const arm = () => {
     if (stopped) return;
     const t = now().getTime();
-    const next = Math.floor((t - offset) / DAY_MS) * DAY_MS + DAY_MS + offset;
+    const next = Math.floor((t - offset) / HOUR_MS) * HOUR_MS + HOUR_MS + offset;
     timer = setTimeout(() => {
       run();
       arm();
