@@ -114,9 +114,16 @@ async function readAggregate(store: Store, week: string): Promise<WeekAggregate 
   return bytes === null ? null : (JSON.parse(Buffer.from(bytes).toString('utf8')) as WeekAggregate);
 }
 
-async function isFinal(store: Store, week: string): Promise<boolean> {
-  return (await readAggregate(store, week))?.final === true;
+/**
+ * Whether a week's published aggregate is final, from its first bytes: `stringifyExact` writes
+ * `week`, `from`, `final` first, so no run parses every old week's file to learn it.
+ */
+export async function isFinal(store: Store, week: string): Promise<boolean> {
+  const bytes = await store.getPublished(aggregatePath(week, 'json'));
+  return bytes !== null && FINAL.test(Buffer.from(bytes.subarray(0, 80)).toString('latin1'));
 }
+
+const FINAL = /^\{"week":"[0-9-]{10}","from":"[0-9-]{10}","final":true,/;
 
 async function publishWeek(store: Store, s: WeekState, o: MergeOptions, final: boolean) {
   const aggregate = buildAggregate(s.week, s.cells, { publish: o.publish, k: o.k, epsilon: o.epsilon, uniform: o.uniform, final });

@@ -3,7 +3,7 @@
 // listing them all for scripts.
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/types.js';
-import type { PublishMode } from '../merge/index.js';
+import { type PublishMode, isFinal } from '../merge/index.js';
 import { CACHE_FINAL, CACHE_SHORT, esc, page, securityHeaders, sendPage, sendText } from './html.js';
 import { allAggregates, downloads, type Downloads } from './read.js';
 import { modeLine } from './charts-page.js';
@@ -37,11 +37,6 @@ export function registerData(app: FastifyInstance, ctx: { store: Store; publish:
     return sendFile(reply, bytes, m[2] as 'json' | 'csv', final ? CACHE_FINAL : CACHE_SHORT);
   });
   app.get('/data/ledger.json', async (_req, reply) => sendFile(reply, await ctx.store.getPublished('ledger.json'), 'json', CACHE_SHORT));
-}
-
-async function isFinal(store: Store, week: string): Promise<boolean> {
-  const bytes = await store.getPublished(`aggregates/${week}.json`);
-  return bytes !== null && /"final":true/.test(Buffer.from(bytes.subarray(0, 200)).toString('utf8'));
 }
 
 function sendFile(reply: import('fastify').FastifyReply, bytes: Uint8Array | null, kind: keyof typeof TYPES, cache: string) {
