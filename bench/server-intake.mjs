@@ -3,7 +3,7 @@
 // self-stopping). Prints one JSON line per store: reports accepted per second and latency
 // percentiles in ms. `node bench/server-intake.mjs [dir|postgres]...`; run by bench/run.mjs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -60,6 +60,16 @@ async function drive(url, n, tag) {
   return { accepted: ok, sent: n, perSecond: ok / s, p50: pct(0.5), p99: pct(0.99) };
 }
 
+/** The server's CPU time (user + system), ms, on Linux: robust where wall time is not (a busy machine). */
+function cpuMs(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
+}
+
 function startServer(args) {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
   const p = spawn(process.execPath, [...nodeArgs, join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -68,7 +78,7 @@ function startServer(args) {
     p.stdout.on('data', (d) => {
       out += d;
       const m = /listening on (\S+)/.exec(out);
-      if (m) res({ url: m[1], stop: () => new Promise((r) => (p.on('exit', r), p.kill('SIGTERM'))) });
+      if (m) res({ url: m[1], cpuMs: () => cpuMs(p.pid), stop: () => new Promise((r) => (p.on('exit', r), p.kill('SIGTERM'))) });
     });
     p.on('exit', (c) => rej(new Error(`serve exited with ${c}`)));
   });
@@ -105,9 +115,11 @@ for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['dir
   }
   const server = await startServer(['--log', join(work, 'log'), ...(db ? ['--database', db.url] : ['--data', join(work, 'data')])]);
   await drive(server.url, WARMUP, 9);
+  const cpu0 = server.cpuMs();
   const r = await drive(server.url, REPORTS, 1);
+  const cpuPerReport = ((server.cpuMs() - cpu0) * 1000) / REPORTS;
   await server.stop();
   await db?.drop();
-  console.log(JSON.stringify({ store, concurrency: CONCURRENCY, ...r }));
+  console.log(JSON.stringify({ store, concurrency: CONCURRENCY, ...r, serverCpuUs: cpuPerReport }));
 }
 rmSync(work, { recursive: true, force: true });

@@ -24,17 +24,19 @@ export interface AppOptions {
 
 export const RETRY_AFTER_SECONDS = 5;
 
-interface Problem { status: number; code: string; title: string; field?: string; detail: string }
+interface Problem { status: number; code: string; field?: string; detail: string }
+/** With type about:blank, RFC 9457 §4.2.1 asks for the status phrase as the title. */
+const TITLES: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 const reasons = new WeakMap<FastifyRequest, string>();
 
 function problem(req: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {
   reasons.set(req, p.code);
   if (p.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-  const doc = { type: 'about:blank', title: p.title, status: p.status, detail: p.field ? `${p.field}: ${p.detail}` : p.detail, code: p.code, ...(p.field !== undefined ? { field: p.field } : {}) };
+  const doc = { type: 'about:blank', title: TITLES[p.status], status: p.status, detail: p.field ? `${p.field}: ${p.detail}` : p.detail, code: p.code, ...(p.field !== undefined ? { field: p.field } : {}) };
   return reply.code(p.status).type('application/problem+json').send(JSON.stringify(doc));
 }
 const refused = (req: FastifyRequest, reply: FastifyReply, code: string, field: string, detail: string): FastifyReply =>
-  problem(req, reply, { status: 400, code, title: 'report refused', field, detail });
+  problem(req, reply, { status: 400, code, field, detail });
 
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const { default: fastify } = await import('fastify');
@@ -62,12 +64,12 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return refused(req, reply, 'too-large', '', `the body is larger than ${MAX_REPORT_BYTES} bytes`);
     if ((err.statusCode ?? 500) < 500) return refused(req, reply, 'bad-request', '', err.message);
-    return problem(req, reply, { status: 500, code: 'internal', title: 'internal error', detail: 'the server failed; try again later' });
+    return problem(req, reply, { status: 500, code: 'internal', detail: 'the server failed; try again later' });
   });
-  app.setNotFoundHandler((req, reply) => problem(req, reply, { status: 404, code: 'not-found', title: 'not found', detail: 'no such resource' }));
+  app.setNotFoundHandler((req, reply) => problem(req, reply, { status: 404, code: 'not-found', detail: 'no such resource' }));
 
   app.post('/upload/:week', async (req, reply) => {
-    if (inFlight >= maxInFlight) return problem(req, reply, { status: 503, code: 'overloaded', title: 'overloaded', detail: 'too many uploads at once; try again later' });
+    if (inFlight >= maxInFlight) return problem(req, reply, { status: 503, code: 'overloaded', detail: 'too many uploads at once; try again later' });
     inFlight++;
     try {
       const when = now();
@@ -84,7 +86,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
         result = await o.store.put({ ...checked.report, day: when.toISOString().slice(0, 10) });
       } catch (e) {
         o.logger.log({ event: 'store-error', error: (e as Error).message });
-        return problem(req, reply, { status: 503, code: 'store-unavailable', title: 'store unavailable', detail: 'the report could not be stored; try again later' });
+        return problem(req, reply, { status: 503, code: 'store-unavailable', detail: 'the report could not be stored; try again later' });
       }
       if (result === 'conflict') return refused(req, reply, 'conflict', '/X', `another report with Week ${checked.report.week} and X ${checked.report.x} was stored before`);
       reasons.set(req, result);
@@ -96,7 +98,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   app.get('/healthz', async (req, reply) => {
     const ok = o.versions.size > 0 && (await o.store.healthy());
-    if (!ok) return problem(req, reply, { status: 503, code: 'unhealthy', title: 'unhealthy', detail: 'the store does not answer' });
+    if (!ok) return problem(req, reply, { status: 503, code: 'unhealthy', detail: 'the store does not answer' });
     return reply.type('application/json').header('cache-control', 'no-store').send(JSON.stringify({ status: 'ok', configs: o.versions.versions.length }));
   });
 

@@ -16,6 +16,7 @@ export type Checked = { ok: true; report: Accepted } | { ok: false; refusal: Ref
 /** A client's clock may run a little ahead: a week is "in the future" only past this. */
 export const CLOCK_SKEW_MS = 3_600_000;
 const MAX_COUNT = (1n << 64n) - 1n;
+const COUNT = /^(?:0|[1-9]\d{0,19})$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CONFIG = /^(?:v[0-9A-Za-z.+-]{1,63})?$/;
 const REPORT_KEYS = ['Week', 'LastWeek', 'X', 'Programs', 'Config'];
@@ -33,7 +34,17 @@ const refuse = (code: string, field: string, reason: string): never => {
 /** RFC 6901: `~` and `/` escaped. */
 export const pointer = (...parts: Array<string | number>): string => parts.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
-export const isRealDate = (s: string): boolean => DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const realDates = new Map<string, boolean>();
+/** `YYYY-MM-DD` naming a day that exists (remembered: a server sees few distinct dates). */
+export function isRealDate(s: string): boolean {
+  let ok = realDates.get(s);
+  if (ok === undefined) {
+    ok = DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+    if (realDates.size > 10_000) realDates.clear();
+    realDates.set(s, ok);
+  }
+  return ok;
+}
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 export interface CheckInput {
@@ -101,7 +112,10 @@ function programsOf(v: JsonValue | undefined): Program[] {
   const seen = new Set<string>();
   return v.map((p, at) => {
     const o = object(p, pointer('Programs', at), PROGRAM_KEYS);
-    const f = (k: string): string => str(o.get(k), pointer('Programs', at, k));
+    const f = (k: string): string => {
+      const v = o.get(k);
+      return typeof v === 'string' ? v : str(v, pointer('Programs', at, k));
+    };
     const prog: Program = { at, program: f('Program'), version: f('Version'), runtime: f('GoVersion'), os: f('GOOS'), arch: f('GOARCH'), counters: counts(o.get('Counters'), at, 'Counters'), stacks: counts(o.get('Stacks'), at, 'Stacks') };
     const id = JSON.stringify([prog.program, prog.version, prog.runtime, prog.os, prog.arch]);
     if (seen.has(id)) refuse('repeated-program', pointer('Programs', at), 'repeats an earlier entry with the same Program, Version, GoVersion, GOOS and GOARCH');
@@ -115,10 +129,9 @@ function counts(v: JsonValue | undefined, at: number, key: string): Map<string, 
   if (v === null) return new Map();
   if (!(v instanceof Map)) return refuse('wrong-type', pointer('Programs', at, key), 'is neither null nor an object');
   for (const [name, n] of v) {
-    const where = pointer('Programs', at, key, name);
-    if (!(n instanceof JsonNumber)) refuse('wrong-type', where, 'is not a number');
+    if (!(n instanceof JsonNumber)) refuse('wrong-type', pointer('Programs', at, key, name), 'is not a number');
     const t = (n as JsonNumber).text;
-    if (!/^(?:0|[1-9]\d{0,19})$/.test(t) || BigInt(t) > MAX_COUNT) refuse('bad-count', where, `${t.slice(0, 40)} is not a whole number from 0 to 2^64-1`);
+    if (!COUNT.test(t) || (t.length === 20 && BigInt(t) > MAX_COUNT)) refuse('bad-count', pointer('Programs', at, key, name), `${t.slice(0, 40)} is not a whole number from 0 to 2^64-1`);
   }
   return v;
 }
@@ -147,16 +160,34 @@ function allowed(programs: Program[], x: number, versions: readonly ConfigVersio
   refuse(first!.code, first!.field, `${first!.reason} (in every one of the ${versions.length} published config versions)`);
 }
 
+/** Per config version: the verdict on each build (program, version, runtime, OS, arch) seen. */
+const builds = new WeakMap<ConfigQuery, Map<string, Refusal | null>>();
+
+function buildRefusal(q: ConfigQuery, p: Program): Refusal | null {
+  let memo = builds.get(q);
+  if (!memo) builds.set(q, (memo = new Map()));
+  const key = `${p.at}\n${p.program}\n${p.version}\n${p.runtime}\n${p.os}\n${p.arch}`;
+  let r = memo.get(key);
+  if (r !== undefined) return r;
+  const no = (k: string, reason: string): Refusal => ({ code: 'not-allowed', field: pointer('Programs', p.at, k), reason });
+  if (!q.allowsProgram(p.program)) r = no('Program', `${JSON.stringify(p.program)} is not a program the config lists`);
+  else if (!q.allowsVersion(p.program, p.version)) r = no('Version', `${JSON.stringify(p.version)} is not a version the config lists for ${p.program}`);
+  else if (!q.allowsRuntime(p.runtime)) r = no('GoVersion', `${JSON.stringify(p.runtime)} is not a runtime the config lists`);
+  else if (!q.allowsOS(p.os)) r = no('GOOS', `${JSON.stringify(p.os)} is not an OS the config lists`);
+  else if (!q.allowsArch(p.arch)) r = no('GOARCH', `${JSON.stringify(p.arch)} is not an architecture the config lists`);
+  else r = null;
+  if (memo.size > 10_000) memo.clear();
+  memo.set(key, r);
+  return r;
+}
+
 function refusalBy(q: ConfigQuery, programs: Program[], x: number): Refusal | undefined {
   const no = (field: string, reason: string): Refusal => ({ code: 'not-allowed', field, reason });
   if (!q.keepsReport(x)) return no('/X', `is above the config's SampleRate ${q.sampleRate}`);
   for (const p of programs) {
-    const at = (k: string, ...more: string[]): string => pointer('Programs', p.at, k, ...more);
-    if (!q.allowsProgram(p.program)) return no(at('Program'), `${JSON.stringify(p.program)} is not a program the config lists`);
-    if (!q.allowsVersion(p.program, p.version)) return no(at('Version'), `${JSON.stringify(p.version)} is not a version the config lists for ${p.program}`);
-    if (!q.allowsRuntime(p.runtime)) return no(at('GoVersion'), `${JSON.stringify(p.runtime)} is not a runtime the config lists`);
-    if (!q.allowsOS(p.os)) return no(at('GOOS'), `${JSON.stringify(p.os)} is not an OS the config lists`);
-    if (!q.allowsArch(p.arch)) return no(at('GOARCH'), `${JSON.stringify(p.arch)} is not an architecture the config lists`);
+    const b = buildRefusal(q, p);
+    if (b) return b;
+    const at = (k: string, name: string): string => pointer('Programs', p.at, k, name);
     for (const c of p.counters.keys()) {
       const rate = q.counterRate(p.program, c);
       if (rate === null) return no(at('Counters', c), 'is not a counter the config lists');

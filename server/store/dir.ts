@@ -23,6 +23,8 @@ const KEYS = /^keys-\d{13}-\d+-\d+\.ndjson$/;
 /** Days back from today whose keys are kept: a report inside the window arrived no earlier. */
 const KEY_HORIZON_DAYS = UPLOAD_WINDOW_DAYS + 1;
 const MAX_WRITERS = 4;
+/** A second writer starts only for a batch this large: small batches cost more CPU than they save time. */
+const BATCH_FOR_ANOTHER_WRITER = 32;
 
 interface Key { hash: string; done: Promise<void> }
 interface Pending { day: string; line: string; resolve: () => void; reject: (e: unknown) => void }
@@ -94,9 +96,10 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
   }
 
   /**
-   * Writes everything pending as one segment per day, then resolves its puts. Up to
-   * MAX_WRITERS segments are written at once: while one waits for its fsync the next batch is
-   * already on its way (the file system merges their journal commits).
+   * Writes everything pending as one segment per day, then resolves its puts. When a batch
+   * grows large while a segment is being written, another writer starts (up to MAX_WRITERS):
+   * while one waits for its fsync the next is on its way (the file system merges their
+   * journal commits).
    */
   const flush = async (): Promise<void> => {
     writers++;
@@ -125,7 +128,7 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
     }
   };
   const startWriter = (): void => {
-    if (writers < MAX_WRITERS) void flush();
+    if (writers === 0 || (writers < MAX_WRITERS && pending.length >= BATCH_FOR_ANOTHER_WRITER)) void flush();
   };
 
   const store: Store = {
