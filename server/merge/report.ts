@@ -72,9 +72,10 @@ const MAX_U64 = 2n ** 64n - 1n;
 /**
  * Rewrites every integer literal of 16 digits or more outside strings as a marked string, so
  * JSON.parse keeps its digits; `counts` turns it back into a bigint. Only a plain integer
- * (no sign, fraction or exponent) is rewritten: X and anything else stay numbers.
+ * (no sign, fraction or exponent) is rewritten: X and anything else stay numbers. A report's
+ * counts are at most `max` (2^64−1); a published total may be larger (`max` null).
  */
-export function quoteBigIntegers(text: string): string {
+export function quoteBigIntegers(text: string, max: bigint | null = MAX_U64): string {
   let out = '';
   let from = 0;
   let i = 0;
@@ -89,7 +90,7 @@ export function quoteBigIntegers(text: string): string {
       while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
       const token = text.slice(i, j);
       if (/^[1-9][0-9]{15,}$/.test(token) && text[i - 1] !== '-') {
-        if (BigInt(token) > MAX_U64) throw new Error(`count ${token} is over 2^64-1`);
+        if (max !== null && BigInt(token) > max) throw new Error(`count ${token} is over ${max}`);
         out += text.slice(from, i) + JSON.stringify(BIG_MARK + token);
         from = j;
       }

@@ -15,7 +15,7 @@ export async function readAggregate(store: Store, week: string): Promise<WeekAgg
   const bytes = await store.getPublished(aggregatePath(week, 'json'));
   if (!bytes) return null;
   const text = Buffer.from(bytes).toString('utf8');
-  return JSON.parse(/(?<![.\d])\d{16}/.test(text) ? quoteBigIntegers(text) : text, (_k, v) =>
+  return JSON.parse(/(?<![.\d])\d{16}/.test(text) ? quoteBigIntegers(text, null) : text, (_k, v) =>
     typeof v === 'string' && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v,
   ) as WeekAggregate;
 }

@@ -3,6 +3,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runMerge } from '../../server/merge/index.js';
 import { openStore } from '../../server/store/index.js';
 import { tempDir } from '../helpers.js';
 import { configLog, startPublic } from './merge-setup.js';
@@ -79,6 +80,24 @@ describe('public routes', () => {
       expect(await r.text()).toMatch(/checkpoint does not verify/);
     } finally {
       await s.close();
+    }
+  });
+
+  it('show totals above 2^53 with every digit, in the page, the JSON and the CSV', async () => {
+    const big = await openStore({ data: tempDir('tt-pages-big-') });
+    const body = (x: number) => `{"Week":"2026-11-26","LastWeek":"","X":${x},"Config":"v1","Programs":[{"Program":"p","Version":"1","GoVersion":"node22.1.0","GOOS":"linux","GOARCH":"x64","Counters":{"p/c":18446744073709551615},"Stacks":{}}]}`;
+    for (const x of [0.25, 0.5]) expect(await big.put({ week: '2026-11-26', x: String(x), day: '2026-11-27', body: body(x) })).toBe('stored');
+    await runMerge(big, { publish: 'raw', k: 20, now: new Date('2026-11-28T00:00:00Z') });
+    const s = await startPublic({ store: big, publish: 'raw', k: 20, logDir: log.logDir });
+    try {
+      const sum = '36893488147419103230';
+      expect(await (await fetch(`${s.url}/charts`)).text()).toContain(`data-total="${sum}"`);
+      expect(await (await fetch(`${s.url}/data/aggregates/2026-11-29.json`)).text()).toContain(`"total":${sum}`);
+      expect(await (await fetch(`${s.url}/data/aggregates/2026-11-29.csv`)).text()).toContain(`counter,p/c,2,2,1,${sum}`);
+      expect(await (await fetch(`${s.url}/data/merged/2026-11-27.ndjson`)).text()).toBe(`${body(0.25)}\n${body(0.5)}\n`);
+    } finally {
+      await s.close();
+      await big.close();
     }
   });
 });
