@@ -2,7 +2,7 @@
 // embedded directory store over 7 arrival days, then one `runMerge` in each publication mode
 // from a fresh open of the store (reading every report back from disk, parsing, summing,
 // writing NDJSON, week sums and aggregates). Baseline: JSON.parse of the same bodies in memory.
-// Prints one JSON line of milliseconds.
+// Prints one JSON line of milliseconds (wall, and CPU time for each merge).
 import { build } from 'esbuild';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,10 +40,14 @@ const result = {};
 for (const [mode, dir] of [['raw', raw], ['aggregates', agg]]) {
   store = await openDirStore(dir);
   let r;
+  const cpu0 = process.cpuUsage();
   result[mode] = await t(async () => { r = await runMerge(store, { publish: mode, k: 20, epsilon: mode === 'aggregates' ? 1 : undefined, now }); });
+  // CPU time (user + system) of this process: what the merge costs, whatever else runs on the machine.
+  const cpu = process.cpuUsage(cpu0);
+  result[`${mode}Cpu`] = (cpu.user + cpu.system) / 1000;
   await store.close();
   if (r.days.reduce((a, d) => a + d.reports, 0) !== N) throw new Error(`${mode}: merged ${JSON.stringify(r.days)}, want ${N} reports`);
 }
 const bytes = bodies.reduce((a, b) => a + b.length, 0);
 rmSync(work, { recursive: true, force: true });
-console.log(JSON.stringify({ reports: N, mb: bytes / 1e6, parse, put, raw: result.raw, aggregates: result.aggregates }));
+console.log(JSON.stringify({ reports: N, mb: bytes / 1e6, parse, put, ...result }));

@@ -1,9 +1,10 @@
 // One merge run: every day that is over (UTC) and not merged yet, oldest first, under the
 // store's merge lock, so one run at a time across replicas. Per day: read each report once,
-// add it to its week's partial sums (kept in the store), write the day's NDJSON (raw mode),
-// then mark the day merged (aggregates mode: its reports are deleted then). Then publish:
-// raw mode rewrites the aggregate of every week that changed; aggregates mode releases a
-// week once, when it is closed, with k-anonymity and the optional noise, and drops its sums.
+// add it to its week's partial sums (kept in the store) and write the day's NDJSON (raw
+// mode); aggregates mode marks it merged then, deleting its reports. Raw mode rewrites the
+// aggregates of the weeks that changed, then marks the days merged. Then the weeks that
+// closed: raw mode marks their aggregate final; aggregates mode releases each once, with
+// k-anonymity and the optional noise, and drops its sums.
 import type { Store } from '../store/types.js';
 import { type PublishMode, type WeekAggregate, buildAggregate } from './aggregate.js';
 import { type WeekCells, addReport, addWeek } from './cell.js';
@@ -45,29 +46,45 @@ export function runMerge(store: Store, o: MergeOptions): Promise<MergeResult | n
 
 async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   const today = utcDay(o.now);
+  const mergedThrough = addDays(today, -1);
   const result: MergeResult = { days: [], weeks: [], released: [], late: 0 };
+  const written = new Set<string>();
   const changed = new Set<string>();
+  const pending: string[] = [];
   for (const day of (await store.unmergedDays()).filter((d) => d < today)) {
     const { reports, weeks, late } = await mergeDay(store, day, o.publish);
     result.days.push({ day, reports });
     result.late += late;
     for (const w of weeks) changed.add(w);
+    // Aggregates mode: the day's reports are deleted as soon as its sums are kept.
+    if (o.publish === 'aggregates') await store.markMerged(day, true);
+    else pending.push(day);
   }
-  const mergedThrough = addDays(today, -1);
+  if (o.publish === 'raw') {
+    // The changed weeks are republished before their days are marked merged: a crash in
+    // between makes the next run merge those days again (their sums are not added twice) and
+    // publish then, rather than leave an aggregate without them.
+    for (const w of [...changed].sort()) {
+      await publishWeek(store, await loadState(store, w), o, isClosed(w, mergedThrough));
+      written.add(w);
+    }
+    for (const day of pending) await store.markMerged(day, false);
+  }
   for (const week of await stateWeeks(store)) {
-    const closed = isClosed(week, mergedThrough);
+    if (!isClosed(week, mergedThrough) || written.has(week)) continue;
     if (o.publish === 'raw') {
-      if (!changed.has(week) && !(closed && !(await isFinal(store, week)))) continue;
-      await publishWeek(store, await loadState(store, week), o, closed);
-      result.weeks.push(week);
-    } else if (closed) {
+      if (await isFinal(store, week)) continue;
+      await publishWeek(store, await loadState(store, week), o, true);
+      written.add(week);
+    } else {
       const s = await loadState(store, week);
       if (s.closed) continue;
       await release(store, s, o, mergedThrough);
-      result.weeks.push(week);
+      written.add(week);
       result.released.push(week);
     }
   }
+  result.weeks = [...written].sort();
   return result;
 }
 
@@ -104,7 +121,6 @@ async function mergeDay(store: Store, day: string, publish: PublishMode): Promis
     await saveState(store, s);
   }
   if (publish === 'raw') await store.putPublished(mergedPath(day), Buffer.from(lines.length ? lines.join('\n') + '\n' : ''));
-  await store.markMerged(day, publish === 'aggregates');
   return { reports: n, weeks: [...byWeek.keys()], late };
 }
 
