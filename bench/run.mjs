@@ -52,6 +52,30 @@ process.stderr.write('measuring a 10,000-entry log…\n');
   rows.push({ what: 'verifyLog: a monitor verifies that log from a fresh read', value: `${verify.toFixed(1)} ms`, ratio: `${(verify / hash).toFixed(2)}x`, goal: '< 1 s' });
 }
 
+process.stderr.write('measuring the collection server\'s intake…\n');
+{
+  const r = spawnSync(process.execPath, [join(here, 'server-intake.mjs')], { env: process.env, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(r.stderr);
+  for (const line of r.stdout.trim().split('\n')) {
+    const m = JSON.parse(line);
+    const goal = m.store === 'dir' ? '>= 5,000/s, p99 < 20 ms' : '>= 2,000/s';
+    if (m.skipped) rows.push({ what: `server intake, ${m.store} store`, value: 'skipped', ratio: m.skipped, goal });
+    else rows.push({ what: `server intake, ${m.store} store: reports accepted/s (${m.concurrency} connections)`, value: `${Math.round(m.perSecond)}/s`, ratio: `p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, server CPU ${Math.round(m.serverCpuUs)} µs/report`, goal });
+  }
+}
+
+process.stderr.write('measuring the collector\'s merge of 100,000 reports…\n');
+{
+  const r = spawnSync(process.execPath, [join(here, 'server-merge.mjs')], { env: baseEnv, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const m = JSON.parse(r.stdout);
+  rows.push({ what: `JSON.parse of ${m.reports.toLocaleString('en')} report bodies (${m.mb.toFixed(1)} MB) in memory`, value: `${m.parse.toFixed(0)} ms`, ratio: '1.00x', goal: 'baseline' });
+  rows.push({ what: '  (put them into the directory store over 7 days)', value: `${m.put.toFixed(0)} ms`, ratio: `${(m.put / m.parse).toFixed(2)}x`, goal: '' });
+  for (const mode of ['raw', 'aggregates']) {
+    rows.push({ what: `merge them from the store, --publish ${mode}${mode === 'aggregates' ? ' (ε 1, raw deleted)' : ''}`, value: `${m[mode].toFixed(0)} ms`, ratio: `${(m[mode] / m.parse).toFixed(2)}x, CPU ${m[`${mode}Cpu`].toFixed(0)} ms`, goal: '< 5 s' });
+  }
+}
+
 process.stderr.write('measuring cold starts…\n');
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 81);
 const dir = mkdtempSync(join(tmpdir(), 'tt-cold-'));

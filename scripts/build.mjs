@@ -123,11 +123,19 @@ if (existsSync('cmd/telemetry/view/app.ts')) {
   for (const f of ['index.html', 'style.css']) cpSync(`cmd/telemetry/view/${f}`, `dist/cmd/view/${f}`);
 }
 // The vendor's `telemetry-server` bin (server/, its own workspace package): config/ and
-// commander bundled in, so the package has no dependency of its own. Never in the toolkit's dist/.
+// commander bundled in; fastify and pg, its dependencies, stay external (resolved from
+// node_modules) and are loaded only by `serve`. Never in the toolkit's dist/.
 if (existsSync('server/cmd/bin.ts')) {
   rmSync('server/dist', { recursive: true, force: true });
-  await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts' }, outdir: 'server/dist', banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
+  await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts' }, outdir: 'server/dist', external: [...common.external, 'fastify', 'pg'], banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
   chmodSync('server/dist/telemetry-server.js', 0o755);
+}
+// The public pages' only script (Chart.js bundled in) and style, served by the server itself
+// from server/dist/public/, beside the bundle.
+if (existsSync('server/pages/client/charts.ts')) {
+  mkdirSync('server/dist/public', { recursive: true });
+  await build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', entryPoints: ['server/pages/client/charts.ts'], outfile: 'server/dist/public/charts.js', logLevel: 'warning', minify: true, legalComments: 'none' });
+  cpSync('server/pages/client/style.css', 'server/dist/public/style.css');
 }
 // Declarations for tool authors; the native compiler emits them in well under a second.
 const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

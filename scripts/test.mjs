@@ -32,6 +32,8 @@ if (!(process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(
 }
 
 mkdirSync('test-output', { recursive: true });
+// A real PostgreSQL for the server's tests when none is given; stopped when this run exits.
+if (existsSync('scripts/ensure-postgres.mjs')) process.env.TT_TEST_DATABASE_URL = (await (await import('./ensure-postgres.mjs')).forTests()) ?? '';
 const out = 'test-output/vitest.json';
 rmSync(out, { force: true });
 const r = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)], {

@@ -7,7 +7,9 @@ import pkg from '../package.json' with { type: 'json' };
 import { CliError, EXIT_FAILURE, EXIT_USAGE, why } from './common.js';
 import { cosignCommand } from './cosign.js';
 import { keygenCommand } from './keygen.js';
+import { mergeCommand } from './merge.js';
 import { publishCommand } from './publish.js';
+import { serveCommand } from './serve.js';
 import { showCommand } from './show.js';
 import { verifyLogCommand } from './verify-log.js';
 
@@ -19,17 +21,19 @@ Examples:
   $ telemetry-server show ./config-log --key "$(cat config.vkey)"
   $ telemetry-server keygen witness.example.org/w1 --witness --out witness.key > witness.vkey
   $ telemetry-server cosign --log ./config-log --key "$(cat config.vkey)" --witness-key witness.key --state ./witness-state
+  $ telemetry-server serve --log ./config-log --data ./telemetry-data --port 8080
+  $ telemetry-server merge --data ./telemetry-data --publish raw
 
 Exit codes: 0 ok, 1 refused or failed, 2 the command line was wrong.
 `;
 
 export function buildProgram(): Command {
   const program = new Command('telemetry-server')
-    .description('Publish, check, show and witness the signed collection config of a transparent-telemetry collector.')
+    .description('The collection server of transparent-telemetry: publish, check, show and witness its signed config; serve intake; merge and publish.')
     .version(pkg.version, '-V, --version')
     .showHelpAfterError(false)
     .addHelpText('after', EXAMPLES);
-  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand(), showCommand(), cosignCommand()]) program.addCommand(c);
+  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand(), showCommand(), cosignCommand(), serveCommand(), mergeCommand()]) program.addCommand(c);
   return program;
 }
 

@@ -8,4 +8,7 @@ require (
 	golang.org/x/telemetry v0.0.0-20250807160809-1a19826ec488
 )
 
-require golang.org/x/sys v0.35.0 // indirect
+require (
+	golang.org/x/sync v0.16.0 // indirect
+	golang.org/x/sys v0.35.0 // indirect
+)

@@ -1,0 +1,125 @@
+// Intake throughput: the built `telemetry-server serve` on loopback, each store in turn, takes a
+// fixed number of distinct valid reports from CONCURRENCY keep-alive connections (bounded and
+// self-stopping). Prints one JSON line per store: reports accepted per second and latency
+// percentiles in ms. `node bench/server-intake.mjs [dir|postgres]...`; run by bench/run.mjs.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const { appendToLog, generateKey } = await import(join(ROOT, 'dist', 'config', 'index.js'));
+const REPORTS = Number(process.env.BENCH_INTAKE_REPORTS ?? 20_000);
+const CONCURRENCY = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 64);
+const WARMUP = 1_000;
+
+const config = {
+  GOOS: ['darwin', 'linux', 'win32'], GOARCH: ['arm64', 'x64'], GoVersion: ['node>=20'], SampleRate: 1,
+  Programs: [{ Name: 'bench-tool', Versions: ['>=1.0.0 <2'], Counters: [{ Name: 'bench-tool/cmd:{build,test,run,lint}', Rate: 1 }, { Name: 'bench-tool/invocations', Rate: 1 }], Stacks: [] }],
+};
+const week = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+/** A typical report: one program, five counters, ~450 bytes, indented like Go's. */
+const body = (i, tag) => JSON.stringify({
+  Week: week, LastWeek: '', X: Number(`0.${tag}${String(i).padStart(7, '0')}1`),
+  Programs: [{ Program: 'bench-tool', Version: '1.4.2', GoVersion: 'node20.20.2', GOOS: 'linux', GOARCH: 'x64',
+    Counters: { 'bench-tool/cmd:build': i % 7, 'bench-tool/cmd:test': 3, 'bench-tool/cmd:run': 1, 'bench-tool/cmd:lint': 0, 'bench-tool/invocations': 11 }, Stacks: {} }],
+  Config: 'v0',
+}, null, 1);
+
+function post(agent, url, b) {
+  return new Promise((res) => {
+    const t0 = process.hrtime.bigint();
+    const req = request(`${url}/upload/${week}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(b) } }, (r) => {
+      r.resume();
+      r.on('end', () => res({ status: r.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+    });
+    req.on('error', () => res({ status: 0, ms: 0 }));
+    req.end(b);
+  });
+}
+
+async function drive(url, n, tag) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const bodies = Array.from({ length: n }, (_, i) => body(i, tag));
+  const lat = [];
+  let ok = 0;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < n) {
+      const r = await post(agent, url, bodies[next++]);
+      if (r.status === 200) ok++;
+      lat.push(r.ms);
+    }
+  }));
+  const s = (performance.now() - t0) / 1000;
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  const pct = (p) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))];
+  return { accepted: ok, sent: n, perSecond: ok / s, p50: pct(0.5), p99: pct(0.99) };
+}
+
+/** The server's CPU time (user + system), ms, on Linux: robust where wall time is not (a busy machine). */
+function cpuMs(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
+}
+
+function startServer(args) {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  const p = spawn(process.execPath, [...nodeArgs, join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((res, rej) => {
+    let out = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) res({ url: m[1], cpuMs: () => cpuMs(p.pid), stop: () => new Promise((r) => (p.on('exit', r), p.kill('SIGTERM'))) });
+    });
+    p.on('exit', (c) => rej(new Error(`serve exited with ${c}`)));
+  });
+}
+
+async function databaseUrl() {
+  const admin = process.env.TT_TEST_DATABASE_URL || (await (await import('../scripts/ensure-postgres.mjs')).start());
+  if (!admin) return null;
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  const name = `tt_bench_${process.pid}`;
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return { url: u.href, drop: async () => {
+    const d = new pg.Client({ connectionString: admin });
+    await d.connect();
+    await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await d.end();
+  } };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'tt-bench-intake-'));
+const { signer } = generateKey('bench.test/config');
+appendToLog(join(work, 'log'), [new TextEncoder().encode(JSON.stringify(config))], signer, 'bench.test/config');
+for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['dir', 'postgres']) {
+  let db = null;
+  if (store === 'postgres' && !(db = await databaseUrl())) {
+    console.log(JSON.stringify({ store, skipped: 'PostgreSQL is not installed' }));
+    continue;
+  }
+  const server = await startServer(['--log', join(work, 'log'), ...(db ? ['--database', db.url] : ['--data', join(work, 'data')])]);
+  await drive(server.url, WARMUP, 9);
+  const cpu0 = server.cpuMs();
+  const r = await drive(server.url, REPORTS, 1);
+  const cpuPerReport = ((server.cpuMs() - cpu0) * 1000) / REPORTS;
+  await server.stop();
+  await db?.drop();
+  console.log(JSON.stringify({ store, concurrency: CONCURRENCY, ...r, serverCpuUs: cpuPerReport }));
+}
+rmSync(work, { recursive: true, force: true });

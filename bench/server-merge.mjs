@@ -1,0 +1,53 @@
+// The collector's merge: 100,000 generated reports (test/server/report-gen.ts) put into the
+// embedded directory store over 7 arrival days, then one `runMerge` in each publication mode
+// from a fresh open of the store (reading every report back from disk, parsing, summing,
+// writing NDJSON, week sums and aggregates). Baseline: JSON.parse of the same bodies in memory.
+// Prints one JSON line of milliseconds (wall, and CPU time for each merge).
+import { build } from 'esbuild';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const N = Number(process.env.BENCH_MERGE_REPORTS ?? 100_000);
+const work = mkdtempSync(join(tmpdir(), 'tt-merge-bench-'));
+const entry = [
+  "export { generateReports } from './test/server/report-gen.ts';",
+  "export { openDirStore } from './server/store/dir.ts';",
+  "export { runMerge, addDays } from './server/merge/index.ts';",
+].join('\n');
+await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }, outfile: join(work, 'merge.mjs'), logLevel: 'warning' });
+const { generateReports, openDirStore, runMerge, addDays } = await import(pathToFileURL(join(work, 'merge.mjs')).href);
+
+const reports = generateReports({ seed: 1, count: N, weeks: ['2026-11-23', '2026-11-25', '2026-11-27', '2026-11-29', '2026-12-01'] });
+const bodies = reports.map((r) => JSON.stringify(r));
+const t = async (fn) => {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+};
+
+const parse = await t(() => { for (const b of bodies) JSON.parse(b); });
+const raw = join(work, 'raw');
+let store = await openDirStore(raw);
+const put = await t(() => Promise.all(reports.map((r, i) => store.put({ week: r.Week, x: String(r.X), day: addDays(r.Week, 1 + (i % 7)), body: bodies[i] }))));
+await store.close();
+const agg = join(work, 'agg');
+cpSync(raw, agg, { recursive: true });
+const now = new Date('2026-12-31T12:00:00Z');
+const result = {};
+for (const [mode, dir] of [['raw', raw], ['aggregates', agg]]) {
+  store = await openDirStore(dir);
+  let r;
+  const cpu0 = process.cpuUsage();
+  result[mode] = await t(async () => { r = await runMerge(store, { publish: mode, k: 20, epsilon: mode === 'aggregates' ? 1 : undefined, now }); });
+  // CPU time (user + system) of this process: what the merge costs, whatever else runs on the machine.
+  const cpu = process.cpuUsage(cpu0);
+  result[`${mode}Cpu`] = (cpu.user + cpu.system) / 1000;
+  await store.close();
+  if (r.days.reduce((a, d) => a + d.reports, 0) !== N) throw new Error(`${mode}: merged ${JSON.stringify(r.days)}, want ${N} reports`);
+}
+const bytes = bodies.reduce((a, b) => a + b.length, 0);
+rmSync(work, { recursive: true, force: true });
+console.log(JSON.stringify({ reports: N, mb: bytes / 1e6, parse, put, ...result }));

@@ -1,0 +1,55 @@
+// /charts: per program, one chart per counter group and for versions, OS, architectures and
+// runtimes, across weeks. The exact numbers are in a table under each chart (with data-*
+// attributes for scripts); the chart data rides in a JSON block that /assets/charts.js draws.
+import type { PublishMode } from '../merge/index.js';
+import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
+import type { ChartModel, ProgramModel } from './model.js';
+import { digits, esc, jsonBlock, page, percent } from './html.js';
+
+export interface ChartData { title: string; weeks: string[]; buckets: string[]; values: number[][] }
+
+export function chartsPage(programs: ProgramModel[], mode: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {
+  const data: ChartData[] = [];
+  const sections = programs.map((p) => programSection(p, data));
+  const body = [
+    `<p class="lead">${modeLine(mode)} <a href="/data">Download the data</a> · <a href="/privacy">what is collected</a>.</p>`,
+    programs.length === 0 ? `<p class="empty">No data published yet.${mode.publish === 'aggregates' ? ` In this mode a week is published ${UPLOAD_WINDOW_DAYS + 1} days after it ends, when no more of its reports can arrive.` : ''}</p>` : `<nav class="toc" aria-label="Programs"><ul>${programs.map((p, i) => `<li><a href="#program-${i}">${esc(p.program)}</a></li>`).join('')}</ul></nav>`,
+    ...sections.map((s, i) => s.replace('<section ', `<section id="program-${i}" `)),
+    jsonBlock('chart-data', JSON.stringify(data)),
+  ].join('\n');
+  return page({ title: 'Charts', path: '/charts', body, script: true });
+}
+
+export function modeLine(m: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {
+  if (m.publish === 'raw') return 'Publication mode <strong>raw</strong>: every report is published as received; these charts are computed from them, exactly.';
+  return `Publication mode <strong>aggregates</strong>: only these sums are published, each from at least ${m.k} reports, once a week can receive no more reports${
+    m.epsilon ? `, with two-sided geometric noise at ε = ${esc(m.epsilon)} per published count` : ''}; the reports themselves are deleted once merged.`;
+}
+
+function programSection(p: ProgramModel, data: ChartData[]): string {
+  const weekHead = p.weeks.map((w) => `<th scope="col">${esc(w)}</th>`).join('');
+  const reports = `<table class="reports"><thead><tr><th scope="col">week ending</th>${weekHead}</tr></thead><tbody><tr data-row="reports"><th scope="row">reports</th>${p.reports
+    .map((n, i) => `<td data-week="${esc(p.weeks[i]!)}" data-reports="${n}">${digits(n)}</td>`).join('')}</tr></tbody></table>`;
+  const charts = p.charts.map((c) => chartFigure(p, c, data)).join('\n');
+  return `<section class="program" data-program="${esc(p.program)}"><h2>${esc(p.program)}</h2>\n${reports}\n${charts}</section>`;
+}
+
+function chartFigure(p: ProgramModel, c: ChartModel, data: ChartData[]): string {
+  const index = data.length;
+  data.push({ title: c.title, weeks: p.weeks, buckets: c.buckets, values: c.points.map((row) => row.map((pt) => (pt ? Math.round(pt.fraction * 10000) / 100 : 0))) });
+  const head = p.weeks.map((w) => `<th scope="col">${esc(w)}</th>`).join('');
+  const rows = c.buckets.map((b, bi) => {
+    const cells = c.points[bi]!.map((pt, wi) => {
+      const week = esc(p.weeks[wi]!);
+      if (!pt) return `<td data-week="${week}" data-reports="0" data-fraction="0" class="none">–</td>`;
+      const total = pt.total === null ? '' : ` data-total="${pt.total}"`;
+      const text = `${percent(pt.fraction)} <span class="n">(${digits(pt.reports)})</span>${pt.total === null ? '' : ` <span class="total">Σ ${digits(pt.total)}</span>`}`;
+      return `<td data-week="${week}" data-reports="${pt.reports}" data-fraction="${pt.fraction}"${total}>${text}</td>`;
+    });
+    return `<tr data-bucket="${esc(b)}"><th scope="row">${esc(b)}</th>${cells.join('')}</tr>`;
+  });
+  const label = c.kind === 'counter' ? 'share of reports that counted it (reports), Σ total count' : 'share of reports (reports)';
+  return `<figure class="chart" data-chart="${esc(c.id)}"><figcaption><h3>${esc(c.title)}</h3><span class="hint">${label}</span></figcaption>
+<div class="canvas"><canvas data-index="${index}" role="img" aria-label="${esc(c.title)}: share of reports per week"></canvas></div>
+<table><thead><tr><th scope="col">${c.kind === 'counter' ? 'bucket' : esc(c.kind)}</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></figure>`;
+}

@@ -1,0 +1,69 @@
+// The public pages' shared frame: escaping, the layout, and the headers every answer carries.
+// Every page is whole HTML from this server; the only script and style are our own files
+// under /assets/, which the Content-Security-Policy makes a rule the browser enforces.
+import type { FastifyReply } from 'fastify';
+
+export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Cache lifetimes: files that no longer change, and everything else (pages, open weeks). */
+export const CACHE_FINAL = 'public, max-age=86400';
+export const CACHE_SHORT = 'public, max-age=300';
+
+export function esc(s: string | number | bigint): string {
+  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A JSON data block inside a page: not executed, and `<` escaped so it cannot end the element. */
+export function jsonBlock(id: string, value: string): string {
+  return `<script type="application/json" id="${esc(id)}">${value.replace(/</g, '\\u003c')}</script>`;
+}
+
+const NAV = [['/charts', 'Charts'], ['/data', 'Data'], ['/config', 'Config'], ['/privacy', 'Privacy']] as const;
+
+export function page(o: { title: string; path: string; body: string; script?: boolean }): string {
+  const nav = NAV.map(([href, label]) => `<a href="${href}"${href === o.path ? ' aria-current="page"' : ''}>${label}</a>`).join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${esc(o.title)}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/assets/style.css">
+${o.script ? '<script src="/assets/charts.js" defer></script>\n' : ''}</head>
+<body>
+<header class="top"><nav aria-label="Sections">${nav}</nav></header>
+<main id="main">
+<h1>${esc(o.title)}</h1>
+${o.body}
+</main>
+</body>
+</html>
+`;
+}
+
+export function securityHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('Content-Security-Policy', CSP)
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Referrer-Policy', 'no-referrer')
+    .header('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+export function sendPage(reply: FastifyReply, html: string, cache = CACHE_SHORT): FastifyReply {
+  return securityHeaders(reply).type('text/html; charset=utf-8').header('Cache-Control', cache).send(html);
+}
+
+export function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
+  return securityHeaders(reply).code(status).type('text/plain; charset=utf-8').header('Cache-Control', 'no-store').send(`${text}\n`);
+}
+
+/** 12,345 */
+export function digits(n: number | bigint | string): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export function percent(f: number): string {
+  return `${(f * 100).toFixed(1)}%`;
+}

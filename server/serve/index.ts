@@ -1,0 +1,61 @@
+// `telemetry-server serve`: the collection server. Loads the published config versions from
+// the log directory, opens the store, listens, and on close stops accepting, finishes what is
+// in flight and closes the store, so nothing acknowledged is lost.
+import { openStore } from '../store/index.js';
+import { buildApp } from './app.js';
+import { loadConfigVersions } from './configs.js';
+import { type Logger, stderrLogger } from './log.js';
+
+export interface ServeOptions {
+  log: string;
+  data?: string;
+  database?: string;
+  port: number;
+  host?: string;
+  publish: 'raw' | 'aggregates';
+  maxInFlight?: number;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** How often the log's checkpoint is looked at for newly published configs. */
+const REFRESH_MS = 5_000;
+
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  const logger = o.logger ?? stderrLogger();
+  const versions = await loadConfigVersions(o.log, (index, why) => logger.log({ event: 'config-skipped', index, error: why }));
+  if (versions.size === 0) throw new Error(`log ${o.log} holds no config yet: publish one first (telemetry-server publish)`);
+  const store = await openStore({ data: o.data, database: o.database });
+  let app;
+  try {
+    app = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight });
+    await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+  const timer = setInterval(() => {
+    versions.refresh().catch((e: Error) => logger.log({ event: 'config-refresh-failed', error: e.message }));
+  }, REFRESH_MS);
+  timer.unref();
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : o.port;
+  const host = o.host && o.host !== '0.0.0.0' && o.host !== '::' ? o.host : '127.0.0.1';
+  logger.log({ event: 'listening', port, store: o.database ? 'postgres' : 'directory', configs: versions.versions.length });
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(timer);
+        await app.close(); // stops accepting; waits for requests in flight, whose puts are durable
+        await store.close();
+        logger.log({ event: 'stopped' });
+        logger.flush();
+      })()),
+  };
+}

@@ -1,0 +1,35 @@
+// Structured logs: one JSON line per request or event on stderr. Only what the server decided
+// (method, route pattern, status, time taken, the refusal's code): never an IP address, a
+// header, a query string or a report's content. Lines are gathered and written once per turn
+// of the event loop, so a busy server does not make one write per request.
+export type LogFields = Record<string, string | number | boolean | undefined>;
+
+export interface Logger {
+  log(fields: LogFields): void;
+  /** Writes what is gathered now (before exit). */
+  flush(): void;
+}
+
+export function stderrLogger(out: (s: string) => void = (s) => process.stderr.write(s)): Logger {
+  let lines: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (lines.length === 0) return;
+    const text = lines.join('');
+    lines = [];
+    out(text);
+  };
+  return {
+    log(fields) {
+      lines.push(JSON.stringify({ time: new Date().toISOString(), ...fields }) + '\n');
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}
+
+export const silentLogger: Logger = { log: () => undefined, flush: () => undefined };

@@ -1,0 +1,175 @@
+// The PostgreSQL store: every replica is stateless and shares one database. A report is one
+// row keyed by (week, X); INSERT … ON CONFLICT DO NOTHING decides, in the database, which of
+// two concurrent puts stores it, and the loser compares hashes (duplicate or conflict). A put
+// resolves after COMMIT, which with the default synchronous_commit means the WAL is flushed.
+// After a merge in `aggregates` mode a row keeps its key and hash but loses its body, so a
+// replay is still known; keys of days older than the upload window are then pruned.
+import type { Pool, PoolClient } from 'pg';
+import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
+import { sha256 } from './dir.js';
+import { PUBLISHED_NAME, addDays, todayUTC } from './names.js';
+import type { PutResult, Store, StoredReport } from './types.js';
+
+/** Lock ids for pg_advisory_lock: an arbitrary constant per purpose ("tt" schema, "tt" merge). */
+const SCHEMA_LOCK = 0x7474_0001;
+const MERGE_LOCK = 0x7474_0002;
+const PAGE = 1000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tt_reports (
+  week text COLLATE "C" NOT NULL,
+  x text COLLATE "C" NOT NULL,
+  day text COLLATE "C" NOT NULL,
+  hash text NOT NULL,
+  body text,
+  merged boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (week, x)
+);
+CREATE INDEX IF NOT EXISTS tt_reports_day ON tt_reports (day, week, x);
+CREATE INDEX IF NOT EXISTS tt_reports_unmerged ON tt_reports (day) WHERE NOT merged;
+CREATE TABLE IF NOT EXISTS tt_published (name text COLLATE "C" PRIMARY KEY, bytes bytea NOT NULL);
+`;
+
+export async function openPostgresStore(url: string, poolSize = 16): Promise<Store> {
+  // Loaded here, not at the top: the other commands of the bundle never load pg.
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000, application_name: 'telemetry-server' });
+  // An idle client whose connection drops emits here; the next query gets a new connection.
+  pool.on('error', () => undefined);
+  try {
+    await inTransaction(pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]); // replicas starting together
+      await c.query(SCHEMA);
+    });
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`database ${redact(url)}: ${(e as Error).message}`);
+  }
+
+  const store: Store = {
+    async put(r: StoredReport): Promise<PutResult> {
+      const hash = sha256(r.body);
+      for (;;) {
+        const ins = await pool.query('INSERT INTO tt_reports (week, x, day, hash, body) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (week, x) DO NOTHING', [r.week, r.x, r.day, hash, r.body]);
+        if (ins.rowCount === 1) return 'stored';
+        const got = await pool.query<{ hash: string }>('SELECT hash FROM tt_reports WHERE week = $1 AND x = $2', [r.week, r.x]);
+        if (got.rows[0]) return got.rows[0].hash === hash ? 'duplicate' : 'conflict';
+        // pruned between the two statements: try again
+      }
+    },
+
+    async unmergedDays(): Promise<string[]> {
+      const r = await pool.query<{ day: string }>('SELECT DISTINCT day FROM tt_reports WHERE NOT merged ORDER BY day');
+      return r.rows.map((x) => x.day);
+    },
+
+    async *reportsOf(day: string): AsyncIterable<StoredReport> {
+      let after: [string, string] = ['', ''];
+      for (;;) {
+        const r = await pool.query<{ week: string; x: string; body: string }>(
+          'SELECT week, x, body FROM tt_reports WHERE day = $1 AND body IS NOT NULL AND (week, x) > ($2, $3) ORDER BY week, x LIMIT $4',
+          [day, after[0], after[1], PAGE],
+        );
+        for (const row of r.rows) yield { week: row.week, x: row.x, day, body: row.body };
+        if (r.rows.length < PAGE) return;
+        const last = r.rows[r.rows.length - 1]!;
+        after = [last.week, last.x];
+      }
+    },
+
+    async markMerged(day: string, dropRaw: boolean): Promise<void> {
+      await inTransaction(pool, async (c) => {
+        await c.query(`UPDATE tt_reports SET merged = true${dropRaw ? ', body = NULL' : ''} WHERE day = $1`, [day]);
+        const horizon = addDays(todayUTC(new Date()), -(UPLOAD_WINDOW_DAYS + 1));
+        await c.query('DELETE FROM tt_reports WHERE body IS NULL AND merged AND day < $1', [horizon]);
+      });
+    },
+
+    async withMergeLock<T>(fn: () => Promise<T>): Promise<T | null> {
+      // A session lock on a connection held for the whole merge: it goes if that connection dies.
+      const c = await pool.connect();
+      const lost = (): void => undefined; // a dropped connection fails the next query; never crash
+      c.on('error', lost);
+      let broken: Error | undefined;
+      try {
+        const got = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [MERGE_LOCK]);
+        if (!got.rows[0]?.ok) return null;
+        try {
+          return await fn();
+        } finally {
+          await c.query('SELECT pg_advisory_unlock($1)', [MERGE_LOCK]);
+        }
+      } catch (e) {
+        broken = e as Error; // the connection is dropped, not reused (a lock might linger on it)
+        throw e;
+      } finally {
+        c.off('error', lost);
+        c.release(broken);
+      }
+    },
+
+    async putPublished(name: string, bytes: Uint8Array): Promise<void> {
+      checkName(name);
+      await pool.query('INSERT INTO tt_published (name, bytes) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET bytes = EXCLUDED.bytes', [name, Buffer.from(bytes)]);
+    },
+
+    async getPublished(name: string): Promise<Uint8Array | null> {
+      checkName(name);
+      const r = await pool.query<{ bytes: Buffer }>('SELECT bytes FROM tt_published WHERE name = $1', [name]);
+      return r.rows[0] ? new Uint8Array(r.rows[0].bytes) : null;
+    },
+
+    async listPublished(prefix: string): Promise<string[]> {
+      const r = await pool.query<{ name: string }>('SELECT name FROM tt_published WHERE starts_with(name, $1) ORDER BY name', [prefix]);
+      return r.rows.map((x) => x.name);
+    },
+
+    async healthy(): Promise<boolean> {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    async close(): Promise<void> {
+      await pool.end(); // waits for queries in flight
+    },
+  };
+  return store;
+}
+
+async function inTransaction(pool: Pool, fn: (c: PoolClient) => Promise<void>): Promise<void> {
+  const c = await pool.connect();
+  const lost = (): void => undefined; // a dropped connection fails the next query; never crash
+  c.on('error', lost);
+  let broken: Error | undefined;
+  try {
+    await c.query('BEGIN');
+    await fn(c);
+    await c.query('COMMIT');
+  } catch (e) {
+    broken = e as Error;
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.off('error', lost);
+    c.release(broken);
+  }
+}
+
+function checkName(name: string): void {
+  if (!PUBLISHED_NAME.test(name)) throw new Error(`published name ${JSON.stringify(name)} is not a relative path of [A-Za-z0-9._-] parts`);
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.href;
+  } catch {
+    return 'the --database URL';
+  }
+}

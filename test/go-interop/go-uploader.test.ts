@@ -1,0 +1,98 @@
+// Go's own uploader (golang.org/x/telemetry, pinned in test/go) sends a week's report to our
+// collection server, which accepts it: one collector for Go and Node tools. The program calls
+// telemetry.Start with Upload set; Go's child process downloads the upload config as the
+// module golang.org/x/telemetry/config from a file-based module proxy (as Go's own tests do),
+// builds the report from a count file of a Go program that ended 8 days ago, and POSTs it to
+// <server>/upload/<week>. Our server allows it because the config it published lists that
+// program, its version, Go version, GOOS/GOARCH and counters.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildCountImage } from '../../counter/countfile/index.js';
+import { openDirStore } from '../../server/store/index.js';
+import { tempDir } from '../helpers.js';
+import { day, makeLog, serve } from '../server/serve-helpers.js';
+import { buildGoProgram, goCommandEnv, skipGo } from './go.js';
+
+const GO_CONFIG = {
+  GOOS: ['darwin', 'linux'],
+  GOARCH: ['amd64', 'arm64'],
+  GoVersion: ['go1.23.4'],
+  SampleRate: 1,
+  Programs: [{
+    Name: 'example.com/gotool',
+    Versions: ['v1.0.0'],
+    Counters: [{ Name: 'gotool/invocations', Rate: 1 }, { Name: 'gotool/flag:{a,b}', Rate: 1 }],
+    Stacks: [{ Name: 'gotool/bug', Rate: 1, Depth: 16 }],
+  }],
+};
+
+/** A count file as Go writes it (Go's metadata keys), for a week that ended `endDaysAgo` days ago. */
+function goCountFile(local: string, endDaysAgo: number): string {
+  const begin = day(-endDaysAgo - 7);
+  const meta = `TimeBegin: ${begin}T00:00:00Z\nTimeEnd: ${day(-endDaysAgo)}T00:00:00Z\nProgram: example.com/gotool\nVersion: v1.0.0\nGoVersion: go1.23.4\nGOOS: linux\nGOARCH: amd64\n\n`;
+  const prefix = '# telemetry/counter file v1\n';
+  const hdrLen = Math.ceil((prefix.length + 4 + meta.length) / 32) * 32;
+  const header = new Uint8Array(hdrLen);
+  header.set(Buffer.from(prefix), 0);
+  new DataView(header.buffer).setUint32(prefix.length, hdrLen, true);
+  header.set(Buffer.from(meta), prefix.length + 4);
+  const image = buildCountImage(header, [['gotool/invocations', 5n], ['gotool/flag:a', 2n], ['gotool/secret', 1n], ['gotool/bug\nmain.f:+3\nmain.main:+1', 1n]]);
+  const file = join(local, `gotool@v1.0.0-go1.23.4-linux-amd64-${begin}.v1.count`);
+  writeFileSync(file, image);
+  return day(-endDaysAgo);
+}
+
+describe.skipIf(skipGo)("Go's uploader", () => {
+  it('uploads a Go program\'s week to our server, which accepts it (200) and stores it', async () => {
+    const bin = buildGoProgram('go-uploader', 'uploader');
+    const work = tempDir('tt-go-upload-');
+    const configFile = join(work, 'config.json');
+    writeFileSync(configFile, JSON.stringify(GO_CONFIG, null, '\t'));
+    const proxy = join(work, 'proxy');
+    const made = spawnSync(bin, ['proxy', proxy, 'v1.2.3', configFile], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+
+    const tdir = join(work, 'telemetry');
+    mkdirSync(join(tdir, 'local'), { recursive: true });
+    mkdirSync(join(tdir, 'debug')); // Go's uploader logs there, shown if this test fails
+    writeFileSync(join(tdir, 'mode'), `on ${day(-60)}`);
+    const week = goCountFile(join(tdir, 'local'), 8);
+
+    const data = tempDir('tt-go-data-');
+    const s = await serve(['--log', makeLog([GO_CONFIG]), '--data', data]);
+    const env = {
+      ...goCommandEnv(),
+      GOPROXY: `file://${proxy}`,
+      GONOSUMDB: '*',
+      GONOSUMCHECK: '1',
+      GOFLAGS: '-modcacherw',
+      GOMODCACHE: join(work, 'modcache'),
+      TT_GO_TELEMETRY_DIR: tdir,
+      TT_UPLOAD_URL: `${s.url}/upload`,
+    };
+    const r = spawnSync(bin, [], { env, encoding: 'utf8', timeout: 180_000 });
+    const debug = () => readdirSync(join(tdir, 'debug')).map((f) => readFileSync(join(tdir, 'debug', f), 'utf8')).join('\n');
+    expect(r.status, r.stderr).toBe(0);
+
+    // Go moves a report to upload/ only after a 200.
+    expect(existsSync(join(tdir, 'upload', `${week}.json`)), debug()).toBe(true);
+    expect(await s.stop()).toBe(0);
+    expect(s.stderr()).toMatch(/"route":"\/upload\/:week","status":200,.*"reason":"stored"/);
+    const store = await openDirStore(data);
+    const got = [];
+    for (const d of await store.unmergedDays()) for await (const x of store.reportsOf(d)) got.push(x);
+    await store.close();
+    expect(got).toHaveLength(1);
+    expect(got[0]!.body).toBe(readFileSync(join(tdir, 'upload', `${week}.json`), 'utf8')); // Go's exact bytes
+    const rep = JSON.parse(got[0]!.body);
+    expect(rep).toMatchObject({ Week: week, LastWeek: '', Config: 'v1.2.3' });
+    expect(rep.Programs).toEqual([{
+      Program: 'example.com/gotool', Version: 'v1.0.0', GoVersion: 'go1.23.4', GOOS: 'linux', GOARCH: 'amd64',
+      Counters: { 'gotool/invocations': 5, 'gotool/flag:a': 2 },
+      Stacks: { 'gotool/bug\nmain.f:+3\nmain.main:+1': 1 },
+    }]);
+    expect(Number(got[0]!.x)).toBe(rep.X); // the identity is X as Go wrote it
+  });
+});

@@ -1,0 +1,131 @@
+// The intake suite, run against each store (intake-dir, intake-postgres): the built server as a
+// real process, real HTTP on 127.0.0.1. Every refusal is a 400 problem document naming the field
+// and the reason, and in the end the store holds exactly the reports that were answered 200.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../server/store/index.js';
+import { CONFIG, type Served, day, makeLog, post, program, report, serve, upload } from './serve-helpers.js';
+
+export interface IntakeTarget {
+  /** serve's store flags (`--data d` or `--database url`). */
+  flags: () => Promise<string[]>;
+  /** Opens the store the server used, once it has stopped. */
+  open: () => Promise<Store>;
+}
+
+const week = day(-3);
+const x = (n: number): string => `0.${String(n).padStart(4, '0')}1`;
+
+export function intakeSuite(name: string, target: IntakeTarget, skip = false): void {
+  describe.skipIf(skip)(`intake (${name} store)`, () => {
+    let s: Served;
+    const stored = new Set<string>();
+    const ok = async (w: string, body: string): Promise<void> => {
+      const r = await upload(s.url, w, body);
+      expect(r.status, r.body).toBe(200);
+      expect(r.json).toEqual({ status: 'stored' });
+      stored.add(body);
+    };
+    const refused = async (code: string, field: string, reason: RegExp, w: string, body: string | Uint8Array, type?: string | null) => {
+      const r = await upload(s.url, w, body, type);
+      expect(r.status, r.body).toBe(400);
+      expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(r.json).toMatchObject({ type: 'about:blank', status: 400, code, field });
+      expect(String(r.json!.detail)).toMatch(reason);
+    };
+
+    beforeAll(async () => {
+      const logDir = makeLog([{ ...CONFIG, Programs: [{ ...CONFIG.Programs[0], Versions: ['1.0.0'] }] }, CONFIG]);
+      s = await serve(['--log', logDir, ...(await target.flags())]);
+    });
+    afterAll(async () => {
+      if (s.proc.exitCode === null) await s.stop();
+    });
+
+    it('accepts a valid report (200 once durable); a repeat answers 200 and stores nothing new', async () => {
+      await ok(week, report(week, x(1)));
+      const again = await upload(s.url, week, report(week, x(1)));
+      expect(again.status).toBe(200);
+      expect(again.json).toEqual({ status: 'duplicate' });
+      await ok(week, report(week, x(2), null)); // Programs null: valid, as from Go
+      await ok(week, report(week, '1', [program({ Counters: { 'demo-tool/flag:twice': 18446744073709551615n.toString() }, Stacks: null })]).replace('"18446744073709551615"', '18446744073709551615'));
+      await ok(day(-21), report(day(-21), x(3))); // the oldest week in the window
+      await ok(day(0), report(day(0), x(4), [program({ Stacks: { 'demo-tool/error\nmain.js:12\nrun.js:+3': 1 } })]));
+    });
+
+    it('a different report with the same Week and X is refused (replay)', async () => {
+      await refused('conflict', '/X', /another report with Week/, week, report(week, x(1), [program({ Counters: { 'demo-tool/invocations': 4 } })]));
+    });
+
+    it('refuses malformed, oversized and non-JSON bodies', async () => {
+      await refused('malformed', '', /not JSON/, week, '{"Week":');
+      await refused('malformed', '', /not JSON/, week, report(week, x(5)) + 'x');
+      await refused('malformed', '', /repeated key "X"/, week, report(week, x(5)).replace('"X":', '"X":0.3,"X":'));
+      await refused('malformed', '', /not JSON/, week, '\ufeff' + report(week, x(5)));
+      await refused('encoding', '', /UTF-8/, week, new Uint8Array([0x7b, 0xff, 0x7d]));
+      await refused('media-type', 'Content-Type', /not application\/json/, week, report(week, x(5)), 'text/plain');
+      await refused('media-type', 'Content-Type', /not application\/json/, week, report(week, x(5)), null);
+      const big = report(week, x(5), [program({ Counters: { 'demo-tool/invocations': 1, pad: 1 } })]).replace('"pad"', `"${'p'.repeat(100 * 1024)}"`);
+      await refused('too-large', '', /larger than 102400 bytes/, week, big);
+    });
+
+    it('refuses unknown, missing and mistyped fields, naming them', async () => {
+      await refused('unknown-field', '/Extra', /not a field/, week, report(week, x(5), undefined, { Extra: 1 }));
+      await refused('unknown-field', '/Programs/0/Host', /not a field/, week, report(week, x(5), [program({ Host: 'h' })]));
+      await refused('missing-field', '/Config', /missing/, week, report(week, x(5)).replace(',"Config":"v0"', ''));
+      await refused('wrong-type', '/X', /not a number/, week, report(week, '"0.5"'));
+      await refused('wrong-type', '/Programs', /neither null nor an array/, week, report(week, x(5), {} as never));
+      await refused('wrong-type', '/Programs/0/Counters/demo-tool~1invocations', /not a number/, week, report(week, x(5), [program({ Counters: { 'demo-tool/invocations': '3' } })]));
+    });
+
+    it('refuses a week that is not a real date, not the path\'s, in the future or too old', async () => {
+      await refused('bad-path', 'path', /not a real/, '2026-02-30', report('2026-02-30', x(5)));
+      await refused('bad-week', '/Week', /not a real/, week, report(week, x(5), undefined, { Week: '2026-1-1' }));
+      await refused('week-mismatch', '/Week', /not the path's week/, day(-4), report(week, x(5)));
+      await refused('future', '/Week', /in the future/, day(2), report(day(2), x(5)));
+      await refused('too-old', '/Week', /more than 21 days old/, day(-22), report(day(-22), x(5)));
+    });
+
+    it('refuses X outside (0, 1] and counts that are not whole numbers from 0 to 2^64-1', async () => {
+      for (const bad of ['0', '-0.5', '1.0000001', '2', '0e0']) await refused('bad-x', '/X', /not in \(0, 1\]/, week, report(week, bad));
+      for (const bad of ['-1', '1.5', '1e3', '18446744073709551616', '99999999999999999999999']) {
+        await refused('bad-count', '/Programs/0/Counters/demo-tool~1invocations', /whole number/, week, report(week, x(5), [program()]).replace('"demo-tool/invocations":3', `"demo-tool/invocations":${bad}`));
+      }
+    });
+
+    it('refuses every string no published config allows, and a counter whose rate is below X', async () => {
+      const no = (field: string, p: Record<string, unknown>) => refused('not-allowed', field, /published config versions/, week, report(week, x(5), [program(p)]));
+      await no('/Programs/0/Program', { Program: 'other-tool' });
+      await no('/Programs/0/Version', { Version: '2.0.0' });
+      await no('/Programs/0/GoVersion', { GoVersion: 'node18.0.0' });
+      await no('/Programs/0/GOOS', { GOOS: 'plan9' });
+      await no('/Programs/0/GOARCH', { GOARCH: 'mips' });
+      await no('/Programs/0/Counters/demo-tool~1secret', { Counters: { 'demo-tool/secret': 1 } });
+      await no('/Programs/0/Stacks/other~1prefix\nf.js:1', { Stacks: { 'other/prefix\nf.js:1': 1 } });
+      await refused('not-allowed', '/Programs/0/Counters/demo-tool~1rare', /rate 0.1, below this report's X/, week, report(week, '0.5', [program({ Counters: { 'demo-tool/rare': 1 } })]));
+      await ok(week, report(week, '0.05', [program({ Counters: { 'demo-tool/rare': 1 } })]));
+      await ok(week, report(week, x(6), [program({ Version: '1.0.0' }), program({ Version: '1.9.0', GOOS: 'darwin' })]));
+    });
+
+    it('overload and other routes never answer a 4xx an uploader would take as "drop it"', async () => {
+      const r = await post(s.url, '/nowhere', '{}');
+      expect(r.status).toBe(404);
+      const h = await fetch(`${s.url}/healthz`);
+      expect(h.status).toBe(200);
+    });
+
+    it('logs one JSON line per request with no address or header, then stores exactly what got 200', async () => {
+      expect(await s.stop()).toBe(0);
+      const lines = s.stderr().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const requests = lines.filter((l) => l.route);
+      expect(requests.length).toBeGreaterThan(40);
+      for (const l of requests) expect(Object.keys(l).sort()).toEqual(expect.arrayContaining(['method', 'ms', 'route', 'status', 'time']));
+      expect(s.stderr()).not.toMatch(/127\.0\.0\.1|user-agent|content-type/i);
+      expect(requests.filter((l) => l.status === 400).every((l) => typeof l.reason === 'string')).toBe(true);
+      const store = await target.open();
+      const got = new Set<string>();
+      for (const d of await store.unmergedDays()) for await (const r of store.reportsOf(d)) got.add(r.body);
+      await store.close();
+      expect(got).toEqual(stored);
+    });
+  });
+}
