@@ -16,7 +16,11 @@ if (process.argv[2] === 'telemetry') {
 function greetAll(args) {
   // Program and version come from this folder's package.json (demo-tool 1.4.0); `command` is
   // what the one-time notice (shown once per machine, on a terminal only) tells users to run.
-  open({ command: 'demo-tool telemetry' });
+  // `collector` is where the weekly reports of users who turned sharing on go, and the key its
+  // signed config must verify with. A real tool writes both as constants; the demo's collector
+  // runs on a port chosen at start, so `npm start` passes them in.
+  const { DEMO_TOOL_COLLECTOR_URL: url, DEMO_TOOL_COLLECTOR_KEY: key } = process.env;
+  open({ command: 'demo-tool telemetry', ...(url && key ? { collector: { url, key } } : {}) });
   notice();
   const flagCounters = { '--shout': new Counter('demo-tool/flag:shout'), '--twice': new Counter('demo-tool/flag:twice') };
   const failures = new StackCounter('demo-tool/error', 4);
