@@ -94,6 +94,7 @@ describe('serve: overload and stopping', () => {
     expect(busy.length).toBeGreaterThan(0);
     expect(results.every((r) => r.status === 200 || r.status === 503)).toBe(true);
     expect(JSON.parse(busy[0]!.answer)).toMatchObject({ status: 503, code: 'overloaded' });
+    expect(busy.every((b) => b.retryAfter === '5')).toBe(true);
     const r = await upload(s.url, week, report(week, '0.9'));
     expect(r.status).toBe(200);
     expect(await s.stop()).toBe(0);
