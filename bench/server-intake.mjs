@@ -1,7 +1,9 @@
 // Intake throughput: the built `telemetry-server serve` on loopback, each store in turn, takes a
 // fixed number of distinct valid reports from CONCURRENCY keep-alive connections (bounded and
 // self-stopping). Prints one JSON line per store: reports accepted per second and latency
-// percentiles in ms. `node bench/server-intake.mjs [dir|postgres]...`; run by bench/run.mjs.
+// percentiles in ms, and the server's CPU time per report. `bare` is the ceiling: a node:http
+// server that only reads the body and answers. `node bench/server-intake.mjs [bare|dir|postgres]...`;
+// run by bench/run.mjs.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -72,7 +74,8 @@ function cpuMs(pid) {
 
 function startServer(args) {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
-  const p = spawn(process.execPath, [...nodeArgs, join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const argv = args === 'bare' ? ['-e', BARE] : [...nodeArgs, join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args];
+  const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((res, rej) => {
     let out = '';
     p.stdout.on('data', (d) => {
@@ -104,16 +107,21 @@ async function databaseUrl() {
   } };
 }
 
+/** The ceiling: a bare node:http server that reads each body and answers 200, driven the same way. */
+const BARE = `const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.end('{"status":"stored"}')); });
+s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));
+process.on('SIGTERM', () => s.close(() => process.exit(0)));`;
+
 const work = mkdtempSync(join(tmpdir(), 'tt-bench-intake-'));
 const { signer } = generateKey('bench.test/config');
 appendToLog(join(work, 'log'), [new TextEncoder().encode(JSON.stringify(config))], signer, 'bench.test/config');
-for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['dir', 'postgres']) {
+for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bare', 'dir', 'postgres']) {
   let db = null;
   if (store === 'postgres' && !(db = await databaseUrl())) {
     console.log(JSON.stringify({ store, skipped: 'PostgreSQL is not installed' }));
     continue;
   }
-  const server = await startServer(['--log', join(work, 'log'), ...(db ? ['--database', db.url] : ['--data', join(work, 'data')])]);
+  const server = await startServer(store === 'bare' ? 'bare' : ['--log', join(work, 'log'), ...(db ? ['--database', db.url] : ['--data', join(work, 'data')])]);
   await drive(server.url, WARMUP, 9);
   const cpu0 = server.cpuMs();
   const r = await drive(server.url, REPORTS, 1);
