@@ -3,9 +3,9 @@
 //   days/<day>/merged.json        the segments markMerged saw ({"segments": [...]})
 //   days/<day>/keys-<n>.ndjson    the (week, X, hash) of reports dropped after merging
 //   published/<name>              files the merge publishes
-// Group commit: every put waiting while a segment is written goes into the next segment, and
-// each segment is written whole (temporary file, fsync, rename, fsync of the directory), so a
-// report is acknowledged only once it is on disk, with one fsync pair per batch, not per report.
+// Group commit: every put waiting while a batch is written goes into the next batch, and a
+// batch is appended to the day's open segment with one write and one fdatasync (segments.ts),
+// so a report is acknowledged only once it is on disk, with one sync per batch, not per report.
 // Duplicates are found in an in-memory index of (week, X) → SHA-256 of the body, loaded at
 // start from the days a report still inside the upload window can have arrived on.
 import { createHash } from 'node:crypto';
