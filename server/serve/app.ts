@@ -64,8 +64,10 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_REPORT_BYTES }, (_req, body, done) => done(null, body));
 
-  app.addHook('onResponse', async (req, reply) => {
+  // A callback hook, not an async one: no promise per request.
+  app.addHook('onResponse', (req, reply, done) => {
     o.logger.log({ method: req.method, route: req.routeOptions.url ?? 'none', status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, reason: reasons.get(req) });
+    done();
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
