@@ -1,7 +1,10 @@
 // Intake throughput: the built `telemetry-server serve` on loopback, each store in turn, takes a
 // fixed number of distinct valid reports from CONCURRENCY keep-alive connections (bounded and
-// self-stopping). Prints one JSON line per store: reports accepted per second and latency
-// percentiles in ms. `node bench/server-intake.mjs [dir|postgres]...`; run by bench/run.mjs.
+// self-stopping), then the same kind of reports at a fixed rate (BENCH_INTAKE_RATE, 1,000/s, for
+// 4 s: latency below saturation). Prints one JSON line per store: reports accepted per second
+// and latency percentiles in ms, and the server's CPU time per report. `bare` is the ceiling: a node:http
+// server that only reads the body and answers. `node bench/server-intake.mjs [bare|dir|postgres]...`;
+// run by bench/run.mjs.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -13,6 +16,7 @@ const { appendToLog, generateKey } = await import(join(ROOT, 'dist', 'config', '
 const REPORTS = Number(process.env.BENCH_INTAKE_REPORTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 64);
 const WARMUP = 1_000;
+const PACED_RATE = Number(process.env.BENCH_INTAKE_RATE ?? 1_000);
 
 const config = {
   GOOS: ['darwin', 'linux', 'win32'], GOARCH: ['arm64', 'x64'], GoVersion: ['node>=20'], SampleRate: 1,
@@ -70,9 +74,29 @@ function cpuMs(pid) {
   }
 }
 
+/** Open loop: `rate` reports a second for `seconds`, whatever the answers take: latency below saturation. */
+async function paced(url, rate, seconds, tag) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const n = rate * seconds;
+  const bodies = Array.from({ length: n }, (_, i) => body(i, tag));
+  const sent = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    sent.push(post(agent, url, bodies[i]));
+  }
+  const res = await Promise.all(sent);
+  agent.destroy();
+  const lat = res.map((r) => r.ms).sort((a, b) => a - b);
+  return { rate, accepted: res.filter((r) => r.status === 200).length, p50: lat[Math.floor(n * 0.5)], p99: lat[Math.floor(n * 0.99)] };
+}
+
 function startServer(args) {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
-  const p = spawn(process.execPath, [...nodeArgs, join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const argv = args === 'bare' ? ['-e', BARE] : [...nodeArgs, join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args];
+  const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((res, rej) => {
     let out = '';
     p.stdout.on('data', (d) => {
@@ -104,22 +128,28 @@ async function databaseUrl() {
   } };
 }
 
+/** The ceiling: a bare node:http server that reads each body and answers 200, driven the same way. */
+const BARE = `const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.end('{"status":"stored"}')); });
+s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));
+process.on('SIGTERM', () => s.close(() => process.exit(0)));`;
+
 const work = mkdtempSync(join(tmpdir(), 'tt-bench-intake-'));
 const { signer } = generateKey('bench.test/config');
 appendToLog(join(work, 'log'), [new TextEncoder().encode(JSON.stringify(config))], signer, 'bench.test/config');
-for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['dir', 'postgres']) {
+for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bare', 'dir', 'postgres']) {
   let db = null;
   if (store === 'postgres' && !(db = await databaseUrl())) {
     console.log(JSON.stringify({ store, skipped: 'PostgreSQL is not installed' }));
     continue;
   }
-  const server = await startServer(['--log', join(work, 'log'), ...(db ? ['--database', db.url] : ['--data', join(work, 'data')])]);
+  const server = await startServer(store === 'bare' ? 'bare' : ['--log', join(work, 'log'), ...(db ? ['--database', db.url] : ['--data', join(work, 'data')])]);
   await drive(server.url, WARMUP, 9);
   const cpu0 = server.cpuMs();
   const r = await drive(server.url, REPORTS, 1);
   const cpuPerReport = ((server.cpuMs() - cpu0) * 1000) / REPORTS;
+  const open = await paced(server.url, PACED_RATE, 4, 2);
   await server.stop();
   await db?.drop();
-  console.log(JSON.stringify({ store, concurrency: CONCURRENCY, ...r, serverCpuUs: cpuPerReport }));
+  console.log(JSON.stringify({ store, concurrency: CONCURRENCY, ...r, serverCpuUs: cpuPerReport, paced: open }));
 }
 rmSync(work, { recursive: true, force: true });

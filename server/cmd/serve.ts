@@ -43,6 +43,7 @@ export function serveCommand(): Command {
       const { startServer } = await import('../serve/index.js');
       let server;
       try {
+        // The public pages and the daily merge join here as `extend` (server/pages/index.ts) once they land.
         server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);

@@ -11,7 +11,14 @@ import { checkReport } from './intake.js';
 import type { Logger } from './log.js';
 import { serveLogFile } from './static.js';
 
+/**
+ * More routes and background work on the same app and store: the public pages and the daily
+ * merge (server/pages/). Called before the app listens; what it returns is run first on close.
+ */
+export type Extension = (app: FastifyInstance, context: { store: Store; versions: ConfigVersions; publish: 'raw' | 'aggregates'; logger: Logger }) => Promise<(() => Promise<void>) | void>;
+
 export interface AppOptions {
+  extend?: Extension;
   store: Store;
   versions: ConfigVersions;
   logDir: string;
@@ -38,7 +45,7 @@ function problem(req: FastifyRequest, reply: FastifyReply, p: Problem): FastifyR
 const refused = (req: FastifyRequest, reply: FastifyReply, code: string, field: string, detail: string): FastifyReply =>
   problem(req, reply, { status: 400, code, field, detail });
 
-export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
+export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; stopExtension: () => Promise<void> }> {
   const { default: fastify } = await import('fastify');
   const app = fastify({
     logger: false,
@@ -57,8 +64,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_REPORT_BYTES }, (_req, body, done) => done(null, body));
 
-  app.addHook('onResponse', async (req, reply) => {
+  // A callback hook, not an async one: no promise per request.
+  app.addHook('onResponse', (req, reply, done) => {
     o.logger.log({ method: req.method, route: req.routeOptions.url ?? 'none', status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, reason: reasons.get(req) });
+    done();
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
@@ -104,10 +113,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   app.get('/config-log/*', async (req, reply) => serveLogFile(o.logDir, (req.params as { '*': string })['*'], req, reply));
 
-  // ── spub: the public pages and the daily merge go here. server/pages/index.ts registers
-  // /charts, /data, /config, /privacy on `app` and starts the merge scheduler, e.g.
-  //   await registerPages(app, { store: o.store, publish: o.publish, versions: o.versions, logger: o.logger });
-  // (wired by the lead when both branches are merged) ──
+  // ── The public pages and the daily merge go here: server/pages/index.ts registers /charts,
+  // /data, /config, /privacy on `app` and starts the merge scheduler, through `o.extend`
+  // (wired in server/serve/index.ts when the pages land). ──
+  const stop = await o.extend?.(app, { store: o.store, versions: o.versions, publish: o.publish, logger: o.logger });
 
-  return app;
+  return { app, stopExtension: async () => void (await stop?.()) };
 }

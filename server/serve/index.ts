@@ -2,7 +2,7 @@
 // the log directory, opens the store, listens, and on close stops accepting, finishes what is
 // in flight and closes the store, so nothing acknowledged is lost.
 import { openStore } from '../store/index.js';
-import { buildApp } from './app.js';
+import { type Extension, buildApp } from './app.js';
 import { loadConfigVersions } from './configs.js';
 import { type Logger, stderrLogger } from './log.js';
 
@@ -15,6 +15,8 @@ export interface ServeOptions {
   publish: 'raw' | 'aggregates';
   maxInFlight?: number;
   logger?: Logger;
+  /** The public pages and the daily merge (server/pages/index.ts), when wired. */
+  extend?: Extension;
 }
 
 export interface RunningServer {
@@ -31,10 +33,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   if (versions.size === 0) throw new Error(`log ${o.log} holds no config yet: publish one first (telemetry-server publish)`);
   const store = await openStore({ data: o.data, database: o.database });
   let app;
+  let stopExtension: () => Promise<void> = async () => undefined;
   try {
-    app = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight });
+    ({ app, stopExtension } = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight, extend: o.extend }));
     await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   } catch (e) {
+    await stopExtension().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw e;
   }
@@ -52,6 +56,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     close: () =>
       (closing ??= (async () => {
         clearInterval(timer);
+        await stopExtension(); // no new merge starts; one running finishes
         await app.close(); // stops accepting; waits for requests in flight, whose puts are durable
         await store.close();
         logger.log({ event: 'stopped' });

@@ -64,7 +64,7 @@ export function parseJson(text: string): JsonValue {
   };
 
   const value = (depth: number): JsonValue => {
-    if (depth > MAX_DEPTH) fail(`nested deeper than ${MAX_DEPTH}`);
+    if (depth >= MAX_DEPTH) fail(`nested deeper than ${MAX_DEPTH}`);
     ws();
     const c = text[at];
     if (c === '"') return string();

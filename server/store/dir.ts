@@ -3,9 +3,9 @@
 //   days/<day>/merged.json        the segments markMerged saw ({"segments": [...]})
 //   days/<day>/keys-<n>.ndjson    the (week, X, hash) of reports dropped after merging
 //   published/<name>              files the merge publishes
-// Group commit: every put waiting while a segment is written goes into the next segment, and
-// each segment is written whole (temporary file, fsync, rename, fsync of the directory), so a
-// report is acknowledged only once it is on disk, with one fsync pair per batch, not per report.
+// Group commit: every put waiting while a batch is written goes into the next batch, and a
+// batch is appended to the day's open segment with one write and one fdatasync (segments.ts),
+// so a report is acknowledged only once it is on disk, with one sync per batch, not per report.
 // Duplicates are found in an in-memory index of (week, X) → SHA-256 of the body, loaded at
 // start from the days a report still inside the upload window can have arrived on.
 import { createHash } from 'node:crypto';
@@ -14,17 +14,14 @@ import { join } from 'node:path';
 import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { makeDurableDir, syncDir, writeDurable } from './files.js';
+import { SEGMENT, readSegment, segmentWriter } from './segments.js';
 import { PUBLISHED_NAME, addDays, todayUTC } from './names.js';
 import type { PutResult, Store, StoredReport } from './types.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const SEGMENT = /^\d{13}-\d+-\d+\.ndjson$/;
 const KEYS = /^keys-\d{13}-\d+-\d+\.ndjson$/;
 /** Days back from today whose keys are kept: a report inside the window arrived no earlier. */
 const KEY_HORIZON_DAYS = UPLOAD_WINDOW_DAYS + 1;
-const MAX_WRITERS = 4;
-/** A second writer starts only for a batch this large: small batches cost more CPU than they save time. */
-const BATCH_FOR_ANOTHER_WRITER = 32;
 
 interface Key { hash: string; done: Promise<void> }
 interface Pending { day: string; line: string; resolve: () => void; reject: (e: unknown) => void }
@@ -40,9 +37,8 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
   const keysByDay = new Map<string, string[]>();
   let seq = 0;
   let pending: Pending[] = [];
-  let writers = 0;
-  const idle: Array<() => void> = [];
-  const madeDays = new Set<string>();
+  let writing: Promise<void> | null = null;
+  const segments = segmentWriter(days);
   let merging = false;
 
   const remember = (day: string, key: string, hash: string, done: Promise<void>): void => {
@@ -73,16 +69,7 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
       throw e;
     }
   };
-  const linesOf = async (file: string): Promise<Array<{ week: string; x: string; hash: string; body?: string }>> => {
-    const text = await readFile(file, 'utf8');
-    return text.split('\n').filter(Boolean).map((l, i) => {
-      try {
-        return JSON.parse(l);
-      } catch {
-        throw new Error(`store ${file}: line ${i + 1} is not JSON`);
-      }
-    });
-  };
+  const linesOf = (file: string) => readSegment<{ week: string; x: string; hash: string; body?: string }>(file);
 
   // Load the keys, and clear temporary files a crash left (never acknowledged).
   const horizon = addDays(todayUTC(now()), -KEY_HORIZON_DAYS);
@@ -95,40 +82,23 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
     }
   }
 
-  /**
-   * Writes everything pending as one segment per day, then resolves its puts. When a batch
-   * grows large while a segment is being written, another writer starts (up to MAX_WRITERS):
-   * while one waits for its fsync the next is on its way (the file system merges their
-   * journal commits).
-   */
+  /** Appends everything pending, one batch per day, then resolves its puts; one writer at a time. */
   const flush = async (): Promise<void> => {
-    writers++;
-    try {
-      while (pending.length) {
-        const batch = pending;
-        pending = [];
-        const byDay = new Map<string, Pending[]>();
-        for (const p of batch) (byDay.get(p.day) ?? byDay.set(p.day, []).get(p.day)!).push(p);
-        for (const [day, ps] of byDay) {
-          try {
-            if (!madeDays.has(day)) {
-              if (await makeDurableDir(join(days, day))) await syncDir(days);
-              madeDays.add(day);
-            }
-            await writeDurable(join(days, day, `${Date.now()}-${process.pid}-${seq++}.ndjson`), ps.map((p) => p.line).join(''), false);
-            for (const p of ps) p.resolve();
-          } catch (e) {
-            for (const p of ps) p.reject(e);
-          }
+    while (pending.length) {
+      const batch = pending;
+      pending = [];
+      const byDay = new Map<string, Pending[]>();
+      for (const p of batch) (byDay.get(p.day) ?? byDay.set(p.day, []).get(p.day)!).push(p);
+      for (const [day, ps] of byDay) {
+        try {
+          await segments.append(day, ps.map((p) => p.line).join(''));
+          for (const p of ps) p.resolve();
+        } catch (e) {
+          for (const p of ps) p.reject(e);
         }
       }
-    } finally {
-      writers--;
-      if (writers === 0) for (const w of idle.splice(0)) w();
     }
-  };
-  const startWriter = (): void => {
-    if (writers === 0 || (writers < MAX_WRITERS && pending.length >= BATCH_FOR_ANOTHER_WRITER)) void flush();
+    writing = null;
   };
 
   const store: Store = {
@@ -146,7 +116,7 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
       done.catch(() => index.delete(key)); // not stored: a retry may store it
       remember(r.day, key, hash, done);
       pending.push({ day: r.day, line: JSON.stringify({ week: r.week, x: r.x, hash, body: r.body }) + '\n', resolve, reject });
-      startWriter();
+      writing ??= flush();
       await done;
       return 'stored';
     },
@@ -172,15 +142,16 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
 
     async markMerged(day: string, dropRaw: boolean): Promise<void> {
       if (!DAY.test(day)) throw new Error(`day ${JSON.stringify(day)} is not YYYY-MM-DD`);
-      const segments = (await filesOf(day)).filter((f) => SEGMENT.test(f));
+      await segments.rotate(day); // reports arriving from now on go to a segment not yet merged
+      const seen = (await filesOf(day)).filter((f) => SEGMENT.test(f));
       const merged = await mergedSegments(day);
-      await writeDurable(join(days, day, 'merged.json'), JSON.stringify({ segments: [...new Set([...merged, ...segments])].sort() }));
-      if (!dropRaw || segments.length === 0) return;
+      await writeDurable(join(days, day, 'merged.json'), JSON.stringify({ segments: [...new Set([...merged, ...seen])].sort() }));
+      if (!dropRaw || seen.length === 0) return;
       // Keep the keys (the dedup must outlive the bodies), then drop the bodies.
       const keys: string[] = [];
-      for (const f of segments) for (const r of await linesOf(join(days, day, f))) keys.push(JSON.stringify({ week: r.week, x: r.x, hash: r.hash }) + '\n');
+      for (const f of seen) for (const r of await linesOf(join(days, day, f))) keys.push(JSON.stringify({ week: r.week, x: r.x, hash: r.hash }) + '\n');
       await writeDurable(join(days, day, `keys-${Date.now()}-${process.pid}-${seq++}.ndjson`), keys.join(''));
-      for (const f of segments) await rm(join(days, day, f), { force: true });
+      for (const f of seen) await rm(join(days, day, f), { force: true });
       await syncDir(join(days, day));
     },
 
@@ -231,7 +202,8 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
     },
 
     async close(): Promise<void> {
-      if (writers > 0) await new Promise<void>((r) => idle.push(r));
+      while (writing) await writing;
+      await segments.close();
       await releaseLock(join(root, 'LOCK'));
     },
   };

@@ -1,12 +1,14 @@
 // The PostgreSQL store: every replica is stateless and shares one database. A report is one
 // row keyed by (week, X); INSERT … ON CONFLICT DO NOTHING decides, in the database, which of
-// two concurrent puts stores it, and the loser compares hashes (duplicate or conflict). A put
-// resolves after COMMIT, which with the default synchronous_commit means the WAL is flushed.
+// two concurrent puts stores it, and the loser compares hashes (duplicate or conflict); puts
+// are grouped into one statement per batch (pg-batch.ts). A put resolves after the commit,
+// which with the default synchronous_commit means the WAL is flushed.
 // After a merge in `aggregates` mode a row keeps its key and hash but loses its body, so a
 // replay is still known; keys of days older than the upload window are then pruned.
 import type { Pool, PoolClient } from 'pg';
 import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
 import { sha256 } from './dir.js';
+import { batchedPut } from './pg-batch.js';
 import { PUBLISHED_NAME, addDays, todayUTC } from './names.js';
 import type { PutResult, Store, StoredReport } from './types.js';
 
@@ -46,17 +48,9 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
     throw new Error(`database ${redact(url)}: ${(e as Error).message}`);
   }
 
+  const put = batchedPut(pool);
   const store: Store = {
-    async put(r: StoredReport): Promise<PutResult> {
-      const hash = sha256(r.body);
-      for (;;) {
-        const ins = await pool.query('INSERT INTO tt_reports (week, x, day, hash, body) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (week, x) DO NOTHING', [r.week, r.x, r.day, hash, r.body]);
-        if (ins.rowCount === 1) return 'stored';
-        const got = await pool.query<{ hash: string }>('SELECT hash FROM tt_reports WHERE week = $1 AND x = $2', [r.week, r.x]);
-        if (got.rows[0]) return got.rows[0].hash === hash ? 'duplicate' : 'conflict';
-        // pruned between the two statements: try again
-      }
-    },
+    put: (r: StoredReport): Promise<PutResult> => put(r, sha256(r.body)),
 
     async unmergedDays(): Promise<string[]> {
       const r = await pool.query<{ day: string }>('SELECT DISTINCT day FROM tt_reports WHERE NOT merged ORDER BY day');

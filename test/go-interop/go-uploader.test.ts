@@ -4,15 +4,18 @@
 // module golang.org/x/telemetry/config from a file-based module proxy (as Go's own tests do),
 // builds the report from a count file of a Go program that ended 8 days ago, and POSTs it to
 // <server>/upload/<week>. Our server allows it because the config it published lists that
-// program, its version, Go version, GOOS/GOARCH and counters.
+// program, its version, Go version, GOOS/GOARCH and counters. And since Go drops a report on
+// any 4xx, a store that fails answers 503, and Go sends the report again later.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCountImage } from '../../counter/countfile/index.js';
 import { openDirStore } from '../../server/store/index.js';
 import { tempDir } from '../helpers.js';
 import { day, makeLog, serve } from '../server/serve-helpers.js';
+import pg from 'pg';
+import { freshDatabase, skipPg } from '../server/pg.js';
 import { buildGoProgram, goCommandEnv, skipGo } from './go.js';
 
 const GO_CONFIG = {
@@ -44,40 +47,52 @@ function goCountFile(local: string, endDaysAgo: number): string {
   return day(-endDaysAgo);
 }
 
+interface GoRun { bin: string; tdir: string; week: string; env: (url: string) => NodeJS.ProcessEnv; debug: () => string }
+
+/** Go's side: the uploader built, its config module behind a file proxy, a telemetry dir with mode on and one finished week. */
+function goSide(): GoRun {
+  const bin = buildGoProgram('go-uploader', 'uploader');
+  const work = tempDir('tt-go-upload-');
+  const configFile = join(work, 'config.json');
+  writeFileSync(configFile, JSON.stringify(GO_CONFIG, null, '\t'));
+  const proxy = join(work, 'proxy');
+  const made = spawnSync(bin, ['proxy', proxy, 'v1.2.3', configFile], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`uploader proxy: ${made.stderr}`);
+  const tdir = join(work, 'telemetry');
+  mkdirSync(join(tdir, 'local'), { recursive: true });
+  mkdirSync(join(tdir, 'debug')); // Go's uploader logs there, shown if a test fails
+  writeFileSync(join(tdir, 'mode'), `on ${day(-60)}`);
+  const week = goCountFile(join(tdir, 'local'), 8);
+  const env = (url: string): NodeJS.ProcessEnv => ({
+    ...goCommandEnv(),
+    GOPROXY: `file://${proxy}`,
+    GONOSUMDB: '*',
+    GONOSUMCHECK: '1',
+    GOFLAGS: '-modcacherw',
+    GOMODCACHE: join(work, 'modcache'),
+    TT_GO_TELEMETRY_DIR: tdir,
+    TT_UPLOAD_URL: `${url}/upload`,
+  });
+  const debug = () => readdirSync(join(tdir, 'debug')).map((f) => readFileSync(join(tdir, 'debug', f), 'utf8')).join('\n');
+  return { bin, tdir, week, env, debug };
+}
+
+function runGo(go: GoRun, url: string): void {
+  rmSync(join(go.tdir, 'local', 'upload.token'), { force: true }); // one upload run per 24 h otherwise
+  const r = spawnSync(go.bin, [], { env: go.env(url), encoding: 'utf8', timeout: 180_000 });
+  if (r.status !== 0) throw new Error(`uploader exited ${r.status}: ${r.stderr}`);
+}
+
 describe.skipIf(skipGo)("Go's uploader", () => {
   it('uploads a Go program\'s week to our server, which accepts it (200) and stores it', async () => {
-    const bin = buildGoProgram('go-uploader', 'uploader');
-    const work = tempDir('tt-go-upload-');
-    const configFile = join(work, 'config.json');
-    writeFileSync(configFile, JSON.stringify(GO_CONFIG, null, '\t'));
-    const proxy = join(work, 'proxy');
-    const made = spawnSync(bin, ['proxy', proxy, 'v1.2.3', configFile], { encoding: 'utf8' });
-    expect(made.status, made.stderr).toBe(0);
-
-    const tdir = join(work, 'telemetry');
-    mkdirSync(join(tdir, 'local'), { recursive: true });
-    mkdirSync(join(tdir, 'debug')); // Go's uploader logs there, shown if this test fails
-    writeFileSync(join(tdir, 'mode'), `on ${day(-60)}`);
-    const week = goCountFile(join(tdir, 'local'), 8);
-
+    const go = goSide();
+    const { tdir, week } = go;
     const data = tempDir('tt-go-data-');
     const s = await serve(['--log', makeLog([GO_CONFIG]), '--data', data]);
-    const env = {
-      ...goCommandEnv(),
-      GOPROXY: `file://${proxy}`,
-      GONOSUMDB: '*',
-      GONOSUMCHECK: '1',
-      GOFLAGS: '-modcacherw',
-      GOMODCACHE: join(work, 'modcache'),
-      TT_GO_TELEMETRY_DIR: tdir,
-      TT_UPLOAD_URL: `${s.url}/upload`,
-    };
-    const r = spawnSync(bin, [], { env, encoding: 'utf8', timeout: 180_000 });
-    const debug = () => readdirSync(join(tdir, 'debug')).map((f) => readFileSync(join(tdir, 'debug', f), 'utf8')).join('\n');
-    expect(r.status, r.stderr).toBe(0);
+    runGo(go, s.url);
 
     // Go moves a report to upload/ only after a 200.
-    expect(existsSync(join(tdir, 'upload', `${week}.json`)), debug()).toBe(true);
+    expect(existsSync(join(tdir, 'upload', `${week}.json`)), go.debug()).toBe(true);
     expect(await s.stop()).toBe(0);
     expect(s.stderr()).toMatch(/"route":"\/upload\/:week","status":200,.*"reason":"stored"/);
     const store = await openDirStore(data);
@@ -94,5 +109,28 @@ describe.skipIf(skipGo)("Go's uploader", () => {
       Stacks: { 'gotool/bug\nmain.f:+3\nmain.main:+1': 1 },
     }]);
     expect(Number(got[0]!.x)).toBe(rep.X); // the identity is X as Go wrote it
+  });
+
+  it.skipIf(skipPg)('a store that fails answers 503: Go keeps the report and sends it again on its next run', async () => {
+    const go = goSide();
+    const url = await freshDatabase();
+    const s = await serve(['--log', makeLog([GO_CONFIG]), '--database', url]);
+    const db = new pg.Client({ connectionString: url });
+    db.on('error', () => undefined); // the database is dropped after the test
+    await db.connect();
+    await db.query('ALTER TABLE tt_reports RENAME TO tt_reports_away'); // every insert now fails
+    runGo(go, s.url);
+    // spawnSync held this process: let the server's log lines arrive
+    for (let i = 0; i < 50 && !/"status":503/.test(s.stderr()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(s.stderr()).toMatch(/"status":503,.*"reason":"store-unavailable"/);
+    expect(existsSync(join(go.tdir, 'upload', `${go.week}.json`))).toBe(false);
+    expect(existsSync(join(go.tdir, 'local', `${go.week}.json`)), go.debug()).toBe(true); // kept for a retry
+    await db.query('ALTER TABLE tt_reports_away RENAME TO tt_reports');
+    runGo(go, s.url);
+    expect(existsSync(join(go.tdir, 'upload', `${go.week}.json`)), go.debug()).toBe(true);
+    const rows = await db.query('SELECT body FROM tt_reports');
+    expect(rows.rows.map((r) => r.body)).toEqual([readFileSync(join(go.tdir, 'upload', `${go.week}.json`), 'utf8')]);
+    await db.end();
+    expect(await s.stop()).toBe(0);
   });
 });

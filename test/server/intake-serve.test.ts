@@ -10,7 +10,7 @@ import { fetchVerifiedConfig } from '../../config/index.js';
 import { openDirStore, type Store } from '../../server/store/index.js';
 import { tempDir } from '../helpers.js';
 import { load } from './load.js';
-import { BIN, CONFIG, day, makeKeyedLog, makeLog, program, report, serve, upload } from './serve-helpers.js';
+import { BIN, CONFIG, afterAcks, day, makeKeyedLog, makeLog, program, report, serve, upload } from './serve-helpers.js';
 
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, timeout: 30_000 });
 const week = day(-1);
@@ -94,6 +94,7 @@ describe('serve: overload and stopping', () => {
     expect(busy.length).toBeGreaterThan(0);
     expect(results.every((r) => r.status === 200 || r.status === 503)).toBe(true);
     expect(JSON.parse(busy[0]!.answer)).toMatchObject({ status: 503, code: 'overloaded' });
+    expect(busy.every((b) => b.retryAfter === '5')).toBe(true);
     const r = await upload(s.url, week, report(week, '0.9'));
     expect(r.status).toBe(200);
     expect(await s.stop()).toBe(0);
@@ -105,7 +106,7 @@ describe('serve: overload and stopping', () => {
     const data = tempDir();
     const s = await serve(['--log', makeLog(), '--data', data]);
     const running = load([s.url], many(3000, 2), 32);
-    await new Promise((r) => setTimeout(r, 300));
+    await afterAcks(s, 100);
     const code = s.stop('SIGTERM');
     const results = await running;
     expect(await code).toBe(0);
@@ -122,7 +123,7 @@ describe('serve: overload and stopping', () => {
     const log = makeLog();
     const s = await serve(['--log', log, '--data', data]);
     const running = load([s.url], many(3000, 3), 32);
-    await new Promise((r) => setTimeout(r, 300));
+    await afterAcks(s, 100);
     s.proc.kill('SIGKILL');
     const acked = (await running).filter((r) => r.status === 200);
     expect(acked.length).toBeGreaterThan(0);

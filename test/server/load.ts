@@ -2,15 +2,15 @@
 // connections, each answer recorded (status, what the server said).
 import { Agent, request } from 'node:http';
 
-export interface Result { body: string; status: number; answer: string }
+export interface Result { body: string; status: number; answer: string; retryAfter?: string }
 
-export function postOnce(agent: Agent, url: string, path: string, body: string): Promise<{ status: number; answer: string }> {
+export function postOnce(agent: Agent, url: string, path: string, body: string): Promise<{ status: number; answer: string; retryAfter?: string }> {
   return new Promise((resolve) => {
     const req = request(`${url}${path}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       let answer = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (answer += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, answer }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, answer, retryAfter: res.headers['retry-after'] }));
       res.on('error', () => resolve({ status: 0, answer: 'reset' }));
     });
     req.on('error', (e) => resolve({ status: 0, answer: e.message }));

@@ -6,7 +6,7 @@ import { openPostgresStore } from '../../server/store/postgres.js';
 import type { Store } from '../../server/store/index.js';
 import { load } from './load.js';
 import { freshDatabase, skipPg } from './pg.js';
-import { day, makeLog, report, serve } from './serve-helpers.js';
+import { afterAcks, day, makeLog, report, serve } from './serve-helpers.js';
 
 async function storedBodies(store: Store): Promise<string[]> {
   const out: string[] = [];
@@ -84,9 +84,9 @@ describe.skipIf(skipPg)('replicas on one PostgreSQL', () => {
     const url = await freshDatabase();
     const log = makeLog();
     const [a, b] = await Promise.all([serve(['--log', log, '--database', url]), serve(['--log', log, '--database', url])]);
-    const all = bodies(1500, 2);
+    const all = bodies(3000, 2);
     const running = load([a.url, b.url], all, 32);
-    await new Promise((r) => setTimeout(r, 300));
+    await afterAcks(a, 100);
     a.proc.kill('SIGKILL');
     const results = await running;
     const acked = results.filter((r) => r.status === 200).map((r) => r.body);

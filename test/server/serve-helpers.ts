@@ -86,3 +86,12 @@ export async function post(url: string, path: string, body: string | Uint8Array,
 }
 
 export const upload = (url: string, week: string, body: string | Uint8Array, contentType?: string | null): Promise<Answer> => post(url, `/upload/${week}`, body, contentType);
+
+/** Resolves once the server has logged `n` answers of 200: a kill then lands mid-load on any machine. */
+export async function afterAcks(s: Served, n: number): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if ((s.stderr().match(/"status":200/g) ?? []).length >= n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the server did not answer ${n} uploads with 200 in time`);
+}

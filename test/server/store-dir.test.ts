@@ -24,6 +24,26 @@ describe('directory store', () => {
     expect(readdirSync(dir)).not.toContain('LOCK');
   });
 
+  it('a partial last line (a crash mid-append, never acknowledged) is dropped; a torn middle is an error', async () => {
+    const dir = tempDir('tt-store-');
+    const day = new Date().toISOString().slice(0, 10);
+    const s = await openDirStore(dir);
+    await s.put({ week: '2026-11-22', x: '0.1', day, body: '{"a":1}' });
+    await s.close();
+    const [seg] = readdirSync(join(dir, 'days', day));
+    const file = join(dir, 'days', day, seg!);
+    writeFileSync(file, readFileSync(file, 'utf8') + '{"week":"2026-11-22","x":"0.2","hash":"ab');
+    const again = await openDirStore(dir);
+    const got = [];
+    for await (const r of again.reportsOf(day)) got.push(r.x);
+    expect(got).toEqual(['0.1']);
+    expect(await again.put({ week: '2026-11-22', x: '0.2', day, body: '{"b":2}' })).toBe('stored'); // never stored before
+    expect(await again.put({ week: '2026-11-22', x: '0.1', day, body: '{"a":1}' })).toBe('duplicate');
+    await again.close();
+    writeFileSync(file, 'not json\n' + readFileSync(file, 'utf8'));
+    await expect(openDirStore(dir)).rejects.toThrow(/line 1 is not JSON/);
+  });
+
   it('group commit: concurrent puts share segments; leftover temporary files are cleared at start', async () => {
     const dir = tempDir('tt-store-');
     const s = await openDirStore(dir);

@@ -47,6 +47,19 @@ export function storeSuite(name: string, open: Opener, skip = false): void {
       await store.close();
     });
 
+    it('the same (week, X) with other bytes at the same moment: one stored, the rest conflicts or duplicates of it', async () => {
+      const { store } = await open();
+      const variants = Array.from({ length: 5 }, (_, i) => report('2026-11-22', '0.625', `v${i}`));
+      const results = await Promise.all([...variants, ...variants].map((r) => store.put(r)));
+      expect(results.filter((x) => x === 'stored')).toHaveLength(1);
+      const winner = variants[results.indexOf('stored') % 5]!;
+      expect(await all(store)).toEqual([winner]);
+      results.forEach((x, i) => {
+        if (x !== 'stored') expect(x).toBe([...variants, ...variants][i] === winner ? 'duplicate' : 'conflict');
+      });
+      await store.close();
+    });
+
     it('what it acknowledged survives a reopen, duplicates included', async () => {
       const { store, reopen } = await open();
       const r = report('2026-11-22', '0.5');
