@@ -21,9 +21,9 @@ export function meaning(mode: Mode, where: Where): string {
         "totals of only those counters that the tool's vendor lists in its public, signed " +
         'collection config. A report holds no IDs, no file paths and nothing about who you are. ' +
         "Each vendor's collector publishes those configs and the data it receives; " +
-        `'${n} status' will show the address once the tools you use name their collector. ` +
-        `Nothing is sent before the first full week after today (${where.today}) has ended, ` +
-        'and nothing at all until your tools ship the uploader, which this release does not have yet.'
+        `'${n} status' shows where each tool's reports go, and '${n} preview' the exact bytes ` +
+        `before they leave. Nothing counted up to today (${where.today}) is ever sent, and a ` +
+        'tool that names no collector sends nothing.'
       );
     case 'local':
       return (

@@ -57,19 +57,24 @@ export function mergeCommand(): Command {
 function checkOptions(o: Opts) {
   const usage = (m: string) => new CliError(m, EXIT_USAGE);
   if (!o.data === !o.database) throw usage('give exactly one of --data <dir> and --database <url>');
-  if (!/^[1-9][0-9]{0,5}$/.test(o.k)) throw usage(`--k: ${JSON.stringify(o.k)} is not a whole number from 1 to 999999`);
-  let epsilon: number | undefined;
-  if (o.epsilon !== undefined) {
-    epsilon = Number(o.epsilon);
-    if (o.publish !== 'aggregates') throw usage('--epsilon: noise applies only with --publish aggregates (raw mode publishes the reports)');
-    if (!(epsilon > 0 && epsilon <= 100) || !/^[0-9.e+-]+$/i.test(o.epsilon)) throw usage(`--epsilon: ${JSON.stringify(o.epsilon)} is not a number in (0, 100]`);
-  }
+  const { k, epsilon } = publicationOptions(o);
   let now = new Date();
   if (o.now !== undefined) {
     now = new Date(`${o.now}T12:00:00Z`);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(o.now) || Number.isNaN(now.getTime()) || utcDay(now) !== o.now) throw usage(`--now: ${JSON.stringify(o.now)} is not a YYYY-MM-DD date`);
   }
-  return { publish: o.publish, k: Number(o.k), epsilon, now };
+  return { publish: o.publish, k, epsilon, now };
+}
+
+/** `--k` and `--epsilon`, checked the same way for `merge` and for `serve`'s hourly merge. */
+export function publicationOptions(o: { publish: PublishMode; k: string; epsilon?: string }): { k: number; epsilon?: number } {
+  const usage = (m: string) => new CliError(m, EXIT_USAGE);
+  if (!/^[1-9][0-9]{0,5}$/.test(o.k)) throw usage(`--k: ${JSON.stringify(o.k)} is not a whole number from 1 to 999999`);
+  if (o.epsilon === undefined) return { k: Number(o.k) };
+  const epsilon = Number(o.epsilon);
+  if (o.publish !== 'aggregates') throw usage('--epsilon: noise applies only with --publish aggregates (raw mode publishes the reports)');
+  if (!(epsilon > 0 && epsilon <= 100) || !/^[0-9.e+-]+$/i.test(o.epsilon)) throw usage(`--epsilon: ${JSON.stringify(o.epsilon)} is not a number in (0, 100]`);
+  return { k: Number(o.k), epsilon };
 }
 
 function print(r: MergeResult, json: boolean): void {

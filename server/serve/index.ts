@@ -3,6 +3,8 @@
 // in flight and closes the store, so nothing acknowledged is lost.
 import { openStore } from '../store/index.js';
 import { type Extension, buildApp } from './app.js';
+
+export type { Extension };
 import { loadConfigVersions } from './configs.js';
 import { type Logger, stderrLogger } from './log.js';
 

@@ -26,7 +26,7 @@ describe('telemetry on | off | local, machine-wide', () => {
     expect(text).toContain('only those counters that the tool\'s vendor lists in its public, signed collection config');
     expect(text).toContain('no IDs, no file paths');
     expect(text).toContain("'telemetry status' will show the address once the tools you use name their collector");
-    expect(text).toContain(`Nothing is sent before the first full week after today (${TODAY}) has ended`);
+    expect(text).toContain(`Nothing counted up to today (${TODAY}) is ever sent`);
   });
 
   it('local and off say that nothing is sent; off says data stays until clean or --purge', () => {
