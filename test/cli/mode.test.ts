@@ -25,7 +25,8 @@ describe('telemetry on | off | local, machine-wide', () => {
     const text = r.stdout.replace(/\s+/g, ' ');
     expect(text).toContain('only those counters that the tool\'s vendor lists in its public, signed collection config');
     expect(text).toContain('no IDs, no file paths');
-    expect(text).toContain("'telemetry status' will show the address once the tools you use name their collector");
+    expect(text).toContain("'telemetry status' shows where each tool's reports go, and 'telemetry preview' the exact bytes before they leave");
+    expect(text).toContain('a tool that names no collector sends nothing');
     expect(text).toContain(`Nothing counted up to today (${TODAY}) is ever sent`);
   });
 
