@@ -102,6 +102,9 @@ await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts'
 const config = { entryPoints: { 'config/index': 'config/index.ts' }, outdir: 'dist' };
 await build({ ...esm, ...small, ...config });
 await build({ ...cjs, ...config });
+// The background upload run a tool's process starts detached (counter/engine/upload-trigger.ts
+// finds it beside the engine, else as transparent-telemetry/internal/upload-child).
+await build({ ...cjs, entryPoints: { 'upload/child': 'upload/child.ts' } });
 if (existsSync('cmd/telemetry/main.ts')) {
   // The CLI itself (commander and every command), one bundle shared by the `telemetry` bin and
   // a tool's mounted command (transparent-telemetry/command), which loads it only when run.
