@@ -55,7 +55,7 @@ function badOption(options: unknown): string | null {
     const v = (options as Record<string, unknown>)[key];
     if (key === 'collector') {
       const why = v === undefined ? null : badCollector(v);
-      if (why) return `open(): option collector ${why}`;
+      if (why) return `open(): option collector${why}`;
       continue;
     }
     const ok = v === undefined || (key === 'now' ? typeof v === 'function' : typeof v === 'string' && (v !== '' || key === 'version'));
@@ -72,20 +72,20 @@ function badOption(options: unknown): string | null {
  * machine (a collector under test); the URL is a base, so it carries no user, query or fragment.
  */
 function badCollector(v: unknown): string | null {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return `must be ${OPTION_TYPES.collector}, got ${kind(v)}`;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return ` must be ${OPTION_TYPES.collector}, got ${kind(v)}`;
   const { url, key } = v as Record<string, unknown>;
-  if (typeof url !== 'string' || typeof key !== 'string') return `must be ${OPTION_TYPES.collector} of strings, got url ${kind(url)}, key ${kind(key)}`;
+  if (typeof url !== 'string' || typeof key !== 'string') return ` must be ${OPTION_TYPES.collector} of strings, got url ${kind(url)}, key ${kind(key)}`;
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return 'url is not a URL';
+    return '.url is not a URL';
   }
   const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return 'url must be https: (http: only to 127.0.0.1, ::1 or localhost)';
-  if (u.username || u.password || /[?#]/.test(url)) return 'url must not carry a user, password, query or fragment';
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return '.url must be https: (http: only to 127.0.0.1, ::1 or localhost)';
+  if (u.username || u.password || /[?#]/.test(url)) return '.url must not carry a user, password, query or fragment';
   // A verifier key, c2sp.org/signed-note: <name>+<8 hex digits key id>+<base64 key>.
-  if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(key)) return 'key must be a verifier key (<name>+<key id>+<base64>)';
+  if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(key)) return '.key must be a verifier key (<name>+<key id>+<base64>)';
   return null;
 }
 

@@ -44,7 +44,7 @@ export function checkUpload(dirs: Layout, now: Date): string {
     if (state !== 'stale' && state !== 'absent') return state;
     const due = uploadDue(dirs, now);
     if (due === null) return 'nothing due';
-    if (!(old === undefined ? create(token) : renew(token, old, now))) return 'token taken by another process';
+    if (!takeToken(token, old, now)) return 'token taken by another process';
     const child = startChild(dirs);
     debugLog(dirs, `upload: ${due}, started a background run (${child})`);
     return 'started';
@@ -64,6 +64,14 @@ function tokenState(s: BigIntStats | undefined, nowMs: number): 'absent' | 'fres
   if (!s.isFile()) return 'not a regular file';
   const age = nowMs - Number(s.mtimeMs);
   return age < DAY && age > -DAY ? 'fresh' : 'stale';
+}
+
+/**
+ * Takes the token this process saw (`old`, or absent): true for exactly one of the processes
+ * that saw the same version. Throws on I/O errors other than losing the race.
+ */
+export function takeToken(token: string, old: BigIntStats | undefined, now: Date): boolean {
+  return old === undefined ? create(token) : renew(token, old, now);
 }
 
 /** Exclusive create: of processes racing on an absent token, exactly one succeeds. */
