@@ -9,8 +9,8 @@ import { type Layout, counterSpan, readWeekend } from '../settings/index.js';
 const DAY = 86_400_000;
 /** Reports and sent copies older than this are the uploader's to delete. */
 export const KEEP_MS = 56 * DAY;
-/** A lock older than this outlived its run: every run is killed at 60 s. */
-export const STALE_LOCK_MS = 5 * 60_000;
+/** A lock older than this is broken by the uploader (its LOCK_MAX_MS; counter/ cannot import upload/). */
+export const STALE_LOCK_MS = 10 * 60_000;
 /** At most this many names are read from one directory; more means something is there. */
 const MAX_NAMES = 1000;
 const MAX_COLLECTORS = 64;
