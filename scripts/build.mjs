@@ -102,6 +102,9 @@ await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts'
 const config = { entryPoints: { 'config/index': 'config/index.ts' }, outdir: 'dist' };
 await build({ ...esm, ...small, ...config });
 await build({ ...cjs, ...config });
+// The uploader as its own ES module, for the background child and the tests' racing processes
+// (not in package.json's exports: tools reach it through the CLI or the child).
+await build({ ...esm, ...small, entryPoints: { 'upload/index': 'upload/index.ts' }, outdir: 'dist' });
 // The background upload run a tool's process starts detached (counter/engine/upload-trigger.ts
 // finds it beside the engine, else as transparent-telemetry/internal/upload-child).
 await build({ ...cjs, entryPoints: { 'upload/child': 'upload/child.ts' } });

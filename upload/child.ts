@@ -4,13 +4,11 @@
 // timer exits the process at HARD_LIMIT_MS whatever runUpload is waiting for.
 import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as upload from './index.js';
+import { runUpload } from './index.js';
 
 /** Everything the run does must fit here; the uploader stops starting work at DEADLINE_MS. */
 export const HARD_LIMIT_MS = 60_000;
 export const DEADLINE_MS = 50_000;
-
-type RunUpload = (o: { dir: string; now?: Date; deadline?: number; log?: (line: string) => void; env?: Record<string, string | undefined> }) => Promise<unknown>;
 
 async function main(): Promise<void> {
   const start = Date.now();
@@ -19,11 +17,8 @@ async function main(): Promise<void> {
   if (!dir) return;
   const log = debugLogger(dir, new Date(start));
   log(`upload run started (pid ${process.pid})`);
-  // The uploader (upload/index.ts) may not be in this build yet.
-  const run = (upload as Record<string, unknown>).runUpload as RunUpload | undefined;
-  if (typeof run !== 'function') return log('upload run: no uploader in this build');
   try {
-    await run({ dir, deadline: start + DEADLINE_MS, log, env: process.env });
+    await runUpload({ dir, deadline: start + DEADLINE_MS, log, env: process.env });
   } catch (e) {
     // runUpload never rejects; should it, the reason is logged and the run ends like any other.
     log(`upload run failed: ${(e as Error)?.message ?? e}`);

@@ -3,3 +3,16 @@
 // The server (`telemetry-server`) imports the report's shape and the window from here, so
 // the two sides agree by construction. DESIGN.md §14.
 export { MAX_REPORT_BYTES, type ProgramReport, type Report, UPLOAD_WINDOW_DAYS, uploadPath } from './report.js';
+export { type RunOptions, runPhases, runUpload } from './run.js';
+export { type RunSummary, type WeekEntry } from './summary.js';
+export { SEND_WINDOW_DAYS } from './collector.js';
+export type { Phase } from './context.js';
+export { KEEP_WEEKS } from './cleanup.js';
+export { decodeReport, encodeReport, goFloat } from './json.js';
+export { drawX } from './random.js';
+export { type CollectorPaths, collectorId, collectorPaths, localReportPath, trustDir, weekFiles, CID_RE, WEEK_RE } from './paths.js';
+export { type CollectorStatus, type Dropped, listNames, readCollector, readStatus } from './store.js';
+export { classify, POST_TIMEOUT_MS } from './send.js';
+export { noProxy, proxyFor } from './proxy.js';
+export { LOCK_MAX_MS, isStale, tryLock } from './lock.js';
+export { type Omission, collectorReport, localReport } from './build.js';

@@ -13,6 +13,8 @@ import { csvCommand } from './csv.js';
 import { dumpCommand } from './dump.js';
 import { resetCommand } from './reset.js';
 import { modeCommand } from './set-mode.js';
+import { previewCommand } from './preview.js';
+import { uploadCommand } from './upload.js';
 import { statusCommand } from './status.js';
 import { viewCommand } from './view.js';
 
@@ -37,6 +39,8 @@ Examples:
   $ telemetry on --program my-cli    # for one program
   $ telemetry reset --program my-cli # my-cli follows the machine-wide mode again
   $ telemetry view                   # browse the counts
+  $ telemetry preview                # the exact bytes the next upload sends
+  $ telemetry upload                 # send the waiting weekly reports now
   $ telemetry --dir /tmp/tt dump     # another telemetry directory
 
 Environment:
@@ -75,7 +79,7 @@ export function buildProgram(inv: Invocation = STANDALONE): Command {
   if (!inv.program) program.version(pkg.version, '-V, --version');
   const commands = [
     modeCommand('on', inv), modeCommand('local', inv), modeCommand('off', inv), resetCommand(inv),
-    statusCommand(inv), viewCommand(inv), dumpCommand(inv), csvCommand(inv), cleanCommand(inv),
+    statusCommand(inv), viewCommand(inv), dumpCommand(inv), csvCommand(inv), cleanCommand(inv), previewCommand(inv), uploadCommand(inv),
   ];
   for (const c of commands) program.addCommand(c);
   program.on('command:*', ([word = '']: string[]) => unknownWord(program, inv, word));

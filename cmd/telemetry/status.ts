@@ -12,6 +12,7 @@ import { decideFor, declared } from './known.js';
 import { byCodePoint } from './read-files.js';
 import { type Json, plural, table, toJson } from './output.js';
 import { unwritable } from './writable.js';
+import { type CollectorView, collectorViews, renderCollectors } from './collectors.js';
 
 export interface Status {
   directory: string;
@@ -25,6 +26,8 @@ export interface Status {
   /** Why tools cannot write count files here (they then count in memory only), or null. */
   countsInMemory: string | null;
   reports: Reports;
+  /** Per collector: last upload (and the sent copy), last config verification, waiting and dropped weeks. */
+  collectors: CollectorView[];
   warnings: string[];
 }
 
@@ -39,6 +42,9 @@ With --json, one object:
     "countFiles": { "active": [paths], "finished": [paths] },
     "countsInMemory": "why tools cannot write count files here" | null,
     "reports": { "pending": [paths], "localOnly": [paths], "uploaded": [paths] },
+    "collectors": [ { "cid", "url", "lastUpload": { "week", "day", "file", "status" }|null,
+      "lastConfig": { "day", "ok", "config"?, "code"?, "message"? }|null,
+      "pending": [paths], "sent": [paths], "dropped": [ { "week", "code", "reason", "day" } ] } ],
     "warnings": [text] }
   source is one of default, machine, program, env, project, no-directory, unreadable.
   envVar is the variable that turns the program off (its own, if it declared one when it
@@ -86,6 +92,7 @@ export function collectStatus(ctx: Context): Status {
     countFiles: { active: files.active, finished: files.finished },
     countsInMemory: unwritable(dirs.localDir),
     reports: listReports(dirs),
+    collectors: collectorViews(dirs),
     warnings,
   };
 }
@@ -150,6 +157,8 @@ export function renderStatus(ctx: Context, s: Status): string {
     const own = readPrograms(ctx.dirs);
     out.push(...indent(table(s.programs.map((p) => [p.program, p.envVar ?? dim('none'), ownership(p, own)]))));
   }
+  out.push('', bold('collectors (where programs in mode on send their weekly reports)'));
+  out.push(...indent(renderCollectors(s.collectors, dim)));
   out.push('', bold('files'));
   out.push(...indent(fileLines(s)));
   return out.join('\n') + '\n';

@@ -1,7 +1,9 @@
-// Report files in the telemetry directory. Reports are `local/<date>.json` (waiting to be
-// sent), `local/local.<date>.json` (kept on this machine only) and `upload/<date>.json` (sent).
+// Report files in the directory (DESIGN.md §2, §14): `local/local.<week>.json` (everything,
+// kept on this machine only), and per collector `upload/<cid>/<week>.json` (the exact bytes
+// waiting to be sent) and `upload/<cid>/sent/<week>.json` (a copy of what was sent). The
+// uploader (upload/) owns these files; this lists them for the CLI without importing it.
 import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Layout } from './dir.js';
 
 export interface Reports {
@@ -10,21 +12,26 @@ export interface Reports {
   uploaded: string[];
 }
 
+const WEEK_JSON = /^\d{4}-\d\d-\d\d\.json$/;
+const CID = /^[0-9a-f]{16}$/;
+
 export function listReports(dirs: Layout): Reports {
-  const local = jsonFiles(dirs.localDir);
+  const collectors = names(dirs.uploadDir).filter((n) => CID.test(n)).map((n) => join(dirs.uploadDir, n));
   return {
-    pending: local.filter((f) => !basename(f).startsWith('local.')),
-    localOnly: local.filter((f) => basename(f).startsWith('local.')),
-    uploaded: jsonFiles(dirs.uploadDir),
+    pending: collectors.flatMap((d) => weekFiles(d)),
+    localOnly: names(dirs.localDir).filter((n) => n.startsWith('local.') && WEEK_JSON.test(n.slice(6))).map((n) => join(dirs.localDir, n)),
+    uploaded: collectors.flatMap((d) => weekFiles(join(d, 'sent'))),
   };
 }
 
-function jsonFiles(dir: string): string[] {
-  let names: string[];
+function weekFiles(dir: string): string[] {
+  return names(dir).filter((n) => WEEK_JSON.test(n)).map((n) => join(dir, n));
+}
+
+function names(dir: string): string[] {
   try {
-    names = readdirSync(dir);
+    return readdirSync(dir).sort();
   } catch {
     return [];
   }
-  return names.filter((n) => n.endsWith('.json')).sort().map((n) => join(dir, n));
 }

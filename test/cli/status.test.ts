@@ -75,6 +75,7 @@ describe('telemetry status', () => {
       countFiles: { active: [join(dir, 'local', 'gen@devel-go1.23.5-linux-amd64-2026-11-22.v1.count')], finished: [] },
       countsInMemory: null,
       reports: { pending: [], localOnly: [], uploaded: [] },
+      collectors: [],
       warnings: [],
     });
   });
@@ -120,17 +121,17 @@ describe('telemetry status', () => {
       replaceMeta(b, 'TimeBegin: 2026-11-22', 'TimeBegin: 2026-11-15');
       replaceMeta(b, 'TimeEnd: 2026-11-26', 'TimeEnd: 2026-11-19');
     });
-    write(join(dir, 'local', '2026-11-19.json'), '{}');
+    write(join(dir, 'upload', '0123456789abcdef', '2026-11-19.json'), '{}');
     write(join(dir, 'local', 'local.2026-11-12.json'), '{}');
-    write(join(dir, 'upload', '2026-11-05.json'), '{}');
+    write(join(dir, 'upload', '0123456789abcdef', 'sent', '2026-11-05.json'), '{}');
     write(join(dir, 'local', 'weekends'), '4');
     const s = status(dir);
     expect(s.countFiles.finished).toEqual([old]);
     expect(s.countFiles.active).toHaveLength(1);
     expect(s.reports).toEqual({
-      pending: [join(dir, 'local', '2026-11-19.json')],
+      pending: [join(dir, 'upload', '0123456789abcdef', '2026-11-19.json')],
       localOnly: [join(dir, 'local', 'local.2026-11-12.json')],
-      uploaded: [join(dir, 'upload', '2026-11-05.json')],
+      uploaded: [join(dir, 'upload', '0123456789abcdef', 'sent', '2026-11-05.json')],
     });
     const text = runCli(cli, ['status'], { dir }).stdout;
     expect(text).toContain('1 active count file, 1 finished');

@@ -81,7 +81,7 @@ export async function waitFor<T>(get: () => T, ok: (v: T) => boolean, ms = 20_00
 
 /** Waits until every child that started has logged its end, then a little more for late ones. */
 export async function settledChildLogs(dir: string, expectAtLeast: number): Promise<string[]> {
-  const ended = (logs: string[]) => logs.length >= expectAtLeast && logs.every((l) => /upload run(?: ended|: no uploader)/.test(l));
+  const ended = (logs: string[]) => logs.length >= expectAtLeast && logs.every((l) => /upload run ended/.test(l));
   await waitFor(() => childLogs(dir), ended);
   await new Promise((r) => setTimeout(r, 1500));
   return childLogs(dir);

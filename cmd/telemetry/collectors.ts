@@ -1,0 +1,58 @@
+// What `telemetry status` shows per collector (DESIGN.md §14): where its reports go, the last
+// upload and the sent copy it left, the last config verification and its outcome, the reports
+// waiting, and every week dropped with its reason.
+import { join } from 'node:path';
+import { isUnreadable, readText } from '../../counter/safeio/index.js';
+import type { Layout } from '../../counter/settings/index.js';
+import { CID_RE, collectorPaths, type CollectorStatus, type Dropped, listNames, readCollector, readStatus, weekFiles } from '../../upload/index.js';
+
+export interface CollectorView {
+  cid: string;
+  url: string | null;
+  lastUpload: CollectorStatus['lastUpload'];
+  lastConfig: CollectorStatus['lastConfig'];
+  pending: string[];
+  sent: string[];
+  dropped: Dropped[];
+}
+
+export function collectorViews(dirs: Layout): CollectorView[] {
+  return listNames(dirs.uploadDir).filter((n) => CID_RE.test(n)).sort().map((cid) => {
+    const p = collectorPaths(dirs, cid);
+    const st = readStatus(p);
+    const dropped = listNames(p.droppedDir).filter((n) => /^\d{4}-\d\d-\d\d\.json$/.test(n)).sort().flatMap((n) => {
+      const t = readText(join(p.droppedDir, n), 64 * 1024);
+      if (isUnreadable(t)) return [];
+      try {
+        return [JSON.parse(t) as Dropped];
+      } catch {
+        return [];
+      }
+    });
+    return {
+      cid,
+      url: readCollector(p)?.url ?? st?.url ?? null,
+      lastUpload: st?.lastUpload ?? null,
+      lastConfig: st?.lastConfig ?? null,
+      pending: weekFiles(listNames(p.dir)).map((w) => p.pending(w)),
+      sent: weekFiles(listNames(p.sentDir)).map((w) => p.sent(w)),
+      dropped,
+    };
+  });
+}
+
+export function renderCollectors(views: CollectorView[], dim: (s: string) => string): string[] {
+  if (views.length === 0) return [dim('none: no program in mode on has named a collector yet')];
+  const out: string[] = [];
+  for (const v of views) {
+    out.push(`${v.url ?? `(collector ${v.cid})`}`);
+    const u = v.lastUpload;
+    out.push(`  last upload: ${u ? `week ${u.week}, sent ${u.day} (http ${u.status}); what it held: ${u.file}` : 'none yet'}`);
+    const c = v.lastConfig;
+    out.push(`  last config check: ${c ? `${c.day}, ${c.ok ? `verified, config ${c.config}` : `failed (${c.code}): ${c.message}`}` : 'none yet'}`);
+    out.push(`  ${v.pending.length} waiting, ${v.sent.length} sent, ${v.dropped.length} dropped`);
+    for (const f of v.pending) out.push(`    waiting: ${f}`);
+    for (const d of v.dropped) out.push(`    dropped ${d.week} (${d.code}): ${d.reason}`);
+  }
+  return out;
+}

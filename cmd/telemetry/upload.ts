@@ -1,0 +1,55 @@
+// `telemetry upload [--json]`: the weekly upload in the foreground, the same run a tool's
+// background child does (DESIGN.md §14): progress on stderr, then what was sent where, what
+// was dropped and why, what waits for a later run. Exit 0 when nothing failed, 1 otherwise.
+import { Command } from 'commander';
+import { runUpload, type RunSummary } from '../../upload/index.js';
+import { CliError, context, dirOption, named, type Context, type Invocation } from './context.js';
+import { type Json, plural, toJson } from './output.js';
+
+const HELP = `
+Builds the reports of finished weeks and sends each waiting one, once, to the collector its
+program named, for programs whose mode is on. Programs in mode local or off, and programs that
+name no collector, send nothing and reach no network. 'telemetry preview' shows the bytes first.
+
+With --json, one object: { ok, today, localReports, configs, built, sent, dropped, retry,
+waiting, cleaned, unreadable, errors } (see DESIGN.md §14).
+
+Examples:
+  $ telemetry preview     # what would be sent
+  $ telemetry upload
+  $ telemetry upload --json | jq .sent
+`;
+
+export function uploadCommand(inv: Invocation): Command {
+  return new Command('upload')
+    .description('send the waiting weekly reports now (only programs whose mode is on)')
+    .addOption(dirOption())
+    .option('--json', 'print one JSON object for scripts, no progress')
+    .addHelpText('after', named(inv, HELP))
+    .action(async (opts: { json?: boolean }, c: Command) => {
+      const ctx = context(c, inv);
+      const s = await runUpload({ dir: ctx.dirs.root, now: pinned(ctx), env: ctx.env, log: opts.json ? undefined : (l) => ctx.err(`${ctx.style.dim(l)}\n`) });
+      if (opts.json) ctx.out(toJson(s as unknown as Json) + '\n');
+      else ctx.out(renderSummary(ctx, s));
+      if (!s.ok) throw new CliError('');
+    });
+}
+
+/** TRANSPARENT_TELEMETRY_NOW pins the day (tests); otherwise the real time. */
+export function pinned(ctx: Context): Date | undefined {
+  return ctx.env.TRANSPARENT_TELEMETRY_NOW ? ctx.now : undefined;
+}
+
+export function renderSummary(ctx: Context, s: RunSummary): string {
+  const { bold, dim, red, yellow } = ctx.style;
+  const out: string[] = [];
+  for (const x of s.sent) out.push(`${bold('sent')}     ${x.week} to ${x.collector} (http ${x.status}); copy in ${x.file}`);
+  for (const x of s.dropped) out.push(`${(x.code === 'refused' ? red : yellow)('dropped')}  ${x.week} for ${x.collector || x.cid}: ${x.reason}`);
+  for (const x of s.retry) out.push(`${red('retry')}    ${x.week} for ${x.collector || x.cid}: ${x.reason}`);
+  for (const x of s.waiting) out.push(`${dim('waiting')}  ${x.week} for ${x.collector || x.cid}: ${x.reason}`);
+  for (const x of s.configs.filter((c) => !c.ok)) out.push(`${red('config')}   ${x.collector}: not verified (${x.code}): ${x.message}`);
+  for (const e of [...s.errors, ...s.unreadable]) out.push(`${red('problem')}  ${e}`);
+  if (out.length === 0) out.push(dim('nothing to send: no finished week of a program whose mode is on and that names a collector'));
+  out.push(dim(`${plural(s.sent.length, 'report')} sent, ${s.dropped.length} dropped, ${s.retry.length} to retry, ${s.waiting.length} waiting; ${plural(s.localReports.length, 'local report')} written, ${plural(s.cleaned.length, 'old file')} removed`));
+  return out.join('\n') + '\n';
+}

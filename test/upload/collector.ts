@@ -1,0 +1,83 @@
+// A real collector for tests: node:http on 127.0.0.1 serving a signed config log (written by
+// config's appendToLog) at /<name>/config-log/ and capturing every POST /<name>/upload/<week>
+// body byte for byte. `answer` picks each POST's status.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { appendToLog, generateKey, type UploadConfig } from '../../config/index.js';
+import { tempDir } from '../helpers.js';
+
+export interface Post { path: string; week: string; body: Buffer; headers: IncomingHttpHeaders; raw: string[] }
+
+export interface TestCollector {
+  url: string;
+  key: string;
+  posts: Post[];
+  gets: string[];
+  /** Status for the next POSTs; default 200. */
+  answer: (week: string) => number;
+  publish(config: UploadConfig | object): void;
+  close(): Promise<void>;
+}
+
+export async function startCollector(name = 'c', seed = 7): Promise<TestCollector> {
+  const origin = `collector.test/${name}`;
+  const { signer, verifier } = generateKey(origin, new Uint8Array(32).fill(seed));
+  const log = tempDir('tt-upload-log-');
+  mkdirSync(log, { recursive: true });
+  const posts: Post[] = [];
+  const gets: string[] = [];
+  const t: Partial<TestCollector> = { posts, gets, answer: () => 200 };
+  const server: Server = createServer((req, res) => {
+    const url = req.url ?? '';
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const week = url.slice(url.lastIndexOf('/') + 1);
+        posts.push({ path: url, week, body: Buffer.concat(chunks), headers: req.headers, raw: req.rawHeaders });
+        const status = t.answer!(week);
+        res.writeHead(status).end(status === 200 ? 'ok' : `status ${status}`);
+      });
+      return;
+    }
+    gets.push(url);
+    const prefix = `/${name}/config-log/`;
+    const path = url.startsWith(prefix) ? url.slice(prefix.length) : '';
+    const file = join(log, path);
+    if (!path || path.includes('..') || !existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200).end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return Object.assign(t, {
+    url: `http://127.0.0.1:${port}/${name}`,
+    key: verifier,
+    publish: (config: object) => void appendToLog(log, [Buffer.from(JSON.stringify(config))], signer, origin),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  }) as TestCollector;
+}
+
+/** A config allowing `program` (any 1.x version, node20–24 on linux/darwin x64/arm64). */
+export function configFor(programs: string[], extra: { counters?: { Name: string; Rate: number }[]; stacks?: { Name: string; Rate: number; Depth: number }[]; sampleRate?: number } = {}): object {
+  return {
+    GOOS: ['darwin', 'linux'],
+    GOARCH: ['arm64', 'x64'],
+    GoVersion: ['node>=20'],
+    SampleRate: extra.sampleRate ?? 1,
+    Programs: programs.map((Name) => ({
+      Name,
+      Versions: ['>=1.0.0 <2'],
+      Counters: extra.counters ?? [{ Name: `${Name}/known`, Rate: 1 }],
+      Stacks: extra.stacks ?? [],
+    })),
+  };
+}
+
+export function readBody(file: string): Buffer {
+  return readFileSync(file);
+}

@@ -1,0 +1,93 @@
+// One upload run (DESIGN.md §14): local reports for finished weeks, then per collector: verify
+// its config if a week needs building, build each week once under its lock, send what waits,
+// then clean up. Never rejects; every failure ends up in the summary.
+import { existsSync } from 'node:fs';
+import { type Collector, dateString, layout } from '../counter/settings/index.js';
+import type { RunContext, RunOptions } from './context.js';
+import { cleanup } from './cleanup.js';
+import { handleCollector } from './collector.js';
+import type { Phase } from './context.js';
+import { gather } from './gather.js';
+import { encodeReport } from './json.js';
+import { localReport } from './build.js';
+import { CID_RE, collectorPaths, localReportPath, weekFiles } from './paths.js';
+import { createExclusive, listNames, readCollector } from './store.js';
+import { emptySummary, finish, type RunSummary } from './summary.js';
+
+export type { RunContext, RunOptions } from './context.js';
+
+const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Runs an upload; never rejects. */
+export function runUpload(o: RunOptions): Promise<RunSummary> {
+  return runPhases(o, { build: true, network: true, send: true, clean: true });
+}
+
+/** The run with some phases left out: `telemetry preview` builds (and fetches configs unless offline) but never sends. */
+export async function runPhases(o: RunOptions, phase: Phase): Promise<RunSummary> {
+  const now = o.now ?? new Date();
+  const s = emptySummary(dateString(now));
+  const log = (line: string): void => {
+    try {
+      o.log?.(line);
+    } catch {
+      // A logger that throws must not stop the run.
+    }
+  };
+  try {
+    const env = o.env ?? process.env;
+    const dirs = layout(o.dir);
+    const work = gather(dirs, now, env);
+    const ctx: RunContext = { o, now, deadline: o.deadline ?? Infinity, log, env, dirs, work, s, phase };
+    for (const u of work.unreadable) {
+      s.unreadable.push(u);
+      log(`left alone: ${u}`);
+    }
+    if (phase.build) writeLocalReports(ctx);
+    for (const [cid, collector] of collectorsOf(ctx)) {
+      try {
+        await handleCollector(ctx, cid, collector);
+      } catch (e) {
+        s.errors.push(`collector ${cid}: ${why(e)}`);
+        log(`collector ${cid}: ${why(e)}`);
+      }
+    }
+    if (phase.clean) cleanup(ctx);
+  } catch (e) {
+    s.errors.push(why(e));
+    log(`run failed: ${why(e)}`);
+  }
+  return finish(s);
+}
+
+/** Every finished week with files of programs in mode local or on gets its local report, once. */
+function writeLocalReports(ctx: RunContext): void {
+  for (const w of ctx.work.weeks) {
+    const files = w.files.filter((f) => ctx.work.state(f.info.program).decision.mode !== 'off');
+    const path = localReportPath(ctx.dirs, w.week);
+    if (files.every((f) => f.counts.size === 0) || existsSync(path)) continue;
+    try {
+      if (createExclusive(path, encodeReport(localReport(w.week, files)))) {
+        ctx.s.localReports.push(path);
+        ctx.log(`local report ${path}`);
+      }
+    } catch (e) {
+      ctx.s.errors.push(`${path}: ${why(e)}`);
+    }
+  }
+}
+
+/**
+ * Collectors to visit: those named by a program whose mode is on (only these may reach the
+ * network), and folders already holding pending reports (too old ones are dropped offline).
+ */
+function collectorsOf(ctx: RunContext): Map<string, Collector | undefined> {
+  const out = new Map<string, Collector | undefined>();
+  for (const st of ctx.work.programs.values()) if (st.decision.mode === 'on' && st.collector && st.cid) out.set(st.cid, st.collector);
+  for (const cid of listNames(ctx.dirs.uploadDir).filter((n) => CID_RE.test(n)).sort()) {
+    if (out.has(cid)) continue;
+    const p = collectorPaths(ctx.dirs, cid);
+    if (weekFiles(listNames(p.dir)).length > 0) out.set(cid, readCollector(p) ?? undefined);
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+// The files of a (collector, week), written so that a decision is made once: exclusive
+// creation by link(2) of a complete temporary file (never a half-written report under the
+// real name, never over an existing one), and whole-file replacement for records that may
+// change (status). DESIGN.md §14.
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { isUnreadable, makeDir, readText, writeAtomic } from '../counter/safeio/index.js';
+import type { Collector } from '../counter/settings/index.js';
+import type { CollectorPaths } from './paths.js';
+
+/** Creates `path` with `text` unless it exists; true when this call created it. Throws on other I/O errors. */
+export function createExclusive(path: string, text: string): boolean {
+  makeDir(dirname(path));
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o644, flag: 'wx' });
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+export interface Dropped { week: string; code: string; reason: string; day: string; status?: number }
+
+/** Whether the week's fate is decided: sent, dropped, or a report waits to be sent. */
+export function decided(p: CollectorPaths, week: string): boolean {
+  return existsSync(p.sent(week)) || existsSync(p.dropped(week)) || existsSync(p.pending(week));
+}
+
+export function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+export interface CollectorStatus {
+  url: string;
+  lastUpload: { week: string; day: string; file: string; status: number } | null;
+  lastConfig: { day: string; ok: boolean; config?: string; code?: string; message?: string } | null;
+}
+
+export function readStatus(p: CollectorPaths): CollectorStatus | null {
+  const t = readText(p.statusFile, 64 * 1024);
+  if (isUnreadable(t)) return null;
+  try {
+    const s = JSON.parse(t) as CollectorStatus;
+    return typeof s === 'object' && s !== null ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Read-modify-write of status.json; concurrent runs may overwrite each other's last entry (the sent/ and dropped/ files are the record). */
+export function updateStatus(p: CollectorPaths, url: string, patch: Partial<CollectorStatus>): void {
+  const old = readStatus(p) ?? { url, lastUpload: null, lastConfig: null };
+  writeAtomic(p.statusFile, JSON.stringify({ ...old, ...patch, url }, null, 1) + '\n');
+}
+
+export function readCollector(p: CollectorPaths): Collector | null {
+  const t = readText(p.collectorFile, 64 * 1024);
+  if (isUnreadable(t)) return null;
+  try {
+    const c = JSON.parse(t) as Collector;
+    return typeof c?.url === 'string' && typeof c?.key === 'string' ? { url: c.url, key: c.key } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function recordCollector(p: CollectorPaths, c: Collector): void {
+  const old = readCollector(p);
+  if (old && old.url === c.url && old.key === c.key) return;
+  writeAtomic(p.collectorFile, JSON.stringify({ url: c.url, key: c.key }, null, 1) + '\n');
+}
