@@ -4,7 +4,7 @@
 // start one detached child (`dist/upload/child.cjs`) that does the upload and exits by
 // itself. The host never waits for it, never sees its output, and never keeps running for it.
 import { spawn } from 'node:child_process';
-import { type BigIntStats, closeSync, existsSync, linkSync, openSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { type BigIntStats, closeSync, existsSync, openSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ import { type Layout, ENV_DIR, debugLog } from '../settings/index.js';
 import { uploadDue } from './upload-due.js';
 
 const DAY = 86_400_000;
+/** A claim on the token lives microseconds; one this old was left by a process that died holding it. */
+const CLAIM_MAX_MS = 60_000;
 /** Path of the day's token: whoever takes it starts the day's run. */
 export const tokenPath = (dirs: Layout): string => join(dirs.root, 'upload.token');
 
@@ -86,21 +88,22 @@ function create(token: string): boolean {
 }
 
 /**
- * Renews a stale token, exactly once among racing processes: each links the token to a claim
- * named after the stale version it saw (inode and mtime); the link is exclusive, so one wins.
- * A process that saw the token before the winner renewed it finds, if it claims later, a
- * different mtime behind its claim and gives up.
+ * Renews a stale token, exactly once among racing processes: each creates, exclusively, a claim
+ * named after the stale version it saw (inode and mtime), so one wins; the winner checks that
+ * the token is still that version, sets its time to now and removes the claim. A process that
+ * saw the stale version but claims after the renewal finds a newer token and gives up.
  */
 function renew(token: string, old: BigIntStats, now: Date): boolean {
   const claim = `${token}.${old.ino}-${old.mtimeNs}`;
-  try {
-    linkSync(token, claim);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+  if (!create(claim)) {
+    // A claim left by a process killed between its claim and its renewal would hold the token
+    // stale for good: after CLAIM_MAX_MS it is removed (this process still gives way).
+    const s = statSync(claim, { throwIfNoEntry: false });
+    if (s && now.getTime() - s.mtimeMs > CLAIM_MAX_MS) unlinkSync(claim);
+    return false;
   }
   try {
-    const got = statSync(claim, { bigint: true });
+    const got = statSync(token, { bigint: true });
     if (got.ino !== old.ino || got.mtimeNs !== old.mtimeNs) return false;
     utimesSync(token, now, now);
     return true;

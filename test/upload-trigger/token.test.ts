@@ -1,7 +1,7 @@
 // The day's token, taken by exactly one of the processes that saw the same version of it. Five
 // real processes rarely interleave inside the few microseconds between a look and a take, so
 // here the interleavings are made on purpose: a process that looked, then lost the race.
-import { linkSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { takeToken } from '../../counter/engine/upload-trigger.js';
@@ -39,11 +39,24 @@ describe('taking the token', () => {
     expect(Math.abs(statSync(token).mtimeMs - now.getTime())).toBeLessThan(1000);
   });
 
-  it('a stale token: a process loses while another holds its claim on the same version', () => {
+  it('a stale token: a process gives way while another holds its claim on the same version', () => {
     const token = staleToken();
     const seen = look(token)!;
-    linkSync(token, `${token}.${seen.ino}-${seen.mtimeNs}`); // another process, between its claim and its renewal
+    writeFileSync(`${token}.${seen.ino}-${seen.mtimeNs}`, ''); // another process, between its claim and its renewal
     expect(takeToken(token, seen, new Date())).toBe(false);
     expect(statSync(token).mtimeMs).toBeLessThan(Date.now() - DAY);
+    expect(existsSync(`${token}.${seen.ino}-${seen.mtimeNs}`)).toBe(true);
+  });
+
+  it('a claim left by a process that died holding it is removed after a minute, and the next process renews', () => {
+    const token = staleToken();
+    const seen = look(token)!;
+    const claim = `${token}.${seen.ino}-${seen.mtimeNs}`;
+    writeFileSync(claim, '');
+    const old = new Date(Date.now() - 2 * 60_000);
+    utimesSync(claim, old, old);
+    expect(takeToken(token, seen, new Date())).toBe(false);
+    expect(existsSync(claim)).toBe(false);
+    expect(takeToken(token, seen, new Date())).toBe(true);
   });
 });
