@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { type BigIntStats, closeSync, existsSync, openSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Layout, ENV_DIR, debugLog } from '../settings/index.js';
@@ -31,7 +32,11 @@ export function scheduleUploadCheck(dirs: Layout, now: () => Date): void {
     if (done) return;
     done = true;
     process.off('exit', run);
-    checkUpload(dirs, now());
+    try {
+      checkUpload(dirs, now());
+    } catch {
+      // The author's clock (open({ now })) threw: no upload check this time.
+    }
   };
   process.once('exit', run);
   setImmediate(run).unref();
@@ -124,6 +129,12 @@ function startChild(dirs: Layout): string {
   const child = spawn(process.execPath, [path], { detached: true, stdio: 'ignore', env: childEnv(root), windowsHide: true, cwd: root });
   child.on('error', (e) => debugLog(dirs, `upload: the background run failed to start: ${e.message}`));
   child.unref();
+  // Lowest CPU priority: the run must not compete with the host, or with the user's next command.
+  try {
+    if (child.pid !== undefined) setPriority(child.pid, 19);
+  } catch {
+    // Not permitted here, or it is gone already: it runs at the normal priority.
+  }
   return `pid ${child.pid}`;
 }
 

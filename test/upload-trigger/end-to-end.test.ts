@@ -4,6 +4,7 @@
 // the host, whose run goes on after it has exited.
 import { createServer, type Socket } from 'node:net';
 import { type AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFor, startCollector, type TestCollector } from '../upload/collector.js';
 import { setMode, writeCountFile } from '../upload/fixture.js';
@@ -59,6 +60,8 @@ describe('open() with a collector, end to end', () => {
       pid = Number(/upload run started \(pid (\d+)\)/.exec(log!)![1]);
       expect(() => process.kill(pid, 0)).not.toThrow();
       expect(log).not.toMatch(/upload run ended/);
+      // It runs at the lowest CPU priority (nice 19): field 19 of /proc/<pid>/stat, on Linux.
+      if (process.platform === 'linux') expect(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]).toBe('19');
     } finally {
       if (pid) process.kill(pid, 'SIGKILL');
       for (const s of held) s.destroy();

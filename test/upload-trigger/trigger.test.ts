@@ -79,6 +79,15 @@ describe('the upload trigger', () => {
     await settledChildLogs(dir, 1);
   });
 
+  it('starts from the exit step when the host exits before any immediate runs', async () => {
+    const dir = telemetryDir();
+    makeDue(dir);
+    const r = await runHost(dir, { exitNow: true });
+    expect(r.stdout).toMatch(/EXIT/);
+    expect(hostsThatStarted(dir)).toBe(1);
+    expect(await settledChildLogs(dir, 1)).toHaveLength(1);
+  });
+
   it('starts in mode on, as in local', async () => {
     const dir = telemetryDir();
     writeMachineMode(layout(dir), 'on');
