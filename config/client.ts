@@ -5,6 +5,7 @@
 // entry is a valid config. Trust on first use of the pinned key; the trusted checkpoint only moves
 // forward, and only once everything above held.
 import { createHash } from 'node:crypto';
+import type { Agent } from 'node:http';
 import { join } from 'node:path';
 import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
 import { CLIENT_VERSION, ClientError, collectorBase, getCapped, logUrl, type ClientErrorCode } from './fetch.js';
@@ -39,6 +40,8 @@ export interface FetchConfigOptions {
   maxBytes?: Partial<Caps>;
   /** The `<version>` of `User-Agent: transparent-telemetry/<version>`. */
   version?: string;
+  /** The agent for each request (the uploader's proxy tunnel from HTTPS_PROXY); default a fresh connection. */
+  agent?: (url: URL) => Agent | false;
 }
 
 export interface VerifiedConfig { config: UploadConfig; checkpoint: Checkpoint; index: number }
@@ -104,7 +107,7 @@ export async function fetchVerifiedConfig(opts: FetchConfigOptions): Promise<Ver
   timer.unref(); // the pending request holds the event loop, never this timer
   try {
     const ua = `transparent-telemetry/${opts.version ?? CLIENT_VERSION}`;
-    const get = (path: string, cap: number): Promise<Uint8Array> => getCapped(logUrl(base, path), cap, ac.signal, ua);
+    const get = (path: string, cap: number): Promise<Uint8Array> => { const u = logUrl(base, path); return getCapped(u, cap, ac.signal, ua, opts.agent?.(u) ?? false); };
     const note = await get('checkpoint', caps.checkpoint);
     const cp = openCheckpoint(note, opts.key, key.name, at('checkpoint'), 'EBADSIG');
     const old = trusted?.checkpoint;

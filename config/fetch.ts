@@ -2,7 +2,7 @@
 // in it. https only (plain http to loopback, for tests and local collectors), no redirects, no
 // cookies, no query string, one User-Agent header; every body capped by what its path may hold
 // (c2sp.org/tlog-tiles sizes), one deadline for the whole verification. node:http only, no dependency.
-import { get as httpGet, type IncomingMessage } from 'node:http';
+import { get as httpGet, type Agent, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import pkg from '../package.json' with { type: 'json' };
 import { CodedError } from './error.js';
@@ -61,7 +61,7 @@ export function logUrl(base: URL, path: string): URL {
  * GETs `url` and returns its body: status 200 only, at most `cap` bytes (the socket is destroyed
  * as soon as more arrives), before `signal` aborts. Always settles; never leaves a socket open.
  */
-export function getCapped(url: URL, cap: number, signal: AbortSignal, userAgent = `transparent-telemetry/${CLIENT_VERSION}`): Promise<Uint8Array> {
+export function getCapped(url: URL, cap: number, signal: AbortSignal, userAgent = `transparent-telemetry/${CLIENT_VERSION}`, agent: Agent | false = false): Promise<Uint8Array> {
   const where = `${url.protocol}//${url.host}${url.pathname}`;
   if (signal.aborted) return Promise.reject(new ClientError('ETIMEOUT', `${where}: the deadline passed before the request`));
   return new Promise((resolve, reject) => {
@@ -92,9 +92,10 @@ export function getCapped(url: URL, cap: number, signal: AbortSignal, userAgent 
       res.on('close', () => finish(cut()));
     };
     const cut = (e?: Error): ClientError => new ClientError('ENETWORK', `${where}: response cut short${e ? ` (${e.message})` : ''}`, { cause: e });
-    // agent: false: a fresh connection, closed after (no idle socket keeps the host's event loop alive).
+    // agent false (the default): a fresh connection, closed after (no idle socket keeps the host's
+    // event loop alive). The uploader passes a proxy tunnel agent that keeps no socket either.
     const get = url.protocol === 'https:' ? httpsGet : httpGet;
-    const req = get(url, { agent: false, headers: { 'User-Agent': userAgent } }, onResponse);
+    const req = get(url, { agent, headers: { 'User-Agent': userAgent } }, onResponse);
     req.on('error', (e) => finish(new ClientError('ENETWORK', `${where}: ${e.message}`, { cause: e })));
     signal.addEventListener('abort', onAbort, { once: true });
   });

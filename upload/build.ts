@@ -7,7 +7,8 @@ import type { ProgramState } from './gather.js';
 import { encodeReport } from './json.js';
 import { MAX_REPORT_BYTES, type ProgramReport, type Report } from './report.js';
 
-const MAX_U64 = (1n << 64n) - 1n;
+/** Go's reports hold int64 counts (a uint64 above this wraps negative there); ours saturate here. */
+export const MAX_REPORT_COUNT = (1n << 63n) - 1n;
 
 /** One omission: a program, counter or stack left out of a collector's report, and why. */
 export interface Omission { program: string; version?: string; counter?: string; reason: string }
@@ -34,7 +35,7 @@ export function aggregate(files: ReadOk[]): Acc[] {
 
 function add(m: Map<string, bigint>, name: string, v: bigint): void {
   const sum = (m.get(name) ?? 0n) + v;
-  m.set(name, sum > MAX_U64 ? MAX_U64 : sum);
+  m.set(name, sum > MAX_REPORT_COUNT ? MAX_REPORT_COUNT : sum);
 }
 
 const num = (v: bigint): number | bigint => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);

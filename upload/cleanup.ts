@@ -18,6 +18,9 @@ const TEMP_MAX_MS = 60 * 60_000;
 export function cleanup(ctx: RunContext): void {
   const { work, s, dirs } = ctx;
   const old = (week: string): boolean => ageDays(week, s.today) > KEEP_WEEKS * 7;
+  // A report, copy or record goes only when its week is old and the file has been there as long:
+  // one written today about an old week (a machine back after months) stays for the user to see.
+  const oldFile = (week: string, file: string): boolean => old(week) && ctx.now.getTime() - mtime(file) > KEEP_WEEKS * 7 * 86_400_000;
   const remove = (file: string, why: string): void => {
     try {
       rmSync(file, { force: true });
@@ -37,7 +40,7 @@ export function cleanup(ctx: RunContext): void {
   for (const name of listNames(dirs.localDir)) {
     const m = /^local\.(\d{4}-\d\d-\d\d)\.json$/.exec(name);
     const file = join(dirs.localDir, name);
-    if (m && old(m[1]!)) removeReport(file, remove, s.unreadable);
+    if (m && oldFile(m[1]!, file)) removeReport(file, remove, s.unreadable);
     else if (/\.tmp$/.test(name)) removeTemp(file, remove);
   }
   for (const cid of listNames(dirs.uploadDir).filter((n) => CID_RE.test(n))) {
@@ -52,7 +55,7 @@ export function cleanup(ctx: RunContext): void {
         const file = join(dir, name);
         const week = name.slice(0, 10);
         if (/\.tmp$/.test(name)) removeTemp(file, remove);
-        else if (WEEK_RE.test(week) && name.endsWith('.json') && old(week)) {
+        else if (WEEK_RE.test(week) && name.endsWith('.json') && oldFile(week, file)) {
           if (dir === p.omittedDir || (dir === p.droppedDir && !name.endsWith('.report.json'))) remove(file, `older than ${KEEP_WEEKS} weeks`);
           else removeReport(file, remove, s.unreadable);
         }
@@ -72,6 +75,14 @@ function removeReport(file: string, remove: (f: string, why: string) => void, un
     return;
   }
   remove(file, `older than ${KEEP_WEEKS} weeks`);
+}
+
+function mtime(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return Infinity;
+  }
 }
 
 function removeTemp(file: string, remove: (f: string, why: string) => void): void {

@@ -13,8 +13,9 @@ import { tryLock } from './lock.js';
 import { collectorPaths, trustDir, weekFiles, type CollectorPaths } from './paths.js';
 import { MAX_REPORT_BYTES, UPLOAD_WINDOW_DAYS } from './report.js';
 import type { Phase, RunContext } from './context.js';
+import { configCacheText } from './marks.js';
 import { drawX } from './random.js';
-import { postReport } from './send.js';
+import { agentFor, postReport } from './send.js';
 import { createExclusive, decided, listNames, recordCollector, updateStatus } from './store.js';
 
 /** A day short of the server's window, so that clock skew never makes the server refuse a week as too old. */
@@ -29,7 +30,7 @@ export async function handleCollector(ctx: RunContext, cid: string, collector: C
   const c: C = { ctx, p: collectorPaths(ctx.dirs, cid), cid, url: collector?.url ?? '', collector };
   const onHere = (program: string): boolean => {
     const st = ctx.work.state(program);
-    return st.decision.mode === 'on' && st.cid === cid;
+    return st.decision.mode === 'on' && st.cid === cid && (ctx.phase.only === undefined || program === ctx.phase.only);
   };
   if (collector && [...ctx.work.programs.values()].some((st) => onHere(st.program)) && ctx.phase.build) recordCollector(c.p, collector);
   if (ctx.phase.build) await buildWeeks(c, onHere);
@@ -108,9 +109,10 @@ async function verify(c: C): Promise<{ query: ConfigQuery; version: string } | n
     return null;
   }
   try {
-    const v = await fetchVerifiedConfig({ url: c.url, key: c.collector!.key, stateDir: trustDir(ctx.dirs), timeoutMs: Math.min(CONFIG_TIMEOUT_MS, left) });
+    const v = await fetchVerifiedConfig({ url: c.url, key: c.collector!.key, stateDir: trustDir(ctx.dirs), timeoutMs: Math.min(CONFIG_TIMEOUT_MS, left), agent: (u) => agentFor(u, ctx.env) });
     const version = `v${v.index}`;
     record({ ok: true, config: version });
+    writeAtomic(c.p.configFile, configCacheText(version, v.config));
     ctx.log(`${c.url}: config ${version} verified`);
     return { query: buildQuery(v.config), version };
   } catch (e) {
@@ -151,8 +153,10 @@ async function sendPending(c: C, onHere: (program: string) => boolean): Promise<
       continue;
     }
     const off = programs.filter((prog) => !onHere(prog));
+    if (ctx.phase.only !== undefined && !programs.includes(ctx.phase.only)) continue; // another program's report: not this run's
     if (off.length > 0 || !c.collector) {
-      ctx.s.waiting.push(entry(c, week, c.collector ? `not sent while ${off.join(', ')} is not on` : 'no program names this collector now'));
+      const why = ctx.phase.only !== undefined ? `it also holds ${off.join(', ')}, not asked for (--program ${ctx.phase.only})` : `not sent while ${off.join(', ')} is not on with this collector`;
+      ctx.s.waiting.push(entry(c, week, c.collector ? why : 'no program in mode on names this collector now'));
       continue;
     }
     if (Date.now() >= ctx.deadline) {
@@ -177,9 +181,9 @@ function refuseKeep(c: C, week: string, code: string, reason: string, status?: n
 async function send(c: C, week: string, text: string): Promise<void> {
   const { ctx, p } = c;
   if (decidedElsewhere(c, week)) return;
-  const base = new URL(c.url.endsWith('/') ? c.url : `${c.url}/`);
-  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/.test(base.hostname))) {
-    ctx.s.retry.push(entry(c, week, `collector url is not https (plain http is for loopback hosts only)`));
+  const base = collectorUrl(c.url);
+  if (typeof base === 'string') {
+    ctx.s.retry.push(entry(c, week, base));
     return;
   }
   ctx.log(`${c.url} ${week}: sending ${Buffer.byteLength(text)} bytes`);
@@ -196,6 +200,20 @@ async function send(c: C, week: string, text: string): Promise<void> {
     ctx.s.retry.push(entry(c, week, out.reason));
     ctx.log(`${c.url} ${week}: kept for a later run: ${out.reason}`);
   }
+}
+
+/** The collector's base URL ending in '/', or why it may not be used (config's rules, checked again: a waiting report may be sent without a fetch). */
+function collectorUrl(url: string): URL | string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'collector url is not a url';
+  }
+  if (u.username || u.password || u.search || u.hash || url.includes('?') || url.includes('#')) return 'collector url carries credentials, a query or a fragment';
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/.test(u.hostname))) return 'collector url is not https (plain http is for loopback hosts only)';
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return u;
 }
 
 /** Under the lock: sent or dropped by another run meanwhile (a crash after its POST left the pending file). */

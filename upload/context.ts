@@ -5,7 +5,14 @@ import type { Work } from './gather.js';
 import type { RunSummary } from './summary.js';
 
 /** Which phases run: `telemetry preview` builds (fetching configs unless offline) but never sends or cleans. */
-export interface Phase { build: boolean; network: boolean; send: boolean; clean: boolean }
+export interface Phase {
+  build: boolean;
+  network: boolean;
+  send: boolean;
+  clean: boolean;
+  /** Only this program's reports (`telemetry upload --program P`): others wait for another run. */
+  only?: string;
+}
 
 export interface RunOptions {
   /** The telemetry root (counter/settings layout(dir)). */

@@ -16,3 +16,4 @@ export { classify, POST_TIMEOUT_MS } from './send.js';
 export { noProxy, proxyFor } from './proxy.js';
 export { LOCK_MAX_MS, isStale, tryLock } from './lock.js';
 export { type Omission, collectorReport, localReport } from './build.js';
+export { type ProgramMarks, programMarks } from './marks.js';

@@ -1,7 +1,8 @@
 // The report's bytes, as Go's encoding/json.MarshalIndent(r, "", " ") writes them: keys in the
 // struct's field order, map keys sorted, one-space indent, counts as exact integers (bigint-safe
 // above 2^53), X as the shortest decimal that reads back the same (JavaScript's and Go's
-// shortest round-trip agree; Go switches to exponent form below 1e-6 and from 1e21, as we do).
+// shortest round trip agree, and both switch to exponent form below 1e-6 and from 1e21, Go
+// trimming "e-07" to "e-7" as JavaScript writes it). Checked against Go's encoding/json.
 // What is written to a pending file is what is POSTed and what `telemetry preview` prints.
 import type { ProgramReport, Report } from './report.js';
 
@@ -19,15 +20,10 @@ function byCodePoint(a: string, b: string): number {
   return Buffer.compare(x, y) || byCodeUnit(a, b);
 }
 
-/** Go's float64 encoding: shortest round trip, 'e' form outside [1e-6, 1e21), exponent without padding. */
+/** Go's float64 encoding: shortest round trip, 'e' form outside [1e-6, 1e21) (`1e-7`, `1.5e+21`). */
 export function goFloat(x: number): string {
   if (!Number.isFinite(x)) throw new RangeError(`X ${x} is not a finite number`);
-  const abs = Math.abs(x);
-  if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) {
-    // JavaScript writes 1e-7 as "1e-7"; Go writes "1e-07".
-    return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-  }
-  return String(x);
+  return Object.is(x, -0) ? '-0' : String(x);
 }
 
 function count(v: number | bigint): string {

@@ -19,6 +19,8 @@ export interface CollectorPaths {
   collectorFile: string;
   /** Last upload and last config verification, for `telemetry status`. */
   statusFile: string;
+  /** The last verified config, for `telemetry view`'s marks only. */
+  configFile: string;
   sentDir: string;
   droppedDir: string;
   omittedDir: string;
@@ -44,6 +46,7 @@ export function collectorPaths(dirs: Layout, cid: string): CollectorPaths {
     dir,
     collectorFile: join(dir, 'collector.json'),
     statusFile: join(dir, 'status.json'),
+    configFile: join(dir, 'config.json'),
     sentDir,
     droppedDir,
     omittedDir,

@@ -83,9 +83,11 @@ function writeLocalReports(ctx: RunContext): void {
  */
 function collectorsOf(ctx: RunContext): Map<string, Collector | undefined> {
   const out = new Map<string, Collector | undefined>();
-  for (const st of ctx.work.programs.values()) if (st.decision.mode === 'on' && st.collector && st.cid) out.set(st.cid, st.collector);
+  for (const st of ctx.work.programs.values()) {
+    if (st.decision.mode === 'on' && st.collector && st.cid && (ctx.phase.only === undefined || st.program === ctx.phase.only)) out.set(st.cid, st.collector);
+  }
   for (const cid of listNames(ctx.dirs.uploadDir).filter((n) => CID_RE.test(n)).sort()) {
-    if (out.has(cid)) continue;
+    if (out.has(cid) || ctx.phase.only !== undefined) continue;
     const p = collectorPaths(ctx.dirs, cid);
     if (weekFiles(listNames(p.dir)).length > 0) out.set(cid, readCollector(p) ?? undefined);
   }

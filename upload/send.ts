@@ -66,7 +66,7 @@ export function postReport(o: PostOptions): Promise<Outcome> {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => { if (text.length < 200) text += c; });
-      res.on('end', () => finish(classify(res.statusCode ?? 0, text.replace(/\s+/g, ' ').trim().slice(0, 200))));
+      res.on('end', () => finish(classify(res.statusCode ?? 0, text.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 200))));
       res.on('error', () => finish(classify(res.statusCode ?? 0)));
     });
     req.on('error', (e) => finish({ kind: 'retry', reason: `${where}: ${e.message}` }));

@@ -10,8 +10,9 @@ import { dataFiles, removeFiles } from './files.js';
 import { plural } from './output.js';
 
 const HELP = `
-Deletes <dir>/local/*.v1.count, <dir>/local/*.json and <dir>/upload/*.json; with --program P,
-only P's count files (reports mix programs, so they stay). Keeps the mode file,
+Deletes <dir>/local/*.v1.count, the local reports <dir>/local/local.*.json and the reports
+waiting or sent under <dir>/upload/<collector>/; with --program P, only P's count files (reports
+mix programs, so they stay). Keeps the mode file,
 program-modes.json, notices.json and local/weekends. A tool running right now keeps
 counting into the file it has open (on Linux and macOS its mapping survives the deletion)
 and starts a new file at its next week.

@@ -2,7 +2,7 @@
 // background child does (DESIGN.md §14): progress on stderr, then what was sent where, what
 // was dropped and why, what waits for a later run. Exit 0 when nothing failed, 1 otherwise.
 import { Command } from 'commander';
-import { runUpload, type RunSummary } from '../../upload/index.js';
+import { runPhases, runUpload, type RunSummary } from '../../upload/index.js';
 import { CliError, context, dirOption, named, type Context, type Invocation } from './context.js';
 import { type Json, plural, toJson } from './output.js';
 
@@ -18,6 +18,7 @@ Examples:
   $ telemetry preview     # what would be sent
   $ telemetry upload
   $ telemetry upload --json | jq .sent
+  $ telemetry upload --program my-cli
 `;
 
 export function uploadCommand(inv: Invocation): Command {
@@ -25,10 +26,13 @@ export function uploadCommand(inv: Invocation): Command {
     .description('send the waiting weekly reports now (only programs whose mode is on)')
     .addOption(dirOption())
     .option('--json', 'print one JSON object for scripts, no progress')
+    .option('--program <name>', 'only this program\'s reports (a report holding other programs too waits)')
     .addHelpText('after', named(inv, HELP))
-    .action(async (opts: { json?: boolean }, c: Command) => {
+    .action(async (opts: { json?: boolean; program?: string }, c: Command) => {
       const ctx = context(c, inv);
-      const s = await runUpload({ dir: ctx.dirs.root, now: pinned(ctx), env: ctx.env, log: opts.json ? undefined : (l) => ctx.err(`${ctx.style.dim(l)}\n`) });
+      const o = { dir: ctx.dirs.root, now: pinned(ctx), env: ctx.env, log: opts.json ? undefined : (l: string) => ctx.err(`${ctx.style.dim(l)}\n`) };
+      const only = opts.program ?? inv.program;
+      const s = only === undefined ? await runUpload(o) : await runPhases(o, { build: true, network: true, send: true, clean: true, only });
       if (opts.json) ctx.out(toJson(s as unknown as Json) + '\n');
       else ctx.out(renderSummary(ctx, s));
       if (!s.ok) throw new CliError('');

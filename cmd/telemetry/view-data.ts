@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import type { Decision, Reason } from '../../counter/settings/index.js';
 import { type FileInfo, type ReadFailed, type ReadOk, isActive } from '../../counter/countfile/index.js';
+import type { ProgramMarks } from '../../upload/index.js';
 
 export interface ViewCounter {
   name: string;
@@ -39,6 +40,8 @@ export interface ViewProgram {
   versions: string[];
   weeks: string[];
   mode: ViewMode;
+  /** Where its reports go and which counters they may hold; null when it sends nothing. */
+  upload: ProgramMarks | null;
 }
 
 export interface ViewData {
@@ -58,6 +61,8 @@ export interface ViewInput {
   machine: Decision;
   /** Decision for each program found in the files. */
   decide: (program: string) => Decision;
+  /** What the uploader would send for the program (mode on, a collector); null: nothing. */
+  marks?: (program: string, mode: string) => ProgramMarks | null;
   now: Date;
 }
 
@@ -68,7 +73,7 @@ export function buildViewData(input: ViewInput): ViewData {
     if ('error' in r) errors.push({ file: basename(r.file), reason: stripFile(r.error, r.file) });
     else files.push(viewFile(r, input.now));
   }
-  const programs = uniq(files.map((f) => f.program)).map((p) => viewProgram(p, files, input.decide(p)));
+  const programs = uniq(files.map((f) => f.program)).map((p) => viewProgram(p, files, input.decide(p), input.marks));
   return { dir: input.dir, machine: viewMode(input.machine), programs, weeks: uniq(files.map((f) => f.week)), files, errors };
 }
 
@@ -79,9 +84,10 @@ function viewFile(r: ReadOk, now: Date): ViewFile {
   return { file: basename(r.file), ...r.info, week: r.info.timeEnd.slice(0, 10), active: isActive(r.info, now), counters };
 }
 
-function viewProgram(program: string, files: ViewFile[], decision: Decision): ViewProgram {
+function viewProgram(program: string, files: ViewFile[], decision: Decision, marks: ViewInput['marks']): ViewProgram {
   const own = files.filter((f) => f.program === program);
-  return { program, versions: uniq(own.map((f) => f.version)), weeks: uniq(own.map((f) => f.week)), mode: viewMode(decision) };
+  const upload = marks?.(program, decision.mode) ?? null;
+  return { program, versions: uniq(own.map((f) => f.version)), weeks: uniq(own.map((f) => f.week)), mode: viewMode(decision), upload };
 }
 
 export function viewMode(d: Decision): ViewMode {

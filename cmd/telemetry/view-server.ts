@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Layout, decide } from '../../counter/settings/index.js';
+import { type Layout, decide, readPrograms } from '../../counter/settings/index.js';
+import { programMarks } from '../../upload/index.js';
 import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import { buildViewData, type ViewData } from './view-data.js';
 
@@ -58,6 +59,7 @@ export function collectViewData(opts: Pick<ViewServerOptions, 'dirs' | 'env' | '
     // With no program name there is no per-program choice or variable: what is left is machine-wide.
     machine: ask(''),
     decide: ask,
+    marks: (program, mode) => programMarks(opts.dirs, program, readPrograms(opts.dirs).get(program), mode),
     now,
   });
 }

@@ -13,9 +13,9 @@ beforeAll(async () => {
 function fullDir(): string {
   const dir = dirWithFixture();
   write(join(dir, 'local', 'other.v1.count'), 'not even valid: clean deletes by name');
-  write(join(dir, 'local', '2026-11-19.json'), '{}');
+  write(join(dir, 'upload', '0123456789abcdef', '2026-11-19.json'), '{}');
   write(join(dir, 'local', 'local.2026-11-19.json'), '{}');
-  write(join(dir, 'upload', '2026-11-12.json'), '{}');
+  write(join(dir, 'upload', '0123456789abcdef', 'sent', '2026-11-12.json'), '{}');
   write(join(dir, 'local', 'weekends'), '4\n');
   write(join(dir, 'mode'), 'on 2026-11-01');
   write(join(dir, 'program-modes.json'), '{"x":{"mode":"off","date":"2026-11-01"}}\n');
@@ -25,7 +25,8 @@ function fullDir(): string {
 
 function expectKept(dir: string): void {
   expect(readdirSync(join(dir, 'local'))).toEqual(['weekends']);
-  expect(readdirSync(join(dir, 'upload'))).toEqual([]);
+  expect(readdirSync(join(dir, 'upload', '0123456789abcdef'))).toEqual(['sent']);
+  expect(readdirSync(join(dir, 'upload', '0123456789abcdef', 'sent'))).toEqual([]);
   expect(readFileSync(join(dir, 'mode'), 'utf8')).toBe('on 2026-11-01');
   expect(readFileSync(join(dir, 'local', 'weekends'), 'utf8')).toBe('4\n');
   expect(existsSync(join(dir, 'program-modes.json'))).toBe(true);
@@ -56,7 +57,8 @@ describe('telemetry clean', () => {
     const r = runCli(cli, ['clean'], { dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`error: refusing to delete 5 files (count files and reports) from ${dir} without --yes: not a terminal, cannot ask\n`);
-    expect(readdirSync(join(dir, 'local'))).toHaveLength(5);
+    expect(readdirSync(join(dir, 'local'))).toHaveLength(4);
+    expect(readdirSync(join(dir, 'upload', '0123456789abcdef')).sort()).toEqual(['2026-11-19.json', 'sent']);
   });
 
   it('with nothing to delete says so and succeeds', () => {
@@ -80,6 +82,7 @@ describe('telemetry clean', () => {
     const r = onTerminal(dir, 'clean', '\n');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('nothing deleted');
-    expect(readdirSync(join(dir, 'local'))).toHaveLength(5);
+    expect(readdirSync(join(dir, 'local'))).toHaveLength(4);
+    expect(readdirSync(join(dir, 'upload', '0123456789abcdef')).sort()).toEqual(['2026-11-19.json', 'sent']);
   });
 });

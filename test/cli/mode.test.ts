@@ -114,9 +114,9 @@ describe('telemetry off --purge', () => {
   it('deletes count files and reports, keeps mode, program-modes.json, notices.json and weekends', () => {
     const dir = dirWithFixture();
     write(join(dir, 'local', 'weekends'), '4\n');
-    write(join(dir, 'local', '2026-11-19.json'), '{}');
+    write(join(dir, 'upload', '0123456789abcdef', '2026-11-19.json'), '{}');
     write(join(dir, 'local', 'local.2026-11-19.json'), '{}');
-    write(join(dir, 'upload', '2026-11-12.json'), '{}');
+    write(join(dir, 'upload', '0123456789abcdef', 'sent', '2026-11-12.json'), '{}');
     write(join(dir, 'notices.json'), '{}');
     runCli(cli, ['on', '--program', 'x'], { dir });
     const r = runCli(cli, ['off', '--purge'], { dir });
@@ -126,18 +126,19 @@ describe('telemetry off --purge', () => {
     expect(r.stdout).not.toContain('stay');
     expect(r.stdout).toContain('Tools stop counting and nothing is sent.');
     expect(readdirSync(join(dir, 'local'))).toEqual(['weekends']);
-    expect(readdirSync(join(dir, 'upload'))).toEqual([]);
+    expect(readdirSync(join(dir, 'upload', '0123456789abcdef', 'sent'))).toEqual([]);
+    expect(readdirSync(join(dir, 'upload', '0123456789abcdef'))).toEqual(['sent']);
     expect(readdirSync(dir).sort()).toEqual(['local', 'mode', 'notices.json', 'upload']);
   });
 
   it('with --program deletes only that program\'s count files and keeps reports', () => {
     const dir = dirWithFixture();
-    write(join(dir, 'local', '2026-11-19.json'), '{}');
+    write(join(dir, 'local', 'local.2026-11-19.json'), '{}');
     const r = runCli(cli, ['off', '--program', GO_PROGRAM, '--purge'], { dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`deleted 1 count file of ${GO_PROGRAM} from ${dir} (reports are kept: they mix programs; 'telemetry clean' deletes them)`);
     expect(r.stdout).not.toContain('stay');
-    expect(readdirSync(join(dir, 'local'))).toEqual(['2026-11-19.json']);
+    expect(readdirSync(join(dir, 'local'))).toEqual(['local.2026-11-19.json']);
     expect(runCli(cli, ['off', '--program', 'other', '--purge'], { dir }).stdout).toContain('there were no count files of other to delete (reports are kept');
   });
 

@@ -89,7 +89,7 @@ describe('mytool telemetry on | off | local', () => {
 describe('mytool telemetry clean', () => {
   it("deletes the tool's own count files only; --all deletes every count file and report", () => {
     const dir = dirWithFixture();
-    const report = join(dir, 'local', '2026-11-01.json');
+    const report = join(dir, 'local', 'local.2026-11-01.json');
     write(report, '{}');
     const mine = run(MY_CLI, ['clean', '--yes'], dir);
     expect(mine.code).toBe(0);

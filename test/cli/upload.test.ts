@@ -82,6 +82,29 @@ describe('telemetry preview and upload', () => {
     }
   }, 60_000);
 
+  it('--program sends only that program\'s reports; the others wait', async () => {
+    const other = await startCollector('other', 11);
+    try {
+      other.publish(configFor(['two']));
+      c.posts.length = 0;
+      c.gets.length = 0;
+      const dir = setup();
+      setMode(dir, 'two', 'on', '2026-11-01');
+      declare(dir, 'two', { url: other.url, key: other.key });
+      writeCountFile(dir, { program: 'two', begin: '2026-11-12', end: '2026-11-19', counts: { 'two/known': 1 } });
+      const u = await telemetry(dir, ['upload', '--program', 'two', '--json']);
+      expect(u.code).toBe(0);
+      expect(other.posts.map((p) => p.week)).toEqual(['2026-11-19']);
+      expect(c.posts).toEqual([]);
+      expect(c.gets).not.toContain('/cli/config-log/checkpoint');
+      await telemetry(dir, ['upload']);
+      expect(c.posts.map((p) => p.week)).toEqual(['2026-11-19']);
+      expect(other.posts).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+
   it('nothing to do: exit 0, no request', async () => {
     c.gets.length = 0;
     const dir = tempDir('tt-cli-upload-');

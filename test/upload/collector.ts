@@ -1,7 +1,8 @@
 // A real collector for tests: node:http on 127.0.0.1 serving a signed config log (written by
 // config's appendToLog) at /<name>/config-log/ and capturing every POST /<name>/upload/<week>
 // body byte for byte. `answer` picks each POST's status.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,8 @@ export interface TestCollector {
   close(): Promise<void>;
 }
 
-export async function startCollector(name = 'c', seed = 7): Promise<TestCollector> {
+/** With `tls`, an https server whose URL names `tls.host` (a proxy or the test maps it to 127.0.0.1). */
+export async function startCollector(name = 'c', seed = 7, tls?: { key: Buffer; cert: Buffer; host: string }): Promise<TestCollector> {
   const origin = `collector.test/${name}`;
   const { signer, verifier } = generateKey(origin, new Uint8Array(32).fill(seed));
   const log = tempDir('tt-upload-log-');
@@ -29,7 +31,7 @@ export async function startCollector(name = 'c', seed = 7): Promise<TestCollecto
   const posts: Post[] = [];
   const gets: string[] = [];
   const t: Partial<TestCollector> = { posts, gets, answer: () => 200 };
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '';
     if (req.method === 'POST') {
       const chunks: Buffer[] = [];
@@ -48,11 +50,12 @@ export async function startCollector(name = 'c', seed = 7): Promise<TestCollecto
     const file = join(log, path);
     if (!path || path.includes('..') || !existsSync(file)) return void res.writeHead(404).end();
     res.writeHead(200).end(readFileSync(file));
-  });
+  };
+  const server: Server = tls ? (createHttpsServer({ key: tls.key, cert: tls.cert }, handler) as unknown as Server) : createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return Object.assign(t, {
-    url: `http://127.0.0.1:${port}/${name}`,
+    url: tls ? `https://${tls.host}:${port}/${name}` : `http://127.0.0.1:${port}/${name}`,
     key: verifier,
     publish: (config: object) => void appendToLog(log, [Buffer.from(JSON.stringify(config))], signer, origin),
     close: async () => {

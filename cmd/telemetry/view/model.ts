@@ -1,7 +1,7 @@
 // What the page shows, computed from /api/data and the filters: plain data, no DOM, so the
 // rules (which files count, how weeks sum, what makes a bucket family) sit in one place.
 // Sums use BigInt: counters are 64-bit and must stay exact in the tables.
-import type { ViewData, ViewFile, ViewMode } from '../view-data.js';
+import type { ViewData, ViewFile, ViewMode, ViewProgram } from '../view-data.js';
 
 export interface Filter {
   /** '' means all. */
@@ -39,6 +39,7 @@ export interface StackModel {
 export interface ProgramModel {
   program: string;
   mode: ViewMode;
+  upload: ViewProgram['upload'];
   weeks: string[];
   files: ViewFile[];
   rows: Row[];
@@ -51,7 +52,7 @@ export function programModels(data: ViewData, filter: Filter): ProgramModel[] {
     .filter((p) => filter.program === '' || p.program === filter.program)
     .map((p) => {
       const files = data.files.filter((f) => f.program === p.program && (filter.version === '' || f.version === filter.version));
-      return programModel(p.program, p.mode, files, filter.search);
+      return { ...programModel(p.program, p.mode, files, filter.search), upload: p.upload };
     });
 }
 
@@ -61,7 +62,7 @@ export function versionsFor(data: ViewData, program: string): string[] {
   return [...new Set(all)].sort();
 }
 
-function programModel(program: string, mode: ViewMode, files: ViewFile[], search: string): ProgramModel {
+function programModel(program: string, mode: ViewMode, files: ViewFile[], search: string): Omit<ProgramModel, 'upload'> {
   const weeks = [...new Set(files.map((f) => f.week))].sort();
   const sums = weeklySums(files, weeks);
   const needle = search.toLowerCase();

@@ -68,7 +68,7 @@ export function programSection(m: ProgramModel, index: number, state: RenderStat
   return h(
     'section',
     { class: 'program', 'aria-labelledby': id, 'data-program': m.program },
-    h('header', { class: 'program-head' }, h('h2', { id }, m.program), badge(m.mode.mode), h('p', { class: 'facts' }, facts(m))),
+    h('header', { class: 'program-head' }, h('h2', { id }, m.program), badge(m.mode.mode), h('p', { class: 'facts' }, facts(m)), uploadLine(m)),
     m.files.length === 0 ? h('p', { class: 'empty' }, 'No count files match the filters.') : null,
     m.charts.length > 0 ? chartsBlock(m, state, pool) : null,
     m.stacks.length > 0 ? stacksBlock(m, state) : null,
@@ -143,17 +143,36 @@ function countersBlock(m: ProgramModel): HTMLElement {
         { class: 'counters' },
         h('caption', {}, 'Exact counts per week; weeks are named by the day they end.'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Counter'), ...m.weeks.map((w) => h('th', { scope: 'col', class: 'num' }, w)))),
-        h('tbody', {}, ...m.rows.map(counterRow)),
+        h('tbody', {}, ...m.rows.map((r) => counterRow(r, m))),
       ),
     ),
   );
 }
 
-function counterRow(r: Row): HTMLElement {
+/** Where the program's reports go, or that it sends nothing. */
+function uploadLine(m: ProgramModel): HTMLElement {
+  const u = m.upload;
+  if (!u) return h('p', { class: 'upload-line', 'data-upload': 'none' }, 'Sends nothing: only a program in mode on that names a collector sends a weekly report.');
+  const cfg = u.config ? `its config ${u.config} lists the counters marked ↑` : 'its config has not been verified yet, so no counter is marked';
+  return h('p', { class: 'upload-line', 'data-upload': 'collector' }, `Weekly reports go to ${u.collector}; ${cfg}. Preview the exact bytes with: telemetry preview`);
+}
+
+/** 'sent' when a sent report held it, 'listed' when the collector's config lists it (sent if the week's draw keeps it), else null. */
+export function uploadMark(name: string, m: Pick<ProgramModel, 'upload'>): 'sent' | 'listed' | null {
+  const u = m.upload;
+  if (!u) return null;
+  const prefix = name.split('\n')[0]!;
+  if (Object.values(u.sent).some((names) => names.includes(name) || names.some((n) => n.split('\n')[0] === prefix && name.includes('\n')))) return 'sent';
+  return prefix in u.listed && u.listed[prefix]! > 0 ? 'listed' : null;
+}
+
+function counterRow(r: Row, m: ProgramModel): HTMLElement {
+  const mark = uploadMark(r.name, m);
+  const title = mark === 'sent' ? 'held by a report sent to the collector' : mark === 'listed' ? `listed by the collector's config (rate ${m.upload!.listed[r.name]}): sent when the week's draw keeps it` : 'never sent: kept on this machine';
   return h(
     'tr',
-    { 'data-counter': r.name },
-    h('th', { scope: 'row', class: 'name' }, r.name),
+    { 'data-counter': r.name, 'data-upload': mark ?? 'local', title },
+    h('th', { scope: 'row', class: 'name' }, r.name, mark ? h('span', { class: `upload-mark ${mark}`, 'aria-label': mark === 'sent' ? 'sent' : 'would be sent' }, mark === 'sent' ? ' ↑ sent' : ' ↑') : null),
     ...r.values.map((v) => (v === null ? h('td', { class: 'num none' }, '—') : h('td', { class: 'num', 'data-value': v }, groupDigits(v)))),
   );
 }
