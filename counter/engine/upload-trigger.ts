@@ -3,10 +3,10 @@
 // (`<root>/upload.token`) is absent or stale and uploadDue() finds work, take the token and
 // start one detached child (`dist/upload/child.cjs`) that does the upload and exits by
 // itself. The host never waits for it, never sees its output, and never keeps running for it.
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { type BigIntStats, closeSync, existsSync, openSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { setPriority } from 'node:os';
+import type * as Os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Layout, ENV_DIR, debugLog } from '../settings/index.js';
@@ -126,12 +126,16 @@ function startChild(dirs: Layout): string {
   if (sea?.isSea?.()) throw new Error('not started from a single executable application');
   // Its own directory as working directory: the host's may be unmounted or deleted meanwhile.
   const root = resolve(dirs.root);
+  // Loaded here, not with the engine: node:child_process costs every tool ~4 ms to load (46
+  // internal modules), and a run starts at most once a day.
+  const load = createRequire(import.meta.url);
+  const { spawn } = load('node:child_process') as typeof ChildProcess;
   const child = spawn(process.execPath, [path], { detached: true, stdio: 'ignore', env: childEnv(root), windowsHide: true, cwd: root });
   child.on('error', (e) => debugLog(dirs, `upload: the background run failed to start: ${e.message}`));
   child.unref();
   // Lowest CPU priority: the run must not compete with the host, or with the user's next command.
   try {
-    if (child.pid !== undefined) setPriority(child.pid, 19);
+    if (child.pid !== undefined) (load('node:os') as typeof Os).setPriority(child.pid, 19);
   } catch {
     // Not permitted here, or it is gone already: it runs at the normal priority.
   }
