@@ -2,7 +2,9 @@
 // process, after open(), and only when the day's token is absent or stale: a few directory
 // listings, each bounded, and no file read. The uploader's own layout (upload/: reports, locks,
 // sent copies; local/: count files and local reports) is judged by file names and times alone.
-import { type Dir, opendirSync, statSync } from 'node:fs';
+// The module object, not named imports: opendirSync is a lazy getter that loads node's
+// internal/fs/dir, which an everyday open() (token fresh) must not pay for.
+import fs, { type Dir, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Layout, counterSpan, readWeekend } from '../settings/index.js';
 
@@ -77,7 +79,7 @@ function names(dir: string): string[] {
   const out: string[] = [];
   let d: Dir | undefined;
   try {
-    d = opendirSync(dir);
+    d = fs.opendirSync(dir);
     for (let e = d.readSync(); e !== null && out.length < MAX_NAMES; e = d.readSync()) out.push(e.name);
   } catch {
     // Absent or not a directory: nothing there to do.
