@@ -110,6 +110,23 @@ for (const k of ['local', 'off']) {
   rows.push({ what: `  (cross-check: whole process, mode ${k})`, value: `${v.toFixed(1)} ms`, ratio: `${(v / bare).toFixed(3)}x bare`, goal: 'noisy' });
 }
 
+process.stderr.write('measuring host exits with a background upload starting…\n');
+{
+  const r = spawnSync(process.execPath, [join(here, 'upload.mjs')], { env: baseEnv, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const { wall, span } = JSON.parse(r.stdout);
+  const [base, ...others] = Object.keys(wall);
+  rows.push({ what: `host exit, mode on: ${base} (spawn to reap)`, value: `${wall[base].toFixed(1)} ms`, ratio: '1.00x', goal: 'baseline' });
+  // A collector that never answers must cost the host nothing more than starting the run does.
+  const run = others.find((k) => k.startsWith('no collector'));
+  for (const k of others) {
+    const vsRun = k.startsWith('collector') ? `, ${(wall[k] / wall[run]).toFixed(3)}x the run without one` : '';
+    const goal = k.startsWith('collector') ? 'equal to the run without one' : k === run ? 'once a day per machine' : '';
+    rows.push({ what: `host exit: ${k}`, value: `${wall[k].toFixed(1)} ms`, ratio: `${(wall[k] / wall[base]).toFixed(3)}x${vsRun}`, goal });
+  }
+  for (const k of Object.keys(span)) rows.push({ what: `  (in-process span, first line to exit: ${k})`, value: `${span[k].toFixed(1)} ms`, ratio: `${(span[k] / span[base]).toFixed(3)}x`, goal: '' });
+}
+
 const widths = ['what', 'value', 'ratio', 'goal'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
 const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
 console.log(line(['what', 'value', 'ratio', 'goal']));

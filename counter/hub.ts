@@ -45,7 +45,7 @@ export function open(given: OpenOptions | null | undefined): OpenResult {
 /** What each option must be, checked before any is used: a wrong type must not surface as some internal error. */
 const OPTION_TYPES: Record<string, string> = {
   program: 'a non-empty string', version: 'a string', dir: 'a non-empty string', envVar: 'a non-empty string', now: 'a function returning a Date',
-  command: 'a non-empty line of printable characters',
+  command: 'a non-empty line of printable characters', collector: 'an object { url, key }',
 };
 
 /** Why `options` cannot be used, or null. */
@@ -53,11 +53,39 @@ function badOption(options: unknown): string | null {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return `open(): options must be an object, got ${kind(options)}`;
   for (const [key, what] of Object.entries(OPTION_TYPES)) {
     const v = (options as Record<string, unknown>)[key];
+    if (key === 'collector') {
+      const why = v === undefined ? null : badCollector(v);
+      if (why) return `open(): option collector${why}`;
+      continue;
+    }
     const ok = v === undefined || (key === 'now' ? typeof v === 'function' : typeof v === 'string' && (v !== '' || key === 'version'));
     // The command is printed to the user as it is: no control characters, nothing blank.
     if (ok && key === 'command' && v !== undefined && ((v as string).trim() === '' || /[\x00-\x1f\x7f]/.test(v as string))) return `open(): option command must be ${what}`;
     if (!ok) return `open(): option ${key} must be ${what}, got ${kind(v)}`;
   }
+  return null;
+}
+
+/**
+ * Why a collector cannot be used, or null. Only its shape is checked here (the entry stays
+ * small); the uploader parses the key in full. Reports travel over https:, or http: to this
+ * machine (a collector under test); the URL is a base, so it carries no user, query or fragment.
+ */
+function badCollector(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return ` must be ${OPTION_TYPES.collector}, got ${kind(v)}`;
+  const { url, key } = v as Record<string, unknown>;
+  if (typeof url !== 'string' || typeof key !== 'string') return ` must be ${OPTION_TYPES.collector} of strings, got url ${kind(url)}, key ${kind(key)}`;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return '.url is not a URL';
+  }
+  const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return '.url must be https: (http: only to 127.0.0.1, ::1 or localhost)';
+  if (u.username || u.password || /[?#]/.test(url)) return '.url must not carry a user, password, query or fragment';
+  // A verifier key, c2sp.org/signed-note: <name>+<8 hex digits key id>+<base64 key>.
+  if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(key)) return '.key must be a verifier key (<name>+<key id>+<base64>)';
   return null;
 }
 

@@ -105,6 +105,9 @@ await build({ ...cjs, ...config });
 // The uploader as its own ES module, for the background child and the tests' racing processes
 // (not in package.json's exports: tools reach it through the CLI or the child).
 await build({ ...esm, ...small, entryPoints: { 'upload/index': 'upload/index.ts' }, outdir: 'dist' });
+// The background upload run a tool's process starts detached (counter/engine/upload-trigger.ts
+// finds it beside the engine, else as transparent-telemetry/internal/upload-child).
+await build({ ...cjs, entryPoints: { 'upload/child': 'upload/child.ts' } });
 if (existsSync('cmd/telemetry/main.ts')) {
   // The CLI itself (commander and every command), one bundle shared by the `telemetry` bin and
   // a tool's mounted command (transparent-telemetry/command), which loads it only when run.

@@ -1,7 +1,7 @@
 // What open() resolved about the host (program, directory, its own opt-out variable, the
 // command that controls it), so that notice() and askToShare() speak about the same program
 // open() counts for instead of working it out again from the working directory.
-import { type Layout, debugLog, defaultRoot, hostProgram, layout, recordProgram } from '../settings/index.js';
+import { type Collector, type Layout, debugLog, defaultRoot, hostProgram, layout, recordProgram } from '../settings/index.js';
 
 export interface Opened {
   program: string;
@@ -10,24 +10,29 @@ export interface Opened {
   envVar?: string;
   /** How users run the tool's mounted `telemetry` command, e.g. `mytool telemetry`. */
   command?: string;
+  /** Where the program's reports go; none means never uploaded. */
+  collector?: Collector;
 }
 
 let opened: Opened | null = null;
 
 /** Called by open() once it knows the program and the directory. */
-export function remember(o: { program: string; dirs: Layout | null; envVar?: string; command?: unknown }): void {
-  opened = { program: o.program, dirs: o.dirs, envVar: o.envVar, command: validCommand(o.command) };
+export function remember(o: { program: string; dirs: Layout | null; envVar?: string; command?: unknown; collector?: Collector }): void {
+  // Only the two fields, copied: the author's object may carry more, or change later.
+  const c = o.collector;
+  opened = { program: o.program, dirs: o.dirs, envVar: o.envVar, command: validCommand(o.command), collector: c && { url: c.url, key: c.key } };
 }
 
 /**
  * Called by open() when counting is not off: records the program's own variable and command
- * in programs.json for `telemetry status`. Never throws.
+ * in programs.json for `telemetry status`, and its collector for the uploader (a program
+ * opened without one loses the one it had: its counts then go nowhere). Never throws.
  */
 export function recordOpened(): void {
   const o = opened;
   if (!o?.dirs) return;
   try {
-    recordProgram(o.dirs, o.program, { envVar: o.envVar || undefined, command: o.command });
+    recordProgram(o.dirs, o.program, { envVar: o.envVar || undefined, command: o.command, collector: o.collector });
   } catch (e) {
     debugLog(o.dirs, `cannot record the program in programs.json: ${(e as Error)?.message ?? e}`);
   }

@@ -14,6 +14,7 @@ import {
   counterSpan, dateString, debugLog, decide, defaultRoot, flushDebug, layout, queueDebug, readWeekend, runtimeTag, timeString,
 } from '../settings/index.js';
 import { forgetOpened, recordOpened, remember } from './opened.js';
+import { resetUploadTrigger, scheduleUploadCheck } from './upload-trigger.js';
 import type { CounterSlot, OpenOptions, OpenResult } from './types.js';
 
 export type { OpenOptions, OpenResult } from './types.js';
@@ -151,7 +152,7 @@ export function open(options: OpenOptions & { program: string; version: string }
     st.program = { name: options.program, version: options.version };
     const root = options.dir ?? defaultRoot();
     st.dirs = root === null ? null : layout(root);
-    remember({ program: st.program.name, dirs: st.dirs, envVar: options.envVar, command: options.command });
+    remember({ program: st.program.name, dirs: st.dirs, envVar: options.envVar, command: options.command, collector: options.collector });
     const d = decide({ dirs: st.dirs, program: st.program.name, envVar: options.envVar });
     for (const w of d.warnings) debugLog(st.dirs, w);
     if (d.mode === 'off') return finish('off', null, describe(d.decidedBy));
@@ -161,6 +162,8 @@ export function open(options: OpenOptions & { program: string; version: string }
   } catch (e) {
     fail(e);
   }
+  // Counting is on or local (off by now, after a purge, starts nothing): a weekly upload may be due.
+  if (st.dirs && st.result && st.result.mode !== 'off') scheduleUploadCheck(st.dirs, st.now);
   flushDebug();
   return st.result ?? finish('local', null, 'not opened');
 }
@@ -287,6 +290,7 @@ function fail(e: unknown): void {
 export function resetForTests(): void {
   detach();
   forgetOpened();
+  resetUploadTrigger();
   for (const m of st.closing) closeCountMap(m);
   st = fresh();
 }

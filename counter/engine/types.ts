@@ -2,7 +2,7 @@
 // Counter has these fields; the engine sees them only through this interface, so the engine
 // bundle carries no copy of the Counter class and every counter reaches one state.
 import type { BackendName } from '../mmap/index.js';
-import type { Mode, Program } from '../settings/index.js';
+import type { Collector, Mode, Program } from '../settings/index.js';
 
 /** A counter as the engine sees it: where its value lives, and what it still owes the file. */
 export interface CounterSlot {
@@ -56,6 +56,13 @@ export interface OpenOptions {
    * line of printable characters is a bad option: counting is off, and the reason says why.
    */
   command?: string;
+  /**
+   * Where this program's weekly reports go, when the user chose `on`: your collector's base
+   * URL (https:, or http: to 127.0.0.1, ::1 or localhost) and the verifier key of its config
+   * log (`telemetry-server keygen` prints it). Without it nothing of this program is ever
+   * uploaded. A value of the wrong shape is a bad option: counting is off, and the reason says why.
+   */
+  collector?: Collector;
   /** Clock, for tests. */
   now?: () => Date;
 }

@@ -36,10 +36,10 @@ describe('programs.json', () => {
     // A rewrite is a new file (temp file + rename): same inode and mtime means no write.
     expect(statSync(file(dir)).ino).toBe(before.ino);
     expect(statSync(file(dir)).mtimeMs).toBe(before.mtimeMs);
-    writeFileSync(file(dir), JSON.stringify({ 'my-cli': { ...read(dir)['my-cli'], collector: 'https://c.example' }, other: { envVar: 'OTHER_OFF' } }));
+    writeFileSync(file(dir), JSON.stringify({ 'my-cli': { ...read(dir)['my-cli'], later: 'kept' }, other: { envVar: 'OTHER_OFF' } }));
     await openWith(dir, { ...DECLARED, TT_COMMAND: JSON.stringify('my-cli telemetry') });
     expect(read(dir)).toEqual({
-      'my-cli': { envVar: 'MYCLI_NO_STATS', command: 'my-cli telemetry', collector: 'https://c.example' },
+      'my-cli': { envVar: 'MYCLI_NO_STATS', command: 'my-cli telemetry', later: 'kept' },
       other: { envVar: 'OTHER_OFF' },
     });
   });

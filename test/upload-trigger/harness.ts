@@ -1,0 +1,88 @@
+// Shared by the upload-trigger tests: real host processes (test/fixtures/upload-host.mjs with the
+// built entry), and what they and the child leave in `<dir>/debug/` and at `<dir>/upload.token`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST_COUNTER, ROOT, cleanEnv, tempDir } from '../helpers.js';
+
+export const DAY = 86_400_000;
+
+/** A telemetry directory with `debug/` (so the hosts and the child log) and `local/`. */
+export function telemetryDir(): string {
+  const dir = join(tempDir('tt-trig-'), 'telemetry');
+  mkdirSync(join(dir, 'local'), { recursive: true });
+  mkdirSync(join(dir, 'debug'));
+  return dir;
+}
+
+/** Puts work in front of the uploader: a count file of a week that ended long ago. */
+export function makeDue(dir: string): void {
+  writeFileSync(join(dir, 'local', 'old-tool@1.0.0-node20.0.0-linux-x64-2026-01-05.v1.count'), '');
+}
+
+export interface HostRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** When the host's `exit` event ran (after the toolkit's), epoch ms. */
+  exitAt: number;
+}
+
+export function runHost(dir: string, spec: Record<string, unknown> = {}, extraEnv: Record<string, string | undefined> = {}, prefix: string[] = []): Promise<HostRun> {
+  const env = cleanEnv({ HOME: dir, TRANSPARENT_TELEMETRY_DIR: dir, TT_DIST_COUNTER: DIST_COUNTER, ...extraEnv });
+  const argv = [process.execPath, join(ROOT, 'test', 'fixtures', 'upload-host.mjs'), JSON.stringify(spec)];
+  const [cmd, ...args] = [...prefix, ...argv];
+  const child = spawn(cmd!, args, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b) => (stdout += b));
+  child.stderr.on('data', (b) => (stderr += b));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    // 'close' also waits for the pipes: a background run that inherited them would hold it.
+    child.on('close', (code) => {
+      const exit = /EXIT (\d+)/.exec(stdout);
+      resolve({ code, stdout, stderr, exitAt: exit ? Number(exit[1]) : NaN });
+    });
+  });
+}
+
+/** Debug logs the children wrote: one file per child. */
+export function childLogs(dir: string): string[] {
+  return readdirSync(join(dir, 'debug')).filter((n) => n.startsWith('upload-')).map((n) => readFileSync(join(dir, 'debug', n), 'utf8'));
+}
+
+/** How many hosts said they started a run (their own debug logs). */
+export function hostsThatStarted(dir: string): number {
+  return readdirSync(join(dir, 'debug'))
+    .filter((n) => n.startsWith('counter-'))
+    .map((n) => readFileSync(join(dir, 'debug', n), 'utf8'))
+    .filter((t) => t.includes('started a background run')).length;
+}
+
+export function tokenMtime(dir: string): number | null {
+  try {
+    return statSync(join(dir, 'upload.token')).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+/** Polls until `ok()` or the time is up; returns the last answer. */
+export async function waitFor<T>(get: () => T, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  let v = get();
+  while (!ok(v) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = get();
+  }
+  return v;
+}
+
+/** Waits until every child that started has logged its end, then a little more for late ones. */
+export async function settledChildLogs(dir: string, expectAtLeast: number): Promise<string[]> {
+  const ended = (logs: string[]) => logs.length >= expectAtLeast && logs.every((l) => /upload run ended/.test(l));
+  await waitFor(() => childLogs(dir), ended);
+  await new Promise((r) => setTimeout(r, 1500));
+  return childLogs(dir);
+}
