@@ -84,8 +84,22 @@ function badCollector(v: unknown): string | null {
   const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(u.hostname);
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return '.url must be https: (http: only to 127.0.0.1, ::1 or localhost)';
   if (u.username || u.password || /[?#]/.test(url)) return '.url must not carry a user, password, query or fragment';
-  // A verifier key, c2sp.org/signed-note: <name>+<8 hex digits key id>+<base64 key>.
-  if (!/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/.test(key)) return '.key must be a verifier key (<name>+<key id>+<base64>)';
+  if (!VERIFIER.test(key)) return '.key must be a verifier key (<name>+<key id>+<base64>)';
+  return badWitnesses(v as Record<string, unknown>);
+}
+
+/** A verifier key, c2sp.org/signed-note: <name>+<8 hex digits key id>+<base64 key>. */
+const VERIFIER = /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/;
+
+/** Optional witnesses (verifier keys, c2sp.org/tlog-cosignature) and how many must have cosigned. */
+function badWitnesses({ witnesses, quorum }: Record<string, unknown>): string | null {
+  if (witnesses === undefined) return quorum === undefined ? null : '.quorum needs witnesses';
+  if (!Array.isArray(witnesses) || witnesses.length === 0 || !witnesses.every((w) => typeof w === 'string' && VERIFIER.test(w))) {
+    return '.witnesses must be a non-empty array of verifier keys';
+  }
+  if (quorum !== undefined && !(Number.isSafeInteger(quorum) && (quorum as number) >= 1 && (quorum as number) <= witnesses.length)) {
+    return `.quorum must be a whole number from 1 to ${witnesses.length}`;
+  }
   return null;
 }
 

@@ -56,15 +56,18 @@ function defaultQuestion(program: string): string {
 }
 
 /**
- * The reply says what was recorded and the way back. This release has no uploader, so "on"
- * is a permission for later, and `local` (not `off`) is what withdraws it.
+ * The reply says what was recorded and the way back (`local`, not `off`, withdraws a yes), and
+ * whether anything can leave at all: a tool that names no collector sends nothing.
  */
-export function confirmation(tool: Wording, mode: Answer): string {
+export function confirmation(tool: Wording & { collector?: unknown }, mode: Answer): string {
   const { program, command } = tool;
   if (mode === 'local') {
     return `${program} keeps its counts on this machine. ` + (command ? `To share them later, run "${command} on".` : `To share them later: ${noCommand(tool, 'on')}`);
   }
-  const shared = `${program} may share its weekly usage counts once it ships an uploader; this release sends nothing.`;
+  const shared = tool.collector
+    ? `${program} will send its weekly counts to its vendor's collector, once a week, holding only the counters the vendor's published config lists; nothing counted up to today.` +
+      (command ? ` "${command} preview" shows the exact bytes first.` : '')
+    : `${program} names no collector yet, so its counts stay on this machine for now.`;
   if (command) return `${shared} To keep them on this machine only, run "${command} local".`;
   return (
     `${shared} To keep them on this machine only, set TRANSPARENT_TELEMETRY=local (or ${stopVariables(tool)} to stop counting); ` +

@@ -18,9 +18,14 @@ let opened: Opened | null = null;
 
 /** Called by open() once it knows the program and the directory. */
 export function remember(o: { program: string; dirs: Layout | null; envVar?: string; command?: unknown; collector?: Collector }): void {
-  // Only the two fields, copied: the author's object may carry more, or change later.
-  const c = o.collector;
-  opened = { program: o.program, dirs: o.dirs, envVar: o.envVar, command: validCommand(o.command), collector: c && { url: c.url, key: c.key } };
+  opened = { program: o.program, dirs: o.dirs, envVar: o.envVar, command: validCommand(o.command), collector: copyCollector(o.collector) };
+}
+
+/** Only the known fields, copied: the author's object may carry more, or change later. */
+function copyCollector(c: Collector | undefined): Collector | undefined {
+  if (!c) return undefined;
+  const { url, key, witnesses, quorum } = c;
+  return { url, key, ...(witnesses ? { witnesses: [...witnesses] } : {}), ...(quorum !== undefined ? { quorum } : {}) };
 }
 
 /**

@@ -59,8 +59,10 @@ export interface OpenOptions {
   /**
    * Where this program's weekly reports go, when the user chose `on`: your collector's base
    * URL (https:, or http: to 127.0.0.1, ::1 or localhost) and the verifier key of its config
-   * log (`telemetry-server keygen` prints it). Without it nothing of this program is ever
-   * uploaded. A value of the wrong shape is a bad option: counting is off, and the reason says why.
+   * log (`telemetry-server keygen` prints it); optionally `witnesses`, the verifier keys of
+   * witnesses that must have cosigned the log's checkpoint, and `quorum`, how many of them
+   * (default: all). Without it nothing of this program is ever uploaded. A value of the wrong
+   * shape is a bad option: counting is off, and the reason says why.
    */
   collector?: Collector;
   /** Clock, for tests. */

@@ -40,14 +40,22 @@ describe('askToShare on a terminal', () => {
     expect(existsSync(layout(dir).modeFile)).toBe(false);
   });
 
-  it('the yes reply promises no upload this release, and names local (not off) as the way back', async () => {
+  it('the yes reply of a tool without a collector says nothing can leave, and names local (not off) as the way back', async () => {
     const { opts } = setup();
     const text = flat((await runInPty('ask-tool.mjs', { ...opts, answer: 'y' })).output);
-    expect(text).toContain(`${PROGRAM} may share its weekly usage counts once it ships an uploader; this release sends nothing.`);
+    expect(text).toContain(`${PROGRAM} names no collector yet, so its counts stay on this machine for now.`);
     expect(text).toContain('To keep them on this machine only, set TRANSPARENT_TELEMETRY=local (or PTY_ASKER_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1 to stop counting)');
     expect(text).toContain(`where the standalone "telemetry" command is installed, "telemetry local --program ${PROGRAM}" records that.`);
     expect(text).not.toContain('will upload');
     expect(text).not.toContain('telemetry off');
+  });
+
+  it('the yes reply of a tool with a collector says what is sent, from when, and how to see it first', async () => {
+    const collector = { url: 'https://telemetry.example.com', key: 'example.com+4f2a9c1e+AVRoZSBxdWljayBicm93biBmb3gganVtcHMgb3ZlciB0aGUgbGF6eSBkb2cu' };
+    const extra = { TT_COMMAND: JSON.stringify('pty-asker telemetry'), TT_COLLECTOR: JSON.stringify(collector) };
+    const text = flat((await runInPty('ask-tool.mjs', { ...setup(extra).opts, answer: 'y' })).output);
+    expect(text).toContain(`${PROGRAM} will send its weekly counts to its vendor's collector, once a week, holding only the counters the vendor's published config lists; nothing counted up to today.`);
+    expect(text).toContain('"pty-asker telemetry preview" shows the exact bytes first. To keep them on this machine only, run "pty-asker telemetry local".');
   });
 
   it('replies with the command the tool declared with open({ command })', async () => {

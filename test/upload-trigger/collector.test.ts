@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runHost, telemetryDir } from './harness.js';
 
 const KEY = 'example.com+4f2a9c1e+AVRoZSBxdWljayBicm93biBmb3gganVtcHMgb3ZlciB0aGUgbGF6eSBkb2cu';
+const WITNESS = 'witness.example.org/w1+0a1b2c3d+BFRoZSBxdWljayBicm93biBmb3gganVtcHMgb3ZlciB0aGUgbGF6eSBkb2cu';
 const programs = (dir: string) => JSON.parse(readFileSync(join(dir, 'programs.json'), 'utf8'));
 
 async function open(dir: string, collector: unknown) {
@@ -39,6 +40,12 @@ describe('open({ collector })', () => {
     [{ url: 'https://telemetry.example.com' }, ' must be an object { url, key } of strings, got url string, key undefined'],
     ['https://telemetry.example.com', ' must be an object { url, key }, got string'],
     [null, ' must be an object { url, key }, got null'],
+    [{ url: 'https://telemetry.example.com', key: KEY, witnesses: [] }, '.witnesses must be a non-empty array of verifier keys'],
+    [{ url: 'https://telemetry.example.com', key: KEY, witnesses: ['not a key'] }, '.witnesses must be a non-empty array of verifier keys'],
+    [{ url: 'https://telemetry.example.com', key: KEY, witnesses: WITNESS }, '.witnesses must be a non-empty array of verifier keys'],
+    [{ url: 'https://telemetry.example.com', key: KEY, quorum: 1 }, '.quorum needs witnesses'],
+    [{ url: 'https://telemetry.example.com', key: KEY, witnesses: [WITNESS], quorum: 2 }, '.quorum must be a whole number from 1 to 1'],
+    [{ url: 'https://telemetry.example.com', key: KEY, witnesses: [WITNESS], quorum: 0.5 }, '.quorum must be a whole number from 1 to 1'],
   ] as const) {
     it(`refuses ${JSON.stringify(collector)}: counting off, nothing recorded`, async () => {
       const dir = telemetryDir();
@@ -47,6 +54,13 @@ describe('open({ collector })', () => {
       expect(existsSync(join(dir, 'programs.json'))).toBe(false);
     });
   }
+
+  it('records pinned witnesses and a quorum with the collector', async () => {
+    const dir = telemetryDir();
+    const url = 'https://telemetry.example.com';
+    await open(dir, { url, key: KEY, witnesses: [WITNESS], quorum: 1 });
+    expect(programs(dir)).toEqual({ 'col-tool': { collector: { url, key: KEY, witnesses: [WITNESS], quorum: 1 } } });
+  });
 
   it('keeps only url and key, and removes the collector when a later open() names none', async () => {
     const dir = telemetryDir();

@@ -19,6 +19,8 @@ export interface TestCollector {
   /** Status for the next POSTs; default 200. */
   answer: (week: string) => number;
   publish(config: UploadConfig | object): void;
+  /** The config log's directory, as served under `<url>/config-log/`. */
+  logDir: string;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startCollector(name = 'c', seed = 7, tls?: { key: Buffer; 
   return Object.assign(t, {
     url: tls ? `https://${tls.host}:${port}/${name}` : `http://127.0.0.1:${port}/${name}`,
     key: verifier,
+    logDir: log,
     publish: (config: object) => void appendToLog(log, [Buffer.from(JSON.stringify(config))], signer, origin),
     close: async () => {
       server.closeAllConnections();
