@@ -5,7 +5,7 @@
 // a summary of what was sent and published are printed. Everything lives in one temporary folder.
 // On a terminal the collector keeps serving until Ctrl-C; otherwise the demo stops it and exits.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -40,9 +40,9 @@ function run(label, file, args, { env = baseEnv, daysAgo = 0, quiet = false, may
   return r.stdout;
 }
 
-/** Starts the collector; resolves with its URL from the first line it prints. */
-function serve() {
-  const child = spawn(process.execPath, [server, 'serve', '--log', paths.log, '--data', paths.data, '--port', '0', '--publish', 'raw'], {
+/** Starts the collector (on `port`, 0: any free one); resolves with its URL from the first line it prints. */
+function serve(port = 0) {
+  const child = spawn(process.execPath, [server, 'serve', '--log', paths.log, '--data', paths.data, '--port', String(port), '--publish', 'raw'], {
     env: baseEnv,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -86,7 +86,14 @@ const weeks = [
   [15, [['--twice', 'linus'], ['a-name-far-too-long-to-greet'], []]],
   [8, [['--shout', 'margaret'], ['ada', 'alan'], ['--twice'], ['barbara']]],
 ];
+// Normally the first tool run of a day with a finished week starts the upload in the background
+// (DESIGN §15). The demo holds that day's token, dated to each simulated day, so that the upload
+// happens below, in front of you, after the preview.
+const token = join(paths.tel, 'upload.token');
+closeSync(openSync(token, 'a'));
 for (const [daysAgo, runs] of weeks) {
+  const then = new Date(Date.now() - daysAgo * DAY);
+  utimesSync(token, then, then);
   console.log(`  -- ${day(-daysAgo)} (${daysAgo} days ago)`);
   for (const args of runs) run(`demo-tool ${args.join(' ')}`, tool, args, { env: toolEnv, daysAgo, mayFail: true });
 }
@@ -94,19 +101,43 @@ for (const [daysAgo, runs] of weeks) {
 step('what would leave this machine, byte for byte (nothing is sent yet)');
 run('telemetry preview', telemetry, ['preview'], { env: toolEnv });
 
-step('the weekly upload (normally a background run started by the tool, once a day at most)');
+step('the weekly upload (normally the background run a tool starts, at most once a day)');
 const sent = JSON.parse(run('telemetry upload --json', telemetry, ['upload', '--json'], { env: toolEnv, quiet: true }));
 console.log(`  sent ${sent.sent.length} report(s) to ${collector.url}: weeks ${sent.sent.map((s) => s.week).join(', ')}`);
 
 step('the collector merges the days that are over and publishes them');
 await stop(collector.child);
 run(`telemetry-server merge --data collector-data --publish raw --now ${day(1)}`, server, ['merge', '--data', paths.data, '--publish', 'raw', '--now', day(1)]);
-collector = await serve();
+collector = await serve(new URL(collector.url).port);
 
 step('published for everyone');
-const data = await fetch(`${collector.url}/data`).then((r) => (r.ok ? r.text() : `HTTP ${r.status}`));
 console.log(`  ${collector.url}/charts   the charts\n  ${collector.url}/data     downloads (JSON, CSV, NDJSON)\n  ${collector.url}/config   every config version in the log\n  ${collector.url}/privacy  what is collected and published`);
-console.log(`  /data lists ${(data.match(/href=/g) ?? []).length} links`);
+const published = await publishedTotals(collector.url);
+const sentTotals = totals(sent.sent.map((x) => JSON.parse(readFileSync(x.file, 'utf8'))));
+console.log('\n  counter                      sent  published');
+for (const name of [...new Set([...sentTotals.keys(), ...published.keys()])].sort()) {
+  const [a, b] = [sentTotals.get(name) ?? 0, published.get(name) ?? 0];
+  console.log(`  ${name.padEnd(26)} ${String(a).padStart(6)} ${String(b).padStart(10)}${a === b ? '' : '   <- differs'}`);
+  if (a !== b) process.exitCode = 1;
+}
+
+/** Counter totals over every report sent. */
+function totals(reports) {
+  const out = new Map();
+  for (const r of reports) for (const p of r.Programs ?? []) for (const [k, v] of Object.entries(p.Counters)) out.set(k, (out.get(k) ?? 0) + v);
+  return out;
+}
+
+/** Counter totals over every week the collector published (its JSON downloads). */
+async function publishedTotals(base) {
+  const index = await (await fetch(`${base}/data/index.json`)).json();
+  const out = new Map();
+  for (const w of index.weeks) {
+    const agg = await (await fetch(`${base}${w.json}`)).json();
+    for (const cell of agg.cells) for (const c of cell.counters) out.set(c.name, (out.get(c.name) ?? 0) + Number(c.total));
+  }
+  return out;
+}
 
 if (process.stdout.isTTY) {
   console.log('\nThe collector keeps serving; open the charts in a browser. Ctrl-C stops it.');
