@@ -2,16 +2,15 @@
 // log written by appendToLog whose checkpoint witnesses cosigned: a quorum met, not met, unknown
 // witnesses, a tampered cosignature, a key of the wrong type, a future time, one witness twice.
 // A refused checkpoint leaves the trusted one as it was; readVerifiedConfig reads a directory the same way.
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ClientError, fetchVerifiedConfig, readVerifiedConfig, trustedCheckpointFile } from '../../config/client.js';
 import { cosignNote, generateWitnessKey } from '../../config/cosignature.js';
 import { generateKey, parseVerifier } from '../../config/keys.js';
 import { appendToLog } from '../../config/log.js';
 import { tempDir } from '../helpers.js';
+import { serveLogDir } from '../log-server.js';
 
 const ORIGIN = 'collector.example/config';
 const LOG = generateKey(ORIGIN, new Uint8Array(32).fill(3));
@@ -22,23 +21,7 @@ const now = (): number => Math.floor(Date.now() / 1000);
 
 let dir = '';
 let requests = 0;
-let server: Server;
-let base = '';
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    requests++;
-    const path = (req.url ?? '').replace(/^\/config-log\//, '');
-    const file = join(dir, path);
-    if (!path || path.includes('..') || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200).end(readFileSync(file));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+const srv = serveLogDir(() => dir, () => requests++);
 
 const plain = tempDir('tt-witness-log-');
 appendToLog(plain, [config], LOG.signer, ORIGIN);
@@ -57,7 +40,7 @@ beforeEach(() => {
   state = tempDir('tt-witness-state-');
   requests = 0;
 });
-const fetchIt = (witnesses: string[], quorum?: number) => fetchVerifiedConfig({ url: base, key: LOG.verifier, stateDir: state, witnesses, quorum });
+const fetchIt = (witnesses: string[], quorum?: number) => fetchVerifiedConfig({ url: srv.base, key: LOG.verifier, stateDir: state, witnesses, quorum });
 async function refused(witnesses: string[], quorum?: number): Promise<ClientError> {
   try {
     await fetchIt(witnesses, quorum);
@@ -82,7 +65,7 @@ describe('fetchVerifiedConfig with witnesses', () => {
     dir = served(cosigned(0));
     const e = await refused(vkeys(0, 1, 2), 2);
     expect(e.code).toBe('EWITNESS');
-    expect(e.message).toBe(`${base}/config-log/checkpoint: checkpoint is cosigned by 1 of 3 pinned witnesses, 2 needed (verified: witness1.example; witness2.example: no cosignature; witness3.example: no cosignature)`);
+    expect(e.message).toBe(`${srv.base}/config-log/checkpoint: checkpoint is cosigned by 1 of 3 pinned witnesses, 2 needed (verified: witness1.example; witness2.example: no cosignature; witness3.example: no cosignature)`);
     expect(readdirSync(state)).toEqual([]);
     expect(requests).toBe(1); // refused before any tile or entry was fetched
     dir = served((n) => cosignNote(n, STRANGER.signer, now()));

@@ -4,13 +4,12 @@
 // and over HTTP on 127.0.0.1 with witnesses and a quorum; the client reads what the witnesses cosigned.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { chmodSync, cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fetchVerifiedConfig, parseConfig } from '../../config/index.js';
 import { ROOT, tempDir } from '../helpers.js';
+import { serveLogDir } from '../log-server.js';
 
 const BIN = join(ROOT, 'server', 'dist', 'telemetry-server.js');
 const EXAMPLE = join(ROOT, 'examples', 'collection-config.json');
@@ -70,22 +69,7 @@ describe('keygen --witness', () => {
 describe('cosign and show', () => {
   const logKey = (): string => at('log.key'); // the log's signer; keys.log verifies it
   const cosign = (w: string, extra: string[] = []) => run('cosign', '--log', log, '--key', keys.log!, '--witness-key', at(`${w}.key`), '--state', at(`state-${w}`), ...extra);
-  let server: Server;
-  let base = '';
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      const path = (req.url ?? '').replace(/^\/config-log\//, '');
-      const file = join(log, path);
-      if (!path || path.includes('..') || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
-      res.writeHead(200).end(readFileSync(file));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  const srv = serveLogDir(() => log);
 
   it('cosigns a published log on first use, keeping the log signature, replacing the file by rename', () => {
     expect(run('publish', EXAMPLE, '--key', logKey(), '--log', log).status).toBe(0);
@@ -152,14 +136,14 @@ describe('cosign and show', () => {
   });
 
   it('show over HTTP, as the collector URL or the log URL, with a quorum met and not met; the client agrees', async () => {
-    for (const url of [base, `${base}/config-log/`]) {
+    for (const url of [srv.base, `${srv.base}/config-log/`]) {
       const r = await runAsync('show', url, '--key', keys.log!, '--witness', keys.w1!, '--witness', keys.w2!, '--witness', keys.w3!, '--quorum', '2', '--json');
       expect([r.status, r.stderr]).toEqual([0, '']);
       expect(JSON.parse(r.stdout)).toMatchObject({ index: 1, version: 'v1', treeSize: 2, config: { SampleRate: 0.25 } });
     }
-    const all = await runAsync('show', base, '--key', keys.log!, '--witness', keys.w1!, '--witness', keys.w2!, '--witness', keys.w3!);
+    const all = await runAsync('show', srv.base, '--key', keys.log!, '--witness', keys.w1!, '--witness', keys.w2!, '--witness', keys.w3!);
     refused(all, 1, /cosigned by 2 of 3 pinned witnesses, 3 needed \(verified: w1\.witness\.test, w3\.witness\.test; w2\.witness\.test: no cosignature\) \(EWITNESS\)$/);
-    const got = await fetchVerifiedConfig({ url: base, key: keys.log!, stateDir: tempDir('tt-witness-client-'), witnesses: [keys.w1!, keys.w3!] });
+    const got = await fetchVerifiedConfig({ url: srv.base, key: keys.log!, stateDir: tempDir('tt-witness-client-'), witnesses: [keys.w1!, keys.w3!] });
     expect([got.index, got.cosignedBy]).toEqual([1, ['w1.witness.test', 'w3.witness.test']]);
   });
 

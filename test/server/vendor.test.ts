@@ -3,12 +3,11 @@
 // published, and every refusal with its exit code and its one `error:` line.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fetchVerifiedConfig } from '../../config/index.js';
 import { ROOT, tempDir } from '../helpers.js';
+import { serveLogDir } from '../log-server.js';
 
 const BIN = join(ROOT, 'server', 'dist', 'telemetry-server.js');
 const EXAMPLE = join(ROOT, 'examples', 'collection-config.json');
@@ -68,22 +67,7 @@ describe('keygen', () => {
 });
 
 describe('publish and verify-log', () => {
-  let server: Server;
-  let base = '';
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      const path = (req.url ?? '').replace(/^\/config-log\//, '');
-      const file = join(log, path);
-      if (!path || path.includes('..') || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
-      res.writeHead(200).end(readFileSync(file));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  const srv = serveLogDir(() => log);
 
   const listing = (stdout: string) => stdout.split('\n').filter((l) => /^\d+ /.test(l));
 
@@ -107,10 +91,10 @@ describe('publish and verify-log', () => {
 
   it('verify-log over HTTP gives the same listing, and the client gets the second version', async () => {
     const local = run('verify-log', log, '--key', verifier);
-    const r = await runAsync('verify-log', `${base}/config-log/`, '--key', verifier);
+    const r = await runAsync('verify-log', `${srv.base}/config-log/`, '--key', verifier);
     expect([r.status, r.stderr]).toEqual([0, '']);
     expect(listing(r.stdout)).toEqual(listing(local.stdout));
-    const got = await fetchVerifiedConfig({ url: base, key: verifier, stateDir: tempDir('tt-vendor-state-') });
+    const got = await fetchVerifiedConfig({ url: srv.base, key: verifier, stateDir: tempDir('tt-vendor-state-') });
     expect(got.index).toBe(1);
     expect(got.config.SampleRate).toBe(0.5);
   });
@@ -159,7 +143,7 @@ describe('publish and verify-log', () => {
     expect([r.status, r.stdout]).toEqual([1, '']);
     oneError(r.stderr);
     expect(r.stderr).toMatch(/checkpoint does not verify/);
-    const h = await runAsync('verify-log', `${base}/config-log/`, '--key', wrong);
+    const h = await runAsync('verify-log', `${srv.base}/config-log/`, '--key', wrong);
     expect(h.status).toBe(1);
     oneError(h.stderr);
   });
