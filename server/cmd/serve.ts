@@ -31,7 +31,7 @@ function intIn(v: string, what: string, lo: number, hi: number): number {
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('run the collection server: strict intake at POST /upload/<week>, the config log, /healthz')
+    .description('run the collection server: strict intake at POST /upload/<week>, the config log, the public pages and their hourly merge, /healthz')
     .requiredOption('--log <dir>', 'the config log directory (what `publish` writes)')
     .option('--data <dir>', 'the embedded store: a data directory (default: ./telemetry-data)')
     .option('--database <url>', 'the PostgreSQL store: postgres://… (replicas share it)')
