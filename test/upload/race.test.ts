@@ -64,6 +64,10 @@ describe('races', () => {
         expect(got).toBe(made.get(`${prog} ${p.week}`));
       }
     }
+    // Each collector's report of a week draws its own X: two vendors cannot join their reports on it.
+    const xs = (c: typeof a) => new Map(c.posts.map((p) => [p.week, decodeReport(p.body.toString()).X]));
+    const [xa, xb] = [xs(a), xs(b)];
+    for (const [, end] of WEEKS) expect(xa.get(end)).not.toBe(xb.get(end));
   }, 120_000);
 
   it('an uploader killed while holding a lock does not block the next run', async () => {
