@@ -1,0 +1,57 @@
+// Paired start-up comparison of builds: `node bench/cold-ab.mjs <name>=<dist/counter/index.js> …`
+// (default: this checkout's dist as "this"). Each build runs bench/cold.mjs in mode local
+// (koffi) with the day's upload token fresh (everyday) and absent with nothing due (the due
+// check runs: a machine's first week), and in mode off; a bare node runs empty.mjs. All runs
+// are interleaved, so a slow phase of the machine hits every variant alike; medians of the
+// in-process span minus the bare one (run.mjs explains why). BENCH_AB_RUNS sets the count.
+// Builds without the upload trigger ignore the token, so their two local rows measure the same.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const here = import.meta.dirname;
+const RUNS = Number(process.env.BENCH_AB_RUNS ?? 61);
+const builds = process.argv.slice(2).map((a) => a.split('='));
+if (builds.length === 0) builds.push(['this', resolve(here, '..', 'dist', 'counter', 'index.js')]);
+const base = { ...process.env };
+for (const k of Object.keys(base)) if (k === 'DO_NOT_TRACK' || k.startsWith('TRANSPARENT_TELEMETRY') || k.endsWith('_TELEMETRY_DISABLED')) delete base[k];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const temp = mkdtempSync(join(tmpdir(), 'tt-cold-ab-'));
+
+const variants = { bare: { args: [join(here, 'empty.mjs')], env: base } };
+const tokened = [];
+for (const [name, dist] of builds) {
+  const dir = (what) => mkdtempSync(join(temp, `${name.replace(/\W+/g, '-')}-${what}-`));
+  const local = (d) => ({ args: [join(here, 'cold.mjs')], env: { ...base, TT_DIST_COUNTER: resolve(dist), TRANSPARENT_TELEMETRY_DIR: d, TRANSPARENT_TELEMETRY_BACKEND: 'koffi' } });
+  const fresh = dir('token');
+  tokened.push(fresh);
+  variants[`${name}: local, token fresh (everyday)`] = local(fresh);
+  variants[`${name}: local, no token, nothing due (due check)`] = local(dir('none'));
+  variants[`${name}: off (DO_NOT_TRACK=1)`] = { args: [join(here, 'cold.mjs')], env: { ...base, TT_DIST_COUNTER: resolve(dist), TRANSPARENT_TELEMETRY_DIR: dir('off'), DO_NOT_TRACK: '1' } };
+}
+
+function span({ args, env }) {
+  const r = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  return Number(r.stdout.trim().split(' ')[1]);
+}
+
+// Create each directory and count file first; then the token (nothing is due, so no run takes it).
+for (const v of Object.values(variants)) for (let i = 0; i < 3; i++) span(v);
+for (const d of tokened) writeFileSync(join(d, 'upload.token'), '');
+const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+for (let i = 0; i < RUNS; i++) for (const [k, v] of Object.entries(variants)) times[k].push(span(v));
+rmSync(temp, { recursive: true, force: true });
+
+const bare = median(times.bare);
+process.stdout.write(`${RUNS} interleaved runs each; bare node's span ${bare.toFixed(2)} ms\n`);
+// Against the first build: the median of the differences within each round, which a slow phase
+// of the machine disturbs less than the difference of two medians.
+const first = builds[0][0];
+for (const [k, t] of Object.entries(times)) {
+  if (k === 'bare') continue;
+  const ref = times[k.replace(/^[^:]+:/, `${first}:`)];
+  const paired = k.startsWith(`${first}:`) ? '' : `   ${median(t.map((x, i) => x - ref[i])) >= 0 ? '+' : ''}${median(t.map((x, i) => x - ref[i])).toFixed(2)} ms vs ${first}, paired`;
+  process.stdout.write(`${k.padEnd(58)} +${(median(t) - bare).toFixed(2)} ms${paired}\n`);
+}
