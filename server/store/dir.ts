@@ -116,7 +116,8 @@ export async function openDirStore(root: string, now: () => Date = () => new Dat
       done.catch(() => index.delete(key)); // not stored: a retry may store it
       remember(r.day, key, hash, done);
       pending.push({ day: r.day, line: JSON.stringify({ week: r.week, x: r.x, hash, body: r.body }) + '\n', resolve, reject });
-      writing ??= flush();
+      // The batch starts after this turn's I/O callbacks: every request read in the same turn joins it.
+      writing ??= new Promise<void>((res) => setImmediate(res)).then(flush);
       await done;
       return 'stored';
     },
