@@ -4,7 +4,7 @@
 //   days/<day>/keys-<n>.ndjson    the (week, X, hash) of reports dropped after merging
 //   published/<name>              files the merge publishes
 // Group commit: every put waiting while a batch is written goes into the next batch, and a
-// batch is appended to the day's open segment with one write and one fdatasync (segments.ts),
+// batch is appended to the day's open segment with one O_DSYNC write (segments.ts),
 // so a report is acknowledged only once it is on disk, with one sync per batch, not per report.
 // Duplicates are found in an in-memory index of (week, X) → SHA-256 of the body, loaded at
 // start from the days a report still inside the upload window can have arrived on.
