@@ -3,16 +3,17 @@
 // BENCH_INTAKE_SECONDS (5), or where wrk cannot be had the Node generator below for
 // BENCH_INTAKE_REPORTS (20,000; bounded and self-stopping); then the same kind of reports at a
 // fixed rate from the Node generator (BENCH_INTAKE_RATE, 1,000/s, for 4 s: latency below
-// saturation; wrk 4.1 has no fixed rate). Prints one JSON line per store: reports accepted per second
+// saturation), and with wrk about the goal's rate (BENCH_INTAKE_TARGET; 5,000/s, PostgreSQL 2,000/s) from clients with think time
+// (wrk 4.1 has no fixed rate; bench/wrk.mjs `runWrkAtRate`). Prints one JSON line per store: reports accepted per second
 // and latency percentiles in ms, and the server's CPU time per report. `bare` is the ceiling: a node:http
 // server that only reads the body and answers. `node bench/server-intake.mjs [bare|dir|postgres]...`;
-// run by bench/run.mjs.
+// run by bench/run.mjs. BENCH_SERVER names another build of the server (to compare two versions).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureWrk, runWrk } from './wrk.mjs';
+import { ensureWrk, runWrk, runWrkAtRate } from './wrk.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { appendToLog, generateKey } = await import(join(ROOT, 'dist', 'config', 'index.js'));
@@ -21,6 +22,8 @@ const CONCURRENCY = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 64);
 const WARMUP = 1_000;
 const PACED_RATE = Number(process.env.BENCH_INTAKE_RATE ?? 1_000);
 const SECONDS = Number(process.env.BENCH_INTAKE_SECONDS ?? 5);
+/** The goals' rates: 5,000/s for the directory store (and the bare ceiling), 2,000/s for PostgreSQL. */
+const target = (store) => Number(process.env.BENCH_INTAKE_TARGET ?? (store === 'postgres' ? 2_000 : 5_000));
 const wrk = process.env.BENCH_INTAKE_NODE ? null : ensureWrk();
 
 const config = {
@@ -101,7 +104,7 @@ async function paced(url, rate, seconds, tag) {
 
 function startServer(args) {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
-  const argv = args === 'bare' ? ['-e', BARE] : [...nodeArgs, join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args];
+  const argv = args === 'bare' ? ['-e', BARE] : [...nodeArgs, process.env.BENCH_SERVER ?? join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args];
   const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((res, rej) => {
     let out = '';
@@ -156,8 +159,9 @@ for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bar
     : await drive(server.url, REPORTS, 1);
   const cpuPerReport = ((server.cpuMs() - cpu0) * 1000) / r.sent;
   const open = await paced(server.url, PACED_RATE, 4, 2);
+  const atTarget = wrk ? await runWrkAtRate(wrk, { url: server.url, path: `/upload/${week}`, seconds: SECONDS, connections: CONCURRENCY, rate: target(store), tag: 3, template: report, dir: work }) : undefined;
   await server.stop();
   await db?.drop();
-  console.log(JSON.stringify({ store, generator: wrk ? 'wrk' : 'node', concurrency: CONCURRENCY, ...r, serverCpuUs: cpuPerReport, paced: open }));
+  console.log(JSON.stringify({ store, generator: wrk ? 'wrk' : 'node', concurrency: CONCURRENCY, ...r, serverCpuUs: cpuPerReport, paced: open, atTarget }));
 }
 rmSync(work, { recursive: true, force: true });

@@ -27,7 +27,7 @@ export function ensureWrk() {
   return existsSync(WRK) ? WRK : note(`apt-get installed wrk but ${WRK} is missing`);
 }
 
-const lua = (prefix, suffix, tag) => `
+const lua = (prefix, suffix, tag, delayMs) => `
 local prefix, suffix = [==[${prefix}]==], [==[${suffix}]==]
 local threads = 0
 function setup(thread) thread:set("id", threads); threads = threads + 1 end
@@ -38,22 +38,24 @@ function request()
   n = n + 1
   return wrk.format(nil, nil, nil, prefix .. "0.${tag}" .. id .. string.format("%08d", n) .. "1" .. suffix)
 end
+${delayMs === undefined ? '' : `function delay() return math.random(0, ${2 * delayMs}) end`}
 function done(s, latency)
   local e = s.errors
-  io.write(string.format('{"sent":%d,"us":%d,"bad":%d,"p50":%f,"p99":%f}\\n', s.requests, s.duration,
-    e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+  io.write(string.format('{"sent":%d,"us":%d,"bad":%d,"p50":%f,"p99":%f,"mean":%f}\\n', s.requests, s.duration,
+    e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.mean / 1000))
 end
 `;
 
 /**
- * Closed loop for `seconds` from `connections` keep-alive connections on one wrk thread.
- * `template(x)` is a report body whose X is the text `x`; distinct reports differ only there.
+ * Closed loop for `seconds` from `connections` keep-alive connections on one wrk thread; with
+ * `delayMs`, each connection waits a random 0 to 2 × delayMs ms before each request (clients
+ * with think time). `template(x)` is a report body whose X is the text `x`: reports differ there.
  */
-export function runWrk(wrk, { url, path, seconds, connections, tag, template, dir }) {
+export function runWrk(wrk, { url, path, seconds, connections, tag, template, dir, delayMs }) {
   const mark = '0.123456789';
   const [prefix, suffix] = template(mark).split(mark);
   const script = join(dir, `intake-${tag}.lua`);
-  writeFileSync(script, lua(prefix, suffix, tag));
+  writeFileSync(script, lua(prefix, suffix, tag, delayMs));
   return new Promise((resolve, reject) => {
     const p = spawn(wrk, ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', script, `${url}${path}`], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -64,7 +66,20 @@ export function runWrk(wrk, { url, path, seconds, connections, tag, template, di
       if (code !== 0 || !line) return reject(new Error(`wrk exited with ${code}: ${out}`));
       const r = JSON.parse(line);
       const accepted = r.sent - r.bad;
-      resolve({ accepted, sent: r.sent, perSecond: accepted / (r.us / 1e6), p50: r.p50, p99: r.p99 });
+      resolve({ accepted, sent: r.sent, perSecond: accepted / (r.us / 1e6), p50: r.p50, p99: r.p99, mean: r.mean });
     });
   });
+}
+
+/**
+ * About `rate` reports a second from `connections` clients with think time, for `seconds`:
+ * latency below saturation, with wrk (4.1 has no fixed rate). A 2 s run measures the latency,
+ * then the think time is set so that connections / (think + latency) ≈ rate.
+ */
+export async function runWrkAtRate(wrk, o) {
+  const period = (o.connections * 1000) / o.rate;
+  const probe = await runWrk(wrk, { ...o, seconds: 2, delayMs: Math.round(period), tag: o.tag + 1 });
+  const delayMs = Math.max(0, Math.floor(period - probe.mean)); // whole ms: wrk's timer
+  const r = await runWrk(wrk, { ...o, delayMs });
+  return { target: o.rate, connections: o.connections, thinkMs: delayMs, perSecond: r.perSecond, accepted: r.accepted, sent: r.sent, p50: r.p50, p99: r.p99 };
 }
