@@ -73,13 +73,18 @@ export function runWrk(wrk, { url, path, seconds, connections, tag, template, di
 
 /**
  * About `rate` reports a second from `connections` clients with think time, for `seconds`:
- * latency below saturation, with wrk (4.1 has no fixed rate). A 2 s run measures the latency,
- * then the think time is set so that connections / (think + latency) ≈ rate.
+ * latency below saturation, with wrk (4.1 has no fixed rate). Short probes set the think time
+ * so that connections / (think + latency) ≈ rate (latency grows with a busy machine).
  */
 export async function runWrkAtRate(wrk, o) {
-  const period = (o.connections * 1000) / o.rate;
-  const probe = await runWrk(wrk, { ...o, seconds: 2, delayMs: Math.round(period), tag: o.tag + 1 });
-  const delayMs = Math.max(0, Math.floor(period - probe.mean)); // whole ms: wrk's timer
+  const { connections: c, rate } = o;
+  let delayMs = Math.round((c * 1000) / rate);
+  for (let i = 0; i < 3; i++) {
+    const probe = await runWrk(wrk, { ...o, seconds: 2, delayMs, tag: o.tag + 1 + i });
+    if (probe.perSecond >= rate && probe.perSecond < rate * 1.05) break;
+    // rate = c / (think + latency): keep the latency, change the think time (whole ms: wrk's timer).
+    delayMs = Math.max(0, Math.floor(delayMs + (c / rate - c / probe.perSecond) * 1000));
+  }
   const r = await runWrk(wrk, { ...o, delayMs });
-  return { target: o.rate, connections: o.connections, thinkMs: delayMs, perSecond: r.perSecond, accepted: r.accepted, sent: r.sent, p50: r.p50, p99: r.p99 };
+  return { target: rate, connections: c, thinkMs: delayMs, perSecond: r.perSecond, accepted: r.accepted, sent: r.sent, p50: r.p50, p99: r.p99 };
 }
