@@ -53,7 +53,8 @@ export function makeIntake(o: IntakeOptions): Intake {
       if (!checked.ok) return problemAnswer({ status: 400, ...checked.refusal, detail: checked.refusal.reason });
       let result;
       try {
-        result = await o.store.put({ ...checked.report, day: dayOf(when.getTime()) });
+        const { week, x, body: text } = checked.report;
+        result = await o.store.put({ week, x, body: text, day: dayOf(when.getTime()) });
       } catch (e) {
         o.logger.log({ event: 'store-error', error: (e as Error).message });
         return problemAnswer({ status: 503, code: 'store-unavailable', detail: 'the report could not be stored; try again later' });
