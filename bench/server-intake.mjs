@@ -1,15 +1,19 @@
-// Intake throughput: the built `telemetry-server serve` on loopback, each store in turn, takes a
-// fixed number of distinct valid reports from CONCURRENCY keep-alive connections (bounded and
-// self-stopping), then the same kind of reports at a fixed rate (BENCH_INTAKE_RATE, 1,000/s, for
-// 4 s: latency below saturation). Prints one JSON line per store: reports accepted per second
+// Intake throughput: the built `telemetry-server serve` on loopback, each store in turn, takes
+// distinct valid reports from CONCURRENCY keep-alive connections: wrk (bench/wrk.mjs, C) for
+// BENCH_INTAKE_SECONDS (5), or where wrk cannot be had the Node generator below for
+// BENCH_INTAKE_REPORTS (20,000; bounded and self-stopping); then the same kind of reports at a
+// fixed rate from the Node generator (BENCH_INTAKE_RATE, 1,000/s, for 4 s: latency below
+// saturation), and with wrk about the goal's rate (BENCH_INTAKE_TARGET; 5,000/s, PostgreSQL 2,000/s) from clients with think time
+// (wrk 4.1 has no fixed rate; bench/wrk.mjs `runWrkAtRate`). Prints one JSON line per store: reports accepted per second
 // and latency percentiles in ms, and the server's CPU time per report. `bare` is the ceiling: a node:http
 // server that only reads the body and answers. `node bench/server-intake.mjs [bare|dir|postgres]...`;
-// run by bench/run.mjs.
+// run by bench/run.mjs. BENCH_SERVER names another build of the server (to compare two versions).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureWrk, runWrk, runWrkAtRate } from './wrk.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { appendToLog, generateKey } = await import(join(ROOT, 'dist', 'config', 'index.js'));
@@ -17,6 +21,10 @@ const REPORTS = Number(process.env.BENCH_INTAKE_REPORTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 64);
 const WARMUP = 1_000;
 const PACED_RATE = Number(process.env.BENCH_INTAKE_RATE ?? 1_000);
+const SECONDS = Number(process.env.BENCH_INTAKE_SECONDS ?? 5);
+/** The goals' rates: 5,000/s for the directory store (and the bare ceiling), 2,000/s for PostgreSQL. */
+const target = (store) => Number(process.env.BENCH_INTAKE_TARGET ?? (store === 'postgres' ? 2_000 : 5_000));
+const wrk = process.env.BENCH_INTAKE_NODE ? null : ensureWrk();
 
 const config = {
   GOOS: ['darwin', 'linux', 'win32'], GOARCH: ['arm64', 'x64'], GoVersion: ['node>=20'], SampleRate: 1,
@@ -24,12 +32,13 @@ const config = {
 };
 const week = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
 /** A typical report: one program, five counters, ~450 bytes, indented like Go's. */
-const body = (i, tag) => JSON.stringify({
-  Week: week, LastWeek: '', X: Number(`0.${tag}${String(i).padStart(7, '0')}1`),
+const body = (i, tag) => report(`0.${tag}${String(i).padStart(7, '0')}1`, i % 7);
+const report = (x, build = 3) => JSON.stringify({
+  Week: week, LastWeek: '', X: 1234.5,
   Programs: [{ Program: 'bench-tool', Version: '1.4.2', GoVersion: 'node20.20.2', GOOS: 'linux', GOARCH: 'x64',
-    Counters: { 'bench-tool/cmd:build': i % 7, 'bench-tool/cmd:test': 3, 'bench-tool/cmd:run': 1, 'bench-tool/cmd:lint': 0, 'bench-tool/invocations': 11 }, Stacks: {} }],
+    Counters: { 'bench-tool/cmd:build': build, 'bench-tool/cmd:test': 3, 'bench-tool/cmd:run': 1, 'bench-tool/cmd:lint': 0, 'bench-tool/invocations': 11 }, Stacks: {} }],
   Config: 'v0',
-}, null, 1);
+}, null, 1).replace('1234.5', String(Number(x)));
 
 function post(agent, url, b) {
   return new Promise((res) => {
@@ -95,7 +104,7 @@ async function paced(url, rate, seconds, tag) {
 
 function startServer(args) {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
-  const argv = args === 'bare' ? ['-e', BARE] : [...nodeArgs, join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args];
+  const argv = args === 'bare' ? ['-e', BARE] : [...nodeArgs, process.env.BENCH_SERVER ?? join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args];
   const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((res, rej) => {
     let out = '';
@@ -145,11 +154,14 @@ for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bar
   const server = await startServer(store === 'bare' ? 'bare' : ['--log', join(work, 'log'), ...(db ? ['--database', db.url] : ['--data', join(work, 'data')])]);
   await drive(server.url, WARMUP, 9);
   const cpu0 = server.cpuMs();
-  const r = await drive(server.url, REPORTS, 1);
-  const cpuPerReport = ((server.cpuMs() - cpu0) * 1000) / REPORTS;
+  const r = wrk
+    ? await runWrk(wrk, { url: server.url, path: `/upload/${week}`, seconds: SECONDS, connections: CONCURRENCY, tag: 1, template: report, dir: work })
+    : await drive(server.url, REPORTS, 1);
+  const cpuPerReport = ((server.cpuMs() - cpu0) * 1000) / r.sent;
   const open = await paced(server.url, PACED_RATE, 4, 2);
+  const atTarget = wrk ? await runWrkAtRate(wrk, { url: server.url, path: `/upload/${week}`, seconds: SECONDS, connections: CONCURRENCY, rate: target(store), tag: 3, template: report, dir: work }) : undefined;
   await server.stop();
   await db?.drop();
-  console.log(JSON.stringify({ store, concurrency: CONCURRENCY, ...r, serverCpuUs: cpuPerReport, paced: open }));
+  console.log(JSON.stringify({ store, generator: wrk ? 'wrk' : 'node', concurrency: CONCURRENCY, ...r, serverCpuUs: cpuPerReport, paced: open, atTarget }));
 }
 rmSync(work, { recursive: true, force: true });

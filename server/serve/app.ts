@@ -3,13 +3,16 @@
 // field and the reason; overload and store trouble are 503 with Retry-After, never a 4xx, which
 // Go's uploader (and ours) take as "drop this report". A 200 is sent only once the store has
 // the report durably.
+import { createServer } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_REPORT_BYTES } from '../../upload/index.js';
 import type { Store } from '../store/index.js';
 import type { ConfigVersions } from './configs.js';
-import { checkReport } from './intake.js';
 import type { Logger } from './log.js';
 import { serveLogFile } from './static.js';
+import { type Answer, type Problem, RETRY_AFTER_SECONDS, UPLOAD_ROUTE, makeIntake, plainUploadWeek, problemAnswer, rawUpload, tooLarge } from './upload.js';
+
+export { RETRY_AFTER_SECONDS };
 
 /**
  * More routes and background work on the same app and store: the public pages and the daily
@@ -29,24 +32,20 @@ export interface AppOptions {
   now?: () => Date;
 }
 
-export const RETRY_AFTER_SECONDS = 5;
-
-interface Problem { status: number; code: string; field?: string; detail: string }
-/** With type about:blank, RFC 9457 §4.2.1 asks for the status phrase as the title. */
-const TITLES: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 const reasons = new WeakMap<FastifyRequest, string>();
 
-function problem(req: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {
-  reasons.set(req, p.code);
-  if (p.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-  const doc = { type: 'about:blank', title: TITLES[p.status], status: p.status, detail: p.field ? `${p.field}: ${p.detail}` : p.detail, code: p.code, ...(p.field !== undefined ? { field: p.field } : {}) };
-  return reply.code(p.status).type('application/problem+json').send(JSON.stringify(doc));
+function send(req: FastifyRequest, reply: FastifyReply, a: Answer): FastifyReply {
+  reasons.set(req, a.reason);
+  if (a.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  return reply.code(a.status).type(a.type).send(a.body);
 }
-const refused = (req: FastifyRequest, reply: FastifyReply, code: string, field: string, detail: string): FastifyReply =>
-  problem(req, reply, { status: 400, code, field, detail });
+const problem = (req: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply => send(req, reply, problemAnswer(p));
 
 export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; stopExtension: () => Promise<void> }> {
   const { default: fastify } = await import('fastify');
+  const now = o.now ?? (() => new Date());
+  const intake = makeIntake({ store: o.store, versions: o.versions, logger: o.logger, maxInFlight: o.maxInFlight ?? 256, now });
+  let closing = false;
   const app = fastify({
     logger: false,
     bodyLimit: MAX_REPORT_BYTES,
@@ -55,10 +54,24 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
     forceCloseConnections: 'idle',
     // No schema is used (intake is plain code), but never let ajv coerce, fill in or strip.
     ajv: { customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false } },
+    // A plain upload skips fastify's router (upload.ts says why); everything else goes through it.
+    serverFactory: (handler) => {
+      const raw = { intake, logger: o.logger, closing: () => closing };
+      const server = createServer((req, res) => {
+        const week = plainUploadWeek(req);
+        if (week === null) handler(req, res);
+        else rawUpload(req, res, week, raw);
+      });
+      // What fastify sets on a server it makes itself.
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 30_000;
+      return server;
+    },
   });
-  const maxInFlight = o.maxInFlight ?? 256;
-  const now = o.now ?? (() => new Date());
-  let inFlight = 0;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
 
   // The body reaches intake as raw bytes whatever its media type; intake decides.
   app.removeAllContentTypeParsers();
@@ -71,38 +84,15 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return refused(req, reply, 'too-large', '', `the body is larger than ${MAX_REPORT_BYTES} bytes`);
-    if ((err.statusCode ?? 500) < 500) return refused(req, reply, 'bad-request', '', err.message);
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(req, reply, tooLarge());
+    if ((err.statusCode ?? 500) < 500) return problem(req, reply, { status: 400, code: 'bad-request', field: '', detail: err.message });
     return problem(req, reply, { status: 500, code: 'internal', detail: 'the server failed; try again later' });
   });
   app.setNotFoundHandler((req, reply) => problem(req, reply, { status: 404, code: 'not-found', detail: 'no such resource' }));
 
-  app.post('/upload/:week', async (req, reply) => {
-    if (inFlight >= maxInFlight) return problem(req, reply, { status: 503, code: 'overloaded', detail: 'too many uploads at once; try again later' });
-    inFlight++;
-    try {
-      const when = now();
-      const checked = checkReport({
-        body: (req.body as Buffer | undefined) ?? Buffer.alloc(0),
-        contentType: req.headers['content-type'],
-        pathWeek: (req.params as { week: string }).week,
-        now: when,
-        versions: o.versions.versions,
-      });
-      if (!checked.ok) return refused(req, reply, checked.refusal.code, checked.refusal.field, checked.refusal.reason);
-      let result;
-      try {
-        result = await o.store.put({ ...checked.report, day: when.toISOString().slice(0, 10) });
-      } catch (e) {
-        o.logger.log({ event: 'store-error', error: (e as Error).message });
-        return problem(req, reply, { status: 503, code: 'store-unavailable', detail: 'the report could not be stored; try again later' });
-      }
-      if (result === 'conflict') return refused(req, reply, 'conflict', '/X', `another report with Week ${checked.report.week} and X ${checked.report.x} was stored before`);
-      reasons.set(req, result);
-      return reply.code(200).type('application/json').send(JSON.stringify({ status: result }));
-    } finally {
-      inFlight--;
-    }
+  app.post(UPLOAD_ROUTE, async (req, reply) => {
+    const a = await intake((req.body as Buffer | undefined) ?? Buffer.alloc(0), req.headers['content-type'], (req.params as { week: string }).week);
+    return send(req, reply, a);
   });
 
   app.get('/healthz', async (req, reply) => {

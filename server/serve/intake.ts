@@ -45,7 +45,18 @@ export function isRealDate(s: string): boolean {
   }
   return ok;
 }
-const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const dayNames = new Map<number, string>();
+/** The UTC date of a time, YYYY-MM-DD (remembered per day: toISOString is slow on every upload). */
+export function dayOf(ms: number): string {
+  const day = Math.floor(ms / 86_400_000);
+  let name = dayNames.get(day);
+  if (name === undefined) {
+    name = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    if (dayNames.size > 1_000) dayNames.clear();
+    dayNames.set(day, name);
+  }
+  return name;
+}
 
 export interface CheckInput {
   body: Uint8Array;
@@ -84,15 +95,16 @@ function check({ body, contentType, pathWeek, now, versions }: CheckInput): Acce
     if (e instanceof JsonError) return refuse('malformed', '', `the body is not JSON: ${e.message}`);
     throw e;
   }
-  const report = object(doc, '', REPORT_KEYS);
+  const report = object(doc, () => '', REPORT_KEYS);
   const week = str(report.get('Week'), '/Week');
   if (!isRealDate(week)) refuse('bad-week', '/Week', `${JSON.stringify(week)} is not a real YYYY-MM-DD date`);
   if (week !== pathWeek) refuse('week-mismatch', '/Week', `${week} is not the path's week ${pathWeek}`);
-  if (week > dayOf(now.getTime() + CLOCK_SKEW_MS)) refuse('future', '/Week', `${week} is in the future`);
+  const latest = dayOf(now.getTime() + CLOCK_SKEW_MS);
+  if (week > latest) refuse('future', '/Week', `${week} is in the future`);
   const oldest = dayOf(now.getTime() - UPLOAD_WINDOW_DAYS * 86_400_000);
   if (week < oldest) refuse('too-old', '/Week', `${week} is more than ${UPLOAD_WINDOW_DAYS} days old (the upload window)`);
   const last = str(report.get('LastWeek'), '/LastWeek');
-  if (last !== '' && (!isRealDate(last) || last > dayOf(now.getTime() + CLOCK_SKEW_MS))) refuse('bad-week', '/LastWeek', `${JSON.stringify(last)} is neither "" nor a past date`);
+  if (last !== '' && (!isRealDate(last) || last > latest)) refuse('bad-week', '/LastWeek', `${JSON.stringify(last)} is neither "" nor a past date`);
   const xv = report.get('X');
   if (!(xv instanceof JsonNumber)) return refuse('wrong-type', '/X', 'is not a number');
   const x = Number(xv.text);
@@ -111,7 +123,7 @@ function programsOf(v: JsonValue | undefined): Program[] {
   if (!Array.isArray(v)) return refuse('wrong-type', '/Programs', 'is neither null nor an array');
   const seen = new Set<string>();
   return v.map((p, at) => {
-    const o = object(p, pointer('Programs', at), PROGRAM_KEYS);
+    const o = object(p, () => pointer('Programs', at), PROGRAM_KEYS);
     const f = (k: string): string => {
       const v = o.get(k);
       return typeof v === 'string' ? v : str(v, pointer('Programs', at, k));
@@ -136,10 +148,11 @@ function counts(v: JsonValue | undefined, at: number, key: string): Map<string, 
   return v;
 }
 
-function object(v: JsonValue | undefined, where: string, keys: string[]): Map<string, JsonValue> {
-  if (!(v instanceof Map)) return refuse('wrong-type', where, 'is not an object');
-  for (const k of v.keys()) if (!keys.includes(k)) refuse('unknown-field', `${where}${pointer(k)}`, 'is not a field of a report');
-  for (const k of keys) if (!v.has(k)) refuse('missing-field', `${where}${pointer(k)}`, 'is missing');
+/** `where` is made only for a refusal: pointers cost more than the check. */
+function object(v: JsonValue | undefined, where: () => string, keys: string[]): Map<string, JsonValue> {
+  if (!(v instanceof Map)) return refuse('wrong-type', where(), 'is not an object');
+  for (const k of v.keys()) if (!keys.includes(k)) refuse('unknown-field', `${where()}${pointer(k)}`, 'is not a field of a report');
+  for (const k of keys) if (!v.has(k)) refuse('missing-field', `${where()}${pointer(k)}`, 'is missing');
   return v;
 }
 

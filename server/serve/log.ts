@@ -13,6 +13,14 @@ export interface Logger {
 export function stderrLogger(out: (s: string) => void = (s) => process.stderr.write(s)): Logger {
   let lines: string[] = [];
   let scheduled = false;
+  let ms = NaN;
+  let time = '';
+  /** Many lines share a millisecond under load; toISOString is not free. */
+  const now = (): string => {
+    const t = Date.now();
+    if (t !== ms) ((ms = t), (time = new Date(t).toISOString()));
+    return time;
+  };
   const flush = (): void => {
     scheduled = false;
     if (lines.length === 0) return;
@@ -22,7 +30,7 @@ export function stderrLogger(out: (s: string) => void = (s) => process.stderr.wr
   };
   return {
     log(fields) {
-      lines.push(JSON.stringify({ time: new Date().toISOString(), ...fields }) + '\n');
+      lines.push(JSON.stringify({ time: now(), ...fields }) + '\n');
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);

@@ -1,11 +1,11 @@
-// The directory store's segments: one open append-only file per day. An append is one write
-// and one fdatasync (which also makes the file's new size durable); a new segment's directory
+// The directory store's segments: one open append-only file per day. An append is one O_DSYNC
+// write (as write + fdatasync: the data and the file's new size are durable); a new segment's directory
 // entry is synced before its first append is acknowledged. Measured here, this costs a third of
 // the CPU and time of writing each batch as its own file (temporary file, fsync, rename, fsync
 // of the directory): 0.3 ms against 0.9 ms of CPU per batch (bench/README.md). A crash can
 // leave a partial last line, never acknowledged; readers drop it (`readSegment`). A segment
 // that failed a write is never appended to again.
-import { close as closeCb, fdatasync as fdatasyncCb, open as openCb, write as writeCb } from 'node:fs';
+import { close as closeCb, constants, open as openCb, write as writeCb } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,9 +13,15 @@ import { makeDurableDir, syncDir } from './files.js';
 
 const openFd = promisify(openCb);
 const closeFd = promisify(closeCb);
-const fdatasyncFd = promisify(fdatasyncCb);
 const writeFd = (fd: number, data: Uint8Array, offset: number): Promise<number> =>
   new Promise((resolve, reject) => writeCb(fd, data, offset, data.length - offset, null, (e, n) => (e ? reject(e) : resolve(n))));
+
+/**
+ * Created here (never an existing file), appended to, and O_DSYNC: a write returns only once
+ * its data and the metadata needed to read it back (the new size) are durable, as a write
+ * followed by fdatasync, in one system call and one trip to libuv's thread pool instead of two.
+ */
+const APPEND_DSYNC = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND | constants.O_DSYNC;
 
 export const SEGMENT = /^\d{13}-\d+-\d+\.ndjson$/;
 
@@ -52,7 +58,7 @@ export function segmentWriter(daysDir: string): SegmentWriter {
       await makeDurableDir(dir);
       madeDays.add(day);
     }
-    const fd = await openFd(join(dir, `${Date.now()}-${process.pid}-${seq++}.ndjson`), 'ax', 0o644);
+    const fd = await openFd(join(dir, `${Date.now()}-${process.pid}-${seq++}.ndjson`), APPEND_DSYNC, 0o644);
     open.set(day, fd);
     await syncDir(dir);
     return fd;
@@ -63,8 +69,8 @@ export function segmentWriter(daysDir: string): SegmentWriter {
         const fd = await fdFor(day);
         try {
           const bytes = Buffer.from(text);
+          // O_DSYNC: each write returns once its bytes and the file's new size are on disk.
           for (let at = 0; at < bytes.length; ) at += await writeFd(fd, bytes, at);
-          await fdatasyncFd(fd);
         } catch (e) {
           await drop(day); // its end may hold a partial line: nothing more goes after it
           throw e;
