@@ -10,7 +10,7 @@ import type { Report } from '../../upload/index.js';
 import { ROOT, tempDir } from '../helpers.js';
 import { DEFAULT_PROGRAMS } from './report-gen.js';
 
-export const BIN = join(ROOT, 'server', 'dist', 'telemetry-server.js');
+export { BIN } from './bin.js';
 export const ASSETS = join(ROOT, 'server', 'dist', 'public');
 
 /** Puts each report as received on its arrival day; the bodies by day, in put order. */

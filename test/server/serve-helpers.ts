@@ -1,11 +1,11 @@
 // Shared by the server's tests: a config log made with the toolkit's own log code, the built
 // `telemetry-server serve` as a real process on 127.0.0.1, and uploads over real HTTP.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { appendToLog, generateKey } from '../../config/index.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { tempDir } from '../helpers.js';
+import { BIN } from './bin.js';
 
-export const BIN = join(ROOT, 'server', 'dist', 'telemetry-server.js');
+export { BIN };
 export const NAME = 'collector.test/config';
 
 /** The config most tests publish: a Node tool, and a Go program like Go's uploader reports. */

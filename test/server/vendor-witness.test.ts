@@ -2,30 +2,16 @@
 // keygen whose write fails, cosign as a witness (first use, a later publish, refused rollbacks and
 // forks, every other signature kept, the checkpoint replaced by rename), and show of a directory
 // and over HTTP on 127.0.0.1 with witnesses and a quorum; the client reads what the witnesses cosigned.
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchVerifiedConfig, parseConfig } from '../../config/index.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { tempDir } from '../helpers.js';
 import { serveLogDir } from '../log-server.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, BIN_ENV, EXAMPLE, type Run, run, runAsync } from './bin.js';
 
-const BIN = join(ROOT, 'server', 'dist', 'telemetry-server.js');
-const EXAMPLE = join(ROOT, 'examples', 'collection-config.json');
-const env = { PATH: process.env.PATH ?? '', NO_COLOR: '1' };
-type Run = { status: number | null; stdout: string; stderr: string };
-const run = (...args: string[]): Run => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, timeout: 60_000 });
-// Over HTTP the server runs in this process: spawn, do not block its event loop.
-const runAsync = (...args: string[]): Promise<Run> =>
-  new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
 const refused = (r: Run, status: number, pattern: RegExp): void => {
   expect([r.status, r.stdout]).toEqual([status, '']);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -60,7 +46,7 @@ describe('keygen --witness', () => {
   it('leaves no key file and no temporary file when the write fails (a file size limit of 0)', () => {
     const dir = tempDir('tt-keygen-full-');
     const out = join(dir, 'w.key');
-    const r = spawnSync('/bin/sh', ['-c', `ulimit -f 0 && exec "${process.execPath}" "${BIN}" keygen w.test --witness --out "${out}"`], { encoding: 'utf8', env, timeout: 60_000 });
+    const r = spawnSync('/bin/sh', ['-c', `ulimit -f 0 && exec "${process.execPath}" "${BIN}" keygen w.test --witness --out "${out}"`], { encoding: 'utf8', env: BIN_ENV, timeout: 60_000 });
     refused(r, 1, /^error: cannot write .*w\.key: EFBIG$/);
     expect(readdirSync(dir)).toEqual([]);
   });

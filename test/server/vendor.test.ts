@@ -1,30 +1,15 @@
 // The built `telemetry-server` bin (server/dist) as real processes on real temp dirs: keygen,
 // publish, verify-log of a directory and over HTTP on 127.0.0.1, the client reading what was
 // published, and every refusal with its exit code and its one `error:` line.
-import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchVerifiedConfig } from '../../config/index.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { tempDir } from '../helpers.js';
 import { serveLogDir } from '../log-server.js';
+import { EXAMPLE, type Run, run, runAsync } from './bin.js';
 
-const BIN = join(ROOT, 'server', 'dist', 'telemetry-server.js');
-const EXAMPLE = join(ROOT, 'examples', 'collection-config.json');
 const NAME = 'collector.test/config';
-
-const env = { PATH: process.env.PATH ?? '', NO_COLOR: '1' };
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, timeout: 60_000 });
-// verify-log over HTTP needs this process's event loop free for the server: spawn, do not block.
-const runAsync = (...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
 const oneError = (stderr: string) => {
   expect(stderr.trim().split('\n')).toHaveLength(1);
   expect(stderr).toMatch(/^error: /);
