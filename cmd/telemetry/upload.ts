@@ -3,7 +3,7 @@
 // was dropped and why, what waits for a later run. Exit 0 when nothing failed, 1 otherwise.
 import { Command } from 'commander';
 import { runPhases, runUpload, type RunSummary } from '../../upload/index.js';
-import { CliError, context, dirOption, named, type Context, type Invocation } from './context.js';
+import { CliError, ENV_NOW, context, dirOption, named, type Context, type Invocation } from './context.js';
 import { type Json, plural, toJson } from './output.js';
 
 const HELP = `
@@ -41,7 +41,7 @@ export function uploadCommand(inv: Invocation): Command {
 
 /** TRANSPARENT_TELEMETRY_NOW pins the day (tests); otherwise the real time. */
 export function pinned(ctx: Context): Date | undefined {
-  return ctx.env.TRANSPARENT_TELEMETRY_NOW ? ctx.now : undefined;
+  return ctx.env[ENV_NOW] ? ctx.now : undefined;
 }
 
 export function renderSummary(ctx: Context, s: RunSummary): string {
