@@ -18,7 +18,8 @@ import { verifyInclusion } from './proof.js';
 import { ConfigError, parseConfig, type UploadConfig } from './schema.js';
 import { hashReader } from './tile-reader.js';
 import { MAX_ENTRY_BYTES, TILE_WIDTH, bundlePath, type ReadFn } from './tiles.js';
-import { checkExtends, loadTrusted, openCheckpoint, trustedCheckpointFile, why } from './trust.js';
+import { why } from './error.js';
+import { checkExtends, loadTrusted, openCheckpoint, trustedCheckpointFile } from './trust.js';
 import { isUnreadable, readBytes, writeAtomic } from '../counter/safeio/index.js';
 
 export { ClientError, type ClientErrorCode } from './fetch.js';

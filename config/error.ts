@@ -10,3 +10,6 @@ export class CodedError<C extends string> extends Error {
     super(message, options);
   }
 }
+
+/** The message of anything thrown, for a line that names what failed. */
+export const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -10,7 +10,7 @@ export {
 } from './schema.js';
 export { type ConfigQuery, type StackRule, buildQuery } from './query.js';
 export { chartOf, goExpand } from './expand.js';
-export { CodedError } from './error.js';
+export { CodedError, why } from './error.js';
 export { HASH_SIZE, type ProofErrorCode, ProofError, emptyRoot, leafHash, nodeHash, rootFromLeafHashes } from './merkle.js';
 export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proof.js';
 export { ALG_COSIGNATURE_V1, ALG_ED25519, type KeyErrorCode, type SignerKey, type VerifierKey, KeyError, formatVerifier, generateKey, parseSigner, parseVerifier } from './keys.js';

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
+import { why } from './error.js';
 import { ClientError, type ClientErrorCode } from './fetch.js';
 import { hex8, type VerifierKey } from './keys.js';
 import { MAX_NOTE_BYTES, verifyNote } from './note.js';
@@ -12,7 +13,6 @@ import { hashReader } from './tile-reader.js';
 import { type ReadFn } from './tiles.js';
 import { isUnreadable, readText } from '../counter/safeio/index.js';
 
-export const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** The trusted checkpoint's file: from the key's name and id only (hashed: any name is a safe file name), never the URL. */
 export function trustedCheckpointFile(stateDir: string, key: VerifierKey): string {

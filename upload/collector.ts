@@ -5,7 +5,7 @@ import { renameSync, rmSync } from 'node:fs';
 import type { ReadOk } from '../counter/countfile/index.js';
 import { isUnreadable, makeDir, readText, writeAtomic } from '../counter/safeio/index.js';
 import type { Collector } from '../counter/settings/index.js';
-import { buildQuery, fetchVerifiedConfig, type ConfigQuery } from '../config/index.js';
+import { buildQuery, fetchVerifiedConfig, why, type ConfigQuery } from '../config/index.js';
 import { collectorReport } from './build.js';
 import { ageDays } from './gather.js';
 import { decodeReport } from './json.js';
@@ -22,7 +22,6 @@ import { createExclusive, decided, listNames, recordCollector, updateStatus } fr
 export const SEND_WINDOW_DAYS = UPLOAD_WINDOW_DAYS - 1;
 export const CONFIG_TIMEOUT_MS = 5_000;
 
-const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 interface C { ctx: RunContext; p: CollectorPaths; cid: string; url: string; collector: Collector | undefined }
 

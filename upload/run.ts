@@ -2,6 +2,7 @@
 // its config if a week needs building, build each week once under its lock, send what waits,
 // then clean up. Never rejects; every failure ends up in the summary.
 import { existsSync } from 'node:fs';
+import { why } from '../config/index.js';
 import { type Collector, dateString, layout } from '../counter/settings/index.js';
 import type { RunContext, RunOptions } from './context.js';
 import { cleanup } from './cleanup.js';
@@ -16,7 +17,6 @@ import { emptySummary, finish, type RunSummary } from './summary.js';
 
 export type { RunContext, RunOptions } from './context.js';
 
-const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Runs an upload; never rejects. */
 export function runUpload(o: RunOptions): Promise<RunSummary> {

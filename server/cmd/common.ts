@@ -1,7 +1,9 @@
 // What every vendor command shares: exit codes, the user-facing error, and reading a small
 // regular file without hanging on a FIFO (the toolkit's safe reader).
 import { statSync } from 'node:fs';
-import { CodedError, formatVerifier, parseSigner } from '../../config/index.js';
+import { CodedError, formatVerifier, parseSigner, why } from '../../config/index.js';
+
+export { why };
 import { isUnreadable, readBytes } from '../../counter/safeio/index.js';
 
 /** Exit codes: 0 ok, 1 a refusal or failure, 2 the command line was wrong. */
@@ -21,7 +23,6 @@ export class CliError extends CodedError<'EREFUSED' | 'EUSAGE'> {
   }
 }
 
-export const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
  * The bytes of `file`, which must be a regular file (not a FIFO or device) of at most `cap`
