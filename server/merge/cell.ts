@@ -3,7 +3,7 @@
 // sum of the partial sums of every day its reports arrived on, whatever the order.
 import { type Count, addCount, countFromJSON, countToJSON, minCount } from './sum.js';
 import type { MergeEntry, MergeReport } from './report.js';
-import { weekOf } from './week.js';
+import { remembered, weekOf } from './week.js';
 
 /**
  * Per-report counts are capped at this before they enter the noised totals, so one report
@@ -38,16 +38,7 @@ export function newCell(program: string, version: string): Cell {
  * The runtime as published: major version only (`node22`, `go1.23`), as Go's charts
  * normalise it, so the values stay few and each holds many reports.
  */
-export function runtimeMajor(runtime: string): string {
-  let m = majors.get(runtime);
-  if (m === undefined) {
-    m = major(runtime);
-    if (majors.size < 10_000) majors.set(runtime, m);
-  }
-  return m;
-}
-
-const majors = new Map<string, string>();
+export const runtimeMajor = remembered(major, 10_000);
 
 function major(runtime: string): string {
   const node = /^node(\d+)(?:[.-]|$)/.exec(runtime);

@@ -28,16 +28,23 @@ export function utcDay(now: Date): string {
 }
 
 /** The Sunday ending the calendar week that holds `day` (remembered: a merge asks for few days, often). */
-export function weekOf(day: string): string {
-  let w = weeks.get(day);
-  if (w === undefined) {
-    w = computeWeekOf(day);
-    if (weeks.size < 100_000) weeks.set(day, w);
-  }
-  return w;
-}
+export const weekOf = remembered(computeWeekOf, 100_000);
 
-const weeks = new Map<string, string>();
+/**
+ * `fn` with its answers kept, for the merge's per-report lookups that see few distinct inputs;
+ * at most `cap` are kept, so a flood of distinct inputs costs time, never memory.
+ */
+export function remembered(fn: (key: string) => string, cap: number): (key: string) => string {
+  const known = new Map<string, string>();
+  return (key) => {
+    let v = known.get(key);
+    if (v === undefined) {
+      v = fn(key);
+      if (known.size < cap) known.set(key, v);
+    }
+    return v;
+  };
+}
 
 function computeWeekOf(day: string): string {
   const t = parseDay(day);
