@@ -27,15 +27,18 @@ export function knownPrograms(dirs: Layout): Known {
   return { names: [...names].sort(byCodePoint), counted, warnings };
 }
 
-/** What the program declared (programs.json), with the variable that turns it off. */
-export function declared(dirs: Layout, program: string): ProgramSettings & { offVar: string | null } {
-  const own = readPrograms(dirs).get(program) ?? {};
+/** What the program declared (`programs`: programs.json, read once by the caller), with the variable that turns it off. */
+export function declared(programs: Map<string, ProgramSettings>, program: string): ProgramSettings & { offVar: string | null } {
+  const own = programs.get(program) ?? {};
   return { ...own, offVar: own.envVar ?? toolEnvVar(program) };
 }
 
-/** The effective mode of one program here and now, with its own variable if it declared one. */
-export function decideFor(ctx: Context, program: string) {
-  return decide({ dirs: ctx.dirs, program, env: ctx.env, cwd: ctx.cwd, envVar: program ? readPrograms(ctx.dirs).get(program)?.envVar : undefined });
+/**
+ * The effective mode of one program here and now, with its own variable if it declared one;
+ * a caller asking for many programs passes programs.json as read once.
+ */
+export function decideFor(ctx: Context, program: string, programs: Map<string, ProgramSettings> = readPrograms(ctx.dirs)) {
+  return decide({ dirs: ctx.dirs, program, env: ctx.env, cwd: ctx.cwd, envVar: program ? programs.get(program)?.envVar : undefined });
 }
 
 /**

@@ -74,8 +74,9 @@ export function collectStatus(ctx: Context): Status {
   if (readProgramsFile(dirs) === null) warnings.push(`${dirs.programsFile}: ignored, not a JSON object of programs (tools leave it as it is)`);
   const files = readFiles(dirs, now, warnings);
   const mounted = ctx.inv.program ? [ctx.inv.program] : [];
-  const known = [...new Set([...choices.keys(), ...files.programs, ...readPrograms(dirs).keys(), ...mounted])].sort(byCodePoint);
-  const ask = (program: string): Decision => decideFor(ctx, program);
+  const programs = readPrograms(dirs);
+  const known = [...new Set([...choices.keys(), ...files.programs, ...programs.keys(), ...mounted])].sort(byCodePoint);
+  const ask = (program: string): Decision => decideFor(ctx, program, programs);
   const overall = ask('');
   const decisions = known.map((program) => ({ program, d: ask(program) }));
   for (const w of [overall, ...decisions.map((x) => x.d)].flatMap((d) => d.warnings)) if (!warnings.includes(w)) warnings.push(w);
@@ -86,7 +87,7 @@ export function collectStatus(ctx: Context): Status {
     programChoices: [...choices].map(([program, c]: [string, Choice]) => ({ program, mode: c.mode, date: c.date })),
     overrides: uniqueOverrides([overall, ...decisions.map((x) => x.d)]),
     programs: decisions.map(({ program, d }) => {
-      const own = declared(dirs, program);
+      const own = declared(programs, program);
       return { program, envVar: own.offVar, command: own.command ?? null, mode: d.mode, decidedBy: d.decidedBy, chosen: d.chosen };
     }),
     countFiles: { active: files.active, finished: files.finished },
