@@ -2,8 +2,9 @@
 // and served by the pages' routes on 127.0.0.1. The numbers the charts page shows equal a
 // recount of the reports; every chart is drawn by the Chart.js the server itself serves; the
 // page loads nothing from elsewhere and breaks no rule of its Content-Security-Policy.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalPage } from '../chromium.js';
 import { addDays, runMerge, weekOf } from '../../server/merge/index.js';
 import { openStore, type Store } from '../../server/store/index.js';
 import type { Report } from '../../upload/index.js';
@@ -11,8 +12,6 @@ import { tempDir } from '../helpers.js';
 import { configLog, fill, startPublic } from './merge-setup.js';
 import { DEFAULT_PROGRAMS, expected, generateReports } from './report-gen.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const WEEKS = ['2026-11-23', '2026-11-26', '2026-11-29', '2026-12-02', '2026-12-09'];
 const reports = generateReports({ seed: 5, count: 240, weeks: WEEKS });
 const log = configLog();
@@ -39,15 +38,7 @@ beforeAll(async () => {
   // Without the vendor's key, as `serve` reads its own log: entries checked against the root only.
   strict = await startPublic({ store: strictStore, publish: 'aggregates', k: 20, logDir: log.logDir });
   noisy = await startPublic({ store: strictStore, publish: 'aggregates', k: 25, epsilon: 0.5, ...log });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue();
-    foreign.push(url.href);
-    return route.abort();
-  });
-  page = await context.newPage();
+  ({ browser, page } = await openLocalPage(foreign));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
   });

@@ -2,8 +2,9 @@
 // port, the page is the built app.js, and the telemetry directory holds Go's own count file.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLocalPage } from '../chromium.js';
 import { layout, recordProgram } from '../../counter/settings/index.js';
 import { collectorId, collectorPaths } from '../../upload/index.js';
 import { startViewServer, type ViewServer } from '../../cmd/telemetry/view-server.js';
@@ -11,8 +12,6 @@ import { ROOT } from '../helpers.js';
 import { summarizePng } from './png.js';
 import { BROKEN, GEN, buildAssets, makeTelemetryDir, mytoolWeek2, writeMytoolWeek2 } from './setup.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const MAX_U64 = '18446744073709551615';
 const UTF8 = 'gen/utf8:héllo-wörld-日本語-🚀';
 
@@ -32,16 +31,7 @@ beforeAll(async () => {
   mkdirSync(cp.dir, { recursive: true });
   writeFileSync(cp.configFile, JSON.stringify({ config: 'v3', body: { GOOS: ['linux'], GOARCH: ['amd64'], GoVersion: ['go1.23.5'], SampleRate: 1, Programs: [{ Name: GEN, Versions: ['v1.0.0'], Counters: [{ Name: 'gen/plain', Rate: 0.5 }], Stacks: [] }] } }));
   server = await startViewServer({ dirs: layout(root), port: 0, assets: await buildAssets(), env: {}, cwd: root });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  // Every request goes through here: anything not for our server is recorded and refused.
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue();
-    foreign.push(url.href);
-    return route.abort();
-  });
-  page = await context.newPage();
+  ({ browser, page } = await openLocalPage(foreign));
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
