@@ -17,3 +17,4 @@ export { CAPS } from './caps.js';
 export { debugLog, flushDebug, queueDebug } from './debug.js';
 export { wrap } from './wrap.js';
 export { type Reports, listReports } from './reports.js';
+export { type CompiledModule, ENGINE_HASH_MARK, codeCacheFile, loadWithCodeCache } from './code-cache.js';

@@ -1,0 +1,136 @@
+// The engine's V8 code cache, kept in the telemetry directory (docs/startup.md). Compiling the
+// 40 KB engine, top level and the functions open() runs, costs a tool ~2 ms at every start;
+// with V8's cached data for it, about a third of that. The cache is written once, after the
+// first open() that had none, and never trusted blindly: it is read through safeio (regular
+// files only, bounded), only when this user owns it and nobody else may write it, only with
+// our header naming this engine, this Node and this CPU, and only when the CRC-32 of its data
+// matches: V8 checks its own header but not its data, and corrupt data aborts the process.
+// Without zlib.crc32 or process.getBuiltinModule (Node before 20.16) there is no cache: the
+// engine compiles as before. zlib is loaded only here: a process with counting off never pays.
+import { Script } from 'node:vm';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Stats } from 'node:fs';
+import { isUnreadable, readBytes, writeAtomic } from '../safeio/index.js';
+import { debugLog } from './debug.js';
+import { layout } from './dir.js';
+
+/** The build ends the engine bundle with this line and the hash of the rest (scripts/build.mjs). */
+export const ENGINE_HASH_MARK = '\n//# tt-engine-hash=';
+const MAGIC = 'tt-v8-code-cache 1\n';
+const CAP = 4 << 20;
+/** The CommonJS wrapper Node itself puts around a module. */
+const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', '\n})'];
+
+export interface CompiledModule {
+  exports: unknown;
+  /** Writes the cache when this load had none; call once the module's everyday work has run. */
+  save(): void;
+}
+
+/** The cache file for the engine at `file`, or null when the engine carries no hash. */
+export function codeCacheFile(root: string, source: string): string | null {
+  const at = source.lastIndexOf(ENGINE_HASH_MARK);
+  const hash = at < 0 ? null : /^[0-9a-f]{32}(?=\n|$)/.exec(source.slice(at + ENGINE_HASH_MARK.length, at + 80));
+  if (hash === null) return null;
+  return join(root, 'cache', `engine-${hash[0]}-${process.version}-${process.arch}.v8`);
+}
+
+/** Loads the CommonJS module at `file` as `require` would, with V8 cached data when there is some. */
+export function loadWithCodeCache(file: string, source: string, root: string | null): CompiledModule {
+  const crc = root === null ? null : crc32();
+  const cacheFile = root === null || crc === null ? null : codeCacheFile(root, source);
+  const header = cacheFile === null ? '' : `${MAGIC}${cacheFile.slice(cacheFile.lastIndexOf('engine-'))}\n`;
+  const cached = cacheFile === null || crc === null ? null : readCache(cacheFile, header, crc);
+  const script = new Script(WRAP[0] + source + WRAP[1], { filename: file, ...(cached ? { cachedData: cached } : {}) });
+  if (cached !== null && script.cachedDataRejected === true) log(root, `${cacheFile}: rejected by V8 (another build of Node or other flags)`);
+  const fresh = cached === null || script.cachedDataRejected === true;
+  const module = { exports: {} as unknown };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(module.exports, module.exports, lazyRequire(file), module, file, dirname(file));
+  let saved = !fresh;
+  return {
+    exports: module.exports,
+    save() {
+      if (saved || cacheFile === null) return;
+      saved = true;
+      if (crc !== null) writeCache(cacheFile, header, script, root, crc);
+    },
+  };
+}
+
+/**
+ * The module's `require`, made on first use: createRequire costs ~0.7 ms and the everyday path
+ * needs no module but built-ins.
+ */
+function lazyRequire(file: string): NodeJS.Require {
+  let real: NodeJS.Require | undefined;
+  const get = () => (real ??= createRequire(file));
+  const lazy = (id: string): unknown => (id.startsWith('node:') && process.getBuiltinModule ? process.getBuiltinModule(id) : get()(id));
+  return Object.assign(lazy, {
+    resolve: Object.assign((id: string, options?: { paths?: string[] }) => get().resolve(id, options), { paths: (id: string) => get().resolve.paths(id) }),
+    get cache() {
+      return get().cache;
+    },
+    get main() {
+      return get().main;
+    },
+    extensions: {},
+  }) as unknown as NodeJS.Require;
+}
+
+type Crc32 = (data: Uint8Array) => number;
+
+function crc32(): Crc32 | null {
+  const zlib = process.getBuiltinModule?.('node:zlib') as { crc32?: Crc32 } | undefined;
+  return typeof zlib?.crc32 === 'function' ? zlib.crc32 : null;
+}
+
+function readCache(cacheFile: string, header: string, crc: Crc32): Buffer | null {
+  const bytes = readBytes(cacheFile, CAP, ownedByMe);
+  const root = dirname(dirname(cacheFile));
+  if (isUnreadable(bytes)) {
+    if (!bytes.absent) log(root, `${cacheFile}: ignored: ${bytes.reason}`);
+    return null;
+  }
+  const head = Buffer.from(header, 'latin1');
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const ours = view.length > head.length + 8 && head.equals(view.subarray(0, head.length));
+  // Truncated or padded, it is not what we wrote.
+  if (!ours || view.readUInt32LE(head.length) !== view.length - head.length - 8) {
+    log(root, `${cacheFile}: ignored: not a code cache this engine wrote`);
+    return null;
+  }
+  const data = view.subarray(head.length + 8);
+  if (crc(data) !== view.readUInt32LE(head.length + 4)) {
+    log(root, `${cacheFile}: ignored: its data is corrupt (CRC-32 mismatch)`);
+    return null;
+  }
+  return data;
+}
+
+function log(root: string | null, message: string): void {
+  if (root !== null) debugLog(layout(root), message);
+}
+
+/** Code runs from this file: only the user's own, which no one else may change, is read. */
+function ownedByMe(st: Stats): string | null {
+  const uid = process.getuid?.();
+  if (uid === undefined) return null; // Windows: no owner ids and no mode bits, its ACLs decide
+  if (st.uid !== uid) return 'is owned by another user';
+  return (st.mode & 0o022) !== 0 ? 'is writable by others' : null;
+}
+
+function writeCache(cacheFile: string, header: string, script: Script, root: string | null, crc: Crc32): void {
+  try {
+    const data = script.createCachedData();
+    const head = Buffer.from(header, 'latin1');
+    const sizes = Buffer.alloc(8);
+    sizes.writeUInt32LE(data.length);
+    sizes.writeUInt32LE(crc(data), 4);
+    writeAtomic(cacheFile, Buffer.concat([head, sizes, data]), 0o600);
+  } catch (e) {
+    // A cache is an optimisation: a read-only or full directory only means the next start compiles.
+    log(root, `${cacheFile}: cannot write the engine's code cache: ${(e as Error)?.message ?? e}`);
+  }
+}
