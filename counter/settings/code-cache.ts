@@ -1,24 +1,24 @@
 // The engine's V8 code cache, kept in the telemetry directory (docs/startup.md). Compiling the
 // 40 KB engine, top level and the functions open() runs, costs a tool ~2 ms at every start;
 // with V8's cached data for it, about a third of that. The cache is written once, after the
-// first open() that had none, and never trusted blindly: it is read through safeio (regular
-// files only, bounded), only when this user owns it and nobody else may write it, only with
-// our header naming this engine, this Node and this CPU, and only when the CRC-32 of its data
-// matches: V8 checks its own header but not its data, and corrupt data aborts the process.
-// Without zlib.crc32 or process.getBuiltinModule (Node before 20.16) there is no cache: the
-// engine compiles as before. zlib is loaded only here: a process with counting off never pays.
-import { Script } from 'node:vm';
+// first open() that counts into a file and had none, and never trusted blindly: it is read
+// through safeio (regular files only, bounded), only when this user owns it and nobody else may
+// write it, only with our header naming this engine, this Node and this CPU and the exact
+// length, and only when its data's two copies are equal byte for byte. V8 checks its own header
+// but not its data, and corrupt data aborts the process; a second copy, compared by one native
+// memcmp, costs nothing at start, where loading zlib for a CRC costs 0.4 to 1 ms.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Stats } from 'node:fs';
+import type * as Vm from 'node:vm';
 import { isUnreadable, readBytes, writeAtomic } from '../safeio/index.js';
 import { debugLog } from './debug.js';
 import { layout } from './dir.js';
 
 /** The build ends the engine bundle with this line and the hash of the rest (scripts/build.mjs). */
 export const ENGINE_HASH_MARK = '\n//# tt-engine-hash=';
-const MAGIC = 'tt-v8-code-cache 1\n';
-const CAP = 4 << 20;
+const MAGIC = 'tt-v8-code-cache 2\n';
+const CAP = 8 << 20;
 /** The CommonJS wrapper Node itself puts around a module. */
 const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', '\n})'];
 
@@ -38,10 +38,13 @@ export function codeCacheFile(root: string, source: string): string | null {
 
 /** Loads the CommonJS module at `file` as `require` would, with V8 cached data when there is some. */
 export function loadWithCodeCache(file: string, source: string, root: string | null): CompiledModule {
-  const crc = root === null ? null : crc32();
-  const cacheFile = root === null || crc === null ? null : codeCacheFile(root, source);
+  // node:vm on first use (not at the entry's load, which counting off also pays); Node before
+  // 20.16 has no process.getBuiltinModule, and there the engine compiles without a cache.
+  const vm = process.getBuiltinModule?.('node:vm') as typeof Vm | undefined;
+  const cacheFile = root === null || vm === undefined ? null : codeCacheFile(root, source);
   const header = cacheFile === null ? '' : `${MAGIC}${cacheFile.slice(cacheFile.lastIndexOf('engine-'))}\n`;
-  const cached = cacheFile === null || crc === null ? null : readCache(cacheFile, header, crc);
+  const cached = cacheFile === null ? null : readCache(cacheFile, header);
+  const Script = vm?.Script ?? (createRequire(file)('node:vm') as typeof Vm).Script;
   const script = new Script(WRAP[0] + source + WRAP[1], { filename: file, ...(cached ? { cachedData: cached } : {}) });
   if (cached !== null && script.cachedDataRejected === true) log(root, `${cacheFile}: rejected by V8 (another build of Node or other flags)`);
   const fresh = cached === null || script.cachedDataRejected === true;
@@ -54,7 +57,7 @@ export function loadWithCodeCache(file: string, source: string, root: string | n
     save() {
       if (saved || cacheFile === null) return;
       saved = true;
-      if (crc !== null) writeCache(cacheFile, header, script, root, crc);
+      writeCache(cacheFile, header, script, root);
     },
   };
 }
@@ -79,14 +82,7 @@ function lazyRequire(file: string): NodeJS.Require {
   }) as unknown as NodeJS.Require;
 }
 
-type Crc32 = (data: Uint8Array) => number;
-
-function crc32(): Crc32 | null {
-  const zlib = process.getBuiltinModule?.('node:zlib') as { crc32?: Crc32 } | undefined;
-  return typeof zlib?.crc32 === 'function' ? zlib.crc32 : null;
-}
-
-function readCache(cacheFile: string, header: string, crc: Crc32): Buffer | null {
+function readCache(cacheFile: string, header: string): Buffer | null {
   const bytes = readBytes(cacheFile, CAP, ownedByMe);
   const root = dirname(dirname(cacheFile));
   if (isUnreadable(bytes)) {
@@ -95,15 +91,16 @@ function readCache(cacheFile: string, header: string, crc: Crc32): Buffer | null
   }
   const head = Buffer.from(header, 'latin1');
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  const ours = view.length > head.length + 8 && head.equals(view.subarray(0, head.length));
+  const ours = view.length > head.length + 4 && head.equals(view.subarray(0, head.length));
+  const length = ours ? view.readUInt32LE(head.length) : -1;
   // Truncated or padded, it is not what we wrote.
-  if (!ours || view.readUInt32LE(head.length) !== view.length - head.length - 8) {
+  if (!ours || view.length !== head.length + 4 + 2 * length) {
     log(root, `${cacheFile}: ignored: not a code cache this engine wrote`);
     return null;
   }
-  const data = view.subarray(head.length + 8);
-  if (crc(data) !== view.readUInt32LE(head.length + 4)) {
-    log(root, `${cacheFile}: ignored: its data is corrupt (CRC-32 mismatch)`);
+  const data = view.subarray(head.length + 4, head.length + 4 + length);
+  if (!data.equals(view.subarray(head.length + 4 + length))) {
+    log(root, `${cacheFile}: ignored: its data is corrupt (the two copies differ)`);
     return null;
   }
   return data;
@@ -121,14 +118,13 @@ function ownedByMe(st: Stats): string | null {
   return (st.mode & 0o022) !== 0 ? 'is writable by others' : null;
 }
 
-function writeCache(cacheFile: string, header: string, script: Script, root: string | null, crc: Crc32): void {
+function writeCache(cacheFile: string, header: string, script: Vm.Script, root: string | null): void {
   try {
     const data = script.createCachedData();
     const head = Buffer.from(header, 'latin1');
-    const sizes = Buffer.alloc(8);
-    sizes.writeUInt32LE(data.length);
-    sizes.writeUInt32LE(crc(data), 4);
-    writeAtomic(cacheFile, Buffer.concat([head, sizes, data]), 0o600);
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(data.length);
+    writeAtomic(cacheFile, Buffer.concat([head, length, data, data]), 0o600);
   } catch (e) {
     // A cache is an optimisation: a read-only or full directory only means the next start compiles.
     log(root, `${cacheFile}: cannot write the engine's code cache: ${(e as Error)?.message ?? e}`);
