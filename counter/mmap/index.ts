@@ -1,7 +1,7 @@
 // Memory mapping behind one small interface (Go's internal/mmap): a backend maps a file shared
 // and writable and hands back typed views. Backends, tried in order: the toolkit's own addon
 // (addon.ts), then koffi (koffi.ts); mmap-io (mmap-io.ts) only when forced. `reserve` allocates
-// a file's blocks before anything maps them (reserve.ts). docs/startup.md, DESIGN.md §4 and §7.
+// a file's blocks before anything maps them (reserve.ts). docs/startup.md, docs/count-file.md.
 export { type Backend, type BackendName, type Region, region } from './region.js';
 export { ENV_BACKEND, backend, backendErrors } from './select.js';
 export { RESERVES, ReserveError, reserve } from './reserve.js';
