@@ -44,7 +44,8 @@ export function open(given: OpenOptions | null | undefined): OpenResult {
     offResult = { mode: 'off', program, file: null, backend: null, reason: off };
     return offResult;
   }
-  const result = loaded(options.dir ?? defaultRoot()).open({ ...options, program: program.name, version: program.version });
+  const counting = loaded(options.dir ?? defaultRoot());
+  const result = counting.open({ ...options, program: program.name, version: program.version });
   // Only a process that counts into a file writes the cache: off (by the user's settings) or
   // unable to count on disk, it writes nothing.
   if (firstOpen && result.file !== null) firstOpen();

@@ -4,8 +4,8 @@
 // bytes; docs/count-file.md ("Allocation") lists who may race with whom and what each race does.
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import {
-  DEAD, LEN_MARK, LEN_MASK, MAX_NAME_LEN, MAX_U64, MIN_FILE_LEN, NUM_BUCKETS, PAGE_SIZE, REC_LEN_OFF,
-  REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
+  DEAD, LEN_MARK, LEN_MASK, MAX_NAME_LEN, MAX_U64, MIN_FILE_LEN, NUM_BUCKETS, PAGE_SIZE,
+  REC_LEN_OFF, REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
 } from './format.js';
 import { type CountMap, CorruptError, HeaderMismatchError, checkFile, mapLength, widen } from './mapped.js';
 import type { Backend } from '../mmap/index.js';
@@ -162,7 +162,7 @@ function lookup(m: CountMap, bucket: number, head: number, name: Uint8Array): nu
     // Chains grow only at their heads and a linked record never changes, so the walk from the
     // new head must reach the old one; the step bound turns a cyclic chain into an error.
     for (let off = head, steps = 0; off !== known; steps++) {
-      if (off === 0) throw new CorruptError(m.path, `hash chain ${bucket} lost records this process saw`);
+      if (off === 0) throw new CorruptError(m.path, `hash chain ${bucket} lost records seen before`);
       if (steps > m.size / 32) throw new CorruptError(m.path, 'hash chain has a cycle');
       const len = checkRecord(m, off);
       if (len === NEEDS_IO) return NEEDS_IO; // the index stays as it was: walked again next time
@@ -179,7 +179,8 @@ function lookup(m: CountMap, bucket: number, head: number, name: Uint8Array): nu
 function nameKey(bytes: Uint8Array, start: number, len: number): string {
   let key = '';
   for (let i = start, end = start + len; i < end; i += KEY_CHUNK) {
-    key += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(i + KEY_CHUNK, end)) as unknown as number[]);
+    const chunk = bytes.subarray(i, Math.min(i + KEY_CHUNK, end));
+    key += String.fromCharCode.apply(null, chunk as unknown as number[]);
   }
   return key;
 }

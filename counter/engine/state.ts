@@ -43,8 +43,8 @@ interface State {
 
 const fresh = (): State => ({
   status: 'unopened', result: null, dirs: null, program: { name: '', version: '' }, now: () => new Date(), envVar: undefined,
-  map: null, span: null, timer: null, known: [], dirty: new Set(), maintenanceQueued: false, rotationQueued: false,
-  hooks: [], closing: [],
+  map: null, span: null, timer: null, known: [], dirty: new Set(), maintenanceQueued: false,
+  rotationQueued: false, hooks: [], closing: [],
 });
 let st: State = fresh();
 let exitHooked = false;

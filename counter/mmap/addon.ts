@@ -14,7 +14,10 @@ interface Addon {
 }
 
 /** The prebuilt folders to try on this platform, in order (native/prebuilds/<name>/). */
-export function addonTargets(platform: string = process.platform, arch: string = process.arch): string[] {
+export function addonTargets(
+  platform: string = process.platform,
+  arch: string = process.arch,
+): string[] {
   // A glibc build does not load on musl and the other way round: try glibc, the common case, first.
   if (platform === 'linux') return [`linux-${arch}-gnu`, `linux-${arch}-musl`];
   return [`${platform}-${arch}`];

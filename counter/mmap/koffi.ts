@@ -53,7 +53,8 @@ export function koffiReserve(fd: number, offset: number, length: number): number
   if (!fallocate) {
     // 32-bit glibc's fallocate takes a 32-bit off_t; fallocate64 is the same call everywhere.
     const name = process.arch === 'arm' || process.arch === 'ia32' ? 'fallocate64' : 'fallocate';
-    fallocate = koffiLibc().libc.func(`int ${name}(int fd, int mode, int64_t offset, int64_t len)`) as Fallocate;
+    const decl = `int ${name}(int fd, int mode, int64_t offset, int64_t len)`;
+    fallocate = koffiLibc().libc.func(decl) as Fallocate;
   }
   return fallocate(fd, 0, offset, length) === 0 ? 0 : koffiLibc().k.errno();
 }

@@ -31,22 +31,31 @@ export interface CompiledModule {
 /** The cache file for the engine at `file`, or null when the engine carries no hash. */
 export function codeCacheFile(root: string, source: string): string | null {
   const at = source.lastIndexOf(ENGINE_HASH_MARK);
-  const hash = at < 0 ? null : /^[0-9a-f]{32}(?=\n|$)/.exec(source.slice(at + ENGINE_HASH_MARK.length, at + 80));
+  const tail = at < 0 ? '' : source.slice(at + ENGINE_HASH_MARK.length, at + 80);
+  const hash = /^[0-9a-f]{32}(?=\n|$)/.exec(tail);
   if (hash === null) return null;
   return join(root, 'cache', `engine-${hash[0]}-${process.version}-${process.arch}.v8`);
 }
 
-/** Loads the CommonJS module at `file` as `require` would, with V8 cached data when there is some. */
-export function loadWithCodeCache(file: string, source: string, root: string | null): CompiledModule {
+/** Loads the CommonJS module at `file` as `require` would, with V8's cached data if any. */
+export function loadWithCodeCache(
+  file: string,
+  source: string,
+  root: string | null,
+): CompiledModule {
   // node:vm on first use (not at the entry's load, which counting off also pays); Node before
   // 20.16 has no process.getBuiltinModule, and there the engine compiles without a cache.
   const vm = process.getBuiltinModule?.('node:vm') as typeof Vm | undefined;
   const cacheFile = root === null || vm === undefined ? null : codeCacheFile(root, source);
-  const header = cacheFile === null ? '' : `${MAGIC}${cacheFile.slice(cacheFile.lastIndexOf('engine-'))}\n`;
+  const name = cacheFile?.slice(cacheFile.lastIndexOf('engine-'));
+  const header = cacheFile === null ? '' : `${MAGIC}${name}\n`;
   const cached = cacheFile === null ? null : readCache(cacheFile, header);
   const Script = vm?.Script ?? (createRequire(file)('node:vm') as typeof Vm).Script;
-  const script = new Script(WRAP[0] + source + WRAP[1], { filename: file, ...(cached ? { cachedData: cached } : {}) });
-  if (cached !== null && script.cachedDataRejected === true) log(root, `${cacheFile}: rejected by V8 (another build of Node or other flags)`);
+  const options = { filename: file, ...(cached ? { cachedData: cached } : {}) };
+  const script = new Script(WRAP[0] + source + WRAP[1], options);
+  if (cached !== null && script.cachedDataRejected === true) {
+    log(root, `${cacheFile}: rejected by V8 (another build of Node or other flags)`);
+  }
   const fresh = cached === null || script.cachedDataRejected === true;
   const module = { exports: {} as unknown };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
@@ -69,9 +78,13 @@ export function loadWithCodeCache(file: string, source: string, root: string | n
 function lazyRequire(file: string): NodeJS.Require {
   let real: NodeJS.Require | undefined;
   const get = () => (real ??= createRequire(file));
-  const lazy = (id: string): unknown => (id.startsWith('node:') && process.getBuiltinModule ? process.getBuiltinModule(id) : get()(id));
+  const lazy = (id: string): unknown =>
+    id.startsWith('node:') && process.getBuiltinModule ? process.getBuiltinModule(id) : get()(id);
   return Object.assign(lazy, {
-    resolve: Object.assign((id: string, options?: { paths?: string[] }) => get().resolve(id, options), { paths: (id: string) => get().resolve.paths(id) }),
+    resolve: Object.assign(
+      (id: string, options?: { paths?: string[] }) => get().resolve(id, options),
+      { paths: (id: string) => get().resolve.paths(id) },
+    ),
     get cache() {
       return get().cache;
     },
@@ -118,7 +131,12 @@ function ownedByMe(st: Stats): string | null {
   return (st.mode & 0o022) !== 0 ? 'is writable by others' : null;
 }
 
-function writeCache(cacheFile: string, header: string, script: Vm.Script, root: string | null): void {
+function writeCache(
+  cacheFile: string,
+  header: string,
+  script: Vm.Script,
+  root: string | null,
+): void {
   try {
     const data = script.createCachedData();
     const head = Buffer.from(header, 'latin1');

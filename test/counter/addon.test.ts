@@ -3,7 +3,9 @@
 // machine loads and maps, and where none loads the toolkit falls back to koffi.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, cpSync, mkdirSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync, cpSync, mkdirSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,34 +28,43 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 function describeBinary(bytes: Buffer): { format: string; cpu: string; library: boolean } {
   if (bytes.readUInt32BE(0) === 0x7f454c46) {
     // ELF, 64-bit little-endian: e_type at 16, e_machine at 18.
-    const cpu = { 62: 'x64', 183: 'arm64' }[bytes.readUInt16LE(18)] ?? `machine ${bytes.readUInt16LE(18)}`;
-    return { format: bytes[4] === 2 && bytes[5] === 1 ? 'elf64le' : 'elf-other', cpu, library: bytes.readUInt16LE(16) === 3 };
+    const machine = bytes.readUInt16LE(18);
+    const cpu = { 62: 'x64', 183: 'arm64' }[machine] ?? `machine ${machine}`;
+    const format = bytes[4] === 2 && bytes[5] === 1 ? 'elf64le' : 'elf-other';
+    return { format, cpu, library: bytes.readUInt16LE(16) === 3 };
   }
   if (bytes.readUInt32LE(0) === 0xfeedfacf) {
     // 64-bit Mach-O: cputype at 4, filetype at 12 (6 = dylib, 8 = bundle).
-    const cpu = { 0x01000007: 'x64', 0x0100000c: 'arm64' }[bytes.readUInt32LE(4)] ?? `cputype ${bytes.readUInt32LE(4)}`;
+    const type = bytes.readUInt32LE(4);
+    const cpu = { 0x01000007: 'x64', 0x0100000c: 'arm64' }[type] ?? `cputype ${type}`;
     return { format: 'macho64', cpu, library: [6, 8].includes(bytes.readUInt32LE(12)) };
   }
   if (bytes.toString('latin1', 0, 2) === 'MZ') {
     const pe = bytes.readUInt32LE(0x3c);
-    if (bytes.toString('latin1', pe, pe + 4) !== 'PE\0\0') return { format: 'mz', cpu: '?', library: false };
-    const cpu = { 0x8664: 'x64', 0xaa64: 'arm64' }[bytes.readUInt16LE(pe + 4)] ?? `machine ${bytes.readUInt16LE(pe + 4)}`;
+    const signed = bytes.toString('latin1', pe, pe + 4) === 'PE\0\0';
+    if (!signed) return { format: 'mz', cpu: '?', library: false };
+    const machine = bytes.readUInt16LE(pe + 4);
+    const cpu = { 0x8664: 'x64', 0xaa64: 'arm64' }[machine] ?? `machine ${machine}`;
     return { format: 'pe', cpu, library: (bytes.readUInt16LE(pe + 22) & 0x2000) !== 0 };
   }
   return { format: 'unknown', cpu: '?', library: false };
 }
 
 const EXPECTED: Record<string, { format: string; cpu: string }> = {
-  'linux-x64-gnu': { format: 'elf64le', cpu: 'x64' }, 'linux-arm64-gnu': { format: 'elf64le', cpu: 'arm64' },
-  'linux-x64-musl': { format: 'elf64le', cpu: 'x64' }, 'linux-arm64-musl': { format: 'elf64le', cpu: 'arm64' },
-  'darwin-x64': { format: 'macho64', cpu: 'x64' }, 'darwin-arm64': { format: 'macho64', cpu: 'arm64' },
+  'linux-x64-gnu': { format: 'elf64le', cpu: 'x64' },
+  'linux-arm64-gnu': { format: 'elf64le', cpu: 'arm64' },
+  'linux-x64-musl': { format: 'elf64le', cpu: 'x64' },
+  'linux-arm64-musl': { format: 'elf64le', cpu: 'arm64' },
+  'darwin-x64': { format: 'macho64', cpu: 'x64' },
+  'darwin-arm64': { format: 'macho64', cpu: 'arm64' },
   'win32-x64': { format: 'pe', cpu: 'x64' },
 };
 
 describe('the committed addon binaries', () => {
   it('were built from the current source, headers and compiler (else: npm run build:addon)', () => {
     expect(manifest.zig).toBe(build.ZIG_VERSION);
-    expect(manifest.source, 'native/tt_mmap.c changed since the binaries were built').toBe(build.sourceHash(ROOT));
+    const why = 'native/tt_mmap.c changed since the binaries were built';
+    expect(manifest.source, why).toBe(build.sourceHash(ROOT));
   });
 
   it('are exactly the ones the manifest lists, one per target, and nothing else', () => {
@@ -80,13 +91,18 @@ describe('the committed addon binaries', () => {
   }
 
   it('cover what the loader looks for on every platform they are built for', () => {
-    const looked = new Set(['x64', 'arm64'].flatMap((arch) => ['linux', 'darwin', 'win32'].flatMap((os) => addonTargets(os, arch))));
+    const systems = ['linux', 'darwin', 'win32'];
+    const forArch = (arch: string) => systems.flatMap((os) => addonTargets(os, arch));
+    const looked = new Set(['x64', 'arm64'].flatMap(forArch));
     for (const name of Object.keys(EXPECTED)) expect(looked.has(name), name).toBe(true);
   });
 });
 
-describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the addon on this machine', () => {
-  const load = () => createRequire(import.meta.url)(join(PREBUILDS, 'linux-x64-gnu', 'tt_mmap.node')) as {
+const LINUX_X64 = process.platform === 'linux' && process.arch === 'x64';
+
+describe.runIf(LINUX_X64)('the addon on this machine', () => {
+  const file = join(PREBUILDS, 'linux-x64-gnu', 'tt_mmap.node');
+  const load = () => createRequire(import.meta.url)(file) as {
     map(fd: unknown, length: unknown): ArrayBuffer;
     reserve(fd: unknown, offset: unknown, length: unknown): number;
   };
@@ -105,7 +121,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the addo
     }
   });
 
-  it('rejects bad arguments with an error and reports a failed mmap by errno, never crashing', () => {
+  it('rejects bad arguments with an error, reports a failed mmap by errno, never crashes', () => {
     const native = load();
     expect(() => native.map('3', 4096)).toThrow(TypeError);
     expect(() => native.map(3, -1)).toThrow(TypeError);
@@ -123,7 +139,9 @@ describe('where the addon does not load', () => {
     cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
     cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
     mkdirSync(join(pkg, 'node_modules'));
-    for (const dep of ['koffi', '@koromix']) symlinkSync(join(ROOT, 'node_modules', dep), join(pkg, 'node_modules', dep));
+    for (const dep of ['koffi', '@koromix']) {
+      symlinkSync(join(ROOT, 'node_modules', dep), join(pkg, 'node_modules', dep));
+    }
     prebuilds(join(pkg, 'native', 'prebuilds'));
     return pkg;
   }
@@ -145,7 +163,8 @@ describe('where the addon does not load', () => {
       const code = `const { open, inc } = await import(${JSON.stringify(entry)});
         const r = open({ dir: ${JSON.stringify(dir)}, program: 'fb', version: '1' }); inc('fb/x');
         console.log(JSON.stringify(r));`;
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: cleanEnv(), encoding: 'utf8', timeout: 20_000 });
+      const options = { env: cleanEnv(), encoding: 'utf8', timeout: 20_000 } as const;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], options);
       expect(r.status, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'local', backend: 'koffi' });
       expect(soleCounts(dir).get('fb/x')).toBe(1n);

@@ -2,18 +2,24 @@
 // in the telemetry directory (written once, used after, never trusted blindly) and no timer
 // for a process that ends within its first turn of the event loop. Real processes, real files.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIST_COUNTER, ROOT, cleanEnv, soleCounts, tempDir } from '../helpers.js';
 
 const COUNT = `const { open, inc } = await import(${JSON.stringify(DIST_COUNTER)});
-  const r = open({ program: 'boot', version: '1' }); inc('boot/run'); console.log(JSON.stringify(r));`;
+  const r = open({ program: 'boot', version: '1' }); inc('boot/run');
+  console.log(JSON.stringify(r));`;
 
 /** One tool run in telemetry directory `dir` (with a debug/ folder, so the toolkit logs). */
 function run(dir: string, code = COUNT, env: NodeJS.ProcessEnv = {}, esm = true) {
   const r = spawnSync(process.execPath, [...(esm ? ['--input-type=module'] : []), '-e', code], {
-    env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: dir, ...env }), encoding: 'utf8', timeout: 30_000, cwd: ROOT,
+    env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: dir, ...env }),
+    encoding: 'utf8',
+    timeout: 30_000,
+    cwd: ROOT,
   });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stderr).toBe('');
@@ -29,7 +35,8 @@ function cacheFiles(dir: string): string[] {
 }
 
 function debugLines(dir: string): string[] {
-  return readdirSync(join(dir, 'debug')).flatMap((f) => readFileSync(join(dir, 'debug', f), 'utf8').trim().split('\n'));
+  const read = (name: string) => readFileSync(join(dir, 'debug', name), 'utf8').trim().split('\n');
+  return readdirSync(join(dir, 'debug')).flatMap(read);
 }
 
 function withDebug(): string {
@@ -44,13 +51,15 @@ describe("the engine's code cache", () => {
     run(dir);
     const [file, ...more] = cacheFiles(dir);
     expect(more).toEqual([]);
-    expect(file).toMatch(new RegExp(`engine-[0-9a-f]{32}-${process.version.replaceAll('.', '\\.')}-${process.arch}\\.v8$`));
+    const version = process.version.replaceAll('.', '\\.');
+    expect(file).toMatch(new RegExp(`engine-[0-9a-f]{32}-${version}-${process.arch}\\.v8$`));
     expect(statSync(file!).mode & 0o777).toBe(0o600);
     const first = statSync(file!);
     run(dir);
     run(dir);
     const after = statSync(file!);
-    expect([after.ino, after.mtimeMs]).toEqual([first.ino, first.mtimeMs]); // accepted, so never rewritten
+    // Accepted, so never rewritten.
+    expect([after.ino, after.mtimeMs]).toEqual([first.ino, first.mtimeMs]);
     expect(readdirSync(join(dir, 'debug'))).toEqual([]); // nothing ignored, rejected or failed
     expect(soleCounts(dir).get('boot/run')).toBe(3n);
   });
@@ -100,7 +109,7 @@ describe("the engine's code cache", () => {
     expect(soleCounts(dir).get('boot/run')).toBe(2n);
   });
 
-  it('is not written when the user turned counting off, nor with counting off by the environment', () => {
+  it('is not written when the user turned counting off, nor when the environment did', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'mode'), 'off 2026-11-01');
     run(dir);
@@ -115,10 +124,12 @@ describe('a process that ends within its first turn', () => {
   it('creates no timer at all: the rotation timer waits until the process lives on', () => {
     const dir = tempDir();
     const code = `const made = [];
-      require('node:async_hooks').createHook({ init(id, type) { if (type === 'Timeout') made.push(type); } }).enable();
+      const hook = { init(id, type) { if (type === 'Timeout') made.push(type); } };
+      require('node:async_hooks').createHook(hook).enable();
       const { open, inc } = require(${JSON.stringify(DIST_COUNTER.replace(/\.js$/, '.cjs'))});
       const r = open({ program: 'boot', version: '1' }); inc('boot/run');
-      process.on('exit', () => process.stdout.write(JSON.stringify(r) + '\\n' + JSON.stringify(made) + '\\n'));`;
+      const lines = () => JSON.stringify(r) + '\\n' + JSON.stringify(made) + '\\n';
+      process.on('exit', () => process.stdout.write(lines()));`;
     const out = run(dir, code, {}, false).trim().split('\n');
     expect(JSON.parse(out[0]!)).toMatchObject({ mode: 'local', backend: 'addon' });
     expect(JSON.parse(out[1]!)).toEqual([]);
@@ -130,7 +141,8 @@ describe('a process that ends within its first turn', () => {
     const code = `const hooks = await import('node:async_hooks'); const made = [];
       hooks.createHook({ init(id, type) { if (type === 'Timeout') made.push(type); } }).enable();
       ${COUNT}
-      await new Promise((done) => setImmediate(done)); await new Promise((done) => setImmediate(done));
+      await new Promise((done) => setImmediate(done));
+      await new Promise((done) => setImmediate(done));
       console.log(JSON.stringify(made));`;
     const out = run(dir, code).trim().split('\n');
     expect(JSON.parse(out[1]!)).toEqual(['Timeout']);
