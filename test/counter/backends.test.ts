@@ -13,6 +13,19 @@ describe('mapping backends', () => {
     expect(soleCounts(dir).get('be/post')).toBe(3n);
   });
 
+  it.runIf(process.platform === 'linux')('with the addon, koffi is never loaded: it costs a start nothing', () => {
+    const dir = tempDir();
+    const code = `const { open, inc } = await import(${JSON.stringify(DIST_COUNTER)});
+      const r = open({ dir: ${JSON.stringify(dir)}, program: 'lean', version: '1' }); inc('lean/x');
+      const maps = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8');
+      console.log(JSON.stringify({ backend: r.backend, addon: maps.includes('tt_mmap.node'),
+        koffi: maps.includes('koffi'), mmapIo: maps.includes('mmap-io') }));`;
+    const options = { env: cleanEnv(), encoding: 'utf8', timeout: 20_000, cwd: ROOT } as const;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], options);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ backend: 'addon', addon: true, koffi: false, mmapIo: false });
+  });
+
   for (const backend of ['addon', 'koffi', 'mmap-io']) {
     it(`${backend}: counts land in the shared file, growth included`, () => {
       const dir = tempDir();
