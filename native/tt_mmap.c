@@ -69,6 +69,11 @@ static void *map_shared(int fd, size_t length, int *err) {
     return NULL;
   }
   HANDLE file = get(fd);
+  // Without a file, CreateFileMappingW would quietly map anonymous memory instead.
+  if (file == INVALID_HANDLE_VALUE || file == NULL) {
+    *err = EBADF;
+    return NULL;
+  }
   HANDLE mapping = CreateFileMappingW(file, NULL, PAGE_READWRITE, (DWORD)((uint64_t)length >> 32),
                                       (DWORD)length, NULL);
   if (mapping == NULL) {
