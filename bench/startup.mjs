@@ -36,11 +36,16 @@ sh('npm', ['install', '--silent', '--no-audit', '--no-fund', tarball], app);
 
 // The tools: what the README shows. The in-process variants take their first timestamp
 // before the toolkit loads, so they use a dynamic import; the whole-process ones are literal.
+// Each whole-process tool also prints the CPU time it used (user + system, from its start to its
+// exit event): on a machine shared with other work, CPU time varies far less than wall time.
+const cpu = "process.on('exit', () => { const u = process.cpuUsage(); " +
+  'process.stdout.write(`${(u.user + u.system) / 1000}\\n`); });\n';
+const counting = "open({ program: 'bench', version: '1' });\ninc('bench/run');\n";
 const files = {
-  'bare.mjs': '',
-  'bare.cjs': '',
-  'tool.mjs': "import { open, inc } from 'transparent-telemetry/counter';\nopen({ program: 'bench', version: '1' });\ninc('bench/run');\n",
-  'tool.cjs': "const { open, inc } = require('transparent-telemetry/counter');\nopen({ program: 'bench', version: '1' });\ninc('bench/run');\n",
+  'bare.mjs': cpu,
+  'bare.cjs': cpu,
+  'tool.mjs': `import { open, inc } from 'transparent-telemetry/counter';\n${counting}${cpu}`,
+  'tool.cjs': `const { open, inc } = require('transparent-telemetry/counter');\n${counting}${cpu}`,
   'span-bare.mjs': 'const t0 = performance.now();\nprocess.on(\'exit\', () => process.stdout.write(`${performance.now() - t0}\\n`));\n',
   'span-tool.mjs': "const t0 = performance.now();\nconst { open, inc } = await import('transparent-telemetry/counter');\n" +
     "open({ program: 'bench', version: '1' });\ninc('bench/run');\n" +
@@ -55,7 +60,7 @@ for (const key of Object.keys(base)) {
 const telemetryDir = join(work, 'telemetry');
 const modes = { local: { ...base, TRANSPARENT_TELEMETRY_DIR: telemetryDir }, off: { ...base, TRANSPARENT_TELEMETRY_DIR: telemetryDir, DO_NOT_TRACK: '1' } };
 
-/** One run: whole-process milliseconds, and the child's own span when it prints one. */
+/** One run: whole-process milliseconds, and what the child printed (its span, or its CPU time). */
 function once(node, file, env) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(node, [file], { cwd: app, env, encoding: 'utf8' });
@@ -92,6 +97,7 @@ rmSync(work, { recursive: true, force: true });
 const paired = (key, bareKey, field) => median(times[key].map((t, i) => t[field] - times[bareKey][i][field]));
 const fmt = (ms) => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)} ms`;
 const out = [`${new Date().toISOString().slice(0, 10)}, ${RUNS} interleaved rounds, load average ${loadBefore} before, ${loadAfter} after`];
+out.push('Whole process, wall time:');
 out.push('| Node | bare node | ESM local | ESM off | bare (CJS) | CJS local | CJS off | in-process local | in-process off |');
 out.push('|---|---|---|---|---|---|---|---|---|');
 for (const major of wanted) {
@@ -100,5 +106,19 @@ for (const major of wanted) {
   const bareMs = (kind) => `${median(times[`${major} ${kind} bare`].map((t) => t.wall)).toFixed(1)} ms`;
   const span = (mode) => fmt(paired(`${major} span ${mode}`, `${major} span bare`, 'span'));
   out.push(`| ${major} | ${bareMs('mjs')} | ${whole('mjs').join(' | ')} | ${bareMs('cjs')} | ${whole('cjs').join(' | ')} | ${span('local')} | ${span('off')} |`);
+}
+process.stdout.write(`${out.join('\n')}\n`);
+out.length = 0;
+out.push('CPU time of the whole-process runs (user + system, to the exit event), same rounds:');
+out.push('| Node | bare (ESM) | ESM local | ESM off | bare (CJS) | CJS local | CJS off |');
+out.push('|---|---|---|---|---|---|---|');
+for (const major of wanted) {
+  if (!times[`${major} mjs bare`]) continue;
+  const row = [major];
+  for (const kind of ['mjs', 'cjs']) {
+    row.push(`${median(times[`${major} ${kind} bare`].map((t) => t.span)).toFixed(1)} ms`);
+    for (const mode of ['local', 'off']) row.push(fmt(paired(`${major} ${kind} ${mode}`, `${major} ${kind} bare`, 'span')));
+  }
+  out.push(`| ${row.join(' | ')} |`);
 }
 process.stdout.write(`${out.join('\n')}\n`);
