@@ -6,7 +6,8 @@
 // week's file exists, the upload token is fresh), and off (DO_NOT_TRACK=1). Every variant runs
 // once per round, rounds interleaved; printed: the median over rounds of (variant − bare) in
 // the same round, whole process (spawn to reap) and in-process (first line to exit).
-// `node bench/startup.mjs` (BENCH_STARTUP_RUNS, default 41; BENCH_STARTUP_NODES=20,22,24).
+// `node bench/startup.mjs` (BENCH_STARTUP_RUNS, default 41; BENCH_STARTUP_NODES=20,22,24;
+// BENCH_STARTUP_PACKAGE, another checkout to pack).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,8 @@ function sh(cmd, args, cwd) {
   return r.stdout;
 }
 process.stderr.write('packing and installing the tarball into an empty project…\n');
-sh('npm', ['pack', '--silent', '--pack-destination', work], root);
+// BENCH_STARTUP_PACKAGE=<checkout> measures another build (its `npm pack`) the same way.
+sh('npm', ['pack', '--silent', '--pack-destination', work], process.env.BENCH_STARTUP_PACKAGE ?? root);
 const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')));
 mkdirSync(app);
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'bench-tool', version: '1.0.0', private: true }));
