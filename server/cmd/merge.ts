@@ -51,6 +51,9 @@ export function mergeCommand(): Command {
       }
       if (result === null) throw new CliError('another merge holds the merge lock; nothing done');
       print(result, o.json === true);
+      // The days after a skipped one were merged; the exit code still says one was not.
+      const skipped = result.skipped.map((d) => `${d.day} (${d.reason})`);
+      if (skipped.length) throw new CliError(`days not merged, left for the next run: ${skipped.join('; ')}`);
     });
 }
 

@@ -80,6 +80,7 @@ async function publicPages(logDir: string, logKey: string | undefined, p: { k: n
       onRun: (r, error) => {
         if (error) logger.log({ event: 'merge', ok: false, reason: why(error) });
         else if (r && r.days.length) logger.log({ event: 'merge', ok: true, days: r.days.length, reports: r.days.reduce((a, d) => a + d.reports, 0) });
+        for (const d of r?.skipped ?? []) logger.log({ event: 'merge-skipped', day: d.day, reason: d.reason });
       },
     });
     return async () => {

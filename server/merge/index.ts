@@ -2,6 +2,7 @@
 // raw reports (`raw` mode), per-week aggregates as JSON and CSV, and the privacy ledger
 // (`aggregates` mode). Pure functions over reports and partial sums, and one run over a Store.
 export { type CounterRow, type PublicCell, type PublishMode, type ValueRow, type WeekAggregate, buildAggregate, bucketOf } from './aggregate.js';
+export { MAX_STACKS_PER_WEEK, MAX_VERSIONS_PER_WEEK, OTHER, WeekLabels } from './fold.js';
 export { CLIP, type Cell, type WeekCells, addReport, addWeek, runtimeMajor } from './cell.js';
 export { aggregateToCSV, CSV_HEADER } from './csv.js';
 export { LEDGER, type Ledger, type Release, readLedger } from './ledger.js';

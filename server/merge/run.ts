@@ -14,7 +14,8 @@ import type { Uniform } from './noise.js';
 import { asLine, parseReport } from './report.js';
 import { type WeekState, loadState, saveState, stateWeeks } from './state.js';
 import { stringifyExact } from './sum.js';
-import { addDays, isClosed, utcDay } from './week.js';
+import { WeekLabels } from './fold.js';
+import { addDays, isClosed, utcDay, weekOf } from './week.js';
 
 export interface MergeOptions {
   publish: PublishMode;
@@ -34,6 +35,8 @@ export interface MergeResult {
   /** Weeks released final in this run (aggregates mode). */
   released: string[];
   late: number;
+  /** Days that could not be merged: left unmerged (tried again next run), never blocking later days. */
+  skipped: { day: string; reason: string }[];
 }
 
 export const mergedPath = (day: string) => `merged/${day}.ndjson`;
@@ -47,12 +50,21 @@ export function runMerge(store: Store, o: MergeOptions): Promise<MergeResult | n
 async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   const today = utcDay(o.now);
   const mergedThrough = addDays(today, -1);
-  const result: MergeResult = { days: [], weeks: [], released: [], late: 0 };
+  const result: MergeResult = { days: [], weeks: [], released: [], late: 0, skipped: [] };
   const written = new Set<string>();
   const changed = new Set<string>();
   const pending: string[] = [];
   for (const day of (await store.unmergedDays()).filter((d) => d < today)) {
-    const { reports, weeks, late } = await mergeDay(store, day, o.publish);
+    let merged;
+    try {
+      merged = await mergeDay(store, day, o.publish);
+    } catch (e) {
+      // One day that cannot be merged (a report that does not read, a store error) must not
+      // stop the days after it: it is reported and stays unmerged for the next run.
+      result.skipped.push({ day, reason: (e as Error).message });
+      continue;
+    }
+    const { reports, weeks, late } = merged;
     result.days.push({ day, reports });
     result.late += late;
     for (const w of weeks) changed.add(w);
@@ -91,6 +103,8 @@ async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
 async function mergeDay(store: Store, day: string, publish: PublishMode): Promise<{ reports: number; weeks: string[]; late: number }> {
   const byWeek = new Map<string, WeekCells>();
   const touched = new Map<string, number>();
+  // The week states this day adds to, each with the labels it holds (fold.ts bounds them).
+  const states = new Map<string, { state: WeekState; labels: WeekLabels }>();
   const lines: string[] = [];
   let n = 0;
   for await (const stored of store.reportsOf(day)) {
@@ -101,6 +115,13 @@ async function mergeDay(store: Store, day: string, publish: PublishMode): Promis
       // Nothing of this day is marked merged or deleted: a report that cannot be read stays.
       throw new Error(`day ${day}: report ${stored.week}/${stored.x} cannot be read: ${(e as Error).message}`, { cause: e });
     }
+    const week = weekOf(report.week);
+    let kept = states.get(week);
+    if (!kept) {
+      const state = await loadState(store, week);
+      states.set(week, (kept = { state, labels: new WeekLabels(state.cells) }));
+    }
+    for (const entry of report.programs) kept.labels.fold(entry);
     const r = addReport(byWeek, report);
     touched.set(r.week, Math.max(touched.get(r.week) ?? 0, r.touched));
     if (publish === 'raw') lines.push(asLine(stored.body));
@@ -108,7 +129,7 @@ async function mergeDay(store: Store, day: string, publish: PublishMode): Promis
   }
   let late = 0;
   for (const [week, cells] of byWeek) {
-    const s = await loadState(store, week);
+    const s = states.get(week)?.state ?? (await loadState(store, week));
     if (s.days.includes(day)) continue; // merged before a crash, not marked yet
     if (s.closed) {
       const n = [...cells.values()].reduce((a, c) => a + c.reports, 0);

@@ -1,7 +1,7 @@
 // /charts: per program, one chart per counter group and for versions, OS, architectures and
 // runtimes, across weeks. The exact numbers are in a table under each chart (with data-*
 // attributes for scripts); the chart data rides in a JSON block that /assets/charts.js draws.
-import type { PublishMode } from '../merge/index.js';
+import { MAX_STACKS_PER_WEEK, MAX_VERSIONS_PER_WEEK, type PublishMode } from '../merge/index.js';
 import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
 import type { ChartModel, ProgramModel } from './model.js';
 import { digits, esc, jsonBlock, page, percent } from './html.js';
@@ -13,12 +13,16 @@ export function chartsPage(programs: ProgramModel[], mode: { publish: PublishMod
   const sections = programs.map((p) => programSection(p, data));
   const body = [
     `<p class="lead">${modeLine(mode)} <a href="/data">Download the data</a> · <a href="/privacy">what is collected</a>.</p>`,
+    `<p class="note" data-note="labels">${LABELS_NOTE}</p>`,
     programs.length === 0 ? `<p class="empty">No data published yet.${mode.publish === 'aggregates' ? ` In this mode a week is published ${UPLOAD_WINDOW_DAYS + 1} days after it ends, when no more of its reports can arrive.` : ''}</p>` : `<nav class="toc" aria-label="Programs"><ul>${programs.map((p, i) => `<li><a href="#program-${i}">${esc(p.program)}</a></li>`).join('')}</ul></nav>`,
     ...sections.map((s, i) => s.replace('<section ', `<section id="program-${i}" `)),
     jsonBlock('chart-data', JSON.stringify(data)),
   ].join('\n');
   return page({ title: 'Charts', path: '/charts', body, script: true });
 }
+
+/** What the merge's label bound (server/merge/fold.ts) does to these charts, said where they are. */
+export const LABELS_NOTE = `A week keeps at most ${MAX_VERSIONS_PER_WEEK} versions and ${MAX_STACKS_PER_WEEK} stack names per program; reports of later new versions are counted under the version <strong>other</strong>, and later new stacks under <code>&lt;stack&gt;\\nother</code>.`;
 
 export function modeLine(m: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {
   if (m.publish === 'raw') return 'Publication mode <strong>raw</strong>: every report is published as received; these charts are computed from them, exactly.';
