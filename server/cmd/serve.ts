@@ -73,10 +73,15 @@ export function serveCommand(): Command {
 /** The public pages and the hourly merge, on the same app and store as intake. */
 async function publicPages(logDir: string, logKey: string | undefined, p: { k: number; epsilon?: number }): Promise<Extension> {
   const { registerPublic, startMergeSchedule } = await import('../pages/index.js');
+  const { mergeInWorker } = await import('../merge/index.js');
+  // Beside this bundle (server/dist/): the merge runs there, off the thread that answers uploads.
+  const workerFile = new URL('./merge-worker.js', import.meta.url);
   return async (app, { store, publish, logger }) => {
     await registerPublic(app, { store, logDir, logKey, publish, ...p });
     const schedule = startMergeSchedule({
       store, publish, ...p,
+      runner: (lent, options) => mergeInWorker(lent, options, { workerFile }),
+      onStart: () => logger.log({ event: 'merge-start' }),
       onRun: (r, error) => {
         if (error) logger.log({ event: 'merge', ok: false, reason: why(error) });
         else if (r && r.days.length) logger.log({ event: 'merge', ok: true, days: r.days.length, reports: r.days.reduce((a, d) => a + d.reports, 0) });

@@ -16,7 +16,7 @@ import { chartsModel } from './model.js';
 import { privacyPage } from './privacy-page.js';
 import { allAggregates } from './read.js';
 
-export { startMergeSchedule, type MergeSchedule } from './schedule.js';
+export { type MergeRunner, type MergeSchedule, startMergeSchedule } from './schedule.js';
 
 export interface PublicContext {
   store: Store;
