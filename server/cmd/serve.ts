@@ -21,7 +21,7 @@ Examples:
   $ telemetry-server serve --log ./config-log --data ./d --port 0   # any free port; see stdout
 `;
 
-interface Opts { log: string; key?: string; data?: string; database?: string; port: string; host: string; publish: 'raw' | 'aggregates'; k: string; epsilon?: string; maxInFlight: string }
+interface Opts { log: string; key?: string; data?: string; database?: string; port: string; host: string; publish: 'raw' | 'aggregates'; k: string; epsilon?: string; maxInFlight: string; maxConnections?: string }
 
 function intIn(v: string, what: string, lo: number, hi: number): number {
   const n = Number(v);
@@ -42,18 +42,20 @@ export function serveCommand(): Command {
     .option('--epsilon <e>', 'aggregates mode: noise per published count (two-sided geometric)')
     .option('--key <verifier>', 'the log\'s verifier key: /config and /privacy then show only a log whose signature verifies')
     .option('--max-in-flight <n>', 'uploads handled at once; more get 503 with Retry-After', '256')
+    .option('--max-connections <n>', 'open connections at most; one more evicts the one idle longest (default: 1024, or ulimit -n less 64)')
     .addHelpText('after', HELP)
     .action(async (o: Opts) => {
       if (o.data && o.database) throw new CliError('give --data or --database, not both', EXIT_USAGE);
       if (o.database && !/^postgres(?:ql)?:\/\//.test(o.database)) throw new CliError('--database must be a postgres:// URL', EXIT_USAGE);
       const port = intIn(o.port, '--port', 0, 65_535);
       const maxInFlight = intIn(o.maxInFlight, '--max-in-flight', 1, 1_000_000);
+      const maxConnections = o.maxConnections === undefined ? undefined : intIn(o.maxConnections, '--max-connections', 1, 1_000_000);
       const publication = publicationOptions(o);
       const { startServer } = await import('../serve/index.js');
       let server;
       try {
         const extend = await publicPages(o.log, o.key, publication);
-        server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, extend });
+        server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, maxConnections, extend });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
       }

@@ -9,6 +9,9 @@ import { MAX_REPORT_BYTES } from '../../upload/index.js';
 import type { Store } from '../store/index.js';
 import type { ConfigVersions } from './configs.js';
 import type { Logger } from './log.js';
+import {
+  REQUEST_TIMEOUT_MS, answerExpectations, clientErrorAnswer, connectionsCheckingInterval, defaultMaxConnections, limitConnections, setTimeouts,
+} from './connections.js';
 import { serveLogFile } from './static.js';
 import { type Answer, type Problem, RETRY_AFTER_SECONDS, UPLOAD_ROUTE, makeIntake, plainUploadWeek, problemAnswer, rawUpload, tooLarge } from './upload.js';
 
@@ -27,6 +30,8 @@ export interface AppOptions {
   logDir: string;
   publish: 'raw' | 'aggregates';
   logger: Logger;
+  /** Open connections at most (connections.ts); defaultMaxConnections() when unset. */
+  maxConnections?: number;
   /** Uploads being checked or stored at once; past this an upload gets 503 at once. */
   maxInFlight?: number;
   now?: () => Date;
@@ -49,7 +54,8 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
   const app = fastify({
     logger: false,
     bodyLimit: MAX_REPORT_BYTES,
-    requestTimeout: 30_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    clientErrorHandler: clientErrorAnswer,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // No schema is used (intake is plain code), but never let ajv coerce, fill in or strip.
@@ -57,14 +63,14 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
     // A plain upload skips fastify's router (upload.ts says why); everything else goes through it.
     serverFactory: (handler) => {
       const raw = { intake, logger: o.logger, closing: () => closing };
-      const server = createServer((req, res) => {
+      const server = createServer({ connectionsCheckingInterval }, (req, res) => {
         const week = plainUploadWeek(req);
         if (week === null) handler(req, res);
         else rawUpload(req, res, week, raw);
       });
-      // What fastify sets on a server it makes itself.
-      server.keepAliveTimeout = 72_000;
-      server.requestTimeout = 30_000;
+      setTimeouts(server);
+      limitConnections(server, o.maxConnections ?? defaultMaxConnections(), (why) => o.logger.log({ event: 'connection-evicted', why }));
+      answerExpectations(server);
       return server;
     },
   });

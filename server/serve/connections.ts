@@ -1,0 +1,139 @@
+// The server's connections, bounded (docs/collector-limits.md). A listening socket that
+// anyone can open must not let idle or slow connections use up the process's descriptors, or
+// the next legitimate upload (and the store's own files) find none:
+// - at most `max` open connections; one more evicts the connection idle longest (no request
+//   in progress), or, with none idle, is answered 503 and closed;
+// - tight timeouts: headers within HEADERS_TIMEOUT_MS, the whole request within
+//   REQUEST_TIMEOUT_MS, an idle keep-alive connection closed after KEEP_ALIVE_TIMEOUT_MS, and at
+//   most MAX_REQUESTS_PER_SOCKET requests on one connection;
+// - `Expect: 100-continue` is answered before any body is invited: 413 when Content-Length is
+//   over the limit, 417 for any other expectation;
+// - every refusal the server makes at this level carries a problem document (RFC 9457),
+//   including the errors Node's HTTP parser reports through `clientError`.
+import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { MAX_REPORT_BYTES } from '../../upload/index.js';
+import { type Answer, problemAnswer } from './upload.js';
+
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+/** Descriptors kept for everything but client connections: the store, the log, the worker. */
+export const RESERVED_FDS = 64;
+
+/**
+ * DEFAULT_MAX_CONNECTIONS, or fewer when the process may open fewer files (`ulimit -n`, read
+ * from /proc/self/limits where Linux has it): past that limit `accept` fails with EMFILE and
+ * no one, legitimate or not, gets an answer, and the store cannot open its files.
+ */
+export function defaultMaxConnections(limits = '/proc/self/limits'): number {
+  let text = '';
+  try {
+    text = readFileSync(limits, 'utf8');
+  } catch {
+    return DEFAULT_MAX_CONNECTIONS;
+  }
+  const soft = Number(/^Max open files\s+(\d+)/m.exec(text)?.[1]);
+  if (!Number.isSafeInteger(soft) || soft <= 0) return DEFAULT_MAX_CONNECTIONS;
+  return Math.max(1, Math.min(DEFAULT_MAX_CONNECTIONS, soft - RESERVED_FDS));
+}
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 10_000;
+export const MAX_REQUESTS_PER_SOCKET = 1000;
+/** How often Node looks for connections past their header or request timeout. */
+const CHECK_INTERVAL_MS = 1_000;
+
+/** Raw HTTP/1.1 bytes of an answer, for a socket no response object exists for. */
+export function rawAnswer(a: Answer): string {
+  const body = Buffer.from(a.body);
+  return `HTTP/1.1 ${a.status} ${STATUS_CODES[a.status]}\r\nContent-Type: ${a.type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${a.body}`;
+}
+
+/** The timeouts above, set on a server made with `createServer` (their defaults are minutes). */
+export function setTimeouts(server: Server): void {
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
+}
+
+export const connectionsCheckingInterval = CHECK_INTERVAL_MS;
+
+/**
+ * Keeps at most `max` connections open. Node's own `maxConnections` closes the newest one,
+ * so a flood of idle connections would shut every later client out; here the idle ones go
+ * first, oldest first.
+ */
+export function limitConnections(server: Server, max: number, onEvict: (why: 'idle' | 'full') => void): void {
+  const idle = new Set<Socket>(); // insertion order: the first is idle longest
+  const busy = new Map<Socket, number>();
+  let open = 0;
+  server.on('connection', (socket: Socket) => {
+    open++;
+    socket.once('close', () => {
+      open--;
+      idle.delete(socket);
+      busy.delete(socket);
+    });
+    if (open > max) {
+      const oldest = idle.values().next();
+      if (!oldest.done) {
+        idle.delete(oldest.value);
+        oldest.value.destroy();
+        onEvict('idle');
+      } else {
+        onEvict('full');
+        const full = problemAnswer({ status: 503, code: 'too-many-connections', detail: `the server holds its most connections (${max}); try again later` });
+        socket.end(`${rawAnswer(full).replace('\r\nConnection: close', `\r\nRetry-After: 5\r\nConnection: close`)}`);
+        return;
+      }
+    }
+    idle.add(socket);
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    idle.delete(socket);
+    busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (busy.get(socket) ?? 1) - 1;
+      if (left > 0) return void busy.set(socket, left);
+      busy.delete(socket);
+      if (!socket.destroyed) idle.add(socket);
+    });
+  });
+}
+
+/**
+ * `Expect: 100-continue`: Node asks before inviting the body. Over the limit, 413 at once and
+ * the connection closed, so the body is never sent; otherwise the invitation and the request.
+ */
+export function answerExpectations(server: Server): void {
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length']) > MAX_REPORT_BYTES) {
+      return send(res, problemAnswer({ status: 413, code: 'too-large', field: 'Content-Length', detail: `is over the limit of ${MAX_REPORT_BYTES} bytes` }));
+    }
+    res.writeContinue();
+    server.emit('request', req, res); // what Node does when no one listens for checkContinue
+  });
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    send(res, problemAnswer({ status: 417, code: 'expectation-failed', field: 'Expect', detail: 'only 100-continue is understood' }));
+  });
+}
+
+function send(res: ServerResponse, a: Answer): void {
+  res.writeHead(a.status, { 'content-type': a.type, 'content-length': Buffer.byteLength(a.body), connection: 'close' });
+  res.end(a.body);
+}
+
+/** What node:http's parser reports before any route runs, as a problem document, then the socket closed. */
+export function clientErrorAnswer(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const overflow = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = timeout ? 408 : overflow ? 431 : 400;
+    const detail = timeout ? 'the request did not arrive in time' : overflow ? 'the request headers are too large' : `the request is not valid HTTP/1.1 (${err.code ?? 'parse error'})`;
+    socket.write(rawAnswer(problemAnswer({ status, code: timeout ? 'timeout' : overflow ? 'headers-too-large' : 'bad-http', detail })));
+  }
+  socket.destroy();
+}
