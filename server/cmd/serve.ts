@@ -79,7 +79,7 @@ async function publicPages(logDir: string, logKey: string | undefined, p: { k: n
   // Beside this bundle (server/dist/): the merge runs there, off the thread that answers uploads.
   const workerFile = new URL('./merge-worker.js', import.meta.url);
   return async (app, { store, publish, logger }) => {
-    await registerPublic(app, { store, logDir, logKey, publish, ...p });
+    const pages = await registerPublic(app, { store, logDir, logKey, publish, ...p });
     const schedule = startMergeSchedule({
       store, publish, ...p,
       runner: (lent, options) => mergeInWorker(lent, options, { workerFile }),
@@ -88,9 +88,12 @@ async function publicPages(logDir: string, logKey: string | undefined, p: { k: n
         if (error) logger.log({ event: 'merge', ok: false, reason: why(error) });
         else if (r && r.days.length) logger.log({ event: 'merge', ok: true, days: r.days.length, reports: r.days.reduce((a, d) => a + d.reports, 0) });
         for (const d of r?.skipped ?? []) logger.log({ event: 'merge-skipped', day: d.day, reason: d.reason });
+        // The worker wrote the data pages (or a replica did): serve those from now on.
+        pages.reload().catch((e: unknown) => logger.log({ event: 'pages-reload-failed', reason: why(e) }));
       },
     });
     return async () => {
+      pages.stop();
       schedule.stop();
       await schedule.idle(); // a merge in flight finishes before the store closes
     };

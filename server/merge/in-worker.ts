@@ -2,11 +2,16 @@
 // day is parsed and summed: the main thread lends the worker its store (remote.ts) and does
 // only the store's I/O. The worker's heap is capped: a merge that would need more dies alone
 // (ERR_WORKER_OUT_OF_MEMORY), its lock is released, and the server goes on.
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { Store } from '../store/types.js';
 import { serveStore } from './remote.js';
 import type { MergeOptions, MergeResult } from './run.js';
-import type { WorkerInput } from './worker.js';
+
+/** What the worker entry (server/pages/merge-worker.ts) is given. */
+export interface WorkerInput {
+  port: MessagePort;
+  options: Omit<MergeOptions, 'now' | 'uniform'> & { now: string };
+}
 
 /** The worker's old-generation heap, MB: cells of a bounded week fit many times over. */
 export const MERGE_HEAP_MB = 512;

@@ -20,9 +20,11 @@ export async function readAggregate(store: Store, week: string): Promise<WeekAgg
   ) as WeekAggregate;
 }
 
-export async function allAggregates(store: Store): Promise<WeekAggregate[]> {
+/** Every week's aggregate, oldest first; `wanted` (by file name) reads only some. */
+export async function allAggregates(store: Store, wanted: (name: string) => boolean = () => true): Promise<WeekAggregate[]> {
   const out: WeekAggregate[] = [];
   for (const w of await weeksPublished(store)) {
+    if (!wanted(aggregatePath(w, 'json'))) continue;
     const a = await readAggregate(store, w);
     if (a) out.push(a);
   }

@@ -40,6 +40,11 @@ describe('the merge in serve', () => {
     expect(s.stderr()).toMatch(new RegExp(`"event":"merge","ok":true,"days":1,"reports":${BIG_DAY}`));
     // Answered while the day was being merged: several, not the one that waited it out.
     expect(during).toBeGreaterThanOrEqual(5);
+    // The worker rendered the data pages from what it published; the server now serves those.
+    const listed = async () => (await (await fetch(`${s.url}/data/index.json`)).json()) as { days: { day: string }[] };
+    for (let i = 0; i < 300 && (await listed()).days.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await listed()).days.map((d) => d.day)).toEqual([day(-1)]);
+    expect(await (await fetch(`${s.url}/charts`)).text()).toContain('data-program="mytool"');
     expect(await s.stop()).toBe(0);
   }, 120_000);
 });
