@@ -2,8 +2,9 @@
 // holding BENCH_MERGE_REPORTS (100,000) generated reports that arrived on one past day, so its
 // first scheduled merge (in the merge worker) takes them all; meanwhile a Node client sends
 // valid uploads at BENCH_MERGE_INTAKE_RATE (200/s) over 8 keep-alive connections. Prints one
-// JSON line: the merge's wall time (from its `merge-start` log line to its `merge` line) and
-// the latency percentiles (ms) of the uploads answered while it ran. Run by bench/run.mjs.
+// JSON line: the merge's wall time (from its `merge-start` log line to its `merge` line), the
+// latency percentiles (ms) of the uploads sent while it ran, and of those sent in the 3 s
+// after it (the same load without a merge, on the same machine). Run by bench/run.mjs.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,7 +48,7 @@ for (let i = 0; i < N; i += 5_000) {
 await store.close();
 
 const bin = join(ROOT, 'server', 'dist', 'telemetry-server.js');
-const proc = spawn(process.execPath, [bin, 'serve', '--port', '0', '--log', logDir, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+const proc = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), bin, 'serve', '--port', '0', '--log', logDir, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
 let err = '';
 const marks = {};
 proc.stderr.on('data', (d) => {
@@ -82,7 +83,8 @@ const answers = [];
 const pending = [];
 let i = 0;
 const started = performance.now();
-while (!marks.end && performance.now() - started < 120_000) {
+// Until the merge ends, then 3 s more: the same load with no merge, a baseline on the same machine.
+while ((!marks.end || performance.now() - marks.end < 3_000) && performance.now() - started < 120_000) {
   pending.push(post(++i).then((a) => answers.push(a)));
   await new Promise((r) => setTimeout(r, 1000 / RATE));
 }
@@ -91,9 +93,12 @@ proc.kill('SIGTERM');
 await new Promise((r) => proc.on('exit', r));
 rmSync(work, { recursive: true, force: true });
 const during = answers.filter((a) => marks.start && a.at >= marks.start && a.at <= marks.end).map((a) => a.ms).sort((a, b) => a - b);
-const pct = (p) => during[Math.min(during.length - 1, Math.floor((p / 100) * during.length))] ?? NaN;
+const after = answers.filter((a) => marks.end && a.at > marks.end).map((a) => a.ms).sort((a, b) => a - b);
+const pctOf = (list, p) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))] ?? NaN;
+const pct = (p) => pctOf(during, p);
 const mergedLine = /"event":"merge","ok":true,"days":\d+,"reports":(\d+)/.exec(err);
 console.log(JSON.stringify({
   reports: Number(mergedLine?.[1] ?? 0), mergeMs: marks.end - marks.start, uploads: during.length,
   failed: answers.filter((a) => a.status !== 200).length, p50: pct(50), p99: pct(99), max: during.at(-1) ?? NaN,
+  after: { uploads: after.length, p50: pctOf(after, 50), p99: pctOf(after, 99) },
 }));

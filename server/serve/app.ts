@@ -56,7 +56,10 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
     bodyLimit: MAX_REPORT_BYTES,
     requestTimeout: REQUEST_TIMEOUT_MS,
     clientErrorHandler: clientErrorAnswer,
-    return503OnClosing: true,
+    // A path fastify's router cannot decode (`/%zz`): its own answer has no problem document.
+    frameworkErrors: (err, req, reply) => problem(req, reply, { status: 400, code: 'bad-url', field: 'path', detail: err.message }),
+    // Closing is answered below with a problem document (fastify's own 503 has none).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     // No schema is used (intake is plain code), but never let ajv coerce, fill in or strip.
     ajv: { customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false } },
@@ -82,6 +85,12 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
   // The body reaches intake as raw bytes whatever its media type; intake decides.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_REPORT_BYTES }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!closing) return done();
+    reply.header('connection', 'close');
+    problem(req, reply, { status: 503, code: 'stopping', detail: 'the server is stopping; try again later' });
+  });
 
   // A callback hook, not an async one: no promise per request.
   app.addHook('onResponse', (req, reply, done) => {

@@ -92,6 +92,9 @@ describe('connections', () => {
       const huge = await exchange(s.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
       expect(huge).toMatch(/^HTTP\/1.1 431 /);
       expect(problemOf(huge)).toMatchObject({ status: 431, code: 'headers-too-large' });
+      const url = await exchange(s.url, `POST /upload/%zz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+      expect(url).toMatch(/^HTTP\/1.1 400 Bad Request\r\n/);
+      expect(problemOf(url)).toMatchObject({ status: 400, code: 'bad-url', field: 'path' });
     });
   });
 });
