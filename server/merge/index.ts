@@ -10,6 +10,8 @@ export { cryptoUniform, geometricNoise, type Uniform } from './noise.js';
 export { type MergeReport, asLine, parseReport, quoteBigIntegers } from './report.js';
 export { MERGE_HEAP_MB, type WorkerInput, type WorkerRun, mergeInWorker } from './in-worker.js';
 export { remoteStore, serveStore } from './remote.js';
-export { type MergeOptions, type MergeResult, aggregatePath, isFinal, mergedPath, runMerge } from './run.js';
+export {
+  type MergeOptions, type MergeResult, PART_BYTES, aggregatePath, isFinal, mergedPartPath, mergedPath, runMerge,
+} from './run.js';
 export { type Count, addCount, stringifyExact } from './sum.js';
 export { addDays, isClosed, lastArrival, utcDay, weekOf } from './week.js';

@@ -26,6 +26,8 @@ export interface MergeOptions {
   /** The clock: days before now's UTC day are over. */
   now: Date;
   uniform?: Uniform | undefined;
+  /** Bytes per part of a raw day's NDJSON (PART_BYTES; smaller in tests). */
+  partBytes?: number | undefined;
 }
 
 export interface MergeResult {
@@ -40,6 +42,32 @@ export interface MergeResult {
 }
 
 export const mergedPath = (day: string) => `merged/${day}.ndjson`;
+/** A raw day is written in parts of about this many bytes, so no run holds a whole day. */
+export const PART_BYTES = 16 * 1024 * 1024;
+/** Part 1 is `merged/<day>.ndjson` (all of a day that fits); later parts `merged/<day>.<n>.ndjson`. */
+export const mergedPartPath = (day: string, part: number) => (part === 1 ? mergedPath(day) : `merged/${day}.${part}.ndjson`);
+
+/** The day's NDJSON, flushed to the store a part at a time; the same reports give the same parts. */
+function partWriter(store: Store, day: string, partBytes: number) {
+  let lines: string[] = [];
+  let bytes = 0;
+  let part = 0;
+  const flush = async (): Promise<void> => {
+    part++;
+    await store.putPublished(mergedPartPath(day, part), Buffer.from(lines.length ? lines.join('\n') + '\n' : ''));
+    lines = [];
+    bytes = 0;
+  };
+  return {
+    async add(line: string): Promise<void> {
+      lines.push(line);
+      bytes += line.length + 1;
+      if (bytes >= partBytes) await flush();
+    },
+    /** Writes what is left (part 1 even when the day is empty, as before parts). */
+    end: async (): Promise<void> => (part === 0 || lines.length > 0 ? flush() : undefined),
+  };
+}
 export const aggregatePath = (week: string, ext: 'json' | 'csv') => `aggregates/${week}.${ext}`;
 
 /** Runs one merge; null when another replica holds the merge lock. */
@@ -57,7 +85,7 @@ async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   for (const day of (await store.unmergedDays()).filter((d) => d < today)) {
     let merged;
     try {
-      merged = await mergeDay(store, day, o.publish);
+      merged = await mergeDay(store, day, o);
     } catch (e) {
       // One day that cannot be merged (a report that does not read, a store error) must not
       // stop the days after it: it is reported and stays unmerged for the next run.
@@ -100,12 +128,14 @@ async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   return result;
 }
 
-async function mergeDay(store: Store, day: string, publish: PublishMode): Promise<{ reports: number; weeks: string[]; late: number }> {
+type DayResult = { reports: number; weeks: string[]; late: number };
+
+async function mergeDay(store: Store, day: string, o: MergeOptions): Promise<DayResult> {
   const byWeek = new Map<string, WeekCells>();
   const touched = new Map<string, number>();
   // The week states this day adds to, each with the labels it holds (fold.ts bounds them).
   const states = new Map<string, { state: WeekState; labels: WeekLabels }>();
-  const lines: string[] = [];
+  const raw = o.publish === 'raw' ? partWriter(store, day, o.partBytes ?? PART_BYTES) : null;
   let n = 0;
   for await (const stored of store.reportsOf(day)) {
     let report;
@@ -124,7 +154,7 @@ async function mergeDay(store: Store, day: string, publish: PublishMode): Promis
     for (const entry of report.programs) kept.labels.fold(entry);
     const r = addReport(byWeek, report);
     touched.set(r.week, Math.max(touched.get(r.week) ?? 0, r.touched));
-    if (publish === 'raw') lines.push(asLine(stored.body));
+    await raw?.add(asLine(stored.body));
     n++;
   }
   let late = 0;
@@ -141,7 +171,7 @@ async function mergeDay(store: Store, day: string, publish: PublishMode): Promis
     s.touched = Math.max(s.touched, touched.get(week) ?? 0);
     await saveState(store, s);
   }
-  if (publish === 'raw') await store.putPublished(mergedPath(day), Buffer.from(lines.length ? lines.join('\n') + '\n' : ''));
+  await raw?.end();
   return { reports: n, weeks: [...byWeek.keys()], late };
 }
 

@@ -10,13 +10,18 @@ import type { Downloads } from './read.js';
 import { modeLine } from './charts-page.js';
 
 const FILE = /^(\d{4}-\d{2}-\d{2})\.(json|csv|ndjson)$/;
+const PART = /^(\d{4}-\d{2}-\d{2})(\.[2-9]|\.[1-9]\d{1,5})?\.ndjson$/;
+
+/** The URLs of a day's NDJSON parts, in order. */
+const partUrls = (d: Downloads, day: string): string[] =>
+  Array.from({ length: d.parts.get(day) ?? 1 }, (_, i) => `/data/merged/${day}${i === 0 ? '' : `.${i + 1}`}.ndjson`);
 const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8' } as const;
 
 export function registerData(app: FastifyInstance, ctx: { store: Store; publish: PublishMode; k: number; epsilon?: number | undefined }): void {
   app.get<{ Params: { file: string } }>('/data/merged/:file', async (req, reply) => {
-    const m = FILE.exec(req.params.file);
-    if (!m || m[2] !== 'ndjson') return sendText(reply, 404, `error: ${req.params.file} not found`);
-    return sendFile(reply, await ctx.store.getPublished(`merged/${m[1]}.ndjson`), 'ndjson', CACHE_FINAL);
+    const m = PART.exec(req.params.file);
+    if (!m) return sendText(reply, 404, `error: ${req.params.file} not found`);
+    return sendFile(reply, await ctx.store.getPublished(`merged/${req.params.file}`), 'ndjson', CACHE_FINAL);
   });
   app.get<{ Params: { file: string } }>('/data/aggregates/:file', async (req, reply) => {
     const m = FILE.exec(req.params.file);
@@ -29,13 +34,16 @@ export function registerData(app: FastifyInstance, ctx: { store: Store; publish:
 }
 
 /** Older files than the lists hold stay at these URLs. */
-export const URL_PATTERNS = { day: '/data/merged/<YYYY-MM-DD>.ndjson', week: '/data/aggregates/<week ending YYYY-MM-DD>.json (and .csv)' };
+export const URL_PATTERNS = { day: '/data/merged/<YYYY-MM-DD>.ndjson (a big day also .2.ndjson, .3.ndjson, …)', week: '/data/aggregates/<week ending YYYY-MM-DD>.json (and .csv)' };
 
 /** /data/index.json: the latest weeks and days, for scripts. */
 export function dataIndex(d: Downloads, mode: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {
   const body = {
     publish: mode.publish, k: mode.publish === 'aggregates' ? mode.k : null, epsilon: mode.publish === 'aggregates' ? (mode.epsilon ?? null) : null,
-    days: d.days.map((day) => ({ day, ndjson: `/data/merged/${day}.ndjson` })),
+    days: d.days.map((day) => {
+      const [ndjson, ...more] = partUrls(d, day);
+      return more.length ? { day, ndjson, parts: [ndjson, ...more] } : { day, ndjson };
+    }),
     weeks: d.weeks.map((w) => ({ ...w, json: `/data/aggregates/${w.week}.json`, csv: `/data/aggregates/${w.week}.csv` })),
     ledger: d.ledger ? '/data/ledger.json' : null,
     older: URL_PATTERNS,
@@ -51,7 +59,10 @@ function sendFile(reply: import('fastify').FastifyReply, bytes: Uint8Array | nul
 export function dataPage(d: Downloads, mode: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {
   const weeks = [...d.weeks].reverse().map((w) =>
     `<tr data-week="${esc(w.week)}"><th scope="row">${esc(w.week)}</th><td>${w.final ? 'final' : 'provisional'}</td><td><a href="/data/aggregates/${esc(w.week)}.json">JSON</a></td><td><a href="/data/aggregates/${esc(w.week)}.csv">CSV</a></td></tr>`);
-  const days = [...d.days].reverse().map((day) => `<li data-day="${esc(day)}"><a href="/data/merged/${esc(day)}.ndjson">${esc(day)}.ndjson</a></li>`);
+  const days = [...d.days].reverse().map((day) => {
+    const links = partUrls(d, day).map((url) => `<a href="${esc(url)}">${esc(url.slice('/data/merged/'.length))}</a>`);
+    return `<li data-day="${esc(day)}">${links.join(' ')}</li>`;
+  });
   const body = [
     `<p class="lead">${modeLine(mode)} Everything here is also listed in <a href="/data/index.json">/data/index.json</a>.</p>`,
     '<h2>Weekly aggregates</h2>',

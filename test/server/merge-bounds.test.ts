@@ -3,6 +3,7 @@
 // and MAX_STACKS_PER_WEEK stack names per program, the rest counted under `other`.
 import { describe, expect, it } from 'vitest';
 import { MAX_STACKS_PER_WEEK, MAX_VERSIONS_PER_WEEK, type WeekAggregate, runMerge } from '../../server/merge/index.js';
+import { renderDataPages } from '../../server/pages/render.js';
 import { openStore } from '../../server/store/index.js';
 import type { Report } from '../../upload/index.js';
 import { tempDir } from '../helpers.js';
@@ -61,6 +62,27 @@ describe('merge bounds', () => {
     expect(cell!.stacks).toHaveLength(MAX_STACKS_PER_WEEK + 1);
     const other = cell!.stacks.find((s) => s.name === 'mytool/crash\nother')!;
     expect(other.total).toBe(8 * per - MAX_STACKS_PER_WEEK);
+    await store.close();
+  });
+
+  it('writes a raw day in parts, never holding it whole; together they are the day, and /data lists them', async () => {
+    const store = await openStore({ data: tempDir('tt-parts-') });
+    const reports = generateReports({ seed: 8, count: 120, weeks: [WEEK] });
+    const bodies = await fill(store, reports, () => '2026-11-27');
+    await runMerge(store, { publish: 'raw', k: 20, now: NOW, partBytes: 8_000 });
+    const names = await store.listPublished('merged/');
+    expect(names.length).toBeGreaterThan(3);
+    const parts = names.map((n) => Number(/\.(\d+)\.ndjson$/.exec(n)?.[1] ?? 1)).sort((a, b) => a - b);
+    expect(parts).toEqual(parts.map((_, i) => i + 1));
+    let all = '';
+    for (const part of parts) {
+      const name = part === 1 ? 'merged/2026-11-27.ndjson' : `merged/2026-11-27.${part}.ndjson`;
+      all += Buffer.from((await store.getPublished(name))!).toString('utf8');
+    }
+    expect(all.trimEnd().split('\n').sort()).toEqual([...bodies.get('2026-11-27')!].sort());
+    const index = JSON.parse((await renderDataPages(store, { publish: 'raw', k: 20 })).get('/data/index.json')!.body.toString('utf8'));
+    expect(index.days[0].parts).toHaveLength(parts.length);
+    expect(index.days[0].parts[1]).toBe('/data/merged/2026-11-27.2.ndjson');
     await store.close();
   });
 });

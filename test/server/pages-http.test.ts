@@ -59,7 +59,7 @@ describe('public routes', () => {
     expect(await (await fetch(`${site.url}/charts`)).text()).toContain('No data published yet.');
     expect(await (await fetch(`${site.url}/data/index.json`)).json()).toEqual({
       publish: 'raw', k: null, epsilon: null, days: [], weeks: [], ledger: null,
-      older: { day: '/data/merged/<YYYY-MM-DD>.ndjson', week: '/data/aggregates/<week ending YYYY-MM-DD>.json (and .csv)' },
+      older: { day: '/data/merged/<YYYY-MM-DD>.ndjson (a big day also .2.ndjson, .3.ndjson, …)', week: '/data/aggregates/<week ending YYYY-MM-DD>.json (and .csv)' },
     });
     for (const path of ['/data/aggregates/2026-11-29.json', '/data/merged/2026-11-29.ndjson', '/data/ledger.json', '/assets/other.js', '/data/aggregates/x.json']) {
       const r = await fetch(`${site.url}${path}`);
