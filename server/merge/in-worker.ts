@@ -22,10 +22,17 @@ export interface WorkerRun {
   heapMb?: number;
 }
 
-export function mergeInWorker(store: Store, o: MergeOptions, w: WorkerRun): Promise<MergeResult | null> {
+type Outcome = { ok: true; result: MergeResult | null } | { ok: false; error: string };
+
+export function mergeInWorker(
+  store: Store,
+  o: MergeOptions,
+  w: WorkerRun,
+): Promise<MergeResult | null> {
   const { port1, port2 } = new MessageChannel();
   const lent = serveStore(port1, store);
-  const input: WorkerInput = { port: port2, options: { publish: o.publish, k: o.k, epsilon: o.epsilon, now: o.now.toISOString() } };
+  const options = { publish: o.publish, k: o.k, epsilon: o.epsilon, now: o.now.toISOString() };
+  const input: WorkerInput = { port: port2, options };
   const worker = new Worker(w.workerFile, {
     workerData: input,
     transferList: [port2],
@@ -34,8 +41,8 @@ export function mergeInWorker(store: Store, o: MergeOptions, w: WorkerRun): Prom
     stderr: false,
   });
   return new Promise<MergeResult | null>((resolve, reject) => {
-    let answer: { ok: true; result: MergeResult | null } | { ok: false; error: string } | null = null;
-    worker.on('message', (m: typeof answer) => (answer = m));
+    let answer: Outcome | null = null;
+    worker.on('message', (m: Outcome) => (answer = m));
     worker.on('error', (e) => (answer ??= { ok: false, error: `merge worker: ${e.message}` }));
     worker.on('exit', (code) => {
       lent.releaseLock(); // a worker that died holding it must not keep other merges out

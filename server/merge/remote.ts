@@ -9,17 +9,23 @@ import type { Store, StoredReport } from '../store/types.js';
 /** Reports per message: large enough that messaging costs little, small enough to stay bounded. */
 export const BATCH = 256;
 
-type Op = 'unmergedDays' | 'markMerged' | 'putPublished' | 'getPublished' | 'listPublished' | 'healthy' | 'lock' | 'unlock' | 'open' | 'next' | 'closeIter';
+type Op =
+  | 'unmergedDays' | 'markMerged' | 'putPublished' | 'getPublished' | 'listPublished' | 'healthy'
+  | 'lock' | 'unlock' | 'open' | 'next' | 'closeIter';
+type Batch = { reports: StoredReport[]; done: boolean };
 interface Call { id: number; op: Op; args: unknown[] }
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
-/** Main side: answers the worker's store calls on `port` until it closes; returns a release for a held lock. */
+/**
+ * Main side: answers the worker's store calls on `port` until it closes. `releaseLock` frees a
+ * lock the worker still holds (it died) and closes the days it had open.
+ */
 export function serveStore(port: MessagePort, store: Store): { releaseLock(): void } {
   const iterators = new Map<number, AsyncIterator<StoredReport>>();
   let nextIter = 0;
   let release: (() => void) | null = null;
   let held: Promise<unknown> = Promise.resolve();
-  const pull = async (iter: number, most: number): Promise<{ reports: StoredReport[]; done: boolean }> => {
+  const pull = async (iter: number, most: number): Promise<Batch> => {
     const it = iterators.get(iter);
     if (!it) throw new Error(`no open day ${iter}`);
     const reports: StoredReport[] = [];
@@ -61,8 +67,12 @@ export function serveStore(port: MessagePort, store: Store): { releaseLock(): vo
       }
     }
   };
-  const answer = (id: number, value: unknown): void => port.postMessage({ id, ok: true, value } satisfies Reply);
-  const fail = (id: number, e: unknown): void => port.postMessage({ id, ok: false, error: (e as Error)?.message ?? String(e) } satisfies Reply);
+  const answer = (id: number, value: unknown): void => {
+    port.postMessage({ id, ok: true, value } satisfies Reply);
+  };
+  const fail = (id: number, e: unknown): void => {
+    port.postMessage({ id, ok: false, error: (e as Error)?.message ?? String(e) } satisfies Reply);
+  };
   /** The lock is held on this side for as long as the worker's merge runs, until `unlock`. */
   const takeLock = (id: number): void => {
     held = store.withMergeLock(() => new Promise<void>((resolve) => {
@@ -126,12 +136,14 @@ export function remoteStore(port: MessagePort): Store {
   };
 }
 
-async function* batches(day: string, call: <T>(op: Op, ...args: unknown[]) => Promise<T>): AsyncGenerator<StoredReport> {
+type Caller = <T>(op: Op, ...args: unknown[]) => Promise<T>;
+
+async function* batches(day: string, call: Caller): AsyncGenerator<StoredReport> {
   const iter = await call<number>('open', day);
   let done = false;
   try {
     while (!done) {
-      const batch = await call<{ reports: StoredReport[]; done: boolean }>('next', iter);
+      const batch = await call<Batch>('next', iter);
       done = batch.done;
       yield* batch.reports;
     }

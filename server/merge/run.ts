@@ -37,24 +37,26 @@ export interface MergeResult {
   /** Weeks released final in this run (aggregates mode). */
   released: string[];
   late: number;
-  /** Days that could not be merged: left unmerged (tried again next run), never blocking later days. */
+  /** Days that could not be merged: left for the next run, never blocking the days after. */
   skipped: { day: string; reason: string }[];
 }
 
 export const mergedPath = (day: string) => `merged/${day}.ndjson`;
 /** A raw day is written in parts of about this many bytes, so no run holds a whole day. */
 export const PART_BYTES = 16 * 1024 * 1024;
-/** Part 1 is `merged/<day>.ndjson` (all of a day that fits); later parts `merged/<day>.<n>.ndjson`. */
-export const mergedPartPath = (day: string, part: number) => (part === 1 ? mergedPath(day) : `merged/${day}.${part}.ndjson`);
+/** Part 1 is `merged/<day>.ndjson` (all of a day that fits); then `merged/<day>.<n>.ndjson`. */
+export const mergedPartPath = (day: string, part: number) =>
+  part === 1 ? mergedPath(day) : `merged/${day}.${part}.ndjson`;
 
-/** The day's NDJSON, flushed to the store a part at a time; the same reports give the same parts. */
+/** The day's NDJSON, flushed a part at a time; the same reports give the same parts. */
 function partWriter(store: Store, day: string, partBytes: number) {
   let lines: string[] = [];
   let bytes = 0;
   let part = 0;
   const flush = async (): Promise<void> => {
     part++;
-    await store.putPublished(mergedPartPath(day, part), Buffer.from(lines.length ? lines.join('\n') + '\n' : ''));
+    const text = lines.length ? lines.join('\n') + '\n' : '';
+    await store.putPublished(mergedPartPath(day, part), Buffer.from(text));
     lines = [];
     bytes = 0;
   };

@@ -40,7 +40,7 @@ export function chartsPage(all: ProgramModel[], mode: { publish: PublishMode; k:
 /** Weeks charted: the latest; every week stays in /data. */
 export const MAX_CHART_WEEKS = 26;
 
-/** What the merge's label bound (server/merge/fold.ts) does to these charts, said where they are. */
+/** What the merge's label bound (server/merge/fold.ts) does to these charts, said on them. */
 export const LABELS_NOTE = `A week keeps at most ${MAX_VERSIONS_PER_WEEK} versions and ${MAX_STACKS_PER_WEEK} stack names per program; reports of later new versions are counted under the version <strong>other</strong>, and later new stacks under <code>&lt;stack&gt;\\nother</code>.`;
 
 export function modeLine(m: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {

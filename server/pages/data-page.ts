@@ -14,14 +14,15 @@ const PART = /^(\d{4}-\d{2}-\d{2})(\.[2-9]|\.[1-9]\d{1,5})?\.ndjson$/;
 
 /** The URLs of a day's NDJSON parts, in order. */
 const partUrls = (d: Downloads, day: string): string[] =>
-  Array.from({ length: d.parts.get(day) ?? 1 }, (_, i) => `/data/merged/${day}${i === 0 ? '' : `.${i + 1}`}.ndjson`);
+  Array.from({ length: d.parts.get(day) ?? 1 }, (_, i) => `/data/merged/${day}${i ? `.${i + 1}` : ''}.ndjson`);
 const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8' } as const;
 
 export function registerData(app: FastifyInstance, ctx: { store: Store; publish: PublishMode; k: number; epsilon?: number | undefined }): void {
   app.get<{ Params: { file: string } }>('/data/merged/:file', async (req, reply) => {
     const m = PART.exec(req.params.file);
     if (!m) return sendText(reply, 404, `error: ${req.params.file} not found`);
-    return sendFile(reply, await ctx.store.getPublished(`merged/${req.params.file}`), 'ndjson', CACHE_FINAL);
+    const bytes = await ctx.store.getPublished(`merged/${req.params.file}`);
+    return sendFile(reply, bytes, 'ndjson', CACHE_FINAL);
   });
   app.get<{ Params: { file: string } }>('/data/aggregates/:file', async (req, reply) => {
     const m = FILE.exec(req.params.file);
@@ -34,7 +35,10 @@ export function registerData(app: FastifyInstance, ctx: { store: Store; publish:
 }
 
 /** Older files than the lists hold stay at these URLs. */
-export const URL_PATTERNS = { day: '/data/merged/<YYYY-MM-DD>.ndjson (a big day also .2.ndjson, .3.ndjson, …)', week: '/data/aggregates/<week ending YYYY-MM-DD>.json (and .csv)' };
+export const URL_PATTERNS = {
+  day: '/data/merged/<YYYY-MM-DD>.ndjson (a big day also .2.ndjson, .3.ndjson, …)',
+  week: '/data/aggregates/<week ending YYYY-MM-DD>.json (and .csv)',
+};
 
 /** /data/index.json: the latest weeks and days, for scripts. */
 export function dataIndex(d: Downloads, mode: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {
@@ -60,7 +64,8 @@ export function dataPage(d: Downloads, mode: { publish: PublishMode; k: number; 
   const weeks = [...d.weeks].reverse().map((w) =>
     `<tr data-week="${esc(w.week)}"><th scope="row">${esc(w.week)}</th><td>${w.final ? 'final' : 'provisional'}</td><td><a href="/data/aggregates/${esc(w.week)}.json">JSON</a></td><td><a href="/data/aggregates/${esc(w.week)}.csv">CSV</a></td></tr>`);
   const days = [...d.days].reverse().map((day) => {
-    const links = partUrls(d, day).map((url) => `<a href="${esc(url)}">${esc(url.slice('/data/merged/'.length))}</a>`);
+    const name = (url: string) => esc(url.slice('/data/merged/'.length));
+    const links = partUrls(d, day).map((url) => `<a href="${esc(url)}">${name(url)}</a>`);
     return `<li data-day="${esc(day)}">${links.join(' ')}</li>`;
   });
   const body = [

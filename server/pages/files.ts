@@ -5,7 +5,7 @@
 // are made of), where the merge worker puts them and every replica reads them back.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CACHE_SHORT, securityHeaders } from './html.js';
+import { CACHE_SHORT, securityHeaders, sendText } from './html.js';
 
 export interface PageFile {
   body: Buffer;
@@ -19,7 +19,12 @@ export interface PageFile {
 export const HTML = 'text/html; charset=utf-8';
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
-export function pageFile(body: string | Buffer, type = HTML, status = 200, cache = CACHE_SHORT): PageFile {
+export function pageFile(
+  body: string | Buffer,
+  type = HTML,
+  status = 200,
+  cache = CACHE_SHORT,
+): PageFile {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 22)}"`;
   return { body: bytes, type, status, cache, etag };
@@ -34,9 +39,14 @@ export function matches(header: string | undefined, etag: string): boolean {
   });
 }
 
-export function sendFile(req: FastifyRequest, reply: FastifyReply, file: PageFile | undefined): FastifyReply {
-  if (!file) return securityHeaders(reply).code(503).type('text/plain; charset=utf-8').header('Cache-Control', 'no-store').send('error: this page is not rendered yet\n');
+export function sendFile(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  file: PageFile | undefined,
+): FastifyReply {
+  if (!file) return sendText(reply, 503, 'error: this page is not rendered yet');
   securityHeaders(reply).header('ETag', file.etag).header('Cache-Control', file.cache);
-  if (file.status === 200 && matches(req.headers['if-none-match'], file.etag)) return reply.code(304).send();
+  const fresh = file.status === 200 && matches(req.headers['if-none-match'], file.etag);
+  if (fresh) return reply.code(304).send();
   return reply.code(file.status).type(file.type).send(file.body);
 }

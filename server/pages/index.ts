@@ -41,7 +41,7 @@ export function defaultAssets(): string {
 
 /** What `registerPublic` gives back: reload the data pages once a merge has published. */
 export interface PublicPages {
-  /** Reads the rendered data pages back from the store (a merge, here or on a replica, wrote them). */
+  /** Reads the data pages back from the store (a merge, here or on a replica, wrote them). */
   reload(): Promise<void>;
   /** Stops watching the config log. */
   stop(): void;
@@ -50,7 +50,10 @@ export interface PublicPages {
 /** How often the config log's checkpoint is looked at, to render /config and /privacy again. */
 const CONFIG_CHECK_MS = 5_000;
 
-export async function registerPublic(app: FastifyInstance, ctx: PublicContext): Promise<PublicPages> {
+export async function registerPublic(
+  app: FastifyInstance,
+  ctx: PublicContext,
+): Promise<PublicPages> {
   const assets = ctx.assets ?? defaultAssets();
   const files = new Map<string, PageFile>();
   for (const name of Object.keys(ASSETS) as (keyof typeof ASSETS)[]) {
@@ -67,13 +70,14 @@ export async function registerPublic(app: FastifyInstance, ctx: PublicContext): 
   });
   // Rendered now from what is published, then again after each merge (the worker writes them).
   const pages = new Map<string, PageFile>(await renderDataPages(ctx.store, ctx));
-  for (const path of Object.keys(STORED_PAGES)) app.get(path, async (req, reply) => sendFile(req, reply, pages.get(path)));
+  const serveFile = (path: string) => app.get(path, async (req, reply) => sendFile(req, reply, pages.get(path)));
+  for (const path of Object.keys(STORED_PAGES)) serveFile(path);
   // Go's collector shows its charts at `/`; here the charts page is the front page too.
   app.get('/', async (_req, reply) => securityHeaders(reply).header('Cache-Control', CACHE_SHORT).redirect('/charts', 302));
   registerData(app, ctx);
   const renderConfig = configRenderer(ctx, pages);
   await renderConfig();
-  for (const path of ['/config', '/privacy']) app.get(path, async (req, reply) => sendFile(req, reply, pages.get(path)));
+  for (const path of ['/config', '/privacy']) serveFile(path);
   const timer = setInterval(() => void renderConfig().catch(() => undefined), CONFIG_CHECK_MS);
   timer.unref();
   return {
@@ -85,7 +89,7 @@ export async function registerPublic(app: FastifyInstance, ctx: PublicContext): 
   };
 }
 
-/** Renders /config and /privacy when the log's checkpoint changed (a vendor publishes without a restart). */
+/** Renders /config and /privacy again when the log's checkpoint changed (no restart needed). */
 function configRenderer(ctx: PublicContext, pages: Map<string, PageFile>): () => Promise<void> {
   const versions = versionsReader(ctx);
   let seen: unknown = null;
@@ -94,13 +98,16 @@ function configRenderer(ctx: PublicContext, pages: Map<string, PageFile>): () =>
     if (v === seen) return;
     seen = v;
     if ('error' in v) {
-      pages.set('/config', pageFile(unavailablePage('Collection config', '/config', v.error), HTML, 503, 'no-store'));
-      pages.set('/privacy', pageFile(unavailablePage('Privacy', '/privacy', v.error), HTML, 503, 'no-store'));
+      const unavailable = (title: string, path: string) =>
+        pages.set(path, pageFile(unavailablePage(title, path, v.error), HTML, 503, 'no-store'));
+      unavailable('Collection config', '/config');
+      unavailable('Privacy', '/privacy');
       return;
     }
     const last = v.list.at(-1);
     pages.set('/config', pageFile(configPage(v.list)));
-    pages.set('/privacy', pageFile(privacyPage({ publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, config: last?.config ?? null, version: last?.index ?? null })));
+    const facts = { config: last?.config ?? null, version: last?.index ?? null };
+    pages.set('/privacy', pageFile(privacyPage({ publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, ...facts })));
   };
 }
 
@@ -117,7 +124,8 @@ function versionsReader(ctx: PublicContext): () => Promise<{ list: ConfigVersion
     try {
       memo = { key, answer: { list: configVersions(ctx.logDir, ctx.logKey) } };
     } catch (e) {
-      memo = { key, answer: { error: `config log ${ctx.logDir} does not verify: ${(e as Error).message}` } };
+      const error = `config log ${ctx.logDir} does not verify: ${(e as Error).message}`;
+      memo = { key, answer: { error } };
     }
     return memo.answer;
   };

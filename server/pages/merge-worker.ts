@@ -19,5 +19,7 @@ async function run() {
 
 run()
   .then((result) => parentPort!.postMessage({ ok: true, result }))
-  .catch((e: unknown) => parentPort!.postMessage({ ok: false, error: (e as Error)?.message ?? String(e) }))
+  .catch((e: unknown) => {
+    parentPort!.postMessage({ ok: false, error: (e as Error)?.message ?? String(e) });
+  })
   .finally(() => input.port.close());

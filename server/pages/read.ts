@@ -21,7 +21,10 @@ export async function readAggregate(store: Store, week: string): Promise<WeekAgg
 }
 
 /** Every week's aggregate, oldest first; `wanted` (by file name) reads only some. */
-export async function allAggregates(store: Store, wanted: (name: string) => boolean = () => true): Promise<WeekAggregate[]> {
+export async function allAggregates(
+  store: Store,
+  wanted: (name: string) => boolean = () => true,
+): Promise<WeekAggregate[]> {
   const out: WeekAggregate[] = [];
   for (const w of await weeksPublished(store)) {
     if (!wanted(aggregatePath(w, 'json'))) continue;
@@ -32,7 +35,12 @@ export async function allAggregates(store: Store, wanted: (name: string) => bool
 }
 
 /** `parts`: how many NDJSON files a day has (a big raw day is written in parts). */
-export interface Downloads { days: string[]; parts: Map<string, number>; weeks: { week: string; final: boolean }[]; ledger: boolean }
+export interface Downloads {
+  days: string[];
+  parts: Map<string, number>;
+  weeks: { week: string; final: boolean }[];
+  ledger: boolean;
+}
 
 const MERGED = /^merged\/(\d{4}-\d{2}-\d{2})(?:\.(\d{1,6}))?\.ndjson$/;
 

@@ -21,7 +21,11 @@ export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 export interface Mode { publish: PublishMode; k: number; epsilon?: number | undefined }
 
 /** Where each data page lives in the store, by its URL path. */
-export const STORED_PAGES = { '/charts': 'pages/charts.html', '/data': 'pages/data.html', '/data/index.json': 'pages/data-index.json' } as const;
+export const STORED_PAGES = {
+  '/charts': 'pages/charts.html',
+  '/data': 'pages/data.html',
+  '/data/index.json': 'pages/data-index.json',
+} as const;
 export type DataPath = keyof typeof STORED_PAGES;
 
 export async function renderDataPages(store: Store, mode: Mode): Promise<Map<DataPath, PageFile>> {

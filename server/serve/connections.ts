@@ -14,7 +14,7 @@ import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse } 
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { MAX_REPORT_BYTES } from '../../upload/index.js';
-import { type Answer, problemAnswer } from './upload.js';
+import { type Answer, type Problem, problemAnswer } from './upload.js';
 
 export const DEFAULT_MAX_CONNECTIONS = 1024;
 /** Descriptors kept for everything but client connections: the store, the log, the worker. */
@@ -46,7 +46,14 @@ const CHECK_INTERVAL_MS = 1_000;
 /** Raw HTTP/1.1 bytes of an answer, for a socket no response object exists for. */
 export function rawAnswer(a: Answer): string {
   const body = Buffer.from(a.body);
-  return `HTTP/1.1 ${a.status} ${STATUS_CODES[a.status]}\r\nContent-Type: ${a.type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${a.body}`;
+  const head = [
+    `HTTP/1.1 ${a.status} ${STATUS_CODES[a.status]}`,
+    `Content-Type: ${a.type}`,
+    `Content-Length: ${body.length}`,
+    ...(a.status === 503 ? ['Retry-After: 5'] : []),
+    'Connection: close',
+  ];
+  return `${head.join('\r\n')}\r\n\r\n${a.body}`;
 }
 
 /** The timeouts above, set on a server made with `createServer` (their defaults are minutes). */
@@ -64,7 +71,11 @@ export const connectionsCheckingInterval = CHECK_INTERVAL_MS;
  * so a flood of idle connections would shut every later client out; here the idle ones go
  * first, oldest first.
  */
-export function limitConnections(server: Server, max: number, onEvict: (why: 'idle' | 'full') => void): void {
+export function limitConnections(
+  server: Server,
+  max: number,
+  onEvict: (why: 'idle' | 'full') => void,
+): void {
   const idle = new Set<Socket>(); // insertion order: the first is idle longest
   const busy = new Map<Socket, number>();
   let open = 0;
@@ -83,8 +94,8 @@ export function limitConnections(server: Server, max: number, onEvict: (why: 'id
         onEvict('idle');
       } else {
         onEvict('full');
-        const full = problemAnswer({ status: 503, code: 'too-many-connections', detail: `the server holds its most connections (${max}); try again later` });
-        socket.end(`${rawAnswer(full).replace('\r\nConnection: close', `\r\nRetry-After: 5\r\nConnection: close`)}`);
+        const detail = `the server holds its most connections (${max}); try again later`;
+        socket.end(rawAnswer(problemAnswer({ status: 503, code: 'too-many-connections', detail })));
         return;
       }
     }
@@ -110,30 +121,42 @@ export function limitConnections(server: Server, max: number, onEvict: (why: 'id
 export function answerExpectations(server: Server): void {
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     if (Number(req.headers['content-length']) > MAX_REPORT_BYTES) {
-      return send(res, problemAnswer({ status: 413, code: 'too-large', field: 'Content-Length', detail: `is over the limit of ${MAX_REPORT_BYTES} bytes` }));
+      const detail = `is over the limit of ${MAX_REPORT_BYTES} bytes`;
+      const problem = { status: 413, code: 'too-large', field: 'Content-Length', detail };
+      return send(res, problemAnswer(problem));
     }
     res.writeContinue();
     server.emit('request', req, res); // what Node does when no one listens for checkContinue
   });
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
-    send(res, problemAnswer({ status: 417, code: 'expectation-failed', field: 'Expect', detail: 'only 100-continue is understood' }));
+    const detail = 'only 100-continue is understood';
+    send(res, problemAnswer({ status: 417, code: 'expectation-failed', field: 'Expect', detail }));
   });
 }
 
 function send(res: ServerResponse, a: Answer): void {
-  res.writeHead(a.status, { 'content-type': a.type, 'content-length': Buffer.byteLength(a.body), connection: 'close' });
+  const length = Buffer.byteLength(a.body);
+  const headers = { 'content-type': a.type, 'content-length': length, connection: 'close' };
+  res.writeHead(a.status, headers);
   res.end(a.body);
 }
 
-/** What node:http's parser reports before any route runs, as a problem document, then the socket closed. */
+/** What node:http's parser reports before any route runs: a problem document, then closed. */
 export function clientErrorAnswer(err: Error & { code?: string }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   if (socket.writable) {
-    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    const overflow = err.code === 'HPE_HEADER_OVERFLOW';
-    const status = timeout ? 408 : overflow ? 431 : 400;
-    const detail = timeout ? 'the request did not arrive in time' : overflow ? 'the request headers are too large' : `the request is not valid HTTP/1.1 (${err.code ?? 'parse error'})`;
-    socket.write(rawAnswer(problemAnswer({ status, code: timeout ? 'timeout' : overflow ? 'headers-too-large' : 'bad-http', detail })));
+    socket.write(rawAnswer(problemAnswer(parserProblem(err.code))));
   }
   socket.destroy();
+}
+
+function parserProblem(code: string | undefined): Problem {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return { status: 408, code: 'timeout', detail: 'the request did not arrive in time' };
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return { status: 431, code: 'headers-too-large', detail: 'the request headers are too large' };
+  }
+  const detail = `the request is not valid HTTP/1.1 (${code ?? 'parse error'})`;
+  return { status: 400, code: 'bad-http', detail };
 }

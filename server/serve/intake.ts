@@ -218,14 +218,16 @@ function stacksRefusal(q: ConfigQuery, p: Program, x: number): Refusal | undefin
   const at = (name: string): string => pointer('Programs', p.at, 'Stacks', name);
   const most = q.maxStacks(p.program);
   if (p.stacks.size > most) {
-    const reason = `holds ${p.stacks.size} stack names; the config allows at most ${most} per program in one report (MaxStacks)`;
+    const reason = `holds ${p.stacks.size} stack names; the config allows at most ${most} per program`
+      + ' in one report (MaxStacks)';
     return { code: 'too-many-stacks', field: pointer('Programs', p.at, 'Stacks'), reason };
   }
   const fromGo = !p.runtime.startsWith('node');
   for (const name of p.stacks.keys()) {
     const rule = q.stackRate(p.program, name);
-    if (rule === null) return { code: 'not-allowed', field: at(name), reason: 'has a prefix that is not a stack the config lists' };
-    if (x > rule.rate) return { code: 'not-allowed', field: at(name), reason: `is sampled at rate ${rule.rate}, below this report's X` };
+    const no = (reason: string): Refusal => ({ code: 'not-allowed', field: at(name), reason });
+    if (rule === null) return no('has a prefix that is not a stack the config lists');
+    if (x > rule.rate) return no(`is sampled at rate ${rule.rate}, below this report's X`);
     const bad = stackProblem(name, { depth: rule.depth, fromGo });
     if (bad) return { code: 'bad-stack', field: at(name), reason: bad };
   }

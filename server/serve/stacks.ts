@@ -16,7 +16,7 @@
 // make Go drop the whole week's report for one deep stack.
 import { MAX_DEPTH } from '../../config/index.js';
 
-/** Bytes in a stack name: the count file's name limit (counter/countfile MAX_NAME_LEN, Go's too). */
+/** Bytes in a stack name: the count file's name limit (counter/countfile MAX_NAME_LEN; Go's). */
 export const MAX_STACK_NAME_BYTES = 4096;
 /** The mark a name cut at the limit ends with; a client cutting to Depth may drop its last `\n`. */
 const TRUNCATED = /\ntruncated\n?$/;
@@ -49,13 +49,17 @@ export function stackProblem(name: string, limit: StackLimit): string | null {
   const frames = lines.length - 1;
   const most = limit.fromGo ? Math.max(limit.depth, MAX_DEPTH) : limit.depth;
   if (frames > most) {
-    const rule = limit.fromGo ? `at most ${most} frames for a Go client` : `the config's Depth is ${limit.depth}`;
+    const rule = limit.fromGo
+      ? `at most ${most} frames for a Go client`
+      : `the config's Depth is ${limit.depth}`;
     return `has ${frames} frames; ${rule}`;
   }
   // A truncated name's last frame was cut anywhere: only the whole ones before it are checked.
   const whole = truncated ? frames - 1 : frames;
   for (let i = 1; i <= whole; i++) {
-    if (!isFrame(lines[i]!)) return `frame ${i} is not in a client's frame form (<path>.<function>:+<offset>)`;
+    if (!isFrame(lines[i]!)) {
+      return `frame ${i} is not in a client's frame form (<path>.<function>:+<offset>)`;
+    }
   }
   return null;
 }
