@@ -126,6 +126,11 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
       for (const v of ['1.4.0+a', '1.4.0+b.1', '=1.4.0', ' 1.4.0', '1.4', '01.4.0', '1.4.0-rc.1']) {
         await refused('not-allowed', '/Programs/0/Version', /is not a version the config lists/, week, report(week, x(26), [program({ Version: v })]));
       }
+      // At flood scale: 300 distinct `1.4.0+<n>`, none stored (the last test counts the store).
+      for (let n = 0; n < 300; n++) {
+        const r = await upload(s.url, week, report(week, `0.77${n}`, [program({ Version: `1.4.0+${n}` })]));
+        expect(r.status).toBe(400);
+      }
       await ok(week, report(week, x(27), [program({ Version: '1.4.0' })]));
       await ok(week, report(week, x(28), [program({ Version: 'v1.4.0' })])); // Go's module form
     });
