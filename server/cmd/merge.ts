@@ -44,6 +44,9 @@ export function mergeCommand(): Command {
       let result: MergeResult | null;
       try {
         result = await runMerge(store, opts);
+        // The pages `serve` shows are rendered where the merge runs (the store keeps them).
+        const { publishDataPages } = await import('../pages/index.js');
+        await publishDataPages(store, { publish: opts.publish, k: opts.k, epsilon: opts.epsilon });
       } catch (e) {
         throw new CliError(`merge failed: ${why(e)}`);
       } finally {
