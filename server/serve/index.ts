@@ -18,7 +18,7 @@ export interface ServeOptions {
   maxInFlight?: number;
   maxConnections?: number;
   logger?: Logger;
-  /** The public pages and the daily merge (server/pages/index.ts), when wired. */
+  /** The public pages and the hourly merge (server/pages/index.ts), when wired. */
   extend?: Extension;
 }
 
