@@ -54,6 +54,29 @@ describe('connections', () => {
     expect(await s.stop()).toBe(0);
   }, 60_000);
 
+  it('with every connection busy, one more is answered 503 with a problem document', async () => {
+    const s = await serve(['--log', makeLog(), '--data', tempDir('tt-conn-full-'), '--max-connections', '2']);
+    const busy: Socket[] = [];
+    try {
+      // Two uploads in progress: invited (so the server has read their headers), body unsent.
+      for (let i = 0; i < 2; i++) {
+        const socket = await open(s.url);
+        const invited = new Promise((r) => socket.once('data', r));
+        socket.write(`POST /upload/${week} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\nExpect: 100-continue\r\n\r\n`);
+        expect(String(await invited)).toMatch(/^HTTP\/1.1 100 Continue/);
+        busy.push(socket);
+      }
+      const answer = await exchange(s.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(answer).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n/);
+      expect(answer).toMatch(/\r\nRetry-After: 5\r\n/);
+      expect(problemOf(answer)).toMatchObject({ status: 503, code: 'too-many-connections' });
+      expect(s.stderr()).toMatch(/"event":"connection-evicted","why":"full"/);
+    } finally {
+      for (const socket of busy) socket.destroy();
+    }
+    expect(await s.stop()).toBe(0);
+  });
+
   describe('one server', () => {
     let s: Served;
     beforeAll(async () => {
