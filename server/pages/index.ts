@@ -69,7 +69,9 @@ export async function registerPublic(
     return sendFile(req, reply, file);
   });
   // Rendered now from what is published, then again after each merge (the worker writes them).
-  const pages = new Map<string, PageFile>(await renderDataPages(ctx.store, ctx));
+  // A published file that does not read must not keep the server from starting: those pages
+  // answer 503 until the next merge renders them (its failure is logged there).
+  const pages = new Map<string, PageFile>(await renderDataPages(ctx.store, ctx).catch(() => []));
   const serveFile = (path: string) => app.get(path, async (req, reply) => sendFile(req, reply, pages.get(path)));
   for (const path of Object.keys(STORED_PAGES)) serveFile(path);
   // Go's collector shows its charts at `/`; here the charts page is the front page too.

@@ -13,7 +13,12 @@ const mode = { publish: input.options.publish, k: input.options.k, epsilon: inpu
 async function run() {
   const result = await runMerge(store, { ...mode, now: new Date(input.options.now) });
   // Rendered after every run, even one that merged nothing: a replica's merge may have.
-  await publishDataPages(store, mode);
+  try {
+    await publishDataPages(store, mode);
+  } catch (e) {
+    // The days are merged and marked; only the pages lag until the next run renders them.
+    throw new Error(`merged, but the pages could not be rendered: ${(e as Error).message}`, { cause: e });
+  }
   return result;
 }
 
