@@ -5,6 +5,7 @@
 // JSON line: the merge's wall time (from its `merge-start` log line to its `merge` line), the
 // latency percentiles (ms) of the uploads sent while it ran, and of those sent in the 3 s
 // after it (the same load without a merge, on the same machine). Run by bench/run.mjs.
+// With BENCH_MERGE_DATABASE (a PostgreSQL admin URL) the store is a fresh database there.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,7 +41,8 @@ const report = (week, x) => JSON.stringify({
 
 const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const data = join(work, 'data');
-const store = await openStore({ data });
+const database = process.env.BENCH_MERGE_DATABASE ? await freshDatabase(process.env.BENCH_MERGE_DATABASE) : undefined;
+const store = await openStore(database ? { database } : { data });
 const reports = generateReports({ seed: 1, count: N, weeks: [day(-5), day(-3)] });
 for (let i = 0; i < N; i += 5_000) {
   await Promise.all(reports.slice(i, i + 5_000).map((r) => store.put({ week: r.Week, x: String(r.X), day: day(-1), body: JSON.stringify(r) })));
@@ -48,7 +50,7 @@ for (let i = 0; i < N; i += 5_000) {
 await store.close();
 
 const bin = join(ROOT, 'server', 'dist', 'telemetry-server.js');
-const proc = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), bin, 'serve', '--port', '0', '--log', logDir, '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+const proc = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), bin, 'serve', '--port', '0', '--log', logDir, ...(database ? ['--database', database] : ['--data', data])], { stdio: ['ignore', 'pipe', 'pipe'] });
 let err = '';
 const marks = {};
 proc.stderr.on('data', (d) => {
@@ -96,9 +98,31 @@ const during = answers.filter((a) => marks.start && a.at >= marks.start && a.at 
 const after = answers.filter((a) => marks.end && a.at > marks.end).map((a) => a.ms).sort((a, b) => a - b);
 const pctOf = (list, p) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))] ?? NaN;
 const pct = (p) => pctOf(during, p);
+if (database) await dropDatabase(process.env.BENCH_MERGE_DATABASE, database);
 const mergedLine = /"event":"merge","ok":true,"days":\d+,"reports":(\d+)/.exec(err);
 console.log(JSON.stringify({
+  store: database ? 'postgres' : 'dir',
   reports: Number(mergedLine?.[1] ?? 0), mergeMs: marks.end - marks.start, uploads: during.length,
   failed: answers.filter((a) => a.status !== 200).length, p50: pct(50), p99: pct(99), max: during.at(-1) ?? NaN,
   after: { uploads: after.length, p50: pctOf(after, 50), p99: pctOf(after, 99) },
 }));
+
+async function freshDatabase(admin) {
+  const { default: pg } = await import('pg');
+  const name = `tt_bench_${process.pid}_${Date.now()}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+async function dropDatabase(admin, url) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)}`);
+  await client.end();
+}
