@@ -10,7 +10,7 @@ import type { Store } from '../store/index.js';
 import type { ConfigVersions } from './configs.js';
 import type { Logger } from './log.js';
 import {
-  REQUEST_TIMEOUT_MS, answerExpectations, clientErrorAnswer, connectionsCheckingInterval, defaultMaxConnections, limitConnections, setTimeouts,
+  REQUEST_TIMEOUT_MS, answerExpectations, clientErrorAnswer, connectionsCheckingInterval, defaultMaxConnections, evictionLog, limitConnections, setTimeouts,
 } from './connections.js';
 import { serveLogFile } from './static.js';
 import { type Answer, type Problem, RETRY_AFTER_SECONDS, UPLOAD_ROUTE, makeIntake, plainUploadWeek, problemAnswer, rawUpload, tooLarge } from './upload.js';
@@ -72,7 +72,8 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
         else rawUpload(req, res, week, raw);
       });
       setTimeouts(server);
-      limitConnections(server, o.maxConnections ?? defaultMaxConnections(), (why) => o.logger.log({ event: 'connection-evicted', why }));
+      const onEvict = evictionLog((fields) => o.logger.log(fields));
+      limitConnections(server, o.maxConnections ?? defaultMaxConnections(), onEvict);
       answerExpectations(server);
       return server;
     },

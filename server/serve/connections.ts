@@ -160,3 +160,31 @@ function parserProblem(code: string | undefined): Problem {
   const detail = `the request is not valid HTTP/1.1 (${code ?? 'parse error'})`;
   return { status: 400, code: 'bad-http', detail };
 }
+
+/**
+ * The eviction log, bounded: the first eviction is logged at once, later ones summed into at
+ * most one line per `everyMs` (a flood of connections must not become a flood of log lines).
+ */
+export function evictionLog(
+  log: (fields: { event: string; idle: number; full: number }) => void,
+  everyMs = 10_000,
+): (why: 'idle' | 'full') => void {
+  const counts = { idle: 0, full: 0 };
+  let timer: NodeJS.Timeout | null = null;
+  let last = -Infinity;
+  const flush = (): void => {
+    timer = null;
+    last = Date.now();
+    log({ event: 'connections-evicted', idle: counts.idle, full: counts.full });
+    counts.idle = 0;
+    counts.full = 0;
+  };
+  return (why) => {
+    counts[why]++;
+    if (timer) return;
+    const wait = last + everyMs - Date.now();
+    if (wait <= 0) return flush();
+    timer = setTimeout(flush, wait);
+    timer.unref();
+  };
+}
