@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/types.js';
 import { type PublishMode, isFinal } from '../merge/index.js';
-import { CACHE_FINAL, CACHE_SHORT, esc, page, securityHeaders, sendPage, sendText } from './html.js';
+import { CACHE_FINAL, CACHE_SHORT, esc, page, securityHeaders, sendPage, sendProblem } from './html.js';
 import type { Downloads } from './read.js';
 import { modeLine } from './charts-page.js';
 
@@ -20,13 +20,13 @@ const TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset
 export function registerData(app: FastifyInstance, ctx: { store: Store; publish: PublishMode; k: number; epsilon?: number | undefined }): void {
   app.get<{ Params: { file: string } }>('/data/merged/:file', async (req, reply) => {
     const m = PART.exec(req.params.file);
-    if (!m) return sendText(reply, 404, `error: ${req.params.file} not found`);
+    if (!m) return sendProblem(reply, 404, 'not-found', `${req.params.file} is not a published file`);
     const bytes = await ctx.store.getPublished(`merged/${req.params.file}`);
     return sendFile(reply, bytes, 'ndjson', CACHE_FINAL);
   });
   app.get<{ Params: { file: string } }>('/data/aggregates/:file', async (req, reply) => {
     const m = FILE.exec(req.params.file);
-    if (!m || m[2] === 'ndjson') return sendText(reply, 404, `error: ${req.params.file} not found`);
+    if (!m || m[2] === 'ndjson') return sendProblem(reply, 404, 'not-found', `${req.params.file} is not a published file`);
     const bytes = await ctx.store.getPublished(`aggregates/${m[1]}.${m[2]}`);
     const final = bytes !== null && (await isFinal(ctx.store, m[1]!));
     return sendFile(reply, bytes, m[2] as 'json' | 'csv', final ? CACHE_FINAL : CACHE_SHORT);
@@ -56,7 +56,7 @@ export function dataIndex(d: Downloads, mode: { publish: PublishMode; k: number;
 }
 
 function sendFile(reply: import('fastify').FastifyReply, bytes: Uint8Array | null, kind: keyof typeof TYPES, cache: string) {
-  if (bytes === null) return sendText(reply, 404, 'error: not found');
+  if (bytes === null) return sendProblem(reply, 404, 'not-found', 'no such published file');
   return securityHeaders(reply).type(TYPES[kind]).header('Cache-Control', cache).send(Buffer.from(bytes));
 }
 

@@ -5,7 +5,7 @@
 // are made of), where the merge worker puts them and every replica reads them back.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CACHE_SHORT, securityHeaders, sendText } from './html.js';
+import { CACHE_SHORT, securityHeaders, sendProblem } from './html.js';
 
 export interface PageFile {
   body: Buffer;
@@ -44,7 +44,7 @@ export function sendFile(
   reply: FastifyReply,
   file: PageFile | undefined,
 ): FastifyReply {
-  if (!file) return sendText(reply, 503, 'error: this page is not rendered yet');
+  if (!file) return sendProblem(reply, 503, 'not-rendered', 'not rendered yet; the next merge renders it');
   securityHeaders(reply).header('ETag', file.etag).header('Cache-Control', file.cache);
   const fresh = file.status === 200 && matches(req.headers['if-none-match'], file.etag);
   if (fresh) return reply.code(304).send();

@@ -11,7 +11,7 @@ import type { PublishMode } from '../merge/index.js';
 import { type ConfigVersion, configPage, configVersions, unavailablePage } from './config-page.js';
 import { registerData } from './data-page.js';
 import { HTML, type PageFile, pageFile, sendFile } from './files.js';
-import { CACHE_SHORT, securityHeaders, sendText } from './html.js';
+import { CACHE_SHORT, securityHeaders, sendProblem } from './html.js';
 import { privacyPage } from './privacy-page.js';
 import { STORED_PAGES, readDataPages, renderDataPages } from './render.js';
 
@@ -65,7 +65,7 @@ export async function registerPublic(
   }
   app.get<{ Params: { name: string } }>('/assets/:name', async (req, reply) => {
     const file = files.get(req.params.name);
-    if (!file) return sendText(reply, 404, `error: ${req.params.name} not found`);
+    if (!file) return sendProblem(reply, 404, 'not-found', `${req.params.name} is not an asset`);
     return sendFile(req, reply, file);
   });
   // Rendered now from what is published, then again after each merge (the worker writes them).

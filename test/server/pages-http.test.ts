@@ -65,7 +65,8 @@ describe('public routes', () => {
       const r = await fetch(`${site.url}${path}`);
       expect(r.status, path).toBe(404);
       expect(r.headers.get('cache-control')).toBe('no-store');
-      await r.arrayBuffer();
+      expect(r.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(await r.json()).toMatchObject({ type: 'about:blank', status: 404, code: 'not-found' });
     }
   });
 
