@@ -26,27 +26,27 @@ export function serveStore(port: MessagePort, store: Store): { releaseLock(): vo
   let release: (() => void) | null = null;
   let held: Promise<unknown> = Promise.resolve();
   const pull = async (iter: number, most: number): Promise<Batch> => {
-    const it = iterators.get(iter);
-    if (!it) throw new Error(`no open day ${iter}`);
+    const iterator = iterators.get(iter);
+    if (!iterator) throw new Error(`no open day ${iter}`);
     const reports: StoredReport[] = [];
     while (reports.length < most) {
-      const r = await it.next();
-      if (r.done) {
+      const step = await iterator.next();
+      if (step.done) {
         iterators.delete(iter);
         return { reports, done: true };
       }
-      reports.push(r.value);
+      reports.push(step.value);
     }
     return { reports, done: false };
   };
   const run = async (call: Call): Promise<unknown> => {
-    const a = call.args;
+    const args = call.args;
     switch (call.op) {
       case 'unmergedDays': return store.unmergedDays();
-      case 'markMerged': return store.markMerged(a[0] as string, a[1] as boolean);
-      case 'putPublished': return store.putPublished(a[0] as string, a[1] as Uint8Array);
-      case 'getPublished': return store.getPublished(a[0] as string);
-      case 'listPublished': return store.listPublished(a[0] as string);
+      case 'markMerged': return store.markMerged(args[0] as string, args[1] as boolean);
+      case 'putPublished': return store.putPublished(args[0] as string, args[1] as Uint8Array);
+      case 'getPublished': return store.getPublished(args[0] as string);
+      case 'listPublished': return store.listPublished(args[0] as string);
       case 'healthy': return store.healthy();
       case 'lock': throw new Error('lock is answered by takeLock');
       case 'unlock': {
@@ -56,13 +56,13 @@ export function serveStore(port: MessagePort, store: Store): { releaseLock(): vo
         return undefined;
       }
       case 'open': {
-        iterators.set(++nextIter, store.reportsOf(a[0] as string)[Symbol.asyncIterator]());
+        iterators.set(++nextIter, store.reportsOf(args[0] as string)[Symbol.asyncIterator]());
         return nextIter;
       }
-      case 'next': return pull(a[0] as number, BATCH);
+      case 'next': return pull(args[0] as number, BATCH);
       case 'closeIter': {
-        await iterators.get(a[0] as number)?.return?.();
-        iterators.delete(a[0] as number);
+        await iterators.get(args[0] as number)?.return?.();
+        iterators.delete(args[0] as number);
         return undefined;
       }
     }
