@@ -42,8 +42,10 @@ export function mergeInWorker(
   });
   return new Promise<MergeResult | null>((resolve, reject) => {
     let answer: Outcome | null = null;
-    worker.on('message', (m: Outcome) => (answer = m));
-    worker.on('error', (e) => (answer ??= { ok: false, error: `merge worker: ${e.message}` }));
+    worker.on('message', (outcome: Outcome) => (answer = outcome));
+    worker.on('error', (error) => {
+      answer ??= { ok: false, error: `merge worker: ${error.message}` };
+    });
     worker.on('exit', (code) => {
       lent.releaseLock(); // a worker that died holding it must not keep other merges out
       port1.close();

@@ -33,8 +33,8 @@ export function pageFile(
 /** Whether the request's If-None-Match names `etag` (a list, weak tags, or `*`). */
 export function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
-  return header.split(',').some((t) => {
-    const tag = t.trim().replace(/^W\//, '');
+  return header.split(',').some((listed) => {
+    const tag = listed.trim().replace(/^W\//, '');
     return tag === '*' || tag === etag;
   });
 }

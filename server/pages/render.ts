@@ -30,7 +30,7 @@ export type DataPath = keyof typeof STORED_PAGES;
 
 export async function renderDataPages(store: Store, mode: Mode): Promise<Map<DataPath, PageFile>> {
   const weeks = await store.listPublished('aggregates/');
-  const recent = new Set(weeks.filter((n) => n.endsWith('.json')).slice(-MAX_LISTED_WEEKS));
+  const recent = new Set(weeks.filter((name) => name.endsWith('.json')).slice(-MAX_LISTED_WEEKS));
   const aggregates = await allAggregates(store, (name) => recent.has(name));
   const charted = aggregates.slice(-MAX_CHART_WEEKS);
   const list = await downloads(store, aggregates);

@@ -44,16 +44,16 @@ export const MAX_REQUESTS_PER_SOCKET = 1000;
 const CHECK_INTERVAL_MS = 1_000;
 
 /** Raw HTTP/1.1 bytes of an answer, for a socket no response object exists for. */
-export function rawAnswer(a: Answer): string {
-  const body = Buffer.from(a.body);
+export function rawAnswer(answer: Answer): string {
+  const body = Buffer.from(answer.body);
   const head = [
-    `HTTP/1.1 ${a.status} ${STATUS_CODES[a.status]}`,
-    `Content-Type: ${a.type}`,
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}`,
+    `Content-Type: ${answer.type}`,
     `Content-Length: ${body.length}`,
-    ...(a.status === 503 ? ['Retry-After: 5'] : []),
+    ...(answer.status === 503 ? ['Retry-After: 5'] : []),
     'Connection: close',
   ];
-  return `${head.join('\r\n')}\r\n\r\n${a.body}`;
+  return `${head.join('\r\n')}\r\n\r\n${answer.body}`;
 }
 
 /** The timeouts above, set on a server made with `createServer` (their defaults are minutes). */
@@ -134,11 +134,11 @@ export function answerExpectations(server: Server): void {
   });
 }
 
-function send(res: ServerResponse, a: Answer): void {
-  const length = Buffer.byteLength(a.body);
-  const headers = { 'content-type': a.type, 'content-length': length, connection: 'close' };
-  res.writeHead(a.status, headers);
-  res.end(a.body);
+function send(res: ServerResponse, answer: Answer): void {
+  const length = Buffer.byteLength(answer.body);
+  const headers = { 'content-type': answer.type, 'content-length': length, connection: 'close' };
+  res.writeHead(answer.status, headers);
+  res.end(answer.body);
 }
 
 /** What node:http's parser reports before any route runs: a problem document, then closed. */
