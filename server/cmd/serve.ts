@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import type { Extension } from '../serve/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
-import { publicationOptions } from './merge.js';
+import { type Publication, type PublicationFlags, publicationFlags, publicationOptions } from './merge.js';
 
 const HELP = `
 Stores: --data <dir> (the default, ./telemetry-data: a directory one server owns) or
@@ -12,7 +12,8 @@ Stores: --data <dir> (the default, ./telemetry-data: a directory one server owns
 versions allowed are those in --log, the directory \`telemetry-server publish\` writes; it is
 also served at /config-log/. Routes: POST /upload/<week>, GET /healthz, GET /config-log/…, and
 the public pages /charts, /data, /config, /privacy. Every hour the days that are over are
-merged and published (--publish, --k, --epsilon as for \`telemetry-server merge\`); replicas
+merged and published (--publish, --k, --epsilon, --delta, --values-per-report,
+--no-noise-k-only-unsafe as for \`telemetry-server merge\`); replicas
 take turns through the store's merge lock.
 
 Examples:
@@ -21,7 +22,7 @@ Examples:
   $ telemetry-server serve --log ./config-log --data ./d --port 0   # any free port; see stdout
 `;
 
-interface Opts { log: string; key?: string; data?: string; database?: string; port: string; host: string; publish: 'raw' | 'aggregates'; k: string; epsilon?: string; maxInFlight: string }
+interface Opts extends PublicationFlags { log: string; key?: string; data?: string; database?: string; port: string; host: string; maxInFlight: string }
 
 function intIn(v: string, what: string, lo: number, hi: number): number {
   const n = Number(v);
@@ -30,16 +31,15 @@ function intIn(v: string, what: string, lo: number, hi: number): number {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  const command = new Command('serve')
     .description('run the collection server: strict intake at POST /upload/<week>, the config log, the public pages and their hourly merge, /healthz')
     .requiredOption('--log <dir>', 'the config log directory (what `publish` writes)')
     .option('--data <dir>', 'the embedded store: a data directory (default: ./telemetry-data)')
     .option('--database <url>', 'the PostgreSQL store: postgres://… (replicas share it)')
     .option('--port <n>', 'TCP port; 0 picks a free one', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .addOption(new Option('--publish <what>', 'what merging publishes: raw reports or aggregates only').choices(['raw', 'aggregates']).default('raw'))
-    .option('--k <n>', 'aggregates mode: fewest reports behind any published number', '20')
-    .option('--epsilon <e>', 'aggregates mode: noise per published count (two-sided geometric)')
+    .addOption(new Option('--publish <what>', 'what merging publishes: raw reports or aggregates only').choices(['raw', 'aggregates']).default('raw'));
+  return publicationFlags(command)
     .option('--key <verifier>', 'the log\'s verifier key: /config and /privacy then show only a log whose signature verifies')
     .option('--max-in-flight <n>', 'uploads handled at once; more get 503 with Retry-After', '256')
     .addHelpText('after', HELP)
@@ -71,7 +71,7 @@ export function serveCommand(): Command {
 }
 
 /** The public pages and the hourly merge, on the same app and store as intake. */
-async function publicPages(logDir: string, logKey: string | undefined, p: { k: number; epsilon?: number }): Promise<Extension> {
+async function publicPages(logDir: string, logKey: string | undefined, p: Publication): Promise<Extension> {
   const { registerPublic, startMergeSchedule } = await import('../pages/index.js');
   return async (app, { store, publish, logger }) => {
     await registerPublic(app, { store, logDir, logKey, publish, ...p });

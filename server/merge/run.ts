@@ -9,6 +9,7 @@ import type { Store } from '../store/types.js';
 import { type PublishMode, type WeekAggregate, buildAggregate } from './aggregate.js';
 import { type WeekCells, addReport, addWeek } from './cell.js';
 import { aggregateToCSV } from './csv.js';
+import { DEFAULT_BUDGET } from './budget.js';
 import { appendRelease } from './ledger.js';
 import type { Uniform } from './noise.js';
 import { asLine, parseReport } from './report.js';
@@ -20,8 +21,14 @@ export interface MergeOptions {
   publish: PublishMode;
   /** Fewest reports behind any published number (aggregates mode). */
   k: number;
-  /** Noise per published count (aggregates mode); none when unset. */
+  /**
+   * Aggregates mode: the privacy budget per report and release (budget.ts); unset: no noise,
+   * k alone (the commands set DEFAULT_BUDGET unless told --no-noise-k-only-unsafe).
+   */
   epsilon?: number | undefined;
+  delta?: number | undefined;
+  /** Aggregates mode: the most published counts one report may change (default 64). */
+  valuesPerReport?: number | undefined;
   /** The clock: days before now's UTC day are over. */
   now: Date;
   uniform?: Uniform | undefined;
@@ -34,6 +41,8 @@ export interface MergeResult {
   /** Weeks released final in this run (aggregates mode). */
   released: string[];
   late: number;
+  /** Reports that held more than valuesPerReport counts: what lay beyond was not added. */
+  capped: number;
 }
 
 export const mergedPath = (day: string) => `merged/${day}.ndjson`;
@@ -47,14 +56,15 @@ export function runMerge(store: Store, o: MergeOptions): Promise<MergeResult | n
 async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   const today = utcDay(o.now);
   const mergedThrough = addDays(today, -1);
-  const result: MergeResult = { days: [], weeks: [], released: [], late: 0 };
+  const result: MergeResult = { days: [], weeks: [], released: [], late: 0, capped: 0 };
   const written = new Set<string>();
   const changed = new Set<string>();
   const pending: string[] = [];
   for (const day of (await store.unmergedDays()).filter((d) => d < today)) {
-    const { reports, weeks, late } = await mergeDay(store, day, o.publish);
+    const { reports, weeks, late, capped } = await mergeDay(store, day, o.publish, capOf(o));
     result.days.push({ day, reports });
     result.late += late;
+    result.capped += capped;
     for (const w of weeks) changed.add(w);
     // Aggregates mode: the day's reports are deleted as soon as its sums are kept.
     if (o.publish === 'aggregates') await store.markMerged(day, true);
@@ -88,11 +98,18 @@ async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   return result;
 }
 
-async function mergeDay(store: Store, day: string, publish: PublishMode): Promise<{ reports: number; weeks: string[]; late: number }> {
+/** Raw mode publishes the reports themselves: its aggregates add everything. */
+const capOf = (o: MergeOptions): number =>
+  o.publish === 'raw' ? Infinity : (o.valuesPerReport ?? DEFAULT_BUDGET.valuesPerReport);
+
+interface DayMerged { reports: number; weeks: string[]; late: number; capped: number }
+
+async function mergeDay(store: Store, day: string, publish: PublishMode, cap: number): Promise<DayMerged> {
   const byWeek = new Map<string, WeekCells>();
   const touched = new Map<string, number>();
   const lines: string[] = [];
   let n = 0;
+  let capped = 0;
   for await (const stored of store.reportsOf(day)) {
     let report;
     try {
@@ -101,7 +118,8 @@ async function mergeDay(store: Store, day: string, publish: PublishMode): Promis
       // Nothing of this day is marked merged or deleted: a report that cannot be read stays.
       throw new Error(`day ${day}: report ${stored.week}/${stored.x} cannot be read: ${(e as Error).message}`, { cause: e });
     }
-    const r = addReport(byWeek, report);
+    const r = addReport(byWeek, report, cap);
+    if (r.capped) capped++;
     touched.set(r.week, Math.max(touched.get(r.week) ?? 0, r.touched));
     if (publish === 'raw') lines.push(asLine(stored.body));
     n++;
@@ -118,10 +136,11 @@ async function mergeDay(store: Store, day: string, publish: PublishMode): Promis
     s.days.push(day);
     s.days.sort();
     s.touched = Math.max(s.touched, touched.get(week) ?? 0);
+    if (Number.isFinite(cap)) s.cap = Math.max(s.cap ?? 0, cap);
     await saveState(store, s);
   }
   if (publish === 'raw') await store.putPublished(mergedPath(day), Buffer.from(lines.length ? lines.join('\n') + '\n' : ''));
-  return { reports: n, weeks: [...byWeek.keys()], late };
+  return { reports: n, weeks: [...byWeek.keys()], late, capped };
 }
 
 /** A week's published aggregate (its counts read as numbers: enough for its flags and sizes). */
@@ -142,10 +161,20 @@ export async function isFinal(store: Store, week: string): Promise<boolean> {
 const FINAL = /^\{"week":"[0-9-]{10}","from":"[0-9-]{10}","final":true,/;
 
 async function publishWeek(store: Store, s: WeekState, o: MergeOptions, final: boolean) {
-  const aggregate = buildAggregate(s.week, s.cells, { publish: o.publish, k: o.k, epsilon: o.epsilon, uniform: o.uniform, final });
+  const aggregate = buildAggregate(s.week, s.cells, {
+    publish: o.publish, k: o.k, epsilon: o.epsilon, delta: o.delta, valuesPerReport: valuesPerReport(s, o), uniform: o.uniform, final,
+  });
   await store.putPublished(aggregatePath(s.week, 'json'), Buffer.from(stringifyExact(aggregate) + '\n'));
   await store.putPublished(aggregatePath(s.week, 'csv'), Buffer.from(aggregateToCSV(aggregate)));
   return aggregate;
+}
+
+/**
+ * The bound the noise is scaled to: the cap of this run, or a larger one a day of the week was
+ * merged under (a parameter either way; a state from before the cap falls back to its measure).
+ */
+function valuesPerReport(s: WeekState, o: MergeOptions): number {
+  return Math.max(o.valuesPerReport ?? DEFAULT_BUDGET.valuesPerReport, s.cap ?? s.touched);
 }
 
 /**
@@ -156,9 +185,11 @@ async function publishWeek(store: Store, s: WeekState, o: MergeOptions, final: b
 async function release(store: Store, s: WeekState, o: MergeOptions, day: string): Promise<void> {
   const a = (await readAggregate(store, s.week))?.final ? await readAggregate(store, s.week) : await publishWeek(store, s, o, true);
   if (!a) throw new Error(`week ${s.week}: aggregate vanished while released`);
+  const values = a.valuesPerReport ?? valuesPerReport(s, o);
   await appendRelease(store, {
-    week: s.week, released: day, k: o.k, epsilon: a.epsilon, clip: a.clip, valuesPerReport: s.touched,
-    epsilonPerReport: a.epsilon === null ? null : a.epsilon * s.touched,
+    week: s.week, released: day, k: o.k, epsilon: a.epsilon, delta: a.delta ?? null,
+    epsilonPerCount: a.epsilonPerCount ?? null, threshold: a.threshold ?? null, clip: a.clip, valuesPerReport: values,
+    epsilonPerReport: a.epsilon, deltaPerReport: a.delta ? a.delta * values : null,
     cells: a.cells.length, withheldCells: a.withheld.cells, withheldRows: a.withheld.rows,
   });
   await saveState(store, { ...s, closed: true, cells: new Map() });

@@ -27,6 +27,8 @@ export interface PublicContext {
   publish: PublishMode;
   k: number;
   epsilon?: number | undefined;
+  delta?: number | undefined;
+  valuesPerReport?: number | undefined;
   /** The folder holding charts.js and style.css; by default the one built beside the server. */
   assets?: string | undefined;
 }
@@ -71,7 +73,9 @@ export async function registerPublic(app: FastifyInstance, ctx: PublicContext): 
     const v = await versions();
     if ('error' in v) return sendPage(reply.code(503), unavailablePage('Privacy', '/privacy', v.error), 'no-store');
     const last = v.list.at(-1);
-    return sendPage(reply, privacyPage({ publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, config: last?.config ?? null, version: last?.index ?? null }));
+    return sendPage(reply, privacyPage({
+      publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, delta: ctx.delta, valuesPerReport: ctx.valuesPerReport,
+      config: last?.config ?? null, version: last?.index ?? null }));
   });
 }
 

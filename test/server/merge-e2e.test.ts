@@ -4,7 +4,7 @@
 // PostgreSQL; aggregates mode with k-anonymity, deletion of merged reports, the ledger, noise.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { addDays, weekOf } from '../../server/merge/index.js';
+import { DEFAULT_BUDGET, addDays, labelThreshold, weekOf } from '../../server/merge/index.js';
 import { openStore, type Store, type StoreOptions } from '../../server/store/index.js';
 import type { Report } from '../../upload/index.js';
 import { tempDir } from '../helpers.js';
@@ -97,13 +97,12 @@ function cellReports(program: string, n: number, x0: number, rare: number): Repo
   }));
 }
 
-async function aggregatesFlow(epsilon?: string) {
+async function aggregatesFlow(...eps: string[]) {
   const data = tempDir('tt-merge-agg-');
   let store: Store = await openStore({ data });
   const reports = [...cellReports('enough', 20, 0, 19), ...cellReports('few', 19, 0.5, 0)];
   await fill(store, reports, (_r, i) => (i % 2 ? '2026-11-27' : '2026-11-28'));
   await store.close();
-  const eps = epsilon ? ['--epsilon', epsilon] : [];
   const early = merge('--data', data, '--publish', 'aggregates', '--now', '2026-12-01', ...eps);
   expect(early.status).toBe(0);
   store = await openStore({ data });
@@ -126,7 +125,7 @@ async function aggregatesFlow(epsilon?: string) {
 
 describe('telemetry-server merge --publish aggregates', () => {
   it('releases a closed week once, without any number from fewer than k reports, then deletes its sums', async () => {
-    const { store } = await aggregatesFlow();
+    const { store } = await aggregatesFlow('--no-noise-k-only-unsafe');
     const site = await startPublic({ store, publish: 'aggregates', k: 20, ...log });
     try {
       const a = JSON.parse((await get(`${site.url}/data/aggregates/2026-11-29.json`)).text);
@@ -137,7 +136,12 @@ describe('telemetry-server merge --publish aggregates', () => {
         stacks: [], os: [{ value: 'linux', reports: 20, fraction: 1 }], arch: [{ value: 'x64', reports: 20, fraction: 1 }], runtime: [{ value: 'node22', reports: 20, fraction: 1 }],
       }]);
       const ledger = JSON.parse((await get(`${site.url}/data/ledger.json`)).text);
-      expect(ledger.releases).toEqual([{ week: '2026-11-29', released: '2026-12-21', k: 20, epsilon: null, clip: null, valuesPerReport: 8, epsilonPerReport: null, cells: 1, withheldCells: 1, withheldRows: 1 }]);
+      // valuesPerReport is the cap (a parameter), not a measure of any report.
+      expect(ledger.releases).toEqual([{
+        week: '2026-11-29', released: '2026-12-21', k: 20, epsilon: null, delta: null, epsilonPerCount: null, threshold: null, clip: null,
+        valuesPerReport: 64, epsilonPerReport: null, deltaPerReport: null, cells: 1, withheldCells: 1, withheldRows: 1,
+      }]);
+      expect(ledger).toMatchObject({ cumulativeEpsilonPerReport: null, releasesWithoutNoise: 1 });
       expect((await get(`${site.url}/data/merged/2026-11-27.ndjson`)).status).toBe(404);
     } finally {
       await site.close();
@@ -145,15 +149,26 @@ describe('telemetry-server merge --publish aggregates', () => {
     }
   });
 
-  it('adds noise only when epsilon is set, and records it in the ledger', async () => {
-    const { store } = await aggregatesFlow('0.5');
+  it('adds noise by default (ε 4 per week, δ 1e-7) and records the budget in the ledger', async () => {
+    const { store } = await aggregatesFlow();
     try {
       const a = JSON.parse(Buffer.from((await store.getPublished('aggregates/2026-11-29.json'))!).toString());
-      expect(a).toMatchObject({ epsilon: 0.5, clip: 1000 });
+      const threshold = labelThreshold(DEFAULT_BUDGET, 20);
+      expect(a).toMatchObject({ epsilon: 4, clip: 1000, delta: 1e-7, valuesPerReport: 64, threshold });
       const ledger = JSON.parse(Buffer.from((await store.getPublished('ledger.json'))!).toString());
-      expect(ledger.releases[0]).toMatchObject({ epsilon: 0.5, valuesPerReport: 8, epsilonPerReport: 4 });
-      expect(ledger.cumulativeEpsilonPerReport).toBe(4);
-      for (const c of a.cells) expect(c.reports).toBeGreaterThanOrEqual(20);
+      expect(ledger.releases[0]).toMatchObject({ epsilon: 4, delta: 1e-7, valuesPerReport: 64, epsilonPerReport: 4, deltaPerReport: 64e-7, threshold });
+      expect(ledger).toMatchObject({ cumulativeEpsilonPerReport: 4, cumulativeDeltaPerReport: 64e-7, releasesWithoutNoise: 0 });
+      for (const c of a.cells) expect(c.reports).toBeGreaterThanOrEqual(threshold);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('spends the --epsilon it is given', async () => {
+    const { store } = await aggregatesFlow('--epsilon', '0.5', '--delta', '1e-6', '--values-per-report', '32');
+    try {
+      const ledger = JSON.parse(Buffer.from((await store.getPublished('ledger.json'))!).toString());
+      expect(ledger.releases[0]).toMatchObject({ epsilon: 0.5, delta: 1e-6, valuesPerReport: 32, epsilonPerReport: 0.5 });
     } finally {
       await store.close();
     }
@@ -180,6 +195,10 @@ describe('telemetry-server merge refusals', () => {
       [['--data', data, '--publish', 'raw', '--epsilon', '1'], /--epsilon: noise applies only with --publish aggregates/],
       [['--data', data, '--publish', 'aggregates', '--k', '0'], /--k: "0" is not a whole number/],
       [['--data', data, '--publish', 'aggregates', '--epsilon', 'x'], /--epsilon: "x" is not a number/],
+      [['--data', data, '--publish', 'aggregates', '--delta', '0.5'], /--delta: "0.5" is not a number in \(0, 0.01\]/],
+      [['--data', data, '--publish', 'aggregates', '--values-per-report', '2'], /--values-per-report: "2" is not a whole number/],
+      [['--data', data, '--publish', 'aggregates', '--epsilon', '1', '--no-noise-k-only-unsafe'], /--epsilon and --no-noise-k-only-unsafe contradict/],
+      [['--data', data, '--publish', 'raw', '--no-noise-k-only-unsafe'], /--no-noise-k-only-unsafe: noise applies only with --publish aggregates/],
       [['--data', data, '--publish', 'raw', '--now', '2026-02-30'], /--now: "2026-02-30" is not a YYYY-MM-DD date/],
       [['--data', data, '--publish', 'both'], /argument 'both' is invalid/],
     ] as const) {
