@@ -34,11 +34,13 @@ export function parseReport(body: string): MergeReport {
 
 function entry(v: unknown, at: string): MergeEntry {
   const p = obj(v, at);
+  const program = str(p.Program, `${at}.Program`);
+  const version = str(p.Version, `${at}.Version`);
   const runtime = str(p.GoVersion, `${at}.GoVersion`);
   const go = isGoRuntime(runtime);
   return {
-    program: str(p.Program, `${at}.Program`),
-    version: str(p.Version, `${at}.Version`),
+    program,
+    version,
     runtime,
     os: str(p.GOOS, `${at}.GOOS`),
     arch: str(p.GOARCH, `${at}.GOARCH`),
