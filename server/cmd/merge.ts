@@ -2,7 +2,7 @@
 // publishes (DESIGN §17). The hourly schedule inside `serve` runs the same merge; this command
 // is for a collector run without `serve`, for a backfill, and for tests (--now).
 import { Command, Option } from 'commander';
-import { DEFAULT_BUDGET, type MergeResult, type PublishMode, runMerge, utcDay } from '../merge/index.js';
+import { DEFAULT_BUDGET, type MergeResult, type PublishMode, addDays, runMerge, utcDay } from '../merge/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
 
@@ -121,6 +121,21 @@ export function publicationOptions(o: PublicationFlags): Publication {
   return { k, epsilon, delta, valuesPerReport };
 }
 
+/** What is waiting, and until when: a merge that merged or released nothing says why. */
+function waitingLines(r: MergeResult): string[] {
+  const lines: string[] = [];
+  if (r.days.length === 0 && r.waiting.length === 0) lines.push('nothing to merge: every stored report is merged');
+  if (r.waiting.length) {
+    const next = addDays(r.waiting.at(-1)!, 1);
+    lines.push(`not merged yet: reports that arrived on ${r.waiting.join(', ')} (UTC), merged once that day is over;`,
+      `  to see them merged now in a trial store, run with --now ${next}`);
+  }
+  for (const w of r.open) {
+    lines.push(`week ${w.week} (${addDays(w.week, -6)} to ${w.week}, named by its Sunday) is released by the first merge on or after ${w.releasedFrom}: its reports may arrive until then`);
+  }
+  return lines;
+}
+
 function print(r: MergeResult, json: boolean): void {
   if (json) {
     process.stdout.write(JSON.stringify(r, null, 2) + '\n');
@@ -132,6 +147,7 @@ function print(r: MergeResult, json: boolean): void {
   if (r.weeks.length) lines.push(`aggregates written: ${r.weeks.join(', ')}`);
   if (r.released.length) lines.push(`released final: ${r.released.join(', ')}`);
   if (r.late) lines.push(`${r.late} reports arrived after their week closed and were not counted`);
+  lines.push(...waitingLines(r));
   if (r.capped) lines.push(`${r.capped} reports held more than --values-per-report counts; the rest of each was not counted`);
   process.stdout.write(lines.join('\n') + '\n');
 }

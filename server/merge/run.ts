@@ -15,7 +15,7 @@ import type { Uniform } from './noise.js';
 import { asLine, parseReport } from './report.js';
 import { type WeekState, loadState, saveState, stateWeeks } from './state.js';
 import { stringifyExact } from './sum.js';
-import { addDays, isClosed, utcDay } from './week.js';
+import { addDays, isClosed, lastArrival, utcDay } from './week.js';
 
 export interface MergeOptions {
   publish: PublishMode;
@@ -43,6 +43,10 @@ export interface MergeResult {
   late: number;
   /** Reports that held more than valuesPerReport counts: what lay beyond was not added. */
   capped: number;
+  /** Days with stored reports that are not over yet (UTC): merged once they are. */
+  waiting: string[];
+  /** Aggregates mode: weeks with sums not released yet, and the first day a merge releases each. */
+  open: { week: string; releasedFrom: string }[];
 }
 
 export const mergedPath = (day: string) => `merged/${day}.ndjson`;
@@ -56,11 +60,13 @@ export function runMerge(store: Store, o: MergeOptions): Promise<MergeResult | n
 async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   const today = utcDay(o.now);
   const mergedThrough = addDays(today, -1);
-  const result: MergeResult = { days: [], weeks: [], released: [], late: 0, capped: 0 };
+  const result: MergeResult = { days: [], weeks: [], released: [], late: 0, capped: 0, waiting: [], open: [] };
   const written = new Set<string>();
   const changed = new Set<string>();
   const pending: string[] = [];
-  for (const day of (await store.unmergedDays()).filter((d) => d < today)) {
+  const unmerged = await store.unmergedDays();
+  result.waiting = unmerged.filter((d) => d >= today);
+  for (const day of unmerged.filter((d) => d < today)) {
     const { reports, weeks, late, capped } = await mergeDay(store, day, o.publish, capOf(o));
     result.days.push({ day, reports });
     result.late += late;
@@ -81,7 +87,11 @@ async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
     for (const day of pending) await store.markMerged(day, false);
   }
   for (const week of await stateWeeks(store)) {
-    if (!isClosed(week, mergedThrough) || written.has(week)) continue;
+    if (!isClosed(week, mergedThrough)) {
+      if (o.publish === 'aggregates') result.open.push({ week, releasedFrom: addDays(lastArrival(week), 1) });
+      continue;
+    }
+    if (written.has(week)) continue;
     if (o.publish === 'raw') {
       if (await isFinal(store, week)) continue;
       await publishWeek(store, await loadState(store, week), o, true);

@@ -36,7 +36,8 @@ async function rawFlow(where: StoreOptions, flag: string[]): Promise<void> {
   // The rest of week 2026-12-06 arrives on later days: its aggregate must then hold them all.
   expect(merge(...flag, '--publish', 'raw', '--now', '2026-12-10').status).toBe(0);
   const third = merge(...flag, '--publish', 'raw', '--now', '2026-12-22');
-  expect(third.stdout).toMatch(/^merged 0 days, 0 reports\naggregates written: 2026-11-29\n$/); // now final
+  // Now final; and a run that merged nothing says why.
+  expect(third.stdout).toMatch(/^merged 0 days, 0 reports\naggregates written: 2026-11-29\nnothing to merge: every stored report is merged\n$/);
 
   const served = await openStore(where);
   const site = await startPublic({ store: served, publish: 'raw', k: 20, ...log });
@@ -103,8 +104,13 @@ async function aggregatesFlow(...eps: string[]) {
   const reports = [...cellReports('enough', 20, 0, 19), ...cellReports('few', 19, 0.5, 0)];
   await fill(store, reports, (_r, i) => (i % 2 ? '2026-11-27' : '2026-11-28'));
   await store.close();
+  const today = merge('--data', data, '--publish', 'aggregates', '--now', '2026-11-28', ...eps);
+  // Reports of a day that is not over wait, and the output says so and names --now.
+  expect(today.stdout).toContain('not merged yet: reports that arrived on 2026-11-28 (UTC), merged once that day is over;\n  to see them merged now in a trial store, run with --now 2026-11-29');
   const early = merge('--data', data, '--publish', 'aggregates', '--now', '2026-12-01', ...eps);
   expect(early.status).toBe(0);
+  // Nothing is released before the week can receive no more reports; the output names the day.
+  expect(early.stdout).toContain('week 2026-11-29 (2026-11-23 to 2026-11-29, named by its Sunday) is released by the first merge on or after 2026-12-22');
   store = await openStore({ data });
   // Merged reports are gone; nothing is published before the week closes.
   for (const day of ['2026-11-27', '2026-11-28']) {
