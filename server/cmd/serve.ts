@@ -22,7 +22,7 @@ Examples:
   $ telemetry-server serve --log ./config-log --data ./d --port 0   # any free port; see stdout
 `;
 
-interface Opts extends PublicationFlags { log: string; key?: string; data?: string; database?: string; port: string; host: string; maxInFlight: string }
+interface Opts extends PublicationFlags { log: string; key?: string; data?: string; database?: string; port: string; host: string; maxInFlight: string; now?: string }
 
 function intIn(v: string, what: string, lo: number, hi: number): number {
   const n = Number(v);
@@ -42,6 +42,7 @@ export function serveCommand(): Command {
   return publicationFlags(command)
     .option('--key <verifier>', 'the log\'s verifier key: /config and /privacy then show only a log whose signature verifies')
     .option('--max-in-flight <n>', 'uploads handled at once; more get 503 with Retry-After', '256')
+    .option('--now <YYYY-MM-DD>', 'a TRIAL clock: intake and the hourly merge run as if today were this UTC day (see README)')
     .addHelpText('after', HELP)
     .action(async (o: Opts) => {
       if (o.data && o.database) throw new CliError('give --data or --database, not both', EXIT_USAGE);
@@ -49,11 +50,12 @@ export function serveCommand(): Command {
       const port = intIn(o.port, '--port', 0, 65_535);
       const maxInFlight = intIn(o.maxInFlight, '--max-in-flight', 1, 1_000_000);
       const publication = publicationOptions(o);
+      const now = trialClock(o.now);
       const { startServer } = await import('../serve/index.js');
       let server;
       try {
-        const extend = await publicPages(o.log, o.key, publication);
-        server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, extend });
+        const extend = await publicPages(o.log, o.key, publication, now);
+        server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, extend, now });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
       }
@@ -71,12 +73,26 @@ export function serveCommand(): Command {
 }
 
 /** The public pages and the hourly merge, on the same app and store as intake. */
-async function publicPages(logDir: string, logKey: string | undefined, p: Publication): Promise<Extension> {
+/**
+ * `--now`: the given UTC day at the real time of day, moving with the real clock, so a vendor's
+ * trial sees a week end in minutes with the client's TRANSPARENT_TELEMETRY_NOW set to the same day.
+ */
+function trialClock(day: string | undefined): (() => Date) | undefined {
+  if (day === undefined) return undefined;
+  const start = Date.parse(`${day}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== day) {
+    throw new CliError(`--now: ${JSON.stringify(day)} is not a YYYY-MM-DD date`, EXIT_USAGE);
+  }
+  const offset = start - Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  return () => new Date(Date.now() + offset);
+}
+
+async function publicPages(logDir: string, logKey: string | undefined, p: Publication, now: (() => Date) | undefined): Promise<Extension> {
   const { registerPublic, startMergeSchedule } = await import('../pages/index.js');
   return async (app, { store, publish, logger }) => {
     await registerPublic(app, { store, logDir, logKey, publish, ...p });
     const schedule = startMergeSchedule({
-      store, publish, ...p,
+      store, publish, ...p, ...(now ? { now } : {}),
       onRun: (r, error) => {
         if (error) logger.log({ event: 'merge', ok: false, reason: why(error) });
         else if (r && r.days.length) logger.log({ event: 'merge', ok: true, days: r.days.length, reports: r.days.reduce((a, d) => a + d.reports, 0) });

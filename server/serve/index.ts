@@ -17,6 +17,8 @@ export interface ServeOptions {
   publish: 'raw' | 'aggregates';
   maxInFlight?: number;
   logger?: Logger;
+  /** The clock of intake (a trial clock: `serve --now`); the real time by default. */
+  now?: (() => Date) | undefined;
   /** The public pages and the daily merge (server/pages/index.ts), when wired. */
   extend?: Extension;
 }
@@ -37,7 +39,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   let app;
   let stopExtension: () => Promise<void> = async () => undefined;
   try {
-    ({ app, stopExtension } = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight, extend: o.extend }));
+    ({ app, stopExtension } = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight, extend: o.extend, now: o.now }));
     await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   } catch (e) {
     await stopExtension().catch(() => undefined);
