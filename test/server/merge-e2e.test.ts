@@ -59,7 +59,7 @@ async function rawFlow(where: StoreOptions, flag: string[]): Promise<void> {
       }
       const csv = await get(`${site.url}/data/aggregates/${week}.csv`);
       expect(csv.type).toBe('text/csv; charset=utf-8');
-      expect(csv.text.split('\r\n')[0]).toBe('week,program,version,kind,name,reports,cell_reports,fraction,total');
+      expect(csv.text.split('\r\n')[0]).toBe('week,from,program,version,kind,name,reports,cell_reports,fraction,total');
     }
     for (const [day, bodies] of byDay) {
       const res = await get(`${site.url}/data/merged/${day}.ndjson`);

@@ -130,6 +130,9 @@ describe('/data, /config and /privacy in Chromium', () => {
     await page.goto(`${site.url}/data`);
     const weeks = await page.locator('table.downloads tr[data-week]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-week')));
     expect(weeks).toEqual(['2026-12-13', '2026-12-06', '2026-11-29']);
+    // Named by the Sunday; the row shows both ends, and the page says how a report's Week maps.
+    expect(await page.locator('tr[data-week="2026-12-06"] td').first().textContent()).toBe('2026-11-30 to 2026-12-06');
+    expect(await page.locator('#week-naming').textContent()).toContain('Monday to Sunday (UTC), named by their Sunday');
     const days = await page.locator('ul.days li').count();
     expect(days).toBe(new Set(reports.map((r, i) => addDays(r.Week, 1 + (i % 4)))).size);
     await page.click('tr[data-week="2026-12-06"] a:text("JSON")');
