@@ -19,7 +19,7 @@ export interface ServeOptions {
   logger?: Logger;
   /** The clock of intake (a trial clock: `serve --now`); the real time by default. */
   now?: (() => Date) | undefined;
-  /** The public pages and the daily merge (server/pages/index.ts), when wired. */
+  /** The public pages and the hourly merge (server/pages/index.ts), when wired. */
   extend?: Extension;
 }
 
