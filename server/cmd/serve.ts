@@ -2,7 +2,7 @@
 // SIGINT, then stops accepting, finishes the uploads in flight and closes the store: every 200
 // it sent is durable. The first stdout line is `listening on <url>`; logs are JSON lines on stderr.
 import { Command, Option } from 'commander';
-import type { Extension } from '../serve/index.js';
+import type { Extension, Metrics } from '../serve/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
 import { type Publication, type PublicationFlags, publicationFlags, publicationOptions } from './merge.js';
 
@@ -51,11 +51,12 @@ export function serveCommand(): Command {
       const maxInFlight = intIn(o.maxInFlight, '--max-in-flight', 1, 1_000_000);
       const publication = publicationOptions(o);
       const now = trialClock(o.now);
-      const { startServer } = await import('../serve/index.js');
+      const { countingLogger, startServer, stderrLogger } = await import('../serve/index.js');
+      const metrics = countingLogger(stderrLogger());
       let server;
       try {
-        const extend = await publicPages(o.log, o.key, publication, now);
-        server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, extend, now });
+        const extend = await publicPages(o.log, o.key, publication, now, metrics);
+        server = await startServer({ logger: metrics.logger, log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, extend, now });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
       }
@@ -87,10 +88,13 @@ function trialClock(day: string | undefined): (() => Date) | undefined {
   return () => new Date(Date.now() + offset);
 }
 
-async function publicPages(logDir: string, logKey: string | undefined, p: Publication, now: (() => Date) | undefined): Promise<Extension> {
+async function publicPages(logDir: string, logKey: string | undefined, p: Publication, now: (() => Date) | undefined, metrics: Metrics): Promise<Extension> {
   const { registerPublic, startMergeSchedule } = await import('../pages/index.js');
   return async (app, { store, publish, logger }) => {
     await registerPublic(app, { store, logDir, logKey, publish, ...p });
+    // Counts only (no address, path or content); the nginx example keeps it to the machine.
+    app.get('/metrics', async (_req, reply) =>
+      reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(metrics.text()));
     const schedule = startMergeSchedule({
       store, publish, ...p, ...(now ? { now } : {}),
       onRun: (r, error) => {

@@ -5,6 +5,8 @@ import { openStore } from '../store/index.js';
 import { type Extension, buildApp } from './app.js';
 
 export type { Extension };
+export { type Metrics, countingLogger } from './metrics.js';
+export { stderrLogger } from './log.js';
 import { loadConfigVersions } from './configs.js';
 import { type Logger, stderrLogger } from './log.js';
 
