@@ -29,9 +29,9 @@ function capFor(path: string): number {
  */
 export function symlinkRefusal(file: string): string | null {
   const st = lstatSync(file, { throwIfNoEntry: false });
-  return st?.isSymbolicLink()
-    ? 'is a symbolic link: the collector serves no symbolic links (clients would fail to fetch it); put the file itself there'
-    : null;
+  if (!st?.isSymbolicLink()) return null;
+  return 'is a symbolic link: the collector serves no symbolic links '
+    + '(clients would fail to fetch it); put the file itself there';
 }
 
 /**

@@ -16,7 +16,9 @@ import type { Phase, RunContext } from './context.js';
 import { configCacheText } from './marks.js';
 import { drawX } from './random.js';
 import { agentFor, postReport } from './send.js';
-import { createExclusive, decided, listNames, recordCollector, sentUnderAnotherKey, updateStatus } from './store.js';
+import {
+  createExclusive, decided, listNames, recordCollector, sentUnderAnotherKey, updateStatus,
+} from './store.js';
 
 /** A day short of the server's window, so that clock skew never makes the server refuse a week as too old. */
 export const SEND_WINDOW_DAYS = UPLOAD_WINDOW_DAYS - 1;

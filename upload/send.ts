@@ -20,12 +20,16 @@ export type Outcome =
  * 4xx never, except our collector's 400 `future`: its clock is behind this machine's, and the
  * same report becomes valid there within days, so it waits rather than being lost for good.
  */
-export function classify(status: number, message = '', code: string | null = problemCode(message)): Outcome {
+export function classify(
+  status: number, message = '', code: string | null = problemCode(message),
+): Outcome {
   const said = message ? `: ${message}` : '';
   if (status >= 200 && status < 300) return { kind: 'sent', status };
   if (status === 408 || status === 429 || status >= 500 || status < 400) return { kind: 'retry', status, reason: `http status ${status}${said}` };
   if (status === 400 && code === 'future') {
-    return { kind: 'retry', status, reason: `http status 400: the collector's clock is behind this machine's; the report waits${said}` };
+    const reason = `http status 400: the collector's clock is behind this machine's; `
+      + `the report waits${said}`;
+    return { kind: 'retry', status, reason };
   }
   return { kind: 'refused', status, reason: `http status ${status}${said}` };
 }
@@ -34,7 +38,10 @@ export function classify(status: number, message = '', code: string | null = pro
 function problemCode(text: string): string | null {
   try {
     const doc = JSON.parse(text) as unknown;
-    return typeof doc === 'object' && doc !== null && typeof (doc as { code?: unknown }).code === 'string' ? (doc as { code: string }).code : null;
+    const code = typeof doc === 'object' && doc !== null
+      ? (doc as { code?: unknown }).code
+      : undefined;
+    return typeof code === 'string' ? code : null;
   } catch {
     return null;
   }

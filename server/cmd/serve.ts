@@ -4,7 +4,9 @@
 import { Command, Option } from 'commander';
 import type { Extension, Metrics } from '../serve/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
-import { type Publication, type PublicationFlags, publicationFlags, publicationOptions } from './merge.js';
+import {
+  type Publication, type PublicationFlags, publicationFlags, publicationOptions,
+} from './publication.js';
 
 const HELP = `
 Stores: --data <dir> (the default, ./telemetry-data: a directory one server owns) or
@@ -42,7 +44,7 @@ export function serveCommand(): Command {
   return publicationFlags(command)
     .option('--key <verifier>', 'the log\'s verifier key: /config and /privacy then show only a log whose signature verifies')
     .option('--max-in-flight <n>', 'uploads handled at once; more get 503 with Retry-After', '256')
-    .option('--now <YYYY-MM-DD>', 'a TRIAL clock: intake and the hourly merge run as if today were this UTC day (see README)')
+    .option('--now <YYYY-MM-DD>', 'a TRIAL clock: intake and merges act as if today were this day')
     .addHelpText('after', HELP)
     .action(async (o: Opts) => {
       if (o.data && o.database) throw new CliError('give --data or --database, not both', EXIT_USAGE);
@@ -81,20 +83,28 @@ export function serveCommand(): Command {
 function trialClock(day: string | undefined): (() => Date) | undefined {
   if (day === undefined) return undefined;
   const start = Date.parse(`${day}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== day) {
+  const real = !Number.isNaN(start) && new Date(start).toISOString().slice(0, 10) === day;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !real) {
     throw new CliError(`--now: ${JSON.stringify(day)} is not a YYYY-MM-DD date`, EXIT_USAGE);
   }
   const offset = start - Math.floor(Date.now() / 86_400_000) * 86_400_000;
   return () => new Date(Date.now() + offset);
 }
 
-async function publicPages(logDir: string, logKey: string | undefined, p: Publication, now: (() => Date) | undefined, metrics: Metrics): Promise<Extension> {
+async function publicPages(
+  logDir: string,
+  logKey: string | undefined,
+  p: Publication,
+  now: (() => Date) | undefined,
+  metrics: Metrics,
+): Promise<Extension> {
   const { registerPublic, startMergeSchedule } = await import('../pages/index.js');
   return async (app, { store, publish, logger }) => {
     await registerPublic(app, { store, logDir, logKey, publish, ...p });
     // Counts only (no address, path or content); the nginx example keeps it to the machine.
     app.get('/metrics', async (_req, reply) =>
-      reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(metrics.text()));
+      reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store')
+        .send(metrics.text()));
     const schedule = startMergeSchedule({
       store, publish, ...p, ...(now ? { now } : {}),
       onRun: (r, error) => {

@@ -5,7 +5,8 @@
 import { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import {
-  type ReadFn, checkExtends, dirReader, loadTrusted, openCheckpoint, parseConfig, parseVerifier, trustedCheckpointFile, verifyLog,
+  type ReadFn, checkExtends, dirReader, loadTrusted, openCheckpoint, parseConfig, parseVerifier,
+  trustedCheckpointFile, verifyLog,
 } from '../../config/index.js';
 import { writeAtomic } from '../../counter/safeio/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
@@ -26,19 +27,28 @@ Run it from more than one place, with its own state each, to compare what differ
 
 Examples:
   $ telemetry-server verify-log ./config-log --key "$(cat config.vkey)"
-  $ telemetry-server verify-log https://collector.example.com --key "$(cat config.vkey)" --state ./monitor-state
-  $ telemetry-server verify-log https://collector.example.com/config-log/ --key "$(cat config.vkey)" --json
+  $ telemetry-server verify-log https://collector.example.com --key "$(cat config.vkey)" \\
+      --state ./monitor-state
+  $ telemetry-server verify-log https://collector.example.com/config-log/ \\
+      --key "$(cat config.vkey)" --json
 `;
 
 interface Opts { key: string; json?: boolean; state?: string; timeout: string }
-interface Version { index: number; bytes: number; sha256: string; programs: string[]; error?: string }
+interface Version {
+  index: number;
+  bytes: number;
+  sha256: string;
+  programs: string[];
+  error?: string;
+}
 
 export function verifyLogCommand(): Command {
   return new Command('verify-log')
-    .description('verify a whole config log (a directory or an http(s) URL) and list every config it holds')
+    .description('verify a whole config log (a directory or an http(s) URL) '
+      + 'and list every config it holds')
     .argument('<dir-or-url>', 'the log directory, or the collector URL (http(s)://…)')
     .requiredOption('--key <verifier key>', 'the verifier key, <name>+<id>+<key>')
-    .option('--state <dir>', 'keep the checkpoint seen here; refuse a rollback or a fork of it on later runs')
+    .option('--state <dir>', 'keep the checkpoint; later runs refuse a rollback or a fork of it')
     .option('--timeout <seconds>', 'an http(s) log: the deadline for fetching all of it', '120')
     .option('--json', 'print one JSON document')
     .addHelpText('after', HELP)
@@ -48,7 +58,9 @@ export function verifyLogCommand(): Command {
 /** The log's own URL for a URL given as the collector or as its log. */
 export function logUrlOf(where: string): URL {
   const u = new URL(where);
-  if (!/\/config-log\/?$/.test(u.pathname)) u.pathname = `${u.pathname.replace(/\/?$/, '/')}config-log/`;
+  if (!/\/config-log\/?$/.test(u.pathname)) {
+    u.pathname = `${u.pathname.replace(/\/?$/, '/')}config-log/`;
+  }
   else if (!u.pathname.endsWith('/')) u.pathname += '/';
   return u;
 }
@@ -61,8 +73,14 @@ async function verify(where: string, opts: Opts): Promise<void> {
     throw new CliError(`--key: ${why(e)}`);
   }
   const seconds = Number(opts.timeout);
-  if (!/^\d+$/.test(opts.timeout) || seconds < 1 || seconds > 86_400) throw new CliError(`--timeout ${JSON.stringify(opts.timeout)} is not a whole number of seconds from 1 to 86400`, EXIT_USAGE);
-  const read: ReadFn = /^https?:\/\//i.test(where) ? await fetchLog(logUrlOf(where), opts.key, seconds * 1000) : dirReader(where);
+  if (!/^\d+$/.test(opts.timeout) || seconds < 1 || seconds > 86_400) {
+    const what = `--timeout ${JSON.stringify(opts.timeout)}`;
+    throw new CliError(`${what} is not a whole number of seconds from 1 to 86400`, EXIT_USAGE);
+  }
+  const remote = /^https?:\/\//i.test(where);
+  const read: ReadFn = remote
+    ? await fetchLog(logUrlOf(where), opts.key, seconds * 1000)
+    : dirReader(where);
   let log: ReturnType<typeof verifyLog>;
   try {
     log = verifyLog(read, opts.key);
@@ -72,13 +90,21 @@ async function verify(where: string, opts: Opts): Promise<void> {
   if (opts.state) keepState(opts.state, opts.key, name, read, where);
   const versions = log.entries.map(describe);
   const root = Buffer.from(log.root).toString('hex');
-  if (opts.json) process.stdout.write(JSON.stringify({ log: where, size: log.size, root, versions }, null, 2) + '\n');
-  else {
-    const lines = versions.map((v) => `${v.index}  ${v.bytes} bytes  sha256:${v.sha256}  ${v.error ? `invalid config: ${v.error}` : v.programs.join(', ') || '(no programs)'}`);
-    process.stdout.write([`log ${where}: verified, ${log.size} entries, root ${root}`, ...lines].join('\n') + '\n');
+  if (opts.json) {
+    const doc = { log: where, size: log.size, root, versions };
+    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  } else {
+    const what = (v: Version) =>
+      (v.error ? `invalid config: ${v.error}` : v.programs.join(', ') || '(no programs)');
+    const lines = versions.map((v) =>
+      `${v.index}  ${v.bytes} bytes  sha256:${v.sha256}  ${what(v)}`);
+    const head = `log ${where}: verified, ${log.size} entries, root ${root}`;
+    process.stdout.write([head, ...lines].join('\n') + '\n');
   }
-  const bad = versions.filter((v) => v.error);
-  if (bad.length) throw new CliError(`log ${where}: entries ${bad.map((v) => v.index).join(', ')} are not valid configs`);
+  const bad = versions.filter((v) => v.error).map((v) => v.index);
+  if (bad.length) {
+    throw new CliError(`log ${where}: entries ${bad.join(', ')} are not valid configs`);
+  }
 }
 
 /** The rules of config/trust.ts: the new checkpoint must extend the one kept; then it is kept. */
@@ -98,7 +124,8 @@ function keepState(dir: string, key: string, name: string, read: ReadFn, where: 
 }
 
 function describe(entry: Uint8Array, index: number): Version {
-  const v: Version = { index, bytes: entry.length, sha256: createHash('sha256').update(entry).digest('hex').slice(0, 16), programs: [] };
+  const sha256 = createHash('sha256').update(entry).digest('hex').slice(0, 16);
+  const v: Version = { index, bytes: entry.length, sha256, programs: [] };
   try {
     v.programs = parseConfig(entry).Programs.map((p) => p.Name);
   } catch (e) {

@@ -7,7 +7,9 @@ import { DEFAULT_BUDGET } from './budget.js';
 import type { Tally, WeekCells } from './cell.js';
 import { noisedCells } from './dp.js';
 import { cryptoUniform, type Uniform } from './noise.js';
-import { type CounterRow, type PublicCell, type ValueRow, byKey, counterRow, sorted, valueRow } from './rows.js';
+import {
+  type CounterRow, type PublicCell, type ValueRow, byKey, counterRow, sorted, valueRow,
+} from './rows.js';
 import { addDays } from './week.js';
 
 export type PublishMode = 'raw' | 'aggregates';
@@ -30,7 +32,7 @@ export interface WeekAggregate {
   epsilonPerCount?: number | null;
   /** The least noised count that shows a cell, row or value; null without noise. */
   threshold?: number | null;
-  /** How many cells and rows were left out (aggregates mode), never what they held; noised with ε. */
+  /** How many cells and rows were left out (aggregates mode), never what; noised with ε. */
   withheld: { cells: number; rows: number };
   cells: PublicCell[];
 }
@@ -55,7 +57,8 @@ export function buildAggregate(week: string, cells: WeekCells, o: PublishOptions
       delta: o.delta ?? DEFAULT_BUDGET.delta,
       valuesPerReport: o.valuesPerReport ?? DEFAULT_BUDGET.valuesPerReport,
     };
-    return { ...head, k: o.k, ...noisedCells(sorted(cells), budget, o.k, o.uniform ?? cryptoUniform) };
+    const uniform = o.uniform ?? cryptoUniform;
+    return { ...head, k: o.k, ...noisedCells(sorted(cells), budget, o.k, uniform) };
   }
   const strict = o.publish === 'aggregates';
   const k = strict ? o.k : 0;
@@ -85,7 +88,11 @@ export function buildAggregate(week: string, cells: WeekCells, o: PublishOptions
       withheld.rows += drawn.length - kept.length;
       return kept.map((v) => valueRow(v.value, v.reports, c.reports));
     };
-    out.push({ program: c.program, version: c.version, reports: c.reports, counters: rows(c.counters), stacks: rows(c.stacks), os: values(c.os), arch: values(c.arch), runtime: values(c.runtime) });
+    out.push({
+      program: c.program, version: c.version, reports: c.reports,
+      counters: rows(c.counters), stacks: rows(c.stacks),
+      os: values(c.os), arch: values(c.arch), runtime: values(c.runtime),
+    });
   }
   return { ...head, k: strict ? o.k : null, epsilon: null, clip: null, withheld, cells: out };
 }

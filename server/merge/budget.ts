@@ -41,9 +41,12 @@ export function labelThreshold(b: Budget, k: number): number {
 
 /** Checks a budget; the message names the field. */
 export function checkBudget(b: Budget): void {
-  if (!(b.epsilon > 0 && b.epsilon <= 100)) throw new Error(`epsilon ${b.epsilon} is not in (0, 100]`);
+  if (!(b.epsilon > 0 && b.epsilon <= 100)) {
+    throw new Error(`epsilon ${b.epsilon} is not in (0, 100]`);
+  }
   if (!(b.delta > 0 && b.delta < 1)) throw new Error(`delta ${b.delta} is not in (0, 1)`);
-  if (!(Number.isInteger(b.valuesPerReport) && b.valuesPerReport >= 5 && b.valuesPerReport <= 100_000)) {
-    throw new Error(`valuesPerReport ${b.valuesPerReport} is not a whole number from 5 to 100000`);
+  const values = b.valuesPerReport;
+  if (!(Number.isInteger(values) && values >= 5 && values <= 100_000)) {
+    throw new Error(`valuesPerReport ${values} is not a whole number from 5 to 100000`);
   }
 }

@@ -8,7 +8,9 @@
 import { type Budget, SIDE_SHARE, labelThreshold, perCount } from './budget.js';
 import { CLIP, type Cell, type Tally } from './cell.js';
 import { geometricNoise, type Uniform } from './noise.js';
-import { type CounterRow, type PublicCell, type ValueRow, byKey, counterRow, valueRow } from './rows.js';
+import {
+  type CounterRow, type PublicCell, type ValueRow, byKey, counterRow, valueRow,
+} from './rows.js';
 
 export interface Noised {
   epsilon: number;
@@ -52,19 +54,28 @@ export function noisedCells(cells: Cell[], budget: Budget, k: number, uniform: U
     };
     const cell: PublicCell = {
       program: c.program, version: c.version, reports,
-      counters: rows(c.counters), stacks: rows(c.stacks), os: values(c.os), arch: values(c.arch), runtime: values(c.runtime),
+      counters: rows(c.counters),
+      stacks: rows(c.stacks),
+      os: values(c.os),
+      arch: values(c.arch),
+      runtime: values(c.runtime),
     };
-    rowsShown += cell.counters.length + cell.stacks.length + cell.os.length + cell.arch.length + cell.runtime.length;
+    rowsShown += cell.counters.length + cell.stacks.length;
+    rowsShown += cell.os.length + cell.arch.length + cell.runtime.length;
     out.push(cell);
   }
   // Withheld = (how many cells or rows the data holds, noised) − how many are shown. One report
   // adds at most valuesPerReport cells or rows to the first: its sensitivity. The second is
   // already a function of noised counts.
-  const held = (n: number) => n + geometricNoise(budget.epsilon * SIDE_SHARE, budget.valuesPerReport, uniform);
+  const held = (n: number) =>
+    n + geometricNoise(budget.epsilon * SIDE_SHARE, budget.valuesPerReport, uniform);
+  const withheld = {
+    cells: Math.max(0, held(cells.length) - out.length),
+    rows: Math.max(0, held(rowsHeld) - rowsShown),
+  };
   return {
-    epsilon: budget.epsilon, clip: CLIP, delta: budget.delta, valuesPerReport: budget.valuesPerReport,
-    epsilonPerCount: epsilonCount, threshold,
-    withheld: { cells: Math.max(0, held(cells.length) - out.length), rows: Math.max(0, held(rowsHeld) - rowsShown) },
-    cells: out,
+    epsilon: budget.epsilon, clip: CLIP, delta: budget.delta,
+    valuesPerReport: budget.valuesPerReport, epsilonPerCount: epsilonCount, threshold,
+    withheld, cells: out,
   };
 }

@@ -53,7 +53,8 @@ export async function appendRelease(store: Store, r: Release): Promise<void> {
   if (ledger.releases.some((x) => x.week === r.week)) return; // recorded before a crash
   ledger.releases.push(r);
   ledger.releases.sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : 0));
-  const next: Ledger = { publish: 'aggregates', releases: ledger.releases, ...sums(ledger.releases) };
+  const releases = ledger.releases;
+  const next: Ledger = { publish: 'aggregates', releases, ...sums(releases) };
   await store.putPublished(LEDGER, Buffer.from(JSON.stringify(next, null, 2) + '\n'));
 }
 

@@ -58,10 +58,13 @@ function counts(v: unknown, at: string, go: boolean): Record<string, Count> {
   for (const k in o) {
     const n = o[k];
     if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) continue;
-    const big = typeof n === 'string' && n.startsWith(BIG_MARK) ? BigInt(n.slice(BIG_MARK.length)) : null;
+    const marked = typeof n === 'string' && n.startsWith(BIG_MARK);
+    const big = marked ? BigInt(n.slice(BIG_MARK.length)) : null;
     if (big !== null && big >= 0n) o[k] = big;
     else if (go && big !== null && big >= -(1n << 63n)) o[k] = big + WRAP;
-    else if (go && typeof n === 'number' && Number.isSafeInteger(n) && n < 0) o[k] = BigInt(n) + WRAP;
+    else if (go && typeof n === 'number' && Number.isSafeInteger(n) && n < 0) {
+      o[k] = BigInt(n) + WRAP;
+    }
     else throw new Error(`${at}[${JSON.stringify(k)}]: not a count`);
   }
   return o as Record<string, Count>;
@@ -103,8 +106,11 @@ export function quoteBigIntegers(text: string, max: bigint | null = MAX_U64): st
       if (/^[1-9][0-9]{15,}$/.test(token)) {
         // A negative one is kept whole too: Go writes counts of 2^63 and more wrapped (counts).
         const negative = text[i - 1] === '-';
-        if (max !== null && !negative && BigInt(token) > max) throw new Error(`count ${token} is over ${max}`);
-        out += text.slice(from, negative ? i - 1 : i) + JSON.stringify(BIG_MARK + (negative ? '-' : '') + token);
+        if (max !== null && !negative && BigInt(token) > max) {
+          throw new Error(`count ${token} is over ${max}`);
+        }
+        const sign = negative ? '-' : '';
+        out += text.slice(from, negative ? i - 1 : i) + JSON.stringify(BIG_MARK + sign + token);
         from = j;
       }
       i = j;

@@ -60,7 +60,9 @@ export function runMerge(store: Store, o: MergeOptions): Promise<MergeResult | n
 async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   const today = utcDay(o.now);
   const mergedThrough = addDays(today, -1);
-  const result: MergeResult = { days: [], weeks: [], released: [], late: 0, capped: 0, waiting: [], open: [] };
+  const result: MergeResult = {
+    days: [], weeks: [], released: [], late: 0, capped: 0, waiting: [], open: [],
+  };
   const written = new Set<string>();
   const changed = new Set<string>();
   const pending: string[] = [];
@@ -88,7 +90,8 @@ async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   }
   for (const week of await stateWeeks(store)) {
     if (!isClosed(week, mergedThrough)) {
-      if (o.publish === 'aggregates') result.open.push({ week, releasedFrom: addDays(lastArrival(week), 1) });
+      const releasedFrom = addDays(lastArrival(week), 1);
+      if (o.publish === 'aggregates') result.open.push({ week, releasedFrom });
       continue;
     }
     if (written.has(week)) continue;
@@ -114,7 +117,9 @@ const capOf = (o: MergeOptions): number =>
 
 interface DayMerged { reports: number; weeks: string[]; late: number; capped: number }
 
-async function mergeDay(store: Store, day: string, publish: PublishMode, cap: number): Promise<DayMerged> {
+async function mergeDay(
+  store: Store, day: string, publish: PublishMode, cap: number,
+): Promise<DayMerged> {
   const byWeek = new Map<string, WeekCells>();
   const touched = new Map<string, number>();
   const lines: string[] = [];
@@ -172,7 +177,8 @@ const FINAL = /^\{"week":"[0-9-]{10}","from":"[0-9-]{10}","final":true,/;
 
 async function publishWeek(store: Store, s: WeekState, o: MergeOptions, final: boolean) {
   const aggregate = buildAggregate(s.week, s.cells, {
-    publish: o.publish, k: o.k, epsilon: o.epsilon, delta: o.delta, valuesPerReport: valuesPerReport(s, o), uniform: o.uniform, final,
+    publish: o.publish, k: o.k, epsilon: o.epsilon, delta: o.delta,
+    valuesPerReport: valuesPerReport(s, o), uniform: o.uniform, final,
   });
   await store.putPublished(aggregatePath(s.week, 'json'), Buffer.from(stringifyExact(aggregate) + '\n'));
   await store.putPublished(aggregatePath(s.week, 'csv'), Buffer.from(aggregateToCSV(aggregate)));
@@ -198,7 +204,8 @@ async function release(store: Store, s: WeekState, o: MergeOptions, day: string)
   const values = a.valuesPerReport ?? valuesPerReport(s, o);
   await appendRelease(store, {
     week: s.week, released: day, k: o.k, epsilon: a.epsilon, delta: a.delta ?? null,
-    epsilonPerCount: a.epsilonPerCount ?? null, threshold: a.threshold ?? null, clip: a.clip, valuesPerReport: values,
+    epsilonPerCount: a.epsilonPerCount ?? null, threshold: a.threshold ?? null, clip: a.clip,
+    valuesPerReport: values,
     epsilonPerReport: a.epsilon, deltaPerReport: a.delta ? a.delta * values : null,
     cells: a.cells.length, withheldCells: a.withheld.cells, withheldRows: a.withheld.rows,
   });

@@ -74,7 +74,8 @@ export async function registerPublic(app: FastifyInstance, ctx: PublicContext): 
     if ('error' in v) return sendPage(reply.code(503), unavailablePage('Privacy', '/privacy', v.error), 'no-store');
     const last = v.list.at(-1);
     return sendPage(reply, privacyPage({
-      publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, delta: ctx.delta, valuesPerReport: ctx.valuesPerReport,
+      publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, delta: ctx.delta,
+      valuesPerReport: ctx.valuesPerReport,
       config: last?.config ?? null, version: last?.index ?? null }));
   });
 }

@@ -35,7 +35,8 @@ export function startMergeSchedule(ctx: ScheduleContext): MergeSchedule {
       if (stopped) return;
       try {
         ctx.onRun?.(await runMerge(ctx.store, {
-          publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, delta: ctx.delta, valuesPerReport: ctx.valuesPerReport, now: now(),
+          publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, delta: ctx.delta,
+          valuesPerReport: ctx.valuesPerReport, now: now(),
         }));
       } catch (e) {
         if (ctx.onRun) ctx.onRun(null, e);

@@ -141,7 +141,9 @@ function programsOf(v: JsonValue | undefined): Program[] {
  * Counters or Stacks: null (Go's nil map) or an object of whole counts in [0, 2^64−1]; from a
  * Go runtime, also Go's int64 wrapping of counts of 2^63 and more (`goWrapped`).
  */
-function counts(v: JsonValue | undefined, at: number, key: string, go: boolean): Map<string, JsonValue> {
+function counts(
+  v: JsonValue | undefined, at: number, key: string, go: boolean,
+): Map<string, JsonValue> {
   if (v === null) return new Map();
   if (!(v instanceof Map)) return refuse('wrong-type', pointer('Programs', at, key), 'is neither null nor an object');
   for (const [name, n] of v) {

@@ -23,16 +23,21 @@ export function countingLogger(inner: Logger): Metrics {
   const bump = (m: Map<string, number>, key: string) => {
     if (m.has(key) || m.size < MAX_SERIES) m.set(key, (m.get(key) ?? 0) + 1);
   };
-  const label = (v: LogFields[string]) => (v !== undefined && LABEL.test(String(v)) ? String(v) : 'other');
+  const label = (v: LogFields[string]) =>
+    (v !== undefined && LABEL.test(String(v)) ? String(v) : 'other');
   const count = (f: LogFields): void => {
-    if (f.route === UPLOAD_ROUTE && f.method === 'POST') bump(uploads, `status="${label(f.status)}",reason="${label(f.reason)}"`);
-    else if (f.event === 'merge') {
+    if (f.route === UPLOAD_ROUTE && f.method === 'POST') {
+      bump(uploads, `status="${label(f.status)}",reason="${label(f.reason)}"`);
+    } else if (f.event === 'merge') {
       bump(merges, `ok="${f.ok === true}"`);
       if (f.ok === true) lastMergeOk = Date.now() / 1000;
     }
   };
-  const lines = (name: string, help: string, m: Map<string, number>): string[] =>
-    [`# HELP ${name} ${help}`, `# TYPE ${name} counter`, ...[...m].sort().map(([k, n]) => `${name}{${k}} ${n}`)];
+  const lines = (name: string, help: string, m: Map<string, number>): string[] => [
+    `# HELP ${name} ${help}`,
+    `# TYPE ${name} counter`,
+    ...[...m].sort().map(([labels, n]) => `${name}{${labels}} ${n}`),
+  ];
   return {
     logger: {
       log(fields) {
@@ -43,8 +48,8 @@ export function countingLogger(inner: Logger): Metrics {
     },
     text: () => [
       ...lines('telemetry_uploads_total', 'Uploads answered, by HTTP status and reason.', uploads),
-      ...lines('telemetry_merges_total', 'Merge runs that did something or failed, by outcome.', merges),
-      '# HELP telemetry_last_merge_ok_timestamp_seconds When a merge last succeeded (0: not since start).',
+      ...lines('telemetry_merges_total', 'Merge runs that merged something or failed.', merges),
+      '# HELP telemetry_last_merge_ok_timestamp_seconds When a merge last succeeded (0: not yet).',
       '# TYPE telemetry_last_merge_ok_timestamp_seconds gauge',
       `telemetry_last_merge_ok_timestamp_seconds ${lastMergeOk}`,
       '',

@@ -6,7 +6,7 @@ import {
   DEFAULT_BUDGET, type Release, type Uniform, type WeekCells, addReport, buildAggregate, labelThreshold, ledgerSums,
   parseReport, perCount,
 } from '../../server/merge/index.js';
-import { publicationOptions } from '../../server/cmd/merge.js';
+import { publicationOptions } from '../../server/cmd/publication.js';
 import type { Report } from '../../upload/index.js';
 import { prng } from './report-gen.js';
 
