@@ -3,7 +3,7 @@
 // `aggregates` mode with ε (the default of the commands) it is differentially private
 // (dp.ts, docs/publication-privacy.md); without ε, a cell, counter, stack or value counted by
 // fewer than k reports is left out and the rest is exact: k alone, which injected reports beat.
-import { DEFAULT_BUDGET } from './budget.js';
+import { DEFAULT_BUDGET, checkBudget } from './budget.js';
 import type { Tally, WeekCells } from './cell.js';
 import { noisedCells } from './dp.js';
 import { cryptoUniform, type Uniform } from './noise.js';
@@ -57,6 +57,7 @@ export function buildAggregate(week: string, cells: WeekCells, o: PublishOptions
       delta: o.delta ?? DEFAULT_BUDGET.delta,
       valuesPerReport: o.valuesPerReport ?? DEFAULT_BUDGET.valuesPerReport,
     };
+    checkBudget(budget); // the commands check their flags; a library caller gets the same rules
     const uniform = o.uniform ?? cryptoUniform;
     return { ...head, k: o.k, ...noisedCells(sorted(cells), budget, o.k, uniform) };
   }

@@ -111,6 +111,14 @@ describe('a label one report holds, over many releases', () => {
     });
   }
 
+  it('refuses a budget out of range, naming it', () => {
+    const build = (o: { epsilon?: number; delta?: number; valuesPerReport?: number }) => () =>
+      buildAggregate(WEEK, cells, { publish: 'aggregates', k: 20, epsilon: 1, ...o, final: true });
+    expect(build({ epsilon: 101 })).toThrow(/epsilon 101 is not in \(0, 100\]/);
+    expect(build({ delta: 1 })).toThrow(/delta 1 is not in \(0, 1\)/);
+    expect(build({ valuesPerReport: 4 })).toThrow(/valuesPerReport 4 is not a whole number/);
+  });
+
   it('derives the threshold from ε and δ so that P(1 + Z ≥ τ) ≤ δ, and never below k', () => {
     for (const epsilon of [0.05, 1, 4, 100]) {
       for (const delta of [0.01, 1e-7]) {
