@@ -32,7 +32,8 @@ describe('telemetry-server installed from its tarball into an empty folder', () 
     expect(pkg.private).toBeUndefined();
     expect(pkg.license).toBe('BSD-3-Clause');
     const list = spawnSync('tar', ['-tzf', join(work, tarball)], { encoding: 'utf8' }).stdout.split('\n');
-    expect(list).toEqual(expect.arrayContaining(['package/README.md', 'package/LICENSE', 'package/dist/telemetry-server.js', 'package/bin/telemetry-server.js']));
+    expect(list).toEqual(expect.arrayContaining(['package/README.md', 'package/LICENSE', 'package/dist/telemetry-server.js', 'package/bin/telemetry-server.js',
+      'package/examples/telemetry-server.service', 'package/examples/nginx.conf']));
   });
 
   it('runs --help, keygen and publish', () => {
