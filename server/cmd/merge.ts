@@ -113,6 +113,9 @@ function print(r: MergeResult, json: boolean): void {
   for (const d of r.days) lines.push(`  ${d.day}: ${d.reports} reports`);
   if (r.weeks.length) lines.push(`aggregates written: ${r.weeks.join(', ')}`);
   if (r.released.length) lines.push(`released final: ${r.released.join(', ')}`);
+  if (r.withheldWeeks.length) {
+    lines.push(`closed and not published (no cell reached the privacy threshold): ${r.withheldWeeks.join(', ')}`);
+  }
   if (r.late) lines.push(`${r.late} reports arrived after their week closed and were not counted`);
   lines.push(...waitingLines(r));
   if (r.capped) {

@@ -45,6 +45,8 @@ export interface MergeResult {
   capped: number;
   /** Days with stored reports that are not over yet (UTC): merged once they are. */
   waiting: string[];
+  /** Aggregates mode with noise: closed weeks none of whose cells reached the threshold (not published). */
+  withheldWeeks: string[];
   /** Aggregates mode: weeks with sums not released yet, and the first day a merge releases each. */
   open: { week: string; releasedFrom: string }[];
 }
@@ -61,7 +63,7 @@ async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   const today = utcDay(o.now);
   const mergedThrough = addDays(today, -1);
   const result: MergeResult = {
-    days: [], weeks: [], released: [], late: 0, capped: 0, waiting: [], open: [],
+    days: [], weeks: [], released: [], withheldWeeks: [], late: 0, capped: 0, waiting: [], open: [],
   };
   const written = new Set<string>();
   const changed = new Set<string>();
@@ -102,9 +104,10 @@ async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
     } else {
       const s = await loadState(store, week);
       if (s.closed) continue;
-      await release(store, s, o, mergedThrough);
-      written.add(week);
-      result.released.push(week);
+      if (await release(store, s, o, mergedThrough)) {
+        written.add(week);
+        result.released.push(week);
+      } else result.withheldWeeks.push(week);
     }
   }
   result.weeks = [...written].sort();
@@ -176,13 +179,20 @@ export async function isFinal(store: Store, week: string): Promise<boolean> {
 const FINAL = /^\{"week":"[0-9-]{10}","from":"[0-9-]{10}","final":true,/;
 
 async function publishWeek(store: Store, s: WeekState, o: MergeOptions, final: boolean) {
-  const aggregate = buildAggregate(s.week, s.cells, {
+  return writeAggregate(store, buildWeek(s, o, final));
+}
+
+function buildWeek(s: WeekState, o: MergeOptions, final: boolean): WeekAggregate {
+  return buildAggregate(s.week, s.cells, {
     publish: o.publish, k: o.k, epsilon: o.epsilon, delta: o.delta,
     valuesPerReport: valuesPerReport(s, o), uniform: o.uniform, final,
   });
-  await store.putPublished(aggregatePath(s.week, 'json'), Buffer.from(stringifyExact(aggregate) + '\n'));
-  await store.putPublished(aggregatePath(s.week, 'csv'), Buffer.from(aggregateToCSV(aggregate)));
-  return aggregate;
+}
+
+async function writeAggregate(store: Store, a: WeekAggregate): Promise<WeekAggregate> {
+  await store.putPublished(aggregatePath(a.week, 'json'), Buffer.from(stringifyExact(a) + '\n'));
+  await store.putPublished(aggregatePath(a.week, 'csv'), Buffer.from(aggregateToCSV(a)));
+  return a;
 }
 
 /**
@@ -198,9 +208,20 @@ function valuesPerReport(s: WeekState, o: MergeOptions): number {
  * with fresh noise: aggregate (then a rerun finds it final and only finishes), ledger, then
  * the state without its sums.
  */
-async function release(store: Store, s: WeekState, o: MergeOptions, day: string): Promise<void> {
-  const a = (await readAggregate(store, s.week))?.final ? await readAggregate(store, s.week) : await publishWeek(store, s, o, true);
-  if (!a) throw new Error(`week ${s.week}: aggregate vanished while released`);
+async function release(store: Store, s: WeekState, o: MergeOptions, day: string): Promise<boolean> {
+  const before = await readAggregate(store, s.week);
+  let a = before?.final ? before : null;
+  if (!a) {
+    const built = buildWeek(s, o, true);
+    // With noise, a week none of whose cells reaches the threshold is not published at all:
+    // neither its file nor its ledger line, whose existence alone would show that someone
+    // reported that week. Whether it shows is decided by noised counts only.
+    if (built.epsilon !== null && built.cells.length === 0) {
+      await saveState(store, { ...s, closed: true, cells: new Map() });
+      return false;
+    }
+    a = await writeAggregate(store, built);
+  }
   const values = a.valuesPerReport ?? valuesPerReport(s, o);
   await appendRelease(store, {
     week: s.week, released: day, k: o.k, epsilon: a.epsilon, delta: a.delta ?? null,
@@ -210,4 +231,5 @@ async function release(store: Store, s: WeekState, o: MergeOptions, day: string)
     cells: a.cells.length, withheldCells: a.withheld.cells, withheldRows: a.withheld.rows,
   });
   await saveState(store, { ...s, closed: true, cells: new Map() });
+  return true;
 }

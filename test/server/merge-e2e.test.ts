@@ -122,11 +122,11 @@ async function aggregatesFlow(...eps: string[]) {
   expect(await store.listPublished('merged/')).toEqual([]);
   await store.close();
   const late = merge('--data', data, '--publish', 'aggregates', '--now', '2026-12-22', ...eps);
-  expect(late.stdout).toContain('released final: 2026-11-29');
+  expect(late.stdout).toMatch(/released final: 2026-11-29|closed and not published .*: 2026-11-29/);
   store = await openStore({ data });
   const state = JSON.parse(Buffer.from((await store.getPublished('state/weeks/2026-11-29.json'))!).toString());
   expect(state).toMatchObject({ closed: true, cells: [], days: ['2026-11-27', '2026-11-28'] });
-  return { data, store };
+  return { data, store, late };
 }
 
 describe('telemetry-server merge --publish aggregates', () => {
@@ -155,33 +155,37 @@ describe('telemetry-server merge --publish aggregates', () => {
     }
   });
 
-  it('adds noise by default (ε 4 per week, δ 1e-7) and records the budget in the ledger', async () => {
-    const { store } = await aggregatesFlow();
+  it('adds noise by default: 39 reports are far under its threshold, so the week is not published at all', async () => {
+    const { store, late } = await aggregatesFlow();
     try {
-      const a = JSON.parse(Buffer.from((await store.getPublished('aggregates/2026-11-29.json'))!).toString());
-      const threshold = labelThreshold(DEFAULT_BUDGET, 20);
-      expect(a).toMatchObject({ epsilon: 4, clip: 1000, delta: 1e-7, valuesPerReport: 64, threshold });
-      const ledger = JSON.parse(Buffer.from((await store.getPublished('ledger.json'))!).toString());
-      expect(ledger.releases[0]).toMatchObject({ epsilon: 4, delta: 1e-7, valuesPerReport: 64, epsilonPerReport: 4, deltaPerReport: 64e-7, threshold });
-      expect(ledger).toMatchObject({ cumulativeEpsilonPerReport: 4, cumulativeDeltaPerReport: 64e-7, releasesWithoutNoise: 0 });
-      for (const c of a.cells) expect(c.reports).toBeGreaterThanOrEqual(threshold);
+      expect(labelThreshold(DEFAULT_BUDGET, 20)).toBe(276);
+      expect(late.stdout).toContain('closed and not published (no cell reached the privacy threshold): 2026-11-29');
+      // Neither a file nor a ledger line: their existence would show that someone reported.
+      expect(await store.listPublished('aggregates/')).toEqual([]);
+      expect(await store.getPublished('ledger.json')).toBeNull();
     } finally {
       await store.close();
     }
   });
 
-  it('spends the --epsilon it is given', async () => {
-    const { store } = await aggregatesFlow('--epsilon', '0.5', '--delta', '1e-6', '--values-per-report', '32');
+  it('spends the --epsilon it is given and records the budget in the ledger', async () => {
+    // A large ε and δ so that 20 reports pass (τ is then k): what is recorded, not a setting to copy.
+    const { store } = await aggregatesFlow('--epsilon', '100', '--delta', '0.01', '--values-per-report', '8');
     try {
+      const a = JSON.parse(Buffer.from((await store.getPublished('aggregates/2026-11-29.json'))!).toString());
+      const threshold = labelThreshold({ epsilon: 100, delta: 0.01, valuesPerReport: 8 }, 20);
+      expect(a).toMatchObject({ epsilon: 100, clip: 1000, delta: 0.01, valuesPerReport: 8, threshold });
+      for (const c of a.cells) expect(c.reports).toBeGreaterThanOrEqual(threshold);
       const ledger = JSON.parse(Buffer.from((await store.getPublished('ledger.json'))!).toString());
-      expect(ledger.releases[0]).toMatchObject({ epsilon: 0.5, delta: 1e-6, valuesPerReport: 32, epsilonPerReport: 0.5 });
+      expect(ledger.releases[0]).toMatchObject({ epsilon: 100, delta: 0.01, valuesPerReport: 8, epsilonPerReport: 100, deltaPerReport: 0.08, threshold });
+      expect(ledger).toMatchObject({ cumulativeEpsilonPerReport: 100, cumulativeDeltaPerReport: 0.08, releasesWithoutNoise: 0 });
     } finally {
       await store.close();
     }
   });
 
   it('counts a report that arrives after its week closed as late, and changes nothing published', async () => {
-    const { data, store } = await aggregatesFlow();
+    const { data, store } = await aggregatesFlow('--no-noise-k-only-unsafe');
     const before = Buffer.from((await store.getPublished('aggregates/2026-11-29.json'))!).toString();
     await fill(store, cellReports('enough', 1, 0.9, 0), () => '2026-12-22');
     await store.close();
