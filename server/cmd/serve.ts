@@ -12,11 +12,12 @@ const HELP = `
 Stores: --data <dir> (the default, ./telemetry-data: a directory one server owns) or
 --database postgres://user@host/db (PostgreSQL: any number of replicas share it). The config
 versions allowed are those in --log, the directory \`telemetry-server publish\` writes; it is
-also served at /config-log/. Routes: POST /upload/<week>, GET /healthz, GET /config-log/…, and
-the public pages /charts, /data, /config, /privacy. Every hour the days that are over are
-merged and published (--publish, --k, --epsilon, --delta, --values-per-report,
---no-noise-k-only-unsafe as for \`telemetry-server merge\`); replicas
-take turns through the store's merge lock.
+also served at /config-log/. Routes: POST /upload/<week>, GET /healthz, GET /metrics
+(Prometheus text), GET /config-log/…, and the public pages /charts, /data, /config, /privacy.
+Every hour the days that are over are merged and published (--publish, --k, --epsilon,
+--delta, --values-per-report, --no-noise-k-only-unsafe as for \`telemetry-server merge\`);
+replicas take turns through the store's merge lock. --now <day> is a trial clock for trying
+the whole loop in minutes on a trial store (server/README.md); never on a real collector.
 
 Examples:
   $ telemetry-server serve --log ./config-log --data ./telemetry-data --port 8080
