@@ -45,8 +45,11 @@ export const LABELS_NOTE = `A week keeps at most ${MAX_VERSIONS_PER_WEEK} versio
 
 export function modeLine(m: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {
   if (m.publish === 'raw') return 'Publication mode <strong>raw</strong>: every report is published as received; these charts are computed from them, exactly.';
-  return `Publication mode <strong>aggregates</strong>: only these sums are published, each from at least ${m.k} reports, once a week can receive no more reports${
-    m.epsilon ? `, with two-sided geometric noise at ε = ${esc(m.epsilon)} per published count` : ''}; the reports themselves are deleted once merged.`;
+  return `Publication mode <strong>aggregates</strong>: only these sums are published, once a week can receive no more reports${
+    m.epsilon
+      ? `, differentially private at ε = ${esc(m.epsilon)} per week `
+        + '(every count noised; see <a href="/privacy">privacy</a>)'
+      : `, each from at least ${m.k} reports, without noise`}; the reports themselves are deleted once merged.`;
 }
 
 function programSection(p: ProgramModel, data: ChartData[]): string {

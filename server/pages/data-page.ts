@@ -4,7 +4,7 @@
 // latest weeks and days; the downloads are the store's files, served as they are.
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/types.js';
-import { type PublishMode, isFinal } from '../merge/index.js';
+import { type PublishMode, addDays, isFinal } from '../merge/index.js';
 import { CACHE_FINAL, CACHE_SHORT, esc, page, securityHeaders, sendPage, sendProblem } from './html.js';
 import type { Downloads } from './read.js';
 import { modeLine } from './charts-page.js';
@@ -62,7 +62,7 @@ function sendFile(reply: import('fastify').FastifyReply, bytes: Uint8Array | nul
 
 export function dataPage(d: Downloads, mode: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {
   const weeks = [...d.weeks].reverse().map((w) =>
-    `<tr data-week="${esc(w.week)}"><th scope="row">${esc(w.week)}</th><td>${w.final ? 'final' : 'provisional'}</td><td><a href="/data/aggregates/${esc(w.week)}.json">JSON</a></td><td><a href="/data/aggregates/${esc(w.week)}.csv">CSV</a></td></tr>`);
+    `<tr data-week="${esc(w.week)}"><th scope="row">${esc(w.week)}</th><td>${esc(addDays(w.week, -6))} to ${esc(w.week)}</td><td>${w.final ? 'final' : 'provisional'}</td><td><a href="/data/aggregates/${esc(w.week)}.json">JSON</a></td><td><a href="/data/aggregates/${esc(w.week)}.csv">CSV</a></td></tr>`);
   const days = [...d.days].reverse().map((day) => {
     const name = (url: string) => esc(url.slice('/data/merged/'.length));
     const links = partUrls(d, day).map((url) => `<a href="${esc(url)}">${name(url)}</a>`);
@@ -71,7 +71,15 @@ export function dataPage(d: Downloads, mode: { publish: PublishMode; k: number; 
   const body = [
     `<p class="lead">${modeLine(mode)} Everything here is also listed in <a href="/data/index.json">/data/index.json</a>.</p>`,
     '<h2>Weekly aggregates</h2>',
-    weeks.length ? `<table class="downloads"><thead><tr><th scope="col">week ending</th><th scope="col">state</th><th scope="col" colspan="2">download</th></tr></thead><tbody>${weeks.join('')}</tbody></table>` : '<p class="empty">None yet.</p>',
+    weeks.length ? `<table class="downloads"><thead><tr><th scope="col">week</th><th scope="col">days (UTC)</th><th scope="col">state</th><th scope="col" colspan="2">download</th></tr></thead><tbody>${weeks.join('')}</tbody></table>` : '<p class="empty">None yet.</p>',
+    [
+      '<p class="hint" id="week-naming">Weeks are calendar weeks, Monday to Sunday (UTC),',
+      'named by their Sunday; every JSON and CSV file gives both ends',
+      '(<code>from</code>, <code>week</code>).',
+      'A report names its own week by the last day its client counted, which can be any weekday:',
+      'it is counted in the calendar week that day falls in (a report for the week ending on',
+      'Thursday 2026-11-26 is in the week named 2026-11-29).</p>',
+    ].join(' '),
     '<p class="hint">Per program and version: reports; per counter and stack, the reports that counted it, their share and the total count; operating systems, architectures and runtimes. Counts above 2<sup>53</sup> are written with all their digits.</p>',
     mode.publish === 'raw' ? `<h2>Reports, one file per day they arrived</h2>${days.length ? `<ul class="days">${days.join('')}</ul>` : '<p class="empty">None yet.</p>'}<p class="hint">Newline-delimited JSON, one report per line, as received.</p>` : '',
     `<p class="hint">Listed here: the latest weeks and days. Older ones stay at <code>${esc(URL_PATTERNS.week)}</code> and <code>${esc(URL_PATTERNS.day)}</code>.</p>`,

@@ -27,6 +27,8 @@ export interface PublicContext {
   publish: PublishMode;
   k: number;
   epsilon?: number | undefined;
+  delta?: number | undefined;
+  valuesPerReport?: number | undefined;
   /** The folder holding charts.js and style.css; by default the one built beside the server. */
   assets?: string | undefined;
 }
@@ -109,7 +111,10 @@ function configRenderer(ctx: PublicContext, pages: Map<string, PageFile>): () =>
     const last = v.list.at(-1);
     pages.set('/config', pageFile(configPage(v.list)));
     const facts = { config: last?.config ?? null, version: last?.index ?? null };
-    pages.set('/privacy', pageFile(privacyPage({ publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, ...facts })));
+    pages.set('/privacy', pageFile(privacyPage({
+      publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, delta: ctx.delta,
+      valuesPerReport: ctx.valuesPerReport, ...facts,
+    })));
   };
 }
 

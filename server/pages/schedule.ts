@@ -16,6 +16,8 @@ export interface ScheduleContext {
   publish: PublishMode;
   k: number;
   epsilon?: number | undefined;
+  delta?: number | undefined;
+  valuesPerReport?: number | undefined;
   now?: () => Date;
   /** Called after each run: its result (null: another replica held the lock) or its error. */
   onRun?: (r: MergeResult | null, error?: unknown) => void;
@@ -40,7 +42,10 @@ export function startMergeSchedule(ctx: ScheduleContext): MergeSchedule {
       try {
         ctx.onStart?.();
         const runner = ctx.runner ?? runMerge;
-        ctx.onRun?.(await runner(ctx.store, { publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, now: now() }));
+        ctx.onRun?.(await runner(ctx.store, {
+          publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, delta: ctx.delta,
+          valuesPerReport: ctx.valuesPerReport, now: now(),
+        }));
       } catch (e) {
         if (ctx.onRun) ctx.onRun(null, e);
         else process.stderr.write(`merge: ${(e as Error).message}\n`);

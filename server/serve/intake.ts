@@ -4,7 +4,7 @@
 // the path's, in the future or older than the window, X outside (0, 1], a count that is not a
 // whole number in [0, 2^64−1], and anything no published config version allows. A refusal names
 // the field (a JSON Pointer, RFC 6901) and the reason.
-import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
+import { UPLOAD_WINDOW_DAYS, isGoRuntime } from '../../upload/index.js';
 import type { ConfigQuery } from '../../config/index.js';
 import type { ConfigVersion } from './configs.js';
 import { JsonError, JsonNumber, type JsonValue, parseJson } from './json.js';
@@ -129,7 +129,8 @@ function programsOf(v: JsonValue | undefined): Program[] {
       const v = o.get(k);
       return typeof v === 'string' ? v : str(v, pointer('Programs', at, k));
     };
-    const prog: Program = { at, program: f('Program'), version: f('Version'), runtime: f('GoVersion'), os: f('GOOS'), arch: f('GOARCH'), counters: counts(o.get('Counters'), at, 'Counters'), stacks: counts(o.get('Stacks'), at, 'Stacks') };
+    const go = isGoRuntime(f('GoVersion'));
+    const prog: Program = { at, program: f('Program'), version: f('Version'), runtime: f('GoVersion'), os: f('GOOS'), arch: f('GOARCH'), counters: counts(o.get('Counters'), at, 'Counters', go), stacks: counts(o.get('Stacks'), at, 'Stacks', go) };
     const id = JSON.stringify([prog.program, prog.version, prog.runtime, prog.os, prog.arch]);
     if (seen.has(id)) refuse('repeated-program', pointer('Programs', at), 'repeats an earlier entry with the same Program, Version, GoVersion, GOOS and GOARCH');
     seen.add(id);
@@ -137,16 +138,27 @@ function programsOf(v: JsonValue | undefined): Program[] {
   });
 }
 
-/** Counters or Stacks: null (Go's nil map) or an object of whole counts in [0, 2^64−1]. */
-function counts(v: JsonValue | undefined, at: number, key: string): Map<string, JsonValue> {
+/**
+ * Counters or Stacks: null (Go's nil map) or an object of whole counts in [0, 2^64−1]; from a
+ * Go runtime, also Go's int64 wrapping of counts of 2^63 and more (`goWrapped`).
+ */
+function counts(
+  v: JsonValue | undefined, at: number, key: string, go: boolean,
+): Map<string, JsonValue> {
   if (v === null) return new Map();
   if (!(v instanceof Map)) return refuse('wrong-type', pointer('Programs', at, key), 'is neither null nor an object');
   for (const [name, n] of v) {
     if (!(n instanceof JsonNumber)) refuse('wrong-type', pointer('Programs', at, key, name), 'is not a number');
     const t = (n as JsonNumber).text;
+    if (go && goWrapped(t)) continue;
     if (!COUNT.test(t) || (t.length === 20 && BigInt(t) > MAX_COUNT)) refuse('bad-count', pointer('Programs', at, key, name), `${t.slice(0, 40)} is not a whole number from 0 to 2^64-1`);
   }
   return v;
+}
+
+/** A negative int64 (-1 to -2^63): how Go's uploader writes a count of 2^63 to 2^64−1. */
+function goWrapped(text: string): boolean {
+  return /^-[1-9]\d{0,18}$/.test(text) && BigInt(text) >= -(1n << 63n);
 }
 
 /** `where` is made only for a refusal: pointers cost more than the check. */
