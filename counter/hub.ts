@@ -39,20 +39,44 @@ export function open(given: OpenOptions | null | undefined): OpenResult {
     offResult = { mode: 'off', program, file: null, backend: null, reason: off };
     return offResult;
   }
-  return loaded().open({ ...options, program: program.name, version: program.version });
+  const result = loaded().open({ ...options, program: program.name, version: program.version });
+  const depth = crashDepth(options.crashes);
+  if (depth > 0 && result.mode !== 'off') loaded().watchCrashes(program.name, depth);
+  return result;
 }
+
+/** How many frames a crash keeps: 0 when crashes are not counted. */
+function crashDepth(crashes: OpenOptions['crashes']): number {
+  if (crashes === true) return DEFAULT_CRASH_DEPTH;
+  if (typeof crashes === 'object' && crashes !== null) return crashes.depth ?? DEFAULT_CRASH_DEPTH;
+  return 0;
+}
+
+const DEFAULT_CRASH_DEPTH = 8;
 
 /** What each option must be, checked before any is used: a wrong type must not surface as some internal error. */
 const OPTION_TYPES: Record<string, string> = {
   program: 'a non-empty string', version: 'a string', dir: 'a non-empty string', envVar: 'a non-empty string', now: 'a function returning a Date',
   command: 'a non-empty line of printable characters', collector: 'an object { url, key }',
+  crashes: 'true, false or { depth: an integer from 1 to 100 }',
 };
+
+function validCrashes(crashes: unknown): boolean {
+  if (crashes === undefined || typeof crashes === 'boolean') return true;
+  if (typeof crashes !== 'object' || crashes === null || Array.isArray(crashes)) return false;
+  const { depth } = crashes as { depth?: unknown };
+  return depth === undefined || (Number.isInteger(depth) && (depth as number) >= 1 && (depth as number) <= 100);
+}
 
 /** Why `options` cannot be used, or null. */
 function badOption(options: unknown): string | null {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return `open(): options must be an object, got ${kind(options)}`;
   for (const [key, what] of Object.entries(OPTION_TYPES)) {
     const v = (options as Record<string, unknown>)[key];
+    if (key === 'crashes') {
+      if (!validCrashes(v)) return `open(): option crashes must be ${what}, got ${kind(v)}`;
+      continue;
+    }
     if (key === 'collector') {
       const why = v === undefined ? null : badCollector(v);
       if (why) return `open(): option collector${why}`;
