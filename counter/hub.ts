@@ -5,7 +5,7 @@
 import { setSlowPath, stackNameCounter } from './counter.js';
 import type { Answer, AskOptions, Engine, NoticeOptions, OpenOptions, OpenResult, StackEntry } from './engine/index.js';
 import { loadEngineModule } from './engine-loader.js';
-import { envOff, hostProgram } from './settings/index.js';
+import { checkCollectorUrl, envOff, hostProgram } from './settings/index.js';
 
 let engine: Engine | undefined;
 /** What open() decided without the engine: counting off by the environment. */
@@ -99,18 +99,18 @@ function badCollector(v: unknown): string | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return ` must be ${OPTION_TYPES.collector}, got ${kind(v)}`;
   const { url, key } = v as Record<string, unknown>;
   if (typeof url !== 'string' || typeof key !== 'string') return ` must be ${OPTION_TYPES.collector} of strings, got url ${kind(url)}, key ${kind(key)}`;
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return '.url is not a URL';
-  }
-  const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return '.url must be https: (http: only to 127.0.0.1, ::1 or localhost)';
-  if (u.username || u.password || /[?#]/.test(url)) return '.url must not carry a user, password, query or fragment';
+  const checked = checkCollectorUrl(url);
+  if (!(checked instanceof URL)) return URL_PROBLEMS[checked.kind];
   if (!VERIFIER.test(key)) return '.key must be a verifier key (<name>+<key id>+<base64>)';
   return badWitnesses(v as Record<string, unknown>);
 }
+
+/** The rule is counter/safeio's; these are open()'s words for it. */
+const URL_PROBLEMS = {
+  'not-a-url': '.url is not a URL',
+  'not-https': '.url must be https: (http: only to 127.0.0.1, ::1 or localhost)',
+  'carries-user-data': '.url must not carry a user, password, query or fragment',
+} as const;
 
 /** A verifier key, c2sp.org/signed-note: <name>+<8 hex digits key id>+<base64 key>. */
 const VERIFIER = /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/;

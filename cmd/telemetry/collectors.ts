@@ -2,7 +2,7 @@
 // upload and the sent copy it left, the last config verification and its outcome, the reports
 // waiting, and every week dropped with its reason.
 import { join } from 'node:path';
-import { isUnreadable, readText } from '../../counter/safeio/index.js';
+import { isUnreadable, printableLine, readText } from '../../counter/safeio/index.js';
 import type { Layout } from '../../counter/settings/index.js';
 import { CID_RE, collectorPaths, type CollectorStatus, type Dropped, listNames, readCollector, readStatus, weekFiles } from '../../upload/index.js';
 
@@ -49,10 +49,12 @@ export function renderCollectors(views: CollectorView[], dim: (s: string) => str
     const u = v.lastUpload;
     out.push(`  last upload: ${u ? `week ${u.week}, sent ${u.day} (http ${u.status}); what it held: ${u.file}` : 'none yet'}`);
     const c = v.lastConfig;
-    out.push(`  last config check: ${c ? `${c.day}, ${c.ok ? `verified, config ${c.config}` : `failed (${c.code}): ${c.message}`}` : 'none yet'}`);
+    const failed = c && !c.ok ? `failed (${printableLine(c.code ?? '', 40)}): ${printableLine(c.message ?? '', 400)}` : '';
+    out.push(`  last config check: ${c ? `${c.day}, ${c.ok ? `verified, config ${c.config}` : failed}` : 'none yet'}`);
     out.push(`  ${v.pending.length} waiting, ${v.sent.length} sent, ${v.dropped.length} dropped`);
     for (const f of v.pending) out.push(`    waiting: ${f}`);
-    for (const d of v.dropped) out.push(`    dropped ${d.week} (${d.code}): ${d.reason}`);
+    // A collector's refusal text, as stored: printable only (a C1 CSI or a bidi override could rewrite the screen).
+    for (const d of v.dropped) out.push(`    dropped ${d.week} (${printableLine(d.code, 40)}): ${printableLine(d.reason, 400)}`);
   }
   return out;
 }
