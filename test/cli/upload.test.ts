@@ -82,6 +82,26 @@ describe('telemetry preview and upload', () => {
     }
   }, 60_000);
 
+  it('a refusal text reaches upload and status without C1 controls or bidi overrides', async () => {
+    const dir = setup();
+    c.respond = (_week, res) => void res.writeHead(400).end('no \u009b2J\u202eeulav\u202c \u2067x\u2069 \u0085end');
+    try {
+      const u = await telemetry(dir, ['upload']);
+      expect(u.code).toBe(1);
+      expect(u.stdout).toContain('the collector refused it: http status 400: no 2J eulav x end');
+      const human = (await telemetry(dir, ['status'])).stdout;
+      expect(human).toContain('the collector refused it: http status 400: no 2J eulav x end');
+      for (const out of [u.stdout, u.stderr, human]) expect(out).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+    } finally {
+      c.respond = null;
+    }
+  }, 60_000);
+
+  it('upload --help names its one overall deadline', async () => {
+    const h = await telemetry(tempDir(), ['upload', '--help']);
+    expect(h.stdout).toContain('The whole run gives up after 30 s');
+  });
+
   it('--program sends only that program\'s reports; the others wait', async () => {
     const other = await startCollector('other', 11);
     try {
