@@ -9,6 +9,7 @@ export { SEND_WINDOW_DAYS } from './collector.js';
 export type { Phase } from './context.js';
 export { KEEP_WEEKS } from './cleanup.js';
 export { decodeReport, encodeReport, goFloat } from './json.js';
+export { BIG_MARK, parseBigJson, quoteBigIntegers } from './big-json.js';
 export { drawX } from './random.js';
 export { type CollectorPaths, collectorId, collectorPaths, localReportPath, trustDir, weekFiles, CID_RE, WEEK_RE } from './paths.js';
 export { type CollectorStatus, type Dropped, listNames, readCollector, readStatus } from './store.js';
