@@ -38,6 +38,9 @@ export async function runPhases(o: RunOptions, phase: Phase): Promise<RunSummary
     const env = o.env ?? process.env;
     const dirs = layout(o.dir);
     const work = gather(dirs, now, env);
+    for (const st of work.programs.values()) {
+      if (st.collector && st.decision.mode !== 'on') s.notOn.push({ program: st.program, mode: st.decision.mode, decidedBy: st.decision.decidedBy });
+    }
     const ctx: RunContext = { o, now, deadline: o.deadline ?? Infinity, log, env, dirs, work, s, phase };
     for (const u of work.unreadable) {
       s.unreadable.push(u);

@@ -3,12 +3,14 @@
 // waiting, and every week dropped with its reason.
 import { join } from 'node:path';
 import { isUnreadable, printableLine, readText } from '../../counter/safeio/index.js';
-import type { Layout } from '../../counter/settings/index.js';
-import { CID_RE, collectorPaths, type CollectorStatus, type Dropped, listNames, readCollector, readStatus, weekFiles } from '../../upload/index.js';
+import type { Layout, ProgramSettings } from '../../counter/settings/index.js';
+import { CID_RE, collectorId, collectorPaths, type CollectorStatus, type Dropped, listNames, readCollector, readStatus, weekFiles } from '../../upload/index.js';
 
 export interface CollectorView {
   cid: string;
   url: string | null;
+  /** The programs whose open() names it in programs.json (their mode decides whether they send). */
+  declaredBy: string[];
   lastUpload: CollectorStatus['lastUpload'];
   lastConfig: CollectorStatus['lastConfig'];
   pending: string[];
@@ -16,8 +18,21 @@ export interface CollectorView {
   dropped: Dropped[];
 }
 
-export function collectorViews(dirs: Layout): CollectorView[] {
-  return listNames(dirs.uploadDir).filter((n) => CID_RE.test(n)).sort().map((cid) => {
+/**
+ * Every collector a program declares (programs.json, from the program's first run) and every
+ * one the uploader has a folder for (an earlier declaration, reports still waiting).
+ */
+export function collectorViews(dirs: Layout, programs: ReadonlyMap<string, ProgramSettings>): CollectorView[] {
+  const declared = new Map<string, { url: string; by: string[] }>();
+  for (const [program, settings] of programs) {
+    if (!settings.collector) continue;
+    const cid = collectorId(settings.collector);
+    const seen = declared.get(cid) ?? { url: settings.collector.url, by: [] };
+    seen.by.push(program);
+    declared.set(cid, seen);
+  }
+  const cids = new Set([...listNames(dirs.uploadDir).filter((n) => CID_RE.test(n)), ...declared.keys()]);
+  return [...cids].sort().map((cid) => {
     const p = collectorPaths(dirs, cid);
     const st = readStatus(p);
     const dropped = listNames(p.droppedDir).filter((n) => /^\d{4}-\d\d-\d\d\.json$/.test(n)).sort().flatMap((n) => {
@@ -31,7 +46,8 @@ export function collectorViews(dirs: Layout): CollectorView[] {
     });
     return {
       cid,
-      url: readCollector(p)?.url ?? st?.url ?? null,
+      url: readCollector(p)?.url ?? st?.url ?? declared.get(cid)?.url ?? null,
+      declaredBy: declared.get(cid)?.by.sort() ?? [],
       lastUpload: st?.lastUpload ?? null,
       lastConfig: st?.lastConfig ?? null,
       pending: weekFiles(listNames(p.dir)).map((w) => p.pending(w)),
@@ -42,10 +58,11 @@ export function collectorViews(dirs: Layout): CollectorView[] {
 }
 
 export function renderCollectors(views: CollectorView[], dim: (s: string) => string): string[] {
-  if (views.length === 0) return [dim('none: no program in mode on has named a collector yet')];
+  if (views.length === 0) return [dim('none: no program has named a collector')];
   const out: string[] = [];
   for (const v of views) {
     out.push(`${v.url ?? `(collector ${v.cid})`}`);
+    out.push(`  named by: ${v.declaredBy.length ? v.declaredBy.join(', ') : 'no program now'}`);
     const u = v.lastUpload;
     out.push(`  last upload: ${u ? `week ${u.week}, sent ${u.day} (http ${u.status}); what it held: ${u.file}` : 'none yet'}`);
     const c = v.lastConfig;

@@ -6,6 +6,7 @@ import { runPhases, runUpload, type RunSummary } from '../../upload/index.js';
 import { CliError, ENV_NOW, context, dirOption, named, type Context, type Invocation } from './context.js';
 import { printableLine } from '../../counter/safeio/index.js';
 import { type Json, plural, toJson } from './output.js';
+import { describe } from './status.js';
 
 /** The foreground run's one overall deadline (config checks and every POST included). */
 export const FOREGROUND_DEADLINE_S = 30;
@@ -52,6 +53,11 @@ export function pinned(ctx: Context): Date | undefined {
   return ctx.env[ENV_NOW] ? ctx.now : undefined;
 }
 
+/** Each program that names a collector but sends nothing now, with what decided it, in status's words. */
+export function notOnLines(s: RunSummary): string[] {
+  return s.notOn.map((x) => `${x.program} sends nothing: it is ${x.mode} because of ${describe(x.decidedBy)}`);
+}
+
 export function renderSummary(ctx: Context, s: RunSummary): string {
   const { bold, dim, red, yellow } = ctx.style;
   const out: string[] = [];
@@ -64,6 +70,8 @@ export function renderSummary(ctx: Context, s: RunSummary): string {
   for (const x of s.configs.filter((c) => !c.ok)) out.push(`${red('config')}   ${x.collector}: not verified (${x.code}): ${said(x.message)}`);
   for (const e of [...s.errors, ...s.unreadable]) out.push(`${red('problem')}  ${e}`);
   if (out.length === 0) out.push(dim('nothing to send: no finished week of a program whose mode is on and that names a collector'));
+  // An opt-out that silenced a program is named, as status names it.
+  out.push(...notOnLines(s).map((line) => `${dim('not on')}   ${line}`));
   out.push(dim(`${plural(s.sent.length, 'report')} sent, ${s.dropped.length} dropped, ${s.retry.length} to retry, ${s.waiting.length} waiting; ${plural(s.localReports.length, 'local report')} written, ${plural(s.cleaned.length, 'old file')} removed`));
   return out.join('\n') + '\n';
 }

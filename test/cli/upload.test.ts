@@ -125,6 +125,35 @@ describe('telemetry preview and upload', () => {
     }
   }, 60_000);
 
+  it('status shows a declared collector from the first run, before any preview or upload', async () => {
+    const dir = setup();
+    const st = JSON.parse((await telemetry(dir, ['status', '--json'])).stdout);
+    expect(st.collectors).toMatchObject([{ url: `${c.url}`, declaredBy: ['tool'], lastUpload: null, lastConfig: null, pending: [] }]);
+    const human = (await telemetry(dir, ['status'])).stdout;
+    expect(human).toContain(`${c.url}\n    named by: tool\n    last upload: none yet`);
+  });
+
+  it('upload and preview name the opt-out that silenced a program', async () => {
+    c.gets.length = 0;
+    const cases: Array<[NodeJS.ProcessEnv, (dir: string) => void, RegExp]> = [
+      [{ DO_NOT_TRACK: '1' }, () => undefined, /tool sends nothing: it is off because of environment variable DO_NOT_TRACK=1/],
+      [{ TOOL_TELEMETRY_DISABLED: '1' }, () => undefined, /tool sends nothing: it is off because of environment variable TOOL_TELEMETRY_DISABLED=1/],
+      [{}, (dir) => setMode(dir, 'tool', 'off', '2026-11-20'), /tool sends nothing: it is off because of the per-program choice in .*, set 2026-11-20/],
+      [{}, (dir) => setMode(dir, 'tool', 'local', '2026-11-20'), /tool sends nothing: it is local because of the per-program choice/],
+    ];
+    for (const [env, change, want] of cases) {
+      const dir = setup();
+      change(dir);
+      const u = await telemetry(dir, ['upload'], env);
+      expect(u.code, u.stderr).toBe(0);
+      expect(u.stdout).toContain('nothing to send');
+      expect(u.stdout).toMatch(want);
+      const p = await telemetry(dir, ['preview'], env);
+      expect(p.stdout).toMatch(want);
+    }
+    expect(c.gets).toEqual([]);
+  }, 60_000);
+
   it('nothing to do: exit 0, no request', async () => {
     c.gets.length = 0;
     const dir = tempDir('tt-cli-upload-');
