@@ -46,19 +46,27 @@ export class StackCounter {
 
 /**
  * The caller's call sites, from the frame below `above`, at most `depth` of them, leaving out
- * Node's own (the same bug must give one name on every Node release).
+ * Node's own (the same bug must give one name on every Node release). V8's cost grows with the
+ * frames it walks, so it is asked for more only when Node's frames took some of the `depth`.
  */
 function capture(depth: number, above: Function): NodeJS.CallSite[] {
+  const sites = callSites(depth, above);
+  if (!sites.some((site) => isRuntimeFile(site.getFileName()))) return sites;
+  const more = sites.length < depth ? sites : callSites(depth + RUNTIME_SLACK, above);
+  return more.filter((site) => !isRuntimeFile(site.getFileName())).slice(0, depth);
+}
+
+function callSites(limit: number, above: Function): NodeJS.CallSite[] {
   const prepare = Error.prepareStackTrace;
-  const limit = Error.stackTraceLimit;
+  const stackLimit = Error.stackTraceLimit;
   try {
     Error.prepareStackTrace = (_e, sites) => sites;
-    Error.stackTraceLimit = depth + RUNTIME_SLACK;
+    Error.stackTraceLimit = limit;
     const holder: { stack?: NodeJS.CallSite[] } = {};
     Error.captureStackTrace(holder, above);
-    return (holder.stack ?? []).filter((site) => !isRuntimeFile(site.getFileName())).slice(0, depth);
+    return holder.stack ?? [];
   } finally {
     Error.prepareStackTrace = prepare;
-    Error.stackTraceLimit = limit;
+    Error.stackTraceLimit = stackLimit;
   }
 }
