@@ -7,6 +7,7 @@
 // so the host's exit code, its stderr message and its other listeners stay as they were.
 import { nameNow } from './stack.js';
 import { flushNow } from './state.js';
+import type { CounterSlot } from './types.js';
 import { type RawFrame, frameOfSite, isRuntimeFile } from '../countfile/index.js';
 
 /** What a crash was, as Node reports it to the monitor. */
@@ -37,11 +38,26 @@ export function watchCrashes(program: string, depth: number): void {
   });
 }
 
+/**
+ * The counters of crashes seen in this process, by prefix and frames: a host that survives its
+ * uncaught exceptions (its own 'uncaughtException' listener) may see the same one many times.
+ */
+const seen = new Map<string, CounterSlot | null>();
+const MAX_SEEN = 256;
+
 function countCrash(program: string, depth: number, kind: CrashKind, thrown: unknown): void {
   const frames = throwSite(thrown, depth);
-  nameNow(`${program}/crash`, frames, NO_STACK)?.inc();
-  nameNow(`${program}/crash:${kind}`, frames, NO_STACK)?.inc();
+  for (const prefix of [`${program}/crash`, `${program}/crash:${kind}`]) counterFor(prefix, frames)?.inc();
   flushNow();
+}
+
+function counterFor(prefix: string, frames: RawFrame[]): CounterSlot | null {
+  const key = `${prefix}\n${frames.map((f) => `${f.file}:${f.line}:${f.fn}:${f.offset}`).join('\n')}`;
+  const known = seen.get(key);
+  if (known !== undefined) return known;
+  const counter = nameNow(prefix, frames, NO_STACK);
+  if (seen.size < MAX_SEEN) seen.set(key, counter);
+  return counter;
 }
 
 /**

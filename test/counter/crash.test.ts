@@ -68,10 +68,14 @@ describe('crash counters', () => {
     }
   });
 
-  it('count an exception the host handles, which does not end the process (exit code 0)', () => {
-    const r = crash('handled');
+  it('count each exception the host handles, which does not end the process (exit code 0)', () => {
+    const r = crash('handled', { times: 3 });
     expect(r.code).toBe(0);
-    expect(Object.keys(crashes(r.dir))).toHaveLength(2);
+    expect(r.stdout.match(/host handled it/g)).toHaveLength(3);
+    expect(crashes(r.dir)).toEqual({
+      [`cr/crash\n${SITE}.Timeout.explode:+1`]: 3n,
+      [`cr/crash:exception\n${SITE}.Timeout.explode:+1`]: 3n,
+    });
   });
 
   it('land in the mapped file before a SIGKILL that follows the increment at once', () => {
