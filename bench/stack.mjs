@@ -18,7 +18,9 @@ if (process.argv[2] === 'crash') {
   open({ dir: process.argv[3], program: 'bench', version: '1.0.0', crashes: true });
   let t0 = 0n;
   process.prependListener('uncaughtExceptionMonitor', () => (t0 = process.hrtime.bigint()));
-  process.on('uncaughtExceptionMonitor', () => process.stdout.write(`${Number(process.hrtime.bigint() - t0) / 1e3}\n`));
+  process.on('uncaughtExceptionMonitor', () =>
+    process.stdout.write(`${Number(process.hrtime.bigint() - t0) / 1e3}\n`),
+  );
   const boom = () => {
     throw new Error('bench crash');
   };
@@ -47,10 +49,17 @@ if (process.argv[2] === 'crash') {
   const crash = [];
   for (let r = 0; r < RUNS; r++) {
     const dir = mkdtempSync(join(tmpdir(), 'tt-bench-crash-'));
-    const child = spawnSync(process.execPath, [import.meta.filename, 'crash', dir], { env: process.env, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [import.meta.filename, 'crash', dir], {
+      env: process.env,
+      encoding: 'utf8',
+    });
     crash.push(Number(child.stdout.trim()));
   }
   const us = (ns) => `${(ns / 1000).toFixed(2)} µs`;
-  process.stdout.write(`StackCounter.inc(), shallow: ${us(median(shallow))}\nStackCounter.inc(), 40 frames down: ${us(median(deepNs))}\n`);
-  process.stdout.write(`crash listener (name, increment, maintenance), first crash in a new file: ${median(crash).toFixed(0)} µs\n`);
+  process.stdout.write(
+    `StackCounter.inc(), shallow: ${us(median(shallow))}\nStackCounter.inc(), 40 frames down: ${us(median(deepNs))}\n`,
+  );
+  process.stdout.write(
+    `crash listener (name, increment, maintenance), first crash in a new file: ${median(crash).toFixed(0)} µs\n`,
+  );
 }

@@ -65,7 +65,8 @@ function validCrashes(crashes: unknown): boolean {
   if (crashes === undefined || typeof crashes === 'boolean') return true;
   if (typeof crashes !== 'object' || crashes === null || Array.isArray(crashes)) return false;
   const { depth } = crashes as { depth?: unknown };
-  return depth === undefined || (Number.isInteger(depth) && (depth as number) >= 1 && (depth as number) <= 100);
+  if (depth === undefined) return true;
+  return Number.isInteger(depth) && (depth as number) >= 1 && (depth as number) <= 100;
 }
 
 /** Why `options` cannot be used, or null. */

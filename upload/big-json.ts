@@ -14,7 +14,8 @@ const MAX_U64 = 2n ** 64n - 1n;
  * `small`, a big integer that fits a double exactly (≤ 2^53−1) is a number.
  */
 export function parseBigJson(text: string, max: bigint | null = MAX_U64, small = false): unknown {
-  // X has 16 digits and more after its point; only a run not after a point or digit can be a big count.
+  // X has 16 digits and more after its point: only a run not after a point or digit can be a
+  // big count.
   const marked = /(?<![.\d])\d{16}/.test(text) ? quoteBigIntegers(text, max) : text;
   return JSON.parse(marked, (_key, v: unknown) => {
     if (typeof v !== 'string' || !v.startsWith(BIG_MARK)) return v;
@@ -22,7 +23,6 @@ export function parseBigJson(text: string, max: bigint | null = MAX_U64, small =
     return small && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
   });
 }
-
 
 /**
  * Rewrites every integer literal of 16 digits or more outside strings as a marked string, so
@@ -60,7 +60,9 @@ export function quoteBigIntegers(text: string, max: bigint | null = MAX_U64): st
 
 /** 0-9 . e E + - */
 function isNumberChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
+  return (
+    (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d
+  );
 }
 
 function skipString(text: string, at: number): number {

@@ -3,7 +3,9 @@
 // reach the network; a folder with pending reports but no such program only ages them out.
 import { renameSync, rmSync } from 'node:fs';
 import type { ReadOk } from '../counter/countfile/index.js';
-import { checkCollectorUrl, isUnreadable, makeDir, readText, writeAtomic } from '../counter/safeio/index.js';
+import {
+  checkCollectorUrl, isUnreadable, makeDir, readText, writeAtomic,
+} from '../counter/safeio/index.js';
 import type { Collector } from '../counter/settings/index.js';
 import { buildQuery, fetchVerifiedConfig, why, type ConfigQuery } from '../config/index.js';
 import { collectorReport } from './build.js';
@@ -212,7 +214,10 @@ async function send(c: C, week: string, text: string): Promise<void> {
   }
 }
 
-/** The collector's base URL, or why it may not be used (checked again: a waiting report may be sent without a fetch). */
+/**
+ * The collector's base URL, or why it may not be used (checked again: a waiting report may be
+ * sent without a fetch).
+ */
 function collectorUrl(url: string): URL | string {
   const checked = checkCollectorUrl(url);
   return checked instanceof URL ? checked : checked.reason;

@@ -25,9 +25,15 @@ export interface Proxy {
 }
 
 /** How to reach a target: directly, through a proxy, or not at all (and why). */
-export type Route = { kind: 'direct' } | { kind: 'proxy'; proxy: Proxy } | { kind: 'unusable'; reason: string };
+export type Route =
+  { kind: 'direct' } | { kind: 'proxy'; proxy: Proxy } | { kind: 'unusable'; reason: string };
 
-const DEFAULT_PORTS: Record<ProxyScheme, number> = { http: 80, https: 443, socks5: 1080, socks5h: 1080 };
+const DEFAULT_PORTS: Record<ProxyScheme, number> = {
+  http: 80,
+  https: 443,
+  socks5: 1080,
+  socks5h: 1080,
+};
 
 /** The variable curl reads for `name`, lowercase first, with its name. */
 function envOf(env: Env, name: string): [string, string] {
@@ -40,7 +46,8 @@ function envOf(env: Env, name: string): [string, string] {
 export function routeFor(target: URL, env: Env): Route {
   const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (isLoopbackHost(target.hostname)) return { kind: 'direct' };
-  const [variable, raw] = target.protocol === 'https:' ? envOf(env, 'https_proxy') : ['http_proxy', env.http_proxy ?? ''];
+  const [variable, raw] =
+    target.protocol === 'https:' ? envOf(env, 'https_proxy') : ['http_proxy', env.http_proxy ?? ''];
   if (raw.trim() === '') return { kind: 'direct' };
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   if (noProxy(host, port, envOf(env, 'no_proxy')[1])) return { kind: 'direct' };
@@ -53,21 +60,43 @@ export function parseProxy(variable: string, raw: string): Route {
   try {
     u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
   } catch {
-    return { kind: 'unusable', reason: `${variable} is not a URL, so reports wait rather than go around it` };
+    return {
+      kind: 'unusable',
+      reason: `${variable} is not a URL, so reports wait rather than go around it`,
+    };
   }
   const scheme = u.protocol.slice(0, -1).toLowerCase();
   if (!(scheme in DEFAULT_PORTS)) {
     const kinds = Object.keys(DEFAULT_PORTS).join(', ');
-    return { kind: 'unusable', reason: `${variable} names a ${scheme}: proxy, which the uploader does not speak (${kinds}); reports wait rather than go around it` };
+    return {
+      kind: 'unusable',
+      reason:
+        `${variable} names a ${scheme}: proxy, which the uploader does not speak (${kinds}); ` +
+        'reports wait rather than go around it',
+    };
   }
-  if (u.hostname === '') return { kind: 'unusable', reason: `${variable} names no proxy host; reports wait rather than go around it` };
+  if (u.hostname === '')
+    return {
+      kind: 'unusable',
+      reason: `${variable} names no proxy host; reports wait rather than go around it`,
+    };
   let auth: Proxy['auth'] = null;
   try {
-    if (u.username !== '' || u.password !== '') auth = { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+    if (u.username !== '' || u.password !== '')
+      auth = { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
   } catch {
-    return { kind: 'unusable', reason: `${variable} has a user or password that is not valid percent-encoding` };
+    return {
+      kind: 'unusable',
+      reason: `${variable} has a user or password that is not valid percent-encoding`,
+    };
   }
-  const proxy: Proxy = { scheme: scheme as ProxyScheme, host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) || DEFAULT_PORTS[scheme as ProxyScheme], auth, variable };
+  const proxy: Proxy = {
+    scheme: scheme as ProxyScheme,
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port) || DEFAULT_PORTS[scheme as ProxyScheme],
+    auth,
+    variable,
+  };
   return { kind: 'proxy', proxy };
 }
 
@@ -77,7 +106,10 @@ export function proxyLabel(p: Proxy): string {
   return `${p.scheme}://${host}:${p.port} (${p.variable})`;
 }
 
-/** curl's NO_PROXY: `*`; `host`, `.host` or `*.host` match the host and its subdomains; `host:port` only that port. */
+/**
+ * curl's NO_PROXY: `*`; `host`, `.host` or `*.host` match the host and its subdomains;
+ * `host:port` only that port.
+ */
 export function noProxy(host: string, port: string, list: string): boolean {
   for (let entry of list.split(/[\s,]+/)) {
     entry = entry.trim().toLowerCase();
@@ -85,7 +117,8 @@ export function noProxy(host: string, port: string, list: string): boolean {
     if (entry === '*') return true;
     let p = '';
     const m = /^(.*):(\d+)$/.exec(entry);
-    if (m && !entry.startsWith('[') && isIP(entry) !== 6) [, entry, p] = m as unknown as [string, string, string];
+    if (m && !entry.startsWith('[') && isIP(entry) !== 6)
+      [, entry, p] = m as unknown as [string, string, string];
     entry = entry.replace(/^\[|\]$/g, '').replace(/^\*?\./, '');
     if (p !== '' && p !== port) continue;
     if (host === entry || host.endsWith(`.${entry}`)) return true;

@@ -39,7 +39,8 @@ export async function runPhases(o: RunOptions, phase: Phase): Promise<RunSummary
     const dirs = layout(o.dir);
     const work = gather(dirs, now, env);
     for (const st of work.programs.values()) {
-      if (st.collector && st.decision.mode !== 'on') s.notOn.push({ program: st.program, mode: st.decision.mode, decidedBy: st.decision.decidedBy });
+      const { mode, decidedBy } = st.decision;
+      if (st.collector && mode !== 'on') s.notOn.push({ program: st.program, mode, decidedBy });
     }
     const ctx: RunContext = { o, now, deadline: o.deadline ?? Infinity, log, env, dirs, work, s, phase };
     for (const u of work.unreadable) {

@@ -34,7 +34,10 @@ export interface RunSummary {
 }
 
 export function emptySummary(today = ''): RunSummary {
-  return { ok: true, today, localReports: [], configs: [], built: [], sent: [], dropped: [], retry: [], waiting: [], cleaned: [], unreadable: [], errors: [], notOn: [] };
+  return {
+    ok: true, today, localReports: [], configs: [], built: [], sent: [], dropped: [], retry: [],
+    waiting: [], cleaned: [], unreadable: [], errors: [], notOn: [],
+  };
 }
 
 export function finish(s: RunSummary): RunSummary {

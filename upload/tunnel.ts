@@ -15,13 +15,17 @@ import { socksConnect } from './socks.js';
 type Env = Record<string, string | undefined>;
 type Callback = (err: Error | null, socket?: Socket) => void;
 
-/** An agent for the target: a tunnel when a proxy applies, one that refuses when it cannot be used, else a fresh connection. */
+/**
+ * An agent for the target: a tunnel when a proxy applies, one that refuses when the proxy
+ * setting cannot be used, else none (a fresh direct connection).
+ */
 export function agentFor(target: URL, env: Env): Agent | false {
   const route = routeFor(target, env);
   if (route.kind === 'direct') return false;
   // http targets are loopback only (the collector-URL rule), and loopback is never proxied.
   if (route.kind === 'unusable' || target.protocol !== 'https:') {
-    const reason = route.kind === 'unusable' ? route.reason : `${proxyLabel(route.proxy)} is set for plain http`;
+    const reason =
+      route.kind === 'unusable' ? route.reason : `${proxyLabel(route.proxy)} is set for plain http`;
     return new RefusingAgent(reason);
   }
   return new TunnelAgent(route.proxy);
@@ -41,16 +45,30 @@ class RefusingAgent extends HttpsAgent {
 
 /** One tunnel per request, none kept: nothing is left to hold the host's event loop. */
 export class TunnelAgent extends HttpsAgent {
-  constructor(private readonly proxy: Proxy, opts: AgentOptions = {}) {
+  constructor(
+    private readonly proxy: Proxy,
+    opts: AgentOptions = {},
+  ) {
     super({ ...opts, keepAlive: false });
   }
 
   // Node's Agent accepts the socket through the callback (agent-base and others rely on it).
-  override createConnection = ((options: ConnectionOptions & { host?: string; port?: number }, cb: Callback): undefined => {
+  override createConnection = ((
+    options: ConnectionOptions & { host?: string; port?: number },
+    cb: Callback,
+  ): undefined => {
     const host = options.host ?? '';
     const port = Number(options.port ?? 443);
     tunnel(this.proxy, host, port).then(
-      (sock) => cb(null, tlsConnect({ ...options, socket: sock, servername: options.servername ?? (isIP(host) ? undefined : host) }) as unknown as Socket),
+      (sock) =>
+        cb(
+          null,
+          tlsConnect({
+            ...options,
+            socket: sock,
+            servername: options.servername ?? (isIP(host) ? undefined : host),
+          }) as unknown as Socket,
+        ),
       (e: Error) => cb(e),
     );
     return undefined;
@@ -61,7 +79,8 @@ export class TunnelAgent extends HttpsAgent {
 async function tunnel(proxy: Proxy, host: string, port: number): Promise<Duplex> {
   const sock = await dial(proxy);
   try {
-    if (proxy.scheme === 'socks5' || proxy.scheme === 'socks5h') await socksConnect(sock, proxy, host, port);
+    if (proxy.scheme === 'socks5' || proxy.scheme === 'socks5h')
+      await socksConnect(sock, proxy, host, port);
     else await httpConnect(sock, proxy, host, port);
     return sock;
   } catch (e) {
@@ -70,18 +89,23 @@ async function tunnel(proxy: Proxy, host: string, port: number): Promise<Duplex>
   }
 }
 
-/** The connection to the proxy itself: TLS for an https proxy (its name checked as any server's). */
+/** The connection to the proxy itself: TLS for an https proxy, its name checked as any server's. */
 function dial(proxy: Proxy): Promise<Duplex> {
   const where = `proxy ${proxyLabel(proxy)}`;
   return new Promise((resolve, reject) => {
     const servername = isIP(proxy.host) ? undefined : proxy.host;
-    const sock = proxy.scheme === 'https' ? tlsConnect({ host: proxy.host, port: proxy.port, servername }) : netConnect({ host: proxy.host, port: proxy.port });
+    const sock =
+      proxy.scheme === 'https'
+        ? tlsConnect({ host: proxy.host, port: proxy.port, servername })
+        : netConnect({ host: proxy.host, port: proxy.port });
     const ready = proxy.scheme === 'https' ? 'secureConnect' : 'connect';
     const fail = (e: Error): void => {
       sock.destroy();
       reject(new ProxyError(e instanceof ProxyError ? e.code : 'EPROXY', `${where}: ${e.message}`));
     };
-    sock.setTimeout(HANDSHAKE_TIMEOUT_MS, () => fail(new ProxyError('EPROXYTIMEOUT', `no connection within ${HANDSHAKE_TIMEOUT_MS} ms`)));
+    sock.setTimeout(HANDSHAKE_TIMEOUT_MS, () =>
+      fail(new ProxyError('EPROXYTIMEOUT', `no connection within ${HANDSHAKE_TIMEOUT_MS} ms`)),
+    );
     sock.once('error', fail);
     sock.once(ready, () => {
       sock.setTimeout(0);
@@ -91,18 +115,38 @@ function dial(proxy: Proxy): Promise<Duplex> {
   });
 }
 
+/** RFC 7617's credentials: base64 of `user:password` in UTF-8. */
+function basic(auth: { user: string; password: string }): string {
+  return Buffer.from(`${auth.user}:${auth.password}`, 'utf8').toString('base64');
+}
+
 /** CONNECT host:port; a 407 is its own named error (EPROXYAUTH), any other non-200 EPROXY. */
 async function httpConnect(sock: Duplex, proxy: Proxy, host: string, port: number): Promise<void> {
   const target = `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
-  const auth = proxy.auth ? `Proxy-Authorization: Basic ${Buffer.from(`${proxy.auth.user}:${proxy.auth.password}`, 'utf8').toString('base64')}\r\n` : '';
+  const auth = proxy.auth ? `Proxy-Authorization: Basic ${basic(proxy.auth)}\r\n` : '';
   sock.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth}\r\n`);
   const where = `proxy ${proxyLabel(proxy)}`;
-  const head = await readAnswer(sock, (b) => { const end = b.indexOf('\r\n\r\n'); return end < 0 ? -1 : end + 4; }, where);
+  const head = await readAnswer(
+    sock,
+    (b) => {
+      const end = b.indexOf('\r\n\r\n');
+      return end < 0 ? -1 : end + 4;
+    },
+    where,
+  );
   const status = /^HTTP\/1\.[01] (\d{3})/.exec(head.toString('latin1'))?.[1];
   if (status === '200') return;
   if (status === '407') {
-    const hint = proxy.auth ? 'refused the user and password in' : 'wants a user and password; put user:password@ in';
-    throw new ProxyError('EPROXYAUTH', `${where} answered 407 Proxy Authentication Required: it ${hint} ${proxy.variable}`);
+    const hint = proxy.auth
+      ? 'refused the user and password in'
+      : 'wants a user and password; put user:password@ in';
+    throw new ProxyError(
+      'EPROXYAUTH',
+      `${where} answered 407 Proxy Authentication Required: it ${hint} ${proxy.variable}`,
+    );
   }
-  throw new ProxyError('EPROXY', `${where} refused CONNECT to ${target} (status ${status ?? 'unreadable'})`);
+  throw new ProxyError(
+    'EPROXY',
+    `${where} refused CONNECT to ${target} (status ${status ?? 'unreadable'})`,
+  );
 }

@@ -4,7 +4,10 @@
 import { join } from 'node:path';
 import { isUnreadable, printableLine, readText } from '../../counter/safeio/index.js';
 import type { Layout, ProgramSettings } from '../../counter/settings/index.js';
-import { CID_RE, collectorId, collectorPaths, type CollectorStatus, type Dropped, listNames, readCollector, readStatus, weekFiles } from '../../upload/index.js';
+import {
+  CID_RE, collectorId, collectorPaths, type CollectorStatus, type Dropped, listNames, readCollector,
+  readStatus, weekFiles,
+} from '../../upload/index.js';
 
 export interface CollectorView {
   cid: string;
@@ -22,7 +25,10 @@ export interface CollectorView {
  * Every collector a program declares (programs.json, from the program's first run) and every
  * one the uploader has a folder for (an earlier declaration, reports still waiting).
  */
-export function collectorViews(dirs: Layout, programs: ReadonlyMap<string, ProgramSettings>): CollectorView[] {
+export function collectorViews(
+  dirs: Layout,
+  programs: ReadonlyMap<string, ProgramSettings>,
+): CollectorView[] {
   const declared = new Map<string, { url: string; by: string[] }>();
   for (const [program, settings] of programs) {
     if (!settings.collector) continue;
@@ -31,7 +37,8 @@ export function collectorViews(dirs: Layout, programs: ReadonlyMap<string, Progr
     seen.by.push(program);
     declared.set(cid, seen);
   }
-  const cids = new Set([...listNames(dirs.uploadDir).filter((n) => CID_RE.test(n)), ...declared.keys()]);
+  const folders = listNames(dirs.uploadDir).filter((name) => CID_RE.test(name));
+  const cids = new Set([...folders, ...declared.keys()]);
   return [...cids].sort().map((cid) => {
     const p = collectorPaths(dirs, cid);
     const st = readStatus(p);
@@ -57,6 +64,11 @@ export function collectorViews(dirs: Layout, programs: ReadonlyMap<string, Progr
   });
 }
 
+/** Text from a file or a collector, as one printable line. */
+function shown(text: string | undefined, max: number): string {
+  return printableLine(text ?? '', max);
+}
+
 export function renderCollectors(views: CollectorView[], dim: (s: string) => string): string[] {
   if (views.length === 0) return [dim('none: no program has named a collector')];
   const out: string[] = [];
@@ -66,12 +78,16 @@ export function renderCollectors(views: CollectorView[], dim: (s: string) => str
     const u = v.lastUpload;
     out.push(`  last upload: ${u ? `week ${u.week}, sent ${u.day} (http ${u.status}); what it held: ${u.file}` : 'none yet'}`);
     const c = v.lastConfig;
-    const failed = c && !c.ok ? `failed (${printableLine(c.code ?? '', 40)}): ${printableLine(c.message ?? '', 400)}` : '';
-    out.push(`  last config check: ${c ? `${c.day}, ${c.ok ? `verified, config ${c.config}` : failed}` : 'none yet'}`);
+    const failed = c && !c.ok ? `failed (${shown(c.code, 40)}): ${shown(c.message, 400)}` : '';
+    const verified = c?.ok ? `verified, config ${c.config}` : failed;
+    out.push(`  last config check: ${c ? `${c.day}, ${verified}` : 'none yet'}`);
     out.push(`  ${v.pending.length} waiting, ${v.sent.length} sent, ${v.dropped.length} dropped`);
     for (const f of v.pending) out.push(`    waiting: ${f}`);
-    // A collector's refusal text, as stored: printable only (a C1 CSI or a bidi override could rewrite the screen).
-    for (const d of v.dropped) out.push(`    dropped ${d.week} (${printableLine(d.code, 40)}): ${printableLine(d.reason, 400)}`);
+    // A collector's refusal text, as stored: printable only (a C1 CSI or a bidi override
+    // could rewrite the screen).
+    for (const d of v.dropped) {
+      out.push(`    dropped ${d.week} (${shown(d.code, 40)}): ${shown(d.reason, 400)}`);
+    }
   }
   return out;
 }

@@ -27,6 +27,14 @@ export function frameOfSite(site: NodeJS.CallSite): RawFrame {
   const first = withStart.getEnclosingLineNumber?.() ?? line;
   const type = site.getTypeName();
   const fn = site.getFunctionName() ?? site.getMethodName() ?? '';
-  const qualified = fn && type && !site.isToplevel() && !fn.includes('.') && type !== 'Object' ? `${type}.${fn}` : fn;
-  return { file: site.getFileName() ?? '', fn: qualified || '<anonymous>', line, offset: Math.max(0, line - first) };
+  const qualified =
+    fn && type && !site.isToplevel() && !fn.includes('.') && type !== 'Object'
+      ? `${type}.${fn}`
+      : fn;
+  return {
+    file: site.getFileName() ?? '',
+    fn: qualified || '<anonymous>',
+    line,
+    offset: Math.max(0, line - first),
+  };
 }

@@ -31,7 +31,12 @@ export function watchCrashes(program: string, depth: number): void {
   watching = true;
   process.on('uncaughtExceptionMonitor', (thrown: unknown, origin: string) => {
     try {
-      countCrash(program, depth, origin === 'unhandledRejection' ? 'rejection' : 'exception', thrown);
+      countCrash(
+        program,
+        depth,
+        origin === 'unhandledRejection' ? 'rejection' : 'exception',
+        thrown,
+      );
     } catch {
       // A throw from a monitor listener would replace the host's error: never let one out.
     }
@@ -47,12 +52,14 @@ const MAX_SEEN = 256;
 
 function countCrash(program: string, depth: number, kind: CrashKind, thrown: unknown): void {
   const frames = throwSite(thrown, depth);
-  for (const prefix of [`${program}/crash`, `${program}/crash:${kind}`]) counterFor(prefix, frames)?.inc();
+  for (const prefix of [`${program}/crash`, `${program}/crash:${kind}`])
+    counterFor(prefix, frames)?.inc();
   flushNow();
 }
 
 function counterFor(prefix: string, frames: RawFrame[]): CounterSlot | null {
-  const key = `${prefix}\n${frames.map((f) => `${f.file}:${f.line}:${f.fn}:${f.offset}`).join('\n')}`;
+  const sites = frames.map((frame) => `${frame.file}:${frame.line}:${frame.fn}:${frame.offset}`);
+  const key = `${prefix}\n${sites.join('\n')}`;
   const known = seen.get(key);
   if (known !== undefined) return known;
   const counter = nameNow(prefix, frames, NO_STACK);
@@ -70,7 +77,9 @@ function counterFor(prefix: string, frames: RawFrame[]): CounterSlot | null {
 export function throwSite(thrown: unknown, depth: number): RawFrame[] {
   if (typeof thrown !== 'object' || thrown === null) return [];
   const sites = callSites(thrown);
-  const frames = sites ? sites.map(frameOfSite) : parseStackText((thrown as { stack?: unknown }).stack);
+  const frames = sites
+    ? sites.map(frameOfSite)
+    : parseStackText((thrown as { stack?: unknown }).stack);
   return frames.filter((frame) => !isRuntimeFile(frame.file)).slice(0, depth);
 }
 
@@ -106,7 +115,12 @@ function parseStackText(stack: unknown): RawFrame[] {
     const parts = FRAME_LINE.exec(text);
     if (!parts) continue;
     const fn = (parts[1] ?? '').replace(/^new /, '').replace(/ \[as .*\]$/, '');
-    frames.push({ file: parts[2] ?? parts[4] ?? '', fn: fn || '<anonymous>', line: Number(parts[3] ?? parts[5]), offset: -1 });
+    frames.push({
+      file: parts[2] ?? parts[4] ?? '',
+      fn: fn || '<anonymous>',
+      line: Number(parts[3] ?? parts[5]),
+      offset: -1,
+    });
   }
   return frames;
 }

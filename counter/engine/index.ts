@@ -24,4 +24,6 @@ export interface Engine {
   watchCrashes: typeof watchCrashes;
 }
 
-export const engine: Engine = { slowAdd, open, nameLater, notice, askToShare, setStackCounterFactory, watchCrashes };
+export const engine: Engine = {
+  slowAdd, open, nameLater, notice, askToShare, setStackCounterFactory, watchCrashes,
+};

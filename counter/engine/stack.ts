@@ -31,7 +31,11 @@ export function nameLater(prefix: string, e: StackEntry): void {
  * Names and returns the counter of a stack at once, reading package.json files synchronously:
  * for a crash, where the process may end before any maintenance step.
  */
-export function nameNow(prefix: string, frames: readonly RawFrame[], ifNone: string): CounterSlot | null {
+export function nameNow(
+  prefix: string,
+  frames: readonly RawFrame[],
+  ifNone: string,
+): CounterSlot | null {
   const lines = frames.length > 0 ? frames.map(formatFrame) : [ifNone];
   return makeCounter ? makeCounter(encodeStack(prefix, lines, MAX_NAME_LEN)) : null;
 }

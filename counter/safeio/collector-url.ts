@@ -4,7 +4,10 @@
 // base, so it carries no user, password, query or fragment. It lives here because every one of
 // those rooms may import this one (DESIGN.md §1).
 
-/** Why the rule refuses a URL: `kind` for callers with their own words, `code` as config's errors name it. */
+/**
+ * Why the rule refuses a URL: `kind` for callers with their own words, `code` as config's
+ * errors name it.
+ */
 export interface UrlProblem {
   kind: 'not-a-url' | 'carries-user-data' | 'not-https';
   code: 'EURL' | 'EINSECURE';
@@ -25,15 +28,33 @@ export function checkCollectorUrl(url: string): URL | UrlProblem {
   try {
     u = new URL(url);
   } catch {
-    return { kind: 'not-a-url', code: 'EURL', reason: `collector url ${JSON.stringify(url.slice(0, 200))} is not a url` };
+    return {
+      kind: 'not-a-url',
+      code: 'EURL',
+      reason: `collector url ${JSON.stringify(url.slice(0, 200))} is not a url`,
+    };
   }
   const shown = `${u.protocol}//${u.host}${u.pathname}`;
-  if (u.username !== '' || u.password !== '') return { kind: 'carries-user-data', code: 'EURL', reason: `collector url ${shown} carries a user or password; nothing of the user may be sent` };
+  if (u.username !== '' || u.password !== '')
+    return {
+      kind: 'carries-user-data',
+      code: 'EURL',
+      reason: `collector url ${shown} carries a user or password; nothing of the user may be sent`,
+    };
   if (u.search !== '' || u.hash !== '' || url.includes('?') || url.includes('#')) {
-    return { kind: 'carries-user-data', code: 'EURL', reason: `collector url ${shown} has a query or fragment; nothing of the user may be sent` };
+    return {
+      kind: 'carries-user-data',
+      code: 'EURL',
+      reason: `collector url ${shown} has a query or fragment; nothing of the user may be sent`,
+    };
   }
   const local = u.protocol === 'http:' && isLoopbackHost(u.hostname);
-  if (u.protocol !== 'https:' && !local) return { kind: 'not-https', code: 'EINSECURE', reason: `collector url ${shown} is not https (plain http only to 127.0.0.1, ::1 or localhost)` };
+  if (u.protocol !== 'https:' && !local)
+    return {
+      kind: 'not-https',
+      code: 'EINSECURE',
+      reason: `collector url ${shown} is not https (plain http only to 127.0.0.1, ::1, localhost)`,
+    };
   if (!u.pathname.endsWith('/')) u.pathname += '/';
   return u;
 }

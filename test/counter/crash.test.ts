@@ -40,7 +40,10 @@ describe('crash counters', () => {
   it('count a rejection with no stack (a string) under one marker frame', () => {
     const r = crash('reject-string');
     expect(r.code).toBe(1);
-    expect(crashes(r.dir)).toEqual({ 'cr/crash\n<no-stack>': 1n, 'cr/crash:rejection\n<no-stack>': 1n });
+    expect(crashes(r.dir)).toEqual({
+      'cr/crash\n<no-stack>': 1n,
+      'cr/crash:rejection\n<no-stack>': 1n,
+    });
   });
 
   it('read a stack the host already read as text, marking the unknown line offsets', () => {
@@ -52,7 +55,10 @@ describe('crash counters', () => {
 
   it('keep at most the configured depth', () => {
     const r = crash('throw-read', { crashes: { depth: 1 } });
-    expect(Object.keys(crashes(r.dir)).sort()).toEqual([`cr/crash\n${SITE}.explode:+?`, `cr/crash:exception\n${SITE}.explode:+?`]);
+    expect(Object.keys(crashes(r.dir)).sort()).toEqual([
+      `cr/crash\n${SITE}.explode:+?`,
+      `cr/crash:exception\n${SITE}.explode:+?`,
+    ]);
   });
 
   it('leave the host as it was: exit code, stderr, and its own listeners', () => {
@@ -63,8 +69,12 @@ describe('crash counters', () => {
       expect(plain.stdout, how).toContain('monitors=0');
       expect([counted.code, counted.signal], how).toEqual([plain.code, plain.signal]);
       expect(counted.stderr, how).toBe(plain.stderr);
-      expect(counted.stdout.replace('monitors=1', ''), how).toBe(plain.stdout.replace('monitors=0', ''));
-      expect(counted.stdout, how).toMatch(/host monitor saw .*\n(host handled it\n)?host exit listener: [01]\n$/);
+      expect(counted.stdout.replace('monitors=1', ''), how).toBe(
+        plain.stdout.replace('monitors=0', ''),
+      );
+      expect(counted.stdout, how).toMatch(
+        /host monitor saw .*\n(host handled it\n)?host exit listener: [01]\n$/,
+      );
     }
   });
 

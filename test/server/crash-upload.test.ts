@@ -15,7 +15,14 @@ const CONFIG = {
   GOARCH: ['x64', 'arm64'],
   GoVersion: ['node>=20'],
   SampleRate: 1,
-  Programs: [{ Name: 'cr', Versions: ['1.0.0'], Counters: [], Stacks: [{ Name: 'cr/crash:exception', Rate: 1, Depth: 8 }] }],
+  Programs: [
+    {
+      Name: 'cr',
+      Versions: ['1.0.0'],
+      Counters: [],
+      Stacks: [{ Name: 'cr/crash:exception', Rate: 1, Depth: 8 }],
+    },
+  ],
 };
 const STACK = 'cr/crash:exception\ntransparent-telemetry/test/fixtures/crash.Timeout.explode:+1';
 
@@ -28,13 +35,22 @@ describe('crash stacks, from a crashed process to the server', () => {
       const root = tempDir('tt-crash-');
       setMode(root, 'cr', 'on', day(-60));
       // A week that ended yesterday: due for upload today.
-      const r = runFixture('crash.mjs', { program: 'cr', dir: root, crashes: true, how: 'throw', now: `${day(-8)}T12:00:00Z` });
+      const r = runFixture('crash.mjs', {
+        program: 'cr',
+        dir: root,
+        crashes: true,
+        how: 'throw',
+        now: `${day(-8)}T12:00:00Z`,
+      });
       expect(r.status, r.stderr).toBe(1);
       // After the run: a tool that opens without a collector removes its declaration.
       declare(root, 'cr', { url: s.url, key: log.verifier });
       const env = cleanEnv();
 
-      const preview = await runPhases({ dir: root, env }, { build: true, network: true, send: false, clean: false });
+      const preview = await runPhases(
+        { dir: root, env },
+        { build: true, network: true, send: false, clean: false },
+      );
       expect(preview.errors).toEqual([]);
       expect(preview.built, JSON.stringify(preview)).toHaveLength(1);
       const previewed = decodeReport(readFileSync(preview.built[0]!.file, 'utf8'));
@@ -48,7 +64,8 @@ describe('crash stacks, from a crashed process to the server', () => {
     expect(s.stderr()).toMatch(/"route":"\/upload\/:week","status":200,.*"reason":"stored"/);
     const store = await openDirStore(data);
     const bodies: string[] = [];
-    for (const d of await store.unmergedDays()) for await (const x of store.reportsOf(d)) bodies.push(x.body);
+    for (const d of await store.unmergedDays())
+      for await (const x of store.reportsOf(d)) bodies.push(x.body);
     await store.close();
     expect(bodies).toHaveLength(1);
     const stored = decodeReport(bodies[0]!);

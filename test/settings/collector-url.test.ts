@@ -38,7 +38,9 @@ describe('the collector-URL rule', () => {
     // config's fetch applies the same rule first, with its error codes (an accepted URL gets
     // as far as the key, which is bogus here: no connection either way).
     const code = want === 'ok' ? 'EKEY' : want === 'not-https' ? 'EINSECURE' : 'EURL';
-    await expect(fetchVerifiedConfig({ url, key: 'bogus', stateDir: '/nonexistent' })).rejects.toMatchObject({ code });
+    await expect(
+      fetchVerifiedConfig({ url, key: 'bogus', stateDir: '/nonexistent' }),
+    ).rejects.toMatchObject({ code });
   });
 
   it('loopback hosts are the ones plain http may reach, and the ones never proxied', () => {
@@ -46,7 +48,9 @@ describe('the collector-URL rule', () => {
       if (!url.startsWith('http://') || want === 'carries-user-data') continue;
       const host = new URL(url).hostname;
       expect(isLoopbackHost(host), url).toBe(want === 'ok');
-      const route = routeFor(new URL(url.replace('http:', 'https:')), { HTTPS_PROXY: 'http://proxy.example:3128' });
+      const route = routeFor(new URL(url.replace('http:', 'https:')), {
+        HTTPS_PROXY: 'http://proxy.example:3128',
+      });
       expect(route.kind, url).toBe(want === 'ok' ? 'direct' : 'proxy');
     }
   });

@@ -17,10 +17,25 @@ const NAMES = [
 
 function report(): Report {
   const counters: Record<string, number | bigint> = {};
-  NAMES.forEach((name, i) => (counters[name] = i === 0 ? 18446744073709551615n : i === 1 ? 9007199254740993n : i));
+  NAMES.forEach(
+    (name, i) =>
+      (counters[name] = i === 0 ? 18446744073709551615n : i === 1 ? 9007199254740993n : i),
+  );
   return {
-    Week: '2026-11-17', LastWeek: '', X: 0.1234567890123456,
-    Programs: [{ Program: 'p', Version: '1.0.0', GoVersion: 'node20.20.2', GOOS: 'linux', GOARCH: 'x64', Counters: counters, Stacks: { 'p/s\n"x:+1234567890123456}': 1234567890123456n } }],
+    Week: '2026-11-17',
+    LastWeek: '',
+    X: 0.1234567890123456,
+    Programs: [
+      {
+        Program: 'p',
+        Version: '1.0.0',
+        GoVersion: 'node20.20.2',
+        GOOS: 'linux',
+        GOARCH: 'x64',
+        Counters: counters,
+        Stacks: { 'p/s\n"x:+1234567890123456}': 1234567890123456n },
+      },
+    ],
     Config: 'v0',
   };
 }
@@ -30,7 +45,11 @@ describe('the shared big-integer JSON reader', () => {
     const r = report();
     const back = decodeReport(encodeReport(r));
     expect(Object.keys(back.Programs![0]!.Counters).sort()).toEqual([...NAMES].sort());
-    expect(back.Programs![0]!.Counters).toEqual({ ...r.Programs![0]!.Counters, [NAMES[2]!]: 2, [NAMES[3]!]: 3 });
+    expect(back.Programs![0]!.Counters).toEqual({
+      ...r.Programs![0]!.Counters,
+      [NAMES[2]!]: 2,
+      [NAMES[3]!]: 3,
+    });
     expect(back.Programs![0]!.Stacks).toEqual({ 'p/s\n"x:+1234567890123456}': 1234567890123456 }); // fits a double: a number
     expect(back.X).toBe(0.1234567890123456);
     expect(encodeReport(back)).toBe(encodeReport(r));
@@ -44,8 +63,13 @@ describe('the shared big-integer JSON reader', () => {
   });
 
   it('keeps strings as they are, and bounds counts unless told not to', () => {
-    const text = '{"a:12345678901234567}": 12345678901234567, "b": "12345678901234567", "n\\n1234567890123456": [1234567890123456789]}';
-    expect(parseBigJson(text)).toEqual({ 'a:12345678901234567}': 12345678901234567n, b: '12345678901234567', 'n\n1234567890123456': [1234567890123456789n] });
+    const text =
+      '{"a:12345678901234567}": 12345678901234567, "b": "12345678901234567", "n\\n1234567890123456": [1234567890123456789]}';
+    expect(parseBigJson(text)).toEqual({
+      'a:12345678901234567}': 12345678901234567n,
+      b: '12345678901234567',
+      'n\n1234567890123456': [1234567890123456789n],
+    });
     expect(() => parseBigJson('{"a": 18446744073709551616}')).toThrow(/over/);
     expect(parseBigJson('{"a": 18446744073709551616}', null)).toEqual({ a: 18446744073709551616n });
   });

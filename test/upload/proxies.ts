@@ -16,7 +16,13 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-function pipeTo(port: number, client: Socket, head: Buffer, ready: () => void, open: Socket[]): void {
+function pipeTo(
+  port: number,
+  client: Socket,
+  head: Buffer,
+  ready: () => void,
+  open: Socket[],
+): void {
   const up = connect(port, '127.0.0.1', () => {
     ready();
     if (head.length > 0) up.write(head);
@@ -29,27 +35,45 @@ function pipeTo(port: number, client: Socket, head: Buffer, ready: () => void, o
 }
 
 /** An http (or, with `tls`, https) proxy that answers CONNECT; with `login`, others get 407. */
-export async function connectProxy(opts: { tls?: { key: Buffer; cert: Buffer }; login?: string } = {}): Promise<TestProxy> {
+export async function connectProxy(
+  opts: { tls?: { key: Buffer; cert: Buffer }; login?: string } = {},
+): Promise<TestProxy> {
   const asked: string[] = [];
   const credentials: string[] = [];
   const open: Socket[] = [];
-  const refuse = (_req: IncomingMessage, res: import('node:http').ServerResponse): void => void res.writeHead(405).end();
-  const server: Server = opts.tls ? (createHttpsServer(opts.tls, refuse) as unknown as Server) : createHttpServer(refuse);
+  const refuse = (_req: IncomingMessage, res: import('node:http').ServerResponse): void =>
+    void res.writeHead(405).end();
+  const server: Server = opts.tls
+    ? (createHttpsServer(opts.tls, refuse) as unknown as Server)
+    : createHttpServer(refuse);
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     asked.push(req.url ?? '');
     const auth = req.headers['proxy-authorization'];
     if (auth !== undefined) credentials.push(auth);
-    if (opts.login !== undefined && auth !== `Basic ${Buffer.from(opts.login).toString('base64')}`) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="t"\r\nContent-Length: 0\r\n\r\n');
+    if (
+      opts.login !== undefined &&
+      auth !== `Basic ${Buffer.from(opts.login).toString('base64')}`
+    ) {
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="t"\r\nContent-Length: 0\r\n\r\n',
+      );
       return;
     }
     const port = Number((req.url ?? '').split(':').pop());
-    pipeTo(port, client, head, () => client.write('HTTP/1.1 200 Connection Established\r\n\r\n'), open);
+    pipeTo(
+      port,
+      client,
+      head,
+      () => client.write('HTTP/1.1 200 Connection Established\r\n\r\n'),
+      open,
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`, asked, credentials,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    asked,
+    credentials,
     close: async () => {
       for (const s of open) s.destroy();
       server.closeAllConnections();
@@ -71,7 +95,9 @@ export async function socksProxy(opts: { login?: string } = {}): Promise<TestPro
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `socks5h://127.0.0.1:${port}`, asked, credentials,
+    url: `socks5h://127.0.0.1:${port}`,
+    asked,
+    credentials,
     close: async () => {
       for (const s of open) s.destroy();
       await new Promise((r) => server.close(r));
@@ -95,7 +121,13 @@ function reader(client: Socket): (n: number) => Promise<Buffer> {
   };
 }
 
-async function converse(client: Socket, login: string | undefined, asked: string[], credentials: string[], open: Socket[]): Promise<void> {
+async function converse(
+  client: Socket,
+  login: string | undefined,
+  asked: string[],
+  credentials: string[],
+  open: Socket[],
+): Promise<void> {
   const read = reader(client);
   const [version, count] = await read(2);
   const methods = [...(await read(count!))];
@@ -121,5 +153,11 @@ async function converse(client: Socket, login: string | undefined, asked: string
   asked.push(`${host}:${port}`);
   if (cmd !== 1) return void client.end(Buffer.from([5, 7, 0, 1, 0, 0, 0, 0, 0, 0]));
   client.removeAllListeners('data');
-  pipeTo(port, client, Buffer.alloc(0), () => client.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0])), open);
+  pipeTo(
+    port,
+    client,
+    Buffer.alloc(0),
+    () => client.write(Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0])),
+    open,
+  );
 }
