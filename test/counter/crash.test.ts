@@ -78,6 +78,14 @@ describe('crash counters', () => {
     }
   });
 
+  it('leave a host formatter of stacks in charge of what is printed, and still read the frames', () => {
+    const counted = crash('throw', { formatter: true });
+    const plain = crash('throw', { formatter: true, crashes: false });
+    expect(counted.stderr).toContain('CUSTOM boom at Timeout.explode');
+    expect(counted.stderr).toBe(plain.stderr);
+    expect(Object.keys(crashes(counted.dir))).toContain(`cr/crash\n${SITE}.Timeout.explode:+1`);
+  });
+
   it('count each exception the host handles, which does not end the process (exit code 0)', () => {
     const r = crash('handled', { times: 3 });
     expect(r.code).toBe(0);
