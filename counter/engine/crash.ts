@@ -72,7 +72,7 @@ function counterFor(prefix: string, frames: RawFrame[]): CounterSlot | null {
  * error's `stack` on first read: reading it here, through the formatter in place (Node's or
  * the host's), hands us V8's call sites and leaves the text the host prints unchanged. A stack
  * already read as text is parsed instead; that text holds no function start line, so its
- * frames carry `:?` where a line offset would be (docs/crash-counters.md).
+ * frames carry `:+?` where a line offset would be (docs/crash-counters.md).
  */
 export function throwSite(thrown: unknown, depth: number): RawFrame[] {
   if (typeof thrown !== 'object' || thrown === null) return [];
