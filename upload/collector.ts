@@ -204,11 +204,13 @@ async function send(c: C, week: string, text: string): Promise<void> {
     writeAtomic(p.sent(week), text);
     rmSync(p.pending(week), { force: true });
     ctx.s.sent.push({ collector: c.url, cid: c.cid, week, status: out.status, file: p.sent(week) });
-    updateStatus(p, c.url, { lastUpload: { week, day: ctx.s.today, file: p.sent(week), status: out.status } });
+    const lastUpload = { week, day: ctx.s.today, file: p.sent(week), status: out.status };
+    updateStatus(p, c.url, { lastUpload, lastKept: null });
     ctx.log(`${c.url} ${week}: sent (http ${out.status})`);
   } else if (out.kind === 'refused') {
     refuseKeep(c, week, 'refused', `the collector refused it: ${out.reason}`, out.status);
   } else {
+    updateStatus(p, c.url, { lastKept: { week, day: ctx.s.today, reason: out.reason } });
     ctx.s.retry.push(entry(c, week, out.reason));
     ctx.log(`${c.url} ${week}: kept for a later run: ${out.reason}`);
   }

@@ -16,6 +16,8 @@ export interface CollectorView {
   declaredBy: string[];
   lastUpload: CollectorStatus['lastUpload'];
   lastConfig: CollectorStatus['lastConfig'];
+  /** The last send kept for a later run, and why (a proxy that cannot be used, no answer…). */
+  lastKept: NonNullable<CollectorStatus['lastKept']> | null;
   pending: string[];
   sent: string[];
   dropped: Dropped[];
@@ -57,6 +59,7 @@ export function collectorViews(
       declaredBy: declared.get(cid)?.by.sort() ?? [],
       lastUpload: st?.lastUpload ?? null,
       lastConfig: st?.lastConfig ?? null,
+      lastKept: st?.lastKept ?? null,
       pending: weekFiles(listNames(p.dir)).map((w) => p.pending(w)),
       sent: weekFiles(listNames(p.sentDir)).map((w) => p.sent(w)),
       dropped,
@@ -81,6 +84,8 @@ export function renderCollectors(views: CollectorView[], dim: (s: string) => str
     const failed = c && !c.ok ? `failed (${shown(c.code, 40)}): ${shown(c.message, 400)}` : '';
     const verified = c?.ok ? `verified, config ${c.config}` : failed;
     out.push(`  last config check: ${c ? `${c.day}, ${verified}` : 'none yet'}`);
+    const kept = v.lastKept;
+    if (kept) out.push(`  last try: week ${kept.week}, ${kept.day}, kept for later: ${shown(kept.reason, 400)}`);
     out.push(`  ${v.pending.length} waiting, ${v.sent.length} sent, ${v.dropped.length} dropped`);
     for (const f of v.pending) out.push(`    waiting: ${f}`);
     // A collector's refusal text, as stored: printable only (a C1 CSI or a bidi override

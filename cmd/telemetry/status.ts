@@ -44,6 +44,7 @@ With --json, one object:
     "reports": { "pending": [paths], "localOnly": [paths], "uploaded": [paths] },
     "collectors": [ { "cid", "url", "declaredBy": [programs], "lastUpload": { "week", "day", "file", "status" }|null,
       "lastConfig": { "day", "ok", "config"?, "code"?, "message"? }|null,
+      "lastKept": { "week", "day", "reason" }|null,
       "pending": [paths], "sent": [paths], "dropped": [ { "week", "code", "reason", "day" } ] } ],
     "warnings": [text] }
   source is one of default, machine, program, env, project, no-directory, unreadable.

@@ -190,6 +190,25 @@ describe('through real proxies on 127.0.0.1', () => {
     }
   }, 60_000);
 
+  it('a waiting report is not sent around an unusable proxy, and status says why', async () => {
+    reset();
+    const root = setup();
+    c.answer = () => 503; // the first run builds the report, and keeps it
+    try {
+      expect((await runChild(root, {}, true)).retry).toHaveLength(1);
+    } finally {
+      c.answer = () => 200;
+    }
+    expect(c.posts).toHaveLength(1);
+    const s = await runChild(root, { HTTPS_PROXY: 'socks4://127.0.0.1:1080' }, true);
+    expect(s.retry[0]!.reason).toMatch(/HTTPS_PROXY names a socks4: proxy/);
+    expect(c.posts).toHaveLength(1); // nothing more reached the collector
+    const cli = join(ROOT, 'dist', 'cmd', 'telemetry.js');
+    const env = cleanEnv({ TRANSPARENT_TELEMETRY_DIR: root, NO_COLOR: '1' });
+    const status = spawnSync(process.execPath, [cli, 'status'], { env, encoding: 'utf8' });
+    expect(status.stdout).toMatch(/last try: week 2026-11-17, .*, kept for later: .*HTTPS_PROXY names a socks4/);
+  }, 60_000);
+
   it('NO_PROXY bypasses the proxy', async () => {
     const proxy = await started(connectProxy());
     const s = await runChild(setup(), { HTTPS_PROXY: proxy.url, NO_PROXY: 'collector.test' });
