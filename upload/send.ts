@@ -94,6 +94,8 @@ export function postReport(o: PostOptions): Promise<Outcome> {
       const status = res.statusCode ?? 0;
       // The status line decides; the body of a success is not read at all.
       if (status >= 200 && status < 300) return finish(classify(status));
+      // Decided too: the refusal's reason has its own short wait, not what is left of the POST's.
+      clearTimeout(timer);
       readReason(res, (text) => finish(classify(status, printableLine(text, MAX_REASON_CHARS))));
     });
     req.on('error', (e) => finish({ kind: 'retry', reason: `${where}: ${e.message}` }));
