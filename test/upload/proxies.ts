@@ -82,15 +82,20 @@ export async function connectProxy(
   };
 }
 
-/** A SOCKS5 proxy; with `login` ("user:password") it demands RFC 1929's user/password method. */
-export async function socksProxy(opts: { login?: string } = {}): Promise<TestProxy> {
+/**
+ * A SOCKS5 proxy; with `login` ("user:password") it demands RFC 1929's user/password method;
+ * with `reply`, it answers every CONNECT with that RFC 1928 reply code instead of connecting.
+ */
+export async function socksProxy(
+  opts: { login?: string; reply?: number } = {},
+): Promise<TestProxy> {
   const asked: string[] = [];
   const credentials: string[] = [];
   const open: Socket[] = [];
   const server = createNetServer((client) => {
     open.push(client);
     client.on('error', () => undefined);
-    void converse(client, opts.login, asked, credentials, open);
+    void converse(client, opts, asked, credentials, open);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
@@ -123,7 +128,7 @@ function reader(client: Socket): (n: number) => Promise<Buffer> {
 
 async function converse(
   client: Socket,
-  login: string | undefined,
+  { login, reply }: { login?: string; reply?: number },
   asked: string[],
   credentials: string[],
   open: Socket[],
@@ -152,6 +157,7 @@ async function converse(
   const port = (await read(2)).readUInt16BE(0);
   asked.push(`${host}:${port}`);
   if (cmd !== 1) return void client.end(Buffer.from([5, 7, 0, 1, 0, 0, 0, 0, 0, 0]));
+  if (reply !== undefined) return void client.end(Buffer.from([5, reply, 0, 1, 0, 0, 0, 0, 0, 0]));
   client.removeAllListeners('data');
   pipeTo(
     port,

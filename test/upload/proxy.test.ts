@@ -14,7 +14,10 @@ import { declare, setMode, writeCountFile } from './fixture.js';
 import { type TestProxy, connectProxy, socksProxy } from './proxies.js';
 
 describe('proxy rules', () => {
-  const env = { HTTPS_PROXY: 'http://proxy.example:3128', NO_PROXY: 'internal.example, .corp:8443,10.1.2.3' };
+  const env = {
+    HTTPS_PROXY: 'http://proxy.example:3128',
+    NO_PROXY: 'internal.example, .corp:8443,10.1.2.3',
+  };
   const shown = (target: string, e: Record<string, string>): string => {
     const r = routeFor(new URL(target), e);
     return r.kind === 'proxy' ? proxyLabel(r.proxy) : r.kind;
@@ -34,17 +37,30 @@ describe('proxy rules', () => {
   });
   it('lowercase wins, * disables; http, https, socks5 and socks5h proxies are used, with their default ports', () => {
     const c = 'https://c.example/';
-    expect(shown(c, { https_proxy: 'http://low:1', HTTPS_PROXY: 'http://up:2' })).toBe('http://low:1 (https_proxy)');
+    expect(shown(c, { https_proxy: 'http://low:1', HTTPS_PROXY: 'http://up:2' })).toBe(
+      'http://low:1 (https_proxy)',
+    );
     expect(shown(c, { HTTPS_PROXY: 'http://p:1', no_proxy: '*' })).toBe('direct');
     expect(shown(c, { HTTPS_PROXY: 'p.example:8080' })).toBe('http://p.example:8080 (HTTPS_PROXY)');
-    expect(shown(c, { HTTPS_PROXY: 'https://p.example' })).toBe('https://p.example:443 (HTTPS_PROXY)');
-    expect(shown(c, { HTTPS_PROXY: 'SOCKS5://p.example' })).toBe('socks5://p.example:1080 (HTTPS_PROXY)');
-    expect(shown(c, { HTTPS_PROXY: 'socks5h://[::1]:9050' })).toBe('socks5h://[::1]:9050 (HTTPS_PROXY)');
+    expect(shown(c, { HTTPS_PROXY: 'https://p.example' })).toBe(
+      'https://p.example:443 (HTTPS_PROXY)',
+    );
+    expect(shown(c, { HTTPS_PROXY: 'SOCKS5://p.example' })).toBe(
+      'socks5://p.example:1080 (HTTPS_PROXY)',
+    );
+    expect(shown(c, { HTTPS_PROXY: 'socks5h://[::1]:9050' })).toBe(
+      'socks5h://[::1]:9050 (HTTPS_PROXY)',
+    );
     expect(noProxy('example.com', '443', 'ample.com')).toBe(false); // suffix at a dot only
   });
   it('a user and password are decoded for the proxy, and never shown', () => {
-    const r = routeFor(new URL('https://c.example/'), { HTTPS_PROXY: 'http://al%40ice:p%3Ass@p.example:3128' });
-    expect(r).toMatchObject({ kind: 'proxy', proxy: { auth: { user: 'al@ice', password: 'p:ss' } } });
+    const r = routeFor(new URL('https://c.example/'), {
+      HTTPS_PROXY: 'http://al%40ice:p%3Ass@p.example:3128',
+    });
+    expect(r).toMatchObject({
+      kind: 'proxy',
+      proxy: { auth: { user: 'al@ice', password: 'p:ss' } },
+    });
     expect(r.kind === 'proxy' && proxyLabel(r.proxy)).toBe('http://p.example:3128 (HTTPS_PROXY)');
   });
   it.each([
@@ -70,8 +86,29 @@ describe('through real proxies on 127.0.0.1', () => {
     const key = join(d, 'key.pem');
     certFile = join(d, 'cert.pem');
     // One certificate for the collector (collector.test) and the https proxy (127.0.0.1).
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', certFile,
-      '-days', '2', '-subj', '/CN=collector.test', '-addext', 'subjectAltName=DNS:collector.test,IP:127.0.0.1'], { encoding: 'utf8' });
+    const r = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        certFile,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=collector.test',
+        '-addext',
+        'subjectAltName=DNS:collector.test,IP:127.0.0.1',
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
     tlsPair = { key: readFileSync(key), cert: readFileSync(certFile) };
     c = await startCollector('p', 9, { ...tlsPair, host: 'collector.test' });
@@ -87,12 +124,31 @@ describe('through real proxies on 127.0.0.1', () => {
     return proxy;
   };
 
-  type Summary = { sent: unknown[]; retry: { reason: string }[]; configs: { ok: boolean; code?: string; message?: string }[] };
+  type Summary = {
+    sent: unknown[];
+    retry: { reason: string }[];
+    configs: { ok: boolean; code?: string; message?: string }[];
+  };
   /** One upload run in its own process; `resolve`: collector.test resolves to 127.0.0.1 there, so a direct connection would work. */
   function runChild(root: string, extra: NodeJS.ProcessEnv, resolve = false): Promise<Summary> {
-    const env = cleanEnv({ ...extra, NODE_EXTRA_CA_CERTS: certFile, TT_DIST_UPLOAD: join(ROOT, 'dist', 'upload', 'index.js'), TRANSPARENT_TELEMETRY_DIR: root });
-    const pre = resolve ? ['--require', join(ROOT, 'test', 'fixtures', 'resolve-collector.cjs')] : [];
-    const child = spawn(process.execPath, [...pre, join(ROOT, 'test', 'fixtures', 'upload-run.mjs'), JSON.stringify({ dir: root, now: '2026-11-20T09:00:00Z' })], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const env = cleanEnv({
+      ...extra,
+      NODE_EXTRA_CA_CERTS: certFile,
+      TT_DIST_UPLOAD: join(ROOT, 'dist', 'upload', 'index.js'),
+      TRANSPARENT_TELEMETRY_DIR: root,
+    });
+    const pre = resolve
+      ? ['--require', join(ROOT, 'test', 'fixtures', 'resolve-collector.cjs')]
+      : [];
+    const child = spawn(
+      process.execPath,
+      [
+        ...pre,
+        join(ROOT, 'test', 'fixtures', 'upload-run.mjs'),
+        JSON.stringify({ dir: root, now: '2026-11-20T09:00:00Z' }),
+      ],
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     return new Promise((r) => child.on('close', () => r(JSON.parse(out))));
@@ -102,7 +158,12 @@ describe('through real proxies on 127.0.0.1', () => {
     const root = tempDir('tt-proxy-');
     setMode(root, 'tool', 'on', '2026-11-01');
     declare(root, 'tool', { url: c.url, key: c.key });
-    writeCountFile(root, { program: 'tool', begin: '2026-11-10', end: '2026-11-17', counts: { 'tool/known': 1 } });
+    writeCountFile(root, {
+      program: 'tool',
+      begin: '2026-11-10',
+      end: '2026-11-17',
+      counts: { 'tool/known': 1 },
+    });
     return root;
   }
   const target = (): string => `collector.test:${new URL(c.url).port}`;
@@ -131,7 +192,9 @@ describe('through real proxies on 127.0.0.1', () => {
     u.password = encodeURIComponent('s3cr:t');
     const s = await runChild(setup(), { HTTPS_PROXY: u.href });
     expect(s.sent).toHaveLength(1);
-    expect(new Set(proxy.credentials)).toEqual(new Set([`Basic ${Buffer.from('al@ice:s3cr:t').toString('base64')}`]));
+    expect(new Set(proxy.credentials)).toEqual(
+      new Set([`Basic ${Buffer.from('al@ice:s3cr:t').toString('base64')}`]),
+    );
     expect(c.posts[0]!.headers['proxy-authorization']).toBeUndefined();
   }, 60_000);
 
@@ -142,7 +205,9 @@ describe('through real proxies on 127.0.0.1', () => {
       const s = await runChild(setup(), { HTTPS_PROXY: url });
       expect(s.sent).toEqual([]);
       expect(s.configs).toMatchObject([{ ok: false }]);
-      expect(s.configs[0]!.message).toMatch(/answered 407 Proxy Authentication Required: it (wants a user and password|refused the user and password)/);
+      expect(s.configs[0]!.message).toMatch(
+        /answered 407 Proxy Authentication Required: it (wants a user and password|refused the user and password)/,
+      );
       expect(s.configs[0]!.message).not.toContain('wrong');
     }
     expect([c.gets, c.posts]).toEqual([[], []]);
@@ -159,17 +224,39 @@ describe('through real proxies on 127.0.0.1', () => {
   it('goes through a SOCKS5 proxy with a login, handing it the host name (socks5h)', async () => {
     reset();
     const proxy = await started(socksProxy({ login: 'bob:pw' }));
-    const s = await runChild(setup(), { HTTPS_PROXY: proxy.url.replace('socks5h://', 'socks5h://bob:pw@') });
+    const s = await runChild(setup(), {
+      HTTPS_PROXY: proxy.url.replace('socks5h://', 'socks5h://bob:pw@'),
+    });
     expect(s.configs).toMatchObject([{ ok: true }]);
     expect(s.sent).toHaveLength(1);
     expect(new Set(proxy.asked)).toEqual(new Set([target()]));
     expect(new Set(proxy.credentials)).toEqual(new Set(['bob:pw']));
   }, 60_000);
 
+  it('a SOCKS5 refusal and a refused login are named errors, and the report waits', async () => {
+    reset();
+    const refusing = await started(socksProxy({ reply: 5 }));
+    const refused = await runChild(setup(), { HTTPS_PROXY: refusing.url });
+    expect(refused.configs[0]!.message).toMatch(
+      /SOCKS5 proxy socks5h:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\) refused the connection to collector\.test:\d+ \(connection refused\)/,
+    );
+    const login = await started(socksProxy({ login: 'bob:pw' }));
+    const wrong = await runChild(setup(), { HTTPS_PROXY: login.url.replace('//', '//bob:nope@') });
+    expect(wrong.configs[0]!.message).toMatch(/SOCKS5 proxy .* refused the user and password/);
+    expect(wrong.configs[0]!.message).not.toContain('nope');
+    const none = await runChild(setup(), { HTTPS_PROXY: login.url });
+    expect(none.configs[0]!.message).toMatch(/wants a login; put user:password@ in the proxy URL/);
+    expect([refused.sent, wrong.sent, none.sent, c.gets, c.posts]).toEqual([[], [], [], [], []]);
+  }, 60_000);
+
   it('socks5 (no h) resolves here and hands the proxy an address', async () => {
     reset();
     const proxy = await started(socksProxy());
-    const s = await runChild(setup(), { HTTPS_PROXY: proxy.url.replace('socks5h://', 'socks5://') }, true);
+    const s = await runChild(
+      setup(),
+      { HTTPS_PROXY: proxy.url.replace('socks5h://', 'socks5://') },
+      true,
+    );
     expect(s.sent).toHaveLength(1);
     expect(new Set(proxy.asked)).toEqual(new Set([`127.0.0.1:${new URL(c.url).port}`]));
   }, 60_000);
@@ -185,7 +272,11 @@ describe('through real proxies on 127.0.0.1', () => {
       expect(s.sent).toEqual([]);
       expect(s.configs[0]!.message).toMatch(/HTTPS_PROXY (names a socks4: proxy|is not a URL)/);
       expect([c.gets, c.posts]).toEqual([[], []]);
-      const status = spawnSync(process.execPath, [join(ROOT, 'dist', 'cmd', 'telemetry.js'), 'status'], { env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: root, NO_COLOR: '1' }), encoding: 'utf8' });
+      const status = spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist', 'cmd', 'telemetry.js'), 'status'],
+        { env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: root, NO_COLOR: '1' }), encoding: 'utf8' },
+      );
       expect(status.stdout).toMatch(/last config check: .*failed \(ENETWORK\): .*HTTPS_PROXY/);
     }
   }, 60_000);
@@ -206,7 +297,9 @@ describe('through real proxies on 127.0.0.1', () => {
     const cli = join(ROOT, 'dist', 'cmd', 'telemetry.js');
     const env = cleanEnv({ TRANSPARENT_TELEMETRY_DIR: root, NO_COLOR: '1' });
     const status = spawnSync(process.execPath, [cli, 'status'], { env, encoding: 'utf8' });
-    expect(status.stdout).toMatch(/last try: week 2026-11-17, .*, kept for later: .*HTTPS_PROXY names a socks4/);
+    expect(status.stdout).toMatch(
+      /last try: week 2026-11-17, .*, kept for later: .*HTTPS_PROXY names a socks4/,
+    );
   }, 60_000);
 
   it('NO_PROXY bypasses the proxy', async () => {
