@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { runPhases, runUpload, type RunSummary, type WeekEntry } from '../../upload/index.js';
 import { CliError, ENV_NOW, context, dirOption, named, type Context, type Invocation } from './context.js';
 import { printableLine } from '../../counter/safeio/index.js';
+import { envOverrides } from '../../counter/settings/index.js';
 import { type Json, plural, toJson } from './output.js';
 import { describe } from './status.js';
 
@@ -76,7 +77,13 @@ export function renderSummary(ctx: Context, s: RunSummary): string {
     out.push(`${red('config')}   ${x.collector}: not verified (${x.code}): ${said(x.message)}`);
   }
   for (const e of [...s.errors, ...s.unreadable]) out.push(`${red('problem')}  ${e}`);
-  if (out.length === 0) out.push(dim('nothing to send: no finished week of a program whose mode is on and that names a collector'));
+  if (out.length === 0) {
+    out.push(dim('nothing to send: no finished week of a program whose mode is on and that names a collector'));
+    // A machine-wide opt-out in the environment is named even when no program names a collector.
+    for (const r of envOverrides(ctx.env, null)) {
+      out.push(dim(`(environment variable ${r.detail} makes every program ${r.mode} here)`));
+    }
+  }
   // An opt-out that silenced a program is named, as status names it.
   out.push(...notOnLines(s).map((line) => `${dim('not on')}   ${line}`));
   out.push(dim(`${plural(s.sent.length, 'report')} sent, ${s.dropped.length} dropped, ${s.retry.length} to retry, ${s.waiting.length} waiting; ${plural(s.localReports.length, 'local report')} written, ${plural(s.cleaned.length, 'old file')} removed`));

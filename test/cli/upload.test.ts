@@ -154,6 +154,13 @@ describe('telemetry preview and upload', () => {
     expect(c.gets).toEqual([]);
   }, 60_000);
 
+  it('upload names a machine-wide opt-out even when no program names a collector', async () => {
+    const u = await telemetry(tempDir('tt-cli-upload-'), ['upload'], { DO_NOT_TRACK: 'yes' });
+    expect(u.code).toBe(0);
+    expect(u.stdout).toContain('nothing to send');
+    expect(u.stdout).toContain('(environment variable DO_NOT_TRACK=yes makes every program off here)');
+  });
+
   it('nothing to do: exit 0, no request', async () => {
     c.gets.length = 0;
     const dir = tempDir('tt-cli-upload-');
