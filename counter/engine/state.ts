@@ -89,9 +89,7 @@ export function onMaintenance(fn: () => void): void {
 }
 
 /** Runs the maintenance step now, synchronously: for a crash, where no later tick may come. */
-export function flushNow(): void {
-  maintain();
-}
+export const flushNow = (): void => maintain();
 
 function queueMaintenance(): void {
   hookExit();
