@@ -44,6 +44,9 @@ export function mergeCommand(): Command {
       let result: MergeResult | null;
       try {
         result = await runMerge(store, opts);
+        // The pages `serve` shows are rendered where the merge runs (the store keeps them).
+        const { publishDataPages } = await import('../pages/index.js');
+        await publishDataPages(store, { publish: opts.publish, k: opts.k, epsilon: opts.epsilon });
       } catch (e) {
         throw new CliError(`merge failed: ${why(e)}`);
       } finally {
@@ -51,6 +54,9 @@ export function mergeCommand(): Command {
       }
       if (result === null) throw new CliError('another merge holds the merge lock; nothing done');
       print(result, o.json === true);
+      // The days after a skipped one were merged; the exit code still says one was not.
+      const skipped = result.skipped.map((d) => `${d.day} (${d.reason})`);
+      if (skipped.length) throw new CliError(`days not merged, left for the next run: ${skipped.join('; ')}`);
     });
 }
 

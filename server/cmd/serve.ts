@@ -21,7 +21,7 @@ Examples:
   $ telemetry-server serve --log ./config-log --data ./d --port 0   # any free port; see stdout
 `;
 
-interface Opts { log: string; key?: string; data?: string; database?: string; port: string; host: string; publish: 'raw' | 'aggregates'; k: string; epsilon?: string; maxInFlight: string }
+interface Opts { log: string; key?: string; data?: string; database?: string; port: string; host: string; publish: 'raw' | 'aggregates'; k: string; epsilon?: string; maxInFlight: string; maxConnections?: string }
 
 function intIn(v: string, what: string, lo: number, hi: number): number {
   const n = Number(v);
@@ -42,18 +42,20 @@ export function serveCommand(): Command {
     .option('--epsilon <e>', 'aggregates mode: noise per published count (two-sided geometric)')
     .option('--key <verifier>', 'the log\'s verifier key: /config and /privacy then show only a log whose signature verifies')
     .option('--max-in-flight <n>', 'uploads handled at once; more get 503 with Retry-After', '256')
+    .option('--max-connections <n>', 'open connections at most; one more evicts the one idle longest (default: 1024, or ulimit -n less 64)')
     .addHelpText('after', HELP)
     .action(async (o: Opts) => {
       if (o.data && o.database) throw new CliError('give --data or --database, not both', EXIT_USAGE);
       if (o.database && !/^postgres(?:ql)?:\/\//.test(o.database)) throw new CliError('--database must be a postgres:// URL', EXIT_USAGE);
       const port = intIn(o.port, '--port', 0, 65_535);
       const maxInFlight = intIn(o.maxInFlight, '--max-in-flight', 1, 1_000_000);
+      const maxConnections = o.maxConnections === undefined ? undefined : intIn(o.maxConnections, '--max-connections', 1, 1_000_000);
       const publication = publicationOptions(o);
       const { startServer } = await import('../serve/index.js');
       let server;
       try {
         const extend = await publicPages(o.log, o.key, publication);
-        server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, extend });
+        server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, maxConnections, extend });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
       }
@@ -73,16 +75,25 @@ export function serveCommand(): Command {
 /** The public pages and the hourly merge, on the same app and store as intake. */
 async function publicPages(logDir: string, logKey: string | undefined, p: { k: number; epsilon?: number }): Promise<Extension> {
   const { registerPublic, startMergeSchedule } = await import('../pages/index.js');
+  const { mergeInWorker } = await import('../merge/index.js');
+  // Beside this bundle (server/dist/): the merge runs there, off the thread that answers uploads.
+  const workerFile = new URL('./merge-worker.js', import.meta.url);
   return async (app, { store, publish, logger }) => {
-    await registerPublic(app, { store, logDir, logKey, publish, ...p });
+    const pages = await registerPublic(app, { store, logDir, logKey, publish, ...p });
     const schedule = startMergeSchedule({
       store, publish, ...p,
+      runner: (lent, options) => mergeInWorker(lent, options, { workerFile }),
+      onStart: () => logger.log({ event: 'merge-start' }),
       onRun: (r, error) => {
         if (error) logger.log({ event: 'merge', ok: false, reason: why(error) });
         else if (r && r.days.length) logger.log({ event: 'merge', ok: true, days: r.days.length, reports: r.days.reduce((a, d) => a + d.reports, 0) });
+        for (const d of r?.skipped ?? []) logger.log({ event: 'merge-skipped', day: d.day, reason: d.reason });
+        // The worker wrote the data pages (or a replica did): serve those from now on.
+        pages.reload().catch((e: unknown) => logger.log({ event: 'pages-reload-failed', reason: why(e) }));
       },
     });
     return async () => {
+      pages.stop();
       schedule.stop();
       await schedule.idle(); // a merge in flight finishes before the store closes
     };

@@ -14,7 +14,8 @@ import type { Uniform } from './noise.js';
 import { asLine, parseReport } from './report.js';
 import { type WeekState, loadState, saveState, stateWeeks } from './state.js';
 import { stringifyExact } from './sum.js';
-import { addDays, isClosed, utcDay } from './week.js';
+import { WeekLabels } from './fold.js';
+import { addDays, isClosed, utcDay, weekOf } from './week.js';
 
 export interface MergeOptions {
   publish: PublishMode;
@@ -25,6 +26,8 @@ export interface MergeOptions {
   /** The clock: days before now's UTC day are over. */
   now: Date;
   uniform?: Uniform | undefined;
+  /** Bytes per part of a raw day's NDJSON (PART_BYTES; smaller in tests). */
+  partBytes?: number | undefined;
 }
 
 export interface MergeResult {
@@ -34,9 +37,39 @@ export interface MergeResult {
   /** Weeks released final in this run (aggregates mode). */
   released: string[];
   late: number;
+  /** Days that could not be merged: left for the next run, never blocking the days after. */
+  skipped: { day: string; reason: string }[];
 }
 
 export const mergedPath = (day: string) => `merged/${day}.ndjson`;
+/** A raw day is written in parts of about this many bytes, so no run holds a whole day. */
+export const PART_BYTES = 16 * 1024 * 1024;
+/** Part 1 is `merged/<day>.ndjson` (all of a day that fits); then `merged/<day>.<n>.ndjson`. */
+export const mergedPartPath = (day: string, part: number) =>
+  part === 1 ? mergedPath(day) : `merged/${day}.${part}.ndjson`;
+
+/** The day's NDJSON, flushed a part at a time; the same reports give the same parts. */
+function partWriter(store: Store, day: string, partBytes: number) {
+  let lines: string[] = [];
+  let bytes = 0;
+  let part = 0;
+  const flush = async (): Promise<void> => {
+    part++;
+    const text = lines.length ? lines.join('\n') + '\n' : '';
+    await store.putPublished(mergedPartPath(day, part), Buffer.from(text));
+    lines = [];
+    bytes = 0;
+  };
+  return {
+    async add(line: string): Promise<void> {
+      lines.push(line);
+      bytes += line.length + 1;
+      if (bytes >= partBytes) await flush();
+    },
+    /** Writes what is left (part 1 even when the day is empty, as before parts). */
+    end: async (): Promise<void> => (part === 0 || lines.length > 0 ? flush() : undefined),
+  };
+}
 export const aggregatePath = (week: string, ext: 'json' | 'csv') => `aggregates/${week}.${ext}`;
 
 /** Runs one merge; null when another replica holds the merge lock. */
@@ -47,12 +80,21 @@ export function runMerge(store: Store, o: MergeOptions): Promise<MergeResult | n
 async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   const today = utcDay(o.now);
   const mergedThrough = addDays(today, -1);
-  const result: MergeResult = { days: [], weeks: [], released: [], late: 0 };
+  const result: MergeResult = { days: [], weeks: [], released: [], late: 0, skipped: [] };
   const written = new Set<string>();
   const changed = new Set<string>();
   const pending: string[] = [];
   for (const day of (await store.unmergedDays()).filter((d) => d < today)) {
-    const { reports, weeks, late } = await mergeDay(store, day, o.publish);
+    let merged;
+    try {
+      merged = await mergeDay(store, day, o);
+    } catch (e) {
+      // One day that cannot be merged (a report that does not read, a store error) must not
+      // stop the days after it: it is reported and stays unmerged for the next run.
+      result.skipped.push({ day, reason: (e as Error).message });
+      continue;
+    }
+    const { reports, weeks, late } = merged;
     result.days.push({ day, reports });
     result.late += late;
     for (const w of weeks) changed.add(w);
@@ -88,10 +130,14 @@ async function mergeAll(store: Store, o: MergeOptions): Promise<MergeResult> {
   return result;
 }
 
-async function mergeDay(store: Store, day: string, publish: PublishMode): Promise<{ reports: number; weeks: string[]; late: number }> {
+type DayResult = { reports: number; weeks: string[]; late: number };
+
+async function mergeDay(store: Store, day: string, o: MergeOptions): Promise<DayResult> {
   const byWeek = new Map<string, WeekCells>();
   const touched = new Map<string, number>();
-  const lines: string[] = [];
+  // The week states this day adds to, each with the labels it holds (fold.ts bounds them).
+  const states = new Map<string, { state: WeekState; labels: WeekLabels }>();
+  const raw = o.publish === 'raw' ? partWriter(store, day, o.partBytes ?? PART_BYTES) : null;
   let n = 0;
   for await (const stored of store.reportsOf(day)) {
     let report;
@@ -101,14 +147,21 @@ async function mergeDay(store: Store, day: string, publish: PublishMode): Promis
       // Nothing of this day is marked merged or deleted: a report that cannot be read stays.
       throw new Error(`day ${day}: report ${stored.week}/${stored.x} cannot be read: ${(e as Error).message}`, { cause: e });
     }
+    const week = weekOf(report.week);
+    let kept = states.get(week);
+    if (!kept) {
+      const state = await loadState(store, week);
+      states.set(week, (kept = { state, labels: new WeekLabels(state.cells) }));
+    }
+    for (const entry of report.programs) kept.labels.fold(entry);
     const r = addReport(byWeek, report);
     touched.set(r.week, Math.max(touched.get(r.week) ?? 0, r.touched));
-    if (publish === 'raw') lines.push(asLine(stored.body));
+    await raw?.add(asLine(stored.body));
     n++;
   }
   let late = 0;
   for (const [week, cells] of byWeek) {
-    const s = await loadState(store, week);
+    const s = states.get(week)?.state ?? (await loadState(store, week));
     if (s.days.includes(day)) continue; // merged before a crash, not marked yet
     if (s.closed) {
       const n = [...cells.values()].reduce((a, c) => a + c.reports, 0);
@@ -120,7 +173,7 @@ async function mergeDay(store: Store, day: string, publish: PublishMode): Promis
     s.touched = Math.max(s.touched, touched.get(week) ?? 0);
     await saveState(store, s);
   }
-  if (publish === 'raw') await store.putPublished(mergedPath(day), Buffer.from(lines.length ? lines.join('\n') + '\n' : ''));
+  await raw?.end();
   return { reports: n, weeks: [...byWeek.keys()], late };
 }
 

@@ -16,6 +16,7 @@ export interface ServeOptions {
   host?: string;
   publish: 'raw' | 'aggregates';
   maxInFlight?: number;
+  maxConnections?: number;
   logger?: Logger;
   /** The public pages and the hourly merge (server/pages/index.ts), when wired. */
   extend?: Extension;
@@ -37,7 +38,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   let app;
   let stopExtension: () => Promise<void> = async () => undefined;
   try {
-    ({ app, stopExtension } = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight, extend: o.extend }));
+    ({ app, stopExtension } = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight, maxConnections: o.maxConnections, extend: o.extend }));
     await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   } catch (e) {
     await stopExtension().catch(() => undefined);

@@ -8,6 +8,7 @@ import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
 import type { ConfigQuery } from '../../config/index.js';
 import type { ConfigVersion } from './configs.js';
 import { JsonError, JsonNumber, type JsonValue, parseJson } from './json.js';
+import { stackProblem } from './stacks.js';
 
 export interface Refusal { code: string; field: string; reason: string }
 export interface Accepted { week: string; x: string; body: string }
@@ -206,11 +207,29 @@ function refusalBy(q: ConfigQuery, programs: Program[], x: number): Refusal | un
       if (rate === null) return no(at('Counters', c), 'is not a counter the config lists');
       if (x > rate) return no(at('Counters', c), `is sampled at rate ${rate}, below this report's X`);
     }
-    for (const s of p.stacks.keys()) {
-      const rule = q.stackRate(p.program, s);
-      if (rule === null) return no(at('Stacks', s), 'has a prefix that is not a stack the config lists');
-      if (x > rule.rate) return no(at('Stacks', s), `is sampled at rate ${rule.rate}, below this report's X`);
-    }
+    const stacks = stacksRefusal(q, p, x);
+    if (stacks) return stacks;
+  }
+  return undefined;
+}
+
+/** A program's stacks: how many (the config's MaxStacks), each one's prefix, rate and shape. */
+function stacksRefusal(q: ConfigQuery, p: Program, x: number): Refusal | undefined {
+  const at = (name: string): string => pointer('Programs', p.at, 'Stacks', name);
+  const most = q.maxStacks(p.program);
+  if (p.stacks.size > most) {
+    const reason = `holds ${p.stacks.size} stack names; the config allows at most ${most} per program`
+      + ' in one report (MaxStacks)';
+    return { code: 'too-many-stacks', field: pointer('Programs', p.at, 'Stacks'), reason };
+  }
+  const fromGo = !p.runtime.startsWith('node');
+  for (const name of p.stacks.keys()) {
+    const rule = q.stackRate(p.program, name);
+    const no = (reason: string): Refusal => ({ code: 'not-allowed', field: at(name), reason });
+    if (rule === null) return no('has a prefix that is not a stack the config lists');
+    if (x > rule.rate) return no(`is sampled at rate ${rule.rate}, below this report's X`);
+    const bad = stackProblem(name, { depth: rule.depth, fromGo });
+    if (bad) return { code: 'bad-stack', field: at(name), reason: bad };
   }
   return undefined;
 }

@@ -39,6 +39,9 @@ async function rawFlow(where: StoreOptions, flag: string[]): Promise<void> {
   expect(third.stdout).toMatch(/^merged 0 days, 0 reports\naggregates written: 2026-11-29\n$/); // now final
 
   const served = await openStore(where);
+  // `merge` rendered the data pages into the store, as serve's merge worker does.
+  const charts = Buffer.from((await served.getPublished('pages/charts.html'))!).toString('utf8');
+  expect(charts).toContain('data-week="2026-12-06"');
   const site = await startPublic({ store: served, publish: 'raw', k: 20, ...log });
   try {
     for (const week of ['2026-11-29', '2026-12-06']) {
