@@ -14,7 +14,8 @@ export type { EngineModule } from './engine-loader.js';
 export function loadEngineModule(cacheRoot: string | null): EngineModule {
   const file = enginePath();
   const compiled = loadWithCodeCache(file, readFileSync(file, 'utf8'), cacheRoot);
-  return { engine: (compiled.exports as { engine: Engine }).engine, opened: () => compiled.save() };
+  const { engine } = compiled.exports as { engine: Engine };
+  return { engine, opened: () => compiled.save(engine.writeCodeCache) };
 }
 
 function enginePath(): string {

@@ -11,9 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Stats } from 'node:fs';
 import type * as Vm from 'node:vm';
-import { isUnreadable, readBytes, writeAtomic } from '../safeio/index.js';
-import { debugLog } from './debug.js';
-import { layout } from './dir.js';
+import { isUnreadable, readBytes } from '../safeio/index.js';
 
 /** The build ends the engine bundle with this line and the hash of the rest (scripts/build.mjs). */
 export const ENGINE_HASH_MARK = '\n//# tt-engine-hash=';
@@ -24,9 +22,15 @@ const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', 
 
 export interface CompiledModule {
   exports: unknown;
-  /** Writes the cache when this load had none; call once the module's everyday work has run. */
-  save(): void;
+  /**
+   * Hands the cache to `write` when this load had none (with why a cache there was not used,
+   * for the debug log); call once the module's everyday work has run. Writing is left to the
+   * engine, so that the entry, which counting off also loads, carries no writer.
+   */
+  save(write: CacheWriter): void;
 }
+
+export type CacheWriter = (file: string, bytes: Uint8Array, notes: readonly string[]) => void;
 
 /** The cache file for the engine at `file`, or null when the engine carries no hash. */
 export function codeCacheFile(root: string, source: string): string | null {
@@ -49,12 +53,13 @@ export function loadWithCodeCache(
   const cacheFile = root === null || vm === undefined ? null : codeCacheFile(root, source);
   const name = cacheFile?.slice(cacheFile.lastIndexOf('engine-'));
   const header = cacheFile === null ? '' : `${MAGIC}${name}\n`;
-  const cached = cacheFile === null ? null : readCache(cacheFile, header);
+  const notes: string[] = [];
+  const cached = cacheFile === null ? null : readCache(cacheFile, header, notes);
   const Script = vm?.Script ?? (createRequire(file)('node:vm') as typeof Vm).Script;
   const options = { filename: file, ...(cached ? { cachedData: cached } : {}) };
   const script = new Script(WRAP[0] + source + WRAP[1], options);
   if (cached !== null && script.cachedDataRejected === true) {
-    log(root, `${cacheFile}: rejected by V8 (another build of Node or other flags)`);
+    notes.push(`${cacheFile}: rejected by V8 (another build of Node or other flags)`);
   }
   const fresh = cached === null || script.cachedDataRejected === true;
   const module = { exports: {} as unknown };
@@ -63,10 +68,10 @@ export function loadWithCodeCache(
   let saved = !fresh;
   return {
     exports: module.exports,
-    save() {
+    save(write) {
       if (saved || cacheFile === null) return;
       saved = true;
-      writeCache(cacheFile, header, script, root);
+      write(cacheFile, cacheBytes(header, script.createCachedData()), notes);
     },
   };
 }
@@ -95,11 +100,10 @@ function lazyRequire(file: string): NodeJS.Require {
   }) as unknown as NodeJS.Require;
 }
 
-function readCache(cacheFile: string, header: string): Buffer | null {
+function readCache(cacheFile: string, header: string, notes: string[]): Buffer | null {
   const bytes = readBytes(cacheFile, CAP, ownedByMe);
-  const root = dirname(dirname(cacheFile));
   if (isUnreadable(bytes)) {
-    if (!bytes.absent) log(root, `${cacheFile}: ignored: ${bytes.reason}`);
+    if (!bytes.absent) notes.push(`${cacheFile}: ignored: ${bytes.reason}`);
     return null;
   }
   const head = Buffer.from(header, 'latin1');
@@ -108,19 +112,15 @@ function readCache(cacheFile: string, header: string): Buffer | null {
   const length = ours ? view.readUInt32LE(head.length) : -1;
   // Truncated or padded, it is not what we wrote.
   if (!ours || view.length !== head.length + 4 + 2 * length) {
-    log(root, `${cacheFile}: ignored: not a code cache this engine wrote`);
+    notes.push(`${cacheFile}: ignored: not a code cache this engine wrote`);
     return null;
   }
   const data = view.subarray(head.length + 4, head.length + 4 + length);
   if (!data.equals(view.subarray(head.length + 4 + length))) {
-    log(root, `${cacheFile}: ignored: its data is corrupt (the two copies differ)`);
+    notes.push(`${cacheFile}: ignored: its data is corrupt (the two copies differ)`);
     return null;
   }
   return data;
-}
-
-function log(root: string | null, message: string): void {
-  if (root !== null) debugLog(layout(root), message);
 }
 
 /** Code runs from this file: only the user's own, which no one else may change, is read. */
@@ -131,20 +131,9 @@ function ownedByMe(st: Stats): string | null {
   return (st.mode & 0o022) !== 0 ? 'is writable by others' : null;
 }
 
-function writeCache(
-  cacheFile: string,
-  header: string,
-  script: Vm.Script,
-  root: string | null,
-): void {
-  try {
-    const data = script.createCachedData();
-    const head = Buffer.from(header, 'latin1');
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(data.length);
-    writeAtomic(cacheFile, Buffer.concat([head, length, data, data]), 0o600);
-  } catch (e) {
-    // A cache is an optimisation: a read-only or full directory only means the next start compiles.
-    log(root, `${cacheFile}: cannot write the engine's code cache: ${(e as Error)?.message ?? e}`);
-  }
+/** What the cache file holds: our header, the data's length, the data twice. */
+function cacheBytes(header: string, data: Buffer): Uint8Array {
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(data.length);
+  return Buffer.concat([Buffer.from(header, 'latin1'), length, data, data]);
 }
