@@ -118,6 +118,21 @@ describe("the engine's code cache", () => {
   });
 });
 
+describe('the everyday path', () => {
+  it('loads no built-in module that only rare parts need (the question, the upload, hashing)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'upload.token'), ''); // today's: no upload check beyond its stat
+    const code = `${COUNT}
+      const rare = ['readline', 'child_process', 'crypto', 'zlib', 'worker_threads', 'os'];
+      process.on('exit', () => console.log(JSON.stringify(
+        rare.filter((id) => process.moduleLoadList.includes('NativeModule ' + id)))));`;
+    run(dir);
+    const out = run(dir, code).trim().split('\n');
+    expect(JSON.parse(out[0]!)).toMatchObject({ mode: 'local', backend: 'addon' });
+    expect(JSON.parse(out[1]!)).toEqual([]);
+  });
+});
+
 describe('a process that ends within its first turn', () => {
   // A CommonJS tool whose output waits for exit: an ES module's loading (Node 20) or a write to
   // a pipe keeps the loop turning once more, and then the timer is armed (the next test).
