@@ -11,10 +11,25 @@ import { loadWithCodeCache } from './settings/index.js';
 
 export type { EngineModule } from './engine-loader.js';
 
+/**
+ * The engines this process (this thread) compiled, by file. Both entries (ES module and
+ * CommonJS) carry this loader, and a process may load both: `require`'s cache made them share
+ * one engine, and so must this, or one process would keep two count file states.
+ */
+const LOADED = Symbol.for('transparent-telemetry.engines');
+
+function loadedEngines(): Map<string, Engine> {
+  const holder = globalThis as { [LOADED]?: Map<string, Engine> };
+  return (holder[LOADED] ??= new Map());
+}
+
 export function loadEngineModule(cacheRoot: string | null): EngineModule {
   const file = enginePath();
+  const known = loadedEngines().get(file);
+  if (known) return { engine: known, opened() {} };
   const compiled = loadWithCodeCache(file, readFileSync(file, 'utf8'), cacheRoot);
   const { engine } = compiled.exports as { engine: Engine };
+  loadedEngines().set(file, engine);
   return { engine, opened: () => compiled.save(engine.writeCodeCache) };
 }
 

@@ -118,6 +118,25 @@ describe("the engine's code cache", () => {
   });
 });
 
+describe('one engine per process', () => {
+  it('a process that loads both entries (ES module and CommonJS) has one count file state', () => {
+    const dir = tempDir();
+    const cjs = DIST_COUNTER.replace(/\.js$/, '.cjs');
+    const code = `const esm = await import(${JSON.stringify(DIST_COUNTER)});
+      const cjs = (await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(cjs)});
+      const first = esm.open({ program: 'both', version: '1' });
+      const second = cjs.open({ program: 'both', version: '1' });
+      esm.inc('both/esm'); cjs.inc('both/cjs');
+      console.log(JSON.stringify({ same: first === second, file: first.file }));`;
+    for (let i = 0; i < 2; i++) {
+      // The engine's own result object, from the compiled engine and then from its cache.
+      expect(JSON.parse(run(dir, code).trim()).same).toBe(true);
+    }
+    const counts = soleCounts(dir);
+    expect([counts.get('both/esm'), counts.get('both/cjs')]).toEqual([2n, 2n]);
+  });
+});
+
 describe('the everyday path', () => {
   it('loads no built-in module that only rare parts need (the question, the upload, hashing)', () => {
     const dir = tempDir();
