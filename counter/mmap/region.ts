@@ -1,6 +1,6 @@
 // What a mapping backend hands back: typed views over one shared, writable file mapping.
 
-export type BackendName = 'mmap-io' | 'koffi';
+export type BackendName = 'mmap-io' | 'koffi' | 'win32';
 
 /** A shared, writable view of a file. Bytes past the file's current size must never be touched. */
 export interface Region {

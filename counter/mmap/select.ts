@@ -1,6 +1,8 @@
-// Picks the mapping backend: mmap-io, else koffi; without either, counts stay in memory.
+// Picks the mapping backend: mmap-io, else koffi (on Windows: win32); without one, counts stay
+// in memory.
 import { koffi } from './koffi.js';
 import { mmapIo } from './mmap-io.js';
+import { win32 } from './win32.js';
 
 import type { Backend } from './region.js';
 
@@ -16,12 +18,12 @@ export function backend(env: NodeJS.ProcessEnv = process.env): Backend | null {
   // mmap-io is not context-aware: in a worker thread of a process that loaded it already, the
   // load throws ERR_DLOPEN_FAILED and koffi takes over. (Asking node:worker_threads first
   // would cost every process 2.5 ms.) Backends on either side share the file correctly.
-  const order: string[] = forced ? [forced] : ['mmap-io', 'koffi'];
+  const order: string[] = forced ? [forced] : process.platform === 'win32' ? ['win32'] : ['mmap-io', 'koffi'];
   chosen = null;
   loadErrors = [];
   for (const name of order) {
     try {
-      chosen = name === 'mmap-io' ? mmapIo() : name === 'koffi' ? koffi() : null;
+      chosen = name === 'mmap-io' ? mmapIo() : name === 'koffi' ? koffi() : name === 'win32' ? win32() : null;
     } catch (e) {
       loadErrors.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
     }
