@@ -3,7 +3,7 @@
 // reason printed, where Wine or that Node cannot be had. What Wine cannot show of Windows is
 // said where it matters, here and in docs/windows.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, countFiles, readOnly, tempDir } from '../helpers.js';
@@ -17,19 +17,6 @@ const work = tempDir('tt-wine-');
 const app = join(work, 'app');
 const telemetry = join(app, 'node_modules', 'transparent-telemetry', 'dist', 'cmd', 'telemetry.js');
 
-/** A tool: opens the counter, adds `times` to `name`, prints open()'s result; `hold` keeps it running. */
-const TOOL = `import { existsSync, writeFileSync } from 'node:fs';
-import { open, Counter } from 'transparent-telemetry/counter';
-const spec = JSON.parse(process.argv[2] ?? '{}');
-const result = open(spec.now ? { now: () => new Date(spec.now) } : {});
-const counter = new Counter(spec.name ?? 'tool/runs');
-for (let i = 0; i < (spec.times ?? 1); i++) counter.inc();
-console.log(JSON.stringify(result));
-if (spec.hold) {
-  writeFileSync(spec.hold.ready, '');
-  const wait = setInterval(() => existsSync(spec.hold.stop) && clearInterval(wait), 50);
-}
-`;
 
 beforeAll(() => {
   if (skip) return;
@@ -40,7 +27,7 @@ beforeAll(() => {
   mkdirSync(app);
   const manifest = { name: '@acme/wintool', version: '2.0.1', type: 'module', private: true };
   writeFileSync(join(app, 'package.json'), JSON.stringify(manifest));
-  writeFileSync(join(app, 'tool.mjs'), TOOL);
+  copyFileSync(join(import.meta.dirname, 'tool.mjs'), join(app, 'tool.mjs'));
   // What `npm install` does on Windows: the win32-x64 optional packages (koffi's binary).
   const args = ['install', '--no-audit', '--no-fund', '--os=win32', '--cpu=x64', '--force', join(work, tarball)];
   const install = spawnSync('npm', args, { cwd: app, encoding: 'utf8' });
@@ -83,4 +70,58 @@ describe.skipIf(skip)('on Windows (Node 22 for Windows under Wine)', () => {
     expect(go.counts).toEqual(ours.counts);
     expect(go.meta).toEqual(ours.meta);
   });
+});
+
+/** The `telemetry` command on Windows, on the telemetry folder `dir`. */
+async function telemetryOn(dir: string, args: string[], env: Record<string, string> = {}) {
+  return runWindows([telemetry, ...args], { cwd: app, env: { TRANSPARENT_TELEMETRY_DIR: winPath(dir), ...env } });
+}
+
+describe.skipIf(skip)('on Windows, the commands while a tool holds its count file', () => {
+  it('status, dump, on, local work; clean and off --purge leave the held file and say why', async () => {
+    const dir = tempDir('tt-wine-held-');
+    const [ready, stop] = [join(dir, 'ready'), join(dir, 'stop')];
+    const hold = { ready: winPath(ready), stop: winPath(stop) };
+    const holder = runWindows(['tool.mjs', JSON.stringify({ hold })], { cwd: app, env: { TRANSPARENT_TELEMETRY_DIR: winPath(dir) } });
+    await appears(ready);
+    const status = await telemetryOn(dir, ['status']);
+    expect(status.stdout).toMatch(/1 active count file, 0 finished\s+%40acme%2Fwintool@2\.0\.1-node22\.[\d.]+-win32-x64-/);
+    const dump = await telemetryOn(dir, ['dump']);
+    expect(dump.stdout).toMatch(/OS\s+win32[\s\S]*tool\/runs\s+1/);
+    for (const mode of ['on', 'local']) {
+      expect((await telemetryOn(dir, [mode])).status).toBe(0);
+      expect(readFileSync(join(dir, 'mode'), 'utf8')).toMatch(new RegExp(`^${mode} `));
+    }
+    // Windows (and Wine) refuse to delete a file that a running process has mapped: it stays.
+    const clean = await telemetryOn(dir, ['clean', '--yes']);
+    expect(clean.status).toBe(1);
+    expect(clean.stderr).toContain('Windows cannot delete a file a running program has mapped: run clean again');
+    const purge = await telemetryOn(dir, ['off', '--purge']);
+    expect(purge.status).toBe(1);
+    expect(purge.stdout).toContain('deleted 0 of 1 count file and 0 reports');
+    expect(countFiles(dir)).toHaveLength(1);
+    writeFileSync(stop, '');
+    expect((await holder).status).toBe(0);
+    // The holder counted on into its file until it ended; once it has, clean deletes the file.
+    expect(readOnly(countFiles(dir)[0]!).counts).toEqual(new Map([['tool/runs', 1n], ['tool/held', 1n]]));
+    expect(await tool(dir)).toMatchObject({ mode: 'off', file: null });
+    const again = await telemetryOn(dir, ['clean', '--yes']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(countFiles(dir)).toEqual([]);
+  }, 180_000);
+
+  it('a running tool moves to the next week\'s file when its week ends', async () => {
+    const dir = tempDir('tt-wine-rotate-');
+    mkdirSync(join(dir, 'local'));
+    writeFileSync(join(dir, 'local', 'weekends'), '4\n'); // weeks end on Thursdays (2026-11-26 is one)
+    const spec = { clock: '2026-11-25T23:59:58.500Z' };
+    const run = await runWindows(['tool.mjs', JSON.stringify(spec)], { cwd: app, env: { TRANSPARENT_TELEMETRY_DIR: winPath(dir) } });
+    expect(run.status, run.stderr).toBe(0);
+    const files = countFiles(dir).sort();
+    expect(files.map((file) => file.slice(-24))).toEqual(['x64-2026-11-25.v1.count', 'x64-2026-11-26.v1.count'].map((n) => `-${n}`));
+    const [first, second] = files.map((file) => readOnly(file));
+    expect(first!.counts).toEqual(new Map([['tool/runs', 1n]]));
+    expect(second!.meta.TimeBegin).toBe('2026-11-26T00:00:00Z');
+    expect(second!.counts).toEqual(new Map([['tool/after', 1n]]));
+  }, 120_000);
 });

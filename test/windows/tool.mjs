@@ -1,0 +1,35 @@
+// A tool run on Windows (copied into the test's project): opens the counter, adds `times` to
+// `name`, prints open()'s result. Input (argv[2], JSON): { name?, times?, now?, hold?, clock? }
+// hold: { ready, stop }: then says it is ready (makes `ready`) and keeps running until `stop`
+//   exists, counting `tool/held` once more at the end.
+// clock: its clock starts at that time and runs on; it waits for the next week's file in
+//   $TRANSPARENT_TELEMETRY_DIR\local, then counts `tool/after`.
+// Either wait gives up after 60 s.
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { Counter, inc, open } from 'transparent-telemetry/counter';
+
+const spec = JSON.parse(process.argv[2] ?? '{}');
+const started = Date.now();
+const clock = spec.clock ? () => new Date(Date.parse(spec.clock) + Date.now() - started) : null;
+const result = open(spec.now ? { now: () => new Date(spec.now) } : clock ? { now: clock } : {});
+const counter = new Counter(spec.name ?? 'tool/runs');
+for (let i = 0; i < (spec.times ?? 1); i++) counter.inc();
+console.log(JSON.stringify(result));
+
+function until(done, then) {
+  const wait = setInterval(() => {
+    if (!done() && Date.now() - started < 60_000) return;
+    clearInterval(wait);
+    then();
+  }, 50);
+}
+
+if (spec.hold) {
+  writeFileSync(spec.hold.ready, '');
+  until(() => existsSync(spec.hold.stop), () => inc('tool/held'));
+}
+if (spec.clock) {
+  const local = `${process.env.TRANSPARENT_TELEMETRY_DIR}\\local`;
+  const files = () => readdirSync(local).filter((name) => name.endsWith('.v1.count'));
+  until(() => files().length > 1, () => inc('tool/after'));
+}
