@@ -1,5 +1,6 @@
 // A tool run on Windows (copied into the test's project): opens the counter, adds `times` to
-// `name`, prints open()'s result. Input (argv[2], JSON): { name?, times?, now?, hold?, clock? }
+// `name`, prints open()'s result. Input (argv[2], JSON): { name?, times?, now?, collector?,
+// hold?, clock? }; collector: open()'s option.
 // hold: { ready, stop }: then says it is ready (makes `ready`) and keeps running until `stop`
 //   exists, counting `tool/held` once more at the end.
 // clock: its clock starts at that time and runs on; it waits for the next week's file in
@@ -11,7 +12,8 @@ import { Counter, inc, open } from 'transparent-telemetry/counter';
 const spec = JSON.parse(process.argv[2] ?? '{}');
 const started = Date.now();
 const clock = spec.clock ? () => new Date(Date.parse(spec.clock) + Date.now() - started) : null;
-const result = open(spec.now ? { now: () => new Date(spec.now) } : clock ? { now: clock } : {});
+const now = spec.now ? () => new Date(spec.now) : clock;
+const result = open({ ...(now ? { now } : {}), ...(spec.collector ? { collector: spec.collector } : {}) });
 const counter = new Counter(spec.name ?? 'tool/runs');
 for (let i = 0; i < (spec.times ?? 1); i++) counter.inc();
 console.log(JSON.stringify(result));

@@ -5,7 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestCollector, configFor, startCollector } from '../upload/collector.js';
+import { setMode } from '../upload/fixture.js';
+import { DAY, settledChildLogs, telemetryDir, waitFor } from '../upload-trigger/harness.js';
 import { ROOT, countFiles, readOnly, tempDir } from '../helpers.js';
 import { buildGoTools, goRead, skipGo } from '../go-interop/go.js';
 import { appears, ensurePrefix, runWindows, winPath, wineSkipReason } from './wine.js';
@@ -124,4 +127,37 @@ describe.skipIf(skip)('on Windows, the commands while a tool holds its count fil
     expect(second!.meta.TimeBegin).toBe('2026-11-26T00:00:00Z');
     expect(second!.counts).toEqual(new Map([['tool/after', 1n]]));
   }, 120_000);
+});
+
+const day = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
+
+describe.skipIf(skip)('on Windows, the weekly upload', () => {
+  let collector: TestCollector;
+  beforeAll(async () => {
+    collector = await startCollector('win');
+    collector.publish({ ...configFor(['@acme/wintool'], { counters: [{ Name: 'tool/runs', Rate: 1 }] }), GOOS: ['win32'], GOARCH: ['x64'], Programs: [{
+      Name: '@acme/wintool', Versions: ['>=2.0.0 <3'], Counters: [{ Name: 'tool/runs', Rate: 1 }], Stacks: [],
+    }] });
+  });
+  afterAll(() => collector?.close());
+
+  it('a tool\'s background run sends the finished week from Windows, byte for byte what preview shows', async () => {
+    const dir = telemetryDir();
+    setMode(dir, null, 'on', day(-30));
+    const options = { collector: { url: collector.url, key: collector.key } };
+    await tool(dir, { ...options, now: `${day(-10)}T12:00:00Z`, times: 4 });
+    const preview = await telemetryOn(dir, ['preview', '--json']);
+    expect(preview.status, preview.stderr).toBe(0);
+    const [report] = JSON.parse(preview.stdout).collectors[0].reports;
+    expect(collector.posts).toEqual([]);
+    // Today's run: the week that ended is due, so the tool starts the background run and exits.
+    expect(await tool(dir, options)).toMatchObject({ mode: 'on', backend: 'win32' });
+    await waitFor(() => collector.posts.length, (n) => n >= 1, 60_000);
+    const [log] = await settledChildLogs(dir, 1);
+    expect(log).toMatch(/upload run ended/);
+    expect(collector.posts).toHaveLength(1);
+    const body = collector.posts[0]!.body.toString('utf8');
+    expect(body).toBe(report.bytes);
+    expect(JSON.parse(body).Programs).toMatchObject([{ Program: '@acme/wintool', GOOS: 'win32', GOARCH: 'x64', Counters: { 'tool/runs': 4 } }]);
+  }, 180_000);
 });
