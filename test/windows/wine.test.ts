@@ -3,7 +3,7 @@
 // reason printed, where Wine or that Node cannot be had. What Wine cannot show of Windows is
 // said where it matters, here and in docs/windows.md.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestCollector, configFor, startCollector } from '../upload/collector.js';
@@ -11,7 +11,7 @@ import { setMode } from '../upload/fixture.js';
 import { DAY, settledChildLogs, telemetryDir, waitFor } from '../upload-trigger/harness.js';
 import { ROOT, countFiles, readOnly, tempDir } from '../helpers.js';
 import { buildGoTools, goRead, skipGo } from '../go-interop/go.js';
-import { appears, ensurePrefix, runWindows, winPath, wineSkipReason } from './wine.js';
+import { NODE_WIN, appears, ensurePrefix, runWindows, winPath, wineSkipReason } from './wine.js';
 
 const skip = wineSkipReason();
 if (skip) console.warn(`skipped: the Windows tests: ${skip}`);
@@ -41,7 +41,7 @@ beforeAll(() => {
 async function tool(dir: string, spec: object = {}) {
   const run = await runWindows(['tool.mjs', JSON.stringify(spec)], { cwd: app, env: { TRANSPARENT_TELEMETRY_DIR: winPath(dir) } });
   expect(run.status, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as { mode: string; file: string | null; backend: string | null };
+  return JSON.parse(run.stdout) as { mode: string; file: string | null; backend: string | null; reason: string };
 }
 
 describe.skipIf(skip)('on Windows (Node 22 for Windows under Wine)', () => {
@@ -72,6 +72,17 @@ describe.skipIf(skip)('on Windows (Node 22 for Windows under Wine)', () => {
     const go = goRead(buildGoTools('wine'), files).get(files[0]!)!;
     expect(go.counts).toEqual(ours.counts);
     expect(go.meta).toEqual(ours.meta);
+  });
+
+  it('a count file\'s name that leads to a device is left as it is: the tool counts in memory', async () => {
+    // Wine shows a Unix symbolic link to /dev/zero as the device itself (not as a reparse point).
+    const dir = tempDir('tt-wine-device-');
+    mkdirSync(join(dir, 'local'));
+    const name = `%40acme%2Fwintool@2.0.1-node${NODE_WIN}-win32-x64-2026-11-10.v1.count`;
+    symlinkSync('/dev/zero', join(dir, 'local', name));
+    const result = await tool(dir, { now: '2026-11-10T12:00:00Z' });
+    expect(result).toMatchObject({ mode: 'local', file: null, backend: null });
+    expect(result.reason).toMatch(/is a device, not a file; left as it is/);
   });
 });
 
