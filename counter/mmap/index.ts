@@ -6,3 +6,4 @@ export { type Backend, type BackendName, type Region, region } from './region.js
 export { ENV_BACKEND, backend, backendErrors } from './select.js';
 export { RESERVES, ReserveError, reserve } from './reserve.js';
 export { openWin32 } from './win32.js';
+export { processStartWin32 } from './win32-process.js';

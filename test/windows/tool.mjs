@@ -1,7 +1,7 @@
 // A tool run on Windows (copied into the test's project): opens the counter, adds `times` to
 // `name`, prints open()'s result. Input (argv[2], JSON): { name?, times?, now?, collector?,
 // hold?, clock? }; collector: open()'s option.
-// hold: { ready, stop }: then says it is ready (makes `ready`) and keeps running until `stop`
+// hold: { ready, stop }: then says it is ready (writes its pid to `ready`), keeps running until `stop`
 //   exists, counting `tool/held` once more at the end.
 // clock: its clock starts at that time and runs on; it waits for the next week's file in
 //   $TRANSPARENT_TELEMETRY_DIR\local, then counts `tool/after`.
@@ -27,7 +27,7 @@ function until(done, then) {
 }
 
 if (spec.hold) {
-  writeFileSync(spec.hold.ready, '');
+  writeFileSync(spec.hold.ready, String(process.pid));
   until(() => existsSync(spec.hold.stop), () => inc('tool/held'));
 }
 if (spec.clock) {

@@ -3,6 +3,7 @@
 // reason printed, where Wine or that Node cannot be had. What Wine cannot show of Windows is
 // said where it matters, here and in docs/windows.md.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,5 +171,30 @@ describe.skipIf(skip)('on Windows, the weekly upload', () => {
     const body = collector.posts[0]!.body.toString('utf8');
     expect(body).toBe(report.bytes);
     expect(JSON.parse(body).Programs).toMatchObject([{ Program: '@acme/wintool', GOOS: 'win32', GOARCH: 'x64', Counters: { 'tool/runs': 4 } }]);
+  }, 180_000);
+
+  it('a week\'s lock naming a live process started at another time is broken (Windows reuses pids)', async () => {
+    const [dir, other] = [telemetryDir(), tempDir('tt-wine-other-')];
+    setMode(dir, null, 'on', day(-30));
+    const options = { collector: { url: collector.url, key: collector.key } };
+    await tool(dir, { ...options, now: `${day(-10)}T12:00:00Z` });
+    const week = readOnly(countFiles(dir)[0]!).meta.TimeEnd!.slice(0, 10);
+    const [ready, stop] = [join(other, 'ready'), join(other, 'stop')];
+    const holder = runWindows(['tool.mjs', JSON.stringify({ hold: { ready: winPath(ready), stop: winPath(stop) } })], {
+      cwd: app, env: { TRANSPARENT_TELEMETRY_DIR: winPath(other) },
+    });
+    await appears(ready);
+    const pid = Number(readFileSync(ready, 'utf8'));
+    const cid = createHash('sha256').update(`${collector.url}\n${collector.key}`).digest('hex').slice(0, 16);
+    mkdirSync(join(dir, 'upload', cid), { recursive: true });
+    const lock = { pid, start: '1', nonce: '0123456789abcdef', time: Date.now() }; // a live pid, another start
+    writeFileSync(join(dir, 'upload', cid, `${week}.lock`), JSON.stringify(lock));
+    collector.posts.length = 0;
+    const upload = await telemetryOn(dir, ['upload', '--json']);
+    writeFileSync(stop, '');
+    await holder;
+    expect(upload.status, upload.stderr).toBe(0);
+    expect(JSON.parse(upload.stdout).sent).toMatchObject([{ week, status: 200 }]);
+    expect(collector.posts.map((post) => post.week)).toEqual([week]);
   }, 180_000);
 });
