@@ -4,7 +4,7 @@
 // said where it matters, here and in docs/windows.md.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestCollector, configFor, startCollector } from '../upload/collector.js';
@@ -12,7 +12,7 @@ import { setMode } from '../upload/fixture.js';
 import { DAY, settledChildLogs, telemetryDir, waitFor } from '../upload-trigger/harness.js';
 import { ROOT, countFiles, readOnly, tempDir } from '../helpers.js';
 import { buildGoTools, goRead, skipGo } from '../go-interop/go.js';
-import { NODE_WIN, appears, ensurePrefix, runWindows, winPath, wineSkipReason } from './wine.js';
+import { NODE_WIN, PREFIX, appears, ensurePrefix, runWindows, winPath, wineSkipReason } from './wine.js';
 
 const skip = wineSkipReason();
 if (skip) console.warn(`skipped: the Windows tests: ${skip}`);
@@ -84,6 +84,29 @@ describe.skipIf(skip)('on Windows (Node 22 for Windows under Wine)', () => {
     const result = await tool(dir, { now: '2026-11-10T12:00:00Z' });
     expect(result).toMatchObject({ mode: 'local', file: null, backend: null });
     expect(result.reason).toMatch(/is a device, not a file; left as it is/);
+  });
+});
+
+describe.skipIf(skip)('on Windows, where the settings are', () => {
+  it('the telemetry folder is under %APPDATA%, and a project\'s package.json can turn counting off', async () => {
+    // Wine sets %APPDATA% to the prefix's C:\users\<user>\AppData\Roaming, whatever Unix says.
+    const project = tempDir('tt-wine-project-');
+    const args = [winPath(join(app, 'tool.mjs')), '{}'];
+    const counted = await runWindows(args, { cwd: app });
+    expect(counted.status, counted.stderr).toBe(0);
+    const file = JSON.parse(counted.stdout).file as string;
+    expect(file).toMatch(/^C:\\users\\[^\\]+\\AppData\\Roaming\\transparent-telemetry\\local\\%40acme%2Fwintool@/);
+    const folder = join(PREFIX, 'drive_c', ...file.slice(3).split('\\').slice(0, 5));
+    try {
+      expect(countFiles(folder)).toHaveLength(1);
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'work', transparentTelemetry: 'off' }));
+      const off = await runWindows(args, { cwd: project });
+      expect(off.status, off.stderr).toBe(0);
+      expect(JSON.parse(off.stdout)).toMatchObject({ mode: 'off', file: null });
+      expect(JSON.parse(off.stdout).reason).toContain(`${winPath(project)}\\package.json`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true }); // the prefix is kept between runs
+    }
   });
 });
 

