@@ -4,6 +4,7 @@
 // following reparse points (symbolic links, junctions) and refusing anything that is not a
 // disk file (devices such as NUL or CON, pipes), and reserving a file's size before mapping.
 // docs/windows.md says why each rule is what it is.
+import { toNamespacedPath } from 'node:path';
 import { type Backend, region } from './region.js';
 import { loadKoffi } from './koffi.js';
 
@@ -137,11 +138,13 @@ export function reserveWin32(fd: number, end: number): void {
 export function openWin32(path: string): number {
   const kernel = load();
   const flags = FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT;
-  const handle = kernel.createFile(path, GENERIC_READ_WRITE, SHARE_ALL, null, OPEN_ALWAYS, flags, null);
+  // As Node's own fs calls do: \\?\C:\… reaches paths longer than MAX_PATH (260 characters).
+  const name = toNamespacedPath(path);
+  const handle = kernel.createFile(name, GENERIC_READ_WRITE, SHARE_ALL, null, OPEN_ALWAYS, flags, null);
   if (invalid(kernel, handle)) throw new Win32Error(`CreateFileW ${path}`, kernel.lastError());
   try {
     if (kernel.fileType(handle) !== FILE_TYPE_DISK) throw new Error(`${path}: is a device, not a file; left as it is`);
-    const attributes = kernel.attributes(path) as number;
+    const attributes = kernel.attributes(name) as number;
     if (attributes !== INVALID_ATTRIBUTES && attributes & FILE_ATTRIBUTE_REPARSE_POINT) {
       throw new Error(`${path}: is a symbolic link or junction; left as it is`);
     }

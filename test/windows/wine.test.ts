@@ -75,6 +75,13 @@ describe.skipIf(skip)('on Windows (Node 22 for Windows under Wine)', () => {
     expect(go.meta).toEqual(ours.meta);
   });
 
+  it('counts into a folder whose path is longer than MAX_PATH (260 characters)', async () => {
+    const dir = join(tempDir('tt-wine-long-'), ...['a', 'b', 'c'].map((letter) => letter.repeat(100)));
+    expect(winPath(dir).length).toBeGreaterThan(300);
+    expect(await tool(dir, { times: 2 })).toMatchObject({ mode: 'local', backend: 'win32' });
+    expect(readOnly(countFiles(dir)[0]!).counts.get('tool/runs')).toBe(2n);
+  });
+
   it('a count file\'s name that leads to a device is left as it is: the tool counts in memory', async () => {
     // Wine shows a Unix symbolic link to /dev/zero as the device itself (not as a reparse point).
     const dir = tempDir('tt-wine-device-');
