@@ -240,6 +240,16 @@ export function sync(m: CountMap): void {
   m.wantEnd = 0;
 }
 
+/**
+ * Closes and deletes a file this process made and no counter has a view of yet (the engine's
+ * purge check). Where a mapped file cannot be deleted (Windows) its views are unmapped first.
+ */
+export function discardCountMap(m: CountMap): void {
+  if (m.fd >= 0) m.backend?.release?.(m.fd);
+  closeCountMap(m);
+  unlinkQuietly(m.path);
+}
+
 export function closeCountMap(m: CountMap): void {
   if (m.fd >= 0) {
     try {

@@ -13,6 +13,11 @@ export interface Backend {
   name: BackendName;
   /** Maps `length` bytes of `fd` shared and writable; `length` may exceed the file. */
   map(fd: number, length: number): Region;
+  /**
+   * Unmaps every view of `fd`, where a mapped file cannot be deleted (Windows). Only for a file
+   * no counter has a view of: touching an unmapped view would crash the host.
+   */
+  release?(fd: number): void;
 }
 
 export function region(buf: ArrayBuffer, length: number): Region {

@@ -19,6 +19,7 @@ interface Kernel32 {
   createMapping: Call;
   mapView: Call;
   closeHandle: Call;
+  unmapView: Call;
   fileType: Call;
   attributes: Call;
   lastError: () => number;
@@ -75,6 +76,7 @@ function load(): Kernel32 {
     mapView: lib.func('void * __stdcall MapViewOfFile(void *section, uint32_t access, ' +
       'uint32_t offsetHigh, uint32_t offsetLow, size_t length)'),
     closeHandle: lib.func('int __stdcall CloseHandle(void *handle)'),
+    unmapView: lib.func('int __stdcall UnmapViewOfFile(void *address)'),
     fileType: lib.func('uint32_t __stdcall GetFileType(void *handle)'),
     attributes: lib.func('uint32_t __stdcall GetFileAttributesW(str16 name)'),
     lastError: lib.func('uint32_t __stdcall GetLastError()') as () => number,
@@ -104,6 +106,8 @@ function section(kernel: Kernel32, fd: number, size: number): unknown {
 
 export function win32(): Backend {
   const kernel = load();
+  /** Each descriptor's views, for `release`. */
+  const views = new Map<number, unknown[]>();
   return {
     name: 'win32',
     map(fd, length) {
@@ -111,11 +115,17 @@ export function win32(): Backend {
       try {
         const view = kernel.mapView(sec, FILE_MAP_ALL_ACCESS, 0, 0, length);
         if (invalid(kernel, view)) throw new Win32Error('MapViewOfFile', kernel.lastError());
-        // Never unmapped, as on POSIX (koffi.ts says why). The view keeps the section alive.
+        views.set(fd, [...(views.get(fd) ?? []), view]);
+        // Not unmapped but by `release`, as on POSIX (koffi.ts says why). The view keeps the
+        // section alive.
         return region(kernel.view(view, length), length);
       } finally {
         kernel.closeHandle(sec);
       }
+    },
+    release(fd) {
+      for (const view of views.get(fd) ?? []) kernel.unmapView(view);
+      views.delete(fd);
     },
   };
 }

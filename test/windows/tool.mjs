@@ -1,6 +1,8 @@
 // A tool run on Windows (copied into the test's project): opens the counter, adds `times` to
 // `name`, prints open()'s result. Input (argv[2], JSON): { name?, times?, now?, collector?,
-// hold?, clock? }; collector: open()'s option.
+// hold?, clock?, offAtClock? }; collector: open()'s option.
+// offAtClock: the first time the toolkit asks its clock (after it has decided the mode, before it
+//   opens the week's file), the user turns telemetry off, as `telemetry off --purge` would.
 // hold: { ready, stop }: then says it is ready (writes its pid to `ready`), keeps running until `stop`
 //   exists, counting `tool/held` once more at the end.
 // clock: its clock starts at that time and runs on; it waits for the next week's file in
@@ -12,7 +14,13 @@ import { Counter, inc, open } from 'transparent-telemetry/counter';
 const spec = JSON.parse(process.argv[2] ?? '{}');
 const started = Date.now();
 const clock = spec.clock ? () => new Date(Date.parse(spec.clock) + Date.now() - started) : null;
-const now = spec.now ? () => new Date(spec.now) : clock;
+let turnedOff = false;
+const offAtClock = () => {
+  if (!turnedOff) writeFileSync(`${process.env.TRANSPARENT_TELEMETRY_DIR}\\mode`, 'off 2026-11-10');
+  turnedOff = true;
+  return new Date('2026-11-10T12:00:00Z');
+};
+const now = spec.offAtClock ? offAtClock : spec.now ? () => new Date(spec.now) : clock;
 const result = open({ ...(now ? { now } : {}), ...(spec.collector ? { collector: spec.collector } : {}) });
 const counter = new Counter(spec.name ?? 'tool/runs');
 for (let i = 0; i < (spec.times ?? 1); i++) counter.inc();

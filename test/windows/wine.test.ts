@@ -169,6 +169,13 @@ describe.skipIf(skip)('on Windows, the commands while a tool holds its count fil
     expect(countFiles(dir)).toEqual([]);
   }, 180_000);
 
+  it('a tool that made its file just as telemetry was turned off deletes it (the purge race)', async () => {
+    const dir = tempDir('tt-wine-race-off-');
+    expect(await tool(dir, { offAtClock: true })).toMatchObject({ mode: 'off', file: null });
+    expect(readFileSync(join(dir, 'mode'), 'utf8')).toBe('off 2026-11-10');
+    expect(countFiles(dir)).toEqual([]);
+  });
+
   it('a running tool moves to the next week\'s file when its week ends', async () => {
     const dir = tempDir('tt-wine-rotate-');
     mkdirSync(join(dir, 'local'));
