@@ -13,7 +13,7 @@ import { setMode } from '../upload/fixture.js';
 import { DAY, settledChildLogs, telemetryDir, waitFor } from '../upload-trigger/harness.js';
 import { ROOT, countFiles, readOnly, tempDir } from '../helpers.js';
 import { buildGoTools, goRead, skipGo } from '../go-interop/go.js';
-import { NODE_WIN, PREFIX, appears, ensurePrefix, runWindows, winPath, wineSkipReason } from './wine.js';
+import { NODE_WIN, PREFIX, type WindowsOptions, appears, ensurePrefix, runWindows, winPath, wineSkipReason } from './wine.js';
 
 const skip = wineSkipReason();
 if (skip) console.warn(`skipped: the Windows tests: ${skip}`);
@@ -132,8 +132,8 @@ describe.skipIf(skip)('on Windows, where the settings are', () => {
 });
 
 /** The `telemetry` command on Windows, on the telemetry folder `dir`. */
-async function telemetryOn(dir: string, args: string[], env: Record<string, string> = {}) {
-  return runWindows([telemetry, ...args], { cwd: app, env: { TRANSPARENT_TELEMETRY_DIR: winPath(dir), ...env } });
+async function telemetryOn(dir: string, args: string[], env: Record<string, string> = {}, more: Partial<WindowsOptions> = {}) {
+  return runWindows([telemetry, ...args], { cwd: app, env: { TRANSPARENT_TELEMETRY_DIR: winPath(dir), ...env }, ...more });
 }
 
 describe.skipIf(skip)('on Windows, the commands while a tool holds its count file', () => {
@@ -168,6 +168,26 @@ describe.skipIf(skip)('on Windows, the commands while a tool holds its count fil
     expect(again.status, again.stderr).toBe(0);
     expect(countFiles(dir)).toEqual([]);
   }, 180_000);
+
+  it('telemetry view serves the page and its data from Windows', async () => {
+    const dir = tempDir('tt-wine-view-');
+    await tool(dir, { times: 3 });
+    const [stdoutFile, stop] = [join(dir, 'view.out'), new AbortController()];
+    const view = telemetryOn(dir, ['view', '--port', '0'], {}, { stdoutFile, signal: stop.signal });
+    try {
+      await appears(stdoutFile);
+      const url = await waitFor(() => /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(readFileSync(stdoutFile, 'utf8'))?.[1], Boolean, 60_000);
+      expect(url).toBeDefined();
+      const page = await fetch(url!);
+      expect(page.status).toBe(200);
+      const data = await (await fetch(`${url}api/data`)).text();
+      expect(data).toContain('"tool/runs"');
+      expect(data).toContain('win32');
+    } finally {
+      stop.abort();
+      await view;
+    }
+  });
 
   it('a tool that made its file just as telemetry was turned off deletes it (the purge race)', async () => {
     const dir = tempDir('tt-wine-race-off-');

@@ -54,6 +54,10 @@ export interface WindowsOptions {
   env?: Record<string, string | undefined>;
   /** Killed after this long (default 60 s). */
   timeoutMs?: number;
+  /** Ends it early (SIGTERM), e.g. a server. */
+  signal?: AbortSignal;
+  /** Where its standard output goes, to be read while it runs. */
+  stdoutFile?: string;
 }
 
 let runs = 0;
@@ -64,18 +68,19 @@ let outDir = '';
 export function runWindows(args: string[], options: WindowsOptions): Promise<WindowsRun> {
   const dir = outputs();
   const id = runs++;
-  const [outFile, errFile] = [join(dir, `${id}.out`), join(dir, `${id}.err`)];
+  const [outFile, errFile] = [options.stdoutFile ?? join(dir, `${id}.out`), join(dir, `${id}.err`)];
   const [out, err] = [openSync(outFile, 'w'), openSync(errFile, 'w')];
   const child = spawn('wine', [WINDOWS_NODE, ...args], {
     cwd: options.cwd,
     env: wineEnv(options.env ?? {}),
     stdio: ['ignore', out, err],
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   closeSync(out);
   closeSync(err);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   return new Promise((resolve, reject) => {
-    child.on('error', reject);
+    child.on('error', (e) => (e.name === 'AbortError' ? undefined : reject(e)));
     child.on('close', (status) => {
       clearTimeout(timer);
       resolve({ status, stdout: readFileSync(outFile, 'utf8'), stderr: readFileSync(errFile, 'utf8') });
