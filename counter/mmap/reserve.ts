@@ -14,8 +14,9 @@ export class ReserveError extends Error {
     readonly errno: number,
     readonly code: string,
     reason: string,
+    call = 'fallocate',
   ) {
-    super(`fallocate: ${code} (${reason})`);
+    super(`${call}: ${code} (${reason})`);
     this.name = 'ReserveError';
   }
 }
@@ -77,6 +78,6 @@ function reserveOnWindows(fd: number, end: number): void {
     reserveWin32(fd, end);
   } catch (e) {
     if (!(e instanceof Win32Error)) throw e;
-    throw new ReserveError(e.code, `WIN${e.code}`, e.message);
+    throw new ReserveError(e.code, e.symbol, `the file could not grow to ${end} bytes`, 'CreateFileMappingW');
   }
 }

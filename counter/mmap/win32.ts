@@ -46,12 +46,15 @@ const ERRORS: Record<number, string> = {
 };
 
 export class Win32Error extends Error {
+  /** ERROR_DISK_FULL and the like, else `WIN<code>`. */
+  readonly symbol: string;
   constructor(
     readonly call: string,
     readonly code: number,
   ) {
     super(`${call} failed: ${ERRORS[code] ?? `Windows error ${code}`}`);
     this.name = 'Win32Error';
+    this.symbol = ERRORS[code] ?? `WIN${code}`;
   }
 }
 
