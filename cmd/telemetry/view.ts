@@ -66,8 +66,12 @@ export function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env, p
   try {
     // On Windows the command line is cmd's own (see browserCommand), and no console flashes up.
     const windows = platform === 'win32' && !env.BROWSER?.trim();
-    const options = { stdio: 'ignore', detached: true, windowsHide: true, windowsVerbatimArguments: windows } as const;
-    const child = spawn(cmd!, args, options);
+    const child = spawn(cmd!, args, {
+      stdio: 'ignore',
+      detached: true,
+      windowsHide: true,
+      windowsVerbatimArguments: windows,
+    });
     child.on('error', (e) => warn(`${cmd}: ${e.message}`));
     child.on('exit', (code) => {
       if (code !== 0 && code !== null) warn(`${cmd} exited with status ${code}`);

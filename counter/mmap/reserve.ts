@@ -78,6 +78,7 @@ function reserveOnWindows(fd: number, end: number): void {
     reserveWin32(fd, end);
   } catch (e) {
     if (!(e instanceof Win32Error)) throw e;
-    throw new ReserveError(e.code, e.symbol, `the file could not grow to ${end} bytes`, 'CreateFileMappingW');
+    const reason = `the file could not grow to ${end} bytes`;
+    throw new ReserveError(e.code, e.symbol, reason, 'CreateFileMappingW');
   }
 }

@@ -16,8 +16,10 @@ function declare(): typeof calls {
   const lib = loadKoffi().load('kernel32.dll');
   calls = {
     open: lib.func('void * __stdcall OpenProcess(uint32_t access, int inherit, uint32_t pid)'),
-    times: lib.func('int __stdcall GetProcessTimes(void *process, _Out_ uint64_t *creation, ' +
-      '_Out_ uint64_t *exit, _Out_ uint64_t *kernel, _Out_ uint64_t *user)'),
+    times: lib.func(
+      'int __stdcall GetProcessTimes(void *process, _Out_ uint64_t *creation, ' +
+        '_Out_ uint64_t *exit, _Out_ uint64_t *kernel, _Out_ uint64_t *user)',
+    ),
     close: lib.func('int __stdcall CloseHandle(void *handle)'),
   };
   return calls;

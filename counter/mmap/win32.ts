@@ -40,9 +40,16 @@ const INVALID_HANDLE = 0xffffffffffffffffn;
 
 /** A few Win32 error codes worth a name; the others appear as numbers. */
 const ERRORS: Record<number, string> = {
-  2: 'ERROR_FILE_NOT_FOUND', 3: 'ERROR_PATH_NOT_FOUND', 5: 'ERROR_ACCESS_DENIED', 8: 'ERROR_NOT_ENOUGH_MEMORY',
-  32: 'ERROR_SHARING_VIOLATION', 33: 'ERROR_LOCK_VIOLATION', 112: 'ERROR_DISK_FULL', 1224: 'ERROR_USER_MAPPED_FILE',
-  1450: 'ERROR_NO_SYSTEM_RESOURCES', 1455: 'ERROR_COMMITMENT_LIMIT',
+  2: 'ERROR_FILE_NOT_FOUND',
+  3: 'ERROR_PATH_NOT_FOUND',
+  5: 'ERROR_ACCESS_DENIED',
+  8: 'ERROR_NOT_ENOUGH_MEMORY',
+  32: 'ERROR_SHARING_VIOLATION',
+  33: 'ERROR_LOCK_VIOLATION',
+  112: 'ERROR_DISK_FULL',
+  1224: 'ERROR_USER_MAPPED_FILE',
+  1450: 'ERROR_NO_SYSTEM_RESOURCES',
+  1455: 'ERROR_COMMITMENT_LIMIT',
 };
 
 export class Win32Error extends Error {
@@ -60,7 +67,7 @@ export class Win32Error extends Error {
 
 let kernel32: Kernel32 | undefined;
 
-/** kernel32's calls and node.exe's descriptor table, declared once per process (throws off Windows). */
+/** kernel32's calls and node.exe's descriptor table, declared once (throws off Windows). */
 function load(): Kernel32 {
   if (kernel32) return kernel32;
   if (process.platform !== 'win32') throw new Error('the win32 backend runs on Windows only');
@@ -72,12 +79,18 @@ function load(): Kernel32 {
     address: (ptr) => k.address(ptr),
     osHandle: self.func('void *uv_get_osfhandle(int fd)') as (fd: number) => unknown,
     fdOf: self.func('int uv_open_osfhandle(void *handle)') as (handle: unknown) => number,
-    createFile: lib.func('void * __stdcall CreateFileW(str16 name, uint32_t access, uint32_t share, ' +
-      'void *security, uint32_t disposition, uint32_t flags, void *template)'),
-    createMapping: lib.func('void * __stdcall CreateFileMappingW(void *file, void *security, ' +
-      'uint32_t protect, uint32_t sizeHigh, uint32_t sizeLow, void *name)'),
-    mapView: lib.func('void * __stdcall MapViewOfFile(void *section, uint32_t access, ' +
-      'uint32_t offsetHigh, uint32_t offsetLow, size_t length)'),
+    createFile: lib.func(
+      'void * __stdcall CreateFileW(str16 name, uint32_t access, uint32_t share, ' +
+        'void *security, uint32_t disposition, uint32_t flags, void *template)',
+    ),
+    createMapping: lib.func(
+      'void * __stdcall CreateFileMappingW(void *file, void *security, ' +
+        'uint32_t protect, uint32_t sizeHigh, uint32_t sizeLow, void *name)',
+    ),
+    mapView: lib.func(
+      'void * __stdcall MapViewOfFile(void *section, uint32_t access, ' +
+        'uint32_t offsetHigh, uint32_t offsetLow, size_t length)',
+    ),
     closeHandle: lib.func('int __stdcall CloseHandle(void *handle)'),
     unmapView: lib.func('int __stdcall UnmapViewOfFile(void *address)'),
     fileType: lib.func('uint32_t __stdcall GetFileType(void *handle)'),
@@ -153,10 +166,19 @@ export function openWin32(path: string): number {
   const flags = FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT;
   // As Node's own fs calls do: \\?\C:\… reaches paths longer than MAX_PATH (260 characters).
   const name = toNamespacedPath(path);
-  const handle = kernel.createFile(name, GENERIC_READ_WRITE, SHARE_ALL, null, OPEN_ALWAYS, flags, null);
+  const handle = kernel.createFile(
+    name,
+    GENERIC_READ_WRITE,
+    SHARE_ALL,
+    null,
+    OPEN_ALWAYS,
+    flags,
+    null,
+  );
   if (invalid(kernel, handle)) throw new Win32Error(`CreateFileW ${path}`, kernel.lastError());
   try {
-    if (kernel.fileType(handle) !== FILE_TYPE_DISK) throw new Error(`${path}: is a device, not a file; left as it is`);
+    if (kernel.fileType(handle) !== FILE_TYPE_DISK)
+      throw new Error(`${path}: is a device, not a file; left as it is`);
     const attributes = kernel.attributes(name) as number;
     if (attributes !== INVALID_ATTRIBUTES && attributes & FILE_ATTRIBUTE_REPARSE_POINT) {
       throw new Error(`${path}: is a symbolic link or junction; left as it is`);

@@ -3,7 +3,7 @@
 // hold?, clock?, offAtClock? }; collector: open()'s option.
 // offAtClock: the first time the toolkit asks its clock (after it has decided the mode, before it
 //   opens the week's file), the user turns telemetry off, as `telemetry off --purge` would.
-// hold: { ready, stop }: then says it is ready (writes its pid to `ready`), keeps running until `stop`
+// hold: { ready, stop }: then says it is ready (writes its pid to `ready`), runs until `stop`
 //   exists, counting `tool/held` once more at the end.
 // clock: its clock starts at that time and runs on; it waits for the next week's file in
 //   $TRANSPARENT_TELEMETRY_DIR\local, then counts `tool/after`.
@@ -21,7 +21,10 @@ const offAtClock = () => {
   return new Date('2026-11-10T12:00:00Z');
 };
 const now = spec.offAtClock ? offAtClock : spec.now ? () => new Date(spec.now) : clock;
-const result = open({ ...(now ? { now } : {}), ...(spec.collector ? { collector: spec.collector } : {}) });
+const result = open({
+  ...(now ? { now } : {}),
+  ...(spec.collector ? { collector: spec.collector } : {}),
+});
 const counter = new Counter(spec.name ?? 'tool/runs');
 for (let i = 0; i < (spec.times ?? 1); i++) counter.inc();
 console.log(JSON.stringify(result));
@@ -36,10 +39,16 @@ function until(done, then) {
 
 if (spec.hold) {
   writeFileSync(spec.hold.ready, String(process.pid));
-  until(() => existsSync(spec.hold.stop), () => inc('tool/held'));
+  until(
+    () => existsSync(spec.hold.stop),
+    () => inc('tool/held'),
+  );
 }
 if (spec.clock) {
   const local = `${process.env.TRANSPARENT_TELEMETRY_DIR}\\local`;
   const files = () => readdirSync(local).filter((name) => name.endsWith('.v1.count'));
-  until(() => files().length > 1, () => inc('tool/after'));
+  until(
+    () => files().length > 1,
+    () => inc('tool/after'),
+  );
 }

