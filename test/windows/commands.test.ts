@@ -3,7 +3,7 @@
 // tool to a collector on 127.0.0.1. Skipped, with the reason printed, where Wine or Node for
 // Windows cannot be had. What Wine cannot show of Windows is said in docs/windows.md.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestCollector, configFor, startCollector } from '../upload/collector.js';
@@ -131,6 +131,25 @@ describe.skipIf(skip)('on Windows, the weekly upload', () => {
       { Program: '@acme/wintool', GOOS: 'win32', GOARCH: 'x64', Counters: { 'tool/runs': 4 } },
     ]);
   }, 180_000);
+
+  it('a stale upload token is renewed on Windows (by inode and time); the run starts', async () => {
+    const dir = telemetryDir();
+    setMode(dir, null, 'on', day(-30));
+    const options = { collector: { url: collector.url, key: collector.key } };
+    await tool(dir, { ...options, now: `${day(-10)}T12:00:00Z` });
+    const token = join(dir, 'upload.token');
+    writeFileSync(token, '');
+    const twoDaysAgo = new Date(Date.now() - 2 * DAY);
+    utimesSync(token, twoDaysAgo, twoDaysAgo);
+    collector.posts.length = 0;
+    await tool(dir, options);
+    await waitFor(() => collector.posts.length, (n) => n >= 1, 60_000);
+    await settledChildLogs(dir, 1);
+    expect(collector.posts).toHaveLength(1);
+    expect(Date.now() - statSync(token).mtimeMs).toBeLessThan(DAY);
+    expect(readdirSync(dir).filter((name) => name.startsWith('upload.token.'))).toEqual([]);
+  }, 180_000);
+
   // Windows hands pids out again soon: the start time tells a new process from the holder.
   it("a week's lock naming a live process started at another time is broken", async () => {
     const [dir, other] = [telemetryDir(), tempDir('tt-wine-other-')];
