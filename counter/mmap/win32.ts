@@ -21,7 +21,7 @@ interface Kernel32 {
   closeHandle: Call;
   unmapView: Call;
   fileType: Call;
-  attributes: Call;
+  fileInfo: Call;
   lastError: () => number;
 }
 
@@ -35,7 +35,6 @@ const FILE_ATTRIBUTE_NORMAL = 0x80;
 const FILE_FLAG_OPEN_REPARSE_POINT = 0x00200000;
 const FILE_ATTRIBUTE_REPARSE_POINT = 0x400;
 const FILE_TYPE_DISK = 1;
-const INVALID_ATTRIBUTES = 0xffffffff;
 const INVALID_HANDLE = 0xffffffffffffffffn;
 
 /** A few Win32 error codes worth a name; the others appear as numbers. */
@@ -94,7 +93,8 @@ function load(): Kernel32 {
     closeHandle: lib.func('int __stdcall CloseHandle(void *handle)'),
     unmapView: lib.func('int __stdcall UnmapViewOfFile(void *address)'),
     fileType: lib.func('uint32_t __stdcall GetFileType(void *handle)'),
-    attributes: lib.func('uint32_t __stdcall GetFileAttributesW(str16 name)'),
+    // BY_HANDLE_FILE_INFORMATION is 13 DWORDs; the first holds the attributes.
+    fileInfo: lib.func('int __stdcall GetFileInformationByHandle(void *handle, void *info)'),
     lastError: lib.func('uint32_t __stdcall GetLastError()') as () => number,
   };
   return kernel32;
@@ -177,10 +177,15 @@ export function openWin32(path: string): number {
   );
   if (invalid(kernel, handle)) throw new Win32Error(`CreateFileW ${path}`, kernel.lastError());
   try {
-    if (kernel.fileType(handle) !== FILE_TYPE_DISK)
+    if (kernel.fileType(handle) !== FILE_TYPE_DISK) {
       throw new Error(`${path}: is a device, not a file; left as it is`);
-    const attributes = kernel.attributes(name) as number;
-    if (attributes !== INVALID_ATTRIBUTES && attributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+    }
+    // Asked of the handle, not the name: the name may have been replaced since the open.
+    const info = new Uint32Array(13);
+    if (!kernel.fileInfo(handle, info)) {
+      throw new Win32Error(`GetFileInformationByHandle ${path}`, kernel.lastError());
+    }
+    if (info[0]! & FILE_ATTRIBUTE_REPARSE_POINT) {
       throw new Error(`${path}: is a symbolic link or junction; left as it is`);
     }
   } catch (e) {
