@@ -1,6 +1,6 @@
 // What a mapping backend hands back: typed views over one shared, writable file mapping.
 
-export type BackendName = 'addon' | 'koffi' | 'mmap-io';
+export type BackendName = 'addon' | 'koffi' | 'mmap-io' | 'win32';
 
 /** A shared, writable view of a file. Bytes past the file's current size must never be touched. */
 export interface Region {
@@ -18,6 +18,11 @@ export interface Backend {
    * Throws when this backend has no native layer for it. Only called where `RESERVES` holds.
    */
   reserve?(fd: number, offset: number, length: number): number;
+  /**
+   * Unmaps every view of `fd`, where a mapped file cannot be deleted (Windows). Only for a file
+   * no counter has a view of: touching an unmapped view would crash the host.
+   */
+  release?(fd: number): void;
 }
 
 export function region(buf: ArrayBuffer, length: number): Region {

@@ -1,8 +1,11 @@
-// Picks the mapping backend: the toolkit's own addon, else koffi; without either, counts stay
+// Picks the mapping backend: the toolkit's own addon, else koffi; on Windows win32 (through
+// koffi's kernel32), which can also release a file's views so it can be deleted (the addon
+// cannot yet: its Windows build is shipped but only used when forced). Without one, counts stay
 // in memory. mmap-io is never picked by itself (a dev dependency users do not get): tests force it.
 import { addon } from './addon.js';
 import { koffi } from './koffi.js';
 import { mmapIo } from './mmap-io.js';
+import { win32 } from './win32.js';
 
 import type { Backend } from './region.js';
 
@@ -10,9 +13,9 @@ import type { Backend } from './region.js';
 export const ENV_BACKEND = 'TRANSPARENT_TELEMETRY_BACKEND';
 
 /** Every backend by name; a new one is one entry here (and in `ORDER` if picked by itself). */
-const BACKENDS: Record<string, () => Backend> = { addon, koffi, 'mmap-io': mmapIo };
+const BACKENDS: Record<string, () => Backend> = { addon, koffi, 'mmap-io': mmapIo, win32 };
 /** Tried in this order unless one is forced. */
-const ORDER = ['addon', 'koffi'];
+const ORDER = process.platform === 'win32' ? ['win32'] : ['addon', 'koffi'];
 
 let chosen: Backend | null | undefined;
 let loadErrors: string[] = [];
@@ -24,7 +27,7 @@ export function backend(env: NodeJS.ProcessEnv = process.env): Backend | null {
   loadErrors = [];
   for (const name of forced ? [forced] : ORDER) {
     try {
-      chosen = Object.hasOwn(BACKENDS, name) ? BACKENDS[name]!() : null;
+      chosen = Object.hasOwn(BACKENDS, name) ? BACKENDS[name]!() : null; // 'none': memory
     } catch (e) {
       loadErrors.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
     }
