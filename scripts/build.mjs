@@ -83,8 +83,10 @@ rmSync('dist', { recursive: true, force: true });
 const small = { minify: true, sourcemap: 'linked' };
 const cjs = {
   ...common, ...small, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' },
-  define: { 'import.meta.url': '__ttFileUrl' },
-  banner: { js: "const __ttFileUrl = require('node:url').pathToFileURL(__filename).href; const __ttRequire = require;" },
+  // The file's URL on use, not at load: pathToFileURL costs every start, counting off included,
+  // and only the engine's loading and the addon's path need it.
+  define: { 'import.meta.url': '__ttMeta.url' },
+  banner: { js: "const __ttMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } }; const __ttRequire = require;" },
 };
 const entry = { entryPoints: { 'counter/index': 'counter/index.ts' } };
 const meta = await build({ ...esm, ...small, ...entry, outdir: 'dist', plugins: [builtins, lazyEngine], metafile: true });
