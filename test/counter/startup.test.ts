@@ -151,6 +151,19 @@ describe('the everyday path', () => {
     expect(JSON.parse(out[1]!)).toEqual([]);
   });
 
+  it("loads the upload's due check and start only when the day's token says work may be due", () => {
+    const dir = tempDir();
+    const code = `${COUNT}
+      const { createRequire } = await import('node:module');
+      const cache = createRequire(import.meta.url).cache;
+      process.on('exit', () => console.log(JSON.stringify(
+        Object.keys(cache).filter((file) => file.endsWith('upload-start.cjs')).length)));`;
+    // No token yet: the due check runs (nothing is due in a first week), loaded for it.
+    expect(JSON.parse(run(dir, code).trim().split('\n')[1]!)).toBe(1);
+    writeFileSync(join(dir, 'upload.token'), ''); // today's: the stat settles it
+    expect(JSON.parse(run(dir, code).trim().split('\n')[1]!)).toBe(0);
+  });
+
   it('makes no `require` function: createRequire is called only when something needs it', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'upload.token'), '');
