@@ -1,5 +1,5 @@
 // `telemetry upload [--json]`: the weekly upload in the foreground, the same run a tool's
-// background child does (DESIGN.md §14): progress on stderr, then what was sent where, what
+// background child does (docs/upload.md): progress on stderr, then what was sent where, what
 // was dropped and why, what waits for a later run. Exit 0 when nothing failed, 1 otherwise.
 import { Command } from 'commander';
 import { runPhases, runUpload, type RunSummary, type WeekEntry } from '../../upload/index.js';
