@@ -21,7 +21,7 @@ The whole run gives up after ${FOREGROUND_DEADLINE_S} s: a report not sent by th
 run (as does one whose proxy cannot be used: see 'telemetry status').
 
 With --json, one object: { ok, today, localReports, configs, built, sent, dropped, retry,
-waiting, cleaned, unreadable, errors } (see DESIGN.md §14).
+waiting, cleaned, unreadable, notOn, errors } (see docs/upload.md).
 
 Examples:
   $ telemetry preview     # what would be sent
