@@ -51,7 +51,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   const host = o.host && o.host !== '0.0.0.0' && o.host !== '::' ? o.host : '127.0.0.1';
-  logger.log({ event: 'listening', port, store: o.database ? 'postgres' : 'directory', configs: versions.versions.length });
+  logger.log({ event: 'listening', port, store: o.database ? 'postgres' : 'sqlite', configs: versions.versions.length });
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -66,3 +66,5 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       })()),
   };
 }
+
+export { canonicalBody, canonicalX } from './canonical.js';

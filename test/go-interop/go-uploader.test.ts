@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCountImage } from '../../counter/countfile/index.js';
-import { openDirStore } from '../../server/store/index.js';
+import { openSqliteStore } from '../../server/store/index.js';
 import { tempDir } from '../helpers.js';
 import { day, makeLog, serve } from '../server/serve-helpers.js';
 import pg from 'pg';
@@ -95,7 +95,7 @@ describe.skipIf(skipGo)("Go's uploader", () => {
     expect(existsSync(join(tdir, 'upload', `${week}.json`)), go.debug()).toBe(true);
     expect(await s.stop()).toBe(0);
     expect(s.stderr()).toMatch(/"route":"\/upload\/:week","status":200,.*"reason":"stored"/);
-    const store = await openDirStore(data);
+    const store = await openSqliteStore(data);
     const got = [];
     for (const d of await store.unmergedDays()) for await (const x of store.reportsOf(d)) got.push(x);
     await store.close();

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchVerifiedConfig } from '../../config/index.js';
-import { openDirStore, type Store } from '../../server/store/index.js';
+import { openSqliteStore, type Store } from '../../server/store/index.js';
 import { tempDir } from '../helpers.js';
 import { load } from './load.js';
 import { BIN, CONFIG, afterAcks, day, makeKeyedLog, makeLog, program, report, serve, upload } from './serve-helpers.js';
@@ -17,7 +17,7 @@ const week = day(-1);
 const many = (n: number, tag: number): string[] => Array.from({ length: n }, (_, i) => report(week, `0.${tag}${String(i).padStart(6, '0')}1`));
 
 async function bodiesIn(dir: string): Promise<Set<string>> {
-  const s: Store = await openDirStore(dir);
+  const s: Store = await openSqliteStore(dir);
   const out = new Set<string>();
   for (const d of await s.unmergedDays()) for await (const r of s.reportsOf(d)) out.add(r.body);
   await s.close();
