@@ -3,7 +3,7 @@
 // answers ({ id, ok, value | error }); requests are served one at a time, in order.
 // `sqliteWorkerMain` is started from its source text (`String(sqliteWorkerMain)`, sqlite.ts),
 // so one copy serves both the TypeScript sources under test and the bundle: it must use nothing
-// from outside its own body but `require` and what workerData carries.
+// from outside its own body but the `require` it is given and what workerData carries.
 
 /** What the main thread passes to the worker. */
 export interface WorkerInit {
@@ -26,15 +26,15 @@ export interface RowIn {
 
 export type WorkerOp = 'put' | 'import' | 'unmerged' | 'page' | 'markMerged' | 'lock' | 'unlock' | 'ping' | 'close';
 
-export function sqliteWorkerMain(): void {
-  /* eslint-disable @typescript-eslint/no-require-imports */
+/** `load` is the worker's `require`: a parameter, so that no bundler rewrites it. */
+export function sqliteWorkerMain(load: NodeJS.Require): void {
   interface Statement { run(...p: unknown[]): { changes: number | bigint }; get(...p: unknown[]): unknown; all(...p: unknown[]): unknown[] }
   interface Database { exec(sql: string): void; prepare(sql: string): Statement; close(): void; readonly isTransaction: boolean }
-  const threads = require('node:worker_threads') as typeof import('node:worker_threads');
-  const crypto = require('node:crypto') as typeof import('node:crypto');
+  const threads = load('node:worker_threads') as typeof import('node:worker_threads');
+  const crypto = load('node:crypto') as typeof import('node:crypto');
   const init = threads.workerData as WorkerInit;
   const port = threads.parentPort!;
-  const binding = require(init.modulePath) as { DatabaseSync: new (file: string, o: object) => Database };
+  const binding = load(init.modulePath) as { DatabaseSync: new (file: string, o: object) => Database };
 
   const db = new binding.DatabaseSync(init.file, { timeout: 10_000 });
   // WAL: readers (a vendor's sqlite3 shell, a backup) never block the writer. synchronous=FULL:

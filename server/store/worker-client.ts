@@ -24,7 +24,7 @@ const BINDING = '@photostructure/sqlite';
 
 export async function startWorker(file: string, schema: string): Promise<WorkerClient> {
   const init: WorkerInit = { modulePath: createRequire(import.meta.url).resolve(BINDING), file, schema };
-  const worker = new Worker(`(${String(sqliteWorkerMain)})()`, { eval: true, workerData: init });
+  const worker = new Worker(`(${String(sqliteWorkerMain)})(require)`, { eval: true, workerData: init });
   const waiting = new Map<number, Waiting>();
   let nextId = 1;
   let failure: Error | null = null;

@@ -3,7 +3,7 @@
 // (503 + Retry-After, nothing stored), and stopping: SIGTERM under load finishes what is in
 // flight, SIGKILL loses nothing acknowledged.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchVerifiedConfig } from '../../config/index.js';
@@ -41,10 +41,10 @@ describe('serve: command line', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: cannot start: .*checkpoint/);
     const data = tempDir();
-    writeFileSync(join(data, 'LOCK'), '1\n');
-    const locked = run('serve', '--log', log, '--data', data, '--port', '0');
-    expect(locked.status).toBe(1);
-    expect(locked.stderr).toMatch(/in use by process 1/);
+    mkdirSync(join(data, 'days', '2026-11-30'), { recursive: true }); // the old segment store's layout
+    const old = run('serve', '--log', log, '--data', data, '--port', '0');
+    expect(old.status).toBe(1);
+    expect(old.stderr).toMatch(/^error: cannot start: data directory .* holds reports in the old segment layout .*telemetry-server import-dir --data /);
   });
 });
 
