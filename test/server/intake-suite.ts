@@ -68,6 +68,22 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
       await refused('too-large', '', /larger than 102400 bytes/, week, big);
     });
 
+    it('stores what was validated: a padded body as its small canonical form; whitespace alone is a duplicate', async () => {
+      const canonical = report(week, x(7), [program({ Counters: { 'demo-tool/invocations': 2, 'demo-tool/flag:shout': 1 } })]);
+      // Go's order of the map keys, no whitespace; the padding (a newline is two bytes stored as JSON) is gone.
+      const sent = canonical.replace('"demo-tool/invocations":2,"demo-tool/flag:shout":1', '"demo-tool/invocations" : 2 ,\t"demo-tool/flag:shout":1');
+      const padded = `${sent.replace('{', `{${'\n'.repeat(100 * 1024 - sent.length - 1)}`)}`;
+      const first = await upload(s.url, week, padded);
+      expect(first.status, first.body).toBe(200);
+      expect(first.json).toEqual({ status: 'stored' });
+      stored.add(canonical.replace('"demo-tool/invocations":2,"demo-tool/flag:shout":1', '"demo-tool/flag:shout":1,"demo-tool/invocations":2'));
+      for (const again of [sent, sent.replace(/,/g, ' , '), canonical, canonical.replace(`"X":${x(7)}`, `"X":${x(7)}0`)]) {
+        const r = await upload(s.url, week, again);
+        expect(r.status, r.body).toBe(200);
+        expect(r.json).toEqual({ status: 'duplicate' }); // X 0.00071 and 0.000710 are one number: one report
+      }
+    });
+
     it('refuses unknown, missing and mistyped fields, naming them', async () => {
       await refused('unknown-field', '/Extra', /not a field/, week, report(week, x(5), undefined, { Extra: 1 }));
       await refused('unknown-field', '/Programs/0/Host', /not a field/, week, report(week, x(5), [program({ Host: 'h' })]));
