@@ -1,0 +1,119 @@
+// The rows of issue #20's table that belong to the store, on both stores, with the built server
+// as a real process: a flood of reports padded to ~100 KB under a small heap (kept as their
+// small canonical bytes; nothing per report stays in memory; a restart after SIGTERM works), and
+// a full disk (a small tmpfs, as root): 503, nothing of a refused batch stored, the retry stored
+// once, the counts exact.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openPostgresStore, openSqliteStore, type Store } from '../../server/store/index.js';
+import { tempDir } from '../helpers.js';
+import { load } from './load.js';
+import { freshDatabase, skipPg } from './pg.js';
+import { day, makeLog, program, report, serve, upload } from './serve-helpers.js';
+
+const week = day(-2);
+const x = (run: number, i: number): string => `0.${run}${String(i).padStart(6, '0')}1`;
+const canonical = (run: number, i: number): string => report(week, x(run, i), [program({ Counters: { 'demo-tool/invocations': i } })]);
+/** The same report padded with newlines to 100 KB (the intake limit is 100 × 1024 bytes). */
+const padded = (body: string): string => body.replace('{', `{${'\n'.repeat(100 * 1024 - body.length - 1)}`);
+
+async function bodies(store: Store): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of await store.unmergedDays()) for await (const r of store.reportsOf(d)) out.push(r.body);
+  await store.close();
+  return out;
+}
+
+const stores: Array<{ name: string; skip: boolean; make: () => Promise<{ flags: string[]; open: () => Promise<Store>; size?: () => number }> }> = [
+  {
+    name: 'sqlite',
+    skip: false,
+    make: async () => {
+      const data = tempDir('tt-hostile-');
+      const size = (): number => ['telemetry.sqlite', 'telemetry.sqlite-wal'].reduce((sum, f) => sum + (statSync(join(data, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+      return { flags: ['--data', data], open: () => openSqliteStore(data), size };
+    },
+  },
+  {
+    name: 'postgres',
+    skip: skipPg,
+    make: async () => {
+      const url = await freshDatabase();
+      return { flags: ['--database', url], open: () => openPostgresStore(url) };
+    },
+  },
+];
+
+for (const target of stores) {
+  describe.skipIf(target.skip)(`hostile clients (${target.name} store)`, () => {
+    it('a flood of padded reports under a 48 MB heap: all stored small, the server stays up and restarts', async () => {
+      const { flags, open, size } = await target.make();
+      const log = makeLog();
+      const env = { NODE_OPTIONS: '--max-old-space-size=48' };
+      const s = await serve(['--log', log, ...flags], env);
+      const count = 800; // 80 MB sent: the old store kept each body alive and died far earlier
+      const results = await load([s.url], Array.from({ length: count }, (_, i) => padded(canonical(1, i))), 16);
+      expect(results.filter((r) => r.status !== 200).map((r) => r.answer)).toEqual([]);
+      expect(s.proc.exitCode).toBeNull();
+      expect(await s.stop('SIGTERM')).toBe(0);
+      if (size) expect(size()).toBeLessThan(count * 2048); // ~300 bytes a report, not 100 KB
+      const again = await serve(['--log', log, ...flags], env);
+      expect((await upload(again.url, week, padded(canonical(1, 5)))).json).toEqual({ status: 'duplicate' });
+      expect(await again.stop()).toBe(0);
+      const stored = await bodies(await open());
+      expect(stored.length).toBe(count);
+      expect(new Set(stored)).toEqual(new Set(Array.from({ length: count }, (_, i) => canonical(1, i))));
+    });
+  });
+}
+
+const isRoot = process.getuid?.() === 0;
+if (!isRoot) console.warn('skipped: the full-disk test mounts a tmpfs and needs root');
+
+describe.skipIf(!isRoot)('a full disk (sqlite store on a 16 MB tmpfs)', () => {
+  it('answers 503, stores nothing of a refused batch; the retry is stored once; the counts are exact', async () => {
+    const mount = tempDir('tt-full-');
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mount]);
+    try {
+      const data = join(mount, 'data');
+      mkdirSync(data);
+      const log = makeLog();
+      const s = await serve(['--log', log, '--data', data]);
+      expect((await upload(s.url, week, canonical(2, 0))).status).toBe(200); // the database exists
+      // Leave little room: the reports below need more than is left.
+      writeFileSync(join(mount, 'filler'), Buffer.alloc(0));
+      try {
+        execFileSync('fallocate', ['-l', String(statfsFree(mount) - 96 * 1024), join(mount, 'filler')]);
+      } catch {
+        writeFileSync(join(mount, 'filler'), Buffer.alloc(statfsFree(mount) - 96 * 1024));
+      }
+      const all = Array.from({ length: 1500 }, (_, i) => canonical(2, i + 1));
+      const first = await load([s.url], all, 16);
+      const refused = first.filter((r) => r.status !== 200);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.every((r) => r.status === 503 && JSON.parse(r.answer).code === 'store-unavailable')).toBe(true);
+      const acked = new Set([canonical(2, 0), ...first.filter((r) => r.status === 200).map((r) => r.body)]);
+      expect(await s.stop()).toBe(0);
+      expect(new Set(await bodies(await openSqliteStore(data)))).toEqual(acked); // nothing half-stored
+
+      rmSync(join(mount, 'filler'));
+      const again = await serve(['--log', log, '--data', data]);
+      const retry = await load([again.url], all, 16); // every report once more, as clients would
+      expect(retry.filter((r) => r.status !== 200)).toEqual([]);
+      for (const r of retry) expect(JSON.parse(r.answer).status).toBe(acked.has(r.body) ? 'duplicate' : 'stored');
+      expect(await again.stop()).toBe(0);
+      const stored = await bodies(await openSqliteStore(data));
+      expect(stored.length).toBe(all.length + 1);
+      expect(new Set(stored).size).toBe(all.length + 1);
+    } finally {
+      execFileSync('umount', ['-l', mount]);
+    }
+  });
+});
+
+function statfsFree(dir: string): number {
+  const out = execFileSync('df', ['-B1', '--output=avail', dir], { encoding: 'utf8' });
+  return Number(out.trim().split('\n').pop());
+}
