@@ -6,7 +6,7 @@
 // saturation), and with wrk about the goal's rate (BENCH_INTAKE_TARGET; 5,000/s, PostgreSQL 2,000/s) from clients with think time
 // (wrk 4.1 has no fixed rate; bench/wrk.mjs `runWrkAtRate`). Prints one JSON line per store: reports accepted per second
 // and latency percentiles in ms, and the server's CPU time per report. `bare` is the ceiling: a node:http
-// server that only reads the body and answers. `node bench/server-intake.mjs [bare|dir|postgres]...`;
+// server that only reads the body and answers. `node bench/server-intake.mjs [bare|sqlite|postgres]...`;
 // run by bench/run.mjs. BENCH_SERVER names another build of the server (to compare two versions).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,7 +22,7 @@ const CONCURRENCY = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 64);
 const WARMUP = 1_000;
 const PACED_RATE = Number(process.env.BENCH_INTAKE_RATE ?? 1_000);
 const SECONDS = Number(process.env.BENCH_INTAKE_SECONDS ?? 5);
-/** The goals' rates: 5,000/s for the directory store (and the bare ceiling), 2,000/s for PostgreSQL. */
+/** The goals' rates: 5,000/s for the SQLite store (and the bare ceiling), 2,000/s for PostgreSQL. */
 const target = (store) => Number(process.env.BENCH_INTAKE_TARGET ?? (store === 'postgres' ? 2_000 : 5_000));
 const wrk = process.env.BENCH_INTAKE_NODE ? null : ensureWrk();
 
@@ -145,7 +145,7 @@ process.on('SIGTERM', () => s.close(() => process.exit(0)));`;
 const work = mkdtempSync(join(tmpdir(), 'tt-bench-intake-'));
 const { signer } = generateKey('bench.test/config');
 appendToLog(join(work, 'log'), [new TextEncoder().encode(JSON.stringify(config))], signer, 'bench.test/config');
-for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bare', 'dir', 'postgres']) {
+for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bare', 'sqlite', 'postgres']) {
   let db = null;
   if (store === 'postgres' && !(db = await databaseUrl())) {
     console.log(JSON.stringify({ store, skipped: 'PostgreSQL is not installed' }));
