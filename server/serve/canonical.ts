@@ -5,15 +5,23 @@
 // writes a float64 (the shortest text that reads back as the same number: JavaScript's
 // Number-to-string agrees with Go's for every X in (0, 1]), and counts as their digits, since a
 // count may be up to 2^64−1, past what a double holds. Padding and whitespace are gone, so two
-// sendings of one report that differ only in them are the same bytes: a duplicate, never a conflict.
+// sendings of one report that differ only in them are the same bytes: a duplicate, not a conflict.
 import { JsonNumber, type JsonValue, parseJson } from './json.js';
 
 const REPORT_FIELDS = ['Week', 'LastWeek', 'X', 'Programs', 'Config'] as const;
-const PROGRAM_FIELDS = ['Program', 'Version', 'GoVersion', 'GOOS', 'GOARCH', 'Counters', 'Stacks'] as const;
+const PROGRAM_FIELDS = [
+  'Program', 'Version', 'GoVersion', 'GOOS', 'GOARCH', 'Counters', 'Stacks',
+] as const;
 const COUNT_MAPS = new Set<string>(['Counters', 'Stacks']);
 /** Strings Go writes as they are: printable ASCII but ", \, <, > and &. */
 const PLAIN = /^[\x20-\x21\x23-\x25\x27-\x3b\x3d\x3f-\x5b\x5d-\x7f]*$/;
-const SHORT: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x08: '\\b', 0x0c: '\\f', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t' };
+const SHORT: Record<number, string> = {
+  0x22: '\\"', 0x5c: '\\\\', 0x08: '\\b', 0x0c: '\\f', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t',
+};
+/** What Go writes as \u00XX: the other control characters, <, >, &, U+2028 and U+2029. */
+const ESCAPED = (code: number): boolean =>
+  code < 0x20 || code === 0x3c || code === 0x3e || code === 0x26 ||
+  code === 0x2028 || code === 0x2029;
 
 /** X as Go's encoding/json writes a float64 (the text was checked to be a number in (0, 1]). */
 export const canonicalX = (text: string): string => String(Number(text));
@@ -48,7 +56,8 @@ function programs(value: JsonValue): string {
 function countMap(value: JsonValue): string {
   if (value === null) return 'null';
   const entries = [...(value as Map<string, JsonValue>)].sort((a, b) => compareUtf8(a[0], b[0]));
-  return `{${entries.map(([name, count]) => `${goString(name)}:${(count as JsonNumber).text}`).join(',')}}`;
+  const pairs = entries.map(([name, count]) => `${goString(name)}:${(count as JsonNumber).text}`);
+  return `{${pairs.join(',')}}`;
 }
 
 /**
@@ -78,9 +87,8 @@ export function goString(text: string): string {
     const code = text.charCodeAt(at);
     const short = SHORT[code];
     if (short !== undefined) out += short;
-    else if (code < 0x20 || code === 0x3c || code === 0x3e || code === 0x26 || code === 0x2028 || code === 0x2029) {
-      out += `\\u${code.toString(16).padStart(4, '0')}`;
-    } else out += text[at];
+    else if (ESCAPED(code)) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += text[at];
   }
   return `${out}"`;
 }
@@ -94,7 +102,9 @@ export function canonicalBody(text: string): string {
   if (!(doc instanceof Map)) throw new Error('not a JSON object');
   const programsOf = doc.get('Programs');
   const shapes = Array.isArray(programsOf) ? programsOf : [];
-  if (!REPORT_FIELDS.every((field) => doc.has(field)) || !shapes.every((p) => p instanceof Map && PROGRAM_FIELDS.every((f) => p.has(f)))) {
+  const whole = (program: JsonValue): boolean =>
+    program instanceof Map && PROGRAM_FIELDS.every((field) => program.has(field));
+  if (!REPORT_FIELDS.every((field) => doc.has(field)) || !shapes.every(whole)) {
     throw new Error('not a report: a field is missing');
   }
   return canonicalReport(doc);

@@ -20,7 +20,15 @@ export interface Canonicaliser {
   body(text: string): string;
 }
 
-export interface ImportResult { stored: number; duplicate: number; conflict: number; unreadable: number; movedTo: string }
+export interface ImportResult {
+  stored: number;
+  duplicate: number;
+  conflict: number;
+  unreadable: number;
+  /** Where days/ went. */
+  movedTo: string;
+}
+type Answer = 'stored' | 'duplicate' | 'conflict';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const SEGMENT = /^\d{13}-\d+-\d+\.ndjson$/;
@@ -35,7 +43,7 @@ export async function importDir(root: string, canonical: Canonicaliser): Promise
   const result: ImportResult = { stored: 0, duplicate: 0, conflict: 0, unreadable: 0, movedTo: '' };
   let batch: RowIn[] = [];
   const send = async (): Promise<void> => {
-    const answers = batch.length ? await worker.call<Array<'stored' | 'duplicate' | 'conflict'>>('import', batch) : [];
+    const answers = batch.length ? await worker.call<Answer[]>('import', batch) : [];
     for (const answer of answers) result[answer]++;
     batch = [];
   };
@@ -65,7 +73,13 @@ export async function importDir(root: string, canonical: Canonicaliser): Promise
 }
 
 /** One old line as a row, or null when it cannot be read (a partial line a crash left). */
-function rowOf(line: string, day: string, merged: boolean, isKeys: boolean, canonical: Canonicaliser): RowIn | null {
+function rowOf(
+  line: string,
+  day: string,
+  merged: boolean,
+  isKeys: boolean,
+  canonical: Canonicaliser,
+): RowIn | null {
   try {
     const old = JSON.parse(line) as { week: string; x: string; hash: string; body?: string };
     const x = canonical.x(old.x);

@@ -43,7 +43,8 @@ export function publishedFiles(root: string): PublishedFiles {
 
 function pathOf(base: string, name: string): string {
   if (!PUBLISHED_NAME.test(name)) {
-    throw new Error(`published name ${JSON.stringify(name)} is not a relative path of [A-Za-z0-9._-] parts`);
+    const why = 'is not a relative path of [A-Za-z0-9._-] parts';
+    throw new Error(`published name ${JSON.stringify(name)} ${why}`);
   }
   return join(base, name);
 }

@@ -24,17 +24,28 @@ export interface RowIn {
   merged?: boolean;
 }
 
-export type WorkerOp = 'put' | 'import' | 'unmerged' | 'page' | 'markMerged' | 'lock' | 'unlock' | 'ping' | 'close';
+export type WorkerOp =
+  | 'put' | 'import' | 'unmerged' | 'page' | 'markMerged' | 'lock' | 'unlock' | 'ping' | 'close';
 
 /** `load` is the worker's `require`: a parameter, so that no bundler rewrites it. */
 export function sqliteWorkerMain(load: NodeJS.Require): void {
-  interface Statement { run(...p: unknown[]): { changes: number | bigint }; get(...p: unknown[]): unknown; all(...p: unknown[]): unknown[] }
-  interface Database { exec(sql: string): void; prepare(sql: string): Statement; close(): void; readonly isTransaction: boolean }
+  interface Statement {
+    run(...params: unknown[]): { changes: number | bigint };
+    get(...params: unknown[]): unknown;
+    all(...params: unknown[]): unknown[];
+  }
+  interface Database {
+    exec(sql: string): void;
+    prepare(sql: string): Statement;
+    close(): void;
+    readonly isTransaction: boolean;
+  }
+  type Binding = { DatabaseSync: new (file: string, options: object) => Database };
   const threads = load('node:worker_threads') as typeof import('node:worker_threads');
   const crypto = load('node:crypto') as typeof import('node:crypto');
   const init = threads.workerData as WorkerInit;
   const port = threads.parentPort!;
-  const binding = load(init.modulePath) as { DatabaseSync: new (file: string, o: object) => Database };
+  const binding = load(init.modulePath) as Binding;
 
   const db = new binding.DatabaseSync(init.file, { timeout: 10_000 });
   // WAL: readers (a vendor's sqlite3 shell, a backup) never block the writer. synchronous=FULL:
@@ -45,10 +56,16 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
   db.exec(init.schema);
   db.exec('COMMIT');
 
-  const insert = db.prepare('INSERT INTO tt_reports (week, x, day, hash, body, merged) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (week, x) DO NOTHING');
+  const insert = db.prepare(
+    'INSERT INTO tt_reports (week, x, day, hash, body, merged) VALUES (?, ?, ?, ?, ?, ?) ' +
+      'ON CONFLICT (week, x) DO NOTHING',
+  );
   const hashOf = db.prepare('SELECT hash FROM tt_reports WHERE week = ? AND x = ?');
   const unmerged = db.prepare('SELECT DISTINCT day FROM tt_reports WHERE merged = 0 ORDER BY day');
-  const page = db.prepare('SELECT week, x, body FROM tt_reports WHERE day = ? AND body IS NOT NULL AND (week, x) > (?, ?) ORDER BY week, x LIMIT ?');
+  const page = db.prepare(
+    'SELECT week, x, body FROM tt_reports WHERE day = ? AND body IS NOT NULL ' +
+      'AND (week, x) > (?, ?) ORDER BY week, x LIMIT ?',
+  );
   const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
   const alive = (pid: number): boolean => {
     try {
@@ -80,7 +97,8 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
     transaction(() =>
       rows.map((row) => {
         const hash = row.hash ?? sha256(row.body ?? '');
-        if (Number(insert.run(row.week, row.x, row.day, hash, row.body, row.merged ? 1 : 0).changes) === 1) return 'stored';
+        const done = insert.run(row.week, row.x, row.day, hash, row.body, row.merged ? 1 : 0);
+        if (Number(done.changes) === 1) return 'stored';
         const had = hashOf.get(row.week, row.x) as { hash: string };
         return had.hash === hash ? 'duplicate' : 'conflict';
       }),
@@ -94,18 +112,23 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
       page.all(day, week, x, limit).map((row) => ({ ...(row as object) })),
     markMerged: (day: string, dropRaw: boolean, horizon: string) =>
       transaction(() => {
-        db.prepare(`UPDATE tt_reports SET merged = 1${dropRaw ? ', body = NULL' : ''} WHERE day = ?`).run(day);
+        const drop = dropRaw ? ', body = NULL' : '';
+        db.prepare(`UPDATE tt_reports SET merged = 1${drop} WHERE day = ?`).run(day);
         // Keys of days no report inside the upload window can repeat are no longer needed.
-        db.prepare('DELETE FROM tt_reports WHERE body IS NULL AND merged = 1 AND day < ?').run(horizon);
+        const stale = 'DELETE FROM tt_reports WHERE body IS NULL AND merged = 1 AND day < ?';
+        db.prepare(stale).run(horizon);
       }),
     lock: (name: string, pid: number) =>
       transaction(() => {
-        const held = db.prepare('SELECT pid FROM tt_locks WHERE name = ?').get(name) as { pid: number } | undefined;
+        const held = db.prepare('SELECT pid FROM tt_locks WHERE name = ?').get(name) as
+          | { pid: number }
+          | undefined;
         if (held && alive(Number(held.pid))) return false; // a holder that died left it: taken over
         db.prepare('INSERT OR REPLACE INTO tt_locks (name, pid) VALUES (?, ?)').run(name, pid);
         return true;
       }),
-    unlock: (name: string, pid: number) => db.prepare('DELETE FROM tt_locks WHERE name = ? AND pid = ?').run(name, pid),
+    unlock: (name: string, pid: number) =>
+      db.prepare('DELETE FROM tt_locks WHERE name = ? AND pid = ?').run(name, pid),
     ping: () => (db.prepare('SELECT 1 AS one').get() as { one: number }).one === 1,
     close: () => {
       db.close();
@@ -119,7 +142,8 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
       if (msg.op !== 'close') port.postMessage({ id: msg.id, ok: true, value });
     } catch (e) {
       const err = e as { message?: string; code?: string; errcode?: number };
-      port.postMessage({ id: msg.id, ok: false, error: String(err.message ?? e), code: err.code ?? null });
+      const error = String(err.message ?? e);
+      port.postMessage({ id: msg.id, ok: false, error, code: err.code ?? null });
     }
   });
   port.postMessage({ id: 0, ok: true, value: 'ready' });

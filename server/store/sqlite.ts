@@ -22,7 +22,10 @@ const MERGE_LOCK = 'merge';
 
 interface Pending { row: RowIn; resolve: (result: PutResult) => void; reject: (e: unknown) => void }
 
-export async function openSqliteStore(root: string, now: () => Date = () => new Date()): Promise<Store> {
+export async function openSqliteStore(
+  root: string,
+  now: () => Date = () => new Date(),
+): Promise<Store> {
   await refuseOldLayout(root);
   await makeDurableDir(root);
   const worker = await startWorker(join(root, DATABASE_FILE), SQLITE_SCHEMA);
@@ -62,7 +65,9 @@ export async function openSqliteStore(root: string, now: () => Date = () => new 
       if (!DAY.test(day)) throw new Error(`day ${JSON.stringify(day)} is not YYYY-MM-DD`);
       let after = { week: '', x: '' };
       for (;;) {
-        const rows = await worker.call<Array<{ week: string; x: string; body: string }>>('page', day, after.week, after.x, PAGE);
+        const rows = await worker.call<Array<{ week: string; x: string; body: string }>>(
+          'page', day, after.week, after.x, PAGE,
+        );
         for (const row of rows) yield { week: row.week, x: row.x, day, body: row.body };
         if (rows.length < PAGE) return;
         after = rows[rows.length - 1]!;

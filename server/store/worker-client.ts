@@ -23,8 +23,10 @@ export interface WorkerClient {
 const BINDING = '@photostructure/sqlite';
 
 export async function startWorker(file: string, schema: string): Promise<WorkerClient> {
-  const init: WorkerInit = { modulePath: createRequire(import.meta.url).resolve(BINDING), file, schema };
-  const worker = new Worker(`(${String(sqliteWorkerMain)})(require)`, { eval: true, workerData: init });
+  const modulePath = createRequire(import.meta.url).resolve(BINDING);
+  const init: WorkerInit = { modulePath, file, schema };
+  const source = `(${String(sqliteWorkerMain)})(require)`;
+  const worker = new Worker(source, { eval: true, workerData: init });
   const waiting = new Map<number, Waiting>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -38,7 +40,9 @@ export async function startWorker(file: string, schema: string): Promise<WorkerC
   worker.on('error', (e) => fail(new Error(`store ${file}: ${e.message}`)));
   worker.on('exit', (code) => fail(new Error(`store ${file}: its thread ended (${code})`)));
 
-  const ready = new Promise<void>((resolve, reject) => waiting.set(0, { resolve: () => resolve(), reject }));
+  const ready = new Promise<void>((resolve, reject) => {
+    waiting.set(0, { resolve: () => resolve(), reject });
+  });
   worker.on('message', (reply: Reply) => {
     const w = waiting.get(reply.id);
     if (!w) return;
