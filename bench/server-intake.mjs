@@ -8,7 +8,7 @@
 // and latency percentiles in ms, and the server's CPU time per report. `bare` is the ceiling: a node:http
 // server that only reads the body and answers. `node bench/server-intake.mjs [bare|sqlite|postgres]...`;
 // run by bench/run.mjs. BENCH_SERVER names another build of the server (to compare two versions).
-// `godev` is the peer: Go's own collector (bench/godev.mjs; skipped without TT_GODEV_SRC).
+// `sqlite-normal` is the SQLite store with `--sync normal`. `godev` is the peer: Go's own collector (bench/godev.mjs; skipped without TT_GODEV_SRC).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -22,6 +22,8 @@ const { appendToLog, generateKey } = await import(join(ROOT, 'dist', 'config', '
 const REPORTS = Number(process.env.BENCH_INTAKE_REPORTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 64);
 const WARMUP = 1_000;
+/** BENCH_INTAKE_LATENCY=0: throughput only (no fixed-rate runs), for the side-by-side at other concurrencies. */
+const LATENCY = process.env.BENCH_INTAKE_LATENCY !== '0';
 const PACED_RATE = Number(process.env.BENCH_INTAKE_RATE ?? 1_000);
 const SECONDS = Number(process.env.BENCH_INTAKE_SECONDS ?? 5);
 /** The goals' rates: 5,000/s for the SQLite store (and the bare ceiling), 2,000/s for PostgreSQL. */
@@ -171,7 +173,7 @@ const work = mkdtempSync(join(tmpdir(), 'tt-bench-intake-'));
 const { signer } = generateKey('bench.test/config');
 appendToLog(join(work, 'log'), [new TextEncoder().encode(JSON.stringify(config))], signer, 'bench.test/config');
 let godev = null;
-for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bare', 'sqlite', 'postgres']) {
+for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bare', 'sqlite', 'sqlite-normal', 'postgres', 'godev']) {
   let db = null;
   if (store === 'postgres' && !(db = await databaseUrl())) {
     console.log(JSON.stringify({ store, skipped: 'PostgreSQL is not installed' }));
@@ -185,15 +187,18 @@ for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bar
       continue;
     }
     server = await startGodev(godev.bin, await freePort());
-  } else server = await startServer(store === 'bare' ? 'bare' : ['--log', join(work, 'log'), ...(db ? ['--database', db.url] : ['--data', join(work, 'data')])]);
+  } else {
+    const storeFlags = db ? ['--database', db.url] : ['--data', join(work, `data-${store}`), ...(store === 'sqlite-normal' ? ['--sync', 'normal'] : [])];
+    server = await startServer(store === 'bare' ? 'bare' : ['--log', join(work, 'log'), ...storeFlags]);
+  }
   await drive(server.url, WARMUP, 9);
   const cpu0 = server.cpuMs();
   const r = wrk
     ? await runWrk(wrk, { url: server.url, path: `/upload/${week}`, seconds: SECONDS, connections: CONCURRENCY, tag: 1, template: report, dir: work })
     : await drive(server.url, REPORTS, 1);
   const cpuPerReport = ((server.cpuMs() - cpu0) * 1000) / r.sent;
-  const open = await paced(server.url, PACED_RATE, 4, 2);
-  const atTarget = wrk && store !== 'godev' ? await runWrkAtRate(wrk, { url: server.url, path: `/upload/${week}`, seconds: SECONDS, connections: CONCURRENCY, rate: target(store), tag: 3, template: report, dir: work }) : undefined;
+  const open = LATENCY ? await paced(server.url, PACED_RATE, 4, 2) : undefined;
+  const atTarget = LATENCY && wrk && store !== 'godev' ? await runWrkAtRate(wrk, { url: server.url, path: `/upload/${week}`, seconds: SECONDS, connections: CONCURRENCY, rate: target(store), tag: 3, template: report, dir: work }) : undefined;
   await server.stop();
   await db?.drop();
   console.log(JSON.stringify({ store, generator: wrk ? 'wrk' : 'node', concurrency: CONCURRENCY, ...r, serverCpuUs: cpuPerReport, paced: open, atTarget }));

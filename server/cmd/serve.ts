@@ -21,7 +21,7 @@ Examples:
   $ telemetry-server serve --log ./config-log --data ./d --port 0   # any free port; see stdout
 `;
 
-interface Opts { log: string; key?: string; data?: string; database?: string; port: string; host: string; publish: 'raw' | 'aggregates'; k: string; epsilon?: string; maxInFlight: string }
+interface Opts { log: string; key?: string; data?: string; database?: string; port: string; host: string; publish: 'raw' | 'aggregates'; k: string; epsilon?: string; maxInFlight: string; sync: 'full' | 'normal' }
 
 function intIn(v: string, what: string, lo: number, hi: number): number {
   const n = Number(v);
@@ -42,6 +42,7 @@ export function serveCommand(): Command {
     .option('--epsilon <e>', 'aggregates mode: noise per published count (two-sided geometric)')
     .option('--key <verifier>', 'the log\'s verifier key: /config and /privacy then show only a log whose signature verifies')
     .option('--max-in-flight <n>', 'uploads handled at once; more get 503 with Retry-After', '256')
+    .addOption(new Option('--sync <when>', 'embedded store: full syncs every commit (a 200 survives power loss); normal syncs at checkpoints (a 200 survives a crash of the server only)').choices(['full', 'normal']).default('full'))
     .addHelpText('after', HELP)
     .action(async (o: Opts) => {
       if (o.data && o.database) throw new CliError('give --data or --database, not both', EXIT_USAGE);
@@ -53,7 +54,7 @@ export function serveCommand(): Command {
       let server;
       try {
         const extend = await publicPages(o.log, o.key, publication);
-        server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, extend });
+        server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, sync: o.sync, extend });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
       }

@@ -16,6 +16,8 @@ export interface ServeOptions {
   host?: string;
   publish: 'raw' | 'aggregates';
   maxInFlight?: number;
+  /** The SQLite store's commit sync: `full` (default) or `normal` (server/store/sqlite.ts). */
+  sync?: 'full' | 'normal';
   logger?: Logger;
   /** The public pages and the daily merge (server/pages/index.ts), when wired. */
   extend?: Extension;
@@ -33,7 +35,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const logger = o.logger ?? stderrLogger();
   const versions = await loadConfigVersions(o.log, (index, why) => logger.log({ event: 'config-skipped', index, error: why }));
   if (versions.size === 0) throw new Error(`log ${o.log} holds no config yet: publish one first (telemetry-server publish)`);
-  const store = await openStore({ data: o.data, database: o.database });
+  const store = await openStore({ data: o.data, database: o.database, sync: o.sync });
   let app;
   let stopExtension: () => Promise<void> = async () => undefined;
   try {

@@ -1,12 +1,13 @@
 // The embedded store: one SQLite database, <data>/telemetry.sqlite (WAL mode), owned by a
 // worker thread (sqlite-worker.ts), with the published files beside it (published.ts).
-// Group commit: the puts of one event-loop turn go to the worker as one batch, one transaction
-// and one WAL sync; while a batch is being written the next one gathers. The database decides
-// duplicates (the (week, x) key): no per-report state is kept in this process.
+// Group commit: the puts of one event-loop turn go to the worker as one batch and one
+// transaction; up to MAX_BATCHES are at the worker at once, and one WAL sync covers every batch
+// committed before it started (sqlite-worker.ts); beyond that the next batch gathers.
+// The database decides duplicates (the (week, x) key): no per-report state is kept here.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
-import { makeDurableDir } from './files.js';
+import { makeDurableDir, syncDir } from './files.js';
 import { addDays, todayUTC } from './names.js';
 import { publishedFiles } from './published.js';
 import { SQLITE_SCHEMA } from './schema.js';
@@ -19,34 +20,54 @@ export const OLD_LAYOUT = 'days';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const PAGE = 500;
 const MERGE_LOCK = 'merge';
+/**
+ * Batches at the worker at once: while one waits for its WAL sync the next commits, so that one
+ * sync covers several batches (docs/collector-store.md, group sync).
+ */
+const MAX_BATCHES = 4;
 
 interface Pending { row: RowIn; resolve: (result: PutResult) => void; reject: (e: unknown) => void }
 
-export async function openSqliteStore(
-  root: string,
-  now: () => Date = () => new Date(),
-): Promise<Store> {
+export interface SqliteOptions {
+  /**
+   * `full` (the default): a put resolves once the WAL is synced, so a 200 survives power loss.
+   * `normal`: the WAL is synced at checkpoints only; a 200 survives a crash of the server but
+   * not of the machine (SQLite's synchronous=NORMAL in WAL mode).
+   */
+  sync?: 'full' | 'normal';
+  now?: () => Date;
+}
+
+export async function openSqliteStore(root: string, options: SqliteOptions = {}): Promise<Store> {
+  const now = options.now ?? (() => new Date());
   await refuseOldLayout(root);
   await makeDurableDir(root);
-  const worker = await startWorker(join(root, DATABASE_FILE), SQLITE_SCHEMA);
+  const syncEachCommit = options.sync !== 'normal';
+  const worker = await startWorker(join(root, DATABASE_FILE), SQLITE_SCHEMA, syncEachCommit);
+  await syncDir(root); // the database's and its WAL's directory entries, made by the worker
   const published = publishedFiles(root);
   let pending: Pending[] = [];
-  let writing: Promise<void> | null = null;
+  let scheduled = false;
+  let inFlight = 0;
+  const idle: Array<() => void> = [];
   let merging = false;
 
-  /** Sends what gathered as one batch; repeats while more gathered during the write. */
-  const flush = async (): Promise<void> => {
-    while (pending.length) {
+  /** Sends what gathered as one batch, unless MAX_BATCHES are at the worker (it gathers more). */
+  const send = (): void => {
+    while (pending.length && inFlight < MAX_BATCHES) {
       const batch = pending;
       pending = [];
-      try {
-        const results = await worker.call<PutResult[]>('put', batch.map((p) => p.row));
-        batch.forEach((p, i) => p.resolve(results[i]!));
-      } catch (e) {
-        for (const p of batch) p.reject(e); // rolled back: none of the batch is stored
-      }
+      inFlight++;
+      worker.call<PutResult[]>('put', batch.map((p) => p.row)).then(
+        (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
+        // Rolled back: none of the batch is stored.
+        (e: unknown) => batch.forEach((p) => p.reject(e)),
+      ).finally(() => {
+        inFlight--;
+        send();
+        if (inFlight === 0 && pending.length === 0) for (const done of idle.splice(0)) done();
+      });
     }
-    writing = null;
   };
 
   return {
@@ -54,8 +75,13 @@ export async function openSqliteStore(
       const row: RowIn = { week: report.week, x: report.x, day: report.day, body: report.body };
       return new Promise<PutResult>((resolve, reject) => {
         pending.push({ row, resolve, reject });
+        if (scheduled) return;
+        scheduled = true;
         // After this turn's I/O callbacks: every request read in the same turn joins the batch.
-        writing ??= new Promise<void>((res) => setImmediate(res)).then(flush);
+        setImmediate(() => {
+          scheduled = false;
+          send();
+        });
       });
     },
 
@@ -102,7 +128,7 @@ export async function openSqliteStore(
     },
 
     async close(): Promise<void> {
-      while (writing) await writing;
+      if (scheduled || inFlight > 0) await new Promise<void>((done) => idle.push(done));
       await worker.close();
     },
   };

@@ -22,9 +22,13 @@ export interface WorkerClient {
 /** The binding: node:sqlite's API on every supported Node (docs/collector-store.md says why). */
 const BINDING = '@photostructure/sqlite';
 
-export async function startWorker(file: string, schema: string): Promise<WorkerClient> {
+export async function startWorker(
+  file: string,
+  schema: string,
+  syncEachCommit = true,
+): Promise<WorkerClient> {
   const modulePath = createRequire(import.meta.url).resolve(BINDING);
-  const init: WorkerInit = { modulePath, file, schema };
+  const init: WorkerInit = { modulePath, file, schema, syncEachCommit };
   const source = `(${String(sqliteWorkerMain)})(require)`;
   const worker = new Worker(source, { eval: true, workerData: init });
   const waiting = new Map<number, Waiting>();
