@@ -37,7 +37,11 @@ const BATCH = 2000;
 
 export async function importDir(root: string, canonical: Canonicaliser): Promise<ImportResult> {
   const days = join(root, OLD_LAYOUT);
-  const dayNames = (await readdir(days)).filter((name) => DAY.test(name)).sort();
+  const entries = await readdir(days).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') throw new Error(`nothing to import: ${days} does not exist`);
+    throw e;
+  });
+  const dayNames = entries.filter((name) => DAY.test(name)).sort();
   await refuseLiveLock(join(root, 'LOCK'));
   const worker = await startWorker(join(root, DATABASE_FILE), SQLITE_SCHEMA);
   const result: ImportResult = { stored: 0, duplicate: 0, conflict: 0, unreadable: 0, movedTo: '' };
