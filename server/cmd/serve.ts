@@ -7,8 +7,9 @@ import { CliError, EXIT_USAGE, why } from './common.js';
 import { publicationOptions } from './merge.js';
 
 const HELP = `
-Stores: --data <dir> (the default, ./telemetry-data: a directory one server owns) or
---database postgres://user@host/db (PostgreSQL: any number of replicas share it). The config
+Stores: --data <dir> (the default, ./telemetry-data: an SQLite database, telemetry.sqlite, and
+the published files) or --database postgres://user@host/db (PostgreSQL: any number of replicas
+share it). A data directory of the old segment store must be moved first (import-dir). The config
 versions allowed are those in --log, the directory \`telemetry-server publish\` writes; it is
 also served at /config-log/. Routes: POST /upload/<week>, GET /healthz, GET /config-log/…, and
 the public pages /charts, /data, /config, /privacy. Every hour the days that are over are
