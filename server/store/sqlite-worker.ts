@@ -162,7 +162,10 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
       }),
     unlock: (name: string, pid: number) =>
       db.prepare('DELETE FROM tt_locks WHERE name = ? AND pid = ?').run(name, pid),
-    ping: () => (db.prepare('SELECT 1 AS one').get() as { one: number }).one === 1,
+    ping: () => {
+      if (syncFailure) throw syncFailure; // /healthz says so until a restart
+      return (db.prepare('SELECT 1 AS one').get() as { one: number }).one === 1;
+    },
     close: () => {
       db.close();
       if (walFd >= 0) fs.closeSync(walFd);
