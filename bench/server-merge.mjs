@@ -19,7 +19,7 @@ const entry = [
   "export { openSqliteStore } from './server/store/sqlite.ts';",
   "export { runMerge, addDays } from './server/merge/index.ts';",
 ].join('\n');
-await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }, outfile: bundle, logLevel: 'warning' });
+await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" }, outfile: bundle, logLevel: 'warning' });
 const { generateReports, openSqliteStore, runMerge, addDays } = await import(pathToFileURL(bundle).href);
 rmSync(bundle, { force: true });
 

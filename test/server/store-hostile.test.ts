@@ -15,24 +15,31 @@ import { day, makeLog, program, report, serve, upload } from './serve-helpers.js
 
 const week = day(-2);
 const x = (run: number, i: number): string => `0.${run}${String(i).padStart(6, '0')}1`;
-const canonical = (run: number, i: number): string => report(week, x(run, i), [program({ Counters: { 'demo-tool/invocations': i } })]);
+const canonical = (run: number, i: number): string =>
+  report(week, x(run, i), [program({ Counters: { 'demo-tool/invocations': i } })]);
 /** The same report padded with newlines to 100 KB (the intake limit is 100 × 1024 bytes). */
-const padded = (body: string): string => body.replace('{', `{${'\n'.repeat(100 * 1024 - body.length - 1)}`);
+const padded = (body: string): string =>
+  body.replace('{', `{${'\n'.repeat(100 * 1024 - body.length - 1)}`);
 
 async function bodies(store: Store): Promise<string[]> {
   const out: string[] = [];
-  for (const d of await store.unmergedDays()) for await (const r of store.reportsOf(d)) out.push(r.body);
+  for (const d of await store.unmergedDays()) {
+    for await (const r of store.reportsOf(d)) out.push(r.body);
+  }
   await store.close();
   return out;
 }
 
-const stores: Array<{ name: string; skip: boolean; make: () => Promise<{ flags: string[]; open: () => Promise<Store>; size?: () => number }> }> = [
+interface Target { flags: string[]; open: () => Promise<Store>; size?: () => number }
+const stores: Array<{ name: string; skip: boolean; make: () => Promise<Target> }> = [
   {
     name: 'sqlite',
     skip: false,
     make: async () => {
       const data = tempDir('tt-hostile-');
-      const size = (): number => ['telemetry.sqlite', 'telemetry.sqlite-wal'].reduce((sum, f) => sum + (statSync(join(data, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+      const sizeOf = (f: string): number =>
+        statSync(join(data, f), { throwIfNoEntry: false })?.size ?? 0;
+      const size = (): number => sizeOf('telemetry.sqlite') + sizeOf('telemetry.sqlite-wal');
       return { flags: ['--data', data], open: () => openSqliteStore(data), size };
     },
   },
@@ -48,23 +55,26 @@ const stores: Array<{ name: string; skip: boolean; make: () => Promise<{ flags: 
 
 for (const target of stores) {
   describe.skipIf(target.skip)(`hostile clients (${target.name} store)`, () => {
-    it('a flood of padded reports under a 48 MB heap: all stored small, the server stays up and restarts', async () => {
+    it('padded reports under a 48 MB heap: stored small, server up, restarts', async () => {
       const { flags, open, size } = await target.make();
       const log = makeLog();
       const env = { NODE_OPTIONS: '--max-old-space-size=48' };
       const s = await serve(['--log', log, ...flags], env);
       const count = 800; // 80 MB sent: the old store kept each body alive and died far earlier
-      const results = await load([s.url], Array.from({ length: count }, (_, i) => padded(canonical(1, i))), 16);
+      const flood = Array.from({ length: count }, (_, i) => padded(canonical(1, i)));
+      const results = await load([s.url], flood, 16);
       expect(results.filter((r) => r.status !== 200).map((r) => r.answer)).toEqual([]);
       expect(s.proc.exitCode).toBeNull();
       expect(await s.stop('SIGTERM')).toBe(0);
       if (size) expect(size()).toBeLessThan(count * 2048); // ~300 bytes a report, not 100 KB
       const again = await serve(['--log', log, ...flags], env);
-      expect((await upload(again.url, week, padded(canonical(1, 5)))).json).toEqual({ status: 'duplicate' });
+      const repeat = await upload(again.url, week, padded(canonical(1, 5)));
+      expect(repeat.json).toEqual({ status: 'duplicate' });
       expect(await again.stop()).toBe(0);
       const stored = await bodies(await open());
       expect(stored.length).toBe(count);
-      expect(new Set(stored)).toEqual(new Set(Array.from({ length: count }, (_, i) => canonical(1, i))));
+      const sent = Array.from({ length: count }, (_, i) => canonical(1, i));
+      expect(new Set(stored)).toEqual(new Set(sent));
     });
   });
 }
@@ -73,7 +83,7 @@ const isRoot = process.getuid?.() === 0;
 if (!isRoot) console.warn('skipped: the full-disk test mounts a tmpfs and needs root');
 
 describe.skipIf(!isRoot)('a full disk (sqlite store on a 16 MB tmpfs)', () => {
-  it('answers 503, stores nothing of a refused batch; the retry is stored once; the counts are exact', async () => {
+  it('503, nothing of a refused batch stored; the retry stored once; counts exact', async () => {
     const mount = tempDir('tt-full-');
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mount]);
     try {
@@ -85,7 +95,8 @@ describe.skipIf(!isRoot)('a full disk (sqlite store on a 16 MB tmpfs)', () => {
       // Leave little room: the reports below need more than is left.
       writeFileSync(join(mount, 'filler'), Buffer.alloc(0));
       try {
-        execFileSync('fallocate', ['-l', String(statfsFree(mount) - 96 * 1024), join(mount, 'filler')]);
+        const size = String(statfsFree(mount) - 96 * 1024);
+        execFileSync('fallocate', ['-l', size, join(mount, 'filler')]);
       } catch {
         writeFileSync(join(mount, 'filler'), Buffer.alloc(statfsFree(mount) - 96 * 1024));
       }
@@ -93,16 +104,22 @@ describe.skipIf(!isRoot)('a full disk (sqlite store on a 16 MB tmpfs)', () => {
       const first = await load([s.url], all, 16);
       const refused = first.filter((r) => r.status !== 200);
       expect(refused.length).toBeGreaterThan(0);
-      expect(refused.every((r) => r.status === 503 && JSON.parse(r.answer).code === 'store-unavailable')).toBe(true);
-      const acked = new Set([canonical(2, 0), ...first.filter((r) => r.status === 200).map((r) => r.body)]);
+      const unavailable = (r: (typeof first)[number]): boolean =>
+        r.status === 503 && JSON.parse(r.answer).code === 'store-unavailable';
+      expect(refused.every(unavailable)).toBe(true);
+      const acked = new Set([canonical(2, 0)]);
+      for (const r of first) if (r.status === 200) acked.add(r.body);
       expect(await s.stop()).toBe(0);
-      expect(new Set(await bodies(await openSqliteStore(data)))).toEqual(acked); // nothing half-stored
+      // Nothing half-stored: exactly what was answered 200.
+      expect(new Set(await bodies(await openSqliteStore(data)))).toEqual(acked);
 
       rmSync(join(mount, 'filler'));
       const again = await serve(['--log', log, '--data', data]);
       const retry = await load([again.url], all, 16); // every report once more, as clients would
       expect(retry.filter((r) => r.status !== 200)).toEqual([]);
-      for (const r of retry) expect(JSON.parse(r.answer).status).toBe(acked.has(r.body) ? 'duplicate' : 'stored');
+      for (const r of retry) {
+        expect(JSON.parse(r.answer).status).toBe(acked.has(r.body) ? 'duplicate' : 'stored');
+      }
       expect(await again.stop()).toBe(0);
       const stored = await bodies(await openSqliteStore(data));
       expect(stored.length).toBe(all.length + 1);
