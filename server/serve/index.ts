@@ -19,7 +19,7 @@ export interface ServeOptions {
   /** The SQLite store's commit sync: `full` (default) or `normal` (server/store/sqlite.ts). */
   sync?: 'full' | 'normal';
   logger?: Logger;
-  /** The public pages and the daily merge (server/pages/index.ts), when wired. */
+  /** The public pages and the hourly merge (server/pages/index.ts), when wired. */
   extend?: Extension;
 }
 
