@@ -1,10 +1,13 @@
 // The rows of issue #20's table that belong to the store, on both stores, with the built server
 // as a real process: a flood of reports padded to ~100 KB under a small heap (kept as their
 // small canonical bytes; nothing per report stays in memory; a restart after SIGTERM works), and
-// a full disk (a small tmpfs, as root): 503, nothing of a refused batch stored, the retry stored
-// once, the counts exact.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// a full disk (as root: a small tmpfs holding the SQLite directory, or a PostgreSQL tablespace
+// holding tt_reports): 503, nothing of a refused batch stored, the retry stored once, the counts
+// exact.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPostgresStore, openSqliteStore, type Store } from '../../server/store/index.js';
@@ -144,3 +147,71 @@ function statfsFree(dir: string): number {
   const out = execFileSync('df', ['-B1', '--output=avail', dir], { encoding: 'utf8' });
   return Number(out.trim().split('\n').pop());
 }
+
+/** The local `postgres` user's ids (scripts/ensure-postgres.mjs runs the cluster as it). */
+function postgresUser(): { uid: number; gid: number } | null {
+  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  const [uid, gid] = [id('-u'), id('-g')];
+  if (uid.status !== 0 || gid.status !== 0) return null;
+  return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
+}
+const pgUser = isRoot && !skipPg ? postgresUser() : null;
+const pgUrl = process.env.TT_TEST_DATABASE_URL ?? '@127.0.0.1/'; // else pg.ts starts a local one
+const localPg = pgUser !== null && /@(127\.0\.0\.1|localhost)[:/]/.test(pgUrl);
+if (isRoot && !skipPg && !localPg) {
+  console.warn('skipped: the PostgreSQL full-disk test needs the local cluster and its user');
+}
+
+describe.skipIf(!localPg)('a full disk (PostgreSQL, its table in a tablespace on a tmpfs)', () => {
+  it('503, nothing of a refused batch stored; the retry stored once; counts exact', async () => {
+    const url = await freshDatabase();
+    const adminUrl = Object.assign(new URL(url), { pathname: '/postgres' }).href;
+    const mount = tempDir('tt-pgfull-');
+    chmodSync(mount, 0o755);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mount]);
+    chownSync(mount, pgUser!.uid, pgUser!.gid);
+    const space = `tt_full_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const log = makeLog();
+    try {
+      await admin.query(`CREATE TABLESPACE ${space} LOCATION '${mount}'`);
+      const s = await serve(['--log', log, '--database', url]); // creates the tables
+      expect((await upload(s.url, week, canonical(3, 0))).status).toBe(200);
+      await admin.query(`ALTER TABLE tt_reports SET TABLESPACE ${space}`);
+      for (const index of ['tt_reports_pkey', 'tt_reports_day', 'tt_reports_unmerged']) {
+        await admin.query(`ALTER INDEX ${index} SET TABLESPACE ${space}`);
+      }
+      writeFileSync(join(mount, 'filler'), Buffer.alloc(statfsFree(mount) - 64 * 1024));
+      const all = Array.from({ length: 1500 }, (_, i) => canonical(3, i + 1));
+      const first = await load([s.url], all, 16);
+      const refused = first.filter((r) => r.status !== 200);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.every((r) => r.status === 503)).toBe(true);
+      const acked = new Set([canonical(3, 0)]);
+      for (const r of first) if (r.status === 200) acked.add(r.body);
+      expect(await s.stop()).toBe(0);
+      const rows = await admin.query<{ body: string }>('SELECT body FROM tt_reports');
+      expect(new Set(rows.rows.map((row) => row.body))).toEqual(acked); // nothing half-stored
+
+      rmSync(join(mount, 'filler'));
+      const again = await serve(['--log', log, '--database', url]);
+      const retry = await load([again.url], all, 16);
+      expect(retry.filter((r) => r.status !== 200)).toEqual([]);
+      for (const r of retry) {
+        expect(JSON.parse(r.answer).status).toBe(acked.has(r.body) ? 'duplicate' : 'stored');
+      }
+      expect(await again.stop()).toBe(0);
+      const count = await admin.query<{ n: string }>('SELECT count(*) AS n FROM tt_reports');
+      expect(Number(count.rows[0]!.n)).toBe(all.length + 1);
+    } finally {
+      await admin.end();
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${new URL(url).pathname.slice(1)} WITH (FORCE)`);
+      await cleanup.query(`DROP TABLESPACE IF EXISTS ${space}`);
+      await cleanup.end();
+      execFileSync('umount', ['-l', mount]);
+    }
+  });
+});
