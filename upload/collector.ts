@@ -16,7 +16,9 @@ import type { Phase, RunContext } from './context.js';
 import { configCacheText } from './marks.js';
 import { drawX } from './random.js';
 import { agentFor, postReport } from './send.js';
-import { createExclusive, decided, listNames, recordCollector, updateStatus } from './store.js';
+import {
+  createExclusive, decided, listNames, recordCollector, sentUnderAnotherKey, updateStatus,
+} from './store.js';
 
 /** A day short of the server's window, so that clock skew never makes the server refuse a week as too old. */
 export const SEND_WINDOW_DAYS = UPLOAD_WINDOW_DAYS - 1;
@@ -70,6 +72,7 @@ async function buildWeeks(c: C, onHere: (program: string) => boolean): Promise<v
   for (const w of ctx.work.weeks) {
     const files = w.files.filter((f) => onHere(f.info.program));
     if (files.length === 0 || decided(c.p, w.week)) continue;
+    if (c.collector && sentUnderAnotherKey(c.p, c.collector.url, w.week)) continue;
     // With --program P, a week this collector shares with other programs is built by a run for all of them.
     const others = ctx.phase.only === undefined ? [] : [...new Set(w.files.filter((f) => onCollector(c, f.info.program) && f.info.program !== ctx.phase.only).map((f) => f.info.program))];
     if (others.length > 0) {

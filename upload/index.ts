@@ -2,7 +2,9 @@
 // collector's verified config, sampled, and sent exactly once to each program's own collector.
 // The server (`telemetry-server`) imports the report's shape and the window from here, so
 // the two sides agree by construction. DESIGN.md §14.
-export { MAX_REPORT_BYTES, type ProgramReport, type Report, UPLOAD_WINDOW_DAYS, uploadPath } from './report.js';
+export {
+  MAX_REPORT_BYTES, type ProgramReport, type Report, UPLOAD_WINDOW_DAYS, isGoRuntime, uploadPath,
+} from './report.js';
 export { type RunOptions, runPhases, runUpload } from './run.js';
 export { type RunSummary, type WeekEntry } from './summary.js';
 export { SEND_WINDOW_DAYS } from './collector.js';

@@ -15,12 +15,36 @@ export type Outcome =
   | { kind: 'refused'; status: number; reason: string }
   | { kind: 'retry'; status?: number; reason: string };
 
-/** The retry table: 2xx sent; 408, 429, 5xx (and 1xx/3xx: nothing is followed) kept; every other 4xx never. */
-export function classify(status: number, message = ''): Outcome {
+/**
+ * The retry table: 2xx sent; 408, 429, 5xx (and 1xx/3xx: nothing is followed) kept; every other
+ * 4xx never, except our collector's 400 `future`: its clock is behind this machine's, and the
+ * same report becomes valid there within days, so it waits rather than being lost for good.
+ */
+export function classify(
+  status: number, message = '', code: string | null = problemCode(message),
+): Outcome {
   const said = message ? `: ${message}` : '';
   if (status >= 200 && status < 300) return { kind: 'sent', status };
   if (status === 408 || status === 429 || status >= 500 || status < 400) return { kind: 'retry', status, reason: `http status ${status}${said}` };
+  if (status === 400 && code === 'future') {
+    const reason = `http status 400: the collector's clock is behind this machine's; `
+      + `the report waits${said}`;
+    return { kind: 'retry', status, reason };
+  }
   return { kind: 'refused', status, reason: `http status ${status}${said}` };
+}
+
+/** The `code` of a problem document (RFC 9457, as telemetry-server answers), or null. */
+function problemCode(text: string): string | null {
+  try {
+    const doc = JSON.parse(text) as unknown;
+    const code = typeof doc === 'object' && doc !== null
+      ? (doc as { code?: unknown }).code
+      : undefined;
+    return typeof code === 'string' ? code : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface PostOptions {
@@ -62,11 +86,15 @@ export function postReport(o: PostOptions): Promise<Outcome> {
       agent: agentFor(url, o.env),
       headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, 'User-Agent': `transparent-telemetry/${CLIENT_VERSION}` },
     }, (res: IncomingMessage) => {
-      // A short reason from the collector helps the user (status shows it); at most 200 bytes, one line.
+      // A short reason from the collector helps the user (status shows it); a problem document is
+      // read whole (1 KB at most) for its code, and what is kept is one line of 200 characters.
       let text = '';
       res.setEncoding('utf8');
-      res.on('data', (c: string) => { if (text.length < 200) text += c; });
-      res.on('end', () => finish(classify(res.statusCode ?? 0, text.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 200))));
+      res.on('data', (c: string) => { if (text.length < 1024) text += c; });
+      res.on('end', () => {
+        const line = text.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 200);
+        finish(classify(res.statusCode ?? 0, line, problemCode(text)));
+      });
       res.on('error', () => finish(classify(res.statusCode ?? 0)));
     });
     req.on('error', (e) => finish({ kind: 'retry', reason: `${where}: ${e.message}` }));

@@ -1,6 +1,7 @@
 // Reading one stored report for merging. Intake has validated it against the config; here it
 // is read again exactly: counts above 2^53−1 keep every digit (JSON.parse alone would round
 // them), and anything not in the report's shape is an error naming the field.
+import { isGoRuntime } from '../../upload/index.js';
 import type { Count } from './sum.js';
 
 export interface MergeEntry {
@@ -33,24 +34,37 @@ export function parseReport(body: string): MergeReport {
 
 function entry(v: unknown, at: string): MergeEntry {
   const p = obj(v, at);
+  const program = str(p.Program, `${at}.Program`);
+  const version = str(p.Version, `${at}.Version`);
+  const runtime = str(p.GoVersion, `${at}.GoVersion`);
+  const go = isGoRuntime(runtime);
   return {
-    program: str(p.Program, `${at}.Program`),
-    version: str(p.Version, `${at}.Version`),
-    runtime: str(p.GoVersion, `${at}.GoVersion`),
+    program,
+    version,
+    runtime,
     os: str(p.GOOS, `${at}.GOOS`),
     arch: str(p.GOARCH, `${at}.GOARCH`),
-    counters: counts(p.Counters, `${at}.Counters`),
-    stacks: counts(p.Stacks, `${at}.Stacks`),
+    counters: counts(p.Counters, `${at}.Counters`, go),
+    stacks: counts(p.Stacks, `${at}.Stacks`, go),
   };
 }
 
-function counts(v: unknown, at: string): Record<string, Count> {
+const WRAP = 1n << 64n;
+
+/** `go`: a Go runtime's entry, whose negative counts are Go's int64 wrapping (isGoRuntime). */
+function counts(v: unknown, at: string, go: boolean): Record<string, Count> {
   if (v === null || v === undefined) return {};
   const o = obj(v, at) as Record<string, unknown>;
   for (const k in o) {
     const n = o[k];
     if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) continue;
-    if (typeof n === 'string' && n.startsWith(BIG_MARK)) o[k] = BigInt(n.slice(BIG_MARK.length));
+    const marked = typeof n === 'string' && n.startsWith(BIG_MARK);
+    const big = marked ? BigInt(n.slice(BIG_MARK.length)) : null;
+    if (big !== null && big >= 0n) o[k] = big;
+    else if (go && big !== null && big >= -(1n << 63n)) o[k] = big + WRAP;
+    else if (go && typeof n === 'number' && Number.isSafeInteger(n) && n < 0) {
+      o[k] = BigInt(n) + WRAP;
+    }
     else throw new Error(`${at}[${JSON.stringify(k)}]: not a count`);
   }
   return o as Record<string, Count>;
@@ -89,9 +103,14 @@ export function quoteBigIntegers(text: string, max: bigint | null = MAX_U64): st
       let j = i;
       while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
       const token = text.slice(i, j);
-      if (/^[1-9][0-9]{15,}$/.test(token) && text[i - 1] !== '-') {
-        if (max !== null && BigInt(token) > max) throw new Error(`count ${token} is over ${max}`);
-        out += text.slice(from, i) + JSON.stringify(BIG_MARK + token);
+      if (/^[1-9][0-9]{15,}$/.test(token)) {
+        // A negative one is kept whole too: Go writes counts of 2^63 and more wrapped (counts).
+        const negative = text[i - 1] === '-';
+        if (max !== null && !negative && BigInt(token) > max) {
+          throw new Error(`count ${token} is over ${max}`);
+        }
+        const sign = negative ? '-' : '';
+        out += text.slice(from, negative ? i - 1 : i) + JSON.stringify(BIG_MARK + sign + token);
         from = j;
       }
       i = j;

@@ -18,6 +18,8 @@ export interface TestCollector {
   gets: string[];
   /** Status for the next POSTs; default 200. */
   answer: (week: string) => number;
+  /** The body and its media type for an answer that is not 200; default `status <n>` as text. */
+  problem?: ((week: string) => { type: string; body: string }) | undefined;
   publish(config: UploadConfig | object): void;
   /** The config log's directory, as served under `<url>/config-log/`. */
   logDir: string;
@@ -42,7 +44,9 @@ export async function startCollector(name = 'c', seed = 7, tls?: { key: Buffer; 
         const week = url.slice(url.lastIndexOf('/') + 1);
         posts.push({ path: url, week, body: Buffer.concat(chunks), headers: req.headers, raw: req.rawHeaders });
         const status = t.answer!(week);
-        res.writeHead(status).end(status === 200 ? 'ok' : `status ${status}`);
+        const problem = status === 200 ? undefined : t.problem?.(week);
+        if (problem) res.writeHead(status, { 'Content-Type': problem.type }).end(problem.body);
+        else res.writeHead(status).end(status === 200 ? 'ok' : `status ${status}`);
       });
       return;
     }
