@@ -30,7 +30,8 @@ export interface RowIn {
 }
 
 export type WorkerOp =
-  | 'put' | 'import' | 'unmerged' | 'page' | 'markMerged' | 'lock' | 'unlock' | 'ping' | 'close';
+  | 'put' | 'import' | 'unmerged' | 'page' | 'markMerged' | 'dropStale' | 'lock' | 'unlock' | 'ping'
+  | 'close';
 
 /** `load` is the worker's `require`: a parameter, so that no bundler rewrites it. */
 export function sqliteWorkerMain(load: NodeJS.Require): void {
@@ -72,6 +73,14 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
   const page = db.prepare(
     'SELECT week, x, body FROM tt_reports WHERE day = ? AND body IS NOT NULL ' +
       'AND (week, x) > (?, ?) ORDER BY week, x LIMIT ?',
+  );
+  const chunkEnd = db.prepare(
+    'SELECT week, x FROM tt_reports WHERE day = ? AND (week, x) > (?, ?) ' +
+      'ORDER BY week, x LIMIT 1 OFFSET ?',
+  );
+  const dropStale = db.prepare(
+    'DELETE FROM tt_reports WHERE rowid IN (SELECT rowid FROM tt_reports ' +
+      'WHERE day < ? AND body IS NULL AND merged = 1 LIMIT ?)',
   );
   const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
   const alive = (pid: number): boolean => {
@@ -135,7 +144,7 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
     nextSync.push(answer);
     if (!syncing) startSync();
   };
-  const DURABLE = new Set<WorkerOp>(['put', 'import', 'markMerged']);
+  const DURABLE = new Set<WorkerOp>(['put', 'import', 'markMerged', 'dropStale']);
 
   const ops: Record<WorkerOp, (...args: never[]) => unknown> = {
     put: (rows: RowIn[]) => store(rows),
@@ -143,14 +152,24 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
     unmerged: () => (unmerged.all() as Array<{ day: string }>).map((row) => row.day),
     page: (day: string, week: string, x: string, limit: number) =>
       page.all(day, week, x, limit).map((row) => ({ ...(row as object) })),
-    markMerged: (day: string, dropRaw: boolean, horizon: string) =>
+    // One chunk of a day, in (week, x) order after the cursor: the rows become merged (with
+    // dropRaw, lose their bodies); returns the chunk's last key, or null past the day's end.
+    markMerged: (day: string, dropRaw: boolean, week: string, x: string, limit: number) =>
       transaction(() => {
+        const last = chunkEnd.get(day, week, x, limit - 1) as
+          | { week: string; x: string }
+          | undefined;
+        const through = last ?? { week: '\uffff', x: '' }; // the rest of the day
         const drop = dropRaw ? ', body = NULL' : '';
-        db.prepare(`UPDATE tt_reports SET merged = 1${drop} WHERE day = ?`).run(day);
-        // Keys of days no report inside the upload window can repeat are no longer needed.
-        const stale = 'DELETE FROM tt_reports WHERE body IS NULL AND merged = 1 AND day < ?';
-        db.prepare(stale).run(horizon);
+        db.prepare(
+          `UPDATE tt_reports SET merged = 1${drop} WHERE day = ? AND (week, x) > (?, ?) ` +
+            'AND (week, x) <= (?, ?)',
+        ).run(day, week, x, through.week, through.x);
+        return last ? { week: last.week, x: last.x } : null;
       }),
+    // Keys of days no report inside the upload window can repeat: up to `limit` deleted.
+    dropStale: (horizon: string, limit: number) =>
+      Number(dropStale.run(horizon, limit).changes),
     lock: (name: string, pid: number) =>
       transaction(() => {
         const held = db.prepare('SELECT pid FROM tt_locks WHERE name = ?').get(name) as

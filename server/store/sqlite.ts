@@ -20,6 +20,8 @@ export const OLD_LAYOUT = 'days';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const PAGE = 500;
 const MERGE_LOCK = 'merge';
+/** Rows per transaction when a merge marks a day (markMerged). */
+const CHUNK = 2_000;
 /**
  * Batches at the worker at once: while one waits for its WAL sync the next commits, so that one
  * sync covers several batches (docs/collector-store.md, group sync).
@@ -102,8 +104,16 @@ export async function openSqliteStore(root: string, options: SqliteOptions = {})
 
     async markMerged(day: string, dropRaw: boolean): Promise<void> {
       if (!DAY.test(day)) throw new Error(`day ${JSON.stringify(day)} is not YYYY-MM-DD`);
+      // In chunks, each its own transaction, so that uploads are stored between them: one
+      // transaction over a 100,000-report day held the writer for half a second. A crash midway
+      // leaves the day unmerged; the merge's week state then skips summing it again.
+      let after: { week: string; x: string } | null = { week: '', x: '' };
+      while (after) {
+        after = await worker.call('markMerged', day, dropRaw, after.week, after.x, CHUNK);
+      }
+      if (!dropRaw) return; // only aggregates mode leaves keys without bodies
       const horizon = addDays(todayUTC(now()), -(UPLOAD_WINDOW_DAYS + 1));
-      await worker.call('markMerged', day, dropRaw, horizon);
+      while ((await worker.call<number>('dropStale', horizon, CHUNK)) === CHUNK);
     },
 
     async withMergeLock<T>(fn: () => Promise<T>): Promise<T | null> {
