@@ -66,6 +66,8 @@ export interface CollectorStatus {
   url: string;
   lastUpload: { week: string; day: string; file: string; status: number } | null;
   lastConfig: { day: string; ok: boolean; config?: string; code?: string; message?: string } | null;
+  /** The last POST that did not settle its week (network, proxy, 5xx), kept for a later run. */
+  lastKept?: { week: string; day: string; reason: string } | null;
 }
 
 export function readStatus(p: CollectorPaths): CollectorStatus | null {

@@ -10,7 +10,7 @@ export { CLIP, type Cell, type WeekCells, addReport, addWeek, runtimeMajor } fro
 export { aggregateToCSV, CSV_HEADER } from './csv.js';
 export { LEDGER, type Ledger, type Release, readLedger, sums as ledgerSums } from './ledger.js';
 export { cryptoUniform, geometricNoise, type Uniform } from './noise.js';
-export { type MergeReport, asLine, parseReport, quoteBigIntegers } from './report.js';
+export { type MergeReport, asLine, parseReport } from './report.js';
 export { MERGE_HEAP_MB, type WorkerInput, type WorkerRun, mergeInWorker } from './in-worker.js';
 export { remoteStore, serveStore } from './remote.js';
 export {

@@ -1,7 +1,7 @@
 // Reading one stored report for merging. Intake has validated it against the config; here it
 // is read again exactly: counts above 2^53−1 keep every digit (JSON.parse alone would round
 // them), and anything not in the report's shape is an error naming the field.
-import { isGoRuntime } from '../../upload/index.js';
+import { BIG_MARK, isGoRuntime, quoteBigIntegers } from '../../upload/index.js';
 import type { Count } from './sum.js';
 
 export interface MergeEntry {
@@ -22,6 +22,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** Parses a report body; throws an Error naming what is wrong. */
 export function parseReport(body: string): MergeReport {
   // X has 16 digits and more after its point; only a run not after a point or digit can be a big count.
+  // The shared reader's rewrite, without its reviver: `counts` turns the marks back in place.
   const value = JSON.parse(/(?<![.\d])\d{16}/.test(body) ? quoteBigIntegers(body) : body) as unknown;
   const r = obj(value, 'report');
   const week = str(r.Week, 'Week');
@@ -78,63 +79,6 @@ function obj(v: unknown, at: string): Record<string, unknown> {
 function str(v: unknown, at: string): string {
   if (typeof v !== 'string') throw new Error(`${at}: not a string`);
   return v;
-}
-
-export const BIG_MARK = '\u0000big:';
-const MAX_U64 = 2n ** 64n - 1n;
-
-/**
- * Rewrites every integer literal of 16 digits or more outside strings as a marked string, so
- * JSON.parse keeps its digits; `counts` turns it back into a bigint. Only a plain integer
- * (no sign, fraction or exponent) is rewritten: X and anything else stay numbers. A report's
- * counts are at most `max` (2^64−1); a published total may be larger (`max` null).
- */
-export function quoteBigIntegers(text: string, max: bigint | null = MAX_U64): string {
-  let out = '';
-  let from = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      i = skipString(text, i);
-      continue;
-    }
-    if (c >= 0x30 && c <= 0x39) {
-      let j = i;
-      while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
-      const token = text.slice(i, j);
-      if (/^[1-9][0-9]{15,}$/.test(token)) {
-        // A negative one is kept whole too: Go writes counts of 2^63 and more wrapped (counts).
-        const negative = text[i - 1] === '-';
-        if (max !== null && !negative && BigInt(token) > max) {
-          throw new Error(`count ${token} is over ${max}`);
-        }
-        const sign = negative ? '-' : '';
-        out += text.slice(from, negative ? i - 1 : i) + JSON.stringify(BIG_MARK + sign + token);
-        from = j;
-      }
-      i = j;
-      continue;
-    }
-    i++;
-  }
-  return out + text.slice(from);
-}
-
-/** 0-9 . e E + - */
-function isNumberChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
-}
-
-function skipString(text: string, at: number): number {
-  let i = at + 1;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c) i += 2;
-    else if (c === 0x22) return i + 1;
-    else i++;
-  }
-  return i;
 }
 
 /** The body as one NDJSON line: raw CR and LF can only be whitespace between tokens in JSON. */

@@ -2,7 +2,7 @@
 // their digits), and the names of every download.
 import type { Store } from '../store/types.js';
 import { type WeekAggregate, aggregatePath } from '../merge/index.js';
-import { BIG_MARK, quoteBigIntegers } from '../merge/report.js';
+import { parseBigJson } from '../../upload/index.js';
 
 const WEEK_FILE = /^aggregates\/(\d{4}-\d{2}-\d{2})\.json$/;
 
@@ -15,9 +15,7 @@ export async function readAggregate(store: Store, week: string): Promise<WeekAgg
   const bytes = await store.getPublished(aggregatePath(week, 'json'));
   if (!bytes) return null;
   const text = Buffer.from(bytes).toString('utf8');
-  return JSON.parse(/(?<![.\d])\d{16}/.test(text) ? quoteBigIntegers(text, null) : text, (_k, v) =>
-    typeof v === 'string' && v.startsWith(BIG_MARK) ? BigInt(v.slice(BIG_MARK.length)) : v,
-  ) as WeekAggregate;
+  return parseBigJson(text, null) as WeekAggregate;
 }
 
 /** Every week's aggregate, oldest first; `wanted` (by file name) reads only some. */

@@ -16,7 +16,7 @@ const ALLOWED: Record<string, string[]> = {
   'counter/safeio': [],
   cmd: ['counter', 'counter/countfile', 'counter/settings', 'counter/safeio', 'config', 'upload'],
   config: ['counter/safeio'],
-  upload: ['config', 'counter/countfile', 'counter/settings', 'counter/safeio'],
+  upload: ['config', 'counter/countfile', 'counter/mmap', 'counter/settings', 'counter/safeio'],
   server: ['config', 'upload', 'counter/safeio'],
 };
 
