@@ -54,6 +54,11 @@ export async function openSqliteStore(root: string, options: SqliteOptions = {})
   const idle: Array<() => void> = [];
   let merging = false;
 
+  /** Wakes close() once nothing is gathered, scheduled or at the worker. */
+  const settle = (): void => {
+    if (scheduled || inFlight > 0 || pending.length > 0) return;
+    for (const done of idle.splice(0)) done();
+  };
   /** Sends what gathered as one batch, unless MAX_BATCHES are at the worker (it gathers more). */
   const send = (): void => {
     while (pending.length && inFlight < MAX_BATCHES) {
@@ -67,7 +72,7 @@ export async function openSqliteStore(root: string, options: SqliteOptions = {})
       ).finally(() => {
         inFlight--;
         send();
-        if (inFlight === 0 && pending.length === 0) for (const done of idle.splice(0)) done();
+        settle();
       });
     }
   };
@@ -82,7 +87,8 @@ export async function openSqliteStore(root: string, options: SqliteOptions = {})
         // After this turn's I/O callbacks: every request read in the same turn joins the batch.
         setImmediate(() => {
           scheduled = false;
-          send();
+          send(); // a batch that finished meanwhile may have sent these already
+          settle();
         });
       });
     },

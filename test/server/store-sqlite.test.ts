@@ -58,6 +58,21 @@ describe('sqlite store', () => {
     );
   });
 
+  it('close right after a put that a finishing batch sent early never hangs', async () => {
+    // A put made while a batch finishes is sent by that batch, before its own turn's timer runs;
+    // a close in between once waited for ever. Fast answers (sync normal) make the race likely.
+    for (let i = 0; i < 40; i++) {
+      const s = await openSqliteStore(tempDir('tt-store-'), { sync: 'normal' });
+      await s.put(row('0.1'));
+      expect(await s.put(row('0.1'))).toBe('duplicate');
+      expect(await s.put(row('0.1', '{"other":1}'))).toBe('conflict');
+      expect(await s.put(row('0.2'))).toBe('stored');
+      expect(await s.unmergedDays()).toEqual([day]);
+      expect(await s.unmergedDays()).toEqual([day]); // quick answers, one after another
+      await s.close();
+    }
+  });
+
   it('a put after close fails (a 503 for intake), never hangs', async () => {
     const s = await openSqliteStore(tempDir('tt-store-'));
     await s.close();
