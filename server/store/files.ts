@@ -1,5 +1,6 @@
 // Durable whole-file writes, for the published files (docs/collector-store.md): a temporary
-// name, fsync, rename, fsync of the directory, so that a file either is there whole after a crash or is not there at all.
+// name, fsync, rename, fsync of the directory, so that a file either is there whole after a
+// crash or is not there at all.
 import { randomBytes } from 'node:crypto';
 import { close as closeCb, fsync as fsyncCb, open as openCb, write as writeCb } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
