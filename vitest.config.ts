@@ -5,7 +5,12 @@ export default defineConfig({
     // mmap-io is not context-aware: it must load in processes, never in worker threads.
     pool: 'forks',
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // The stress tier runs apart: `npm run stress` (vitest.stress.config.ts).
+    exclude: ['test/stress/**', '**/node_modules/**'],
+    // Go's programs are built once here, never inside a timed test.
+    globalSetup: ['test/setup/global.ts'],
+    // Failure bounds, not performance claims: generous enough for a machine under heavy load.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import { DIST_COUNTER, ROOT, cleanEnv, runFixture, tempDir } from '../helpers.js';
-import { type GoTools, buildGoTools, goRead, skipGo } from './go.js';
+import { type GoTools, goTools, goRead, skipGo } from './go.js';
 
 /** Go's reading of each file equals ours; returns our reading of the single file under dir. */
 function sameAsGo(tools: GoTools, files: string[]) {
@@ -43,7 +43,7 @@ function stress(spec: object): Promise<void> {
 describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser', () => {
   let tools: GoTools;
   beforeAll(() => {
-    tools = buildGoTools('go-reads-ours');
+    tools = goTools();
   }, 600_000);
 
   it('a tool’s file: stack counter (names decoded), UTF-8 and bucket names, 64-bit values, two pages', () => {
