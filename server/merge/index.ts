@@ -6,7 +6,7 @@ export { CLIP, type Cell, type WeekCells, addReport, addWeek, runtimeMajor } fro
 export { aggregateToCSV, CSV_HEADER } from './csv.js';
 export { LEDGER, type Ledger, type Release, readLedger } from './ledger.js';
 export { cryptoUniform, geometricNoise, type Uniform } from './noise.js';
-export { type MergeReport, asLine, parseReport, quoteBigIntegers } from './report.js';
+export { BIG_MARK, type MergeReport, asLine, parseReport, quoteBigIntegers } from './report.js';
 export { type MergeOptions, type MergeResult, aggregatePath, isFinal, mergedPath, runMerge } from './run.js';
 export { type Count, addCount, stringifyExact } from './sum.js';
 export { addDays, isClosed, lastArrival, utcDay, weekOf } from './week.js';

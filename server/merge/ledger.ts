@@ -3,7 +3,7 @@
 // report: it can change at most `valuesPerReport` counts, so its privacy loss in that release
 // is at most ε × valuesPerReport (sequential composition). Each week is released once, so a
 // machine that reported every week has lost at most the sum of the releases' bounds.
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 
 export interface Release {
   week: string;

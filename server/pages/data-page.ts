@@ -2,7 +2,7 @@
 // aggregate as JSON and CSV, the privacy ledger (aggregates mode), and /data/index.json
 // listing them all for scripts.
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import { type PublishMode, isFinal } from '../merge/index.js';
 import { CACHE_FINAL, CACHE_SHORT, esc, page, securityHeaders, sendPage, sendText } from './html.js';
 import { allAggregates, downloads, type Downloads } from './read.js';

@@ -1,8 +1,7 @@
 // What the pages read from the store: the published aggregates of every week (counts with all
 // their digits), and the names of every download.
-import type { Store } from '../store/types.js';
-import { type WeekAggregate, aggregatePath } from '../merge/index.js';
-import { BIG_MARK, quoteBigIntegers } from '../merge/report.js';
+import type { Store } from '../store/index.js';
+import { BIG_MARK, type WeekAggregate, aggregatePath, quoteBigIntegers } from '../merge/index.js';
 
 const WEEK_FILE = /^aggregates\/(\d{4}-\d{2}-\d{2})\.json$/;
 

@@ -3,7 +3,7 @@
 // hour later, not a day. Every replica runs the schedule; the store's merge lock lets one
 // merge at a time, and a run that finds nothing unmerged only looks. The timer is unref'd, so
 // it never keeps a process alive.
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import { type MergeResult, type PublishMode, runMerge } from '../merge/index.js';
 
 export interface MergeSchedule { stop(): void; /** The run in flight, if any (tests, shutdown). */ idle(): Promise<void> }
