@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout, writeMachineMode } from '../../counter/settings/index.js';
 import { tempDir } from '../helpers.js';
-import { DAY, childLogs, hostsThatStarted, makeDue, runHost, settledChildLogs, telemetryDir, tokenMtime } from './harness.js';
+import { DAY, childLogs, hostsThatStarted, makeDue, quiet, runHost, settledChildLogs, telemetryDir, tokenMtime } from './harness.js';
 
 const token = (dir: string) => join(dir, 'upload.token');
 
@@ -113,7 +113,7 @@ describe('the upload trigger', () => {
     mkdirSync(token(dir));
     await runHost(dir);
     expect(hostsThatStarted(dir)).toBe(0);
-    await new Promise((r) => setTimeout(r, 1000));
+    await quiet(dir); // the host has exited: any run it started exists, and now has ended
     expect(childLogs(dir)).toEqual([]);
   });
 });
@@ -148,7 +148,7 @@ describe('the upload trigger when counting is off', () => {
       }
       expect(existsSync(token(dir))).toBe(false);
       expect(hostsThatStarted(dir)).toBe(0);
-      await new Promise((r) => setTimeout(r, 1000));
+      await quiet(dir);
       expect(childLogs(dir)).toEqual([]);
     });
   }
