@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/setup/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -9,6 +10,10 @@ export default defineConfig({
     exclude: ['test/stress/**', '**/node_modules/**'],
     // Go's programs are built once here, never inside a timed test.
     globalSetup: ['test/setup/global.ts'],
+    // Most tests wait on child processes, servers and files, not on the CPU: three files at a
+    // time keep two cores busy (vitest's default on 2 cores is one file at a time).
+    maxWorkers: 3,
+    sequence: { sequencer: LongestFirst },
     // Failure bounds, not performance claims: generous enough for a machine under heavy load.
     testTimeout: 120_000,
     hookTimeout: 120_000,
