@@ -4,7 +4,9 @@
 // the type check and rebuilds dist/ only when a source is newer than the last build: seconds.
 import { spawnSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts });
 const step = (what, cmd, args) => {
@@ -23,7 +25,10 @@ const args = process.argv.slice(2);
 const targeted = args.some((arg) => !arg.startsWith('-'));
 
 /** What the build reads; dist/ is current when none of it is newer than the stamp. */
-const BUILD_INPUTS = ['counter', 'config', 'upload', 'cmd', 'server', 'scripts/build.mjs', 'scripts/build-native.mjs', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+const BUILD_INPUTS = [
+  'counter', 'config', 'upload', 'cmd', 'server', 'scripts/build.mjs', 'scripts/build-native.mjs',
+  'package.json', 'tsconfig.json', 'tsconfig.build.json',
+];
 const STAMP = 'dist/.built';
 
 function newest(path) {
@@ -59,7 +64,8 @@ mkdirSync('test-output', { recursive: true });
 if (existsSync('scripts/ensure-postgres.mjs')) process.env.TT_TEST_DATABASE_URL = (await (await import('./ensure-postgres.mjs')).forTests()) ?? '';
 const out = 'test-output/vitest.json';
 rmSync(out, { force: true });
-const r = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args], {
+const vitestArgs = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args];
+const r = run('npx', ['vitest', ...vitestArgs], {
   env: { ...process.env, NO_COLOR: '1' },
 });
 let s;

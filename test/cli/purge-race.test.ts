@@ -17,24 +17,35 @@ const env = { ...cleanEnv(), TT_DIST_COUNTER: DIST_COUNTER };
 const host = (dir: string) => ({ dir, program: 'race', version: '1.0.0', after: [['race/a', 1]] });
 
 /** Starts a tool that stops just before creating its count file; resolves once it is there. */
-async function heldTool(dir: string): Promise<{ release: () => void; exit: ReturnType<typeof exitOf> }> {
+async function heldTool(
+  dir: string,
+): Promise<{ release: () => void; exit: ReturnType<typeof exitOf> }> {
   const signals = tempDir('tt-purge-signals-');
   const ready = join(signals, 'ready');
   const release = join(signals, 'release');
   const spec = { ...host(dir), holdBeforeCreate: { ready, release } };
-  const child = spawn(process.execPath, [join(ROOT, 'test', 'fixtures', 'count.mjs'), JSON.stringify(spec)], { env, cwd: ROOT });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'test', 'fixtures', 'count.mjs'), JSON.stringify(spec)],
+    { env, cwd: ROOT },
+  );
   const exit = exitOf(child);
-  await Promise.race([untilFile(ready), exit.then((r) => Promise.reject(new Error(`the tool exited early: ${r.output}`)))]);
+  await Promise.race([
+    untilFile(ready),
+    exit.then((r) => Promise.reject(new Error(`the tool exited early: ${r.output}`))),
+  ]);
   return { release: () => writeFileSync(release, ''), exit };
 }
 
 async function purge(dir: string): Promise<void> {
-  const r = await exitOf(spawn(process.execPath, [CLI, 'off', '--purge', '--dir', dir], { env, cwd: ROOT }));
+  const r = await exitOf(
+    spawn(process.execPath, [CLI, 'off', '--purge', '--dir', dir], { env, cwd: ROOT }),
+  );
   expect(r.status, r.output).toBe(0);
 }
 
 describe('telemetry off --purge while a tool starts', () => {
-  it('a tool that decided "on" before the purge wrote "off" removes the file it creates after the listing', async () => {
+  it('a tool that decided "on" before the purge removes the file it creates after it', async () => {
     const dir = tempDir('tt-purge-');
     const tool = await heldTool(dir);
     await purge(dir); // the whole purge runs between the tool's decision and its file
@@ -45,7 +56,7 @@ describe('telemetry off --purge while a tool starts', () => {
     expect(countFiles(dir)).toEqual([]);
   });
 
-  it('the same when an earlier tool had already created the file: the purge deletes that one', async () => {
+  it('the same when an earlier tool made the file: the purge deletes that one', async () => {
     const dir = tempDir('tt-purge-');
     expect(runFixture('count.mjs', host(dir), env).status).toBe(0);
     expect(countFiles(dir)).toHaveLength(1);
@@ -56,7 +67,7 @@ describe('telemetry off --purge while a tool starts', () => {
     expect(countFiles(dir)).toEqual([]);
   });
 
-  it('a tool released before the purge keeps counting until the purge deletes its file', async () => {
+  it('a tool released before the purge counts until the purge deletes its file', async () => {
     const dir = tempDir('tt-purge-');
     const tool = await heldTool(dir);
     tool.release();

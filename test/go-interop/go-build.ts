@@ -37,13 +37,19 @@ export function goCaches(env: NodeJS.ProcessEnv): Record<string, string> {
 export function goEnv(fakeHome: string): NodeJS.ProcessEnv {
   const env = process.env;
   return {
-    ...env, ...goCaches(env), HOME: fakeHome, XDG_CONFIG_HOME: fakeHome,
-    GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod -buildvcs=false',
+    ...env,
+    ...goCaches(env),
+    HOME: fakeHome,
+    XDG_CONFIG_HOME: fakeHome,
+    GOTOOLCHAIN: 'local',
+    GOFLAGS: '-mod=mod -buildvcs=false',
   };
 }
 
 export function hasGo(): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'go')));
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .some((dir) => dir && existsSync(join(dir, 'go')));
 }
 
 /** The newest modification time among test/go's sources (go.mod, go.sum, *.go). */
@@ -76,7 +82,9 @@ export function buildGoPrograms(): string | null {
   const fakeHome = mkdtempSync(join(tmpdir(), 'tt-go-build-home-'));
   try {
     const built = spawnSync('go', ['build', '-o', GO_BIN + '/', ...PACKAGES, GOTELEMETRY], {
-      cwd: GO_MODULE, env: goEnv(fakeHome), encoding: 'utf8',
+      cwd: GO_MODULE,
+      env: goEnv(fakeHome),
+      encoding: 'utf8',
     });
     if (built.status === 0) return null;
     return `go build in test/go failed: ${built.stderr || built.error?.message}`;

@@ -41,7 +41,9 @@ export function goTools(): GoTools {
 export function goProgram(pkg: string): string {
   if (!goFound) throw new Error(GO_MISSING);
   const bin = join(GO_BIN, pkg);
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run the tests through vitest, whose globalSetup builds test/go`);
+  if (!existsSync(bin)) {
+    throw new Error(`${bin} is missing: run the tests through vitest (its globalSetup builds test/go)`);
+  }
   return bin;
 }
 

@@ -21,7 +21,9 @@ function filesUnder(dir: string, pattern: RegExp): string[] {
 
 const TS = /\.(m|c)?tsx?$/;
 const ROOMS = ['counter', 'cmd', 'config', 'upload', 'server'];
-const files = new Map(ROOMS.flatMap((dir) => filesUnder(dir, TS)).map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]));
+const files = new Map(
+  ROOMS.flatMap((dir) => filesUnder(dir, TS)).map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]),
+);
 const arrows = parseArrows(readFileSync(join(ROOT, 'DESIGN.md'), 'utf8'));
 
 describe('source layout', () => {
@@ -42,7 +44,9 @@ describe('source layout', () => {
 
   it('every arrow of the table is used: the table says what the code does', () => {
     const used = new Set(edges(files).map(({ from, to }) => `${roomOf(from)} ──► ${roomOf(to)}`));
-    const drawn = [...arrows].flatMap(([from, targets]) => targets.map((to) => `${from} ──► ${to}`));
+    const drawn = [...arrows].flatMap(([from, targets]) =>
+      targets.map((to) => `${from} ──► ${to}`),
+    );
     expect(drawn.filter((arrow) => !used.has(arrow))).toEqual([]);
   });
 
@@ -51,8 +55,15 @@ describe('source layout', () => {
   });
 
   it('every TypeScript source is type-checked: tsconfig.json includes it', () => {
-    const { include } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] };
-    const covered = (file: string) => include.some((glob) => (glob.endsWith('/**/*.ts') ? file.startsWith(glob.slice(0, -'**/*.ts'.length)) && file.endsWith('.ts') : glob === file));
+    const { include } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as {
+      include: string[];
+    };
+    const covered = (file: string) =>
+      include.some((glob) =>
+        glob.endsWith('/**/*.ts')
+          ? file.startsWith(glob.slice(0, -'**/*.ts'.length)) && file.endsWith('.ts')
+          : glob === file,
+      );
     const sources = filesUnder('.', TS);
     expect(sources.length).toBeGreaterThan(200);
     expect(sources.filter((file) => !covered(file))).toEqual([]);
@@ -66,7 +77,9 @@ describe('what counting can reach', () => {
       expect(text, f).not.toMatch(/["'](node:)?(https?|http2|net|tls|dns|dgram)["']/);
     }
     // The check itself can see a network module where there is one.
-    expect(readFileSync(join(ROOT, 'dist', 'config', 'index.js'), 'utf8')).toMatch(/["']node:https?["']/);
+    expect(readFileSync(join(ROOT, 'dist', 'config', 'index.js'), 'utf8')).toMatch(
+      /["']node:https?["']/,
+    );
   });
 });
 
@@ -76,7 +89,8 @@ describe('published types', () => {
   it('show no engine fields on Counter and StackCounter', () => {
     const counter = readFileSync(join(types, 'counter.d.ts'), 'utf8');
     const stack = readFileSync(join(types, 'stack-counter.d.ts'), 'utf8');
-    for (const field of ['v:', 'i:', 'pending', 'bytes', 'bucket', 'known']) expect(counter).not.toMatch(new RegExp(`^\\s+(readonly )?${field}`, 'm'));
+    for (const field of ['v:', 'i:', 'pending', 'bytes', 'bucket', 'known'])
+      expect(counter).not.toMatch(new RegExp(`^\\s+(readonly )?${field}`, 'm'));
     expect(stack).not.toMatch(/^\s+(readonly )?stacks/m);
     expect(counter).toMatch(/inc\(\): void/);
   });

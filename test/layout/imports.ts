@@ -15,7 +15,21 @@ export interface FoundImport {
 type Token = { type: 'word' | 'punct'; text: string } | { type: 'string'; text: string };
 
 /** Words after which a `/` starts a regular expression rather than a division. */
-const BEFORE_REGEX = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'yield', 'await']);
+const BEFORE_REGEX = new Set([
+  'return',
+  'typeof',
+  'case',
+  'do',
+  'else',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'yield',
+  'await',
+]);
 
 function regexMayStart(previous: Token | undefined): boolean {
   if (!previous) return true;
@@ -75,8 +89,10 @@ export function tokenize(source: string): Token[] {
     const char = source[at]!;
     const next = source[at + 1];
     if (/\s/.test(char)) at++;
-    else if (char === '/' && next === '/') at = source.indexOf('\n', at) === -1 ? source.length : source.indexOf('\n', at);
-    else if (char === '/' && next === '*') at = source.indexOf('*/', at + 2) === -1 ? source.length : source.indexOf('*/', at + 2) + 2;
+    else if (char === '/' && next === '/')
+      at = source.indexOf('\n', at) === -1 ? source.length : source.indexOf('\n', at);
+    else if (char === '/' && next === '*')
+      at = source.indexOf('*/', at + 2) === -1 ? source.length : source.indexOf('*/', at + 2) + 2;
     else if (char === '"' || char === "'") {
       const quoted = readQuoted(source, at);
       tokens.push({ type: 'string', text: quoted.value });
@@ -111,7 +127,8 @@ function fromClause(tokens: Token[], start: number): string | null {
   for (let at = start; at < tokens.length; at++) {
     const token = tokens[at]!;
     if (token.type === 'punct' && token.text === ';') return null;
-    if (token.type === 'word' && token.text === 'from' && tokens[at + 1]?.type === 'string') return tokens[at + 1]!.text;
+    if (token.type === 'word' && token.text === 'from' && tokens[at + 1]?.type === 'string')
+      return tokens[at + 1]!.text;
     // A declaration (`export function from`, `export const x = …`) is not a re-export.
     if (token.type === 'punct' && (token.text === '=' || token.text === '(')) return null;
   }
@@ -132,13 +149,22 @@ export function findImports(source: string): FoundImport[] {
     const memberAccess = tokens[at - 1]?.type === 'punct' && tokens[at - 1]!.text === '.';
     if (token.type !== 'word' || memberAccess) return;
     const isCall = after?.type === 'punct' && after.text === '(' && afterThat?.type === 'string';
-    if (token.text === 'import' && isCall) found.push({ kind: 'dynamic', specifier: afterThat.text });
-    else if (/require$/i.test(token.text) && isCall) found.push({ kind: 'require', specifier: afterThat.text });
-    else if (token.text === 'import' && after?.type === 'string') found.push({ kind: 'side-effect', specifier: after.text });
-    else if (token.text === 'import' && (isWord(after) || after?.text === '{' || after?.text === '*')) {
+    if (token.text === 'import' && isCall)
+      found.push({ kind: 'dynamic', specifier: afterThat.text });
+    else if (/require$/i.test(token.text) && isCall)
+      found.push({ kind: 'require', specifier: afterThat.text });
+    else if (token.text === 'import' && after?.type === 'string')
+      found.push({ kind: 'side-effect', specifier: after.text });
+    else if (
+      token.text === 'import' &&
+      (isWord(after) || after?.text === '{' || after?.text === '*')
+    ) {
       const specifier = fromClause(tokens, at + 1);
       if (specifier !== null) found.push({ kind: 'static', specifier });
-    } else if (token.text === 'export' && (isWord(after, 'type') || after?.text === '{' || after?.text === '*')) {
+    } else if (
+      token.text === 'export' &&
+      (isWord(after, 'type') || after?.text === '{' || after?.text === '*')
+    ) {
       const specifier = fromClause(tokens, at + 1);
       if (specifier !== null) found.push({ kind: 're-export', specifier });
     }

@@ -23,11 +23,16 @@ export function roomOf(file: string): string {
  */
 export function parseArrows(design: string): Arrows {
   const block = design.split('```').find((part) => part.includes('──►'));
-  if (block === undefined) throw new Error('DESIGN.md has no arrow table (a fenced block of "──►" lines)');
+  if (block === undefined)
+    throw new Error('DESIGN.md has no arrow table (a fenced block of "──►" lines)');
   const arrows: Arrows = new Map();
   for (const line of block.split('\n').filter((text) => text.includes('──►'))) {
     const [from, to] = line.split('──►') as [string, string];
-    const targets = to.replace(/\(.*\)\s*$/, '').split(',').map((room) => room.trim()).filter((room) => room && room !== 'nothing');
+    const targets = to
+      .replace(/\(.*\)\s*$/, '')
+      .split(',')
+      .map((room) => room.trim())
+      .filter((room) => room && room !== 'nothing');
     for (const room of from.split(',').map((name) => name.trim())) arrows.set(room, targets);
   }
   return arrows;
@@ -46,8 +51,17 @@ export function edges(files: Map<string, string>): Edge[] {
     for (const { kind, specifier } of findImports(source)) {
       if (!specifier.startsWith('.') || specifier.endsWith('.json')) continue;
       const base = normalize(join(dirname(from), specifier));
-      const candidates = [base.replace(/\.(m|c)?js$/, '.$1ts'), base, `${base}.ts`, join(base, 'index.ts')];
-      found.push({ from, to: candidates.find((path) => files.has(path)) ?? `${base} (missing)`, kind });
+      const candidates = [
+        base.replace(/\.(m|c)?js$/, '.$1ts'),
+        base,
+        `${base}.ts`,
+        join(base, 'index.ts'),
+      ];
+      found.push({
+        from,
+        to: candidates.find((path) => files.has(path)) ?? `${base} (missing)`,
+        kind,
+      });
     }
   }
   return found;
@@ -62,7 +76,8 @@ export function violations(files: Map<string, string>, arrows: Arrows): string[]
     if (to.endsWith('(missing)')) wrong.push(`${what}: no such file`);
     else if (fromRoom === toRoom) continue;
     else if (!arrows.has(fromRoom)) wrong.push(`${what}: ${fromRoom} is not in the arrow table`);
-    else if (!arrows.get(fromRoom)!.includes(toRoom)) wrong.push(`${what}: ${fromRoom} may not import ${toRoom}`);
+    else if (!arrows.get(fromRoom)!.includes(toRoom))
+      wrong.push(`${what}: ${fromRoom} may not import ${toRoom}`);
     else if (to !== `${toRoom}/index.ts`) wrong.push(`${what}: goes around ${toRoom}/index.ts`);
   }
   return wrong;

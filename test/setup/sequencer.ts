@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-const KNOWN: Record<string, number> = JSON.parse(readFileSync(join(import.meta.dirname, 'durations.json'), 'utf8'));
+const KNOWN: Record<string, number> = JSON.parse(
+  readFileSync(join(import.meta.dirname, 'durations.json'), 'utf8'),
+);
 /** A file not measured yet: placed among the middling ones. */
 const UNKNOWN_SECONDS = 2;
 
@@ -15,7 +17,7 @@ export default class LongestFirst extends BaseSequencer {
     const seconds = (spec: TestSpecification): number => {
       const file = relative(this.ctx.config.root, spec.moduleId);
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${file}`)?.duration;
-      return cached !== undefined ? cached / 1000 : KNOWN[file] ?? UNKNOWN_SECONDS;
+      return cached !== undefined ? cached / 1000 : (KNOWN[file] ?? UNKNOWN_SECONDS);
     };
     return [...files].sort((a, b) => seconds(b) - seconds(a));
   }
