@@ -1,15 +1,15 @@
 // What the strings of a collection config mean: counter names with Go's group form
-// `chart:{b1,b2,…}` (go-telemetry-spec §15.3) under our naming rules (§7, enforced here although
-// Go only documents them), and version entries (exact as in Go §15.2, or semver ranges).
+// `chart:{b1,b2,…}` (as Go expands them) under our naming rules (counter/index.ts, enforced here
+// although Go only documents them), and version entries (exact as in Go, or semver ranges).
 import semver from 'semver';
 
-/** A counter name must fit a count file's name slot (spec §7): at most 4096 bytes of UTF-8. */
+/** A counter name must fit a count file's name slot (docs/count-file.md): at most 4096 bytes. */
 export const MAX_NAME_BYTES = 4096;
 /** semver's own MAX_LENGTH: longer version strings are not versions. */
 export const MAX_TOKEN_BYTES = 256;
 
 /**
- * Go's expansion exactly (spec §15.3), kept for comparison and for reading Go configs: split at
+ * Go's expansion exactly (Go's Expand), kept for comparison and for reading Go configs: split at
  * the first `{`; without one the name stands alone; otherwise strip one trailing `}` (if any),
  * split the rest on `,`, and join the prefix to each piece. Pieces are not trimmed, so
  * `a:{x, y}` gives `a: y` with a space, and `a:{}` gives the single name `a:`.
@@ -82,7 +82,7 @@ export function expandCounter(name: string, maxNames = Infinity): Expansion {
 }
 
 /**
- * The chart of a counter name (spec §7): the text before its `:`. A name without `:` is a
+ * The chart of a counter name (`chart:bucket`): the text before its `:`. A name without `:` is a
  * chart of its own, so it is returned whole; a stack counter's frames are ignored.
  */
 export function chartOf(counter: string): string {

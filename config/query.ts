@@ -1,4 +1,4 @@
-// Questions asked of a collection config while building a report (go-telemetry-spec §15.2, §15.5),
+// Questions asked of a collection config while building a report (docs/upload.md),
 // answered from indexes built once: exact entries are Map/Set lookups; only a version that is in
 // no exact entry is tested against the (few) semver ranges, in config order.
 import semver from 'semver';
@@ -8,7 +8,7 @@ import { parseConfig, type UploadConfig } from './schema.js';
 export interface StackRule { rate: number; depth: number }
 
 export interface ConfigQuery {
-  /** The report-level threshold; 0 means no report-level sampling (§13.6). */
+  /** The report-level threshold; 0 means no report-level sampling, as in Go. */
   readonly sampleRate: number;
   /** Whether a report whose random X is `x` is kept: SampleRate 0, or x ≤ SampleRate. */
   keepsReport(x: number): boolean;

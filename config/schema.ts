@@ -1,4 +1,4 @@
-// The collection config: Go's UploadConfig shape (go-telemetry-spec §15.1), so a vendor can carry
+// The collection config: Go's UploadConfig shape (docs/config-log.md), so a vendor can carry
 // a Go config over, read strictly. Everything that is not exactly right is refused with the JSON
 // path and the reason; nothing is guessed. Sizes are capped, and every check is linear.
 import { classifyRuntime, classifyVersion, expandCounter, MAX_TOKEN_BYTES, nameProblem, tokenProblem, type VersionSpec } from './expand.js';
@@ -9,7 +9,7 @@ export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 export const MAX_ENTRIES = 10_000;
 /** Counter names after group expansion, plus stacks, in the whole config. */
 export const MAX_NAMES = 100_000;
-/** A program name lands in count-file metadata, which must fit 512 bytes (spec §7). */
+/** A program name lands in count-file metadata, which must fit 512 bytes (docs/count-file.md). */
 export const MAX_PROGRAM_BYTES = 512;
 export const MAX_DEPTH = 100;
 
@@ -17,7 +17,7 @@ export interface CounterConfig { Name: string; Rate: number }
 /** Depth: frames kept per stack (Go: informational, omitted when 0). */
 export interface StackConfig { Name: string; Rate: number; Depth: number }
 export interface ProgramConfig { Name: string; Versions: string[]; Counters: CounterConfig[]; Stacks: StackConfig[] }
-/** SampleRate 0 means no report-level sampling (every report is kept), as in Go (§13.6). */
+/** SampleRate 0 means no report-level sampling (every report is kept), as in Go. */
 export interface UploadConfig { GOOS: string[]; GOARCH: string[]; GoVersion: string[]; SampleRate: number; Programs: ProgramConfig[] }
 
 export type ConfigErrorCode = 'json' | 'too-large' | 'type' | 'unknown-field' | 'missing' | 'value' | 'duplicate' | 'too-many';

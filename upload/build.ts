@@ -1,6 +1,6 @@
 // Reports from count files. The local report holds everything; a collector's report holds only
 // what its verified config allows, for its own programs that were `on` before the week began,
-// sampled by one X (go-telemetry-spec §13.5, §15.5). Every omission is kept with its reason.
+// sampled by one X (docs/upload.md). Every omission is kept with its reason.
 import type { ReadOk } from '../counter/countfile/index.js';
 import type { ConfigQuery } from '../config/index.js';
 import type { ProgramState } from './gather.js';

@@ -1,7 +1,7 @@
 // One count file, mapped shared and writable, and the lock-free operations on it: find a
 // name's record, allocate one (CAS on the allocation limit, then on the bucket head), add
 // to a value, grow the file. Every process on the machine runs the same steps on the same
-// bytes; DESIGN.md ("Allocation") lists who may race with whom and what each race does.
+// bytes; docs/count-file.md ("Allocation") lists who may race with whom and what each race does.
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import {
   DEAD, LEN_MARK, LEN_MASK, MAX_NAME_LEN, MAX_U64, MIN_FILE_LEN, PAGE_SIZE, REC_LEN_OFF,
@@ -19,7 +19,7 @@ const OPEN_FLAGS = constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW 
 /**
  * Opens (creating if needed) and maps a count file whose header must equal `header`, and
  * checks it by the reader's rules before counting into it (`checkFile`). Every byte it will
- * touch is reserved first (§4): a store into a hole on a full disk is SIGBUS.
+ * touch is reserved first (docs/count-file.md): a store into a hole on a full disk is SIGBUS.
  */
 export function openCountMap(path: string, header: Uint8Array, be: Backend): CountMap {
   // Never through a symbolic link, never blocking (a FIFO at this name), and only a regular

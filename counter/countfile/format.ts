@@ -1,4 +1,4 @@
-// Count-file format v1, byte-compatible with golang.org/x/telemetry (DESIGN.md, "Count file").
+// Count-file format v1, byte-compatible with golang.org/x/telemetry (docs/count-file.md).
 // Every constant here is part of the on-disk format: changing one needs a new file version.
 
 /** The 28 ASCII bytes every count file starts with. */

@@ -1,6 +1,6 @@
 // The count file, shared by counting, the CLI and the uploader: the v1 format (byte-compatible
 // with Go's), the lock-free allocator over a mapped file, the reader, stack names and file
-// names. DESIGN.md §3 and §4 hold the byte layout and the races.
+// names. docs/count-file.md holds the byte layout and the races.
 export {
   DEAD, FILE_SUFFIX, HDR_PREFIX, LEN_MARK, LEN_MASK, MAX_META_LEN, MAX_NAME_LEN, MAX_U64, MIN_FILE_LEN, NUM_BUCKETS, PAGE_SIZE,
   REC_LEN_OFF, REC_NAME_OFF, REC_NEXT_OFF, RECORD_UNIT, META_KEYS, type Meta,

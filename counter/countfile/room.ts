@@ -1,6 +1,6 @@
 // Room for a count file: its blocks are reserved before any process can reach them through a
 // mapping, because a store into a hole on a full disk raises SIGBUS and kills the host
-// (DESIGN.md §4). Used by `openCountMap` and `sync` only.
+// (docs/count-file.md). Used by `openCountMap` and `sync` only.
 import { fstatSync, unlinkSync, writeSync } from 'node:fs';
 import { RESERVES, reserve } from '../mmap/index.js';
 
@@ -22,7 +22,7 @@ export function reserveTo(m: { fd: number; path: string; reserved: number }, end
 
 /**
  * Makes the file at least `end` bytes long. On Linux `reserve` does it: fallocate allocates
- * the blocks, then moves the size. Where nothing is reserved (other platforms, DESIGN.md §7)
+ * the blocks, then moves the size. Where nothing is reserved (other platforms, docs/count-file.md)
  * the file grows sparse as it always did: 4 zero bytes at `end - 4`, in the tail of a page,
  * which never holds record data.
  */

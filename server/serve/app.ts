@@ -15,7 +15,7 @@ import { type Answer, type Problem, RETRY_AFTER_SECONDS, UPLOAD_ROUTE, makeIntak
 export { RETRY_AFTER_SECONDS };
 
 /**
- * More routes and background work on the same app and store: the public pages and the daily
+ * More routes and background work on the same app and store: the public pages and the hourly
  * merge (server/pages/). Called before the app listens; what it returns is run first on close.
  */
 export type Extension = (app: FastifyInstance, context: { store: Store; versions: ConfigVersions; publish: 'raw' | 'aggregates'; logger: Logger }) => Promise<(() => Promise<void>) | void>;
@@ -103,7 +103,7 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
 
   app.get('/config-log/*', async (req, reply) => serveLogFile(o.logDir, (req.params as { '*': string })['*'], req, reply));
 
-  // ── The public pages and the daily merge go here: server/pages/index.ts registers /charts,
+  // ── The public pages and the hourly merge go here: server/pages/index.ts registers /charts,
   // /data, /config, /privacy on `app` and starts the merge scheduler, through `o.extend`
   // (wired in server/serve/index.ts when the pages land). ──
   const stop = await o.extend?.(app, { store: o.store, versions: o.versions, publish: o.publish, logger: o.logger });

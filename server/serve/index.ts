@@ -17,7 +17,7 @@ export interface ServeOptions {
   publish: 'raw' | 'aggregates';
   maxInFlight?: number;
   logger?: Logger;
-  /** The public pages and the daily merge (server/pages/index.ts), when wired. */
+  /** The public pages and the hourly merge (server/pages/index.ts), when wired. */
   extend?: Extension;
 }
 

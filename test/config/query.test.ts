@@ -102,7 +102,7 @@ describe('query API on hand-made configs', () => {
   });
 });
 
-/** The newest tag the reference names (§15.4), pinned so that the test means the same tomorrow. */
+/** A tag of golang.org/x/telemetry/config, pinned so that the test means the same tomorrow. */
 const PINNED = 'v0.115.0';
 
 /** Go's published config via `go mod download`, in Go's module cache (cached between runs). */
@@ -135,7 +135,7 @@ describe("Go's published config, carried over", () => {
     const config = parseConfig(text);
     const q = buildQuery(config);
 
-    // Known entries (§15.1).
+    // Known entries of Go's config.
     expect(q.allowsProgram('cmd/go')).toBe(true);
     expect(q.counterRate('cmd/go', 'go/invocations')).toBe(1);
     expect(q.counterRate('cmd/go', 'go/vcs:git')).toBe(1);
@@ -146,7 +146,7 @@ describe("Go's published config, carried over", () => {
     expect([q.allowsOS('linux'), q.allowsOS('win32'), q.allowsArch('amd64'), q.allowsArch('x64')]).toEqual([true, false, true, false]);
     expect([q.allowsRuntime('go1.23.4'), q.allowsRuntime('devel'), q.allowsVersion('cmd/go', 'devel')]).toEqual([true, false, false]);
 
-    // Every answer as Go gives it (§15.2): exact versions, Go's own expansion of each counter.
+    // Every answer as Go gives it: exact versions, Go's own expansion of each counter.
     for (const r of raw.GoVersion) expect(q.allowsRuntime(r)).toBe(true);
     for (const p of raw.Programs) {
       for (const v of p.Versions) {

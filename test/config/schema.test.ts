@@ -6,7 +6,7 @@ import { classifyRuntime, classifyVersion, expandCounter, goExpand } from '../..
 import { ConfigError, MAX_ENTRIES, MAX_INPUT_BYTES, parseConfig, type ConfigErrorCode } from '../../config/schema.js';
 import { ROOT } from '../helpers.js';
 
-describe('group expansion: Go rules (§15.3) and ours', () => {
+describe('group expansion: Go rules and ours', () => {
   // [config Name, Go's expansion, ours: the same names, or a reason]
   const table: Array<[string, string[], string[] | RegExp]> = [
     ['go/invocations', ['go/invocations'], ['go/invocations']],

@@ -1,4 +1,4 @@
-// startServer's extension point, where the public pages and the daily merge join: its routes
+// startServer's extension point, where the public pages and the hourly merge join: its routes
 // are served beside intake, it sees the same store, and what it returns runs on close.
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../../server/serve/index.js';

@@ -1,4 +1,4 @@
-// Go's date scenarios (go-telemetry-spec §13.10, opt-in 2019-12-01, one count file per case),
+// Go's date scenarios (Go's upload dates_test.go, opt-in 2019-12-01, one count file per case),
 // adapted to per-collector folders: a collector's week is decided on its own, so a local report
 // that already exists does not stop the collector's report (alreadydonelocal), and count files
 // stay until cleanup (they are what `telemetry view` shows).
@@ -35,7 +35,7 @@ const cases: Case[] = [
   { name: 'futurereadyfile', today: '2020-01-24', begin: '2020-01-16', end: '2020-01-24', pending: ['2020-01-25'], expect: { posts: [], local: false, pending: ['2020-01-25'], countFile: true } },
 ];
 
-describe('dates (Go §13.10)', () => {
+describe('dates (Go dates_test.go scenarios)', () => {
   for (const k of cases) {
     it(k.name, async () => {
       c.posts.length = 0;

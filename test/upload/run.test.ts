@@ -1,5 +1,5 @@
 // runUpload against a real collector on 127.0.0.1: what is sent, where, and only once; Go's
-// retry table (§13.7) plus 408/429/503; what the verified config lets through; no network at
+// retry table (docs/upload.md), 408/429/503; what the verified config lets through; no network at
 // all for programs that are local, off or name no collector.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
