@@ -1,7 +1,7 @@
 // The order files start in: longest first, so that with a few workers the last minutes are not
 // one long file running alone. vitest's own cache knows each file's last duration once it has
 // run here; a fresh clone (CI) has no cache, so test/setup/durations.json holds durations of a
-// full run (seconds, relative weights only; regenerate with the command in docs/testing.md).
+// full run (seconds, relative weights only; scripts/test-durations.mjs writes it).
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
