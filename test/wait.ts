@@ -2,7 +2,8 @@
 // condition) and fails only when a generous deadline passes, so a loaded machine makes a
 // test slower, never wrong.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** The failure bound of every wait here: far beyond what any event takes, even under load. */
 export const WAIT_LIMIT_MS = 60_000;
@@ -32,4 +33,14 @@ export function exitOf(child: ChildProcess): Promise<Exit> {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk));
   return new Promise((done) => child.on('close', (status) => done({ status, output })));
+}
+
+/**
+ * Opens a barrier once `count` processes wait at it: each writes `ready-<id>` beside the
+ * barrier file before it waits (test/fixtures/stress.mjs), and all go when the file appears.
+ */
+export async function openBarrier(barrier: string, count: number): Promise<void> {
+  const ready = () => readdirSync(dirname(barrier)).filter((name) => name.startsWith('ready-'));
+  await until(`${count} processes at ${barrier}`, () => ready().length >= count);
+  writeFileSync(barrier, '');
 }

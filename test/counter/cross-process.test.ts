@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIST_COUNTER, ROOT, cleanEnv, countFiles, readOnly, tempDir } from '../helpers.js';
+import { openBarrier } from '../wait.js';
 
 function run(spec: object): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -24,7 +25,7 @@ describe('many processes sharing one count file', () => {
     writeFileSync(join(dir, 'local', 'weekends'), '3\n'); // as Go's test: no race on creating it
     const barrier = join(dir, 'go');
     const procs = [0, 1, 2, 3].map((id) => run({ id, dir, barrier, increments: 1_000_000, shared: 200, own: 2000 }));
-    setTimeout(() => writeFileSync(barrier, ''), 300);
+    await openBarrier(barrier, 4);
     const results = await Promise.all(procs);
     for (const r of results) expect(r, r.err).toMatchObject({ code: 0 });
     const files = countFiles(dir);
@@ -43,7 +44,7 @@ describe('many processes sharing one count file', () => {
     writeFileSync(join(dir, 'local', 'weekends'), '3\n');
     const barrier = join(dir, 'go');
     const procs = [0, 1, 2, 3, 4, 5].map((id) => run({ id, dir, barrier, increments: 300_000, shared: 300, own: 5000, late: id % 2 ? 20 * id : 0 }));
-    setTimeout(() => writeFileSync(barrier, ''), 300);
+    await openBarrier(barrier, 6);
     const results = await Promise.all(procs);
     for (const r of results) expect(r, r.err).toMatchObject({ code: 0 });
     const counts = readOnly(countFiles(dir)[0]!).counts;
