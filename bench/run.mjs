@@ -81,6 +81,16 @@ process.stderr.write('measuring the collector\'s merge of 100,000 reports…\n')
   }
 }
 
+process.stderr.write('measuring intake while serve merges 100,000 reports in its worker…\n');
+{
+  const r = spawnSync(process.execPath, [join(here, 'server-merge-intake.mjs')], { env: baseEnv, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const m = JSON.parse(r.stdout);
+  rows.push({ what: `serve's merge of ${m.reports.toLocaleString('en')} reports in its worker (directory store)`, value: `${m.mergeMs.toFixed(0)} ms`, ratio: '', goal: '< 5 s' });
+  rows.push({ what: `  uploads answered meanwhile (${m.uploads}, ${m.failed} not 200)`, value: `p99 ${m.p99.toFixed(1)} ms`, ratio: `p50 ${m.p50.toFixed(1)} ms, max ${m.max.toFixed(1)} ms`, goal: 'p99 < 50 ms' });
+  rows.push({ what: `  the same load in the 3 s after the merge (${m.after.uploads})`, value: `p99 ${m.after.p99.toFixed(1)} ms`, ratio: `p50 ${m.after.p50.toFixed(1)} ms`, goal: '' });
+}
+
 process.stderr.write('measuring cold starts…\n');
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 81);
 const dir = mkdtempSync(join(tmpdir(), 'tt-cold-'));

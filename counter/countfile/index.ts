@@ -10,6 +10,7 @@ export { type CountMap, CorruptError, HeaderMismatchError, MAP_RESERVE } from '.
 export { NEEDS_IO, addAt, closeCountMap, memoryCountMap, openCountMap, resolve, saturate, sync } from './file.js';
 export { type CountFile, CountFileError, parseCountFile } from './parse.js';
 export { TRUNCATED, decodeStack, encodeStack } from './stack-name.js';
+export { RUNTIME_SLACK, type RawFrame, frameOfSite, isRuntimeFile } from './call-site.js';
 export { buildCountImage } from './image.js';
 export { type FileInfo, type ReadFailed, type ReadOk, fileInfo, isActive, listCountFiles, readCountFile } from './read.js';
 export { countFileName, escapeName } from './name.js';

@@ -89,6 +89,9 @@ export function onMaintenance(fn: () => void): void {
   queueMaintenance();
 }
 
+/** Runs the maintenance step now, synchronously: for a crash, where no later tick may come. */
+export const flushNow = (): void => maintain();
+
 function queueMaintenance(): void {
   hookExit();
   if (st.maintenanceQueued) return;

@@ -5,6 +5,8 @@ import { openStore } from '../store/index.js';
 import { type Extension, buildApp } from './app.js';
 
 export type { Extension };
+export { type Metrics, countingLogger } from './metrics.js';
+export { stderrLogger } from './log.js';
 import { loadConfigVersions } from './configs.js';
 import { type Logger, stderrLogger } from './log.js';
 
@@ -16,7 +18,10 @@ export interface ServeOptions {
   host?: string;
   publish: 'raw' | 'aggregates';
   maxInFlight?: number;
+  maxConnections?: number;
   logger?: Logger;
+  /** The clock of intake (a trial clock: `serve --now`); the real time by default. */
+  now?: (() => Date) | undefined;
   /** The public pages and the hourly merge (server/pages/index.ts), when wired. */
   extend?: Extension;
 }
@@ -37,7 +42,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   let app;
   let stopExtension: () => Promise<void> = async () => undefined;
   try {
-    ({ app, stopExtension } = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight, extend: o.extend }));
+    ({ app, stopExtension } = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight, maxConnections: o.maxConnections, extend: o.extend, now: o.now }));
     await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   } catch (e) {
     await stopExtension().catch(() => undefined);

