@@ -16,7 +16,9 @@ const npx = (...args: string[]) =>
   spawnSync('npx', ['--no-install', 'telemetry-server', ...args], { cwd: vendor, encoding: 'utf8', env: cleanEnv({ NO_COLOR: '1' }), timeout: 60_000 });
 
 beforeAll(() => {
-  const pack = spawnSync('npm', ['pack', '-w', 'server', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+  // npm test has built server/dist/ already; prepack would rebuild dist/ (rm -rf) under the
+  // other files running beside this one.
+  const pack = spawnSync('npm', ['pack', '-w', 'server', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
   expect(pack.status, pack.stderr).toBe(0);
   tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
   spawnSync('mkdir', [vendor]);
