@@ -19,6 +19,7 @@ const step = (what, cmd, args) => {
 };
 
 if (existsSync('scripts/ensure-chromium.mjs')) step('installing Chromium', 'node', ['scripts/ensure-chromium.mjs']);
+if (existsSync('scripts/ensure-wine.mjs')) step('installing Wine and Node 22 for Windows', 'node', ['scripts/ensure-wine.mjs']);
 if (existsSync('scripts/ensure-node-versions.mjs')) step('installing Node 22 and 24', 'node', ['scripts/ensure-node-versions.mjs']);
 const args = process.argv.slice(2);
 /** Arguments that are not options name files or tests: a targeted run, not the whole suite. */

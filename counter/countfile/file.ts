@@ -8,7 +8,7 @@ import {
   REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
 } from './format.js';
 import { type CountMap, CorruptError, HeaderMismatchError, checkFile, mapLength, widen } from './mapped.js';
-import type { Backend } from '../mmap/index.js';
+import { type Backend, openWin32 } from '../mmap/index.js';
 import { extend, reserveRange, reserveTo, unlinkQuietly } from './room.js';
 
 /** Returned instead of an offset when the answer needs a system call (see `sync`). */
@@ -67,6 +67,8 @@ export function openCountMap(path: string, header: Uint8Array, be: Backend): Cou
 }
 
 function openFile(path: string): number {
+  // Windows has no O_NOFOLLOW: win32.ts opens without following reparse points instead.
+  if (process.platform === 'win32') return openWin32(path);
   try {
     return openSync(path, OPEN_FLAGS, 0o666);
   } catch (e) {
@@ -236,6 +238,16 @@ export function sync(m: CountMap): void {
   reserveTo(m, size);
   m.size = size;
   m.wantEnd = 0;
+}
+
+/**
+ * Closes and deletes a file this process made and no counter has a view of yet (the engine's
+ * purge check). Where a mapped file cannot be deleted (Windows) its views are unmapped first.
+ */
+export function discardCountMap(m: CountMap): void {
+  if (m.fd >= 0) m.backend?.release?.(m.fd);
+  closeCountMap(m);
+  unlinkQuietly(m.path);
 }
 
 export function closeCountMap(m: CountMap): void {

@@ -11,6 +11,7 @@ import type { Backend, Region } from '../mmap/index.js';
  * every process. 4 MiB holds some 100,000 more counters.
  */
 export const MAP_RESERVE = 4 << 20;
+const WINDOWS = process.platform === 'win32';
 /** mmap-io takes the length as a C int. */
 const MAX_MAP = 0x7fff0000;
 
@@ -49,7 +50,8 @@ export class HeaderMismatchError extends Error {
 }
 
 export function mapLength(size: number, path: string): number {
-  const len = roundUp(size, PAGE_SIZE) + MAP_RESERVE;
+  // Windows grows a file to the size of any mapping of it: map exactly what is there.
+  const len = WINDOWS ? size : roundUp(size, PAGE_SIZE) + MAP_RESERVE;
   if (len > MAX_MAP) throw new CorruptError(path, `file too large to map (${size} bytes)`);
   return len;
 }

@@ -3,10 +3,9 @@
 // Increments never do I/O: a counter that cannot be placed with memory operations alone
 // keeps its count in `pending` and a maintenance step runs after the current tick (an
 // unref'd immediate, so it never holds the process) and once more at exit.
-import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type CountMap, CorruptError, NEEDS_IO, addAt, buildHeader, closeCountMap, countFileName, openCountMap, placeRecord, recordSize, resolve, sync,
+  type CountMap, CorruptError, NEEDS_IO, addAt, buildHeader, closeCountMap, countFileName, discardCountMap, openCountMap, placeRecord, recordSize, resolve, sync,
 } from '../countfile/index.js';
 import { backend, backendErrors } from '../mmap/index.js';
 import {
@@ -222,12 +221,7 @@ function openWeek(): void {
 function offSinceDecided(m: CountMap): boolean {
   const d = decide({ dirs: st.dirs, program: st.program.name, envVar: st.envVar });
   if (d.mode !== 'off') return false;
-  closeCountMap(m);
-  try {
-    unlinkSync(m.path);
-  } catch {
-    // The purge deleted it already.
-  }
+  discardCountMap(m); // the purge may have deleted it already
   detach();
   finish('off', null, describe(d.decidedBy));
   return true;

@@ -165,8 +165,12 @@ function childPath(): string | null {
   }
 }
 
-/** Variables the child reads: proxies and certificates for HTTPS, and every opt-out (they lower what it sends, never raise it). */
-const PASSED = /^(https?_proxy|no_proxy|node_extra_ca_certs|node_use_env_proxy|systemroot|do_not_track|transparent_telemetry|.+_telemetry_disabled)$/i;
+/**
+ * Variables the child reads: proxies and certificates for HTTPS, and every opt-out (they lower
+ * what it sends, never raise it). On Windows, NODE_SKIP_PLATFORM_CHECK too: without it the
+ * same node that runs the host refuses to start on a Windows it does not list (and under Wine).
+ */
+const PASSED = /^(https?_proxy|no_proxy|node_extra_ca_certs|node_use_env_proxy|systemroot|node_skip_platform_check|do_not_track|transparent_telemetry|.+_telemetry_disabled)$/i;
 
 /** A small environment: no NODE_OPTIONS (it could load anything into the child), no secrets the upload does not need. */
 function childEnv(root: string): Record<string, string> {

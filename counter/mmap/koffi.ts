@@ -45,7 +45,7 @@ export function koffiLibc(): { k: Koffi; libc: ReturnType<Koffi['load']> } {
 }
 
 /** The platform package's binary (koffi 3.x layout), else koffi's own entry. */
-function loadKoffi(): Koffi {
+export function loadKoffi(): Koffi {
   const dir = packageDir(`@koromix/koffi-${process.platform}-${process.arch}`);
   for (const triplet of dir ? [`${process.platform}_${process.arch}`, `musl_${process.arch}`] : []) {
     const k = dlopen<Partial<Koffi>>(join(dir!, triplet, 'koffi.node'));

@@ -1,6 +1,6 @@
 // What a mapping backend hands back: typed views over one shared, writable file mapping.
 
-export type BackendName = 'mmap-io' | 'koffi';
+export type BackendName = 'mmap-io' | 'koffi' | 'win32';
 
 /** A shared, writable view of a file. Bytes past the file's current size must never be touched. */
 export interface Region {
@@ -13,6 +13,11 @@ export interface Backend {
   name: BackendName;
   /** Maps `length` bytes of `fd` shared and writable; `length` may exceed the file. */
   map(fd: number, length: number): Region;
+  /**
+   * Unmaps every view of `fd`, where a mapped file cannot be deleted (Windows). Only for a file
+   * no counter has a view of: touching an unmapped view would crash the host.
+   */
+  release?(fd: number): void;
 }
 
 export function region(buf: ArrayBuffer, length: number): Region {

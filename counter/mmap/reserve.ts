@@ -7,23 +7,26 @@
 // Not glibc's posix_fallocate: where a file system lacks fallocate it emulates it by writing
 // zeros. Always through koffi, whichever backend maps (mmap-io has no fallocate).
 import { koffiLibc } from './koffi.js';
+import { Win32Error, reserveWin32 } from './win32.js';
 
 export class ReserveError extends Error {
   constructor(
     readonly errno: number,
     readonly code: string,
     reason: string,
+    call = 'fallocate',
   ) {
-    super(`fallocate: ${code} (${reason})`);
+    super(`${call}: ${code} (${reason})`);
     this.name = 'ReserveError';
   }
 }
 
 /**
- * Whether `reserve` allocates blocks here. Only Linux has fallocate and a tested call; on
- * other platforms files stay sparse as before (DESIGN.md §7 says what that risks).
+ * Whether `reserve` allocates blocks here: Linux through fallocate, Windows by growing the file
+ * through a section (win32.ts). On other platforms files stay sparse as before (DESIGN.md §7
+ * says what that risks).
  */
-export const RESERVES = process.platform === 'linux';
+export const RESERVES = process.platform === 'linux' || process.platform === 'win32';
 
 type Fallocate = (fd: number, mode: number, offset: number, len: number) => number;
 let fallocate: Fallocate | Error | undefined;
@@ -45,6 +48,7 @@ const ERRORS: Record<number, [string, string]> = {
  */
 export function reserve(fd: number, offset: number, length: number): void {
   if (!RESERVES || length <= 0) return;
+  if (process.platform === 'win32') return reserveOnWindows(fd, offset + length);
   const call = fallocateFn();
   for (let tries = 0; ; tries++) {
     if (call(fd, 0, offset, length) === 0) return;
@@ -67,4 +71,14 @@ function fallocateFn(): Fallocate {
   }
   if (fallocate instanceof Error) throw fallocate;
   return fallocate;
+}
+
+function reserveOnWindows(fd: number, end: number): void {
+  try {
+    reserveWin32(fd, end);
+  } catch (e) {
+    if (!(e instanceof Win32Error)) throw e;
+    const reason = `the file could not grow to ${end} bytes`;
+    throw new ReserveError(e.code, e.symbol, reason, 'CreateFileMappingW');
+  }
 }

@@ -94,10 +94,10 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
 
     it("accepts Go's int64-wrapped counts (2^63 to 2^64-1 as negative) only from a Go runtime", async () => {
       const go = (count: string, n: number) => report(week, x(n), [program({ GoVersion: 'go1.26.0' })]).replace('"demo-tool/invocations":3', `"demo-tool/invocations":${count}`);
-      await ok(week, go('-1', 21));
-      await ok(week, go('-9223372036854775808', 22));
+      await ok(week, go('-1', 31));
+      await ok(week, go('-9223372036854775808', 32));
       for (const bad of ['-9223372036854775809', '-0', '-1.5']) {
-        await refused('bad-count', '/Programs/0/Counters/demo-tool~1invocations', /whole number/, week, go(bad, 23));
+        await refused('bad-count', '/Programs/0/Counters/demo-tool~1invocations', /whole number/, week, go(bad, 33));
       }
     });
 
