@@ -5,17 +5,22 @@
 import { setSlowPath, stackNameCounter } from './counter.js';
 import type { Answer, AskOptions, Engine, NoticeOptions, OpenOptions, OpenResult, StackEntry } from './engine/index.js';
 import { loadEngineModule } from './engine-loader.js';
-import { checkCollectorUrl, envOff, hostProgram } from './settings/index.js';
+import { checkCollectorUrl, defaultRoot, envOff, hostProgram } from './settings/index.js';
 
 let engine: Engine | undefined;
+/** Set while the engine's first open() has not run: then the loader may keep its code cache. */
+let firstOpen: (() => void) | undefined;
 /** What open() decided without the engine: counting off by the environment. */
 let offResult: OpenResult | undefined;
 /** Stacks first seen before the engine was loaded; it names them when it is. */
 const unnamed: Array<[string, StackEntry]> = [];
 
-function loaded(): Engine {
+/** `cacheRoot`: where the engine's code cache lives; null when loaded for anything but open(). */
+function loaded(cacheRoot: string | null = null): Engine {
   if (!engine) {
-    engine = loadEngineModule().engine;
+    const module = loadEngineModule(cacheRoot);
+    engine = module.engine;
+    if (cacheRoot !== null) firstOpen = module.opened;
     engine.setStackCounterFactory(stackNameCounter);
     setSlowPath(engine.slowAdd);
     for (const [name, e] of unnamed.splice(0)) engine.nameLater(name, e);
@@ -39,9 +44,14 @@ export function open(given: OpenOptions | null | undefined): OpenResult {
     offResult = { mode: 'off', program, file: null, backend: null, reason: off };
     return offResult;
   }
-  const result = loaded().open({ ...options, program: program.name, version: program.version });
+  const counting = loaded(options.dir ?? defaultRoot());
+  const result = counting.open({ ...options, program: program.name, version: program.version });
+  // Only a process that counts into a file writes the cache: off (by the user's settings) or
+  // unable to count on disk, it writes nothing.
+  if (firstOpen && result.file !== null) firstOpen();
+  firstOpen = undefined;
   const depth = crashDepth(options.crashes);
-  if (depth > 0 && result.mode !== 'off') loaded().watchCrashes(program.name, depth);
+  if (depth > 0 && result.mode !== 'off') counting.watchCrashes(program.name, depth);
   return result;
 }
 

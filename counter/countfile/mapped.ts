@@ -33,6 +33,18 @@ export interface CountMap {
   reserved: number;
   /** This process found the file empty or absent, so it made it (see the engine's purge check). */
   created: boolean;
+  /** This process's index of the names linked in the file, made on first lookup (file.ts). */
+  index?: NameIndex;
+}
+
+/**
+ * Every linked record this process has walked past, by name: per bucket, the head the index
+ * has seen (everything from it to the chain's end is in `offsets`). Records, once linked, never
+ * move or change, so the index only grows; a new file (rotation) starts a new one.
+ */
+export interface NameIndex {
+  heads: Uint32Array;
+  offsets: Map<string, number>;
 }
 
 export class CorruptError extends Error {

@@ -2,6 +2,7 @@
 // life cycle, naming stacks, the notice and the question). The entry (../hub.ts) loads it on
 // first need; in the published bundle it is its own file, dist/counter/engine.cjs.
 import { askToShare } from './ask.js';
+import { writeCodeCache } from './code-cache.js';
 import { watchCrashes } from './crash.js';
 import { notice } from './notice.js';
 import { nameLater, setStackCounterFactory } from './stack.js';
@@ -22,8 +23,10 @@ export interface Engine {
   setStackCounterFactory: typeof setStackCounterFactory;
   /** Counts crashes as stack counters; called only for `open({ crashes })` with counting not off. */
   watchCrashes: typeof watchCrashes;
+  /** Writes the code cache the entry's loader compiled the engine without (engine-bundled.ts). */
+  writeCodeCache: typeof writeCodeCache;
 }
 
 export const engine: Engine = {
-  slowAdd, open, nameLater, notice, askToShare, setStackCounterFactory, watchCrashes,
+  slowAdd, open, nameLater, notice, askToShare, setStackCounterFactory, watchCrashes, writeCodeCache,
 };

@@ -5,8 +5,9 @@
 // changes bytes that are already there, so it is safe while other processes write through
 // their mappings (writing zeros would not be: it could wipe a record placed a moment before).
 // Not glibc's posix_fallocate: where a file system lacks fallocate it emulates it by writing
-// zeros. Always through koffi, whichever backend maps (mmap-io has no fallocate).
-import { koffiLibc } from './koffi.js';
+// zeros. Through the chosen backend's native layer (the addon's own fallocate, else koffi's);
+// on Windows by growing the file through a section (win32.ts).
+import { backend } from './select.js';
 import { Win32Error, reserveWin32 } from './win32.js';
 
 export class ReserveError extends Error {
@@ -28,9 +29,6 @@ export class ReserveError extends Error {
  */
 export const RESERVES = process.platform === 'linux' || process.platform === 'win32';
 
-type Fallocate = (fd: number, mode: number, offset: number, len: number) => number;
-let fallocate: Fallocate | Error | undefined;
-
 const EINTR = 4;
 /** Linux errno values fallocate(2) returns (the same on every Linux architecture we load on). */
 const ERRORS: Record<number, [string, string]> = {
@@ -51,26 +49,25 @@ export function reserve(fd: number, offset: number, length: number): void {
   if (process.platform === 'win32') return reserveOnWindows(fd, offset + length);
   const call = fallocateFn();
   for (let tries = 0; ; tries++) {
-    if (call(fd, 0, offset, length) === 0) return;
-    const errno = koffiLibc().k.errno();
+    const errno = call(fd, offset, length);
+    if (errno === 0) return;
     if (errno === EINTR && tries < 8) continue; // interrupted by a signal: nothing was lost
     const [code, reason] = ERRORS[errno] ?? [`E${errno}`, `errno ${errno}`];
     throw new ReserveError(errno, code, reason);
   }
 }
 
-function fallocateFn(): Fallocate {
-  if (fallocate === undefined) {
+function fallocateFn(): (fd: number, offset: number, length: number) => number {
+  const chosen = backend();
+  if (!chosen?.reserve) throw new Error('no native layer to reserve blocks');
+  const call = chosen.reserve;
+  return (fd, offset, length) => {
     try {
-      // 32-bit glibc's fallocate takes a 32-bit off_t; fallocate64 is the same call everywhere.
-      const name = process.arch === 'arm' || process.arch === 'ia32' ? 'fallocate64' : 'fallocate';
-      fallocate = koffiLibc().libc.func(`int ${name}(int fd, int mode, int64_t offset, int64_t len)`) as Fallocate;
+      return call(fd, offset, length);
     } catch (e) {
-      fallocate = new Error(`no native layer to reserve blocks: ${(e as Error).message.split('\n')[0]}`);
+      throw new Error(`no native layer to reserve blocks: ${(e as Error).message.split('\n')[0]}`);
     }
-  }
-  if (fallocate instanceof Error) throw fallocate;
-  return fallocate;
+  };
 }
 
 function reserveOnWindows(fd: number, end: number): void {

@@ -17,5 +17,8 @@ export { CAPS } from './caps.js';
 export { debugLog, flushDebug, queueDebug } from './debug.js';
 export { wrap } from './wrap.js';
 export { type Reports, listReports } from './reports.js';
+export {
+  type CacheWriter, type CompiledModule, ENGINE_HASH_MARK, codeCacheFile, loadWithCodeCache,
+} from './code-cache.js';
 // The collector-URL rule is safeio's; re-exported for the entry, which may import only this room.
 export { checkCollectorUrl } from '../safeio/index.js';

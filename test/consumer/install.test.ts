@@ -57,6 +57,12 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
     expect(Object.keys(pkg.dependencies ?? {})).toEqual(['koffi']);
     expect(pkg.optionalDependencies ?? {}).toEqual({});
     expect(list.some((f) => f.startsWith('package/server/'))).toBe(false); // the server is its own package
+    // The mapping addon, prebuilt for every target, with its source and manifest; no build files.
+    const native = list.filter((f) => f.startsWith('package/native/')).sort();
+    expect(native).toContain('package/native/tt_mmap.c');
+    expect(native).toContain('package/native/prebuilds/manifest.json');
+    expect(native.filter((f) => f.endsWith('.node'))).toHaveLength(7);
+    expect(native).toHaveLength(9);
   });
 
   it('exports the collection-config primitives, bundled (import and require alike)', () => {
@@ -78,11 +84,11 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
       const r = spawnSync(process.execPath, ['cli.mjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toBe('');
-      expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'local', program: { name: '@acme/consumer-cli', version: '3.1.0' }, backend: 'koffi' });
+      expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'local', program: { name: '@acme/consumer-cli', version: '3.1.0' }, backend: 'addon' });
     }
     const cjs = spawnSync(process.execPath, ['legacy.cjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
     expect(cjs.status, cjs.stderr).toBe(0);
-    expect(JSON.parse(cjs.stdout)).toMatchObject({ mode: 'local', backend: 'koffi' });
+    expect(JSON.parse(cjs.stdout)).toMatchObject({ mode: 'local', backend: 'addon' });
     const counts = soleCounts(tt);
     expect(counts.get('consumer/invocations')).toBe(3n);
     expect(counts.get('consumer/flag:x')).toBe(6n);
@@ -97,7 +103,7 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
       expect(b.status, b.stderr).toBe(0);
       const r = spawnSync(process.execPath, [join(dir, out)], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: join(work, 'tt-bundled') }) });
       expect(r.status, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout), format).toMatchObject({ mode: 'local', backend: 'koffi' });
+      expect(JSON.parse(r.stdout), format).toMatchObject({ mode: 'local', backend: 'addon' });
     }
     expect(soleCounts(join(work, 'tt-bundled')).get('consumer/invocations')).toBe(2n);
   });

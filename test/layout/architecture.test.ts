@@ -15,7 +15,7 @@ function filesUnder(dir: string, pattern: RegExp): string[] {
     const rel = dir === '.' ? name : join(dir, name);
     if (['node_modules', 'dist', 'test-output', '.git'].includes(name)) return [];
     if (statSync(join(ROOT, rel)).isDirectory()) return filesUnder(rel, pattern);
-    return pattern.test(name) && !name.endsWith('.d.ts') ? [rel] : [];
+    return pattern.test(name) && !/\.d\.[mc]?ts$/.test(name) ? [rel] : [];
   });
 }
 
