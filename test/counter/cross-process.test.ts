@@ -67,7 +67,7 @@ describe('many processes sharing one count file', () => {
       writeFileSync(join(dir, 'local', 'weekends'), '3\n');
       const barrier = join(dir, 'go');
       const procs = backends.map((backend, id) => run({ id, dir, barrier, increments: 500_000, shared: 100, own: 1000 }, backend));
-      setTimeout(() => writeFileSync(barrier, ''), 300);
+      await openBarrier(barrier, backends.length);
       const results = await Promise.all(procs);
       for (const r of results) expect(r, r.err).toMatchObject({ code: 0 });
       expect(results.map((r) => JSON.parse(r.out).backend)).toEqual(backends);
