@@ -23,9 +23,12 @@ const entry = [
   "export { generateReports } from './test/server/report-gen.ts';",
   "export { openStore } from './server/store/index.ts';",
 ].join('\n');
-const banner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', banner: { js: banner }, outfile: join(work, 'lib.mjs'), logLevel: 'warning' });
-const { generateReports, openStore } = await import(pathToFileURL(join(work, 'lib.mjs')).href);
+const banner = "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);";
+// Bundled inside the checkout, so that the store finds its SQLite binding in node_modules.
+const lib = join(ROOT, 'test-output', `bench-merge-intake-${process.pid}.mjs`);
+await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', banner: { js: banner }, outfile: lib, logLevel: 'warning' });
+const { generateReports, openStore } = await import(pathToFileURL(lib).href);
+rmSync(lib, { force: true });
 const { appendToLog, generateKey } = await import(join(ROOT, 'dist', 'config', 'index.js'));
 const config = {
   GOOS: ['linux'], GOARCH: ['x64'], GoVersion: ['node>=20'], SampleRate: 1,
@@ -101,7 +104,7 @@ const pct = (p) => pctOf(during, p);
 if (database) await dropDatabase(process.env.BENCH_MERGE_DATABASE, database);
 const mergedLine = /"event":"merge","ok":true,"days":\d+,"reports":(\d+)/.exec(err);
 console.log(JSON.stringify({
-  store: database ? 'postgres' : 'dir',
+  store: database ? 'postgres' : 'sqlite',
   reports: Number(mergedLine?.[1] ?? 0), mergeMs: marks.end - marks.start, uploads: during.length,
   failed: answers.filter((a) => a.status !== 200).length, p50: pct(50), p99: pct(99), max: during.at(-1) ?? NaN,
   after: { uploads: after.length, p50: pctOf(after, 50), p99: pctOf(after, 99) },

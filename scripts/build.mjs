@@ -130,7 +130,7 @@ if (existsSync('cmd/telemetry/view/app.ts')) {
 // node_modules) and are loaded only by `serve`. Never in the toolkit's dist/.
 if (existsSync('server/cmd/bin.ts')) {
   rmSync('server/dist', { recursive: true, force: true });
-  await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts', 'merge-worker': 'server/pages/merge-worker.ts' }, outdir: 'server/dist', external: [...common.external, 'fastify', 'pg'], banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
+  await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts', 'merge-worker': 'server/pages/merge-worker.ts' }, outdir: 'server/dist', external: [...common.external, 'fastify', 'pg', '@photostructure/sqlite'], banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
   chmodSync('server/dist/telemetry-server.js', 0o755);
 }
 // The public pages' only script (Chart.js bundled in) and style, served by the server itself

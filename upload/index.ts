@@ -1,7 +1,7 @@
 // transparent-telemetry's uploader: weekly reports built from count files, filtered by the
 // collector's verified config, sampled, and sent exactly once to each program's own collector.
 // The server (`telemetry-server`) imports the report's shape and the window from here, so
-// the two sides agree by construction. DESIGN.md §14.
+// the two sides agree by construction. docs/upload.md.
 export {
   MAX_REPORT_BYTES, type ProgramReport, type Report, UPLOAD_WINDOW_DAYS, isGoRuntime, uploadPath,
 } from './report.js';

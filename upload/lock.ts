@@ -3,7 +3,7 @@
 // A lock whose holder is gone (no such pid, or the pid now belongs to a process started at
 // another time) or that is older than LOCK_MAX_MS is broken: moved away to a unique name, then
 // the moved file is checked to be the stale one read before; if another breaker replaced it
-// in between, that fresh lock is linked back (link never overwrites). DESIGN.md §14.
+// in between, that fresh lock is linked back (link never overwrites). docs/upload.md.
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';

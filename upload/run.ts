@@ -1,4 +1,4 @@
-// One upload run (DESIGN.md §14): local reports for finished weeks, then per collector: verify
+// One upload run (docs/upload.md): local reports for finished weeks, then per collector: verify
 // its config if a week needs building, build each week once under its lock, send what waits,
 // then clean up. Never rejects; every failure ends up in the summary.
 import { existsSync } from 'node:fs';

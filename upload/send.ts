@@ -1,7 +1,7 @@
 // One POST of a report's exact bytes to `<url>/upload/<week>`: https (http only to loopback,
 // checked by config's collectorBase), through the environment's proxy, no redirect followed,
 // no cookie, only Host, Content-Type, Content-Length, Connection and the User-Agent, 10 s at
-// most and never past the run's deadline. The status line decides the report's fate (§14's
+// most and never past the run's deadline. The status line decides the report's fate (docs/upload.md's
 // table); of a refusal's body only the first bytes are read, then the connection is closed.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';

@@ -1,7 +1,7 @@
 // The files of a (collector, week), written so that a decision is made once: exclusive
 // creation by link(2) of a complete temporary file (never a half-written report under the
 // real name, never over an existing one), and whole-file replacement for records that may
-// change (status). DESIGN.md §14.
+// change (status). docs/upload.md.
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

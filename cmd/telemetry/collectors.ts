@@ -1,4 +1,4 @@
-// What `telemetry status` shows per collector (DESIGN.md §14): where its reports go, the last
+// What `telemetry status` shows per collector (docs/upload.md): where its reports go, the last
 // upload and the sent copy it left, the last config verification and its outcome, the reports
 // waiting, and every week dropped with its reason.
 import { join } from 'node:path';

@@ -105,7 +105,7 @@ function machineMode(dirs: Layout): Status['mode'] {
   return m ? { mode: m.mode, date: m.date, source: 'machine', file: dirs.modeFile } : { mode: 'local', date: null, source: 'default', file: dirs.modeFile };
 }
 
-/** Each settings file that exists but cannot be used, with what that means (DESIGN.md §8). */
+/** Each settings file that exists but cannot be used, with what that means (docs/settings.md). */
 function unreadableSettings(dirs: Layout): Status['unreadable'] {
   const found: [Unreadable | null | undefined, string][] = [
     [readMachineMode(dirs)?.unreadable, 'every program is off until it is repaired or replaced (telemetry on|off|local)'],

@@ -1,5 +1,5 @@
 // `telemetry upload [--json]`: the weekly upload in the foreground, the same run a tool's
-// background child does (DESIGN.md §14): progress on stderr, then what was sent where, what
+// background child does (docs/upload.md): progress on stderr, then what was sent where, what
 // was dropped and why, what waits for a later run. Exit 0 when nothing failed, 1 otherwise.
 import { Command } from 'commander';
 import { runPhases, runUpload, type RunSummary, type WeekEntry } from '../../upload/index.js';
@@ -21,7 +21,7 @@ The whole run gives up after ${FOREGROUND_DEADLINE_S} s: a report not sent by th
 run (as does one whose proxy cannot be used: see 'telemetry status').
 
 With --json, one object: { ok, today, localReports, configs, built, sent, dropped, retry,
-waiting, cleaned, unreadable, errors } (see DESIGN.md §14).
+waiting, cleaned, unreadable, notOn, errors } (see docs/upload.md).
 
 Examples:
   $ telemetry preview     # what would be sent

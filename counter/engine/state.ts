@@ -1,4 +1,4 @@
-// The process-wide count file and its life cycle (DESIGN.md, "Counter state machine"):
+// The process-wide count file and its life cycle (docs/count-file.md, "Counter state machine"):
 //   unopened ─open()→ open | memory | off;  open ─expiry→ open (next week) | memory | off.
 // Increments never do I/O: a counter that cannot be placed with memory operations alone
 // keeps its count in `pending` and a maintenance step runs after the current tick (an
@@ -219,7 +219,7 @@ function openWeek(): void {
  * `telemetry off --purge` writes the mode, then lists and deletes the count files. A process
  * that read the mode just before may create its file just after the listing; so a process that
  * created its file reads the decision once more, and if it is now off, removes that file and
- * counts nothing (DESIGN.md §5). A file that was there before is left to the purge.
+ * counts nothing (docs/count-file.md). A file that was there before is left to the purge.
  */
 function offSinceDecided(m: CountMap): boolean {
   const d = decide({ dirs: st.dirs, program: st.program.name, envVar: st.envVar });

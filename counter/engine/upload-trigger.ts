@@ -1,4 +1,4 @@
-// Starting the weekly upload from a tool's own process (DESIGN.md §15). After open() counts
+// Starting the weekly upload from a tool's own process (docs/upload.md, The background run). After open() counts
 // (mode on or local), once per process and off the increment path: if the day's token
 // (`<root>/upload.token`) is absent or stale and uploadDue() finds work, take the token and
 // start one detached child (`dist/upload/child.cjs`) that does the upload and exits by

@@ -24,7 +24,7 @@ export class ReserveError extends Error {
 
 /**
  * Whether `reserve` allocates blocks here: Linux through fallocate, Windows by growing the file
- * through a section (win32.ts). On other platforms files stay sparse as before (DESIGN.md §7
+ * through a section (win32.ts). On other platforms files stay sparse as before (docs/count-file.md, Mapping backends,
  * says what that risks).
  */
 export const RESERVES = process.platform === 'linux' || process.platform === 'win32';

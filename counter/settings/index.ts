@@ -1,6 +1,6 @@
 // The machine's telemetry settings, shared by counting, the CLI and the uploader: where files
 // live, the user's choices, the effective-mode policy and its opt-outs, who the host program
-// is, what it already told the user, and the weekly calendar. DESIGN.md §2, §6 and §8.
+// is, what it already told the user, and the weekly calendar. docs/settings.md and docs/count-file.md (Weeks).
 export { DIR_NAME, ENV_DIR, type Layout, defaultRoot, layout } from './dir.js';
 export { type Span, counterSpan, dateString, parseWeekend, readWeekend, timeString, weekendProblem } from './weeks.js';
 export {

@@ -1,5 +1,5 @@
 // `telemetry-server merge`: merges every day that is over (UTC) and not merged yet, and
-// publishes (DESIGN §17). The hourly schedule inside `serve` runs the same merge; this command
+// publishes (docs/publication.md). The hourly schedule inside `serve` runs the same merge; this command
 // is for a collector run without `serve`, for a backfill, and for tests (--now).
 import { Command, Option } from 'commander';
 import {

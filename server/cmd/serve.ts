@@ -9,8 +9,9 @@ import {
 } from './publication.js';
 
 const HELP = `
-Stores: --data <dir> (the default, ./telemetry-data: a directory one server owns) or
---database postgres://user@host/db (PostgreSQL: any number of replicas share it). The config
+Stores: --data <dir> (the default, ./telemetry-data: an SQLite database, telemetry.sqlite, and
+the published files) or --database postgres://user@host/db (PostgreSQL: any number of replicas
+share it). A data directory of the old segment store must be moved first (import-dir). The config
 versions allowed are those in --log, the directory \`telemetry-server publish\` writes; it is
 also served at /config-log/. Routes: POST /upload/<week>, GET /healthz, GET /metrics
 (Prometheus text), GET /config-log/…, and the public pages /charts, /data, /config, /privacy.
@@ -27,7 +28,7 @@ Examples:
 
 interface Opts extends PublicationFlags {
   log: string; key?: string; data?: string; database?: string; port: string; host: string; maxInFlight: string;
-  maxConnections?: string; now?: string;
+  maxConnections?: string; now?: string; sync: 'full' | 'normal';
 }
 
 function intIn(v: string, what: string, lo: number, hi: number): number {
@@ -50,6 +51,7 @@ export function serveCommand(): Command {
     .option('--max-in-flight <n>', 'uploads handled at once; more get 503 with Retry-After', '256')
     .option('--max-connections <n>', 'open connections at most; one more evicts the one idle longest (default: 1024, or ulimit -n less 64)')
     .option('--now <YYYY-MM-DD>', 'a TRIAL clock: intake and merges act as if today were this day')
+    .addOption(new Option('--sync <when>', 'embedded store: full syncs every commit (a 200 survives power loss); normal syncs at checkpoints (a 200 survives a crash of the server only)').choices(['full', 'normal']).default('full'))
     .addHelpText('after', HELP)
     .action(async (o: Opts) => {
       if (o.data && o.database) throw new CliError('give --data or --database, not both', EXIT_USAGE);
@@ -64,7 +66,7 @@ export function serveCommand(): Command {
       let server;
       try {
         const extend = await publicPages(o.log, o.key, publication, now, metrics);
-        server = await startServer({ logger: metrics.logger, log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, maxConnections, extend, now });
+        server = await startServer({ logger: metrics.logger, log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, maxConnections, sync: o.sync, extend, now });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
       }

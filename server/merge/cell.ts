@@ -7,7 +7,7 @@ import { remembered, weekOf } from './week.js';
 
 /**
  * Per-report counts are capped at this before they enter the noised totals, so one report
- * moves a noised total by at most CLIP (its sensitivity, DESIGN §17). Exact totals are kept too.
+ * moves a noised total by at most CLIP (its sensitivity, docs/publication-privacy.md). Exact totals are kept too.
  */
 export const CLIP = 1000;
 

@@ -1,4 +1,4 @@
-// Merging stored reports into what a collector publishes (DESIGN §17): the per-day NDJSON of
+// Merging stored reports into what a collector publishes (docs/publication.md): the per-day NDJSON of
 // raw reports (`raw` mode), per-week aggregates as JSON and CSV, and the privacy ledger
 // (`aggregates` mode). Pure functions over reports and partial sums, and one run over a Store.
 export { type CounterRow, type PublicCell, type PublishMode, type ValueRow, type WeekAggregate, buildAggregate, bucketOf } from './aggregate.js';

@@ -1,4 +1,4 @@
-// The collector's public face (DESIGN §17): /charts, /data (and its downloads), /config,
+// The collector's public face (docs/publication.md): /charts, /data (and its downloads), /config,
 // /privacy, and the two files they load from /assets/. `registerPublic` adds the routes to
 // the server's fastify app; `startMergeSchedule` runs the hourly merge inside `serve`.
 import type { FastifyInstance } from 'fastify';

@@ -18,6 +18,8 @@ export interface ServeOptions {
   host?: string;
   publish: 'raw' | 'aggregates';
   maxInFlight?: number;
+  /** The SQLite store's commit sync: `full` (default) or `normal` (server/store/sqlite.ts). */
+  sync?: 'full' | 'normal';
   maxConnections?: number;
   logger?: Logger;
   /** The clock of intake (a trial clock: `serve --now`); the real time by default. */
@@ -38,7 +40,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const logger = o.logger ?? stderrLogger();
   const versions = await loadConfigVersions(o.log, (index, why) => logger.log({ event: 'config-skipped', index, error: why }));
   if (versions.size === 0) throw new Error(`log ${o.log} holds no config yet: publish one first (telemetry-server publish)`);
-  const store = await openStore({ data: o.data, database: o.database });
+  const store = await openStore({ data: o.data, database: o.database, sync: o.sync });
   let app;
   let stopExtension: () => Promise<void> = async () => undefined;
   try {
@@ -56,7 +58,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   const host = o.host && o.host !== '0.0.0.0' && o.host !== '::' ? o.host : '127.0.0.1';
-  logger.log({ event: 'listening', port, store: o.database ? 'postgres' : 'directory', configs: versions.versions.length });
+  logger.log({ event: 'listening', port, store: o.database ? 'postgres' : 'sqlite', configs: versions.versions.length });
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -71,3 +73,5 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       })()),
   };
 }
+
+export { canonicalBody, canonicalX } from './canonical.js';

@@ -7,10 +7,12 @@
 import { UPLOAD_WINDOW_DAYS, isGoRuntime } from '../../upload/index.js';
 import type { ConfigQuery } from '../../config/index.js';
 import type { ConfigVersion } from './configs.js';
+import { canonicalReport, canonicalX } from './canonical.js';
 import { JsonError, JsonNumber, type JsonValue, parseJson } from './json.js';
 import { stackProblem } from './stacks.js';
 
 export interface Refusal { code: string; field: string; reason: string }
+/** An accepted report: its Week, its X and its bytes, all canonical (canonical.ts). */
 export interface Accepted { week: string; x: string; body: string }
 export type Checked = { ok: true; report: Accepted } | { ok: false; refusal: Refusal };
 
@@ -114,7 +116,8 @@ function check({ body, contentType, pathWeek, now, versions }: CheckInput): Acce
   if (!CONFIG.test(config)) refuse('bad-config', '/Config', `${JSON.stringify(config.slice(0, 80))} is not "" or a version like v12 or v0.115.0`);
   const programs = programsOf(report.get('Programs'));
   allowed(programs, x, versions);
-  return { week, x: xv.text, body: text };
+  // What is kept is what was checked, in Go's encoding (canonical.ts), not the bytes sent.
+  return { week, x: canonicalX(xv.text), body: canonicalReport(report) };
 }
 
 interface Program { at: number; program: string; version: string; runtime: string; os: string; arch: string; counters: Map<string, JsonValue>; stacks: Map<string, JsonValue> }

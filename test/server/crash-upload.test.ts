@@ -4,7 +4,7 @@
 // report against the same config and stores it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openDirStore } from '../../server/store/index.js';
+import { openSqliteStore } from '../../server/store/index.js';
 import { decodeReport, runPhases, runUpload } from '../../upload/index.js';
 import { cleanEnv, runFixture, tempDir } from '../helpers.js';
 import { declare, setMode } from '../upload/fixture.js';
@@ -62,7 +62,7 @@ describe('crash stacks, from a crashed process to the server', () => {
       expect(await s.stop()).toBe(0);
     }
     expect(s.stderr()).toMatch(/"route":"\/upload\/:week","status":200,.*"reason":"stored"/);
-    const store = await openDirStore(data);
+    const store = await openSqliteStore(data);
     const bodies: string[] = [];
     for (const d of await store.unmergedDays())
       for await (const x of store.reportsOf(d)) bodies.push(x.body);

@@ -1,7 +1,8 @@
-// The intake suite, run against each store (intake-dir, intake-postgres): the built server as a
+// The intake suite, run against each store (intake-sqlite, intake-postgres): the built server as a
 // real process, real HTTP on 127.0.0.1. Every refusal is a 400 problem document naming the field
 // and the reason, and in the end the store holds exactly the reports that were answered 200.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalBody } from '../../server/serve/index.js';
 import type { Store } from '../../server/store/index.js';
 import { CONFIG, type Served, day, makeLog, post, program, report, serve, upload } from './serve-helpers.js';
 
@@ -23,7 +24,7 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
       const r = await upload(s.url, w, body);
       expect(r.status, r.body).toBe(200);
       expect(r.json).toEqual({ status: 'stored' });
-      stored.add(body);
+      stored.add(canonicalBody(body)); // what the store keeps: Go's json.Marshal (canonical.test.ts)
     };
     const refused = async (code: string, field: string, reason: RegExp, w: string, body: string | Uint8Array, type?: string | null) => {
       const r = await upload(s.url, w, body, type);
@@ -66,6 +67,22 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
       await refused('media-type', 'Content-Type', /not application\/json/, week, report(week, x(5)), null);
       const big = report(week, x(5), [program({ Counters: { 'demo-tool/invocations': 1, pad: 1 } })]).replace('"pad"', `"${'p'.repeat(100 * 1024)}"`);
       await refused('too-large', '', /larger than 102400 bytes/, week, big);
+    });
+
+    it('stores what was validated: a padded body as its small canonical form; whitespace alone is a duplicate', async () => {
+      const canonical = report(week, x(7), [program({ Counters: { 'demo-tool/invocations': 2, 'demo-tool/flag:shout': 1 } })]);
+      // Go's order of the map keys, no whitespace; the padding (a newline is two bytes stored as JSON) is gone.
+      const sent = canonical.replace('"demo-tool/invocations":2,"demo-tool/flag:shout":1', '"demo-tool/invocations" : 2 ,\t"demo-tool/flag:shout":1');
+      const padded = `${sent.replace('{', `{${'\n'.repeat(100 * 1024 - sent.length - 1)}`)}`;
+      const first = await upload(s.url, week, padded);
+      expect(first.status, first.body).toBe(200);
+      expect(first.json).toEqual({ status: 'stored' });
+      stored.add(canonical.replace('"demo-tool/invocations":2,"demo-tool/flag:shout":1', '"demo-tool/flag:shout":1,"demo-tool/invocations":2'));
+      for (const again of [sent, sent.replace(/,/g, ' , '), canonical, canonical.replace(`"X":${x(7)}`, `"X":${x(7)}0`)]) {
+        const r = await upload(s.url, week, again);
+        expect(r.status, r.body).toBe(200);
+        expect(r.json).toEqual({ status: 'duplicate' }); // X 0.00071 and 0.000710 are one number: one report
+      }
     });
 
     it('refuses unknown, missing and mistyped fields, naming them', async () => {

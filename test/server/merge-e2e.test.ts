@@ -3,6 +3,8 @@
 // independent recount of the reports put in. Raw mode on the directory store and on
 // PostgreSQL; aggregates mode with k-anonymity, deletion of merged reports, the ledger, noise.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUDGET, addDays, labelThreshold, weekOf } from '../../server/merge/index.js';
 import { openStore, type Store, type StoreOptions } from '../../server/store/index.js';
@@ -201,7 +203,7 @@ describe('telemetry-server merge --publish aggregates', () => {
 });
 
 describe('telemetry-server merge refusals', () => {
-  it('exits 2 on a wrong command line and 1 when the store is in use', async () => {
+  it('exits 2 on a wrong command line, 1 while another merge runs or on an old data directory', async () => {
     const data = tempDir('tt-merge-bad-');
     for (const [args, msg] of [
       [['--publish', 'raw'], /give exactly one of --data <dir> and --database <url>/],
@@ -219,10 +221,16 @@ describe('telemetry-server merge refusals', () => {
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(msg);
     }
+    // Beside a running store the merge takes turns through the lock in the database.
     const store = await openStore({ data });
-    const r = merge('--data', data, '--publish', 'raw');
+    const r = await store.withMergeLock(async () => merge('--data', data, '--publish', 'raw'));
     await store.close();
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^error: cannot open the store: /);
+    expect(r!.status).toBe(1);
+    expect(r!.stderr).toMatch(/^error: another merge holds the merge lock/);
+    const old = tempDir();
+    mkdirSync(join(old, 'days'));
+    const refused = merge('--data', old, '--publish', 'raw');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^error: cannot open the store: .*old segment layout.*import-dir/);
   });
 });

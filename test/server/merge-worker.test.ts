@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mergeInWorker, runMerge } from '../../server/merge/index.js';
-import { openDirStore } from '../../server/store/index.js';
+import { openSqliteStore } from '../../server/store/index.js';
 import { ROOT, tempDir } from '../helpers.js';
 import { fill } from './merge-setup.js';
 import { generateReports } from './report-gen.js';
@@ -24,7 +24,7 @@ async function until(check: () => boolean): Promise<void> {
 describe('the merge in serve', () => {
   it('answers uploads while a big day is merged in a worker thread', async () => {
     const data = tempDir('tt-mworker-');
-    const store = await openDirStore(data);
+    const store = await openSqliteStore(data);
     await fill(store, generateReports({ seed: 11, count: BIG_DAY, weeks: [day(-4)] }), () => day(-1));
     await store.close();
     const s = await serve(['--log', makeLog(), '--data', data]);
@@ -53,7 +53,7 @@ describe('mergeInWorker', () => {
   const NOW = new Date('2026-12-03T10:00:00Z');
 
   it('merges through the lent store as a run in process would, skipping a day that does not read', async () => {
-    const store = await openDirStore(tempDir('tt-lent-'));
+    const store = await openSqliteStore(tempDir('tt-lent-'));
     await fill(store, generateReports({ seed: 2, count: 600, weeks: ['2026-11-26'] }), (_r, i) => (i % 2 ? '2026-11-27' : '2026-11-28'));
     await store.put({ week: '2026-11-26', x: '0.5', day: '2026-11-27', body: 'not json' });
     const r = await mergeInWorker(store, { publish: 'raw', k: 20, now: NOW }, { workerFile });
@@ -64,7 +64,7 @@ describe('mergeInWorker', () => {
   });
 
   it('a worker that runs out of heap fails alone; the lock is released and the next run merges', async () => {
-    const store = await openDirStore(tempDir('tt-oom-'));
+    const store = await openSqliteStore(tempDir('tt-oom-'));
     await fill(store, generateReports({ seed: 3, count: 3000, weeks: ['2026-11-26'] }), () => '2026-11-28');
     const small = mergeInWorker(store, { publish: 'raw', k: 20, now: NOW }, { workerFile, heapMb: 2 });
     await expect(small).rejects.toThrow(/memory limit: JS heap out of memory/);

@@ -1,4 +1,4 @@
-// The weekly upload is started from tools' own processes (DESIGN.md §15): after open() in mode
+// The weekly upload is started from tools' own processes (docs/upload.md, The background run): after open() in mode
 // on or local, one detached child when work is due and the day's token is free; never in mode
 // off; never more than one per day among racing processes; never holding the host.
 import { spawnSync } from 'node:child_process';
