@@ -13,6 +13,7 @@ import {
   counterSpan, dateString, debugLog, decide, defaultRoot, flushDebug, layout, queueDebug, readWeekend, runtimeTag, timeString,
 } from '../settings/index.js';
 import { forgetOpened, recordOpened, remember } from './opened.js';
+import { runTestHook } from './test-hook.js';
 import { resetUploadTrigger, scheduleUploadCheck } from './upload-trigger.js';
 import type { CounterSlot, OpenOptions, OpenResult } from './types.js';
 
@@ -197,6 +198,7 @@ function openWeek(): void {
   const be = backend();
   if (be === null) throw new Error(`no memory-mapping backend (${backendErrors().join('; ')})`);
   const path = join(dirs.localDir, countFileName(st.program, runtimeTag(), process.platform, process.arch, dateString(span.begin)));
+  runTestHook('beforeCreate', path);
   const next = openCountMap(path, header, be);
   if (next.created && offSinceDecided(next)) return;
   const old = st.map;

@@ -3,7 +3,7 @@
 // only the store's I/O. The worker's heap is capped: a merge that would need more dies alone
 // (ERR_WORKER_OUT_OF_MEMORY), its lock is released, and the server goes on.
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import { serveStore } from './remote.js';
 import type { MergeOptions, MergeResult } from './run.js';
 

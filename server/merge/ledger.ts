@@ -4,7 +4,7 @@
 // release is ε (sequential composition), and a label it alone holds shows with probability at
 // most δ × valuesPerReport. Each week is released once, so a machine that reported every week
 // has lost at most the sums. Every number here is a parameter or a noised count.
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 
 export interface Release {
   week: string;

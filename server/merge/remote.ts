@@ -4,7 +4,7 @@
 // and copies messages; parsing, summing and rendering happen in the worker. A day's reports
 // cross in batches pulled by the worker, so neither side holds a day.
 import type { MessagePort } from 'node:worker_threads';
-import type { Store, StoredReport } from '../store/types.js';
+import type { Store, StoredReport } from '../store/index.js';
 
 /** Reports per message: large enough that messaging costs little, small enough to stay bounded. */
 export const BATCH = 256;

@@ -5,7 +5,7 @@
 // aggregates of the weeks that changed, then marks the days merged. Then the weeks that
 // closed: raw mode marks their aggregate final; aggregates mode releases each once, with
 // k-anonymity and the optional noise, and drops its sums.
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import { type PublishMode, type WeekAggregate, buildAggregate } from './aggregate.js';
 import { type WeekCells, addReport, addWeek } from './cell.js';
 import { aggregateToCSV } from './csv.js';

@@ -2,7 +2,7 @@
 // far (the days listed, so a day merged twice after a crash is added once). Kept in the store
 // under `state/`, which the public pages never serve. In `aggregates` mode a closed week's
 // sums are dropped once its final aggregate is published.
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import { type CellJSON, type WeekCells, cellFromJSON, cellToJSON, cellsKey } from './cell.js';
 
 export interface WeekState {

@@ -3,7 +3,7 @@
 // listing them for scripts. /data and /data/index.json are rendered (render.ts) with the
 // latest weeks and days; the downloads are the store's files, served as they are.
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import { type PublishMode, addDays, isFinal } from '../merge/index.js';
 import { CACHE_FINAL, CACHE_SHORT, esc, page, securityHeaders, sendPage, sendProblem } from './html.js';
 import type { Downloads } from './read.js';

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import type { PublishMode } from '../merge/index.js';
 import { type ConfigVersion, configPage, configVersions, unavailablePage } from './config-page.js';
 import { registerData } from './data-page.js';

@@ -1,6 +1,6 @@
 // What the pages read from the store: the published aggregates of every week (counts with all
 // their digits), and the names of every download.
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import { type WeekAggregate, aggregatePath } from '../merge/index.js';
 import { parseBigJson } from '../../upload/index.js';
 

@@ -4,7 +4,7 @@
 // latest MAX_LISTED_WEEKS weeks and MAX_LISTED_DAYS days (every older file stays downloadable
 // at the same URL pattern, which both say), and past MAX_PAGE_BYTES the charts page stops
 // adding programs and says so.
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import type { PublishMode } from '../merge/index.js';
 import { MAX_CHART_WEEKS, chartsPage } from './charts-page.js';
 import { dataIndex, dataPage } from './data-page.js';

@@ -3,7 +3,7 @@
 // hour later, not a day. Every replica runs the schedule; the store's merge lock lets one
 // merge at a time, and a run that finds nothing unmerged only looks. The timer is unref'd, so
 // it never keeps a process alive.
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import { type MergeOptions, type MergeResult, type PublishMode, runMerge } from '../merge/index.js';
 
 /** How one merge is run: here by default; `serve` runs it in a worker thread (mergeInWorker). */

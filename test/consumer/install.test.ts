@@ -14,7 +14,9 @@ let install: ReturnType<typeof spawnSync>;
 let tarball: string;
 
 beforeAll(() => {
-  const pack = spawnSync('npm', ['pack', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+  // npm test has built dist/ already; prepack would rebuild it (rm -rf) under the other files
+  // running beside this one.
+  const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
   expect(pack.status, pack.stderr).toBe(0);
   tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
   spawnSync('mkdir', [app]);

@@ -23,7 +23,9 @@ const skip = !existsSync(node22) ? `skipped: no Node 22 at ${node22} (linux/x64 
 
 beforeAll(() => {
   if (skip) return;
-  const pack = spawnSync('npm', ['pack', '-w', 'server', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+  // npm test has built server/dist/ already; prepack would rebuild dist/ (rm -rf) under the
+  // other files running beside this one.
+  const pack = spawnSync('npm', ['pack', '-w', 'server', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
   expect(pack.status, pack.stderr).toBe(0);
   tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
   spawnSync('mkdir', [vendor]);

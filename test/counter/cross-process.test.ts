@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIST_COUNTER, ROOT, cleanEnv, countFiles, readOnly, tempDir } from '../helpers.js';
+import { openBarrier } from '../wait.js';
 
 /** One stress process; `backend` forces a mapping backend, else the toolkit picks its own. */
 function run(spec: object, backend?: string): Promise<{ code: number | null; out: string; err: string }> {
@@ -25,7 +26,7 @@ describe('many processes sharing one count file', () => {
     writeFileSync(join(dir, 'local', 'weekends'), '3\n'); // as Go's test: no race on creating it
     const barrier = join(dir, 'go');
     const procs = [0, 1, 2, 3].map((id) => run({ id, dir, barrier, increments: 1_000_000, shared: 200, own: 2000 }));
-    setTimeout(() => writeFileSync(barrier, ''), 300);
+    await openBarrier(barrier, 4);
     const results = await Promise.all(procs);
     for (const r of results) expect(r, r.err).toMatchObject({ code: 0 });
     for (const r of results) expect(JSON.parse(r.out)).toMatchObject({ backend: 'addon' });
@@ -45,7 +46,7 @@ describe('many processes sharing one count file', () => {
     writeFileSync(join(dir, 'local', 'weekends'), '3\n');
     const barrier = join(dir, 'go');
     const procs = [0, 1, 2, 3, 4, 5].map((id) => run({ id, dir, barrier, increments: 300_000, shared: 300, own: 5000, late: id % 2 ? 20 * id : 0 }));
-    setTimeout(() => writeFileSync(barrier, ''), 300);
+    await openBarrier(barrier, 6);
     const results = await Promise.all(procs);
     for (const r of results) expect(r, r.err).toMatchObject({ code: 0 });
     const counts = readOnly(countFiles(dir)[0]!).counts;
@@ -66,7 +67,7 @@ describe('many processes sharing one count file', () => {
       writeFileSync(join(dir, 'local', 'weekends'), '3\n');
       const barrier = join(dir, 'go');
       const procs = backends.map((backend, id) => run({ id, dir, barrier, increments: 500_000, shared: 100, own: 1000 }, backend));
-      setTimeout(() => writeFileSync(barrier, ''), 300);
+      await openBarrier(barrier, backends.length);
       const results = await Promise.all(procs);
       for (const r of results) expect(r, r.err).toMatchObject({ code: 0 });
       expect(results.map((r) => JSON.parse(r.out).backend)).toEqual(backends);

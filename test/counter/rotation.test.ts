@@ -93,7 +93,6 @@ describe('the rotation timer', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { files: string[]; waitedMs: number };
     expect(out.files.map((f) => f.slice(-19))).toEqual(['2026-11-25.v1.count', '2026-11-26.v1.count']);
-    expect(out.waitedMs).toBeLessThan(6000);
     const [first, second] = countFiles(dir).sort().map((f) => readOnly(f).counts);
     expect(first).toEqual(new Map([['host/before', 1n]]));
     expect(second).toEqual(new Map([['host/after', 1n]]));

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import { DIST_COUNTER, ROOT, cleanEnv, runFixture, tempDir } from '../helpers.js';
-import { type GoTools, buildGoTools, goRead, skipGo } from './go.js';
+import { openBarrier } from '../wait.js';
+import { type GoTools, goTools, goRead, skipGo } from './go.js';
 
 /** Go's reading of each file equals ours; returns our reading of the single file under dir. */
 function sameAsGo(tools: GoTools, files: string[]) {
@@ -43,7 +44,7 @@ function stress(spec: object): Promise<void> {
 describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser', () => {
   let tools: GoTools;
   beforeAll(() => {
-    tools = buildGoTools('go-reads-ours');
+    tools = goTools();
   }, 600_000);
 
   it('a tool’s file: stack counter (names decoded), UTF-8 and bucket names, 64-bit values, two pages', () => {
@@ -107,7 +108,7 @@ describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser
     writeFileSync(join(dir, 'local', 'weekends'), '3\n');
     const barrier = join(dir, 'go');
     const procs = [0, 1, 2, 3].map((id) => stress({ id, dir, barrier, increments: 100_000, shared: 100, own: 1500, late: id % 2 ? 20 * id : 0 }));
-    setTimeout(() => writeFileSync(barrier, ''), 300);
+    await openBarrier(barrier, 4);
     await Promise.all(procs);
     const files = listCountFiles(join(dir, 'local'));
     expect(files).toHaveLength(1);

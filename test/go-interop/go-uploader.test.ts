@@ -17,7 +17,7 @@ import { tempDir } from '../helpers.js';
 import { day, makeLog, serve } from '../server/serve-helpers.js';
 import pg from 'pg';
 import { freshDatabase, skipPg } from '../server/pg.js';
-import { buildGoProgram, goCommandEnv, skipGo } from './go.js';
+import { goProgram, goCommandEnv, skipGo } from './go.js';
 
 const GO_CONFIG = {
   GOOS: ['darwin', 'linux'],
@@ -54,7 +54,7 @@ interface GoRun { bin: string; tdir: string; week: string; env: (url: string) =>
 
 /** Go's side: the uploader built, its config module behind a file proxy, a telemetry dir with mode on and one finished week. */
 function goSide(counts?: Array<[string, bigint]>): GoRun {
-  const bin = buildGoProgram('go-uploader', 'uploader');
+  const bin = goProgram('uploader');
   const work = tempDir('tt-go-upload-');
   const configFile = join(work, 'config.json');
   writeFileSync(configFile, JSON.stringify(GO_CONFIG, null, '\t'));

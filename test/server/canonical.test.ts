@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { canonicalBody, canonicalX } from '../../server/serve/index.js';
 import { encodeReport, type Report } from '../../upload/index.js';
-import { buildGoProgram, skipGo } from '../go-interop/go.js';
+import { goProgram, skipGo } from '../go-interop/go.js';
 
 const program = (counters: Record<string, number | bigint>) => ({
   Program: 'p', Version: '1.0.0', GoVersion: 'go1.26.0', GOOS: 'linux', GOARCH: 'amd64',
@@ -61,7 +61,7 @@ describe('canonical bytes', () => {
   });
 
   it.skipIf(skipGo)("equal Go's json.Marshal of the same report", () => {
-    const bin = buildGoProgram('canonical-json', 'report');
+    const bin = goProgram('report');
     const sent = reports.map(encodeReport);
     const output = execFileSync(bin, { input: JSON.stringify(sent), encoding: 'utf8' });
     const goOut = JSON.parse(output) as string[];

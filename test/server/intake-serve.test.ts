@@ -81,7 +81,7 @@ describe('serve: the config log and config versions', () => {
     expect((await upload(s.url, week, body)).status).toBe(400);
     log.publish({ ...CONFIG, Programs: [...CONFIG.Programs, { Name: 'new-tool', Versions: ['1.2.3'], Counters: [], Stacks: [] }] });
     let status = 0;
-    for (let i = 0; i < 40 && status !== 200; i++) {
+    for (let i = 0; i < 240 && status !== 200; i++) { // a minute at most: a failure bound
       await new Promise((r) => setTimeout(r, 250));
       status = (await upload(s.url, week, body)).status;
     }

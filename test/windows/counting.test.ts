@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countFiles, readOnly, tempDir } from '../helpers.js';
-import { buildGoTools, goRead, skipGo } from '../go-interop/go.js';
+import { goRead, goTools, skipGo } from '../go-interop/go.js';
 import { app, installApp, skip, startTool, tool } from './app.js';
 import { NODE_WIN, PREFIX, runWindows, winPath } from './wine.js';
 
@@ -44,7 +44,7 @@ describe.skipIf(skip)('on Windows (Node 22 for Windows under Wine), counting', (
     const ours = readOnly(files[0]!);
     expect(ours.counts.get('tool/hot')).toBe(100_000n);
     if (skipGo) return;
-    const go = goRead(buildGoTools('wine'), files).get(files[0]!)!;
+    const go = goRead(goTools(), files).get(files[0]!)!;
     expect(go.counts).toEqual(ours.counts);
     expect(go.meta).toEqual(ours.meta);
   });
