@@ -111,7 +111,7 @@ await build({ ...cjs, ...entry, plugins: [builtins, lazyEngine] });
 // One engine for both entries, so a process that loads both still has one count file state.
 await build({
   ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts' }, plugins: [builtins, lazyUploadStart],
-  external: [...common.external, './upload-start.cjs', 'transparent-telemetry/internal/upload-start'],
+  external: [...common.external, 'transparent-telemetry/internal/upload-start'],
 });
 markEngineHash('dist/counter/engine.cjs');
 await build({ ...cjs, entryPoints: { 'counter/upload-start': 'counter/engine/upload-start.ts' } });
