@@ -85,18 +85,17 @@ function lazyRequire(file: string): NodeJS.Require {
   const get = () => (real ??= createRequire(file));
   const lazy = (id: string): unknown =>
     id.startsWith('node:') && process.getBuiltinModule ? process.getBuiltinModule(id) : get()(id);
-  return Object.assign(lazy, {
-    resolve: Object.assign(
-      (id: string, options?: { paths?: string[] }) => get().resolve(id, options),
-      { paths: (id: string) => get().resolve.paths(id) },
-    ),
-    get cache() {
-      return get().cache;
+  // defineProperties, not Object.assign: assign would call the getters, and so createRequire.
+  return Object.defineProperties(lazy, {
+    resolve: {
+      value: Object.assign(
+        (id: string, options?: { paths?: string[] }) => get().resolve(id, options),
+        { paths: (id: string) => get().resolve.paths(id) },
+      ),
     },
-    get main() {
-      return get().main;
-    },
-    extensions: {},
+    cache: { get: () => get().cache },
+    main: { get: () => get().main },
+    extensions: { value: {} },
   }) as unknown as NodeJS.Require;
 }
 
