@@ -1,6 +1,6 @@
-// Paired start-up comparison of builds: `node bench/cold-ab.mjs <name>=<dist/counter/index.js> …`
+// Paired start-up comparison of builds: `node bench/cold-ab.mjs <name>=<dist/counter/index.js>[:<backend>] …`
 // (default: this checkout's dist as "this"). Each build runs bench/cold.mjs in mode local
-// (koffi) with the day's upload token fresh (everyday) and absent with nothing due (the due
+// (the addon) with the day's upload token fresh (everyday) and absent with nothing due (the due
 // check runs: a machine's first week), and in mode off; a bare node runs empty.mjs. All runs
 // are interleaved, so a slow phase of the machine hits every variant alike; medians of the
 // in-process span minus the bare one (run.mjs explains why). BENCH_AB_RUNS sets the count.
@@ -12,8 +12,13 @@ import { join, resolve } from 'node:path';
 
 const here = import.meta.dirname;
 const RUNS = Number(process.env.BENCH_AB_RUNS ?? 61);
-const builds = process.argv.slice(2).map((a) => a.split('='));
-if (builds.length === 0) builds.push(['this', resolve(here, '..', 'dist', 'counter', 'index.js')]);
+// `:<backend>` forces a mapping backend for that build (an older build has no `addon`).
+const builds = process.argv.slice(2).map((a) => {
+  const [name, spec] = a.split('=');
+  const [dist, backend = 'addon'] = spec.split(':');
+  return [name, dist, backend];
+});
+if (builds.length === 0) builds.push(['this', resolve(here, '..', 'dist', 'counter', 'index.js'), 'addon']);
 const base = { ...process.env };
 for (const k of Object.keys(base)) if (k === 'DO_NOT_TRACK' || k.startsWith('TRANSPARENT_TELEMETRY') || k.endsWith('_TELEMETRY_DISABLED')) delete base[k];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -21,9 +26,9 @@ const temp = mkdtempSync(join(tmpdir(), 'tt-cold-ab-'));
 
 const variants = { bare: { args: [join(here, 'empty.mjs')], env: base } };
 const tokened = [];
-for (const [name, dist] of builds) {
+for (const [name, dist, backend] of builds) {
   const dir = (what) => mkdtempSync(join(temp, `${name.replace(/\W+/g, '-')}-${what}-`));
-  const local = (d) => ({ args: [join(here, 'cold.mjs')], env: { ...base, TT_DIST_COUNTER: resolve(dist), TRANSPARENT_TELEMETRY_DIR: d, TRANSPARENT_TELEMETRY_BACKEND: 'koffi' } });
+  const local = (d) => ({ args: [join(here, 'cold.mjs')], env: { ...base, TT_DIST_COUNTER: resolve(dist), TRANSPARENT_TELEMETRY_DIR: d, TRANSPARENT_TELEMETRY_BACKEND: backend } });
   const fresh = dir('token');
   tokened.push(fresh);
   variants[`${name}: local, token fresh (everyday)`] = local(fresh);

@@ -18,7 +18,7 @@ function incBench(backend) {
   return JSON.parse(r.stdout);
 }
 
-for (const backend of ['mmap-io', 'koffi']) {
+for (const backend of ['addon', 'koffi']) {
   process.stderr.write(`measuring increments (${backend})…\n`);
   const { ns } = incBench(backend);
   const row = (what, v, goal) => rows.push({ what: `${what} [${backend}]`, value: `${v.toFixed(2)} ns`, ratio: `${(v / ns.raw).toFixed(2)}x raw`, goal });
@@ -54,19 +54,30 @@ process.stderr.write('measuring a 10,000-entry log…\n');
 
 process.stderr.write('measuring the collection server\'s intake…\n');
 {
-  const r = spawnSync(process.execPath, [join(here, 'server-intake.mjs')], { env: process.env, encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(r.stderr);
-  for (const line of r.stdout.trim().split('\n')) {
-    const m = JSON.parse(line);
-    const goal = m.store === 'bare' ? 'ceiling' : m.store === 'dir' ? '>= 5,000/s, p99 < 20 ms' : '>= 2,000/s';
-    if (m.skipped) rows.push({ what: `server intake, ${m.store} store`, value: 'skipped', ratio: m.skipped, goal });
-    else {
-      rows.push({ what: m.store === 'bare' ? `bare node:http server, same load: answers/s (${m.concurrency} connections, ${m.generator})` : `server intake, ${m.store} store: reports accepted/s (${m.concurrency} connections, ${m.generator})`, value: `${Math.round(m.perSecond)}/s`, ratio: `p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, server CPU ${Math.round(m.serverCpuUs)} µs/report`, goal });
-      rows.push({ what: `  the same at a fixed ${m.paced.rate}/s (Node generator)`, value: `${m.paced.accepted} of ${m.paced.rate * 4}`, ratio: `p50 ${m.paced.p50.toFixed(1)} ms, p99 ${m.paced.p99.toFixed(1)} ms`, goal: '' });
+  const intake = (env, stores) => {
+    const r = spawnSync(process.execPath, [join(here, 'server-intake.mjs'), ...stores], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 900_000 });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return r.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  };
+  const GOALS = { bare: 'ceiling', sqlite: '>= 5,000/s, p99 < 20 ms', postgres: '>= 2,000/s', godev: 'peer' };
+  const label = (m) => ({ bare: 'bare node:http server, same load: answers/s', godev: "Go's telemetrygodev (file storage, no fsync): reports accepted/s", 'sqlite-normal': 'server intake, SQLite store, --sync normal: reports accepted/s' })[m.store] ?? `server intake, ${m.store === 'sqlite' ? 'SQLite (--sync full)' : m.store} store: reports accepted/s`;
+  const rowsOf = (results) => {
+    const go = results.find((m) => m.store === 'godev' && !m.skipped);
+    for (const m of results) {
+      const goal = GOALS[m.store] ?? '';
+      if (m.skipped) {
+        rows.push({ what: `${label(m)} (${m.store})`, value: 'skipped', ratio: m.skipped, goal });
+        continue;
+      }
+      const vsGo = go && m.store !== 'godev' && m.store !== 'bare' ? `, ${(m.perSecond / go.perSecond).toFixed(2)}x Go's` : '';
+      rows.push({ what: `${label(m)} (${m.concurrency} connections, ${m.generator})`, value: `${Math.round(m.perSecond)}/s`, ratio: `p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, server CPU ${Math.round(m.serverCpuUs)} µs/report${vsGo}`, goal });
+      if (m.paced) rows.push({ what: `  the same at a fixed ${m.paced.rate}/s (Node generator)`, value: `${m.paced.accepted} of ${m.paced.rate * 4}`, ratio: `p50 ${m.paced.p50.toFixed(1)} ms, p99 ${m.paced.p99.toFixed(1)} ms`, goal: '' });
       const t = m.atTarget;
-      if (t) rows.push({ what: `  the same at about ${t.target}/s (${t.connections} clients with think time, wrk)`, value: `${Math.round(t.perSecond)}/s`, ratio: `p50 ${t.p50.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms`, goal: m.store === 'dir' ? 'p99 < 20 ms' : '' });
+      if (t) rows.push({ what: `  the same at about ${t.target}/s (${t.connections} clients with think time, wrk)`, value: `${Math.round(t.perSecond)}/s`, ratio: `p50 ${t.p50.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms`, goal: m.store === 'sqlite' ? 'p99 < 20 ms' : '' });
     }
-  }
+  };
+  rowsOf(intake({ BENCH_INTAKE_CONCURRENCY: '64' }, ['bare', 'sqlite', 'sqlite-normal', 'postgres', 'godev']));
+  rowsOf(intake({ BENCH_INTAKE_CONCURRENCY: '8', BENCH_INTAKE_LATENCY: '0' }, ['sqlite', 'sqlite-normal', 'godev']));
 }
 
 process.stderr.write('measuring the collector\'s merge of 100,000 reports…\n');
@@ -75,10 +86,31 @@ process.stderr.write('measuring the collector\'s merge of 100,000 reports…\n')
   if (r.status !== 0) throw new Error(r.stderr);
   const m = JSON.parse(r.stdout);
   rows.push({ what: `JSON.parse of ${m.reports.toLocaleString('en')} report bodies (${m.mb.toFixed(1)} MB) in memory`, value: `${m.parse.toFixed(0)} ms`, ratio: '1.00x', goal: 'baseline' });
-  rows.push({ what: '  (put them into the directory store over 7 days)', value: `${m.put.toFixed(0)} ms`, ratio: `${(m.put / m.parse).toFixed(2)}x`, goal: '' });
+  rows.push({ what: '  (put them into the SQLite store over 7 days)', value: `${m.put.toFixed(0)} ms`, ratio: `${(m.put / m.parse).toFixed(2)}x`, goal: '' });
   for (const mode of ['raw', 'aggregates']) {
     rows.push({ what: `merge them from the store, --publish ${mode}${mode === 'aggregates' ? ' (ε 1, raw deleted)' : ''}`, value: `${m[mode].toFixed(0)} ms`, ratio: `${(m[mode] / m.parse).toFixed(2)}x, CPU ${m[`${mode}Cpu`].toFixed(0)} ms`, goal: '< 5 s' });
   }
+}
+
+process.stderr.write('measuring the SQLite store: heap per report, restart holding a million…\n');
+{
+  const r = spawnSync(process.execPath, ['--expose-gc', join(here, 'server-store.mjs')], { env: baseEnv, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const m = JSON.parse(r.stdout);
+  rows.push({ what: `SQLite store: V8 heap per stored report (${m.reports.toLocaleString('en')} reports)`, value: `${m.heapBytesPerReport.toFixed(1)} B`, ratio: '', goal: '< 200 B' });
+  rows.push({ what: 'serve on an empty data directory: start to listening', value: `${m.emptyListeningMs.toFixed(0)} ms`, ratio: '1.00x', goal: 'baseline' });
+  rows.push({ what: `serve on a store of ${m.million.toLocaleString('en')} reports (${m.dbMB.toFixed(0)} MB): to listening`, value: `${m.restartListeningMs.toFixed(0)} ms`, ratio: `${(m.restartListeningMs / m.emptyListeningMs).toFixed(2)}x`, goal: '< 10 s' });
+  rows.push({ what: '  to its first answered upload', value: `${m.restartFirstAnswerMs.toFixed(0)} ms`, ratio: `${(m.restartFirstAnswerMs / m.emptyListeningMs).toFixed(2)}x, RSS ${m.serverRssMB.toFixed(0)} MB`, goal: '' });
+}
+
+process.stderr.write('measuring intake while serve merges 100,000 reports in its worker…\n');
+{
+  const r = spawnSync(process.execPath, [join(here, 'server-merge-intake.mjs')], { env: baseEnv, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const m = JSON.parse(r.stdout);
+  rows.push({ what: `serve's merge of ${m.reports.toLocaleString('en')} reports in its worker (SQLite store)`, value: `${m.mergeMs.toFixed(0)} ms`, ratio: '', goal: '< 5 s' });
+  rows.push({ what: `  uploads answered meanwhile (${m.uploads}, ${m.failed} not 200)`, value: `p99 ${m.p99.toFixed(1)} ms`, ratio: `p50 ${m.p50.toFixed(1)} ms, max ${m.max.toFixed(1)} ms`, goal: 'p99 < 50 ms' });
+  rows.push({ what: `  the same load in the 3 s after the merge (${m.after.uploads})`, value: `p99 ${m.after.p99.toFixed(1)} ms`, ratio: `p50 ${m.after.p50.toFixed(1)} ms`, goal: '' });
 }
 
 process.stderr.write('measuring cold starts…\n');
@@ -90,10 +122,10 @@ const dir = mkdtempSync(join(tmpdir(), 'tt-cold-'));
 const firstWeek = mkdtempSync(join(tmpdir(), 'tt-cold-first-week-'));
 const variants = {
   bare: [[join(here, 'empty.mjs')], baseEnv],
-  // koffi is what a tool's plain `npm install` brings (mmap-io is this checkout's dev build).
-  local: [[join(here, 'cold.mjs')], { ...baseEnv, TRANSPARENT_TELEMETRY_DIR: dir, TRANSPARENT_TELEMETRY_BACKEND: 'koffi' }],
-  'local, mmap-io': [[join(here, 'cold.mjs')], { ...baseEnv, TRANSPARENT_TELEMETRY_DIR: dir, TRANSPARENT_TELEMETRY_BACKEND: 'mmap-io' }],
-  'local, no upload token, nothing due': [[join(here, 'cold.mjs')], { ...baseEnv, TRANSPARENT_TELEMETRY_DIR: firstWeek, TRANSPARENT_TELEMETRY_BACKEND: 'koffi' }],
+  // The addon is what a tool's plain `npm install` brings; koffi is its fallback.
+  local: [[join(here, 'cold.mjs')], { ...baseEnv, TRANSPARENT_TELEMETRY_DIR: dir, TRANSPARENT_TELEMETRY_BACKEND: 'addon' }],
+  'local, koffi': [[join(here, 'cold.mjs')], { ...baseEnv, TRANSPARENT_TELEMETRY_DIR: dir, TRANSPARENT_TELEMETRY_BACKEND: 'koffi' }],
+  'local, no upload token, nothing due': [[join(here, 'cold.mjs')], { ...baseEnv, TRANSPARENT_TELEMETRY_DIR: firstWeek, TRANSPARENT_TELEMETRY_BACKEND: 'addon' }],
   off: [[join(here, 'cold.mjs')], { ...baseEnv, TRANSPARENT_TELEMETRY_DIR: dir, DO_NOT_TRACK: '1' }],
 };
 const times = Object.fromEntries(Object.keys(variants).map((k) => [k, { wall: [], boot: [], span: [] }]));
@@ -109,7 +141,7 @@ for (let i = 0; i < RUNS; i++) {
 const ms = (k, m) => median(times[k][m]);
 const bare = ms('bare', 'wall');
 rows.push({ what: 'cold start: bare node running an empty module (spawn to reap)', value: `${bare.toFixed(1)} ms`, ratio: '1.00x', goal: 'baseline' });
-for (const [k, goal] of [['local', '<= 1.05x'], ['local, mmap-io', ''], ['local, no upload token, nothing due', 'a first week'], ['off', '<= 1.02x']]) {
+for (const [k, goal] of [['local', '<= 1.05x'], ['local, koffi', ''], ['local, no upload token, nothing due', 'a first week'], ['off', '<= 1.02x']]) {
   const extra = ms(k, 'span') - ms('bare', 'span');
   rows.push({ what: `cold start: import + open() + inc(), mode ${k}: added time`, value: `+${extra.toFixed(2)} ms`, ratio: `${((bare + extra) / bare).toFixed(3)}x bare`, goal });
 }

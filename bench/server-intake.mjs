@@ -6,13 +6,15 @@
 // saturation), and with wrk about the goal's rate (BENCH_INTAKE_TARGET; 5,000/s, PostgreSQL 2,000/s) from clients with think time
 // (wrk 4.1 has no fixed rate; bench/wrk.mjs `runWrkAtRate`). Prints one JSON line per store: reports accepted per second
 // and latency percentiles in ms, and the server's CPU time per report. `bare` is the ceiling: a node:http
-// server that only reads the body and answers. `node bench/server-intake.mjs [bare|dir|postgres]...`;
+// server that only reads the body and answers. `node bench/server-intake.mjs [bare|sqlite|postgres]...`;
 // run by bench/run.mjs. BENCH_SERVER names another build of the server (to compare two versions).
+// `sqlite-normal` is the SQLite store with `--sync normal`. `godev` is the peer: Go's own collector (bench/godev.mjs; skipped without TT_GODEV_SRC).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildGodev } from './godev.mjs';
 import { ensureWrk, runWrk, runWrkAtRate } from './wrk.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -20,9 +22,11 @@ const { appendToLog, generateKey } = await import(join(ROOT, 'dist', 'config', '
 const REPORTS = Number(process.env.BENCH_INTAKE_REPORTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_INTAKE_CONCURRENCY ?? 64);
 const WARMUP = 1_000;
+/** BENCH_INTAKE_LATENCY=0: throughput only (no fixed-rate runs), for the side-by-side at other concurrencies. */
+const LATENCY = process.env.BENCH_INTAKE_LATENCY !== '0';
 const PACED_RATE = Number(process.env.BENCH_INTAKE_RATE ?? 1_000);
 const SECONDS = Number(process.env.BENCH_INTAKE_SECONDS ?? 5);
-/** The goals' rates: 5,000/s for the directory store (and the bare ceiling), 2,000/s for PostgreSQL. */
+/** The goals' rates: 5,000/s for the SQLite store (and the bare ceiling), 2,000/s for PostgreSQL. */
 const target = (store) => Number(process.env.BENCH_INTAKE_TARGET ?? (store === 'postgres' ? 2_000 : 5_000));
 const wrk = process.env.BENCH_INTAKE_NODE ? null : ensureWrk();
 
@@ -102,6 +106,29 @@ async function paced(url, rate, seconds, tag) {
   return { rate, accepted: res.filter((r) => r.status === 200).length, p50: lat[Math.floor(n * 0.5)], p99: lat[Math.floor(n * 0.99)] };
 }
 
+/** A port free on 127.0.0.1 now (Go's collector takes its port from the environment). */
+const freePort = () => new Promise((res) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address();
+    probe.close(() => res(port));
+  });
+});
+
+/** Go's telemetrygodev (bench/godev.mjs) with its file storage, on 127.0.0.1, the same config. */
+function startGodev(bin, port) {
+  const goConfig = join(work, 'go-config.json');
+  // Go's collector lists versions exactly (no ranges): the versions the bench sends.
+  writeFileSync(goConfig, JSON.stringify({ ...config, GoVersion: ['node20.20.2'], Programs: config.Programs.map((p) => ({ ...p, Versions: ['1.4.2'] })) }));
+  const env = { PATH: process.env.PATH, PORT: String(port), GO_TELEMETRY_UPLOAD_CONFIG: goConfig, GO_TELEMETRY_LOCAL_STORAGE: join(work, 'godev-storage') };
+  const p = spawn(bin, [], { env, cwd: work, stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((res, rej) => {
+    p.on('exit', (c) => rej(new Error(`telemetrygodev exited with ${c}`)));
+    const url = `http://127.0.0.1:${port}`;
+    const poll = () => fetch(`${url}/`).then(() => res({ url, cpuMs: () => cpuMs(p.pid), stop: () => new Promise((r) => (p.removeAllListeners('exit'), p.on('exit', r), p.kill('SIGTERM'))) }), () => setTimeout(poll, 100));
+    poll();
+  });
+}
+
 function startServer(args) {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
   const argv = args === 'bare' ? ['-e', BARE] : [...nodeArgs, process.env.BENCH_SERVER ?? join(ROOT, 'server', 'dist', 'telemetry-server.js'), 'serve', '--port', '0', '--max-in-flight', '4096', ...args];
@@ -145,21 +172,33 @@ process.on('SIGTERM', () => s.close(() => process.exit(0)));`;
 const work = mkdtempSync(join(tmpdir(), 'tt-bench-intake-'));
 const { signer } = generateKey('bench.test/config');
 appendToLog(join(work, 'log'), [new TextEncoder().encode(JSON.stringify(config))], signer, 'bench.test/config');
-for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bare', 'dir', 'postgres']) {
+let godev = null;
+for (const store of process.argv.slice(2).length ? process.argv.slice(2) : ['bare', 'sqlite', 'sqlite-normal', 'postgres', 'godev']) {
   let db = null;
   if (store === 'postgres' && !(db = await databaseUrl())) {
     console.log(JSON.stringify({ store, skipped: 'PostgreSQL is not installed' }));
     continue;
   }
-  const server = await startServer(store === 'bare' ? 'bare' : ['--log', join(work, 'log'), ...(db ? ['--database', db.url] : ['--data', join(work, 'data')])]);
+  let server;
+  if (store === 'godev') {
+    godev ??= buildGodev();
+    if (godev.skipped) {
+      console.log(JSON.stringify({ store, skipped: godev.skipped }));
+      continue;
+    }
+    server = await startGodev(godev.bin, await freePort());
+  } else {
+    const storeFlags = db ? ['--database', db.url] : ['--data', join(work, `data-${store}`), ...(store === 'sqlite-normal' ? ['--sync', 'normal'] : [])];
+    server = await startServer(store === 'bare' ? 'bare' : ['--log', join(work, 'log'), ...storeFlags]);
+  }
   await drive(server.url, WARMUP, 9);
   const cpu0 = server.cpuMs();
   const r = wrk
     ? await runWrk(wrk, { url: server.url, path: `/upload/${week}`, seconds: SECONDS, connections: CONCURRENCY, tag: 1, template: report, dir: work })
     : await drive(server.url, REPORTS, 1);
   const cpuPerReport = ((server.cpuMs() - cpu0) * 1000) / r.sent;
-  const open = await paced(server.url, PACED_RATE, 4, 2);
-  const atTarget = wrk ? await runWrkAtRate(wrk, { url: server.url, path: `/upload/${week}`, seconds: SECONDS, connections: CONCURRENCY, rate: target(store), tag: 3, template: report, dir: work }) : undefined;
+  const open = LATENCY ? await paced(server.url, PACED_RATE, 4, 2) : undefined;
+  const atTarget = LATENCY && wrk && store !== 'godev' ? await runWrkAtRate(wrk, { url: server.url, path: `/upload/${week}`, seconds: SECONDS, connections: CONCURRENCY, rate: target(store), tag: 3, template: report, dir: work }) : undefined;
   await server.stop();
   await db?.drop();
   console.log(JSON.stringify({ store, generator: wrk ? 'wrk' : 'node', concurrency: CONCURRENCY, ...r, serverCpuUs: cpuPerReport, paced: open, atTarget }));

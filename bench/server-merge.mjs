@@ -1,5 +1,5 @@
 // The collector's merge: 100,000 generated reports (test/server/report-gen.ts) put into the
-// embedded directory store over 7 arrival days, then one `runMerge` in each publication mode
+// embedded SQLite store over 7 arrival days, then one `runMerge` in each publication mode
 // from a fresh open of the store (reading every report back from disk, parsing, summing,
 // writing NDJSON, week sums and aggregates). Baseline: JSON.parse of the same bodies in memory.
 // Prints one JSON line of milliseconds (wall, and CPU time for each merge).
@@ -12,13 +12,16 @@ import { pathToFileURL } from 'node:url';
 const ROOT = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_MERGE_REPORTS ?? 100_000);
 const work = mkdtempSync(join(tmpdir(), 'tt-merge-bench-'));
+// Bundled inside the checkout, so that the store finds its SQLite binding in node_modules.
+const bundle = join(ROOT, 'test-output', `bench-merge-${process.pid}.mjs`);
 const entry = [
   "export { generateReports } from './test/server/report-gen.ts';",
-  "export { openDirStore } from './server/store/dir.ts';",
+  "export { openSqliteStore } from './server/store/sqlite.ts';",
   "export { runMerge, addDays } from './server/merge/index.ts';",
 ].join('\n');
-await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }, outfile: join(work, 'merge.mjs'), logLevel: 'warning' });
-const { generateReports, openDirStore, runMerge, addDays } = await import(pathToFileURL(join(work, 'merge.mjs')).href);
+await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" }, outfile: bundle, logLevel: 'warning' });
+const { generateReports, openSqliteStore, runMerge, addDays } = await import(pathToFileURL(bundle).href);
+rmSync(bundle, { force: true });
 
 const reports = generateReports({ seed: 1, count: N, weeks: ['2026-11-23', '2026-11-25', '2026-11-27', '2026-11-29', '2026-12-01'] });
 const bodies = reports.map((r) => JSON.stringify(r));
@@ -30,7 +33,7 @@ const t = async (fn) => {
 
 const parse = await t(() => { for (const b of bodies) JSON.parse(b); });
 const raw = join(work, 'raw');
-let store = await openDirStore(raw);
+let store = await openSqliteStore(raw);
 const put = await t(() => Promise.all(reports.map((r, i) => store.put({ week: r.Week, x: String(r.X), day: addDays(r.Week, 1 + (i % 7)), body: bodies[i] }))));
 await store.close();
 const agg = join(work, 'agg');
@@ -38,7 +41,7 @@ cpSync(raw, agg, { recursive: true });
 const now = new Date('2026-12-31T12:00:00Z');
 const result = {};
 for (const [mode, dir] of [['raw', raw], ['aggregates', agg]]) {
-  store = await openDirStore(dir);
+  store = await openSqliteStore(dir);
   let r;
   const cpu0 = process.cpuUsage();
   result[mode] = await t(async () => { r = await runMerge(store, { publish: mode, k: 20, epsilon: mode === 'aggregates' ? 1 : undefined, now }); });

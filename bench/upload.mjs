@@ -1,4 +1,4 @@
-// What starting the weekly upload costs the host (DESIGN.md §15): the host's whole life, spawn
+// What starting the weekly upload costs the host (docs/upload.md, The background run): the host's whole life, spawn
 // to reap, when its open() starts a background run against a collector that never answers
 // (a 127.0.0.1 listener that accepts and stays silent; an https address nothing routes to),
 // against the everyday case (the day's token is taken, nothing starts) and counting off.

@@ -11,7 +11,7 @@ import { type Checkpoint } from './checkpoint.js';
 import { CosignatureError, parseWitnessVerifier, requireCosignatures } from './cosignature.js';
 import { CLIENT_VERSION, ClientError, collectorBase, getCapped, logUrl, type ClientErrorCode } from './fetch.js';
 import { hex8, parseVerifier, type VerifierKey } from './keys.js';
-import { parseBundle } from './log.js';
+import { parseBundle, symlinkRefusal } from './log.js';
 import { HASH_SIZE, leafHash } from './merkle.js';
 import { MAX_NOTE_BYTES } from './note.js';
 import { verifyInclusion } from './proof.js';
@@ -212,6 +212,8 @@ export async function readVerifiedConfig(opts: PinnedKeys & { dir: string }): Pr
   const key = parseKeys(opts);
   const src: Source = {
     get: async (path, cap) => {
+      const link = symlinkRefusal(join(opts.dir, path));
+      if (link) throw new ClientError('EREAD', `${join(opts.dir, path)} ${link}`);
       const r = readBytes(join(opts.dir, path), cap);
       if (!isUnreadable(r)) return r;
       throw new ClientError(r.reason.startsWith('is too large') ? 'ETOOBIG' : 'EREAD', `${join(opts.dir, path)}: ${r.reason}`);

@@ -2,6 +2,7 @@
 // `chart:{b1,b2,…}` (as Go expands them) under our naming rules (counter/index.ts, enforced here
 // although Go only documents them), and version entries (exact as in Go, or semver ranges).
 import semver from 'semver';
+import { UNPRINTABLE } from '../counter/safeio/index.js';
 
 /** A counter name must fit a count file's name slot (docs/count-file.md): at most 4096 bytes. */
 export const MAX_NAME_BYTES = 4096;
@@ -32,7 +33,7 @@ export function nameProblem(name: string): string | null {
   if (/[{}]/.test(name)) return 'contains "{" or "}" outside a group';
   if (!(name as unknown as { isWellFormed(): boolean }).isWellFormed()) return 'is not valid unicode (a lone surrogate)';
   // Control and format characters print as nothing; a name someone must review may not hide them.
-  if (/[\p{Cc}\p{Cf}]/u.test(name)) return 'contains an unprintable character';
+  if (UNPRINTABLE.test(name)) return 'contains an unprintable character';
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > MAX_NAME_BYTES) return `is ${bytes} bytes long (at most ${MAX_NAME_BYTES})`;
   return null;
@@ -104,7 +105,7 @@ export type VersionSpec = { exact: string } | { range: string };
 export function classifyVersion(v: string): VersionSpec | { reason: string } {
   if (v === '') return { reason: 'empty version' };
   if (Buffer.byteLength(v) > MAX_TOKEN_BYTES) return { reason: `version is longer than ${MAX_TOKEN_BYTES} bytes` };
-  if (/[\p{Cc}\p{Cf}]/u.test(v)) return { reason: 'version contains an unprintable character' };
+  if (UNPRINTABLE.test(v)) return { reason: 'version contains an unprintable character' };
   if (v.trim() !== v) return { reason: 'version has leading or trailing whitespace' };
   if (/[<>=^~|*\s]/.test(v)) return semver.validRange(v) ? { range: v } : { reason: `invalid semver range ${JSON.stringify(v)}` };
   if (semver.valid(v)) return { exact: v };
@@ -130,6 +131,6 @@ export function classifyRuntime(v: string): VersionSpec | { reason: string } {
 export function tokenProblem(s: string, max: number): string | null {
   if (s === '') return 'is empty';
   if (/\s/u.test(s)) return 'contains whitespace';
-  if (/[\p{Cc}\p{Cf}]/u.test(s) || !(s as unknown as { isWellFormed(): boolean }).isWellFormed()) return 'contains an unprintable character';
+  if (UNPRINTABLE.test(s) || !(s as unknown as { isWellFormed(): boolean }).isWellFormed()) return 'contains an unprintable character';
   return Buffer.byteLength(s) > max ? `is longer than ${max} bytes` : null;
 }

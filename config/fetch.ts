@@ -5,6 +5,7 @@
 import { get as httpGet, type Agent, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import pkg from '../package.json' with { type: 'json' };
+import { checkCollectorUrl } from '../counter/safeio/index.js';
 import { CodedError } from './error.js';
 
 export type ClientErrorCode =
@@ -33,26 +34,11 @@ export class ClientError extends CodedError<ClientErrorCode> {
 /** Sent as `User-Agent: transparent-telemetry/<version>`; the package version (inlined at build). */
 export const CLIENT_VERSION: string = pkg.version;
 
-// 127.0.0.0/8 (WHATWG URL parsing normalizes IPv4 forms to dotted decimal), ::1, localhost.
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/;
-
 /** The collector's base URL, ending in '/', or why it may not be used; checked before any connection. */
 export function collectorBase(url: string): URL {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new ClientError('EURL', `collector url ${JSON.stringify(url.slice(0, 200))} is not a url`);
-  }
-  const shown = `${u.protocol}//${u.host}${u.pathname}`;
-  if (u.username !== '' || u.password !== '') throw new ClientError('EURL', `collector url ${shown} carries credentials; nothing of the user may be sent`);
-  if (u.search !== '' || u.hash !== '' || url.includes('?') || url.includes('#')) {
-    throw new ClientError('EURL', `collector url ${shown} has a query or fragment; nothing of the user may be sent`);
-  }
-  const local = u.protocol === 'http:' && LOOPBACK.test(u.hostname);
-  if (u.protocol !== 'https:' && !local) throw new ClientError('EINSECURE', `collector url ${shown} is not https (plain http is for loopback hosts only)`);
-  if (!u.pathname.endsWith('/')) u.pathname += '/';
-  return u;
+  const checked = checkCollectorUrl(url);
+  if (checked instanceof URL) return checked;
+  throw new ClientError(checked.code, checked.reason);
 }
 
 /** The URL of a log path (c2sp.org/tlog-tiles names, already checked) under `<base>config-log/`. */

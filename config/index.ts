@@ -4,11 +4,12 @@
 // witness cosignatures; the log as tiles; the client's verification, which the vendor commands
 // (server/cmd) share.
 // Verification functions return nothing when a proof or signature holds and throw an error
-// whose `code` says what failed. DESIGN.md §13.
+// whose `code` says what failed. docs/config-log.md.
 export {
-  type ConfigErrorCode, type CounterConfig, type ProgramConfig, type StackConfig, type UploadConfig, ConfigError, parseConfig,
+  type ConfigErrorCode, type CounterConfig, type ProgramConfig, type StackConfig, type UploadConfig, ConfigError, DEFAULT_MAX_STACKS, MAX_DEPTH,
+  parseConfig,
 } from './schema.js';
-export { type ConfigQuery, type StackRule, buildQuery } from './query.js';
+export { type ConfigQuery, PLAIN_RELEASE, type StackRule, buildQuery } from './query.js';
 export { chartOf, goExpand } from './expand.js';
 export { CodedError, why } from './error.js';
 export { HASH_SIZE, type ProofErrorCode, ProofError, emptyRoot, leafHash, nodeHash, rootFromLeafHashes } from './merkle.js';

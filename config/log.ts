@@ -3,7 +3,7 @@
 // written to a temporary name, synced and renamed, and the checkpoint goes last, so a reader
 // only ever sees a checkpoint whose tiles and bundles are all complete on disk.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
 import { formatVerifier, parseSigner } from './keys.js';
@@ -23,12 +23,27 @@ function capFor(path: string): number {
 }
 
 /**
- * Reads log paths under `dir`; refuses names outside the spec's grammar, anything but a regular
- * file (a FIFO must not hang a monitor) and files over their cap (counter/safeio's rules).
+ * Why a log file may not be read, when it is a symbolic link: one rule for every reader of a
+ * log directory (publish, verify-log, show, serve's start check), the one the collector's static
+ * files already follow (opened with O_NOFOLLOW), so no check passes a log clients cannot fetch.
+ */
+export function symlinkRefusal(file: string): string | null {
+  const st = lstatSync(file, { throwIfNoEntry: false });
+  if (!st?.isSymbolicLink()) return null;
+  return 'is a symbolic link: the collector serves no symbolic links '
+    + '(clients would fail to fetch it); put the file itself there';
+}
+
+/**
+ * Reads log paths under `dir`; refuses names outside the spec's grammar, symbolic links
+ * (symlinkRefusal), anything but a regular file (a FIFO must not hang a monitor) and files over
+ * their cap (counter/safeio's rules).
  */
 export function dirReader(dir: string): ReadFn {
   return (path) => {
     if (!LOG_PATH.test(path)) throw new TileError('EPATH', `${JSON.stringify(path)} is not a log path`);
+    const link = symlinkRefusal(join(dir, path));
+    if (link) throw new TileError('ESYMLINK', `${path} ${link}`);
     const r = readBytes(join(dir, path), capFor(path));
     if (!isUnreadable(r)) return r;
     if (r.reason.startsWith('is too large')) throw new TileError('ETILESIZE', `${path} ${r.reason}, over what a log file may be`);

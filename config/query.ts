@@ -3,7 +3,7 @@
 // no exact entry is tested against the (few) semver ranges, in config order.
 import semver from 'semver';
 import { chartOf, classifyRuntime, classifyVersion, expandCounter } from './expand.js';
-import { parseConfig, type UploadConfig } from './schema.js';
+import { DEFAULT_MAX_STACKS, parseConfig, type UploadConfig } from './schema.js';
 
 export interface StackRule { rate: number; depth: number }
 
@@ -17,10 +17,15 @@ export interface ConfigQuery {
   /** Exact entry ("node20.20.2", "go1.23.4"), or "node<semver>" inside a node range entry. */
   allowsRuntime(runtime: string): boolean;
   allowsProgram(program: string): boolean;
-  /** Exact entry, or a valid semver version inside a range entry (prereleases: see RANGE_OPTIONS). */
+  /**
+   * Exact entry, or a plain release inside a range entry (see PLAIN_RELEASE; prereleases: see
+   * RANGE_OPTIONS).
+   */
   allowsVersion(program: string, version: string): boolean;
   /** The Rate of an expanded counter name; null when the counter is not in the config. */
   counterRate(program: string, counter: string): number | null;
+  /** Stack names one report may carry for the program (its MaxStacks, or the default). */
+  maxStacks(program: string): number;
   /** For a stack counter `<prefix>\n<frames…>` (or the bare prefix): the rule of that prefix. */
   stackRate(program: string, stackName: string): StackRule | null;
   /** The program's expanded counter names, in config order (a copy). */
@@ -38,10 +43,18 @@ export interface ConfigQuery {
  */
 export const RANGE_OPTIONS = { includePrerelease: false, loose: false } as const;
 
+/**
+ * What a range admits: `MAJOR.MINOR.PATCH`, an optional `v` (Go's module versions) and a
+ * prerelease, nothing else. Semver alone also takes `+build` metadata, `=` and loose forms:
+ * each `1.4.0+<anything>` would be a new version label, so any client could mint cells.
+ */
+export const PLAIN_RELEASE = /^v?(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})(?:-[0-9A-Za-z-]{1,40}(?:\.[0-9A-Za-z-]{1,40}){0,4})?$/;
+
 interface Versions { exact: Set<string>; ranges: semver.Range[] }
 
 interface ProgramIndex {
   versions: Versions;
+  maxStacks: number;
   counters: Map<string, number>;
   names: string[];
   charts: Set<string>;
@@ -59,13 +72,13 @@ function versionIndex(entries: string[], classify: typeof classifyVersion): Vers
 }
 
 function inRanges(ranges: semver.Range[], version: string): boolean {
-  if (ranges.length === 0 || /\s/.test(version)) return false;
+  if (ranges.length === 0 || !PLAIN_RELEASE.test(version)) return false;
   const parsed = semver.parse(version, RANGE_OPTIONS);
   return parsed !== null && ranges.some((r) => r.test(parsed));
 }
 
 function programIndex(p: UploadConfig['Programs'][number]): ProgramIndex {
-  const idx: ProgramIndex = { versions: versionIndex(p.Versions, classifyVersion), counters: new Map(), names: [], charts: new Set(), stacks: new Map() };
+  const idx: ProgramIndex = { versions: versionIndex(p.Versions, classifyVersion), maxStacks: p.MaxStacks ?? DEFAULT_MAX_STACKS, counters: new Map(), names: [], charts: new Set(), stacks: new Map() };
   for (const c of p.Counters) {
     const x = expandCounter(c.Name);
     if ('reason' in x) continue; // unreachable: the config went through parseConfig
@@ -102,6 +115,7 @@ export function buildQuery(input: UploadConfig | string): ConfigQuery {
       return versions !== undefined && (versions.exact.has(v) || inRanges(versions.ranges, v));
     },
     counterRate: (p, c) => programs.get(p)?.counters.get(c) ?? null,
+    maxStacks: (p) => programs.get(p)?.maxStacks ?? DEFAULT_MAX_STACKS,
     stackRate: (p, s) => {
       const nl = s.indexOf('\n');
       const rule = programs.get(p)?.stacks.get(nl < 0 ? s : s.slice(0, nl));

@@ -12,11 +12,21 @@ export const MAX_NAMES = 100_000;
 /** A program name lands in count-file metadata, which must fit 512 bytes (docs/count-file.md). */
 export const MAX_PROGRAM_BYTES = 512;
 export const MAX_DEPTH = 100;
+/**
+ * Stack names one program may send in one report when its config entry sets no `MaxStacks`:
+ * each is a label a collector keeps, so a report carrying thousands is a flood, not a tool.
+ */
+export const DEFAULT_MAX_STACKS = 256;
 
 export interface CounterConfig { Name: string; Rate: number }
 /** Depth: frames kept per stack (Go: informational, omitted when 0). */
 export interface StackConfig { Name: string; Rate: number; Depth: number }
-export interface ProgramConfig { Name: string; Versions: string[]; Counters: CounterConfig[]; Stacks: StackConfig[] }
+/**
+ * `MaxStacks` (ours, optional; Go's uploader ignores it): stack names per report for this
+ * program, DEFAULT_MAX_STACKS when absent. A config that sets it is refused by clients older
+ * than the field (their reading is strict), so set it only once those have updated.
+ */
+export interface ProgramConfig { Name: string; Versions: string[]; Counters: CounterConfig[]; Stacks: StackConfig[]; MaxStacks?: number }
 /** SampleRate 0 means no report-level sampling (every report is kept), as in Go. */
 export interface UploadConfig { GOOS: string[]; GOARCH: string[]; GoVersion: string[]; SampleRate: number; Programs: ProgramConfig[] }
 
@@ -137,7 +147,7 @@ function readRoot(v: unknown): UploadConfig {
 }
 
 function readProgram(v: unknown, path: string, names: { count: number }): ProgramConfig {
-  const o = object(v, path, ['Name', 'Versions', 'Counters', 'Stacks']);
+  const o = object(v, path, ['Name', 'Versions', 'Counters', 'Stacks', 'MaxStacks']);
   const Name = string(o, 'Name', path);
   const bad = tokenProblem(Name, MAX_PROGRAM_BYTES);
   if (bad) throw new ConfigError('value', at(path, 'Name'), `program name ${bad}`);
@@ -169,5 +179,10 @@ function readProgram(v: unknown, path: string, names: { count: number }): Progra
     if (!Number.isInteger(Depth) || Depth < 0 || Depth > MAX_DEPTH) throw new ConfigError('value', at(p, 'Depth'), `must be an integer in [0, ${MAX_DEPTH}], got ${Depth}`);
     return { Name: name, Rate, Depth };
   });
-  return { Name, Versions, Counters, Stacks };
+  const MaxStacks = number(o, 'MaxStacks', path, false);
+  if (MaxStacks === undefined) return { Name, Versions, Counters, Stacks };
+  if (!Number.isInteger(MaxStacks) || MaxStacks < 0 || MaxStacks > MAX_ENTRIES) {
+    throw new ConfigError('value', at(path, 'MaxStacks'), `must be an integer in [0, ${MAX_ENTRIES}], got ${MaxStacks}`);
+  }
+  return { Name, Versions, Counters, Stacks, MaxStacks };
 }

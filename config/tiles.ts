@@ -12,7 +12,8 @@ export const MAX_ENTRY_BYTES = 0xffff;
 // tile not hashing to its parent's entry or the root; EBUNDLE a bundle truncated, too long or with
 // the wrong count; EENTRY an entry not hashing to its tile's hash; ECHECKPOINT a checkpoint that
 // does not verify; ETOOBIG an entry over MAX_ENTRY_BYTES.
-export type TileErrorCode = 'EPATH' | 'ERANGE' | 'EMISSING' | 'ETILESIZE' | 'ETILEHASH' | 'EBUNDLE' | 'EENTRY' | 'ECHECKPOINT' | 'ETOOBIG';
+export type TileErrorCode = 'EPATH' | 'ERANGE' | 'EMISSING' | 'ETILESIZE' | 'ETILEHASH' | 'EBUNDLE'
+  | 'EENTRY' | 'ECHECKPOINT' | 'ETOOBIG' | 'ESYMLINK';
 
 export class TileError extends CodedError<TileErrorCode> {
   override name = 'TileError';

@@ -1,8 +1,16 @@
 // How the entry reaches the engine. In the source tree (and so in tests) it is a plain
-// import; the build replaces this module in the entry bundles with one that `require`s
-// dist/counter/engine.cjs on first use (scripts/build.mjs, plugin "engine").
+// import; the build replaces this module in the entry bundles with engine-bundled.ts, which
+// loads dist/counter/engine.cjs on first use through a V8 code cache (scripts/build.mjs).
 import { type Engine, engine } from './engine/index.js';
 
-export function loadEngineModule(): { engine: Engine } {
-  return { engine };
+export interface EngineModule {
+  engine: Engine;
+  /** Called once open() has run: the bundled loader then writes its code cache if it had none. */
+  opened(): void;
+}
+
+/** `cacheRoot`: the telemetry directory the bundled loader keeps its code cache in, if any. */
+export function loadEngineModule(cacheRoot: string | null): EngineModule {
+  void cacheRoot;
+  return { engine, opened() {} };
 }

@@ -5,17 +5,22 @@
 import { setSlowPath, stackNameCounter } from './counter.js';
 import type { Answer, AskOptions, Engine, NoticeOptions, OpenOptions, OpenResult, StackEntry } from './engine/index.js';
 import { loadEngineModule } from './engine-loader.js';
-import { envOff, hostProgram } from './settings/index.js';
+import { checkCollectorUrl, defaultRoot, envOff, hostProgram } from './settings/index.js';
 
 let engine: Engine | undefined;
+/** Set while the engine's first open() has not run: then the loader may keep its code cache. */
+let firstOpen: (() => void) | undefined;
 /** What open() decided without the engine: counting off by the environment. */
 let offResult: OpenResult | undefined;
 /** Stacks first seen before the engine was loaded; it names them when it is. */
 const unnamed: Array<[string, StackEntry]> = [];
 
-function loaded(): Engine {
+/** `cacheRoot`: where the engine's code cache lives; null when loaded for anything but open(). */
+function loaded(cacheRoot: string | null = null): Engine {
   if (!engine) {
-    engine = loadEngineModule().engine;
+    const module = loadEngineModule(cacheRoot);
+    engine = module.engine;
+    if (cacheRoot !== null) firstOpen = module.opened;
     engine.setStackCounterFactory(stackNameCounter);
     setSlowPath(engine.slowAdd);
     for (const [name, e] of unnamed.splice(0)) engine.nameLater(name, e);
@@ -39,20 +44,50 @@ export function open(given: OpenOptions | null | undefined): OpenResult {
     offResult = { mode: 'off', program, file: null, backend: null, reason: off };
     return offResult;
   }
-  return loaded().open({ ...options, program: program.name, version: program.version });
+  const counting = loaded(options.dir ?? defaultRoot());
+  const result = counting.open({ ...options, program: program.name, version: program.version });
+  // Only a process that counts into a file writes the cache: off (by the user's settings) or
+  // unable to count on disk, it writes nothing.
+  if (firstOpen && result.file !== null) firstOpen();
+  firstOpen = undefined;
+  const depth = crashDepth(options.crashes);
+  if (depth > 0 && result.mode !== 'off') counting.watchCrashes(program.name, depth);
+  return result;
 }
+
+/** How many frames a crash keeps: 0 when crashes are not counted. */
+function crashDepth(crashes: OpenOptions['crashes']): number {
+  if (crashes === true) return DEFAULT_CRASH_DEPTH;
+  if (typeof crashes === 'object' && crashes !== null) return crashes.depth ?? DEFAULT_CRASH_DEPTH;
+  return 0;
+}
+
+const DEFAULT_CRASH_DEPTH = 8;
 
 /** What each option must be, checked before any is used: a wrong type must not surface as some internal error. */
 const OPTION_TYPES: Record<string, string> = {
   program: 'a non-empty string', version: 'a string', dir: 'a non-empty string', envVar: 'a non-empty string', now: 'a function returning a Date',
   command: 'a non-empty line of printable characters', collector: 'an object { url, key }',
+  crashes: 'true, false or { depth: an integer from 1 to 100 }',
 };
+
+function validCrashes(crashes: unknown): boolean {
+  if (crashes === undefined || typeof crashes === 'boolean') return true;
+  if (typeof crashes !== 'object' || crashes === null || Array.isArray(crashes)) return false;
+  const { depth } = crashes as { depth?: unknown };
+  if (depth === undefined) return true;
+  return Number.isInteger(depth) && (depth as number) >= 1 && (depth as number) <= 100;
+}
 
 /** Why `options` cannot be used, or null. */
 function badOption(options: unknown): string | null {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return `open(): options must be an object, got ${kind(options)}`;
   for (const [key, what] of Object.entries(OPTION_TYPES)) {
     const v = (options as Record<string, unknown>)[key];
+    if (key === 'crashes') {
+      if (!validCrashes(v)) return `open(): option crashes must be ${what}, got ${kind(v)}`;
+      continue;
+    }
     if (key === 'collector') {
       const why = v === undefined ? null : badCollector(v);
       if (why) return `open(): option collector${why}`;
@@ -75,18 +110,18 @@ function badCollector(v: unknown): string | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return ` must be ${OPTION_TYPES.collector}, got ${kind(v)}`;
   const { url, key } = v as Record<string, unknown>;
   if (typeof url !== 'string' || typeof key !== 'string') return ` must be ${OPTION_TYPES.collector} of strings, got url ${kind(url)}, key ${kind(key)}`;
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return '.url is not a URL';
-  }
-  const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return '.url must be https: (http: only to 127.0.0.1, ::1 or localhost)';
-  if (u.username || u.password || /[?#]/.test(url)) return '.url must not carry a user, password, query or fragment';
+  const checked = checkCollectorUrl(url);
+  if (!(checked instanceof URL)) return URL_PROBLEMS[checked.kind];
   if (!VERIFIER.test(key)) return '.key must be a verifier key (<name>+<key id>+<base64>)';
   return badWitnesses(v as Record<string, unknown>);
 }
+
+/** The rule is counter/safeio's; these are open()'s words for it. */
+const URL_PROBLEMS = {
+  'not-a-url': '.url is not a URL',
+  'not-https': '.url must be https: (http: only to 127.0.0.1, ::1 or localhost)',
+  'carries-user-data': '.url must not carry a user, password, query or fragment',
+} as const;
 
 /** A verifier key, c2sp.org/signed-note: <name>+<8 hex digits key id>+<base64 key>. */
 const VERIFIER = /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/;

@@ -1,8 +1,8 @@
 // StackCounter: one counter per distinct call stack. This half captures stacks, with V8's API
 // only (no I/O); naming a new stack is the engine's (engine/stack.ts), in its maintenance step.
 import { checkName } from './counter.js';
-import { decodeStack } from './countfile/index.js';
-import type { RawFrame, StackEntry } from './engine/index.js';
+import { RUNTIME_SLACK, decodeStack, frameOfSite, isRuntimeFile } from './countfile/index.js';
+import type { StackEntry } from './engine/index.js';
 import { countingOff, nameLater } from './hub.js';
 
 export class StackCounter {
@@ -30,7 +30,7 @@ export class StackCounter {
         known.pending++;
         return;
       }
-      const entry: StackEntry = { counter: null, frames: sites.map(rawFrame), pending: 1 };
+      const entry: StackEntry = { counter: null, frames: sites.map(frameOfSite), pending: 1 };
       this.stacks.set(key, entry);
       nameLater(this.name, entry);
     } catch {
@@ -44,27 +44,29 @@ export class StackCounter {
   }
 }
 
-/** The caller's call sites, from the frame below `above`, at most `depth` of them. */
+/**
+ * The caller's call sites, from the frame below `above`, at most `depth` of them, leaving out
+ * Node's own (the same bug must give one name on every Node release). V8's cost grows with the
+ * frames it walks, so it is asked for more only when Node's frames took some of the `depth`.
+ */
 function capture(depth: number, above: Function): NodeJS.CallSite[] {
+  const sites = callSites(depth, above);
+  if (!sites.some((site) => isRuntimeFile(site.getFileName()))) return sites;
+  const more = sites.length < depth ? sites : callSites(depth + RUNTIME_SLACK, above);
+  return more.filter((site) => !isRuntimeFile(site.getFileName())).slice(0, depth);
+}
+
+function callSites(limit: number, above: Function): NodeJS.CallSite[] {
   const prepare = Error.prepareStackTrace;
-  const limit = Error.stackTraceLimit;
+  const stackLimit = Error.stackTraceLimit;
   try {
     Error.prepareStackTrace = (_e, sites) => sites;
-    Error.stackTraceLimit = depth;
+    Error.stackTraceLimit = limit;
     const holder: { stack?: NodeJS.CallSite[] } = {};
     Error.captureStackTrace(holder, above);
     return holder.stack ?? [];
   } finally {
     Error.prepareStackTrace = prepare;
-    Error.stackTraceLimit = limit;
+    Error.stackTraceLimit = stackLimit;
   }
-}
-
-function rawFrame(s: NodeJS.CallSite): RawFrame {
-  const line = s.getLineNumber() ?? 0;
-  const first = (s as unknown as { getEnclosingLineNumber?: () => number | null }).getEnclosingLineNumber?.() ?? line;
-  const type = s.getTypeName();
-  const fn = s.getFunctionName() ?? s.getMethodName() ?? '';
-  const qualified = fn && type && !s.isToplevel() && !fn.includes('.') && type !== 'Object' ? `${type}.${fn}` : fn;
-  return { file: s.getFileName() ?? '', fn: qualified || '<anonymous>', line, offset: Math.max(0, line - first) };
 }

@@ -87,7 +87,7 @@ const weeks = [
   [8, [['--shout', 'margaret'], ['ada', 'alan'], ['--twice'], ['barbara']]],
 ];
 // Normally the first tool run of a day with a finished week starts the upload in the background
-// (DESIGN §15). The demo holds that day's token, dated to each simulated day, so that the upload
+// (docs/upload.md, The background run). The demo holds that day's token, dated to each simulated day, so that the upload
 // happens below, in front of you, after the preview.
 const token = join(paths.tel, 'upload.token');
 closeSync(openSync(token, 'a'));

@@ -1,6 +1,6 @@
 // Builds mmap-io in this repository's own checkout, from `npm start`, `npm test` and
 // `npm run build` (never from an install script, so consumers never run it). mmap-io 1.1.7 pins -std=c++11,
-// which Node 20's headers reject; a later -std wins, so CXXFLAGS fixes it (see DESIGN.md).
+// which Node 20's headers reject; a later -std wins, so CXXFLAGS fixes it (see docs/count-file.md, Mapping backends).
 // A failed build is not fatal: the counter falls back to the koffi backend.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -2,7 +2,9 @@
 // linking the toolkit inherits only the native mapping packages (koffi, optional mmap-io),
 // which are loaded at run time through `require` and so are never bundled.
 import { build } from 'esbuild';
-import { chmodSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
@@ -39,28 +41,25 @@ const nodeRequire = createRequire(import.meta.url);
 
 /**
  * The entry bundles reach the engine through counter/engine-loader.ts; here that module
- * becomes a `require` of dist/counter/engine.cjs, made on first use, so a process with
- * counting off never reads, compiles or runs the engine (counter/hub.ts).
+ * becomes counter/engine-bundled.ts, which loads dist/counter/engine.cjs on first use through
+ * a V8 code cache, so a process with counting off never reads, compiles or runs the engine
+ * (counter/hub.ts) and an everyday one compiles little of it (docs/startup.md).
  */
 const lazyEngine = {
   name: 'engine',
   setup(b) {
-    b.onResolve({ filter: /\/engine-loader\.js$/ }, () => ({ path: 'engine-loader', namespace: 'engine' }));
-    b.onLoad({ filter: /.*/, namespace: 'engine' }, () => ({
-      // Beside the entry as published; through the package name when a tool's bundler has
-      // inlined the entry into its own file (the engine then stays in node_modules).
-      contents: [
-        'export function loadEngineModule() {',
-        "  try { return __ttRequire('./engine.cjs'); } catch (e) {",
-        "    if (e && e.code === 'MODULE_NOT_FOUND') return __ttRequire('transparent-telemetry/internal/engine');",
-        '    throw e;',
-        '  }',
-        '}',
-      ].join('\n'),
-      loader: 'js',
-    }));
+    b.onResolve({ filter: /\/engine-loader\.js$/ }, (a) => ({ path: join(a.resolveDir, 'engine-bundled.ts') }));
   },
 };
+
+/** Ends the engine bundle with its hash: the key of its code cache (counter/settings/code-cache.ts). */
+function markEngineHash(file) {
+  const source = readFileSync(file, 'utf8');
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 32);
+  // Before the source map's line, which stays the last.
+  const at = source.lastIndexOf('\n//# sourceMappingURL=');
+  writeFileSync(file, `${source.slice(0, at)}\n//# tt-engine-hash=${hash}${source.slice(at)}`);
+}
 
 /** The bin imports the shared CLI bundle beside it rather than carrying its own copy. */
 const sharedCli = {
@@ -97,6 +96,7 @@ if (process.env.TT_BUILD_META) {
 await build({ ...cjs, ...entry, plugins: [builtins, lazyEngine] });
 // One engine for both entries, so a process that loads both still has one count file state.
 await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts' } });
+markEngineHash('dist/counter/engine.cjs');
 // transparent-telemetry/config: loaded by the uploader and by vendors' tools, never at a tool's
 // start; tweetnacl and semver are bundled in, so a tool still inherits koffi alone.
 const config = { entryPoints: { 'config/index': 'config/index.ts' }, outdir: 'dist' };
@@ -130,7 +130,7 @@ if (existsSync('cmd/telemetry/view/app.ts')) {
 // node_modules) and are loaded only by `serve`. Never in the toolkit's dist/.
 if (existsSync('server/cmd/bin.ts')) {
   rmSync('server/dist', { recursive: true, force: true });
-  await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts' }, outdir: 'server/dist', external: [...common.external, 'fastify', 'pg'], banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
+  await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts', 'merge-worker': 'server/pages/merge-worker.ts' }, outdir: 'server/dist', external: [...common.external, 'fastify', 'pg', '@photostructure/sqlite'], banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
   chmodSync('server/dist/telemetry-server.js', 0o755);
 }
 // The public pages' only script (Chart.js bundled in) and style, served by the server itself

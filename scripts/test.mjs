@@ -1,8 +1,12 @@
 // The test command (`npm test`): installs what browser tests need when it is missing, builds,
 // type-checks, runs vitest, and ends with the plain line "N passed, N failed" that CI reads.
+// `npm test -- test/some/file.test.ts` (any file or name filter) runs only those files, skips
+// the type check and rebuilds dist/ only when a source is newer than the last build: seconds.
 import { spawnSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts });
 const step = (what, cmd, args) => {
@@ -15,10 +19,35 @@ const step = (what, cmd, args) => {
 };
 
 if (existsSync('scripts/ensure-chromium.mjs')) step('installing Chromium', 'node', ['scripts/ensure-chromium.mjs']);
+if (existsSync('scripts/ensure-wine.mjs')) step('installing Wine and Node 22 for Windows', 'node', ['scripts/ensure-wine.mjs']);
 if (existsSync('scripts/ensure-node-versions.mjs')) step('installing Node 22 and 24', 'node', ['scripts/ensure-node-versions.mjs']);
+const args = process.argv.slice(2);
+/** Arguments that are not options name files or tests: a targeted run, not the whole suite. */
+const targeted = args.some((arg) => !arg.startsWith('-'));
+
+/** What the build reads; dist/ is current when none of it is newer than the stamp. */
+const BUILD_INPUTS = [
+  'counter', 'config', 'upload', 'cmd', 'server', 'native', 'scripts/build.mjs',
+  'scripts/build-native.mjs', 'package.json', 'tsconfig.json', 'tsconfig.build.json',
+];
+const STAMP = 'dist/.built';
+
+function newest(path) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  const inside = readdirSync(path).filter((name) => name !== 'node_modules' && name !== 'dist');
+  return Math.max(stat.mtimeMs, ...inside.map((name) => newest(join(path, name))));
+}
+
+const stamp = statSync(STAMP, { throwIfNoEntry: false });
 step('native build', 'node', ['scripts/build-native.mjs']);
-step('build', 'node', ['scripts/build.mjs']);
-step('type check', 'npx', ['tsc', '--noEmit', '-p', '.']);
+if (!stamp || !targeted || Math.max(...BUILD_INPUTS.map((p) => newest(p))) >= stamp.mtimeMs) {
+  step('build', 'node', ['scripts/build.mjs']);
+  writeFileSync(STAMP, '');
+}
+// The whole suite type-checks every source; a targeted run leaves that to `npm run typecheck`.
+if (!targeted) step('type check', 'npx', ['tsc', '--noEmit', '-p', '.']);
 
 // test/go-interop runs Go's own x/telemetry: without go it skips locally, and fails in CI.
 // Looked up on PATH rather than run: the go command counts its own use under the real home.
@@ -36,7 +65,8 @@ mkdirSync('test-output', { recursive: true });
 if (existsSync('scripts/ensure-postgres.mjs')) process.env.TT_TEST_DATABASE_URL = (await (await import('./ensure-postgres.mjs')).forTests()) ?? '';
 const out = 'test-output/vitest.json';
 rmSync(out, { force: true });
-const r = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)], {
+const vitestArgs = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...args];
+const r = run('npx', ['vitest', ...vitestArgs], {
   env: { ...process.env, NO_COLOR: '1' },
 });
 let s;

@@ -1,5 +1,5 @@
 // The background upload run, started detached by a tool's process (counter/engine/
-// upload-trigger.ts, DESIGN.md §15) as `node dist/upload/child.cjs`. Its output goes nowhere;
+// upload-trigger.ts, docs/upload.md) as `node dist/upload/child.cjs`. Its output goes nowhere;
 // it logs only to `<dir>/debug/` when the user created that folder. It always ends: a ref'd
 // timer exits the process at HARD_LIMIT_MS whatever runUpload is waiting for.
 import { appendFileSync, statSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Bounded local data (DESIGN.md §14): count files, local reports, sent copies, drop records and
+// Bounded local data (docs/upload.md, Cleanup): count files, local reports, sent copies, drop records and
 // omission notes older than KEEP_WEEKS weeks; finished count files with no counters; stale
 // locks; temporary leftovers. A file that cannot be read or parsed is left alone and logged;
 // a pending report is never removed here (the send phase moves one that aged out to dropped/).

@@ -3,7 +3,9 @@
 // reach the network; a folder with pending reports but no such program only ages them out.
 import { renameSync, rmSync } from 'node:fs';
 import type { ReadOk } from '../counter/countfile/index.js';
-import { isUnreadable, makeDir, readText, writeAtomic } from '../counter/safeio/index.js';
+import {
+  checkCollectorUrl, isUnreadable, makeDir, readText, writeAtomic,
+} from '../counter/safeio/index.js';
 import type { Collector } from '../counter/settings/index.js';
 import { buildQuery, fetchVerifiedConfig, why, type ConfigQuery } from '../config/index.js';
 import { collectorReport } from './build.js';
@@ -15,8 +17,11 @@ import { MAX_REPORT_BYTES, UPLOAD_WINDOW_DAYS } from './report.js';
 import type { Phase, RunContext } from './context.js';
 import { configCacheText } from './marks.js';
 import { drawX } from './random.js';
-import { agentFor, postReport } from './send.js';
-import { createExclusive, decided, listNames, recordCollector, updateStatus } from './store.js';
+import { postReport } from './send.js';
+import {
+  createExclusive, decided, listNames, recordCollector, sentUnderAnotherKey, updateStatus,
+} from './store.js';
+import { agentFor } from './tunnel.js';
 
 /** A day short of the server's window, so that clock skew never makes the server refuse a week as too old. */
 export const SEND_WINDOW_DAYS = UPLOAD_WINDOW_DAYS - 1;
@@ -70,6 +75,7 @@ async function buildWeeks(c: C, onHere: (program: string) => boolean): Promise<v
   for (const w of ctx.work.weeks) {
     const files = w.files.filter((f) => onHere(f.info.program));
     if (files.length === 0 || decided(c.p, w.week)) continue;
+    if (c.collector && sentUnderAnotherKey(c.p, c.collector.url, w.week)) continue;
     // With --program P, a week this collector shares with other programs is built by a run for all of them.
     const others = ctx.phase.only === undefined ? [] : [...new Set(w.files.filter((f) => onCollector(c, f.info.program) && f.info.program !== ctx.phase.only).map((f) => f.info.program))];
     if (others.length > 0) {
@@ -201,28 +207,25 @@ async function send(c: C, week: string, text: string): Promise<void> {
     writeAtomic(p.sent(week), text);
     rmSync(p.pending(week), { force: true });
     ctx.s.sent.push({ collector: c.url, cid: c.cid, week, status: out.status, file: p.sent(week) });
-    updateStatus(p, c.url, { lastUpload: { week, day: ctx.s.today, file: p.sent(week), status: out.status } });
+    const lastUpload = { week, day: ctx.s.today, file: p.sent(week), status: out.status };
+    updateStatus(p, c.url, { lastUpload, lastKept: null });
     ctx.log(`${c.url} ${week}: sent (http ${out.status})`);
   } else if (out.kind === 'refused') {
     refuseKeep(c, week, 'refused', `the collector refused it: ${out.reason}`, out.status);
   } else {
+    updateStatus(p, c.url, { lastKept: { week, day: ctx.s.today, reason: out.reason } });
     ctx.s.retry.push(entry(c, week, out.reason));
     ctx.log(`${c.url} ${week}: kept for a later run: ${out.reason}`);
   }
 }
 
-/** The collector's base URL ending in '/', or why it may not be used (config's rules, checked again: a waiting report may be sent without a fetch). */
+/**
+ * The collector's base URL, or why it may not be used (checked again: a waiting report may be
+ * sent without a fetch).
+ */
 function collectorUrl(url: string): URL | string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return 'collector url is not a url';
-  }
-  if (u.username || u.password || u.search || u.hash || url.includes('?') || url.includes('#')) return 'collector url carries credentials, a query or a fragment';
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/.test(u.hostname))) return 'collector url is not https (plain http is for loopback hosts only)';
-  if (!u.pathname.endsWith('/')) u.pathname += '/';
-  return u;
+  const checked = checkCollectorUrl(url);
+  return checked instanceof URL ? checked : checked.reason;
 }
 
 /** Under the lock: sent or dropped by another run meanwhile (a crash after its POST left the pending file). */

@@ -1,19 +1,24 @@
 // transparent-telemetry's uploader: weekly reports built from count files, filtered by the
 // collector's verified config, sampled, and sent exactly once to each program's own collector.
 // The server (`telemetry-server`) imports the report's shape and the window from here, so
-// the two sides agree by construction. DESIGN.md §14.
-export { MAX_REPORT_BYTES, type ProgramReport, type Report, UPLOAD_WINDOW_DAYS, uploadPath } from './report.js';
+// the two sides agree by construction. docs/upload.md.
+export {
+  MAX_REPORT_BYTES, type ProgramReport, type Report, UPLOAD_WINDOW_DAYS, isGoRuntime, uploadPath,
+} from './report.js';
 export { type RunOptions, runPhases, runUpload } from './run.js';
 export { type RunSummary, type WeekEntry } from './summary.js';
 export { SEND_WINDOW_DAYS } from './collector.js';
 export type { Phase } from './context.js';
 export { KEEP_WEEKS } from './cleanup.js';
 export { decodeReport, encodeReport, goFloat } from './json.js';
+export { BIG_MARK, parseBigJson, quoteBigIntegers } from './big-json.js';
 export { drawX } from './random.js';
 export { type CollectorPaths, collectorId, collectorPaths, localReportPath, trustDir, weekFiles, CID_RE, WEEK_RE } from './paths.js';
 export { type CollectorStatus, type Dropped, listNames, readCollector, readStatus } from './store.js';
 export { classify, POST_TIMEOUT_MS } from './send.js';
-export { noProxy, proxyFor } from './proxy.js';
+export { type Proxy, type Route, noProxy, parseProxy, proxyLabel, routeFor } from './proxy.js';
+export { agentFor } from './tunnel.js';
+export { ProxyError } from './handshake.js';
 export { LOCK_MAX_MS, isStale, tryLock } from './lock.js';
 export { type Omission, collectorReport, localReport } from './build.js';
 export { type ProgramMarks, programMarks } from './marks.js';

@@ -4,6 +4,7 @@
 // shortest round trip agree, and both switch to exponent form below 1e-6 and from 1e21, Go
 // trimming "e-07" to "e-7" as JavaScript writes it). Checked against Go's encoding/json.
 // What is written to a pending file is what is POSTed and what `telemetry preview` prints.
+import { parseBigJson } from './big-json.js';
 import type { ProgramReport, Report } from './report.js';
 
 /** Go's string encoding: JSON.stringify's, plus Go's HTML-safe escapes of <, >, & and U+2028/U+2029. */
@@ -69,15 +70,7 @@ export function encodeReport(r: Report): string {
 
 /** Parses a report written by encodeReport (or Go), counts above 2^53−1 as bigint. */
 export function decodeReport(text: string): Report {
-  // Integers too large for a double are quoted before JSON.parse sees them, then turned into bigint.
-  const marked = text.replace(/(:\s*)(\d{16,})(?=\s*[,}\n])/g, '$1"__big$2"');
-  const r = JSON.parse(marked, (_k, v: unknown) => {
-    if (typeof v === 'string' && v.startsWith('__big')) {
-      const n = BigInt(v.slice(5));
-      return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
-    }
-    return v;
-  }) as Report;
+  const r = parseBigJson(text, null, true) as Report;
   if (typeof r !== 'object' || r === null || typeof r.Week !== 'string' || typeof r.X !== 'number') throw new Error('not a report');
   return r;
 }

@@ -3,10 +3,11 @@
 // A lock whose holder is gone (no such pid, or the pid now belongs to a process started at
 // another time) or that is older than LOCK_MAX_MS is broken: moved away to a unique name, then
 // the moved file is checked to be the stale one read before; if another breaker replaced it
-// in between, that fresh lock is linked back (link never overwrites). DESIGN.md §14.
+// in between, that fresh lock is linked back (link never overwrites). docs/upload.md.
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { processStartWin32 } from '../counter/mmap/index.js';
 import { makeDir } from '../counter/safeio/index.js';
 
 /** A holder runs one build and one POST (10 s) under a lock; anything older is a leftover. */
@@ -14,8 +15,12 @@ export const LOCK_MAX_MS = 10 * 60_000;
 
 interface Holder { pid: number; start: string; nonce: string; time: number }
 
-/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot), or "" where there is none. */
+/**
+ * Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); on Windows the creation
+ * time from GetProcessTimes; "" where there is none (macOS), and the pid alone decides.
+ */
 export function processStart(pid: number): string {
+  if (process.platform === 'win32') return processStartWin32(pid);
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';

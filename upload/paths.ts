@@ -1,4 +1,4 @@
-// Where the uploader keeps things (DESIGN.md §2, §14). Per collector a folder named by a hash of
+// Where the uploader keeps things (docs/settings.md, docs/upload.md). Per collector a folder named by a hash of
 // its URL and key, so two vendors never share a file, and a collector's folder never names its host.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';

@@ -3,36 +3,113 @@
 // HTTP_PROXY alone in a CGI setting: curl ignores it too, and so do we), NO_PROXY a comma- or
 // space-separated list of host suffixes with optional ports, `*` for all. Loopback targets are
 // never proxied (as Go's http.ProxyFromEnvironment): a collector on this machine is reached
-// directly. https goes through the proxy with CONNECT, so the proxy sees only host and port.
-import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+// directly. A proxy that is set but cannot be used is never a reason to connect directly: a
+// user who routes traffic through a proxy for privacy must not have the upload reveal their
+// address (docs/upload-network.md). The tunnels themselves are in tunnel.ts and socks.ts.
+import { isIP } from 'node:net';
+import { isLoopbackHost } from '../counter/safeio/index.js';
 
 type Env = Record<string, string | undefined>;
 
-const CONNECT_TIMEOUT_MS = 10_000;
+/** The proxy kinds the uploader speaks. */
+export type ProxyScheme = 'http' | 'https' | 'socks5' | 'socks5h';
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
-
-function envOf(env: Env, name: string): string {
-  return env[name.toLowerCase()] ?? env[name.toUpperCase()] ?? '';
+export interface Proxy {
+  scheme: ProxyScheme;
+  host: string;
+  port: number;
+  /** Decoded `user:password@`, sent to the proxy only (Proxy-Authorization, or SOCKS5's login). */
+  auth: { user: string; password: string } | null;
+  /** The variable it came from, for messages. */
+  variable: string;
 }
 
-/** The proxy URL for `target`, or null to connect directly. */
-export function proxyFor(target: URL, env: Env): URL | null {
+/** How to reach a target: directly, through a proxy, or not at all (and why). */
+export type Route =
+  { kind: 'direct' } | { kind: 'proxy'; proxy: Proxy } | { kind: 'unusable'; reason: string };
+
+const DEFAULT_PORTS: Record<ProxyScheme, number> = {
+  http: 80,
+  https: 443,
+  socks5: 1080,
+  socks5h: 1080,
+};
+
+/** The variable curl reads for `name`, lowercase first, with its name. */
+function envOf(env: Env, name: string): [string, string] {
+  const lower = env[name.toLowerCase()];
+  if (lower !== undefined && lower !== '') return [name.toLowerCase(), lower];
+  return [name.toUpperCase(), env[name.toUpperCase()] ?? ''];
+}
+
+/** The route to `target` that the environment asks for. */
+export function routeFor(target: URL, env: Env): Route {
   const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (LOOPBACK.test(host)) return null;
-  const raw = target.protocol === 'https:' ? envOf(env, 'https_proxy') : (env.http_proxy ?? '');
-  if (raw === '' || noProxy(host, target.port || (target.protocol === 'https:' ? '443' : '80'), envOf(env, 'no_proxy'))) return null;
-  try {
-    const u = new URL(raw.includes('://') ? raw : `http://${raw}`);
-    return u.protocol === 'http:' ? u : null;
-  } catch {
-    return null;
-  }
+  if (isLoopbackHost(target.hostname)) return { kind: 'direct' };
+  const [variable, raw] =
+    target.protocol === 'https:' ? envOf(env, 'https_proxy') : ['http_proxy', env.http_proxy ?? ''];
+  if (raw.trim() === '') return { kind: 'direct' };
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  if (noProxy(host, port, envOf(env, 'no_proxy')[1])) return { kind: 'direct' };
+  return parseProxy(variable, raw.trim());
 }
 
-/** curl's NO_PROXY: `*`; `host`, `.host` or `*.host` match the host and its subdomains; `host:port` only that port. */
+/** `raw` as a proxy the uploader can use, or why not (never: connect directly). */
+export function parseProxy(variable: string, raw: string): Route {
+  let u: URL;
+  try {
+    u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  } catch {
+    return {
+      kind: 'unusable',
+      reason: `${variable} is not a URL, so reports wait rather than go around it`,
+    };
+  }
+  const scheme = u.protocol.slice(0, -1).toLowerCase();
+  if (!(scheme in DEFAULT_PORTS)) {
+    const kinds = Object.keys(DEFAULT_PORTS).join(', ');
+    return {
+      kind: 'unusable',
+      reason:
+        `${variable} names a ${scheme}: proxy, which the uploader does not speak (${kinds}); ` +
+        'reports wait rather than go around it',
+    };
+  }
+  if (u.hostname === '')
+    return {
+      kind: 'unusable',
+      reason: `${variable} names no proxy host; reports wait rather than go around it`,
+    };
+  let auth: Proxy['auth'] = null;
+  try {
+    if (u.username !== '' || u.password !== '')
+      auth = { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  } catch {
+    return {
+      kind: 'unusable',
+      reason: `${variable} has a user or password that is not valid percent-encoding`,
+    };
+  }
+  const proxy: Proxy = {
+    scheme: scheme as ProxyScheme,
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port) || DEFAULT_PORTS[scheme as ProxyScheme],
+    auth,
+    variable,
+  };
+  return { kind: 'proxy', proxy };
+}
+
+/** The proxy as messages name it: never its user or password. */
+export function proxyLabel(p: Proxy): string {
+  const host = isIP(p.host) === 6 ? `[${p.host}]` : p.host;
+  return `${p.scheme}://${host}:${p.port} (${p.variable})`;
+}
+
+/**
+ * curl's NO_PROXY: `*`; `host`, `.host` or `*.host` match the host and its subdomains;
+ * `host:port` only that port.
+ */
 export function noProxy(host: string, port: string, list: string): boolean {
   for (let entry of list.split(/[\s,]+/)) {
     entry = entry.trim().toLowerCase();
@@ -40,49 +117,11 @@ export function noProxy(host: string, port: string, list: string): boolean {
     if (entry === '*') return true;
     let p = '';
     const m = /^(.*):(\d+)$/.exec(entry);
-    if (m && !entry.startsWith('[') && isIP(entry) !== 6) [, entry, p] = m as unknown as [string, string, string];
+    if (m && !entry.startsWith('[') && isIP(entry) !== 6)
+      [, entry, p] = m as unknown as [string, string, string];
     entry = entry.replace(/^\[|\]$/g, '').replace(/^\*?\./, '');
     if (p !== '' && p !== port) continue;
     if (host === entry || host.endsWith(`.${entry}`)) return true;
   }
   return false;
-}
-
-/**
- * An https agent that reaches the target through an http proxy's CONNECT tunnel. One
- * connection per request, none kept: nothing is left to hold the host's event loop.
- */
-export class TunnelAgent extends HttpsAgent {
-  constructor(private readonly proxy: URL, opts: AgentOptions = {}) {
-    super({ ...opts, keepAlive: false });
-  }
-
-  // Node's Agent accepts the socket through the callback (agent-base and others rely on it).
-  override createConnection = ((options: ConnectionOptions & { host?: string; port?: number }, cb: (err: Error | null, s?: Socket) => void): undefined => {
-    const target = `${options.host}:${options.port ?? 443}`;
-    const sock = netConnect({ host: this.proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(this.proxy.port || 80) });
-    let buf = Buffer.alloc(0);
-    const fail = (e: Error): void => {
-      sock.destroy();
-      cb(e);
-    };
-    sock.once('error', fail);
-    // A proxy that never answers must not keep the process alive after the request gave up.
-    sock.setTimeout(CONNECT_TIMEOUT_MS, () => fail(new Error(`proxy did not answer CONNECT to ${target} within ${CONNECT_TIMEOUT_MS} ms`)));
-    sock.once('connect', () => sock.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`));
-    const onData = (c: Buffer): void => {
-      buf = Buffer.concat([buf, c]);
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return buf.length > 16384 ? fail(new Error('proxy answer to CONNECT is too long')) : undefined;
-      sock.off('data', onData);
-      sock.off('error', fail);
-      sock.setTimeout(0);
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(buf.subarray(0, end).toString('latin1'))?.[1];
-      if (status !== '200') return fail(new Error(`proxy refused CONNECT to ${target} (status ${status ?? 'unreadable'})`));
-      const tls = tlsConnect({ ...options, socket: sock, servername: options.servername ?? (isIP(options.host ?? '') ? undefined : options.host) });
-      cb(null, tls as unknown as Socket);
-    };
-    sock.on('data', onData);
-    return undefined;
-  }) as unknown as HttpsAgent['createConnection'];
 }

@@ -18,6 +18,15 @@ export interface ProgramReport {
   Stacks: Record<string, number | bigint>;
 }
 
+/**
+ * A Go runtime (`go1.23.4`, `devel go1.24-…`), as Go's uploader writes GoVersion. Go's report
+ * keeps counts as int64, so it writes a count of 2^63 or more wrapped to a negative number (a
+ * saturated 2^64−1 as -1): for these entries, and only these, a negative count means count + 2^64.
+ */
+export function isGoRuntime(runtime: string): boolean {
+  return /^(?:go1\.\d|devel )/.test(runtime);
+}
+
 export interface Report {
   /** The last day of the week covered, `YYYY-MM-DD` (the count files' `TimeEnd` date). */
   Week: string;

@@ -1,4 +1,4 @@
-// One upload run (DESIGN.md §14): local reports for finished weeks, then per collector: verify
+// One upload run (docs/upload.md): local reports for finished weeks, then per collector: verify
 // its config if a week needs building, build each week once under its lock, send what waits,
 // then clean up. Never rejects; every failure ends up in the summary.
 import { existsSync } from 'node:fs';
@@ -38,6 +38,10 @@ export async function runPhases(o: RunOptions, phase: Phase): Promise<RunSummary
     const env = o.env ?? process.env;
     const dirs = layout(o.dir);
     const work = gather(dirs, now, env);
+    for (const st of work.programs.values()) {
+      const { mode, decidedBy } = st.decision;
+      if (st.collector && mode !== 'on') s.notOn.push({ program: st.program, mode, decidedBy });
+    }
     const ctx: RunContext = { o, now, deadline: o.deadline ?? Infinity, log, env, dirs, work, s, phase };
     for (const u of work.unreadable) {
       s.unreadable.push(u);

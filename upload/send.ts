@@ -1,11 +1,13 @@
 // One POST of a report's exact bytes to `<url>/upload/<week>`: https (http only to loopback,
 // checked by config's collectorBase), through the environment's proxy, no redirect followed,
 // no cookie, only Host, Content-Type, Content-Length, Connection and the User-Agent, 10 s at
-// most and never past the run's deadline. The answer decides the report's fate (§14's table).
-import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
+// most and never past the run's deadline. The status line decides the report's fate (docs/upload.md's
+// table); of a refusal's body only the first bytes are read, then the connection is closed.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { CLIENT_VERSION } from '../config/index.js';
-import { proxyFor, TunnelAgent } from './proxy.js';
+import { agentFor } from './tunnel.js';
+import { printableLine } from '../counter/safeio/index.js';
 import { uploadPath } from './report.js';
 
 export const POST_TIMEOUT_MS = 10_000;
@@ -15,12 +17,37 @@ export type Outcome =
   | { kind: 'refused'; status: number; reason: string }
   | { kind: 'retry'; status?: number; reason: string };
 
-/** The retry table: 2xx sent; 408, 429, 5xx (and 1xx/3xx: nothing is followed) kept; every other 4xx never. */
-export function classify(status: number, message = ''): Outcome {
+/**
+ * The retry table: 2xx sent; 408, 429, 5xx (and 1xx/3xx: nothing is followed) kept; every other
+ * 4xx never, except our collector's 400 `future`: its clock is behind this machine's, and the
+ * same report becomes valid there within days, so it waits rather than being lost for good.
+ */
+export function classify(
+  status: number, message = '', code: string | null = problemCode(message),
+): Outcome {
   const said = message ? `: ${message}` : '';
   if (status >= 200 && status < 300) return { kind: 'sent', status };
   if (status === 408 || status === 429 || status >= 500 || status < 400) return { kind: 'retry', status, reason: `http status ${status}${said}` };
+  if (status === 400 && code === 'future') {
+    const reason = `http status 400: the collector's clock is behind this machine's; `
+      + `the report waits${said}`;
+    return { kind: 'retry', status, reason };
+  }
   return { kind: 'refused', status, reason: `http status ${status}${said}` };
+}
+
+/** The `code` of a problem document (RFC 9457, as telemetry-server answers), or null. */
+function problemCode(text: string): string | null {
+  try {
+    const doc = JSON.parse(text) as unknown;
+    const code = typeof doc === 'object' && doc !== null
+      ? (doc as { code?: unknown }).code
+      : undefined;
+    return typeof code === 'string' ? code : null;
+  } catch {
+    // Only the first MAX_REASON_BYTES are read: a long document is cut, its code may remain.
+    return /"code"\s*:\s*"([a-z-]{1,40})"/.exec(text)?.[1] ?? null;
+  }
 }
 
 export interface PostOptions {
@@ -32,10 +59,37 @@ export interface PostOptions {
   deadline: number;
 }
 
-/** An agent for the target: a CONNECT tunnel when a proxy applies, else a fresh connection. */
-export function agentFor(target: URL, env: Record<string, string | undefined>): Agent | false {
-  const proxy = proxyFor(target, env);
-  return proxy && target.protocol === 'https:' ? new TunnelAgent(proxy) : false;
+/** At most this much of a refusal's body is read (then the connection is closed), and shown. */
+export const MAX_REASON_BYTES = 512;
+const MAX_REASON_CHARS = 200;
+/** A refusal whose first bytes trickle slower than this is classified with what came. */
+const REASON_WAIT_MS = 2_000;
+
+/**
+ * The first bytes of a refusal's body, as text: at most MAX_REASON_BYTES, within REASON_WAIT_MS;
+ * `done` is called once, and the caller closes the connection (a body that never ends or is
+ * 10 GB is never read).
+ */
+function readReason(res: IncomingMessage, done: (text: string) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let called = false;
+  const end = (): void => {
+    if (called) return;
+    called = true;
+    clearTimeout(timer);
+    done(Buffer.concat(chunks).subarray(0, MAX_REASON_BYTES).toString('utf8'));
+  };
+  const timer = setTimeout(end, REASON_WAIT_MS);
+  timer.unref();
+  res.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= MAX_REASON_BYTES) end();
+  });
+  res.on('end', end);
+  res.on('error', end);
+  res.on('close', end);
 }
 
 /** POSTs and classifies the answer; never rejects. */
@@ -62,12 +116,13 @@ export function postReport(o: PostOptions): Promise<Outcome> {
       agent: agentFor(url, o.env),
       headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, 'User-Agent': `transparent-telemetry/${CLIENT_VERSION}` },
     }, (res: IncomingMessage) => {
-      // A short reason from the collector helps the user (status shows it); at most 200 bytes, one line.
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { if (text.length < 200) text += c; });
-      res.on('end', () => finish(classify(res.statusCode ?? 0, text.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 200))));
-      res.on('error', () => finish(classify(res.statusCode ?? 0)));
+      const status = res.statusCode ?? 0;
+      // The status line decides; the body of a success is not read at all.
+      if (status >= 200 && status < 300) return finish(classify(status));
+      // Decided too: the refusal's reason has its own short wait, not what is left of the POST's.
+      clearTimeout(timer);
+      readReason(res, (text) =>
+        finish(classify(status, printableLine(text, MAX_REASON_CHARS), problemCode(text))));
     });
     req.on('error', (e) => finish({ kind: 'retry', reason: `${where}: ${e.message}` }));
     req.end(body);

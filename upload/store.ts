@@ -1,10 +1,10 @@
 // The files of a (collector, week), written so that a decision is made once: exclusive
 // creation by link(2) of a complete temporary file (never a half-written report under the
 // real name, never over an existing one), and whole-file replacement for records that may
-// change (status). DESIGN.md §14.
+// change (status). docs/upload.md.
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isUnreadable, makeDir, readText, writeAtomic } from '../counter/safeio/index.js';
 import type { Collector } from '../counter/settings/index.js';
 import type { CollectorPaths } from './paths.js';
@@ -32,6 +32,28 @@ export function decided(p: CollectorPaths, week: string): boolean {
   return existsSync(p.sent(week)) || existsSync(p.dropped(week)) || existsSync(p.pending(week));
 }
 
+/**
+ * Whether the week was sent to the same URL under another pinned key (a vendor rotated its log
+ * key and the tool now pins the new one): the collector has it, and a second report with a
+ * fresh X would be counted twice. Reads the sibling collector folders' collector.json.
+ */
+export function sentUnderAnotherKey(p: CollectorPaths, url: string, week: string): boolean {
+  const uploadDir = dirname(p.dir);
+  for (const cid of listNames(uploadDir)) {
+    if (cid === p.cid || !/^[0-9a-f]{16}$/.test(cid)) continue;
+    const text = readText(join(uploadDir, cid, 'collector.json'), 1 << 16);
+    if (isUnreadable(text)) continue;
+    let same = false;
+    try {
+      same = (JSON.parse(text) as { url?: unknown }).url === url;
+    } catch {
+      continue;
+    }
+    if (same && existsSync(join(uploadDir, cid, 'sent', `${week}.json`))) return true;
+  }
+  return false;
+}
+
 export function listNames(dir: string): string[] {
   try {
     return readdirSync(dir);
@@ -44,6 +66,8 @@ export interface CollectorStatus {
   url: string;
   lastUpload: { week: string; day: string; file: string; status: number } | null;
   lastConfig: { day: string; ok: boolean; config?: string; code?: string; message?: string } | null;
+  /** The last POST that did not settle its week (network, proxy, 5xx), kept for a later run. */
+  lastKept?: { week: string; day: string; reason: string } | null;
 }
 
 export function readStatus(p: CollectorPaths): CollectorStatus | null {

@@ -1,4 +1,5 @@
 // What a run did, JSON-friendly: what `telemetry upload --json` prints and the background child logs.
+import type { Mode, Reason } from '../counter/settings/index.js';
 
 export interface WeekEntry { collector: string; cid: string; week: string; reason: string }
 
@@ -25,10 +26,18 @@ export interface RunSummary {
   /** Files left alone because they could not be read. */
   unreadable: string[];
   errors: string[];
+  /**
+   * Programs that name a collector but send nothing now, and what decided it: an opt-out
+   * (DO_NOT_TRACK, the tool's variable, mode off, a project setting) or mode local.
+   */
+  notOn: { program: string; mode: Mode; decidedBy: Reason }[];
 }
 
 export function emptySummary(today = ''): RunSummary {
-  return { ok: true, today, localReports: [], configs: [], built: [], sent: [], dropped: [], retry: [], waiting: [], cleaned: [], unreadable: [], errors: [] };
+  return {
+    ok: true, today, localReports: [], configs: [], built: [], sent: [], dropped: [], retry: [],
+    waiting: [], cleaned: [], unreadable: [], errors: [], notOn: [],
+  };
 }
 
 export function finish(s: RunSummary): RunSummary {

@@ -26,9 +26,13 @@ function programCountFiles(dirs: Layout, program: string): string[] {
 /**
  * Deletes each file, carrying on past failures; one already gone counts as done. A count
  * file still mapped by a running tool can be deleted on Linux and macOS: the process keeps
- * its mapping and opens a new file at its next rotation.
+ * its mapping and opens a new file at its next rotation. Windows refuses to delete a file a
+ * running process has mapped: that file stays, and the error says to run clean again later.
  */
-export function removeFiles(files: readonly string[]): { removed: number; errors: string[] } {
+export function removeFiles(
+  files: readonly string[],
+  platform = process.platform,
+): { removed: number; errors: string[] } {
   let removed = 0;
   const errors: string[] = [];
   for (const f of files) {
@@ -36,8 +40,15 @@ export function removeFiles(files: readonly string[]): { removed: number; errors
       rmSync(f, { force: true });
       removed++;
     } catch (e) {
-      errors.push(`cannot delete ${f}: ${reason(e as NodeJS.ErrnoException)}`);
+      const err = e as NodeJS.ErrnoException;
+      const inUse = platform === 'win32' && IN_USE.has(err.code ?? '');
+      errors.push(`cannot delete ${f}: ${inUse ? IN_USE_TEXT : reason(err)}`);
     }
   }
   return { removed, errors };
 }
+
+/** How Windows refuses to delete a file that a running process has open or mapped. */
+const IN_USE = new Set(['EPERM', 'EBUSY', 'EACCES']);
+const IN_USE_TEXT = 'a running program has it open, or deleting it is not permitted; ' +
+  'Windows cannot delete a file a running program has mapped: run clean again once it has exited';

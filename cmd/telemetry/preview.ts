@@ -8,7 +8,7 @@ import { isUnreadable, readText } from '../../counter/safeio/index.js';
 import { CID_RE, collectorPaths, listNames, MAX_REPORT_BYTES, readCollector, runPhases, type RunSummary, weekFiles } from '../../upload/index.js';
 import { context, dirOption, named, type Context, type Invocation } from './context.js';
 import { type Json, toJson } from './output.js';
-import { pinned } from './upload.js';
+import { notOnLines, pinned } from './upload.js';
 
 export interface PreviewReport { week: string; file: string; bytes: string; omitted: { program: string; version?: string; counter?: string; reason: string }[] }
 export interface Preview { collectors: { cid: string; url: string | null; reports: PreviewReport[] }[]; summary: RunSummary }
@@ -85,6 +85,7 @@ export function renderPreview(ctx: Context, p: Preview): string {
   const s = p.summary;
   for (const x of [...s.waiting, ...s.retry]) out.push(dim(`# not built: ${x.week} for ${x.collector || x.cid}: ${x.reason}`));
   for (const x of s.dropped) out.push(dim(`# never sent: ${x.week} for ${x.collector || x.cid}: ${x.reason}`));
+  for (const line of notOnLines(s)) out.push(dim(`# ${line}`));
   if (p.collectors.length === 0) out.push(dim('# nothing would be sent: no report is waiting'));
   return out.join('\n') + '\n';
 }

@@ -42,8 +42,9 @@ With --json, one object:
     "countFiles": { "active": [paths], "finished": [paths] },
     "countsInMemory": "why tools cannot write count files here" | null,
     "reports": { "pending": [paths], "localOnly": [paths], "uploaded": [paths] },
-    "collectors": [ { "cid", "url", "lastUpload": { "week", "day", "file", "status" }|null,
+    "collectors": [ { "cid", "url", "declaredBy": [programs], "lastUpload": { "week", "day", "file", "status" }|null,
       "lastConfig": { "day", "ok", "config"?, "code"?, "message"? }|null,
+      "lastKept": { "week", "day", "reason" }|null,
       "pending": [paths], "sent": [paths], "dropped": [ { "week", "code", "reason", "day" } ] } ],
     "warnings": [text] }
   source is one of default, machine, program, env, project, no-directory, unreadable.
@@ -93,7 +94,7 @@ export function collectStatus(ctx: Context): Status {
     countFiles: { active: files.active, finished: files.finished },
     countsInMemory: unwritable(dirs.localDir),
     reports: listReports(dirs),
-    collectors: collectorViews(dirs),
+    collectors: collectorViews(dirs, programs),
     warnings,
   };
 }
@@ -104,7 +105,7 @@ function machineMode(dirs: Layout): Status['mode'] {
   return m ? { mode: m.mode, date: m.date, source: 'machine', file: dirs.modeFile } : { mode: 'local', date: null, source: 'default', file: dirs.modeFile };
 }
 
-/** Each settings file that exists but cannot be used, with what that means (DESIGN.md §8). */
+/** Each settings file that exists but cannot be used, with what that means (docs/settings.md). */
 function unreadableSettings(dirs: Layout): Status['unreadable'] {
   const found: [Unreadable | null | undefined, string][] = [
     [readMachineMode(dirs)?.unreadable, 'every program is off until it is repaired or replaced (telemetry on|off|local)'],

@@ -64,7 +64,14 @@ export function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env, p
   const [cmd, ...args] = browserCommand(url, env, platform);
   const warn = (why: string) => console.error(`telemetry view: could not open a browser (${why}); open ${url} yourself`);
   try {
-    const child = spawn(cmd!, args, { stdio: 'ignore', detached: true });
+    // On Windows the command line is cmd's own (see browserCommand), and no console flashes up.
+    const windows = platform === 'win32' && !env.BROWSER?.trim();
+    const child = spawn(cmd!, args, {
+      stdio: 'ignore',
+      detached: true,
+      windowsHide: true,
+      windowsVerbatimArguments: windows,
+    });
     child.on('error', (e) => warn(`${cmd}: ${e.message}`));
     child.on('exit', (code) => {
       if (code !== 0 && code !== null) warn(`${cmd} exited with status ${code}`);
@@ -80,6 +87,8 @@ export function browserCommand(url: string, env: NodeJS.ProcessEnv, platform: st
   const fromEnv = env.BROWSER?.trim();
   if (fromEnv) return [...fromEnv.split(/\s+/), url];
   if (platform === 'darwin') return ['open', url];
-  if (platform === 'win32') return ['cmd', '/c', 'start', url];
+  // `start` takes a first quoted argument as the window's title, hence the empty one; the URL is
+  // quoted so that cmd reads an `&` in it as text. Our URLs never hold a double quote.
+  if (platform === 'win32') return ['cmd', '/d', '/s', '/c', `start "" "${url}"`];
   return ['xdg-open', url];
 }

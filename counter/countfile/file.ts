@@ -4,11 +4,11 @@
 // bytes; docs/count-file.md ("Allocation") lists who may race with whom and what each race does.
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import {
-  DEAD, LEN_MARK, LEN_MASK, MAX_NAME_LEN, MAX_U64, MIN_FILE_LEN, PAGE_SIZE, REC_LEN_OFF,
-  REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
+  DEAD, LEN_MARK, LEN_MASK, MAX_NAME_LEN, MAX_U64, MIN_FILE_LEN, NUM_BUCKETS, PAGE_SIZE,
+  REC_LEN_OFF, REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset, placeRecord, recordSize, roundUp,
 } from './format.js';
 import { type CountMap, CorruptError, HeaderMismatchError, checkFile, mapLength, widen } from './mapped.js';
-import type { Backend } from '../mmap/index.js';
+import { type Backend, openWin32 } from '../mmap/index.js';
 import { extend, reserveRange, reserveTo, unlinkQuietly } from './room.js';
 
 /** Returned instead of an offset when the answer needs a system call (see `sync`). */
@@ -67,6 +67,8 @@ export function openCountMap(path: string, header: Uint8Array, be: Backend): Cou
 }
 
 function openFile(path: string): number {
+  // Windows has no O_NOFOLLOW: win32.ts opens without following reparse points instead.
+  if (process.platform === 'win32') return openWin32(path);
   try {
     return openSync(path, OPEN_FLAGS, 0o666);
   } catch (e) {
@@ -145,9 +147,46 @@ function findInChain(m: CountMap, from: number, until: number, name: Uint8Array)
  */
 export function resolve(m: CountMap, name: Uint8Array, bucket: number): number {
   const head = Atomics.load(m.region.u32, bucketIndex(m, bucket));
-  const found = findInChain(m, head, 0, name);
+  const found = lookup(m, bucket, head, name);
   return found !== 0 ? found : allocate(m, name, bucket, head);
 }
+
+/**
+ * Finds `name` through this process's index of the file (`NameIndex`): only the records
+ * linked at the bucket's head since the index last looked are walked (and checked), so a
+ * lookup costs the same with 100 names in a chain as with 1. 0 when absent, or NEEDS_IO.
+ */
+function lookup(m: CountMap, bucket: number, head: number, name: Uint8Array): number {
+  const index = (m.index ??= { heads: new Uint32Array(NUM_BUCKETS), offsets: new Map() });
+  const known = index.heads[bucket]!;
+  if (head !== known) {
+    const u32 = m.region.u32;
+    // Chains grow only at their heads and a linked record never changes, so the walk from the
+    // new head must reach the old one; the step bound turns a cyclic chain into an error.
+    for (let off = head, steps = 0; off !== known; steps++) {
+      if (off === 0) throw new CorruptError(m.path, `hash chain ${bucket} lost records seen before`);
+      if (steps > m.size / 32) throw new CorruptError(m.path, 'hash chain has a cycle');
+      const len = checkRecord(m, off);
+      if (len === NEEDS_IO) return NEEDS_IO; // the index stays as it was: walked again next time
+      const key = nameKey(m.region.bytes, off + REC_NAME_OFF, len);
+      if (!index.offsets.has(key)) index.offsets.set(key, off);
+      off = Atomics.load(u32, (off + REC_NEXT_OFF) >>> 2);
+    }
+    index.heads[bucket] = head;
+  }
+  return index.offsets.get(nameKey(name, 0, name.length)) ?? 0;
+}
+
+/** A name's bytes as a map key, one character per byte (names are at most MAX_NAME_LEN bytes). */
+function nameKey(bytes: Uint8Array, start: number, len: number): string {
+  let key = '';
+  for (let i = start, end = start + len; i < end; i += KEY_CHUNK) {
+    const chunk = bytes.subarray(i, Math.min(i + KEY_CHUNK, end));
+    key += String.fromCharCode.apply(null, chunk as unknown as number[]);
+  }
+  return key;
+}
+const KEY_CHUNK = 4096;
 
 function allocate(m: CountMap, name: Uint8Array, bucket: number, seenHead: number): number {
   const u32 = m.region.u32;
@@ -236,6 +275,16 @@ export function sync(m: CountMap): void {
   reserveTo(m, size);
   m.size = size;
   m.wantEnd = 0;
+}
+
+/**
+ * Closes and deletes a file this process made and no counter has a view of yet (the engine's
+ * purge check). Where a mapped file cannot be deleted (Windows) its views are unmapped first.
+ */
+export function discardCountMap(m: CountMap): void {
+  if (m.fd >= 0) m.backend?.release?.(m.fd);
+  closeCountMap(m);
+  unlinkQuietly(m.path);
 }
 
 export function closeCountMap(m: CountMap): void {

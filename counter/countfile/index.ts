@@ -7,9 +7,10 @@ export {
   bucketOf, buildHeader, firstRecordOffset, littleEndian, metaText, placeRecord, recordSize, roundUp,
 } from './format.js';
 export { type CountMap, CorruptError, HeaderMismatchError, MAP_RESERVE } from './mapped.js';
-export { NEEDS_IO, addAt, closeCountMap, memoryCountMap, openCountMap, resolve, saturate, sync } from './file.js';
+export { NEEDS_IO, addAt, closeCountMap, discardCountMap, memoryCountMap, openCountMap, resolve, saturate, sync } from './file.js';
 export { type CountFile, CountFileError, parseCountFile } from './parse.js';
 export { TRUNCATED, decodeStack, encodeStack } from './stack-name.js';
+export { RUNTIME_SLACK, type RawFrame, frameOfSite, isRuntimeFile } from './call-site.js';
 export { buildCountImage } from './image.js';
 export { type FileInfo, type ReadFailed, type ReadOk, fileInfo, isActive, listCountFiles, readCountFile } from './read.js';
 export { countFileName, escapeName } from './name.js';

@@ -11,6 +11,7 @@ import type { Backend, Region } from '../mmap/index.js';
  * every process. 4 MiB holds some 100,000 more counters.
  */
 export const MAP_RESERVE = 4 << 20;
+const WINDOWS = process.platform === 'win32';
 /** mmap-io takes the length as a C int. */
 const MAX_MAP = 0x7fff0000;
 
@@ -32,6 +33,18 @@ export interface CountMap {
   reserved: number;
   /** This process found the file empty or absent, so it made it (see the engine's purge check). */
   created: boolean;
+  /** This process's index of the names linked in the file, made on first lookup (file.ts). */
+  index?: NameIndex;
+}
+
+/**
+ * Every linked record this process has walked past, by name: per bucket, the head the index
+ * has seen (everything from it to the chain's end is in `offsets`). Records, once linked, never
+ * move or change, so the index only grows; a new file (rotation) starts a new one.
+ */
+export interface NameIndex {
+  heads: Uint32Array;
+  offsets: Map<string, number>;
 }
 
 export class CorruptError extends Error {
@@ -49,7 +62,8 @@ export class HeaderMismatchError extends Error {
 }
 
 export function mapLength(size: number, path: string): number {
-  const len = roundUp(size, PAGE_SIZE) + MAP_RESERVE;
+  // Windows grows a file to the size of any mapping of it: map exactly what is there.
+  const len = WINDOWS ? size : roundUp(size, PAGE_SIZE) + MAP_RESERVE;
   if (len > MAX_MAP) throw new CorruptError(path, `file too large to map (${size} bytes)`);
   return len;
 }

@@ -13,10 +13,14 @@ export function countFileName(p: { name: string; version: string }, runtime: str
 }
 
 export function escapeName(s: string): string {
+  // Names are nearly always safe already: skip the byte walk (~0.2 ms cold, at every start).
+  if (SAFE.test(s)) return s;
   return Array.from(Buffer.from(s, 'utf8'))
     .map((b) => (isSafe(b) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
     .join('');
 }
+
+const SAFE = /^[A-Za-z0-9._+-]*$/;
 
 function isSafe(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2e || b === 0x5f || b === 0x2b || b === 0x2d;

@@ -2,6 +2,8 @@
 // life cycle, naming stacks, the notice and the question). The entry (../hub.ts) loads it on
 // first need; in the published bundle it is its own file, dist/counter/engine.cjs.
 import { askToShare } from './ask.js';
+import { writeCodeCache } from './code-cache.js';
+import { watchCrashes } from './crash.js';
 import { notice } from './notice.js';
 import { nameLater, setStackCounterFactory } from './stack.js';
 import { open, slowAdd } from './state.js';
@@ -19,6 +21,12 @@ export interface Engine {
   askToShare: typeof askToShare;
   /** The entry hands over how to make a stack's counter, so every counter is the entry's own. */
   setStackCounterFactory: typeof setStackCounterFactory;
+  /** Counts crashes as stack counters; called only for `open({ crashes })` with counting not off. */
+  watchCrashes: typeof watchCrashes;
+  /** Writes the code cache the entry's loader compiled the engine without (engine-bundled.ts). */
+  writeCodeCache: typeof writeCodeCache;
 }
 
-export const engine: Engine = { slowAdd, open, nameLater, notice, askToShare, setStackCounterFactory };
+export const engine: Engine = {
+  slowAdd, open, nameLater, notice, askToShare, setStackCounterFactory, watchCrashes, writeCodeCache,
+};

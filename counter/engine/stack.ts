@@ -8,7 +8,7 @@ import { dirname, extname, relative, sep } from 'node:path';
 import { MAX_NAME_LEN, encodeStack } from '../countfile/index.js';
 import { findPackage } from '../settings/index.js';
 import { onMaintenance } from './state.js';
-import type { RawFrame, StackCounterFactory, StackEntry } from './types.js';
+import type { CounterSlot, RawFrame, StackCounterFactory, StackEntry } from './types.js';
 
 let makeCounter: StackCounterFactory | null = null;
 
@@ -27,13 +27,27 @@ export function nameLater(prefix: string, e: StackEntry): void {
   });
 }
 
+/**
+ * Names and returns the counter of a stack at once, reading package.json files synchronously:
+ * for a crash, where the process may end before any maintenance step.
+ */
+export function nameNow(
+  prefix: string,
+  frames: readonly RawFrame[],
+  ifNone: string,
+): CounterSlot | null {
+  const lines = frames.length > 0 ? frames.map(formatFrame) : [ifNone];
+  return makeCounter ? makeCounter(encodeStack(prefix, lines, MAX_NAME_LEN)) : null;
+}
+
 const packages = new Map<string, { root: string; name: string } | null>();
 
 /** `<package>/<module path, no extension>.<function>:+<offset>`; nothing outside the package is kept. */
 export function formatFrame(f: RawFrame): string {
   const fn = f.fn.replace(/\s+/g, '_').slice(0, 200);
   const [pkg, mod] = placeFile(f.file);
-  return `${pkg}${mod ? `/${mod}` : ''}.${fn}:+${f.offset}`;
+  // A stack read back from text has no function start line: `:+?` says so.
+  return `${pkg}${mod ? `/${mod}` : ''}.${fn}:+${f.offset < 0 ? '?' : f.offset}`;
 }
 
 function placeFile(file: string): [string, string] {

@@ -1,12 +1,11 @@
-// The process-wide count file and its life cycle (DESIGN.md, "Counter state machine"):
+// The process-wide count file and its life cycle (docs/count-file.md, "Counter state machine"):
 //   unopened ─open()→ open | memory | off;  open ─expiry→ open (next week) | memory | off.
 // Increments never do I/O: a counter that cannot be placed with memory operations alone
 // keeps its count in `pending` and a maintenance step runs after the current tick (an
 // unref'd immediate, so it never holds the process) and once more at exit.
-import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type CountMap, CorruptError, NEEDS_IO, addAt, buildHeader, closeCountMap, countFileName, openCountMap, placeRecord, recordSize, resolve, sync,
+  type CountMap, CorruptError, NEEDS_IO, addAt, buildHeader, closeCountMap, countFileName, discardCountMap, openCountMap, placeRecord, recordSize, resolve, sync,
 } from '../countfile/index.js';
 import { backend, backendErrors } from '../mmap/index.js';
 import {
@@ -14,6 +13,7 @@ import {
   counterSpan, dateString, debugLog, decide, defaultRoot, flushDebug, layout, queueDebug, readWeekend, runtimeTag, timeString,
 } from '../settings/index.js';
 import { forgetOpened, recordOpened, remember } from './opened.js';
+import { runTestHook } from './test-hook.js';
 import { resetUploadTrigger, scheduleUploadCheck } from './upload-trigger.js';
 import type { CounterSlot, OpenOptions, OpenResult } from './types.js';
 
@@ -34,6 +34,8 @@ interface State {
   /** Counters holding increments that are not yet in a file. */
   dirty: Set<CounterSlot>;
   maintenanceQueued: boolean;
+  /** An immediate will arm the rotation timer. */
+  rotationQueued: boolean;
   hooks: Array<() => void>;
   /** Files given up inside an increment, closed in the next maintenance step. */
   closing: CountMap[];
@@ -41,7 +43,8 @@ interface State {
 
 const fresh = (): State => ({
   status: 'unopened', result: null, dirs: null, program: { name: '', version: '' }, now: () => new Date(), envVar: undefined,
-  map: null, span: null, timer: null, known: [], dirty: new Set(), maintenanceQueued: false, hooks: [], closing: [],
+  map: null, span: null, timer: null, known: [], dirty: new Set(), maintenanceQueued: false,
+  rotationQueued: false, hooks: [], closing: [],
 });
 let st: State = fresh();
 let exitHooked = false;
@@ -87,6 +90,9 @@ export function onMaintenance(fn: () => void): void {
   st.hooks.push(fn);
   queueMaintenance();
 }
+
+/** Runs the maintenance step now, synchronously: for a crash, where no later tick may come. */
+export const flushNow = (): void => maintain();
 
 function queueMaintenance(): void {
   hookExit();
@@ -192,6 +198,7 @@ function openWeek(): void {
   const be = backend();
   if (be === null) throw new Error(`no memory-mapping backend (${backendErrors().join('; ')})`);
   const path = join(dirs.localDir, countFileName(st.program, runtimeTag(), process.platform, process.arch, dateString(span.begin)));
+  runTestHook('beforeCreate', path);
   const next = openCountMap(path, header, be);
   if (next.created && offSinceDecided(next)) return;
   const old = st.map;
@@ -212,26 +219,41 @@ function openWeek(): void {
  * `telemetry off --purge` writes the mode, then lists and deletes the count files. A process
  * that read the mode just before may create its file just after the listing; so a process that
  * created its file reads the decision once more, and if it is now off, removes that file and
- * counts nothing (DESIGN.md §5). A file that was there before is left to the purge.
+ * counts nothing (docs/count-file.md). A file that was there before is left to the purge.
  */
 function offSinceDecided(m: CountMap): boolean {
   const d = decide({ dirs: st.dirs, program: st.program.name, envVar: st.envVar });
   if (d.mode !== 'off') return false;
-  closeCountMap(m);
-  try {
-    unlinkSync(m.path);
-  } catch {
-    // The purge deleted it already.
-  }
+  discardCountMap(m); // the purge may have deleted it already
   detach();
   finish('off', null, describe(d.decidedBy));
   return true;
 }
 
+/**
+ * The rotation timer, armed only once the process lives on past its first turn of the event
+ * loop: most tools' processes end before that, and a process's first timer costs ~0.25 ms. An
+ * unref'd immediate (the upload check queues one anyway) arms it; a process that exits first
+ * never needed it. A week that ends before the timer is armed is still caught: the timer's
+ * delay is computed when it is armed and is at least a second (`rotationDelay`).
+ */
 function armRotation(): void {
   if (st.timer) clearTimeout(st.timer);
-  st.timer = setTimeout(rotate, rotationDelay(st.span!.end.getTime(), st.now().getTime()));
-  st.timer.unref();
+  st.timer = null;
+  if (st.rotationQueued) return;
+  st.rotationQueued = true;
+  setImmediate(armRotationNow).unref();
+}
+
+function armRotationNow(): void {
+  st.rotationQueued = false;
+  if (st.status !== 'open' || !st.span || st.timer) return;
+  try {
+    st.timer = setTimeout(rotate, rotationDelay(st.span.end.getTime(), st.now().getTime()));
+    st.timer.unref();
+  } catch (e) {
+    fail(e); // the author's clock (open({ now })) threw
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 // What the engine and the entry (counter.ts, stack-counter.ts, hub.ts) agree on. The entry's
 // Counter has these fields; the engine sees them only through this interface, so the engine
 // bundle carries no copy of the Counter class and every counter reaches one state.
+import type { RawFrame } from '../countfile/index.js';
 import type { BackendName } from '../mmap/index.js';
 import type { Collector, Mode, Program } from '../settings/index.js';
 
@@ -22,13 +23,7 @@ export interface CounterSlot {
   add(n: number | bigint): void;
 }
 
-/** One call frame as V8 reports it; never stored, only turned into a frame line. */
-export interface RawFrame {
-  file: string;
-  fn: string;
-  line: number;
-  offset: number;
-}
+export type { RawFrame };
 
 /** A distinct stack: its counter once named, and the count it holds until then. */
 export interface StackEntry {
@@ -65,6 +60,14 @@ export interface OpenOptions {
    * shape is a bad option: counting is off, and the reason says why.
    */
   collector?: Collector;
+  /**
+   * Counts crashes (docs/crash-counters.md): an uncaught exception, or an unhandled rejection
+   * that ends the process, increments the stack counters `<program>/crash` and
+   * `<program>/crash:exception` or `<program>/crash:rejection`, named by the throw site's
+   * frames (as StackCounter names them). `true` keeps 8 frames; `{ depth }` 1 to 100. Off by
+   * default; nothing is installed when counting is off.
+   */
+  crashes?: boolean | { depth?: number };
   /** Clock, for tests. */
   now?: () => Date;
 }

@@ -1,4 +1,4 @@
-// Whether the background upload has anything to do (DESIGN.md §15). Asked at most once per
+// Whether the background upload has anything to do (docs/upload.md, Due). Asked at most once per
 // process, after open(), and only when the day's token is absent or stale: a few directory
 // listings, each bounded, and no file read. The uploader's own layout (upload/: reports, locks,
 // sent copies; local/: count files and local reports) is judged by file names and times alone.

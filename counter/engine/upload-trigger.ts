@@ -1,4 +1,4 @@
-// Starting the weekly upload from a tool's own process (DESIGN.md §15). After open() counts
+// Starting the weekly upload from a tool's own process (docs/upload.md, The background run). After open() counts
 // (mode on or local), once per process and off the increment path: if the day's token
 // (`<root>/upload.token`) is absent or stale and uploadDue() finds work, take the token and
 // start one detached child (`dist/upload/child.cjs`) that does the upload and exits by
@@ -165,8 +165,12 @@ function childPath(): string | null {
   }
 }
 
-/** Variables the child reads: proxies and certificates for HTTPS, and every opt-out (they lower what it sends, never raise it). */
-const PASSED = /^(https?_proxy|no_proxy|node_extra_ca_certs|node_use_env_proxy|systemroot|do_not_track|transparent_telemetry|.+_telemetry_disabled)$/i;
+/**
+ * Variables the child reads: proxies and certificates for HTTPS, and every opt-out (they lower
+ * what it sends, never raise it). On Windows, NODE_SKIP_PLATFORM_CHECK too: without it the
+ * same node that runs the host refuses to start on a Windows it does not list (and under Wine).
+ */
+const PASSED = /^(https?_proxy|no_proxy|node_extra_ca_certs|node_use_env_proxy|systemroot|node_skip_platform_check|do_not_track|transparent_telemetry|.+_telemetry_disabled)$/i;
 
 /** A small environment: no NODE_OPTIONS (it could load anything into the child), no secrets the upload does not need. */
 function childEnv(root: string): Record<string, string> {

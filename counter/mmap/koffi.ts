@@ -1,6 +1,6 @@
-// Backend 2: koffi 3.x, an FFI whose prebuilt binaries come from the registry (no compiler),
-// calling libc's mmap directly. Loads in worker threads too. Also the native layer behind
-// `reserve` (reserve.ts), whichever backend maps.
+// Backend 2, the fallback where the addon does not load (a platform without a prebuilt one):
+// koffi 3.x, an FFI whose prebuilt binaries come from the registry (no compiler), calling libc's
+// mmap and fallocate directly. Loads in worker threads too.
 import { join } from 'node:path';
 import { type Backend, region } from './region.js';
 import { dlopen, packageDir, requireHere } from './native.js';
@@ -29,13 +29,14 @@ export function koffi(): Backend {
       // mapping (4 MiB past its end), so the address space used stays small.
       return region(k.view(p, length), length);
     },
+    reserve: koffiReserve,
   };
 }
 
 let loaded: { k: Koffi; libc: ReturnType<Koffi['load']> } | undefined;
 
 /** koffi and this platform's libc, loaded once per process (throws when either cannot load). */
-export function koffiLibc(): { k: Koffi; libc: ReturnType<Koffi['load']> } {
+function koffiLibc(): { k: Koffi; libc: ReturnType<Koffi['load']> } {
   if (loaded) return loaded;
   const lib = LIBC[process.platform];
   if (!lib) throw new Error(`no libc mapping for ${process.platform}`);
@@ -44,8 +45,22 @@ export function koffiLibc(): { k: Koffi; libc: ReturnType<Koffi['load']> } {
   return loaded;
 }
 
+type Fallocate = (fd: number, mode: number, offset: number, len: number) => number;
+let fallocate: Fallocate | undefined;
+
+/** fallocate(2) through koffi: 0, or its errno (also the mmap-io backend's, which has none). */
+export function koffiReserve(fd: number, offset: number, length: number): number {
+  if (!fallocate) {
+    // 32-bit glibc's fallocate takes a 32-bit off_t; fallocate64 is the same call everywhere.
+    const name = process.arch === 'arm' || process.arch === 'ia32' ? 'fallocate64' : 'fallocate';
+    const decl = `int ${name}(int fd, int mode, int64_t offset, int64_t len)`;
+    fallocate = koffiLibc().libc.func(decl) as Fallocate;
+  }
+  return fallocate(fd, 0, offset, length) === 0 ? 0 : koffiLibc().k.errno();
+}
+
 /** The platform package's binary (koffi 3.x layout), else koffi's own entry. */
-function loadKoffi(): Koffi {
+export function loadKoffi(): Koffi {
   const dir = packageDir(`@koromix/koffi-${process.platform}-${process.arch}`);
   for (const triplet of dir ? [`${process.platform}_${process.arch}`, `musl_${process.arch}`] : []) {
     const k = dlopen<Partial<Koffi>>(join(dir!, triplet, 'koffi.node'));

@@ -1,8 +1,11 @@
-// Backend 1: mmap-io 1.1.7, compiled at install (only in this repository's own checkout: on
-// Node 20 it needs -std=gnu++17, which a consumer's `npm install` does not pass).
+// mmap-io 1.1.7, a dev dependency compiled in this repository's own checkout (on Node 20 it
+// needs -std=gnu++17, which a consumer's `npm install` would not pass). Never chosen by itself:
+// only when TRANSPARENT_TELEMETRY_BACKEND=mmap-io forces it (tests, diagnosis). No fallocate of
+// its own: reserving goes through koffi.
 import { join } from 'node:path';
 import { type Backend, region } from './region.js';
 import { dlopen, packageDir, requireHere } from './native.js';
+import { koffiReserve } from './koffi.js';
 
 interface MmapIo {
   map(size: number, prot: number, flags: number, fd: number, offset?: number): Buffer;
@@ -21,6 +24,7 @@ export function mmapIo(): Backend {
       const buf = m.map(length, m.PROT_READ | m.PROT_WRITE, m.MAP_SHARED, fd, 0);
       return region(buf.buffer as ArrayBuffer, length);
     },
+    reserve: koffiReserve,
   };
 }
 

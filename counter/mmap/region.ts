@@ -1,6 +1,6 @@
 // What a mapping backend hands back: typed views over one shared, writable file mapping.
 
-export type BackendName = 'mmap-io' | 'koffi';
+export type BackendName = 'addon' | 'koffi' | 'mmap-io' | 'win32';
 
 /** A shared, writable view of a file. Bytes past the file's current size must never be touched. */
 export interface Region {
@@ -13,6 +13,16 @@ export interface Backend {
   name: BackendName;
   /** Maps `length` bytes of `fd` shared and writable; `length` may exceed the file. */
   map(fd: number, length: number): Region;
+  /**
+   * fallocate(2) mode 0 on bytes [offset, offset + length): 0, or the errno it failed with.
+   * Throws when this backend has no native layer for it. Only called where `RESERVES` holds.
+   */
+  reserve?(fd: number, offset: number, length: number): number;
+  /**
+   * Unmaps every view of `fd`, where a mapped file cannot be deleted (Windows). Only for a file
+   * no counter has a view of: touching an unmapped view would crash the host.
+   */
+  release?(fd: number): void;
 }
 
 export function region(buf: ArrayBuffer, length: number): Region {

@@ -5,28 +5,29 @@
 // changes bytes that are already there, so it is safe while other processes write through
 // their mappings (writing zeros would not be: it could wipe a record placed a moment before).
 // Not glibc's posix_fallocate: where a file system lacks fallocate it emulates it by writing
-// zeros. Always through koffi, whichever backend maps (mmap-io has no fallocate).
-import { koffiLibc } from './koffi.js';
+// zeros. Through the chosen backend's native layer (the addon's own fallocate, else koffi's);
+// on Windows by growing the file through a section (win32.ts).
+import { backend } from './select.js';
+import { Win32Error, reserveWin32 } from './win32.js';
 
 export class ReserveError extends Error {
   constructor(
     readonly errno: number,
     readonly code: string,
     reason: string,
+    call = 'fallocate',
   ) {
-    super(`fallocate: ${code} (${reason})`);
+    super(`${call}: ${code} (${reason})`);
     this.name = 'ReserveError';
   }
 }
 
 /**
- * Whether `reserve` allocates blocks here. Only Linux has fallocate and a tested call; on
- * other platforms files stay sparse as before (DESIGN.md §7 says what that risks).
+ * Whether `reserve` allocates blocks here: Linux through fallocate, Windows by growing the file
+ * through a section (win32.ts). On other platforms files stay sparse as before (docs/count-file.md, Mapping backends,
+ * says what that risks).
  */
-export const RESERVES = process.platform === 'linux';
-
-type Fallocate = (fd: number, mode: number, offset: number, len: number) => number;
-let fallocate: Fallocate | Error | undefined;
+export const RESERVES = process.platform === 'linux' || process.platform === 'win32';
 
 const EINTR = 4;
 /** Linux errno values fallocate(2) returns (the same on every Linux architecture we load on). */
@@ -45,26 +46,36 @@ const ERRORS: Record<number, [string, string]> = {
  */
 export function reserve(fd: number, offset: number, length: number): void {
   if (!RESERVES || length <= 0) return;
+  if (process.platform === 'win32') return reserveOnWindows(fd, offset + length);
   const call = fallocateFn();
   for (let tries = 0; ; tries++) {
-    if (call(fd, 0, offset, length) === 0) return;
-    const errno = koffiLibc().k.errno();
+    const errno = call(fd, offset, length);
+    if (errno === 0) return;
     if (errno === EINTR && tries < 8) continue; // interrupted by a signal: nothing was lost
     const [code, reason] = ERRORS[errno] ?? [`E${errno}`, `errno ${errno}`];
     throw new ReserveError(errno, code, reason);
   }
 }
 
-function fallocateFn(): Fallocate {
-  if (fallocate === undefined) {
+function fallocateFn(): (fd: number, offset: number, length: number) => number {
+  const chosen = backend();
+  if (!chosen?.reserve) throw new Error('no native layer to reserve blocks');
+  const call = chosen.reserve;
+  return (fd, offset, length) => {
     try {
-      // 32-bit glibc's fallocate takes a 32-bit off_t; fallocate64 is the same call everywhere.
-      const name = process.arch === 'arm' || process.arch === 'ia32' ? 'fallocate64' : 'fallocate';
-      fallocate = koffiLibc().libc.func(`int ${name}(int fd, int mode, int64_t offset, int64_t len)`) as Fallocate;
+      return call(fd, offset, length);
     } catch (e) {
-      fallocate = new Error(`no native layer to reserve blocks: ${(e as Error).message.split('\n')[0]}`);
+      throw new Error(`no native layer to reserve blocks: ${(e as Error).message.split('\n')[0]}`);
     }
+  };
+}
+
+function reserveOnWindows(fd: number, end: number): void {
+  try {
+    reserveWin32(fd, end);
+  } catch (e) {
+    if (!(e instanceof Win32Error)) throw e;
+    const reason = `the file could not grow to ${end} bytes`;
+    throw new ReserveError(e.code, e.symbol, reason, 'CreateFileMappingW');
   }
-  if (fallocate instanceof Error) throw fallocate;
-  return fallocate;
 }

@@ -24,8 +24,11 @@ export function readText(file: string, cap: number): string | Unreadable {
   return bytes instanceof Uint8Array ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8') : bytes;
 }
 
-/** The file's bytes, or why there are none. */
-export function readBytes(file: string, cap: number): Uint8Array | Unreadable {
+/**
+ * The file's bytes, or why there are none. `vet`, when given, may refuse the file as well,
+ * judged on the open descriptor's status (e.g. who owns it).
+ */
+export function readBytes(file: string, cap: number, vet?: (st: Stats) => string | null): Uint8Array | Unreadable {
   let fd: number | undefined;
   try {
     const pre = statSync(file, { throwIfNoEntry: false });
@@ -35,7 +38,7 @@ export function readBytes(file: string, cap: number): Uint8Array | Unreadable {
     if (early) return { file, absent: false, reason: early };
     fd = openSync(file, FLAGS);
     const st = fstatSync(fd);
-    const late = refusal(st, cap); // it may have been replaced between stat and open
+    const late = refusal(st, cap) ?? vet?.(st) ?? null; // it may have been replaced between stat and open
     if (late) return { file, absent: false, reason: late };
     const buf = new Uint8Array(st.size);
     let n = 0;

@@ -1,5 +1,5 @@
-// How much of each kind of file the toolkit reads at most (DESIGN.md §2).
-/** Limits per kind of file (DESIGN.md §2): each far above any real file of that kind. */
+// How much of each kind of file the toolkit reads at most (docs/settings.md).
+/** Limits per kind of file (docs/settings.md): each far above any real file of that kind. */
 export const CAPS = {
   /** `mode`, `local/weekends`: one word or one digit. */
   word: 4 * 1024,

@@ -1,6 +1,6 @@
 // The machine's telemetry settings, shared by counting, the CLI and the uploader: where files
 // live, the user's choices, the effective-mode policy and its opt-outs, who the host program
-// is, what it already told the user, and the weekly calendar. DESIGN.md §2, §6 and §8.
+// is, what it already told the user, and the weekly calendar. docs/settings.md and docs/count-file.md (Weeks).
 export { DIR_NAME, ENV_DIR, type Layout, defaultRoot, layout } from './dir.js';
 export { type Span, counterSpan, dateString, parseWeekend, readWeekend, timeString, weekendProblem } from './weeks.js';
 export {
@@ -17,3 +17,8 @@ export { CAPS } from './caps.js';
 export { debugLog, flushDebug, queueDebug } from './debug.js';
 export { wrap } from './wrap.js';
 export { type Reports, listReports } from './reports.js';
+export {
+  type CacheWriter, type CompiledModule, ENGINE_HASH_MARK, codeCacheFile, loadWithCodeCache,
+} from './code-cache.js';
+// The collector-URL rule is safeio's; re-exported for the entry, which may import only this room.
+export { checkCollectorUrl } from '../safeio/index.js';

@@ -1,6 +1,6 @@
 // The effective mode of one program and why: the user's choice (per program, else machine-wide,
 // else the default `local`), then every opt-out from the environment or the project, which
-// can only lower it. DESIGN.md has the full precedence table.
+// can only lower it. docs/settings.md has the full precedence table.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Layout } from './dir.js';

@@ -1,4 +1,4 @@
-// Report files in the directory (DESIGN.md §2, §14): `local/local.<week>.json` (everything,
+// Report files in the directory (docs/settings.md, docs/upload.md): `local/local.<week>.json` (everything,
 // kept on this machine only), and per collector `upload/<cid>/<week>.json` (the exact bytes
 // waiting to be sent) and `upload/<cid>/sent/<week>.json` (a copy of what was sent). The
 // uploader (upload/) owns these files; this lists them for the CLI without importing it.

@@ -10,10 +10,11 @@ import { CliError, why } from './common.js';
 const MAX_SIZE = 1 << 20;
 const TIMEOUT_MS = 30_000;
 
-/** One GET of at most `cap` bytes. */
-export function get(url: URL, cap: number): Promise<Buffer> {
+/** One GET of at most `cap` bytes; `signal` ends it (the caller's overall deadline). */
+export function get(url: URL, cap: number, signal?: AbortSignal): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const req = (url.protocol === 'https:' ? httpsGet : httpGet)(url, { timeout: TIMEOUT_MS }, (res) => {
+    const send = url.protocol === 'https:' ? httpsGet : httpGet;
+    const req = send(url, { timeout: TIMEOUT_MS, signal }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
         return reject(new CliError(`${url.href}: http status ${res.statusCode}`));
@@ -31,20 +32,36 @@ export function get(url: URL, cap: number): Promise<Buffer> {
       res.on('error', (e) => reject(new CliError(`${url.href}: ${why(e)}`)));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer in ${TIMEOUT_MS} ms`)));
-    req.on('error', (e) => reject(new CliError(`${url.href}: ${why(e)}`)));
+    req.on('error', (e) => {
+      reject(new CliError(`${url.href}: ${signal?.aborted ? String(signal.reason) : why(e)}`));
+    });
     req.end();
   });
 }
 
-/** Every file of the log at `base` (ending in '/'), as a ReadFn over what was fetched. */
-export async function fetchLog(base: URL, verifierKey: string): Promise<ReadFn> {
+/**
+ * Every file of the log at `base` (ending in '/'), as a ReadFn over what was fetched, within
+ * one overall deadline: a host that drips a byte at a time cannot hold a monitor for ever.
+ */
+export async function fetchLog(base: URL, key: string, deadlineMs: number): Promise<ReadFn> {
+  const deadline = new AbortController();
+  const reason = `not fetched within the deadline of ${deadlineMs / 1000} s`;
+  const timer = setTimeout(() => deadline.abort(reason), deadlineMs);
+  try {
+    return await fetchAll(base, key, deadline.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function fetchAll(base: URL, verifierKey: string, signal: AbortSignal): Promise<ReadFn> {
   const files = new Map<string, Uint8Array>();
   const read: ReadFn = (path) => {
     const got = files.get(path);
     if (!got) throw new TileError('EMISSING', `${path} was not fetched`);
     return got;
   };
-  files.set('checkpoint', await get(new URL('checkpoint', base), MAX_NOTE_BYTES));
+  files.set('checkpoint', await get(new URL('checkpoint', base), MAX_NOTE_BYTES, signal));
   let size: number;
   try {
     size = parseCheckpoint(verifyNote(read('checkpoint'), [verifierKey]).text).size;
@@ -54,7 +71,10 @@ export async function fetchLog(base: URL, verifierKey: string): Promise<ReadFn> 
   if (size > MAX_SIZE) throw new CliError(`${base.href}: checkpoint size ${size} is over the ${MAX_SIZE} entries a monitor fetches`);
   for (const t of tilesForSize(size)) {
     const paths = t.level === 0 ? [tilePath(t), bundlePath(t)] : [tilePath(t)];
-    for (const p of paths) files.set(p, await get(new URL(p, base), p.startsWith('tile/entries/') ? t.width * (2 + MAX_ENTRY_BYTES) : t.width * 32));
+    for (const p of paths) {
+      const cap = p.startsWith('tile/entries/') ? t.width * (2 + MAX_ENTRY_BYTES) : t.width * 32;
+      files.set(p, await get(new URL(p, base), cap, signal));
+    }
   }
   return read;
 }

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { CliError, EXIT_FAILURE, EXIT_USAGE, why } from './common.js';
 import { cosignCommand } from './cosign.js';
+import { importDirCommand } from './import-dir.js';
 import { keygenCommand } from './keygen.js';
 import { mergeCommand } from './merge.js';
 import { publishCommand } from './publish.js';
@@ -23,6 +24,7 @@ Examples:
   $ telemetry-server cosign --log ./config-log --key "$(cat config.vkey)" --witness-key witness.key --state ./witness-state
   $ telemetry-server serve --log ./config-log --data ./telemetry-data --port 8080
   $ telemetry-server merge --data ./telemetry-data --publish raw
+  $ telemetry-server import-dir --data ./old-telemetry-data
 
 Exit codes: 0 ok, 1 refused or failed, 2 the command line was wrong.
 `;
@@ -33,7 +35,7 @@ export function buildProgram(): Command {
     .version(pkg.version, '-V, --version')
     .showHelpAfterError(false)
     .addHelpText('after', EXAMPLES);
-  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand(), showCommand(), cosignCommand(), serveCommand(), mergeCommand()]) program.addCommand(c);
+  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand(), showCommand(), cosignCommand(), serveCommand(), mergeCommand(), importDirCommand()]) program.addCommand(c);
   return program;
 }
 

@@ -2,18 +2,23 @@
 // SIGINT, then stops accepting, finishes the uploads in flight and closes the store: every 200
 // it sent is durable. The first stdout line is `listening on <url>`; logs are JSON lines on stderr.
 import { Command, Option } from 'commander';
-import type { Extension } from '../serve/index.js';
+import type { Extension, Metrics } from '../serve/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
-import { publicationOptions } from './merge.js';
+import {
+  type Publication, type PublicationFlags, publicationFlags, publicationOptions,
+} from './publication.js';
 
 const HELP = `
-Stores: --data <dir> (the default, ./telemetry-data: a directory one server owns) or
---database postgres://user@host/db (PostgreSQL: any number of replicas share it). The config
+Stores: --data <dir> (the default, ./telemetry-data: an SQLite database, telemetry.sqlite, and
+the published files) or --database postgres://user@host/db (PostgreSQL: any number of replicas
+share it). A data directory of the old segment store must be moved first (import-dir). The config
 versions allowed are those in --log, the directory \`telemetry-server publish\` writes; it is
-also served at /config-log/. Routes: POST /upload/<week>, GET /healthz, GET /config-log/…, and
-the public pages /charts, /data, /config, /privacy. Every hour the days that are over are
-merged and published (--publish, --k, --epsilon as for \`telemetry-server merge\`); replicas
-take turns through the store's merge lock.
+also served at /config-log/. Routes: POST /upload/<week>, GET /healthz, GET /metrics
+(Prometheus text), GET /config-log/…, and the public pages /charts, /data, /config, /privacy.
+Every hour the days that are over are merged and published (--publish, --k, --epsilon,
+--delta, --values-per-report, --no-noise-k-only-unsafe as for \`telemetry-server merge\`);
+replicas take turns through the store's merge lock. --now <day> is a trial clock for trying
+the whole loop in minutes on a trial store (server/README.md); never on a real collector.
 
 Examples:
   $ telemetry-server serve --log ./config-log --data ./telemetry-data --port 8080
@@ -21,7 +26,10 @@ Examples:
   $ telemetry-server serve --log ./config-log --data ./d --port 0   # any free port; see stdout
 `;
 
-interface Opts { log: string; key?: string; data?: string; database?: string; port: string; host: string; publish: 'raw' | 'aggregates'; k: string; epsilon?: string; maxInFlight: string }
+interface Opts extends PublicationFlags {
+  log: string; key?: string; data?: string; database?: string; port: string; host: string; maxInFlight: string;
+  maxConnections?: string; now?: string; sync: 'full' | 'normal';
+}
 
 function intIn(v: string, what: string, lo: number, hi: number): number {
   const n = Number(v);
@@ -30,30 +38,35 @@ function intIn(v: string, what: string, lo: number, hi: number): number {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  const command = new Command('serve')
     .description('run the collection server: strict intake at POST /upload/<week>, the config log, the public pages and their hourly merge, /healthz')
     .requiredOption('--log <dir>', 'the config log directory (what `publish` writes)')
     .option('--data <dir>', 'the embedded store: a data directory (default: ./telemetry-data)')
     .option('--database <url>', 'the PostgreSQL store: postgres://… (replicas share it)')
     .option('--port <n>', 'TCP port; 0 picks a free one', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .addOption(new Option('--publish <what>', 'what merging publishes: raw reports or aggregates only').choices(['raw', 'aggregates']).default('raw'))
-    .option('--k <n>', 'aggregates mode: fewest reports behind any published number', '20')
-    .option('--epsilon <e>', 'aggregates mode: noise per published count (two-sided geometric)')
+    .addOption(new Option('--publish <what>', 'what merging publishes: raw reports or aggregates only').choices(['raw', 'aggregates']).default('raw'));
+  return publicationFlags(command)
     .option('--key <verifier>', 'the log\'s verifier key: /config and /privacy then show only a log whose signature verifies')
     .option('--max-in-flight <n>', 'uploads handled at once; more get 503 with Retry-After', '256')
+    .option('--max-connections <n>', 'open connections at most; one more evicts the one idle longest (default: 1024, or ulimit -n less 64)')
+    .option('--now <YYYY-MM-DD>', 'a TRIAL clock: intake and merges act as if today were this day')
+    .addOption(new Option('--sync <when>', 'embedded store: full syncs every commit (a 200 survives power loss); normal syncs at checkpoints (a 200 survives a crash of the server only)').choices(['full', 'normal']).default('full'))
     .addHelpText('after', HELP)
     .action(async (o: Opts) => {
       if (o.data && o.database) throw new CliError('give --data or --database, not both', EXIT_USAGE);
       if (o.database && !/^postgres(?:ql)?:\/\//.test(o.database)) throw new CliError('--database must be a postgres:// URL', EXIT_USAGE);
       const port = intIn(o.port, '--port', 0, 65_535);
       const maxInFlight = intIn(o.maxInFlight, '--max-in-flight', 1, 1_000_000);
+      const maxConnections = o.maxConnections === undefined ? undefined : intIn(o.maxConnections, '--max-connections', 1, 1_000_000);
       const publication = publicationOptions(o);
-      const { startServer } = await import('../serve/index.js');
+      const now = trialClock(o.now);
+      const { countingLogger, startServer, stderrLogger } = await import('../serve/index.js');
+      const metrics = countingLogger(stderrLogger());
       let server;
       try {
-        const extend = await publicPages(o.log, o.key, publication);
-        server = await startServer({ log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, extend });
+        const extend = await publicPages(o.log, o.key, publication, now, metrics);
+        server = await startServer({ logger: metrics.logger, log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, maxConnections, sync: o.sync, extend, now });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
       }
@@ -70,20 +83,54 @@ export function serveCommand(): Command {
     });
 }
 
+/**
+ * `--now`: the given UTC day at the real time of day, moving with the real clock, so a vendor's
+ * trial sees a week end in minutes with the client's TRANSPARENT_TELEMETRY_NOW set to the same day.
+ */
+function trialClock(day: string | undefined): (() => Date) | undefined {
+  if (day === undefined) return undefined;
+  const start = Date.parse(`${day}T00:00:00Z`);
+  const real = !Number.isNaN(start) && new Date(start).toISOString().slice(0, 10) === day;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !real) {
+    throw new CliError(`--now: ${JSON.stringify(day)} is not a YYYY-MM-DD date`, EXIT_USAGE);
+  }
+  const offset = start - Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  return () => new Date(Date.now() + offset);
+}
+
 /** The public pages and the hourly merge, on the same app and store as intake. */
-async function publicPages(logDir: string, logKey: string | undefined, p: { k: number; epsilon?: number }): Promise<Extension> {
+async function publicPages(
+  logDir: string,
+  logKey: string | undefined,
+  p: Publication,
+  now: (() => Date) | undefined,
+  metrics: Metrics,
+): Promise<Extension> {
   const { registerPublic, startMergeSchedule } = await import('../pages/index.js');
+  const { mergeInWorker } = await import('../merge/index.js');
+  // Beside this bundle (server/dist/): the merge runs there, off the thread that answers uploads.
+  const workerFile = new URL('./merge-worker.js', import.meta.url);
   return async (app, { store, publish, logger }) => {
-    await registerPublic(app, { store, logDir, logKey, publish, ...p });
+    const pages = await registerPublic(app, { store, logDir, logKey, publish, ...p });
+    // Counts only (no address, path or content); the nginx example keeps it to the machine.
+    app.get('/metrics', async (_req, reply) =>
+      reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store')
+        .send(metrics.text()));
     const schedule = startMergeSchedule({
-      store, publish, ...p,
+      store, publish, ...p, ...(now ? { now } : {}),
+      runner: (lent, options) => mergeInWorker(lent, options, { workerFile }),
+      onStart: () => logger.log({ event: 'merge-start' }),
       onRun: (r, error) => {
         if (error) logger.log({ event: 'merge', ok: false, reason: why(error) });
         else if (r && r.days.length) logger.log({ event: 'merge', ok: true, days: r.days.length, reports: r.days.reduce((a, d) => a + d.reports, 0) });
+        for (const d of r?.skipped ?? []) logger.log({ event: 'merge-skipped', day: d.day, reason: d.reason });
+        // The worker wrote the data pages (or a replica did): serve those from now on.
+        pages.reload().catch((e: unknown) => logger.log({ event: 'pages-reload-failed', reason: why(e) }));
       },
     });
     return async () => {
       schedule.stop();
+      pages.stop();
       await schedule.idle(); // a merge in flight finishes before the store closes
     };
   };

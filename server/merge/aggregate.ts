@@ -1,28 +1,19 @@
 // A week's published aggregate, built from its cells (partial sums). In `raw` mode every
 // number is exact and nothing is withheld (the reports themselves are public). In
-// `aggregates` mode a cell, counter, stack or value counted by fewer than k reports is left
-// out, and with ε set every published count gets two-sided geometric noise first (DESIGN §17).
-import { chartOf } from '../../config/index.js';
-import { CLIP, type Cell, type Tally, type WeekCells } from './cell.js';
-import { geometricNoise, type Uniform } from './noise.js';
-import type { Count } from './sum.js';
+// `aggregates` mode with ε (the default of the commands) it is differentially private
+// (dp.ts, docs/publication-privacy.md); without ε, a cell, counter, stack or value counted by
+// fewer than k reports is left out and the rest is exact: k alone, which injected reports beat.
+import { DEFAULT_BUDGET, checkBudget } from './budget.js';
+import type { Tally, WeekCells } from './cell.js';
+import { noisedCells } from './dp.js';
+import { cryptoUniform, type Uniform } from './noise.js';
+import {
+  type CounterRow, type PublicCell, type ValueRow, byKey, counterRow, sorted, valueRow,
+} from './rows.js';
 import { addDays } from './week.js';
 
 export type PublishMode = 'raw' | 'aggregates';
-
-export interface CounterRow { name: string; chart: string; bucket: string; reports: number; fraction: number; total: Count }
-export interface ValueRow { value: string; reports: number; fraction: number }
-
-export interface PublicCell {
-  program: string;
-  version: string;
-  reports: number;
-  counters: CounterRow[];
-  stacks: CounterRow[];
-  os: ValueRow[];
-  arch: ValueRow[];
-  runtime: ValueRow[];
-}
+export { type CounterRow, type PublicCell, type ValueRow, bucketOf } from './rows.js';
 
 export interface WeekAggregate {
   /** The Sunday ending the calendar week; `from` is its Monday. */
@@ -32,56 +23,79 @@ export interface WeekAggregate {
   final: boolean;
   publish: PublishMode;
   k: number | null;
+  /** Privacy loss per report for this release (the week's budget); null: no noise. */
   epsilon: number | null;
   clip: number | null;
-  /** How many cells and rows were left out (aggregates mode), never what they held. */
+  /** The rest of the budget (docs/publication-privacy.md); null without noise. */
+  delta?: number | null;
+  valuesPerReport?: number | null;
+  epsilonPerCount?: number | null;
+  /** The least noised count that shows a cell, row or value; null without noise. */
+  threshold?: number | null;
+  /** How many cells and rows were left out (aggregates mode), never what; noised with ε. */
   withheld: { cells: number; rows: number };
   cells: PublicCell[];
 }
 
-export interface PublishOptions { publish: PublishMode; k: number; epsilon?: number | undefined; uniform?: Uniform | undefined; final: boolean }
+export interface PublishOptions {
+  publish: PublishMode;
+  k: number;
+  /** Aggregates mode: the release's budget per report; unset: k alone (no noise). */
+  epsilon?: number | undefined;
+  delta?: number | undefined;
+  valuesPerReport?: number | undefined;
+  uniform?: Uniform | undefined;
+  final: boolean;
+}
 
 /** Builds the aggregate of one week. */
 export function buildAggregate(week: string, cells: WeekCells, o: PublishOptions): WeekAggregate {
+  const head = { week, from: addDays(week, -6), final: o.final, publish: o.publish };
+  if (o.publish === 'aggregates' && o.epsilon) {
+    const budget = {
+      epsilon: o.epsilon,
+      delta: o.delta ?? DEFAULT_BUDGET.delta,
+      valuesPerReport: o.valuesPerReport ?? DEFAULT_BUDGET.valuesPerReport,
+    };
+    checkBudget(budget); // the commands check their flags; a library caller gets the same rules
+    const uniform = o.uniform ?? cryptoUniform;
+    return { ...head, k: o.k, ...noisedCells(sorted(cells), budget, o.k, uniform) };
+  }
   const strict = o.publish === 'aggregates';
-  const eps = strict && o.epsilon ? o.epsilon : null;
   const k = strict ? o.k : 0;
-  const noisy = (n: number, delta = 1): number => (eps === null ? n : Math.max(0, n + geometricNoise(eps, delta, o.uniform)));
   const withheld = { cells: 0, rows: 0 };
   const out: PublicCell[] = [];
   for (const c of sorted(cells)) {
-    const reports = noisy(c.reports);
-    if (reports < k || reports === 0) {
+    if (c.reports < k || c.reports === 0) {
       withheld.cells++;
       continue;
     }
     const rows = (m: Map<string, Tally>): CounterRow[] => {
       const list: CounterRow[] = [];
       for (const [name, t] of [...m].sort(byKey)) {
-        const has = noisy(t.has);
         // The reports without it are published too (reports − has): that group must be empty or k strong as well.
-        const without = reports - has;
-        if (strict && (has < k || has === 0 || (without > 0 && without < k))) {
+        const without = c.reports - t.has;
+        if (strict && (t.has < k || t.has === 0 || (without > 0 && without < k))) {
           withheld.rows++;
           continue;
         }
-        const total = eps === null ? t.total : noisy(t.clipped, CLIP);
-        list.push({ name, chart: chartOf(name), bucket: bucketOf(name), reports: has, fraction: Math.min(1, has / reports), total });
+        list.push(counterRow(name, t.has, c.reports, t.total));
       }
       return list;
     };
     const values = (m: Map<string, number>): ValueRow[] => {
-      const drawn = [...m].sort(byKey).map(([value, n]) => ({ value, reports: noisy(n) }));
+      const drawn = [...m].sort(byKey).map(([value, n]) => ({ value, reports: n }));
       const kept = strict ? suppress(drawn, k) : drawn;
       withheld.rows += drawn.length - kept.length;
-      return kept.map((v) => ({ value: v.value, reports: v.reports, fraction: Math.min(1, v.reports / reports) }));
+      return kept.map((v) => valueRow(v.value, v.reports, c.reports));
     };
-    out.push({ program: c.program, version: c.version, reports, counters: rows(c.counters), stacks: rows(c.stacks), os: values(c.os), arch: values(c.arch), runtime: values(c.runtime) });
+    out.push({
+      program: c.program, version: c.version, reports: c.reports,
+      counters: rows(c.counters), stacks: rows(c.stacks),
+      os: values(c.os), arch: values(c.arch), runtime: values(c.runtime),
+    });
   }
-  return {
-    week, from: addDays(week, -6), final: o.final, publish: o.publish,
-    k: strict ? o.k : null, epsilon: eps, clip: eps === null ? null : CLIP, withheld, cells: out,
-  };
+  return { ...head, k: strict ? o.k : null, epsilon: null, clip: null, withheld, cells: out };
 }
 
 /**
@@ -99,15 +113,3 @@ export function suppress<T extends { reports: number }>(values: T[], k: number):
   return kept;
 }
 
-/** The part after the chart's `:` (the whole name for a counter without one). */
-export function bucketOf(name: string): string {
-  const line = name.split('\n', 1)[0]!;
-  const colon = line.indexOf(':');
-  return colon < 0 ? line : line.slice(colon + 1);
-}
-
-const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-
-function sorted(cells: WeekCells): Cell[] {
-  return [...cells.values()].sort((a, b) => (a.program !== b.program ? (a.program < b.program ? -1 : 1) : a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
-}

@@ -7,7 +7,7 @@ import { remembered, weekOf } from './week.js';
 
 /**
  * Per-report counts are capped at this before they enter the noised totals, so one report
- * moves a noised total by at most CLIP (its sensitivity, DESIGN §17). Exact totals are kept too.
+ * moves a noised total by at most CLIP (its sensitivity, docs/publication-privacy.md). Exact totals are kept too.
  */
 export const CLIP = 1000;
 
@@ -50,17 +50,25 @@ function major(runtime: string): string {
 
 /**
  * Adds one report to the cells of its week (`byWeek`: week → cells); returns the week and
- * how many published counts the report can change. A report is counted once per (program,
+ * how many published counts the report changes. A report is counted once per (program,
  * version) even when it holds several entries of it (another runtime or OS): their counts
- * are added first, and a value (OS, …) counts the report once.
+ * are added first, and a value (OS, …) counts the report once. `cap` bounds the counts one
+ * report may change (the privacy budget's valuesPerReport): what lies beyond is not added,
+ * whole entries last first, then names (stacks before counters, last in name order first).
  */
-export function addReport(byWeek: Map<string, WeekCells>, r: MergeReport): { week: string; touched: number } {
+export function addReport(
+  byWeek: Map<string, WeekCells>, r: MergeReport, cap = Infinity,
+): { week: string; touched: number; capped: boolean } {
   const week = weekOf(r.week);
   let cells = byWeek.get(week);
   if (!cells) byWeek.set(week, (cells = new Map()));
   const entries = r.programs.length > 1 && hasRepeats(r.programs) ? combined(r.programs) : r.programs;
   let touched = 0;
-  for (const p of entries) {
+  let capped = false;
+  for (const whole of entries) {
+    const p = within(whole, cap - touched);
+    if (p !== whole) capped = true;
+    if (p === null) continue;
     const key = cellKey(p.program, p.version);
     let c = cells.get(key);
     if (!c) cells.set(key, (c = newCell(p.program, p.version)));
@@ -69,7 +77,29 @@ export function addReport(byWeek: Map<string, WeekCells>, r: MergeReport): { wee
     touched += 1 + 2 * (tally(c.counters, p.counters) + tally(c.stacks, p.stacks));
     touched += countValues(c.os, p.os) + countValues(c.arch, p.arch) + countValues(c.runtime, p.runtime, true);
   }
-  return { week, touched };
+  return { week, touched, capped };
+}
+
+const valuesOf = (joined: string) => joined.split('\u0000').length;
+
+/** The entry itself when it fits in `room` counts; else what of it fits, or null. */
+function within(p: MergeEntry, room: number): MergeEntry | null {
+  const base = 1 + valuesOf(p.os) + valuesOf(p.arch) + valuesOf(p.runtime);
+  const counters = Object.keys(p.counters);
+  const stacks = Object.keys(p.stacks);
+  if (base + 2 * (counters.length + stacks.length) <= room) return p;
+  if (base > room) return null;
+  let names = Math.floor((room - base) / 2);
+  const keep = (all: string[], from: Record<string, Count>): Record<string, Count> => {
+    const kept: Record<string, Count> = {};
+    for (const name of all.sort()) {
+      if (names === 0) break;
+      kept[name] = from[name]!;
+      names--;
+    }
+    return kept;
+  };
+  return { ...p, counters: keep(counters, p.counters), stacks: keep(stacks, p.stacks) };
 }
 
 /** Counts the report once for each of its values (one, or several joined by NUL); returns how many. */

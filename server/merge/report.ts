@@ -1,6 +1,7 @@
 // Reading one stored report for merging. Intake has validated it against the config; here it
 // is read again exactly: counts above 2^53−1 keep every digit (JSON.parse alone would round
 // them), and anything not in the report's shape is an error naming the field.
+import { BIG_MARK, isGoRuntime, quoteBigIntegers } from '../../upload/index.js';
 import type { Count } from './sum.js';
 
 export interface MergeEntry {
@@ -21,6 +22,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** Parses a report body; throws an Error naming what is wrong. */
 export function parseReport(body: string): MergeReport {
   // X has 16 digits and more after its point; only a run not after a point or digit can be a big count.
+  // The shared reader's rewrite, without its reviver: `counts` turns the marks back in place.
   const value = JSON.parse(/(?<![.\d])\d{16}/.test(body) ? quoteBigIntegers(body) : body) as unknown;
   const r = obj(value, 'report');
   const week = str(r.Week, 'Week');
@@ -33,24 +35,37 @@ export function parseReport(body: string): MergeReport {
 
 function entry(v: unknown, at: string): MergeEntry {
   const p = obj(v, at);
+  const program = str(p.Program, `${at}.Program`);
+  const version = str(p.Version, `${at}.Version`);
+  const runtime = str(p.GoVersion, `${at}.GoVersion`);
+  const go = isGoRuntime(runtime);
   return {
-    program: str(p.Program, `${at}.Program`),
-    version: str(p.Version, `${at}.Version`),
-    runtime: str(p.GoVersion, `${at}.GoVersion`),
+    program,
+    version,
+    runtime,
     os: str(p.GOOS, `${at}.GOOS`),
     arch: str(p.GOARCH, `${at}.GOARCH`),
-    counters: counts(p.Counters, `${at}.Counters`),
-    stacks: counts(p.Stacks, `${at}.Stacks`),
+    counters: counts(p.Counters, `${at}.Counters`, go),
+    stacks: counts(p.Stacks, `${at}.Stacks`, go),
   };
 }
 
-function counts(v: unknown, at: string): Record<string, Count> {
+const WRAP = 1n << 64n;
+
+/** `go`: a Go runtime's entry, whose negative counts are Go's int64 wrapping (isGoRuntime). */
+function counts(v: unknown, at: string, go: boolean): Record<string, Count> {
   if (v === null || v === undefined) return {};
   const o = obj(v, at) as Record<string, unknown>;
   for (const k in o) {
     const n = o[k];
     if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) continue;
-    if (typeof n === 'string' && n.startsWith(BIG_MARK)) o[k] = BigInt(n.slice(BIG_MARK.length));
+    const marked = typeof n === 'string' && n.startsWith(BIG_MARK);
+    const big = marked ? BigInt(n.slice(BIG_MARK.length)) : null;
+    if (big !== null && big >= 0n) o[k] = big;
+    else if (go && big !== null && big >= -(1n << 63n)) o[k] = big + WRAP;
+    else if (go && typeof n === 'number' && Number.isSafeInteger(n) && n < 0) {
+      o[k] = BigInt(n) + WRAP;
+    }
     else throw new Error(`${at}[${JSON.stringify(k)}]: not a count`);
   }
   return o as Record<string, Count>;
@@ -64,58 +79,6 @@ function obj(v: unknown, at: string): Record<string, unknown> {
 function str(v: unknown, at: string): string {
   if (typeof v !== 'string') throw new Error(`${at}: not a string`);
   return v;
-}
-
-export const BIG_MARK = '\u0000big:';
-const MAX_U64 = 2n ** 64n - 1n;
-
-/**
- * Rewrites every integer literal of 16 digits or more outside strings as a marked string, so
- * JSON.parse keeps its digits; `counts` turns it back into a bigint. Only a plain integer
- * (no sign, fraction or exponent) is rewritten: X and anything else stay numbers. A report's
- * counts are at most `max` (2^64−1); a published total may be larger (`max` null).
- */
-export function quoteBigIntegers(text: string, max: bigint | null = MAX_U64): string {
-  let out = '';
-  let from = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      i = skipString(text, i);
-      continue;
-    }
-    if (c >= 0x30 && c <= 0x39) {
-      let j = i;
-      while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
-      const token = text.slice(i, j);
-      if (/^[1-9][0-9]{15,}$/.test(token) && text[i - 1] !== '-') {
-        if (max !== null && BigInt(token) > max) throw new Error(`count ${token} is over ${max}`);
-        out += text.slice(from, i) + JSON.stringify(BIG_MARK + token);
-        from = j;
-      }
-      i = j;
-      continue;
-    }
-    i++;
-  }
-  return out + text.slice(from);
-}
-
-/** 0-9 . e E + - */
-function isNumberChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
-}
-
-function skipString(text: string, at: number): number {
-  let i = at + 1;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c) i += 2;
-    else if (c === 0x22) return i + 1;
-    else i++;
-  }
-  return i;
 }
 
 /** The body as one NDJSON line: raw CR and LF can only be whitespace between tokens in JSON. */

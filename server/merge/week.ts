@@ -1,5 +1,5 @@
 // Calendar weeks of the published data. Each installation ends its week on its own weekday
-// (DESIGN §6), so reports' `Week` dates fall on every day; the aggregates group them by the
+// (docs/count-file.md, Weeks), so reports' `Week` dates fall on every day; the aggregates group them by the
 // calendar week (Monday to Sunday, UTC) their `Week` falls in, named by that Sunday.
 import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
 

@@ -1,29 +1,55 @@
 // /charts: per program, one chart per counter group and for versions, OS, architectures and
 // runtimes, across weeks. The exact numbers are in a table under each chart (with data-*
 // attributes for scripts); the chart data rides in a JSON block that /assets/charts.js draws.
-import type { PublishMode } from '../merge/index.js';
+import { MAX_STACKS_PER_WEEK, MAX_VERSIONS_PER_WEEK, type PublishMode } from '../merge/index.js';
 import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
 import type { ChartModel, ProgramModel } from './model.js';
 import { digits, esc, jsonBlock, page, percent } from './html.js';
 
 export interface ChartData { title: string; weeks: string[]; buckets: string[]; values: number[][] }
 
-export function chartsPage(programs: ProgramModel[], mode: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {
+export function chartsPage(all: ProgramModel[], mode: { publish: PublishMode; k: number; epsilon?: number | undefined }, maxBytes = Infinity): string {
   const data: ChartData[] = [];
-  const sections = programs.map((p) => programSection(p, data));
+  const sections: string[] = [];
+  let bytes = 0;
+  // A bound on the page: programs are added while they fit (the data keeps every one).
+  for (const p of all) {
+    const before = data.length;
+    const section = programSection(p, data);
+    const size = section.length + JSON.stringify(data.slice(before)).length;
+    if (sections.length > 0 && bytes + size > maxBytes) {
+      data.length = before;
+      break;
+    }
+    bytes += size;
+    sections.push(section);
+  }
+  const programs = all.slice(0, sections.length);
+  const left = all.length - programs.length;
   const body = [
     `<p class="lead">${modeLine(mode)} <a href="/data">Download the data</a> · <a href="/privacy">what is collected</a>.</p>`,
+    `<p class="note" data-note="labels">${LABELS_NOTE} The charts show the latest ${MAX_CHART_WEEKS} weeks.</p>`,
     programs.length === 0 ? `<p class="empty">No data published yet.${mode.publish === 'aggregates' ? ` In this mode a week is published ${UPLOAD_WINDOW_DAYS + 1} days after it ends, when no more of its reports can arrive.` : ''}</p>` : `<nav class="toc" aria-label="Programs"><ul>${programs.map((p, i) => `<li><a href="#program-${i}">${esc(p.program)}</a></li>`).join('')}</ul></nav>`,
     ...sections.map((s, i) => s.replace('<section ', `<section id="program-${i}" `)),
+    left > 0 ? `<p class="note" data-note="more">${left} more program${left === 1 ? '' : 's'} did not fit on this page: see <a href="/data">the data</a>.</p>` : '',
     jsonBlock('chart-data', JSON.stringify(data)),
   ].join('\n');
   return page({ title: 'Charts', path: '/charts', body, script: true });
 }
 
+/** Weeks charted: the latest; every week stays in /data. */
+export const MAX_CHART_WEEKS = 26;
+
+/** What the merge's label bound (server/merge/fold.ts) does to these charts, said on them. */
+export const LABELS_NOTE = `A week keeps at most ${MAX_VERSIONS_PER_WEEK} versions and ${MAX_STACKS_PER_WEEK} stack names per program; reports of later new versions are counted under the version <strong>other</strong>, and later new stacks under <code>&lt;stack&gt;\\nother</code>.`;
+
 export function modeLine(m: { publish: PublishMode; k: number; epsilon?: number | undefined }): string {
   if (m.publish === 'raw') return 'Publication mode <strong>raw</strong>: every report is published as received; these charts are computed from them, exactly.';
-  return `Publication mode <strong>aggregates</strong>: only these sums are published, each from at least ${m.k} reports, once a week can receive no more reports${
-    m.epsilon ? `, with two-sided geometric noise at ε = ${esc(m.epsilon)} per published count` : ''}; the reports themselves are deleted once merged.`;
+  return `Publication mode <strong>aggregates</strong>: only these sums are published, once a week can receive no more reports${
+    m.epsilon
+      ? `, differentially private at ε = ${esc(m.epsilon)} per week `
+        + '(every count noised; see <a href="/privacy">privacy</a>)'
+      : `, each from at least ${m.k} reports, without noise`}; the reports themselves are deleted once merged.`;
 }
 
 function programSection(p: ProgramModel, data: ChartData[]): string {

@@ -2,6 +2,7 @@
 // Every page is whole HTML from this server; the only script and style are our own files
 // under /assets/, which the Content-Security-Policy makes a rule the browser enforces.
 import type { FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -55,8 +56,19 @@ export function sendPage(reply: FastifyReply, html: string, cache = CACHE_SHORT)
   return securityHeaders(reply).type('text/html; charset=utf-8').header('Cache-Control', cache).send(html);
 }
 
-export function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
-  return securityHeaders(reply).code(status).type('text/plain; charset=utf-8').header('Cache-Control', 'no-store').send(`${text}\n`);
+/** A refusal of the pages, as every refusal of the server: a problem document (RFC 9457). */
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  detail: string,
+): FastifyReply {
+  const doc = { type: 'about:blank', title: STATUS_CODES[status], status, detail, code };
+  return securityHeaders(reply)
+    .code(status)
+    .type('application/problem+json; charset=utf-8')
+    .header('Cache-Control', 'no-store')
+    .send(JSON.stringify(doc));
 }
 
 /** 12,345 */

@@ -1,4 +1,4 @@
-// The collector's public face (DESIGN §17): /charts, /data (and its downloads), /config,
+// The collector's public face (docs/publication.md): /charts, /data (and its downloads), /config,
 // /privacy, and the two files they load from /assets/. `registerPublic` adds the routes to
 // the server's fastify app; `startMergeSchedule` runs the hourly merge inside `serve`.
 import type { FastifyInstance } from 'fastify';
@@ -6,17 +6,17 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Store } from '../store/types.js';
+import type { Store } from '../store/index.js';
 import type { PublishMode } from '../merge/index.js';
-import { chartsPage } from './charts-page.js';
 import { type ConfigVersion, configPage, configVersions, unavailablePage } from './config-page.js';
 import { registerData } from './data-page.js';
-import { CACHE_SHORT, securityHeaders, sendPage, sendText } from './html.js';
-import { chartsModel } from './model.js';
+import { HTML, type PageFile, pageFile, sendFile } from './files.js';
+import { CACHE_SHORT, securityHeaders, sendProblem } from './html.js';
 import { privacyPage } from './privacy-page.js';
-import { allAggregates } from './read.js';
+import { STORED_PAGES, readDataPages, renderDataPages } from './render.js';
 
-export { startMergeSchedule, type MergeSchedule } from './schedule.js';
+export { type MergeRunner, type MergeSchedule, startMergeSchedule } from './schedule.js';
+export { type Mode, publishDataPages } from './render.js';
 
 export interface PublicContext {
   store: Store;
@@ -27,6 +27,8 @@ export interface PublicContext {
   publish: PublishMode;
   k: number;
   epsilon?: number | undefined;
+  delta?: number | undefined;
+  valuesPerReport?: number | undefined;
   /** The folder holding charts.js and style.css; by default the one built beside the server. */
   assets?: string | undefined;
 }
@@ -39,70 +41,99 @@ export function defaultAssets(): string {
   return candidates.find((d) => existsSync(join(d, 'charts.js'))) ?? candidates[0]!;
 }
 
-export async function registerPublic(app: FastifyInstance, ctx: PublicContext): Promise<void> {
+/** What `registerPublic` gives back: reload the data pages once a merge has published. */
+export interface PublicPages {
+  /** Reads the data pages back from the store (a merge, here or on a replica, wrote them). */
+  reload(): Promise<void>;
+  /** Stops watching the config log. */
+  stop(): void;
+}
+
+/** How often the config log's checkpoint is looked at, to render /config and /privacy again. */
+const CONFIG_CHECK_MS = 5_000;
+
+export async function registerPublic(
+  app: FastifyInstance,
+  ctx: PublicContext,
+): Promise<PublicPages> {
   const assets = ctx.assets ?? defaultAssets();
-  const files = new Map<string, Buffer>();
-  for (const name of Object.keys(ASSETS)) {
+  const files = new Map<string, PageFile>();
+  for (const name of Object.keys(ASSETS) as (keyof typeof ASSETS)[]) {
     try {
-      files.set(name, await readFile(join(assets, name)));
+      files.set(name, pageFile(await readFile(join(assets, name)), ASSETS[name]));
     } catch (e) {
       throw new Error(`cannot read the public pages' ${name} in ${assets} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): build with npm run build`, { cause: e });
     }
   }
   app.get<{ Params: { name: string } }>('/assets/:name', async (req, reply) => {
-    const body = files.get(req.params.name);
-    if (!body) return sendText(reply, 404, `error: ${req.params.name} not found`);
-    return securityHeaders(reply).type(ASSETS[req.params.name as keyof typeof ASSETS]).header('Cache-Control', CACHE_SHORT).send(body);
+    const file = files.get(req.params.name);
+    if (!file) return sendProblem(reply, 404, 'not-found', `${req.params.name} is not an asset`);
+    return sendFile(req, reply, file);
   });
-  // Published files change only when a merge runs (hourly at most, perhaps in another replica): a page
-  // built from them is kept for a minute rather than rebuilt from every week on every request.
-  const charts = keptFor(60_000, async () => chartsPage(chartsModel(await allAggregates(ctx.store)), ctx));
-  app.get('/charts', async (_req, reply) => sendPage(reply, await charts()));
+  // Rendered now from what is published, then again after each merge (the worker writes them).
+  // A published file that does not read must not keep the server from starting: those pages
+  // answer 503 until the next merge renders them (its failure is logged there).
+  const pages = new Map<string, PageFile>(await renderDataPages(ctx.store, ctx).catch(() => []));
+  const serveFile = (path: string) => app.get(path, async (req, reply) => sendFile(req, reply, pages.get(path)));
+  for (const path of Object.keys(STORED_PAGES)) serveFile(path);
   // Go's collector shows its charts at `/`; here the charts page is the front page too.
   app.get('/', async (_req, reply) => securityHeaders(reply).header('Cache-Control', CACHE_SHORT).redirect('/charts', 302));
-  const versions = versionsReader(ctx);
   registerData(app, ctx);
-  app.get('/config', async (_req, reply) => {
+  const renderConfig = configRenderer(ctx, pages);
+  await renderConfig();
+  for (const path of ['/config', '/privacy']) serveFile(path);
+  const timer = setInterval(() => void renderConfig().catch(() => undefined), CONFIG_CHECK_MS);
+  timer.unref();
+  return {
+    reload: async () => {
+      const stored = await readDataPages(ctx.store);
+      if (stored) for (const [path, file] of stored) pages.set(path, file);
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** Renders /config and /privacy again when the log's checkpoint changed (no restart needed). */
+function configRenderer(ctx: PublicContext, pages: Map<string, PageFile>): () => Promise<void> {
+  const versions = versionsReader(ctx);
+  let seen: unknown = null;
+  return async () => {
     const v = await versions();
-    if ('error' in v) return sendPage(reply.code(503), unavailablePage('Collection config', '/config', v.error), 'no-store');
-    return sendPage(reply, configPage(v.list));
-  });
-  app.get('/privacy', async (_req, reply) => {
-    const v = await versions();
-    if ('error' in v) return sendPage(reply.code(503), unavailablePage('Privacy', '/privacy', v.error), 'no-store');
+    if (v === seen) return;
+    seen = v;
+    if ('error' in v) {
+      const unavailable = (title: string, path: string) =>
+        pages.set(path, pageFile(unavailablePage(title, path, v.error), HTML, 503, 'no-store'));
+      unavailable('Collection config', '/config');
+      unavailable('Privacy', '/privacy');
+      return;
+    }
     const last = v.list.at(-1);
-    return sendPage(reply, privacyPage({ publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, config: last?.config ?? null, version: last?.index ?? null }));
-  });
+    pages.set('/config', pageFile(configPage(v.list)));
+    const facts = { config: last?.config ?? null, version: last?.index ?? null };
+    pages.set('/privacy', pageFile(privacyPage({
+      publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, delta: ctx.delta,
+      valuesPerReport: ctx.valuesPerReport, ...facts,
+    })));
+  };
 }
 
 /** The log's versions, read again only when its checkpoint changed (a vendor publishes without a restart). */
 function versionsReader(ctx: PublicContext): () => Promise<{ list: ConfigVersion[] } | { error: string }> {
-  let memo: { key: string; list: ConfigVersion[] } | null = null;
+  // The same object while the checkpoint is unchanged, so the pages are rendered once per change.
+  let memo: { key: string; answer: { list: ConfigVersion[] } | { error: string } } | null = null;
+  const empty = { list: [] };
   return async () => {
     const cp = join(ctx.logDir, 'checkpoint');
-    if (!existsSync(cp)) return { list: [] };
+    if (!existsSync(cp)) return empty;
+    const key = await readFile(cp, 'latin1').catch(() => '');
+    if (memo?.key === key) return memo.answer;
     try {
-      const key = await readFile(cp, 'latin1');
-      if (memo?.key !== key) memo = { key, list: configVersions(ctx.logDir, ctx.logKey) };
-      return { list: memo.list };
+      memo = { key, answer: { list: configVersions(ctx.logDir, ctx.logKey) } };
     } catch (e) {
-      return { error: `config log ${ctx.logDir} does not verify: ${(e as Error).message}` };
+      const error = `config log ${ctx.logDir} does not verify: ${(e as Error).message}`;
+      memo = { key, answer: { error } };
     }
-  };
-}
-
-/** `fn`'s result, computed again once `ms` have passed (one computation at a time). */
-export function keptFor<T>(ms: number, fn: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | null = null;
-  let at = 0;
-  return () => {
-    if (!value || Date.now() - at > ms) {
-      at = Date.now();
-      value = fn().catch((e: unknown) => {
-        value = null;
-        throw e;
-      });
-    }
-    return value;
+    return memo.answer;
   };
 }

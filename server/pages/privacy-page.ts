@@ -1,11 +1,22 @@
 // /privacy: what is collected and what is published, generated from the config in force and
 // the publication mode, so the page cannot drift from what the server does.
 import type { UploadConfig } from '../../config/index.js';
-import { CLIP, type PublishMode } from '../merge/index.js';
+import {
+  CLIP, DEFAULT_BUDGET, type PublishMode, labelThreshold, perCount,
+} from '../merge/index.js';
 import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
 import { esc, page } from './html.js';
 
-export interface PrivacyFacts { publish: PublishMode; k: number; epsilon?: number | undefined; config: UploadConfig | null; version: number | null }
+export interface PrivacyFacts {
+  publish: PublishMode;
+  k: number;
+  /** Aggregates mode: the budget per report and weekly release; unset: no noise (k alone). */
+  epsilon?: number | undefined;
+  delta?: number | undefined;
+  valuesPerReport?: number | undefined;
+  config: UploadConfig | null;
+  version: number | null;
+}
 
 const list = (xs: string[]) => (xs.length ? xs.map((x) => `<code>${esc(x)}</code>`).join(', ') : 'none');
 
@@ -29,10 +40,89 @@ export function privacyPage(f: PrivacyFacts): string {
   if (f.publish === 'raw') {
     parts.push(`<p id="mode" data-mode="raw">Mode <strong>raw</strong>: every report, exactly as received, is published in one file per day (<a href="/data">data</a>), and the weekly aggregates on <a href="/charts">charts</a> are computed from them. Anyone can recompute them. The server holds nothing the public cannot see.</p>`);
   } else {
-    parts.push(`<p id="mode" data-mode="aggregates">Mode <strong>aggregates</strong>: reports are never published. Each day's reports are added into weekly sums and then deleted. A week's sums are published once, when the week can receive no more reports (${UPLOAD_WINDOW_DAYS + 1} days after it ends), as: reports per program and version; per counter, the share of reports that counted it and the total; versions, operating systems, architectures and runtimes. Any number counted by fewer than <strong id="k">${f.k}</strong> reports is withheld, and the sums of a week are deleted once published.</p>`);
-    parts.push(f.epsilon
-      ? `<p id="noise">Every published count gets two-sided geometric noise with <strong id="epsilon">ε = ${esc(f.epsilon)}</strong> per count (totals: each report's count capped at ${CLIP} first). The <a href="/data/ledger.json">privacy ledger</a> lists each release and the most one report can have lost in it.</p>`
-      : '<p id="noise">No noise is added (ε is not set); k-anonymity alone protects the published sums.</p>');
+    parts.push(aggregatesText());
+    parts.push(f.epsilon ? noiseText(f, f.epsilon) : kOnlyText(f.k));
   }
   return page({ title: 'Privacy', path: '/privacy', body: parts.join('\n') });
+}
+
+/** Sentences of a paragraph, kept apart in the source so no line runs long. */
+const para = (attrs: string, ...sentences: string[]): string =>
+  `<p${attrs}>${sentences.join(' ')}</p>`;
+
+function aggregatesText(): string {
+  return para(' id="mode" data-mode="aggregates"',
+    'Mode <strong>aggregates</strong>: reports are never published.',
+    "Each day's reports are added into weekly sums and then deleted.",
+    "A week's sums are published once, when the week can receive no more reports",
+    `(${UPLOAD_WINDOW_DAYS + 1} days after it ends), as: reports per program and version;`,
+    'per counter, the share of reports that counted it and the total;',
+    'versions, operating systems, architectures and runtimes.',
+    'The sums of a week are deleted once published.');
+}
+
+/** Differential privacy, in plain words (docs/publication-privacy.md). */
+function noiseText(f: PrivacyFacts, epsilon: number): string {
+  const budget = {
+    epsilon,
+    delta: f.delta ?? DEFAULT_BUDGET.delta,
+    valuesPerReport: f.valuesPerReport ?? DEFAULT_BUDGET.valuesPerReport,
+  };
+  const threshold = labelThreshold(budget, f.k);
+  const round = (n: number) => esc(Number(n.toPrecision(3)));
+  return [
+    '<div id="noise" data-noise="on">',
+    para('', 'Every published number is <strong>differentially private</strong>:',
+      "it gets random noise (two-sided geometric, from the operating system's secure random",
+      'source), enough that what one report held cannot be told from the published numbers,',
+      'whatever else someone knows or sends.'),
+    '<dl class="facts">',
+    `<dt>ε = <strong id="epsilon">${esc(epsilon)}</strong> per week</dt>`,
+    `<dd>${[
+      'How much one report can change what is published about its week, at most:',
+      `with ε = ${esc(epsilon)}, anything seen in the published data is at most`,
+      `e<sup>ε</sup> ≈ ${round(Math.exp(epsilon))} times likelier with a given report`,
+      'than without it.',
+      `Each report changes at most ${budget.valuesPerReport} published counts`,
+      `(counts beyond are not added); each count gets ε = ${round(perCount(budget))},`,
+      `totals after capping each report's count at ${CLIP}.`,
+    ].join(' ')}</dd>`,
+    `<dt>δ = <strong id="delta">${esc(budget.delta)}</strong> per label</dt>`,
+    `<dd>${[
+      'A version, stack, runtime or any name that came from reports is shown only when its noised',
+      `count of reports is at least <strong id="threshold">${threshold}</strong>.`,
+      "A name that one report alone holds (a private build's version, say) is shown with",
+      'probability at most δ.',
+    ].join(' ')}</dd>`,
+    `<dt>k = <strong id="k">${f.k}</strong></dt>`,
+    `<dd>${[
+      `A floor under that threshold: nothing is shown from a noised count under ${threshold}`,
+      '(the larger of k and the threshold derived from ε and δ).',
+      'On its own, without noise, k would not resist injected reports.',
+    ].join(' ')}</dd>`,
+    '</dl>',
+    para('', 'What this protects against: learning from the published data whether a given machine',
+      "reported, or what its report held, even by sending many reports of one's own with known",
+      'counts (the noise on each number does not shrink, however many reports someone adds).',
+      'What it does not: the counters of very many machines are still visible in the totals',
+      '(that is the purpose); a machine that reports every week loses up to ε per week,',
+      'added up in the <a href="/data/ledger.json">privacy ledger</a>; and the operator of',
+      'this server sees each report when it arrives, before it is merged and deleted',
+      '(only the published data is private in this sense).'),
+    '</div>',
+  ].join('\n');
+}
+
+function kOnlyText(k: number): string {
+  return [
+    '<div id="noise" data-noise="off">',
+    para(' class="warning"', '<strong>No noise is added.</strong>',
+      `Numbers counted by fewer than <strong id="k">${k}</strong> reports are withheld`,
+      'and the rest are exact. <strong>k alone does not resist injected reports</strong>:',
+      'reports are anonymous, so k counts reports, not people, and anyone can send',
+      `${k - 1} reports with known counts beside one person's and read that person's`,
+      'exact counts from the totals.',
+      'The operator chose this (<code>--no-noise-k-only-unsafe</code>).'),
+    '</div>',
+  ].join('\n');
 }

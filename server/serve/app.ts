@@ -9,6 +9,9 @@ import { MAX_REPORT_BYTES } from '../../upload/index.js';
 import type { Store } from '../store/index.js';
 import type { ConfigVersions } from './configs.js';
 import type { Logger } from './log.js';
+import {
+  REQUEST_TIMEOUT_MS, answerExpectations, clientErrorAnswer, connectionsCheckingInterval, defaultMaxConnections, evictionLog, limitConnections, setTimeouts,
+} from './connections.js';
 import { serveLogFile } from './static.js';
 import { type Answer, type Problem, RETRY_AFTER_SECONDS, UPLOAD_ROUTE, makeIntake, plainUploadWeek, problemAnswer, rawUpload, tooLarge } from './upload.js';
 
@@ -27,6 +30,8 @@ export interface AppOptions {
   logDir: string;
   publish: 'raw' | 'aggregates';
   logger: Logger;
+  /** Open connections at most (connections.ts); defaultMaxConnections() when unset. */
+  maxConnections?: number;
   /** Uploads being checked or stored at once; past this an upload gets 503 at once. */
   maxInFlight?: number;
   now?: () => Date;
@@ -49,22 +54,27 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
   const app = fastify({
     logger: false,
     bodyLimit: MAX_REPORT_BYTES,
-    requestTimeout: 30_000,
-    return503OnClosing: true,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    clientErrorHandler: clientErrorAnswer,
+    // A path fastify's router cannot decode (`/%zz`): its own answer has no problem document.
+    frameworkErrors: (err, req, reply) => problem(req, reply, { status: 400, code: 'bad-url', field: 'path', detail: err.message }),
+    // Closing is answered below with a problem document (fastify's own 503 has none).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     // No schema is used (intake is plain code), but never let ajv coerce, fill in or strip.
     ajv: { customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false } },
     // A plain upload skips fastify's router (upload.ts says why); everything else goes through it.
     serverFactory: (handler) => {
       const raw = { intake, logger: o.logger, closing: () => closing };
-      const server = createServer((req, res) => {
+      const server = createServer({ connectionsCheckingInterval }, (req, res) => {
         const week = plainUploadWeek(req);
         if (week === null) handler(req, res);
         else rawUpload(req, res, week, raw);
       });
-      // What fastify sets on a server it makes itself.
-      server.keepAliveTimeout = 72_000;
-      server.requestTimeout = 30_000;
+      setTimeouts(server);
+      const onEvict = evictionLog((fields) => o.logger.log(fields));
+      limitConnections(server, o.maxConnections ?? defaultMaxConnections(), onEvict);
+      answerExpectations(server);
       return server;
     },
   });
@@ -76,6 +86,12 @@ export async function buildApp(o: AppOptions): Promise<{ app: FastifyInstance; s
   // The body reaches intake as raw bytes whatever its media type; intake decides.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_REPORT_BYTES }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!closing) return done();
+    reply.header('connection', 'close');
+    problem(req, reply, { status: 503, code: 'stopping', detail: 'the server is stopping; try again later' });
+  });
 
   // A callback hook, not an async one: no promise per request.
   app.addHook('onResponse', (req, reply, done) => {

@@ -5,6 +5,8 @@ import { openStore } from '../store/index.js';
 import { type Extension, buildApp } from './app.js';
 
 export type { Extension };
+export { type Metrics, countingLogger } from './metrics.js';
+export { stderrLogger } from './log.js';
 import { loadConfigVersions } from './configs.js';
 import { type Logger, stderrLogger } from './log.js';
 
@@ -16,7 +18,12 @@ export interface ServeOptions {
   host?: string;
   publish: 'raw' | 'aggregates';
   maxInFlight?: number;
+  /** The SQLite store's commit sync: `full` (default) or `normal` (server/store/sqlite.ts). */
+  sync?: 'full' | 'normal';
+  maxConnections?: number;
   logger?: Logger;
+  /** The clock of intake (a trial clock: `serve --now`); the real time by default. */
+  now?: (() => Date) | undefined;
   /** The public pages and the hourly merge (server/pages/index.ts), when wired. */
   extend?: Extension;
 }
@@ -33,11 +40,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const logger = o.logger ?? stderrLogger();
   const versions = await loadConfigVersions(o.log, (index, why) => logger.log({ event: 'config-skipped', index, error: why }));
   if (versions.size === 0) throw new Error(`log ${o.log} holds no config yet: publish one first (telemetry-server publish)`);
-  const store = await openStore({ data: o.data, database: o.database });
+  const store = await openStore({ data: o.data, database: o.database, sync: o.sync });
   let app;
   let stopExtension: () => Promise<void> = async () => undefined;
   try {
-    ({ app, stopExtension } = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight, extend: o.extend }));
+    ({ app, stopExtension } = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight, maxConnections: o.maxConnections, extend: o.extend, now: o.now }));
     await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   } catch (e) {
     await stopExtension().catch(() => undefined);
@@ -51,7 +58,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   const host = o.host && o.host !== '0.0.0.0' && o.host !== '::' ? o.host : '127.0.0.1';
-  logger.log({ event: 'listening', port, store: o.database ? 'postgres' : 'directory', configs: versions.versions.length });
+  logger.log({ event: 'listening', port, store: o.database ? 'postgres' : 'sqlite', configs: versions.versions.length });
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -66,3 +73,5 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       })()),
   };
 }
+
+export { canonicalBody, canonicalX } from './canonical.js';

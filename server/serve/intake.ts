@@ -4,12 +4,15 @@
 // the path's, in the future or older than the window, X outside (0, 1], a count that is not a
 // whole number in [0, 2^64−1], and anything no published config version allows. A refusal names
 // the field (a JSON Pointer, RFC 6901) and the reason.
-import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
+import { UPLOAD_WINDOW_DAYS, isGoRuntime } from '../../upload/index.js';
 import type { ConfigQuery } from '../../config/index.js';
 import type { ConfigVersion } from './configs.js';
+import { canonicalReport, canonicalX } from './canonical.js';
 import { JsonError, JsonNumber, type JsonValue, parseJson } from './json.js';
+import { stackProblem } from './stacks.js';
 
 export interface Refusal { code: string; field: string; reason: string }
+/** An accepted report: its Week, its X and its bytes, all canonical (canonical.ts). */
 export interface Accepted { week: string; x: string; body: string }
 export type Checked = { ok: true; report: Accepted } | { ok: false; refusal: Refusal };
 
@@ -113,7 +116,8 @@ function check({ body, contentType, pathWeek, now, versions }: CheckInput): Acce
   if (!CONFIG.test(config)) refuse('bad-config', '/Config', `${JSON.stringify(config.slice(0, 80))} is not "" or a version like v12 or v0.115.0`);
   const programs = programsOf(report.get('Programs'));
   allowed(programs, x, versions);
-  return { week, x: xv.text, body: text };
+  // What is kept is what was checked, in Go's encoding (canonical.ts), not the bytes sent.
+  return { week, x: canonicalX(xv.text), body: canonicalReport(report) };
 }
 
 interface Program { at: number; program: string; version: string; runtime: string; os: string; arch: string; counters: Map<string, JsonValue>; stacks: Map<string, JsonValue> }
@@ -128,7 +132,8 @@ function programsOf(v: JsonValue | undefined): Program[] {
       const v = o.get(k);
       return typeof v === 'string' ? v : str(v, pointer('Programs', at, k));
     };
-    const prog: Program = { at, program: f('Program'), version: f('Version'), runtime: f('GoVersion'), os: f('GOOS'), arch: f('GOARCH'), counters: counts(o.get('Counters'), at, 'Counters'), stacks: counts(o.get('Stacks'), at, 'Stacks') };
+    const go = isGoRuntime(f('GoVersion'));
+    const prog: Program = { at, program: f('Program'), version: f('Version'), runtime: f('GoVersion'), os: f('GOOS'), arch: f('GOARCH'), counters: counts(o.get('Counters'), at, 'Counters', go), stacks: counts(o.get('Stacks'), at, 'Stacks', go) };
     const id = JSON.stringify([prog.program, prog.version, prog.runtime, prog.os, prog.arch]);
     if (seen.has(id)) refuse('repeated-program', pointer('Programs', at), 'repeats an earlier entry with the same Program, Version, GoVersion, GOOS and GOARCH');
     seen.add(id);
@@ -136,16 +141,27 @@ function programsOf(v: JsonValue | undefined): Program[] {
   });
 }
 
-/** Counters or Stacks: null (Go's nil map) or an object of whole counts in [0, 2^64−1]. */
-function counts(v: JsonValue | undefined, at: number, key: string): Map<string, JsonValue> {
+/**
+ * Counters or Stacks: null (Go's nil map) or an object of whole counts in [0, 2^64−1]; from a
+ * Go runtime, also Go's int64 wrapping of counts of 2^63 and more (`goWrapped`).
+ */
+function counts(
+  v: JsonValue | undefined, at: number, key: string, go: boolean,
+): Map<string, JsonValue> {
   if (v === null) return new Map();
   if (!(v instanceof Map)) return refuse('wrong-type', pointer('Programs', at, key), 'is neither null nor an object');
   for (const [name, n] of v) {
     if (!(n instanceof JsonNumber)) refuse('wrong-type', pointer('Programs', at, key, name), 'is not a number');
     const t = (n as JsonNumber).text;
+    if (go && goWrapped(t)) continue;
     if (!COUNT.test(t) || (t.length === 20 && BigInt(t) > MAX_COUNT)) refuse('bad-count', pointer('Programs', at, key, name), `${t.slice(0, 40)} is not a whole number from 0 to 2^64-1`);
   }
   return v;
+}
+
+/** A negative int64 (-1 to -2^63): how Go's uploader writes a count of 2^63 to 2^64−1. */
+function goWrapped(text: string): boolean {
+  return /^-[1-9]\d{0,18}$/.test(text) && BigInt(text) >= -(1n << 63n);
 }
 
 /** `where` is made only for a refusal: pointers cost more than the check. */
@@ -206,11 +222,29 @@ function refusalBy(q: ConfigQuery, programs: Program[], x: number): Refusal | un
       if (rate === null) return no(at('Counters', c), 'is not a counter the config lists');
       if (x > rate) return no(at('Counters', c), `is sampled at rate ${rate}, below this report's X`);
     }
-    for (const s of p.stacks.keys()) {
-      const rule = q.stackRate(p.program, s);
-      if (rule === null) return no(at('Stacks', s), 'has a prefix that is not a stack the config lists');
-      if (x > rule.rate) return no(at('Stacks', s), `is sampled at rate ${rule.rate}, below this report's X`);
-    }
+    const stacks = stacksRefusal(q, p, x);
+    if (stacks) return stacks;
+  }
+  return undefined;
+}
+
+/** A program's stacks: how many (the config's MaxStacks), each one's prefix, rate and shape. */
+function stacksRefusal(q: ConfigQuery, p: Program, x: number): Refusal | undefined {
+  const at = (name: string): string => pointer('Programs', p.at, 'Stacks', name);
+  const most = q.maxStacks(p.program);
+  if (p.stacks.size > most) {
+    const reason = `holds ${p.stacks.size} stack names; the config allows at most ${most} per program`
+      + ' in one report (MaxStacks)';
+    return { code: 'too-many-stacks', field: pointer('Programs', p.at, 'Stacks'), reason };
+  }
+  const fromGo = !p.runtime.startsWith('node');
+  for (const name of p.stacks.keys()) {
+    const rule = q.stackRate(p.program, name);
+    const no = (reason: string): Refusal => ({ code: 'not-allowed', field: at(name), reason });
+    if (rule === null) return no('has a prefix that is not a stack the config lists');
+    if (x > rule.rate) return no(`is sampled at rate ${rule.rate}, below this report's X`);
+    const bad = stackProblem(name, { depth: rule.depth, fromGo });
+    if (bad) return { code: 'bad-stack', field: at(name), reason: bad };
   }
   return undefined;
 }

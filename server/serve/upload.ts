@@ -4,7 +4,7 @@
 // machinery (router, request and reply objects, hooks, body parser) cost ~40 µs of CPU per
 // report here, as much as the strict check itself (bench/README.md); the raw door reads the
 // body, answers and logs the same way. Anything unusual goes to fastify, which answers as before.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
 import { MAX_REPORT_BYTES } from '../../upload/index.js';
 import type { Store } from '../store/index.js';
 import type { ConfigVersions } from './configs.js';
@@ -20,12 +20,11 @@ export interface Problem { status: number; code: string; field?: string; detail:
 export interface Answer { status: number; type: string; body: string; reason: string }
 
 /** With type about:blank, RFC 9457 §4.2.1 asks for the status phrase as the title. */
-const TITLES: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 export const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function problemAnswer(p: Problem): Answer {
-  const doc = { type: 'about:blank', title: TITLES[p.status], status: p.status, detail: p.field ? `${p.field}: ${p.detail}` : p.detail, code: p.code, ...(p.field !== undefined ? { field: p.field } : {}) };
+  const doc = { type: 'about:blank', title: STATUS_CODES[p.status], status: p.status, detail: p.field ? `${p.field}: ${p.detail}` : p.detail, code: p.code, ...(p.field !== undefined ? { field: p.field } : {}) };
   return { status: p.status, type: PROBLEM_TYPE, body: JSON.stringify(doc), reason: p.code };
 }
 export const tooLarge = (): Answer => problemAnswer({ status: 400, code: 'too-large', field: '', detail: `the body is larger than ${MAX_REPORT_BYTES} bytes` });

@@ -1,5 +1,6 @@
-// Durable whole-file writes for the directory store: a temporary name, fsync, rename, fsync of
-// the directory, so that a file either is there whole after a crash or is not there at all.
+// Durable whole-file writes, for the published files (docs/collector-store.md): a temporary
+// name, fsync, rename, fsync of the directory, so that a file either is there whole after a
+// crash or is not there at all.
 import { randomBytes } from 'node:crypto';
 import { close as closeCb, fsync as fsyncCb, open as openCb, write as writeCb } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -7,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 // The callback API, promisified: cheaper per call than fs/promises' FileHandle, and a busy
-// server makes several of these calls per segment.
+// server makes several of these calls per merge.
 const openFd = promisify(openCb);
 const closeFd = promisify(closeCb);
 const fsyncFd = promisify(fsyncCb);

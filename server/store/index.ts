@@ -1,11 +1,12 @@
 // Chooses the store: PostgreSQL when a database URL is given (any number of stateless
-// replicas share it), else the embedded directory store (one server process).
-import { openDirStore } from './dir.js';
+// replicas share it), else the embedded SQLite store in a data directory.
 import { openPostgresStore } from './postgres.js';
+import { openSqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
 export type { PutResult, Store, StoredReport } from './types.js';
-export { openDirStore } from './dir.js';
+export { DATABASE_FILE, OLD_LAYOUT, openSqliteStore, type SqliteOptions } from './sqlite.js';
+export { importDir, type ImportResult } from './import-dir.js';
 // pg itself is loaded only when a PostgreSQL store is opened.
 export { openPostgresStore } from './postgres.js';
 
@@ -14,10 +15,12 @@ export interface StoreOptions {
   data?: string;
   /** `postgres://…` (or `postgresql://…`): the shared PostgreSQL store. */
   database?: string;
+  /** The SQLite store's commit sync (sqlite.ts); PostgreSQL follows its server's settings. */
+  sync?: 'full' | 'normal';
 }
 
 export async function openStore(o: StoreOptions): Promise<Store> {
   if (o.database) return openPostgresStore(o.database);
   if (!o.data) throw new Error('no store: give --data <dir> or --database <url>');
-  return openDirStore(o.data);
+  return openSqliteStore(o.data, { sync: o.sync });
 }

@@ -7,9 +7,10 @@
 // replay is still known; keys of days older than the upload window are then pruned.
 import type { Pool, PoolClient } from 'pg';
 import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
-import { sha256 } from './dir.js';
+import { sha256 } from './hash.js';
 import { batchedPut } from './pg-batch.js';
 import { PUBLISHED_NAME, addDays, todayUTC } from './names.js';
+import { POSTGRES_SCHEMA } from './schema.js';
 import type { PutResult, Store, StoredReport } from './types.js';
 
 /** Lock ids for pg_advisory_lock: an arbitrary constant per purpose ("tt" schema, "tt" merge). */
@@ -17,20 +18,6 @@ const SCHEMA_LOCK = 0x7474_0001;
 const MERGE_LOCK = 0x7474_0002;
 const PAGE = 1000;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS tt_reports (
-  week text COLLATE "C" NOT NULL,
-  x text COLLATE "C" NOT NULL,
-  day text COLLATE "C" NOT NULL,
-  hash text NOT NULL,
-  body text,
-  merged boolean NOT NULL DEFAULT false,
-  PRIMARY KEY (week, x)
-);
-CREATE INDEX IF NOT EXISTS tt_reports_day ON tt_reports (day, week, x);
-CREATE INDEX IF NOT EXISTS tt_reports_unmerged ON tt_reports (day) WHERE NOT merged;
-CREATE TABLE IF NOT EXISTS tt_published (name text COLLATE "C" PRIMARY KEY, bytes bytea NOT NULL);
-`;
 
 export async function openPostgresStore(url: string, poolSize = 16): Promise<Store> {
   // Loaded here, not at the top: the other commands of the bundle never load pg.
@@ -41,7 +28,7 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
   try {
     await inTransaction(pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]); // replicas starting together
-      await c.query(SCHEMA);
+      await c.query(POSTGRES_SCHEMA);
     });
   } catch (e) {
     await pool.end().catch(() => undefined);

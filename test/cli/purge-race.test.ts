@@ -1,65 +1,80 @@
-// `telemetry off --purge` against tools starting at the same moment. The purge writes the mode,
-// then lists and deletes count files; a host that read the mode just before the write could
-// create its file just after the listing, and that file outlived the purge (about 1 trial in
-// 40 before the fix). After "off --purge" and the hosts' exit, no count file may remain.
+// `telemetry off --purge` against a tool starting at the same moment, provoked on purpose. The
+// purge writes the mode, then lists and deletes count files; a tool that read the mode just
+// before the write could create its file just after the listing, and that file outlived the
+// purge. Here the tool is held (the engine's test hook, test/fixtures/count.mjs
+// holdBeforeCreate) between its decision and its file's creation while the whole purge runs:
+// the losing interleaving every time. test/stress/purge-race.stress.test.ts (npm run stress)
+// still races real tools against the purge at random.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIST_COUNTER, ROOT, cleanEnv, countFiles, tempDir } from '../helpers.js';
+import { DIST_COUNTER, ROOT, cleanEnv, countFiles, runFixture, tempDir } from '../helpers.js';
+import { exitOf, untilFile } from '../wait.js';
 
 const CLI = join(ROOT, 'dist', 'cmd', 'telemetry.js');
-const STREAMS = 6;
-const TRIALS = 40;
-/** Per stream and trial: a bound on hosts, whatever the timing. */
-const MAX_HOSTS = 12;
+const env = { ...cleanEnv(), TT_DIST_COUNTER: DIST_COUNTER };
+const host = (dir: string) => ({ dir, program: 'race', version: '1.0.0', after: [['race/a', 1]] });
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, args, { env, cwd: ROOT });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    p.on('close', (status) => done({ status, out }));
+/** Starts a tool that stops just before creating its count file; resolves once it is there. */
+async function heldTool(
+  dir: string,
+): Promise<{ release: () => void; exit: ReturnType<typeof exitOf> }> {
+  const signals = tempDir('tt-purge-signals-');
+  const ready = join(signals, 'ready');
+  const release = join(signals, 'release');
+  const spec = { ...host(dir), holdBeforeCreate: { ready, release } };
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'test', 'fixtures', 'count.mjs'), JSON.stringify(spec)],
+    { env, cwd: ROOT },
+  );
+  const exit = exitOf(child);
+  await Promise.race([
+    untilFile(ready),
+    exit.then((r) => Promise.reject(new Error(`the tool exited early: ${r.output}`))),
+  ]);
+  return { release: () => writeFileSync(release, ''), exit };
+}
+
+async function purge(dir: string): Promise<void> {
+  const r = await exitOf(
+    spawn(process.execPath, [CLI, 'off', '--purge', '--dir', dir], { env, cwd: ROOT }),
+  );
+  expect(r.status, r.output).toBe(0);
+}
+
+describe('telemetry off --purge while a tool starts', () => {
+  it('a tool that decided "on" before the purge removes the file it creates after it', async () => {
+    const dir = tempDir('tt-purge-');
+    const tool = await heldTool(dir);
+    await purge(dir); // the whole purge runs between the tool's decision and its file
+    tool.release();
+    const r = await tool.exit;
+    expect(r.status, r.output).toBe(0);
+    expect(JSON.parse(r.output.split('\n')[0]!)).toMatchObject({ mode: 'off', file: null });
+    expect(countFiles(dir)).toEqual([]);
   });
-}
 
-const hostArgs = (dir: string, i: number) => [join(ROOT, 'test', 'fixtures', 'count.mjs'), JSON.stringify({ dir, program: 'race', version: '1.0.0', after: [[`race/${i % 3}`, 1]] })];
+  it('the same when an earlier tool made the file: the purge deletes that one', async () => {
+    const dir = tempDir('tt-purge-');
+    expect(runFixture('count.mjs', host(dir), env).status).toBe(0);
+    expect(countFiles(dir)).toHaveLength(1);
+    const tool = await heldTool(dir);
+    await purge(dir);
+    tool.release();
+    expect((await tool.exit).status).toBe(0);
+    expect(countFiles(dir)).toEqual([]);
+  });
 
-/** One trial: streams of short-lived hosts, the purge in their midst; returns the count files left. */
-async function trial(): Promise<{ left: string[]; failures: string[] }> {
-  const dir = tempDir('tt-purge-');
-  const env = { ...cleanEnv(), TT_DIST_COUNTER: DIST_COUNTER };
-  const failures: string[] = [];
-  let started = 0;
-  let purged = false;
-  let purge: Promise<void> | null = null;
-  const stream = async () => {
-    // Hosts keep starting until the purge is over; the last ones overlap its mode write and listing.
-    for (let i = 0; i < MAX_HOSTS && !purged; i++) {
-      started++;
-      if (started === STREAMS + 1) purge ??= startPurge(); // the first host is done: the file exists
-      const r = await run(hostArgs(dir, i), env);
-      if (r.status !== 0) failures.push(`host: exit ${r.status}: ${r.out}`);
-    }
-  };
-  const startPurge = async () => {
-    const r = await run([CLI, 'off', '--purge', '--dir', dir], env);
-    if (r.status !== 0) failures.push(`purge: exit ${r.status}: ${r.out}`);
-    purged = true;
-  };
-  await Promise.all(Array.from({ length: STREAMS }, stream));
-  await (purge ?? startPurge());
-  return { left: countFiles(dir), failures };
-}
-
-describe('telemetry off --purge while tools start', () => {
-  it(`${TRIALS} trials, ${STREAMS} streams of short-lived hosts each: no count file survives the purge`, async () => {
-    const survived: string[] = [];
-    for (let t = 0; t < TRIALS; t++) {
-      const { left, failures } = await trial();
-      expect(failures).toEqual([]);
-      if (left.length > 0) survived.push(`trial ${t}: ${left.join(', ')}`);
-    }
-    expect(survived).toEqual([]);
-  }, 180_000);
+  it('a tool released before the purge counts until the purge deletes its file', async () => {
+    const dir = tempDir('tt-purge-');
+    const tool = await heldTool(dir);
+    tool.release();
+    const r = await tool.exit;
+    expect(JSON.parse(r.output.split('\n')[0]!)).toMatchObject({ file: expect.any(String) });
+    expect(countFiles(dir)).toHaveLength(1);
+    await purge(dir);
+    expect(countFiles(dir)).toEqual([]);
+  });
 });

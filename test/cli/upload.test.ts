@@ -82,6 +82,26 @@ describe('telemetry preview and upload', () => {
     }
   }, 60_000);
 
+  it('a refusal text reaches upload and status without C1 controls or bidi overrides', async () => {
+    const dir = setup();
+    c.respond = (_week, res) => void res.writeHead(400).end('no \u009b2J\u202eeulav\u202c \u2067x\u2069 \u0085end');
+    try {
+      const u = await telemetry(dir, ['upload']);
+      expect(u.code).toBe(1);
+      expect(u.stdout).toContain('the collector refused it: http status 400: no 2J eulav x end');
+      const human = (await telemetry(dir, ['status'])).stdout;
+      expect(human).toContain('the collector refused it: http status 400: no 2J eulav x end');
+      for (const out of [u.stdout, u.stderr, human]) expect(out).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+    } finally {
+      c.respond = null;
+    }
+  }, 60_000);
+
+  it('upload --help names its one overall deadline', async () => {
+    const h = await telemetry(tempDir(), ['upload', '--help']);
+    expect(h.stdout).toContain('The whole run gives up after 30 s');
+  });
+
   it('--program sends only that program\'s reports; the others wait', async () => {
     const other = await startCollector('other', 11);
     try {
@@ -104,6 +124,42 @@ describe('telemetry preview and upload', () => {
       await other.close();
     }
   }, 60_000);
+
+  it('status shows a declared collector from the first run, before any preview or upload', async () => {
+    const dir = setup();
+    const st = JSON.parse((await telemetry(dir, ['status', '--json'])).stdout);
+    expect(st.collectors).toMatchObject([{ url: `${c.url}`, declaredBy: ['tool'], lastUpload: null, lastConfig: null, pending: [] }]);
+    const human = (await telemetry(dir, ['status'])).stdout;
+    expect(human).toContain(`${c.url}\n    named by: tool\n    last upload: none yet`);
+  });
+
+  it('upload and preview name the opt-out that silenced a program', async () => {
+    c.gets.length = 0;
+    const cases: Array<[NodeJS.ProcessEnv, (dir: string) => void, RegExp]> = [
+      [{ DO_NOT_TRACK: '1' }, () => undefined, /tool sends nothing: it is off because of environment variable DO_NOT_TRACK=1/],
+      [{ TOOL_TELEMETRY_DISABLED: '1' }, () => undefined, /tool sends nothing: it is off because of environment variable TOOL_TELEMETRY_DISABLED=1/],
+      [{}, (dir) => setMode(dir, 'tool', 'off', '2026-11-20'), /tool sends nothing: it is off because of the per-program choice in .*, set 2026-11-20/],
+      [{}, (dir) => setMode(dir, 'tool', 'local', '2026-11-20'), /tool sends nothing: it is local because of the per-program choice/],
+    ];
+    for (const [env, change, want] of cases) {
+      const dir = setup();
+      change(dir);
+      const u = await telemetry(dir, ['upload'], env);
+      expect(u.code, u.stderr).toBe(0);
+      expect(u.stdout).toContain('nothing to send');
+      expect(u.stdout).toMatch(want);
+      const p = await telemetry(dir, ['preview'], env);
+      expect(p.stdout).toMatch(want);
+    }
+    expect(c.gets).toEqual([]);
+  }, 60_000);
+
+  it('upload names a machine-wide opt-out even when no program names a collector', async () => {
+    const u = await telemetry(tempDir('tt-cli-upload-'), ['upload'], { DO_NOT_TRACK: 'yes' });
+    expect(u.code).toBe(0);
+    expect(u.stdout).toContain('nothing to send');
+    expect(u.stdout).toContain('(environment variable DO_NOT_TRACK=yes makes every program off here)');
+  });
 
   it('nothing to do: exit 0, no request', async () => {
     c.gets.length = 0;

@@ -7,13 +7,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkCosignatures, cosignNote, generateWitnessKey, parseWitnessVerifier } from '../../config/cosignature.js';
 import { generateKey, hex8 } from '../../config/keys.js';
 import { signNote, verifyNote } from '../../config/note.js';
-import { buildGoProgram, skipGo } from '../go-interop/go.js';
+import { goProgram, skipGo } from '../go-interop/go.js';
 
 interface GoResult { note?: string; keyHash?: string; keyHashes?: string[]; text?: string; verified?: string[]; times?: number[]; error?: string }
 
 let bin = '';
 beforeAll(() => {
-  if (!skipGo) bin = buildGoProgram('cosig-config', 'cosig');
+  if (!skipGo) bin = goProgram('cosig');
 });
 
 function go(reqs: object[]): GoResult[] {

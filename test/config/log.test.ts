@@ -140,6 +140,7 @@ describe('appendToLog', () => {
     symlinkSync('/dev/zero', join(dir, 'tile', '0', '000'));
     const read = dirReader(dir);
     expect(() => read('checkpoint')).toThrow(/checkpoint could not be read: is not a regular file \(a FIFO\)/);
-    expect(() => read('tile/0/000')).toThrow(/is not a regular file \(a character device\)/);
+    // A link to a device: refused as a link before anything is opened (the collector serves none).
+    expect(() => read('tile/0/000')).toThrow(expect.objectContaining({ code: 'ESYMLINK' }));
   });
 });

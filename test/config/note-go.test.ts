@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, parseSigner, parseVerifier } from '../../config/keys.js';
 import { NoteError, signNote, verifyNote } from '../../config/note.js';
-import { buildGoProgram, skipGo } from '../go-interop/go.js';
+import { goProgram, skipGo } from '../go-interop/go.js';
 import * as V from './note-vectors.js';
 
 interface GoResult {
@@ -19,7 +19,7 @@ interface GoResult {
 
 let bin = '';
 beforeAll(() => {
-  if (!skipGo) bin = buildGoProgram('note-config', 'note');
+  if (!skipGo) bin = goProgram('note');
 });
 
 /** One run of Go's program for a batch of requests. */

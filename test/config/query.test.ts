@@ -87,6 +87,17 @@ describe('query API on hand-made configs', () => {
     expect(q.allowsVersion('b', '1.2.3')).toBe(false); // no Versions: nothing allowed
   });
 
+  it('a range admits a plain release only: never +build metadata, =, spaces or loose forms', () => {
+    const versions = ['3.2.0', 'v3.2.0', '3.2.0+build.7', '=3.2.0', '3.2.0 ', '03.2.0', '3.2', 'v3.2.0+x'];
+    expect(versions.map((v) => q.allowsVersion('a', v))).toEqual([true, true, false, false, false, false, false, false]);
+    expect(['node22.5.0+x', 'node=22.5.0'].map((r) => q.allowsRuntime(r))).toEqual([false, false]);
+  });
+
+  it('MaxStacks: the config\'s, or 256', () => {
+    const withMax = buildQuery({ GOOS: [], GOARCH: [], GoVersion: [], SampleRate: 0, Programs: [{ Name: 'p', Versions: [], Counters: [], Stacks: [], MaxStacks: 3 }] });
+    expect([withMax.maxStacks('p'), q.maxStacks('a'), q.maxStacks('nowhere')]).toEqual([3, 256, 256]);
+  });
+
   it('rates: a listed Rate 0 is 0, not null; SampleRate decides whether a report is kept', () => {
     expect([q.counterRate('a', 'a/x:1'), q.counterRate('a', 'a/x:2'), q.counterRate('a', 'a/never')]).toEqual([0.5, 0.5, 0]);
     expect(q.stackRate('b', 'b/bug\nf')).toEqual({ rate: 0.1, depth: 0 });

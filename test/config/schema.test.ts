@@ -117,7 +117,7 @@ describe('parseConfig refuses bad input with its path and reason', () => {
     ['SampleRate above 1', (c) => (c.SampleRate = 1.5), 'value', 'SampleRate', /must be in \[0, 1\], got 1.5/],
     ['Programs an object', (c) => ((c as Record<string, unknown>).Programs = {}), 'type', 'Programs', /must be an array, got object/],
     ['program null', (c) => ((c.Programs as unknown[])[0] = null), 'type', 'Programs[0]', /must be an object, got null/],
-    ['program unknown field', (c) => ((c.Programs[1] as Record<string, unknown>).Rate = 1), 'unknown-field', 'Programs[1].Rate', /unknown field \(known: Name, Versions, Counters, Stacks\)/],
+    ['program unknown field', (c) => ((c.Programs[1] as Record<string, unknown>).Rate = 1), 'unknown-field', 'Programs[1].Rate', /unknown field \(known: Name, Versions, Counters, Stacks, MaxStacks\)/],
     ['program Name missing', (c) => delete (c.Programs[1] as Partial<{ Name: string }>).Name, 'missing', 'Programs[1].Name', /^missing$/],
     ['program Name empty', (c) => (c.Programs[1]!.Name = ''), 'value', 'Programs[1].Name', /program name is empty/],
     ['program Name duplicate', (c) => (c.Programs[1]!.Name = 'p'), 'duplicate', 'Programs[1].Name', /duplicate program "p"/],
@@ -145,6 +145,8 @@ describe('parseConfig refuses bad input with its path and reason', () => {
     ['stack Depth above 100', (c) => (stack0(c).Depth = 101), 'value', 'Programs[0].Stacks[0].Depth', /integer in \[0, 100\], got 101/],
     ['stack Depth fractional', (c) => (stack0(c).Depth = 1.5), 'value', 'Programs[0].Stacks[0].Depth', /got 1.5/],
     ['stack Depth a string', (c) => (stack0(c).Depth = '4'), 'type', 'Programs[0].Stacks[0].Depth', /must be a number, got string/],
+    ['MaxStacks negative', (c) => ((p0(c) as Record<string, unknown>).MaxStacks = -1), 'value', 'Programs[0].MaxStacks', /integer in \[0, 10000\], got -1/],
+    ['MaxStacks a string', (c) => ((p0(c) as Record<string, unknown>).MaxStacks = '9'), 'type', 'Programs[0].MaxStacks', /must be a number, got string/],
     ['stack Rate missing', (c) => delete stack0(c).Rate, 'missing', 'Programs[0].Stacks[0].Rate', /^missing$/],
     ['sparse list from a caller', (c) => (p0(c).Counters = new Array(2)), 'type', 'Programs[0].Counters[0]', /got undefined/],
   ];

@@ -12,7 +12,7 @@ import { consistencyProof, inclusionProof } from '../../config/proof.js';
 import { bundlePath, tileData, tilePath, tilesForSize } from '../../config/tiles.js';
 import { hashReader } from '../../config/tile-reader.js';
 import { tempDir } from '../helpers.js';
-import { buildGoProgram, skipGo } from '../go-interop/go.js';
+import { goProgram, skipGo } from '../go-interop/go.js';
 
 interface GoResult {
   roots: string[];
@@ -27,7 +27,7 @@ interface GoResult {
 
 let bin = '';
 beforeAll(() => {
-  if (!skipGo) bin = buildGoProgram('tlog-config', 'tlog');
+  if (!skipGo) bin = goProgram('tlog');
 });
 
 function go(req: object): GoResult {

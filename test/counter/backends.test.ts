@@ -5,7 +5,28 @@ import { DIST_COUNTER, ROOT, cleanEnv, countFiles, runFixture, soleCounts, tempD
 const spec = (dir: string) => ({ dir, program: 'be', version: '1.0.0', before: [['be/pre', 2]], after: [['be/post', 3]], many: { prefix: 'be/m/', count: 2000 } });
 
 describe('mapping backends', () => {
-  for (const backend of ['mmap-io', 'koffi']) {
+  it('the checkout counts through the backend users get: the addon, chosen by itself', () => {
+    const dir = tempDir();
+    const r = runFixture('count.mjs', spec(dir), cleanEnv());
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'addon', mode: 'local' });
+    expect(soleCounts(dir).get('be/post')).toBe(3n);
+  });
+
+  it.runIf(process.platform === 'linux')('with the addon, koffi is never loaded: it costs a start nothing', () => {
+    const dir = tempDir();
+    const code = `const { open, inc } = await import(${JSON.stringify(DIST_COUNTER)});
+      const r = open({ dir: ${JSON.stringify(dir)}, program: 'lean', version: '1' }); inc('lean/x');
+      const maps = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8');
+      console.log(JSON.stringify({ backend: r.backend, addon: maps.includes('tt_mmap.node'),
+        koffi: maps.includes('koffi'), mmapIo: maps.includes('mmap-io') }));`;
+    const options = { env: cleanEnv(), encoding: 'utf8', timeout: 20_000, cwd: ROOT } as const;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], options);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ backend: 'addon', addon: true, koffi: false, mmapIo: false });
+  });
+
+  for (const backend of ['addon', 'koffi', 'mmap-io']) {
     it(`${backend}: counts land in the shared file, growth included`, () => {
       const dir = tempDir();
       for (let i = 0; i < 2; i++) {
@@ -22,11 +43,11 @@ describe('mapping backends', () => {
 
   it('processes on either backend add to the same file', () => {
     const dir = tempDir();
-    for (const backend of ['mmap-io', 'koffi', 'mmap-io']) {
+    for (const backend of ['addon', 'koffi', 'mmap-io', 'addon']) {
       const r = runFixture('count.mjs', spec(dir), cleanEnv({ TRANSPARENT_TELEMETRY_BACKEND: backend }));
       expect(r.status, r.stderr).toBe(0);
     }
-    expect(soleCounts(dir).get('be/post')).toBe(9n);
+    expect(soleCounts(dir).get('be/post')).toBe(12n);
   });
 
   it('without any backend the host runs on and counts in memory', () => {
@@ -40,13 +61,13 @@ describe('mapping backends', () => {
     expect(countFiles(dir)).toEqual([]);
   });
 
-  it('counts from worker threads, where mmap-io cannot load, into the same file', () => {
+  it('counts from worker threads into the same file: the addon loads in both threads', () => {
     const dir = tempDir();
     const r = runFixture('worker.mjs', { dir });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.main.backend).toBe('mmap-io');
-    expect(out.worker.backend).toBe('koffi');
+    expect(out.main.backend).toBe('addon');
+    expect(out.worker.backend).toBe('addon');
     const counts = soleCounts(dir);
     expect(counts.get('threads/main')).toBe(1000n);
     expect(counts.get('threads/worker')).toBe(1000n);

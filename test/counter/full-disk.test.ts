@@ -134,7 +134,7 @@ function expectReadable(dir: string): Map<string, bigint>[] {
   });
 }
 
-const cases = skipReason ? [] : mounts.flatMap((m) => ['mmap-io', 'koffi'].map((backend) => ({ ...m, backend })));
+const cases = skipReason ? [] : mounts.flatMap((m) => ['addon', 'koffi', 'mmap-io'].map((backend) => ({ ...m, backend })));
 
 describe('a full file system', () => {
   if (skipReason) it.skip(`full-disk tests skipped: ${skipReason}`, () => {});

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import { DIST_COUNTER, ROOT, cleanEnv, runFixture, tempDir } from '../helpers.js';
-import { type GoTools, buildGoTools, goRead, skipGo } from './go.js';
+import { openBarrier } from '../wait.js';
+import { type GoTools, goTools, goRead, skipGo } from './go.js';
 
 /** Go's reading of each file equals ours; returns our reading of the single file under dir. */
 function sameAsGo(tools: GoTools, files: string[]) {
@@ -43,7 +44,7 @@ function stress(spec: object): Promise<void> {
 describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser', () => {
   let tools: GoTools;
   beforeAll(() => {
-    tools = buildGoTools('go-reads-ours');
+    tools = goTools();
   }, 600_000);
 
   it('a tool’s file: stack counter (names decoded), UTF-8 and bucket names, 64-bit values, two pages', () => {
@@ -70,6 +71,26 @@ describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser
     expect(ours!.counts.size).toBe(6 + 700 + 1);
   });
 
+  it('a file with crash stacks, written by a process that died of an uncaught exception', () => {
+    const dir = tempDir();
+    for (const how of ['throw', 'reject', 'reject-string']) {
+      const r = runFixture('crash.mjs', { program: 'cr', dir, crashes: true, how }, cleanEnv());
+      expect(r.status, r.stderr).toBe(1);
+    }
+    const files = listCountFiles(join(dir, 'local'));
+    expect(files).toHaveLength(1);
+    const [ours] = sameAsGo(tools, files);
+    const names = [...ours!.counts.keys()].sort();
+    expect(names).toEqual([
+      'cr/crash\n<no-stack>',
+      'cr/crash\ntransparent-telemetry/test/fixtures/crash.Timeout.explode:+1',
+      'cr/crash\ntransparent-telemetry/test/fixtures/crash.rejectLater:+2',
+      'cr/crash:exception\ntransparent-telemetry/test/fixtures/crash.Timeout.explode:+1',
+      'cr/crash:rejection\n<no-stack>',
+      'cr/crash:rejection\ntransparent-telemetry/test/fixtures/crash.rejectLater:+2',
+    ]);
+  });
+
   it('a scoped program’s file, and the golden file', () => {
     const files = count({ program: '@acme/my-cli', version: '2.0.0-rc.1', after: [['acme/run', 5]] });
     expect(files).toHaveLength(1);
@@ -87,7 +108,7 @@ describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser
     writeFileSync(join(dir, 'local', 'weekends'), '3\n');
     const barrier = join(dir, 'go');
     const procs = [0, 1, 2, 3].map((id) => stress({ id, dir, barrier, increments: 100_000, shared: 100, own: 1500, late: id % 2 ? 20 * id : 0 }));
-    setTimeout(() => writeFileSync(barrier, ''), 300);
+    await openBarrier(barrier, 4);
     await Promise.all(procs);
     const files = listCountFiles(join(dir, 'local'));
     expect(files).toHaveLength(1);

@@ -11,12 +11,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCountImage } from '../../counter/countfile/index.js';
-import { openDirStore } from '../../server/store/index.js';
+import { parseReport } from '../../server/merge/index.js';
+import { openSqliteStore } from '../../server/store/index.js';
 import { tempDir } from '../helpers.js';
 import { day, makeLog, serve } from '../server/serve-helpers.js';
 import pg from 'pg';
 import { freshDatabase, skipPg } from '../server/pg.js';
-import { buildGoProgram, goCommandEnv, skipGo } from './go.js';
+import { goProgram, goCommandEnv, skipGo } from './go.js';
 
 const GO_CONFIG = {
   GOOS: ['darwin', 'linux'],
@@ -31,8 +32,10 @@ const GO_CONFIG = {
   }],
 };
 
+const DEFAULT_COUNTS: Array<[string, bigint]> = [['gotool/invocations', 5n], ['gotool/flag:a', 2n], ['gotool/secret', 1n], ['gotool/bug\nmain.f:+3\nmain.main:+1', 1n]];
+
 /** A count file as Go writes it (Go's metadata keys), for a week that ended `endDaysAgo` days ago. */
-function goCountFile(local: string, endDaysAgo: number): string {
+function goCountFile(local: string, endDaysAgo: number, counts: Array<[string, bigint]> = DEFAULT_COUNTS): string {
   const begin = day(-endDaysAgo - 7);
   const meta = `TimeBegin: ${begin}T00:00:00Z\nTimeEnd: ${day(-endDaysAgo)}T00:00:00Z\nProgram: example.com/gotool\nVersion: v1.0.0\nGoVersion: go1.23.4\nGOOS: linux\nGOARCH: amd64\n\n`;
   const prefix = '# telemetry/counter file v1\n';
@@ -41,7 +44,7 @@ function goCountFile(local: string, endDaysAgo: number): string {
   header.set(Buffer.from(prefix), 0);
   new DataView(header.buffer).setUint32(prefix.length, hdrLen, true);
   header.set(Buffer.from(meta), prefix.length + 4);
-  const image = buildCountImage(header, [['gotool/invocations', 5n], ['gotool/flag:a', 2n], ['gotool/secret', 1n], ['gotool/bug\nmain.f:+3\nmain.main:+1', 1n]]);
+  const image = buildCountImage(header, counts);
   const file = join(local, `gotool@v1.0.0-go1.23.4-linux-amd64-${begin}.v1.count`);
   writeFileSync(file, image);
   return day(-endDaysAgo);
@@ -50,8 +53,8 @@ function goCountFile(local: string, endDaysAgo: number): string {
 interface GoRun { bin: string; tdir: string; week: string; env: (url: string) => NodeJS.ProcessEnv; debug: () => string }
 
 /** Go's side: the uploader built, its config module behind a file proxy, a telemetry dir with mode on and one finished week. */
-function goSide(): GoRun {
-  const bin = buildGoProgram('go-uploader', 'uploader');
+function goSide(counts?: Array<[string, bigint]>): GoRun {
+  const bin = goProgram('uploader');
   const work = tempDir('tt-go-upload-');
   const configFile = join(work, 'config.json');
   writeFileSync(configFile, JSON.stringify(GO_CONFIG, null, '\t'));
@@ -62,7 +65,7 @@ function goSide(): GoRun {
   mkdirSync(join(tdir, 'local'), { recursive: true });
   mkdirSync(join(tdir, 'debug')); // Go's uploader logs there, shown if a test fails
   writeFileSync(join(tdir, 'mode'), `on ${day(-60)}`);
-  const week = goCountFile(join(tdir, 'local'), 8);
+  const week = goCountFile(join(tdir, 'local'), 8, counts);
   const env = (url: string): NodeJS.ProcessEnv => ({
     ...goCommandEnv(),
     GOPROXY: `file://${proxy}`,
@@ -95,12 +98,16 @@ describe.skipIf(skipGo)("Go's uploader", () => {
     expect(existsSync(join(tdir, 'upload', `${week}.json`)), go.debug()).toBe(true);
     expect(await s.stop()).toBe(0);
     expect(s.stderr()).toMatch(/"route":"\/upload\/:week","status":200,.*"reason":"stored"/);
-    const store = await openDirStore(data);
+    const store = await openSqliteStore(data);
     const got = [];
     for (const d of await store.unmergedDays()) for await (const x of store.reportsOf(d)) got.push(x);
     await store.close();
     expect(got).toHaveLength(1);
-    expect(got[0]!.body).toBe(readFileSync(join(tdir, 'upload', `${week}.json`), 'utf8')); // Go's exact bytes
+    // Go's report, kept as its json.Marshal (canonical: Go's order, no indentation); nothing in
+    // it escapes differently in JavaScript, so JSON.stringify writes the same bytes.
+    const sent = readFileSync(join(tdir, 'upload', `${week}.json`), 'utf8');
+    expect(sent).toMatch(/^\{\n "Week"/); // Go sent it indented
+    expect(got[0]!.body).toBe(JSON.stringify(JSON.parse(sent)));
     const rep = JSON.parse(got[0]!.body);
     expect(rep).toMatchObject({ Week: week, LastWeek: '', Config: 'v1.2.3' });
     expect(rep.Programs).toEqual([{
@@ -109,6 +116,30 @@ describe.skipIf(skipGo)("Go's uploader", () => {
       Stacks: { 'gotool/bug\nmain.f:+3\nmain.main:+1': 1 },
     }]);
     expect(Number(got[0]!.x)).toBe(rep.X); // the identity is X as Go wrote it
+  });
+
+  it('accepts counts of 2^63 and more, which Go writes wrapped to negative int64, as the unsigned counts they are', async () => {
+    // A saturated counter (2^64−1) arrives as -1, 2^63 + 5 as -9223372036854775803.
+    const go = goSide([['gotool/invocations', 2n ** 64n - 1n], ['gotool/flag:a', 2n ** 63n + 5n], ['gotool/flag:b', 3n]]);
+    const data = tempDir('tt-go-wrap-');
+    const s = await serve(['--log', makeLog([GO_CONFIG]), '--data', data]);
+    runGo(go, s.url);
+    expect(existsSync(join(go.tdir, 'upload', `${go.week}.json`)), `${s.stderr()}\n${go.debug()}`).toBe(true);
+    expect(await s.stop()).toBe(0);
+    const body = readFileSync(join(go.tdir, 'upload', `${go.week}.json`), 'utf8');
+    expect(body).toMatch(/"gotool\/invocations": -1\n/);
+    expect(body).toContain('"gotool/flag:a": -9223372036854775803');
+    const store = await openSqliteStore(data);
+    const got = [];
+    for (const d of await store.unmergedDays()) for await (const x of store.reportsOf(d)) got.push(x);
+    await store.close();
+    // Kept as Go's json.Marshal of it (canonical): the indented file without its whitespace,
+    // the wrapped counts as their digits.
+    const compact = body.replace(/\n */g, '').replace(/": /g, '":');
+    expect(got.map((x) => x.body)).toEqual([compact]);
+    // Merging reads them as the unsigned counts Go counted.
+    const counters = parseReport(body).programs[0]!.counters;
+    expect(counters).toEqual({ 'gotool/invocations': 2n ** 64n - 1n, 'gotool/flag:a': 2n ** 63n + 5n, 'gotool/flag:b': 3 });
   });
 
   it.skipIf(skipPg)('a store that fails answers 503: Go keeps the report and sends it again on its next run', async () => {
@@ -129,7 +160,8 @@ describe.skipIf(skipGo)("Go's uploader", () => {
     runGo(go, s.url);
     expect(existsSync(join(go.tdir, 'upload', `${go.week}.json`)), go.debug()).toBe(true);
     const rows = await db.query('SELECT body FROM tt_reports');
-    expect(rows.rows.map((r) => r.body)).toEqual([readFileSync(join(go.tdir, 'upload', `${go.week}.json`), 'utf8')]);
+    const sent = readFileSync(join(go.tdir, 'upload', `${go.week}.json`), 'utf8');
+    expect(rows.rows.map((r) => r.body)).toEqual([JSON.stringify(JSON.parse(sent))]); // stored once, canonical
     await db.end();
     expect(await s.stop()).toBe(0);
   });

@@ -1,46 +1,26 @@
 // Go's own golang.org/x/telemetry (pinned in test/go/go.mod) run from the tests: `gen` writes
 // count files with Go's counter package, `gotelemetry dump` reads files with Go's parser.
-// buildGoProgram builds other programs of test/go, such as `note` (golang.org/x/mod/sumdb/note).
+// goProgram finds other programs of test/go, such as `note` (golang.org/x/mod/sumdb/note).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isCI } from 'ci-info';
-import { ROOT, tempDir } from '../helpers.js';
+import { tempDir } from '../helpers.js';
+import { GO_BIN, goEnv } from './go-build.js';
 
-export const GO_MODULE = join(ROOT, 'test', 'go');
 export const GO_MISSING =
   'go is required for the Go interop tests: install Go 1.24 or later (https://go.dev/dl)';
 
 let cachedGoEnv: NodeJS.ProcessEnv | undefined;
-const hasGo = spawnSync('go', ['version'], { stdio: 'ignore', env: goCommandEnv() }).status === 0;
+const goFound = spawnSync('go', ['version'], { stdio: 'ignore', env: goCommandEnv() }).status === 0;
 
 /** Without go the tests skip locally; in CI they run, and fail with GO_MISSING. */
-export const skipGo = !hasGo && !isCI;
+export const skipGo = !goFound && !isCI;
 if (skipGo) console.warn(`skipped: ${GO_MISSING}`);
 
-/**
- * The environment for the go command: Go's own build and module caches (so nothing is built or
- * downloaded twice between runs; nothing in the repo), but a temporary home and config folder,
- * because the go command counts its own use (Go's telemetry, under the user config folder) and
- * no test may write under the real home. No VCS stamping: a checkout git calls dubious (CI
- * containers) must not break the build.
- */
+/** The go command's environment (see goEnv), with a temporary home removed after the file. */
 export function goCommandEnv(): NodeJS.ProcessEnv {
-  if (!cachedGoEnv) {
-    // Go's own defaults for its caches (`go help environment`), worked out here rather than
-    // asked of `go env`, which would itself run the go command with the real home.
-    const env = process.env;
-    const home = env.HOME || homedir();
-    const GOPATH = env.GOPATH?.split(delimiter)[0] || join(home, 'go');
-    const caches = {
-      GOPATH,
-      GOMODCACHE: env.GOMODCACHE || join(GOPATH, 'pkg', 'mod'),
-      GOCACHE: env.GOCACHE || join(env.XDG_CACHE_HOME || join(home, '.cache'), 'go-build'),
-    };
-    const fake = tempDir('tt-go-cmd-home-');
-    cachedGoEnv = { ...env, ...caches, HOME: fake, XDG_CONFIG_HOME: fake, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod -buildvcs=false' };
-  }
+  cachedGoEnv ??= goEnv(tempDir('tt-go-cmd-home-'));
   return cachedGoEnv;
 }
 
@@ -49,35 +29,22 @@ export interface GoTools {
   gotelemetry: string;
 }
 
-/**
- * Builds both binaries into test-output/go-bin/<name>/ (one folder per test file, as files run
- * in parallel); Go relinks only what changed, so a warm build takes well under a second.
- */
-export function buildGoTools(name: string): GoTools {
-  if (!hasGo) throw new Error(GO_MISSING);
-  const out = join(ROOT, 'test-output', 'go-bin', name);
-  mkdirSync(out, { recursive: true });
-  const r = spawnSync('go', ['build', '-o', out + '/', './gen', 'golang.org/x/telemetry/cmd/gotelemetry'], {
-    cwd: GO_MODULE,
-    env: goCommandEnv(),
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  if (r.status !== 0) throw new Error(`go build in test/go failed: ${r.stderr || r.error?.message}`);
-  return { gen: join(out, 'gen'), gotelemetry: join(out, 'gotelemetry') };
+/** `gen` (Go's counter package writing files) and Go's `gotelemetry`, built by the setup. */
+export function goTools(): GoTools {
+  return { gen: goProgram('gen'), gotelemetry: goProgram('gotelemetry') };
 }
 
 /**
- * Builds `./<pkg>` of test/go (e.g. `note`, Go's golang.org/x/mod/sumdb/note) into
- * test-output/go-bin/<name>/ and returns the binary's path; call once per test file.
+ * The binary of `./<pkg>` of test/go (e.g. `note`, Go's golang.org/x/mod/sumdb/note), built
+ * once before the tests by test/setup/global.ts, never inside a timed test.
  */
-export function buildGoProgram(name: string, pkg: string): string {
-  if (!hasGo) throw new Error(GO_MISSING);
-  const out = join(ROOT, 'test-output', 'go-bin', name);
-  mkdirSync(out, { recursive: true });
-  const r = spawnSync('go', ['build', '-o', out + '/', `./${pkg}`], { cwd: GO_MODULE, env: goCommandEnv(), encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`go build ./${pkg} in test/go failed: ${r.stderr || r.error?.message}`);
-  return join(out, pkg);
+export function goProgram(pkg: string): string {
+  if (!goFound) throw new Error(GO_MISSING);
+  const bin = join(GO_BIN, pkg);
+  if (!existsSync(bin)) {
+    throw new Error(`${bin} is missing: run the tests through vitest (its globalSetup builds test/go)`);
+  }
+  return bin;
 }
 
 /** A child environment whose home and config dirs are temporary: Go must not see the real ones. */

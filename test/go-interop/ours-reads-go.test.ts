@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_U64, listCountFiles, readCountFile } from '../../counter/countfile/index.js';
-import { type GenSpec, type GoTools, buildGoTools, goRead, goWrite, skipGo } from './go.js';
+import { type GenSpec, type GoTools, goTools, goRead, goWrite, skipGo } from './go.js';
 
 const many: Array<[string, string]> = Array.from({ length: 600 }, (_, i) => [`gen/many/${String(i).padStart(3, '0')}`, String((i % 5) + 1)]);
 const I64 = '9223372036854775807';
@@ -36,7 +36,7 @@ function expected(): Map<string, bigint> {
 describe.skipIf(skipGo)('files written by Go’s own counter package', () => {
   let tools: GoTools;
   beforeAll(() => {
-    tools = buildGoTools('ours-reads-go');
+    tools = goTools();
   }, 600_000);
 
   it('are read exactly as Go’s parser reads them: metadata, every name, exact 64-bit values, over two pages', () => {

@@ -1,7 +1,7 @@
 // The built toolkit (dist/) on the Node versions users run, with the official binaries that
 // scripts/ensure-node-versions.mjs installs under test-output/nodes/<major>/ (linux/x64 only).
-// This checkout's mmap-io is compiled for the default node's ABI, so on 22 and 24 the toolkit
-// must pick koffi by itself: no test here sets TRANSPARENT_TELEMETRY_BACKEND.
+// The shipped addon is Node-API, so one binary serves every version: the toolkit must pick it
+// by itself on each (no test here sets TRANSPARENT_TELEMETRY_BACKEND).
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -56,14 +56,14 @@ for (const [major, exact] of Object.entries(VERSIONS)) {
       return;
     }
 
-    it('counts from several processes land exactly in one file, through koffi chosen by itself', () => {
+    it('counts from several processes land exactly in one file, through the addon chosen by itself', () => {
       const dir = tempDir();
       for (let i = 0; i < 3; i++) {
         const r = runWith(bin, [FIXTURE, JSON.stringify(SPEC)], dir);
         expect(r.code, r.stderr).toBe(0);
         expect(r.stderr).toBe('');
         const res = JSON.parse(r.stdout);
-        expect(res).toMatchObject({ mode: 'local', backend: 'koffi' });
+        expect(res).toMatchObject({ mode: 'local', backend: 'addon' });
         expect(basename(res.file)).toMatch(new RegExp(`^rt@1\\.0\\.0-node${exact.replaceAll('.', '\\.')}-linux-x64-.*\\.v1\\.count$`));
       }
       expectSpecCounts(soleCounts(dir), 3);

@@ -3,11 +3,11 @@
 // (503 + Retry-After, nothing stored), and stopping: SIGTERM under load finishes what is in
 // flight, SIGKILL loses nothing acknowledged.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchVerifiedConfig } from '../../config/index.js';
-import { openDirStore, type Store } from '../../server/store/index.js';
+import { openSqliteStore, type Store } from '../../server/store/index.js';
 import { tempDir } from '../helpers.js';
 import { load } from './load.js';
 import { BIN, CONFIG, afterAcks, day, makeKeyedLog, makeLog, program, report, serve, upload } from './serve-helpers.js';
@@ -17,7 +17,7 @@ const week = day(-1);
 const many = (n: number, tag: number): string[] => Array.from({ length: n }, (_, i) => report(week, `0.${tag}${String(i).padStart(6, '0')}1`));
 
 async function bodiesIn(dir: string): Promise<Set<string>> {
-  const s: Store = await openDirStore(dir);
+  const s: Store = await openSqliteStore(dir);
   const out = new Set<string>();
   for (const d of await s.unmergedDays()) for await (const r of s.reportsOf(d)) out.add(r.body);
   await s.close();
@@ -41,10 +41,10 @@ describe('serve: command line', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: cannot start: .*checkpoint/);
     const data = tempDir();
-    writeFileSync(join(data, 'LOCK'), '1\n');
-    const locked = run('serve', '--log', log, '--data', data, '--port', '0');
-    expect(locked.status).toBe(1);
-    expect(locked.stderr).toMatch(/in use by process 1/);
+    mkdirSync(join(data, 'days', '2026-11-30'), { recursive: true }); // the old segment store's layout
+    const old = run('serve', '--log', log, '--data', data, '--port', '0');
+    expect(old.status).toBe(1);
+    expect(old.stderr).toMatch(/^error: cannot start: data directory .* holds reports in the old segment layout .*telemetry-server import-dir --data /);
   });
 });
 
@@ -62,7 +62,12 @@ describe('serve: the config log and config versions', () => {
     expect(tile.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await tile.arrayBuffer()).byteLength).toBe(32);
     writeFileSync(join(log.dir, 'secret.key'), 'PRIVATE');
-    for (const p of ['secret.key', '../secret.key', 'tile/0/000.p/1/../../../secret.key', 'tile/0/001']) expect((await fetch(`${s.url}/config-log/${p}`)).status, p).toBe(404);
+    for (const p of ['secret.key', '../secret.key', 'tile/0/000.p/1/../../../secret.key', 'tile/0/001']) {
+      const r = await fetch(`${s.url}/config-log/${p}`);
+      expect(r.status, p).toBe(404);
+      expect(r.headers.get('content-type'), p).toMatch(/^application\/problem\+json/);
+      await r.arrayBuffer();
+    }
     const got = await fetchVerifiedConfig({ url: s.url, key: log.verifier, stateDir: tempDir() });
     expect(got.index).toBe(0);
     expect(got.config.Programs[0]!.Name).toBe('demo-tool');
@@ -76,7 +81,7 @@ describe('serve: the config log and config versions', () => {
     expect((await upload(s.url, week, body)).status).toBe(400);
     log.publish({ ...CONFIG, Programs: [...CONFIG.Programs, { Name: 'new-tool', Versions: ['1.2.3'], Counters: [], Stacks: [] }] });
     let status = 0;
-    for (let i = 0; i < 40 && status !== 200; i++) {
+    for (let i = 0; i < 240 && status !== 200; i++) { // a minute at most: a failure bound
       await new Promise((r) => setTimeout(r, 250));
       status = (await upload(s.url, week, body)).status;
     }

@@ -1,7 +1,8 @@
-// The intake suite, run against each store (intake-dir, intake-postgres): the built server as a
+// The intake suite, run against each store (intake-sqlite, intake-postgres): the built server as a
 // real process, real HTTP on 127.0.0.1. Every refusal is a 400 problem document naming the field
 // and the reason, and in the end the store holds exactly the reports that were answered 200.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalBody } from '../../server/serve/index.js';
 import type { Store } from '../../server/store/index.js';
 import { CONFIG, type Served, day, makeLog, post, program, report, serve, upload } from './serve-helpers.js';
 
@@ -23,7 +24,7 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
       const r = await upload(s.url, w, body);
       expect(r.status, r.body).toBe(200);
       expect(r.json).toEqual({ status: 'stored' });
-      stored.add(body);
+      stored.add(canonicalBody(body)); // what the store keeps: Go's json.Marshal (canonical.test.ts)
     };
     const refused = async (code: string, field: string, reason: RegExp, w: string, body: string | Uint8Array, type?: string | null) => {
       const r = await upload(s.url, w, body, type);
@@ -49,7 +50,7 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
       await ok(week, report(week, x(2), null)); // Programs null: valid, as from Go
       await ok(week, report(week, '1', [program({ Counters: { 'demo-tool/flag:twice': 18446744073709551615n.toString() }, Stacks: null })]).replace('"18446744073709551615"', '18446744073709551615'));
       await ok(day(-21), report(day(-21), x(3))); // the oldest week in the window
-      await ok(day(0), report(day(0), x(4), [program({ Stacks: { 'demo-tool/error\nmain.js:12\nrun.js:+3': 1 } })]));
+      await ok(day(0), report(day(0), x(4), [program({ Stacks: { 'demo-tool/error\ndemo-tool/main.run:+12\ndemo-tool/lib/run.main:+3': 1 } })]));
     });
 
     it('a different report with the same Week and X is refused (replay)', async () => {
@@ -66,6 +67,22 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
       await refused('media-type', 'Content-Type', /not application\/json/, week, report(week, x(5)), null);
       const big = report(week, x(5), [program({ Counters: { 'demo-tool/invocations': 1, pad: 1 } })]).replace('"pad"', `"${'p'.repeat(100 * 1024)}"`);
       await refused('too-large', '', /larger than 102400 bytes/, week, big);
+    });
+
+    it('stores what was validated: a padded body as its small canonical form; whitespace alone is a duplicate', async () => {
+      const canonical = report(week, x(7), [program({ Counters: { 'demo-tool/invocations': 2, 'demo-tool/flag:shout': 1 } })]);
+      // Go's order of the map keys, no whitespace; the padding (a newline is two bytes stored as JSON) is gone.
+      const sent = canonical.replace('"demo-tool/invocations":2,"demo-tool/flag:shout":1', '"demo-tool/invocations" : 2 ,\t"demo-tool/flag:shout":1');
+      const padded = `${sent.replace('{', `{${'\n'.repeat(100 * 1024 - sent.length - 1)}`)}`;
+      const first = await upload(s.url, week, padded);
+      expect(first.status, first.body).toBe(200);
+      expect(first.json).toEqual({ status: 'stored' });
+      stored.add(canonical.replace('"demo-tool/invocations":2,"demo-tool/flag:shout":1', '"demo-tool/flag:shout":1,"demo-tool/invocations":2'));
+      for (const again of [sent, sent.replace(/,/g, ' , '), canonical, canonical.replace(`"X":${x(7)}`, `"X":${x(7)}0`)]) {
+        const r = await upload(s.url, week, again);
+        expect(r.status, r.body).toBe(200);
+        expect(r.json).toEqual({ status: 'duplicate' }); // X 0.00071 and 0.000710 are one number: one report
+      }
     });
 
     it('refuses unknown, missing and mistyped fields, naming them', async () => {
@@ -92,6 +109,15 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
       }
     });
 
+    it("accepts Go's int64-wrapped counts (2^63 to 2^64-1 as negative) only from a Go runtime", async () => {
+      const go = (count: string, n: number) => report(week, x(n), [program({ GoVersion: 'go1.26.0' })]).replace('"demo-tool/invocations":3', `"demo-tool/invocations":${count}`);
+      await ok(week, go('-1', 31));
+      await ok(week, go('-9223372036854775808', 32));
+      for (const bad of ['-9223372036854775809', '-0', '-1.5']) {
+        await refused('bad-count', '/Programs/0/Counters/demo-tool~1invocations', /whole number/, week, go(bad, 33));
+      }
+    });
+
     it('refuses every string no published config allows, and a counter whose rate is below X', async () => {
       const no = (field: string, p: Record<string, unknown>) => refused('not-allowed', field, /published config versions/, week, report(week, x(5), [program(p)]));
       await no('/Programs/0/Program', { Program: 'other-tool' });
@@ -104,6 +130,35 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
       await refused('not-allowed', '/Programs/0/Counters/demo-tool~1rare', /rate 0.1, below this report's X/, week, report(week, '0.5', [program({ Counters: { 'demo-tool/rare': 1 } })]));
       await ok(week, report(week, '0.05', [program({ Counters: { 'demo-tool/rare': 1 } })]));
       await ok(week, report(week, x(6), [program({ Version: '1.0.0' }), program({ Version: '1.9.0', GOOS: 'darwin' })]));
+    });
+
+    it('bounds the work of one report: stack names per program, their frames, exact versions', async () => {
+      const frames = (n: number) => Array.from({ length: n }, (_, i) => `demo-tool/lib.f${i}:+${i}`).join('\n');
+      const stacks = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`demo-tool/error\n${frames(1)}${i}`, 1]));
+      // The stack flood: one report naming more stacks than MaxStacks (default 256) is refused whole.
+      await refused('too-many-stacks', '/Programs/0/Stacks', /holds 257 stack names; .*at most 256 .*MaxStacks/, week, report(week, x(20), [program({ Stacks: stacks(257) })]));
+      await ok(week, report(week, x(21), [program({ Stacks: stacks(256) })]));
+      // A Node client cuts to Depth (4): a fifth frame is not ours; any text after the prefix is not a frame.
+      const deep = `demo-tool/error\n${frames(5)}`;
+      await refused('bad-stack', `/Programs/0/Stacks/${deep.replace(/\//g, '~1')}`, /has 5 frames; the config's Depth is 4/, week, report(week, x(22), [program({ Stacks: { [deep]: 1 } })]));
+      const junk = 'demo-tool/error\nanything at all, a user name, a path';
+      await refused('bad-stack', `/Programs/0/Stacks/${junk.replace(/\//g, '~1')}`, /frame 1 is not in a client's frame form/, week, report(week, x(23), [program({ Stacks: { [junk]: 1 } })]));
+      // Go's uploader does not cut to Depth, and writes ditto marks and `:=` lines: held to 100 frames.
+      const go = `demo-tool/error\n${frames(9)}\n".g:-1\nruntime.goexit:=1201`;
+      await ok(week, report(week, x(24), [program({ GoVersion: 'go1.26.0', Stacks: { [go]: 1 } })]));
+      const tooDeep = `demo-tool/error\n${frames(101)}`;
+      await refused('bad-stack', `/Programs/0/Stacks/${tooDeep.replace(/\//g, '~1')}`, /has 101 frames; at most 100 frames for a Go client/, week, report(week, x(25), [program({ GoVersion: 'go1.26.0', Stacks: { [tooDeep]: 1 } })]));
+      // The version flood: inside ">=1.0.0 <2" only a plain release passes, never +build metadata.
+      for (const v of ['1.4.0+a', '1.4.0+b.1', '=1.4.0', ' 1.4.0', '1.4', '01.4.0', '1.4.0-rc.1']) {
+        await refused('not-allowed', '/Programs/0/Version', /is not a version the config lists/, week, report(week, x(26), [program({ Version: v })]));
+      }
+      // At flood scale: 300 distinct `1.4.0+<n>`, none stored (the last test counts the store).
+      for (let n = 0; n < 300; n++) {
+        const r = await upload(s.url, week, report(week, `0.77${n}`, [program({ Version: `1.4.0+${n}` })]));
+        expect(r.status).toBe(400);
+      }
+      await ok(week, report(week, x(27), [program({ Version: '1.4.0' })]));
+      await ok(week, report(week, x(28), [program({ Version: 'v1.4.0' })])); // Go's module form
     });
 
     it('overload and other routes never answer a 4xx an uploader would take as "drop it"', async () => {

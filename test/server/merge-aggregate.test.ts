@@ -190,13 +190,13 @@ describe('CSV', () => {
     addReport(wc, parseReport(body));
     const csv = aggregateToCSV(buildAggregate('2026-11-29', wc.get('2026-11-29')!, { publish: 'raw', k: 20, final: false }));
     expect(csv.split('\r\n')).toEqual([
-      'week,program,version,kind,name,reports,cell_reports,fraction,total',
-      '2026-11-29,p,1,reports,,1,1,1,',
-      `2026-11-29,p,1,counter,c,1,1,1,${MAX_U64}`,
-      '2026-11-29,p,1,stack,"crash\nf:+1 ""q""",1,1,1,2',
-      '2026-11-29,p,1,os,linux,1,1,1,',
-      '2026-11-29,p,1,arch,x64,1,1,1,',
-      '2026-11-29,p,1,runtime,node22,1,1,1,',
+      'week,from,program,version,kind,name,reports,cell_reports,fraction,total',
+      '2026-11-29,2026-11-23,p,1,reports,,1,1,1,',
+      `2026-11-29,2026-11-23,p,1,counter,c,1,1,1,${MAX_U64}`,
+      '2026-11-29,2026-11-23,p,1,stack,"crash\nf:+1 ""q""",1,1,1,2',
+      '2026-11-29,2026-11-23,p,1,os,linux,1,1,1,',
+      '2026-11-29,2026-11-23,p,1,arch,x64,1,1,1,',
+      '2026-11-29,2026-11-23,p,1,runtime,node22,1,1,1,',
       '',
     ]);
   });

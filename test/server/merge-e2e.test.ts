@@ -3,8 +3,10 @@
 // independent recount of the reports put in. Raw mode on the directory store and on
 // PostgreSQL; aggregates mode with k-anonymity, deletion of merged reports, the ledger, noise.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addDays, weekOf } from '../../server/merge/index.js';
+import { DEFAULT_BUDGET, addDays, labelThreshold, weekOf } from '../../server/merge/index.js';
 import { openStore, type Store, type StoreOptions } from '../../server/store/index.js';
 import type { Report } from '../../upload/index.js';
 import { tempDir } from '../helpers.js';
@@ -36,9 +38,13 @@ async function rawFlow(where: StoreOptions, flag: string[]): Promise<void> {
   // The rest of week 2026-12-06 arrives on later days: its aggregate must then hold them all.
   expect(merge(...flag, '--publish', 'raw', '--now', '2026-12-10').status).toBe(0);
   const third = merge(...flag, '--publish', 'raw', '--now', '2026-12-22');
-  expect(third.stdout).toMatch(/^merged 0 days, 0 reports\naggregates written: 2026-11-29\n$/); // now final
+  // Now final; and a run that merged nothing says why.
+  expect(third.stdout).toMatch(/^merged 0 days, 0 reports\naggregates written: 2026-11-29\nnothing to merge: every stored report is merged\n$/);
 
   const served = await openStore(where);
+  // `merge` rendered the data pages into the store, as serve's merge worker does.
+  const charts = Buffer.from((await served.getPublished('pages/charts.html'))!).toString('utf8');
+  expect(charts).toContain('data-week="2026-12-06"');
   const site = await startPublic({ store: served, publish: 'raw', k: 20, ...log });
   try {
     for (const week of ['2026-11-29', '2026-12-06']) {
@@ -58,7 +64,7 @@ async function rawFlow(where: StoreOptions, flag: string[]): Promise<void> {
       }
       const csv = await get(`${site.url}/data/aggregates/${week}.csv`);
       expect(csv.type).toBe('text/csv; charset=utf-8');
-      expect(csv.text.split('\r\n')[0]).toBe('week,program,version,kind,name,reports,cell_reports,fraction,total');
+      expect(csv.text.split('\r\n')[0]).toBe('week,from,program,version,kind,name,reports,cell_reports,fraction,total');
     }
     for (const [day, bodies] of byDay) {
       const res = await get(`${site.url}/data/merged/${day}.ndjson`);
@@ -97,15 +103,19 @@ function cellReports(program: string, n: number, x0: number, rare: number): Repo
   }));
 }
 
-async function aggregatesFlow(epsilon?: string) {
+async function aggregatesFlow(...eps: string[]) {
   const data = tempDir('tt-merge-agg-');
   let store: Store = await openStore({ data });
   const reports = [...cellReports('enough', 20, 0, 19), ...cellReports('few', 19, 0.5, 0)];
   await fill(store, reports, (_r, i) => (i % 2 ? '2026-11-27' : '2026-11-28'));
   await store.close();
-  const eps = epsilon ? ['--epsilon', epsilon] : [];
+  const today = merge('--data', data, '--publish', 'aggregates', '--now', '2026-11-28', ...eps);
+  // Reports of a day that is not over wait, and the output says so and names --now.
+  expect(today.stdout).toContain('not merged yet: reports that arrived on 2026-11-28 (UTC), merged once that day is over;\n  to see them merged now in a trial store, run with --now 2026-11-29');
   const early = merge('--data', data, '--publish', 'aggregates', '--now', '2026-12-01', ...eps);
   expect(early.status).toBe(0);
+  // Nothing is released before the week can receive no more reports; the output names the day.
+  expect(early.stdout).toContain('week 2026-11-29 (2026-11-23 to 2026-11-29, named by its Sunday) is released by the first merge on or after 2026-12-22');
   store = await openStore({ data });
   // Merged reports are gone; nothing is published before the week closes.
   for (const day of ['2026-11-27', '2026-11-28']) {
@@ -117,16 +127,16 @@ async function aggregatesFlow(epsilon?: string) {
   expect(await store.listPublished('merged/')).toEqual([]);
   await store.close();
   const late = merge('--data', data, '--publish', 'aggregates', '--now', '2026-12-22', ...eps);
-  expect(late.stdout).toContain('released final: 2026-11-29');
+  expect(late.stdout).toMatch(/released final: 2026-11-29|closed and not published .*: 2026-11-29/);
   store = await openStore({ data });
   const state = JSON.parse(Buffer.from((await store.getPublished('state/weeks/2026-11-29.json'))!).toString());
   expect(state).toMatchObject({ closed: true, cells: [], days: ['2026-11-27', '2026-11-28'] });
-  return { data, store };
+  return { data, store, late };
 }
 
 describe('telemetry-server merge --publish aggregates', () => {
   it('releases a closed week once, without any number from fewer than k reports, then deletes its sums', async () => {
-    const { store } = await aggregatesFlow();
+    const { store } = await aggregatesFlow('--no-noise-k-only-unsafe');
     const site = await startPublic({ store, publish: 'aggregates', k: 20, ...log });
     try {
       const a = JSON.parse((await get(`${site.url}/data/aggregates/2026-11-29.json`)).text);
@@ -137,7 +147,12 @@ describe('telemetry-server merge --publish aggregates', () => {
         stacks: [], os: [{ value: 'linux', reports: 20, fraction: 1 }], arch: [{ value: 'x64', reports: 20, fraction: 1 }], runtime: [{ value: 'node22', reports: 20, fraction: 1 }],
       }]);
       const ledger = JSON.parse((await get(`${site.url}/data/ledger.json`)).text);
-      expect(ledger.releases).toEqual([{ week: '2026-11-29', released: '2026-12-21', k: 20, epsilon: null, clip: null, valuesPerReport: 8, epsilonPerReport: null, cells: 1, withheldCells: 1, withheldRows: 1 }]);
+      // valuesPerReport is the cap (a parameter), not a measure of any report.
+      expect(ledger.releases).toEqual([{
+        week: '2026-11-29', released: '2026-12-21', k: 20, epsilon: null, delta: null, epsilonPerCount: null, threshold: null, clip: null,
+        valuesPerReport: 64, epsilonPerReport: null, deltaPerReport: null, cells: 1, withheldCells: 1, withheldRows: 1,
+      }]);
+      expect(ledger).toMatchObject({ cumulativeEpsilonPerReport: null, releasesWithoutNoise: 1 });
       expect((await get(`${site.url}/data/merged/2026-11-27.ndjson`)).status).toBe(404);
     } finally {
       await site.close();
@@ -145,22 +160,37 @@ describe('telemetry-server merge --publish aggregates', () => {
     }
   });
 
-  it('adds noise only when epsilon is set, and records it in the ledger', async () => {
-    const { store } = await aggregatesFlow('0.5');
+  it('adds noise by default: 39 reports are far under its threshold, so the week is not published at all', async () => {
+    const { store, late } = await aggregatesFlow();
+    try {
+      expect(labelThreshold(DEFAULT_BUDGET, 20)).toBe(276);
+      expect(late.stdout).toContain('closed and not published (no cell reached the privacy threshold): 2026-11-29');
+      // Neither a file nor a ledger line: their existence would show that someone reported.
+      expect(await store.listPublished('aggregates/')).toEqual([]);
+      expect(await store.getPublished('ledger.json')).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('spends the --epsilon it is given and records the budget in the ledger', async () => {
+    // A large ε and δ so that 20 reports pass (τ is then k): what is recorded, not a setting to copy.
+    const { store } = await aggregatesFlow('--epsilon', '100', '--delta', '0.01', '--values-per-report', '8');
     try {
       const a = JSON.parse(Buffer.from((await store.getPublished('aggregates/2026-11-29.json'))!).toString());
-      expect(a).toMatchObject({ epsilon: 0.5, clip: 1000 });
+      const threshold = labelThreshold({ epsilon: 100, delta: 0.01, valuesPerReport: 8 }, 20);
+      expect(a).toMatchObject({ epsilon: 100, clip: 1000, delta: 0.01, valuesPerReport: 8, threshold });
+      for (const c of a.cells) expect(c.reports).toBeGreaterThanOrEqual(threshold);
       const ledger = JSON.parse(Buffer.from((await store.getPublished('ledger.json'))!).toString());
-      expect(ledger.releases[0]).toMatchObject({ epsilon: 0.5, valuesPerReport: 8, epsilonPerReport: 4 });
-      expect(ledger.cumulativeEpsilonPerReport).toBe(4);
-      for (const c of a.cells) expect(c.reports).toBeGreaterThanOrEqual(20);
+      expect(ledger.releases[0]).toMatchObject({ epsilon: 100, delta: 0.01, valuesPerReport: 8, epsilonPerReport: 100, deltaPerReport: 0.08, threshold });
+      expect(ledger).toMatchObject({ cumulativeEpsilonPerReport: 100, cumulativeDeltaPerReport: 0.08, releasesWithoutNoise: 0 });
     } finally {
       await store.close();
     }
   });
 
   it('counts a report that arrives after its week closed as late, and changes nothing published', async () => {
-    const { data, store } = await aggregatesFlow();
+    const { data, store } = await aggregatesFlow('--no-noise-k-only-unsafe');
     const before = Buffer.from((await store.getPublished('aggregates/2026-11-29.json'))!).toString();
     await fill(store, cellReports('enough', 1, 0.9, 0), () => '2026-12-22');
     await store.close();
@@ -173,13 +203,17 @@ describe('telemetry-server merge --publish aggregates', () => {
 });
 
 describe('telemetry-server merge refusals', () => {
-  it('exits 2 on a wrong command line and 1 when the store is in use', async () => {
+  it('exits 2 on a wrong command line, 1 while another merge runs or on an old data directory', async () => {
     const data = tempDir('tt-merge-bad-');
     for (const [args, msg] of [
       [['--publish', 'raw'], /give exactly one of --data <dir> and --database <url>/],
       [['--data', data, '--publish', 'raw', '--epsilon', '1'], /--epsilon: noise applies only with --publish aggregates/],
       [['--data', data, '--publish', 'aggregates', '--k', '0'], /--k: "0" is not a whole number/],
       [['--data', data, '--publish', 'aggregates', '--epsilon', 'x'], /--epsilon: "x" is not a number/],
+      [['--data', data, '--publish', 'aggregates', '--delta', '0.5'], /--delta: "0.5" is not a number in \(0, 0.01\]/],
+      [['--data', data, '--publish', 'aggregates', '--values-per-report', '2'], /--values-per-report: "2" is not a whole number/],
+      [['--data', data, '--publish', 'aggregates', '--epsilon', '1', '--no-noise-k-only-unsafe'], /--epsilon and --no-noise-k-only-unsafe contradict/],
+      [['--data', data, '--publish', 'raw', '--no-noise-k-only-unsafe'], /--no-noise-k-only-unsafe: noise applies only with --publish aggregates/],
       [['--data', data, '--publish', 'raw', '--now', '2026-02-30'], /--now: "2026-02-30" is not a YYYY-MM-DD date/],
       [['--data', data, '--publish', 'both'], /argument 'both' is invalid/],
     ] as const) {
@@ -187,10 +221,16 @@ describe('telemetry-server merge refusals', () => {
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(msg);
     }
+    // Beside a running store the merge takes turns through the lock in the database.
     const store = await openStore({ data });
-    const r = merge('--data', data, '--publish', 'raw');
+    const r = await store.withMergeLock(async () => merge('--data', data, '--publish', 'raw'));
     await store.close();
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^error: cannot open the store: /);
+    expect(r!.status).toBe(1);
+    expect(r!.stderr).toMatch(/^error: another merge holds the merge lock/);
+    const old = tempDir();
+    mkdirSync(join(old, 'days'));
+    const refused = merge('--data', old, '--publish', 'raw');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^error: cannot open the store: .*old segment layout.*import-dir/);
   });
 });

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalPage } from '../chromium.js';
-import { addDays, runMerge, weekOf } from '../../server/merge/index.js';
+import { addDays, labelThreshold, runMerge, weekOf } from '../../server/merge/index.js';
 import { openStore, type Store } from '../../server/store/index.js';
 import type { Report } from '../../upload/index.js';
 import { tempDir } from '../helpers.js';
@@ -130,6 +130,9 @@ describe('/data, /config and /privacy in Chromium', () => {
     await page.goto(`${site.url}/data`);
     const weeks = await page.locator('table.downloads tr[data-week]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-week')));
     expect(weeks).toEqual(['2026-12-13', '2026-12-06', '2026-11-29']);
+    // Named by the Sunday; the row shows both ends, and the page says how a report's Week maps.
+    expect(await page.locator('tr[data-week="2026-12-06"] td').first().textContent()).toBe('2026-11-30 to 2026-12-06');
+    expect(await page.locator('#week-naming').textContent()).toContain('Monday to Sunday (UTC), named by their Sunday');
     const days = await page.locator('ul.days li').count();
     expect(days).toBe(new Set(reports.map((r, i) => addDays(r.Week, 1 + (i % 4)))).size);
     await page.click('tr[data-week="2026-12-06"] a:text("JSON")');
@@ -153,10 +156,17 @@ describe('/data, /config and /privacy in Chromium', () => {
     await page.goto(`${strict.url}/privacy`);
     expect(await page.locator('#mode').getAttribute('data-mode')).toBe('aggregates');
     expect(await page.locator('#k').textContent()).toBe('20');
+    expect(await page.locator('#noise').getAttribute('data-noise')).toBe('off');
     expect(await page.locator('#noise').textContent()).toContain('No noise is added');
+    expect(await page.locator('#noise').textContent()).toContain('k alone does not resist injected reports');
     await page.goto(`${noisy.url}/privacy`);
+    expect(await page.locator('#noise').getAttribute('data-noise')).toBe('on');
     expect(await page.locator('#k').textContent()).toBe('25');
-    expect(await page.locator('#epsilon').textContent()).toBe('ε = 0.5');
+    expect(await page.locator('#epsilon').textContent()).toBe('0.5');
+    expect(await page.locator('#delta').textContent()).toBe('1e-7');
+    // ε 0.5 over 64 counts, δ 1e-7: the threshold labelThreshold derives (test/server/merge-privacy.test.ts).
+    expect(Number(await page.locator('#threshold').textContent())).toBe(labelThreshold({ epsilon: 0.5, delta: 1e-7, valuesPerReport: 64 }, 25));
+    expect(await page.locator('#noise').textContent()).toContain('What it does not');
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
   });

@@ -40,14 +40,33 @@ describe('public routes', () => {
     expect(await head.text()).toBe('');
   });
 
+  it('are files with an ETag: If-None-Match with it gets 304 and no body', async () => {
+    for (const path of ['/charts', '/data', '/data/index.json', '/config', '/privacy', '/assets/charts.js']) {
+      const first = await fetch(`${site.url}${path}`);
+      const etag = first.headers.get('etag');
+      expect(etag, path).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+      await first.arrayBuffer();
+      const again = await fetch(`${site.url}${path}`, { headers: { 'if-none-match': `"other", W/${etag}` } });
+      expect(again.status, path).toBe(304);
+      expect(await again.text()).toBe('');
+      const changed = await fetch(`${site.url}${path}`, { headers: { 'if-none-match': '"other"' } });
+      expect(changed.status, path).toBe(200);
+      await changed.arrayBuffer();
+    }
+  });
+
   it('say so when nothing is published yet, and list nothing', async () => {
     expect(await (await fetch(`${site.url}/charts`)).text()).toContain('No data published yet.');
-    expect(await (await fetch(`${site.url}/data/index.json`)).json()).toEqual({ publish: 'raw', k: null, epsilon: null, days: [], weeks: [], ledger: null });
+    expect(await (await fetch(`${site.url}/data/index.json`)).json()).toEqual({
+      publish: 'raw', k: null, epsilon: null, days: [], weeks: [], ledger: null,
+      older: { day: '/data/merged/<YYYY-MM-DD>.ndjson (a big day also .2.ndjson, .3.ndjson, …)', week: '/data/aggregates/<week ending YYYY-MM-DD>.json (and .csv)' },
+    });
     for (const path of ['/data/aggregates/2026-11-29.json', '/data/merged/2026-11-29.ndjson', '/data/ledger.json', '/assets/other.js', '/data/aggregates/x.json']) {
       const r = await fetch(`${site.url}${path}`);
       expect(r.status, path).toBe(404);
       expect(r.headers.get('cache-control')).toBe('no-store');
-      await r.arrayBuffer();
+      expect(r.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(await r.json()).toMatchObject({ type: 'about:blank', status: 404, code: 'not-found' });
     }
   });
 

@@ -57,8 +57,11 @@ export interface Served {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-export function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `ulimitFiles`: the server runs under `ulimit -n <n>` (through bash, as an operator would set it). */
+export function serve(args: string[], env: NodeJS.ProcessEnv = {}, o: { ulimitFiles?: number } = {}): Promise<Served> {
+  const argv = [BIN, 'serve', '--port', '0', ...args];
+  const [cmd, cmdArgs] = o.ulimitFiles === undefined ? [process.execPath, argv] : ['bash', ['-c', `ulimit -n ${o.ulimitFiles} && exec "$0" "$@"`, process.execPath, ...argv]];
+  const proc = spawn(cmd, cmdArgs, { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));

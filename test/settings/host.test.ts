@@ -47,8 +47,7 @@ describe('the host exits promptly', () => {
     const r = await host(dir, { cwd: project });
     expect(r.mode).toBe('off'); // it might hold an "off" nobody can see
     expect(r.reason).toContain(`${file}: is too large (209715200 bytes; the limit is`);
-    // Loose bounds: reading it cost about 0.9 s and 675 MB; real speed is the bench's job.
-    expect(r.openMs).toBeLessThan(2000);
+    // Reading it cost about 675 MB: the memory shows it was not read. Speed is the bench's job.
     expect(r.maxRssMb).toBeLessThan(150);
   });
 

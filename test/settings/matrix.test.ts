@@ -31,7 +31,7 @@ const TARGETS: Target[] = [
   { path: 'local/weekends', valid: '4\n', expect: () => 'local' },
   // What each program declared (its own variable, its command): never a reason to count more.
   { path: 'programs.json', valid: JSON.stringify({ other: { envVar: 'OTHER_OFF' } }), expect: () => 'local' },
-  // A project setting can only lower: one that is not JSON is skipped (DESIGN §8); one that
+  // A project setting can only lower: one that is not JSON is skipped (docs/settings.md); one that
   // exists but cannot be read may hold the project's "off", so it means off.
   {
     path: 'project/package.json', valid: JSON.stringify({ name: 'proj', transparentTelemetry: 'on' }), machine: 'on 2026-11-01',

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFor, startCollector, type TestCollector } from '../upload/collector.js';
 import { setMode, writeCountFile } from '../upload/fixture.js';
-import { DAY, childLogs, hostsThatStarted, runHost, settledChildLogs, telemetryDir, waitFor } from './harness.js';
+import { DAY, childLogs, hostsThatStarted, quiet, runHost, settledChildLogs, telemetryDir, waitFor } from './harness.js';
 
 const PROGRAM = 'e2e-tool';
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
@@ -39,7 +39,7 @@ describe('open() with a collector, end to end', () => {
     expect(log).toMatch(/upload run ended/);
     // More hosts the same day: the token holds, nothing more is sent.
     await Promise.all([runHost(dir, { program: PROGRAM, collector }), runHost(dir, { program: PROGRAM, collector })]);
-    await new Promise((r) => setTimeout(r, 1500));
+    await quiet(dir); // the hosts have exited: any run they started exists, and now has ended
     expect(hostsThatStarted(dir)).toBe(1);
     expect(c.posts.map((p) => p.path)).toEqual([`/e2e/upload/${day(-3)}`]);
     expect(JSON.parse(c.posts[0]!.body.toString('utf8')).Programs[0].Counters).toEqual({ [`${PROGRAM}/known`]: 7 });

@@ -1,9 +1,10 @@
 // Shared by the upload-trigger tests: real host processes (test/fixtures/upload-host.mjs with the
 // built entry), and what they and the child leave in `<dir>/debug/` and at `<dir>/upload.token`.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST_COUNTER, ROOT, cleanEnv, tempDir } from '../helpers.js';
+import { until } from '../wait.js';
 
 export const DAY = 86_400_000;
 
@@ -79,10 +80,36 @@ export async function waitFor<T>(get: () => T, ok: (v: T) => boolean, ms = 20_00
   return v;
 }
 
-/** Waits until every child that started has logged its end, then a little more for late ones. */
+/**
+ * The processes alive whose environment names `dir` (hosts and the runs they started: the run
+ * is given TRANSPARENT_TELEMETRY_DIR), read from /proc; null where there is no /proc.
+ */
+export function processesOf(dir: string): number[] | null {
+  if (!existsSync('/proc/self/environ')) return null;
+  const marker = `\0TRANSPARENT_TELEMETRY_DIR=${dir}\0`;
+  return readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).map(Number).filter((pid) => {
+    try {
+      return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(marker);
+    } catch {
+      return false; // gone already, or not ours to read
+    }
+  });
+}
+
+/**
+ * Resolves once no process of `dir` is alive. After a host has exited, any run it started
+ * exists already, so once this resolves nothing more can appear in `dir`: a test can assert
+ * that nothing happened without sleeping first. Without /proc, a fixed wait stands in.
+ */
+export async function quiet(dir: string): Promise<void> {
+  if (processesOf(dir) === null) return new Promise((wake) => setTimeout(wake, 1500));
+  await until(`the processes of ${dir} to end`, () => processesOf(dir)!.length === 0, 50);
+}
+
+/** Waits until every child that started has logged its end and no process of `dir` is left. */
 export async function settledChildLogs(dir: string, expectAtLeast: number): Promise<string[]> {
   const ended = (logs: string[]) => logs.length >= expectAtLeast && logs.every((l) => /upload run ended/.test(l));
   await waitFor(() => childLogs(dir), ended);
-  await new Promise((r) => setTimeout(r, 1500));
+  await quiet(dir);
   return childLogs(dir);
 }

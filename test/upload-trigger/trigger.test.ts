@@ -1,13 +1,14 @@
-// The weekly upload is started from tools' own processes (DESIGN.md §15): after open() in mode
+// The weekly upload is started from tools' own processes (docs/upload.md, The background run): after open() in mode
 // on or local, one detached child when work is due and the day's token is free; never in mode
 // off; never more than one per day among racing processes; never holding the host.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout, writeMachineMode } from '../../counter/settings/index.js';
 import { tempDir } from '../helpers.js';
-import { DAY, childLogs, hostsThatStarted, makeDue, runHost, settledChildLogs, telemetryDir, tokenMtime } from './harness.js';
+import { until } from '../wait.js';
+import { DAY, childLogs, hostsThatStarted, makeDue, quiet, runHost, settledChildLogs, telemetryDir, tokenMtime } from './harness.js';
 
 const token = (dir: string) => join(dir, 'upload.token');
 
@@ -40,8 +41,12 @@ describe('the upload trigger', () => {
       const dir = telemetryDir();
       makeDue(dir);
       const before = stale ? tokenAt(dir, -2 * DAY) : null;
-      const at = Date.now() + 1500;
-      const runs = await Promise.all(Array.from({ length: 5 }, () => runHost(dir, { at })));
+      const barrier = join(tempDir('tt-trig-barrier-'), 'go');
+      const running = Promise.all(Array.from({ length: 5 }, () => runHost(dir, { barrier })));
+      const ready = () => readdirSync(dirname(barrier)).filter((n) => n.startsWith('ready-'));
+      await until('five hosts at the barrier', () => ready().length === 5);
+      writeFileSync(barrier, '');
+      const runs = await running;
       expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0]);
       expect(hostsThatStarted(dir)).toBe(1);
       expect(await settledChildLogs(dir, 1)).toHaveLength(1);
@@ -113,7 +118,7 @@ describe('the upload trigger', () => {
     mkdirSync(token(dir));
     await runHost(dir);
     expect(hostsThatStarted(dir)).toBe(0);
-    await new Promise((r) => setTimeout(r, 1000));
+    await quiet(dir); // the host has exited: any run it started exists, and now has ended
     expect(childLogs(dir)).toEqual([]);
   });
 });
@@ -148,7 +153,7 @@ describe('the upload trigger when counting is off', () => {
       }
       expect(existsSync(token(dir))).toBe(false);
       expect(hostsThatStarted(dir)).toBe(0);
-      await new Promise((r) => setTimeout(r, 1000));
+      await quiet(dir);
       expect(childLogs(dir)).toEqual([]);
     });
   }

@@ -18,6 +18,10 @@ export interface TestCollector {
   gets: string[];
   /** Status for the next POSTs; default 200. */
   answer: (week: string) => number;
+  /** The body and its media type for an answer that is not 200; default `status <n>` as text. */
+  problem?: ((week: string) => { type: string; body: string }) | undefined;
+  /** When set, writes the whole answer to the next POSTs itself (a body that never ends, …). */
+  respond: ((week: string, res: ServerResponse) => void) | null;
   publish(config: UploadConfig | object): void;
   /** The config log's directory, as served under `<url>/config-log/`. */
   logDir: string;
@@ -32,7 +36,7 @@ export async function startCollector(name = 'c', seed = 7, tls?: { key: Buffer; 
   mkdirSync(log, { recursive: true });
   const posts: Post[] = [];
   const gets: string[] = [];
-  const t: Partial<TestCollector> = { posts, gets, answer: () => 200 };
+  const t: Partial<TestCollector> = { posts, gets, answer: () => 200, respond: null };
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '';
     if (req.method === 'POST') {
@@ -41,8 +45,11 @@ export async function startCollector(name = 'c', seed = 7, tls?: { key: Buffer; 
       req.on('end', () => {
         const week = url.slice(url.lastIndexOf('/') + 1);
         posts.push({ path: url, week, body: Buffer.concat(chunks), headers: req.headers, raw: req.rawHeaders });
+        if (t.respond) return t.respond(week, res);
         const status = t.answer!(week);
-        res.writeHead(status).end(status === 200 ? 'ok' : `status ${status}`);
+        const problem = status === 200 ? undefined : t.problem?.(week);
+        if (problem) res.writeHead(status, { 'Content-Type': problem.type }).end(problem.body);
+        else res.writeHead(status).end(status === 200 ? 'ok' : `status ${status}`);
       });
       return;
     }

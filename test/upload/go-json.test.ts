@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { encodeReport, type Report } from '../../upload/index.js';
-import { buildGoProgram, skipGo } from '../go-interop/go.js';
+import { goProgram, skipGo } from '../go-interop/go.js';
 
 const reports: Report[] = [
   { Week: '2026-11-17', LastWeek: '', X: 0.6170818863451481, Programs: null, Config: 'v0' },
@@ -25,7 +25,7 @@ const reports: Report[] = [
 
 describe.skipIf(skipGo)("the report's bytes (Go's encoding/json)", () => {
   it('equal what Go writes for the same report', () => {
-    const bin = buildGoProgram('report-json', 'report');
+    const bin = goProgram('report');
     const ours = reports.map(encodeReport);
     const goOut = JSON.parse(execFileSync(bin, { input: JSON.stringify(ours), encoding: 'utf8' })) as string[];
     expect(goOut).toEqual(ours);

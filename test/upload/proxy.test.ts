@@ -1,84 +1,89 @@
-// Network manners: proxies from the environment as curl reads them, and a real https collector
-// reached only through a real CONNECT proxy on 127.0.0.1 (the collector's name resolves nowhere
-// else), for the config fetch and the POST alike; NO_PROXY bypasses it.
+// A real https collector reached only through real proxies on 127.0.0.1 (the collector's name
+// resolves nowhere else): http and https CONNECT proxies (one demanding a password), a SOCKS5
+// proxy, for the config fetch and the POST alike; NO_PROXY bypasses them; a proxy setting that
+// cannot be used means no connection at all, never a direct one.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noProxy, proxyFor } from '../../upload/index.js';
 import { ROOT, cleanEnv, tempDir } from '../helpers.js';
 import { configFor, startCollector, type TestCollector } from './collector.js';
 import { declare, setMode, writeCountFile } from './fixture.js';
+import { type TestProxy, connectProxy, socksProxy } from './proxies.js';
 
-describe('proxy rules', () => {
-  const env = { HTTPS_PROXY: 'http://proxy.example:3128', NO_PROXY: 'internal.example, .corp:8443,10.1.2.3' };
-  it.each([
-    ['https://collector.example/', 'http://proxy.example:3128/'],
-    ['https://a.internal.example/', null],
-    ['https://internal.example/', null],
-    ['https://x.corp:8443/', null],
-    ['https://x.corp/', 'http://proxy.example:3128/'], // the port does not match
-    ['https://10.1.2.3/', null],
-    ['http://127.0.0.1:8080/', null], // loopback: never proxied
-    ['https://localhost/', null],
-  ])('%s → %s', (target, want) => {
-    expect(proxyFor(new URL(target), env)?.href ?? null).toBe(want);
-  });
-  it('lowercase wins, * disables, unparsable or non-http proxies are not used', () => {
-    expect(proxyFor(new URL('https://c.example/'), { https_proxy: 'http://low:1', HTTPS_PROXY: 'http://up:2' })?.host).toBe('low:1');
-    expect(proxyFor(new URL('https://c.example/'), { HTTPS_PROXY: 'http://p:1', no_proxy: '*' })).toBeNull();
-    expect(proxyFor(new URL('https://c.example/'), { HTTPS_PROXY: 'socks5://p:1' })).toBeNull();
-    expect(proxyFor(new URL('https://c.example/'), { HTTPS_PROXY: 'p.example:8080' })?.host).toBe('p.example:8080');
-    expect(noProxy('example.com', '443', 'ample.com')).toBe(false); // suffix at a dot only
-  });
-});
-
-describe('through a CONNECT proxy', () => {
+describe('through real proxies on 127.0.0.1', () => {
   let c: TestCollector;
-  let proxy: Server;
-  let proxyUrl = '';
-  const tunnels: string[] = [];
-  const open: { destroy(): void }[] = [];
   let certFile = '';
+  let tlsPair: { key: Buffer; cert: Buffer };
+  const proxies: TestProxy[] = [];
   beforeAll(async () => {
     const d = tempDir('tt-tls-');
     const key = join(d, 'key.pem');
     certFile = join(d, 'cert.pem');
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', certFile,
-      '-days', '2', '-subj', '/CN=collector.test', '-addext', 'subjectAltName=DNS:collector.test'], { encoding: 'utf8' });
+    // One certificate for the collector (collector.test) and the https proxy (127.0.0.1).
+    const r = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        certFile,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=collector.test',
+        '-addext',
+        'subjectAltName=DNS:collector.test,IP:127.0.0.1',
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
-    c = await startCollector('p', 9, { key: readFileSync(key), cert: readFileSync(certFile), host: 'collector.test' });
+    tlsPair = { key: readFileSync(key), cert: readFileSync(certFile) };
+    c = await startCollector('p', 9, { ...tlsPair, host: 'collector.test' });
     c.publish(configFor(['tool']));
-    proxy = createServer((_req, res) => res.writeHead(405).end());
-    proxy.on('connect', (req, sock, head) => {
-      tunnels.push(req.url ?? '');
-      open.push(sock);
-      const port = Number((req.url ?? '').split(':')[1]);
-      const up = connect(port, '127.0.0.1', () => {
-        open.push(up);
-        sock.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        up.write(head);
-        up.pipe(sock);
-        sock.pipe(up);
-      });
-      up.on('error', () => sock.destroy());
-      sock.on('error', () => up.destroy());
-    });
-    await new Promise<void>((res) => proxy.listen(0, '127.0.0.1', res));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    for (const x of open) x.destroy();
-    proxy.closeAllConnections();
-    await new Promise((r) => proxy.close(r));
+    for (const p of proxies) await p.close();
     await c.close();
   });
+  const started = async (p: Promise<TestProxy>): Promise<TestProxy> => {
+    const proxy = await p;
+    proxies.push(proxy);
+    return proxy;
+  };
 
-  function runChild(root: string, extra: NodeJS.ProcessEnv): Promise<{ sent: unknown[]; retry: unknown[]; configs: { ok: boolean; code?: string }[] }> {
-    const env = cleanEnv({ ...extra, NODE_EXTRA_CA_CERTS: certFile, TT_DIST_UPLOAD: join(ROOT, 'dist', 'upload', 'index.js'), TRANSPARENT_TELEMETRY_DIR: root });
-    const child = spawn(process.execPath, [join(ROOT, 'test', 'fixtures', 'upload-run.mjs'), JSON.stringify({ dir: root, now: '2026-11-20T09:00:00Z' })], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  type Summary = {
+    sent: unknown[];
+    retry: { reason: string }[];
+    configs: { ok: boolean; code?: string; message?: string }[];
+  };
+  /** One upload run in its own process; `resolve`: collector.test resolves to 127.0.0.1 there, so a direct connection would work. */
+  function runChild(root: string, extra: NodeJS.ProcessEnv, resolve = false): Promise<Summary> {
+    const env = cleanEnv({
+      ...extra,
+      NODE_EXTRA_CA_CERTS: certFile,
+      TT_DIST_UPLOAD: join(ROOT, 'dist', 'upload', 'index.js'),
+      TRANSPARENT_TELEMETRY_DIR: root,
+    });
+    const pre = resolve
+      ? ['--require', join(ROOT, 'test', 'fixtures', 'resolve-collector.cjs')]
+      : [];
+    const child = spawn(
+      process.execPath,
+      [
+        ...pre,
+        join(ROOT, 'test', 'fixtures', 'upload-run.mjs'),
+        JSON.stringify({ dir: root, now: '2026-11-20T09:00:00Z' }),
+      ],
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     return new Promise((r) => child.on('close', () => r(JSON.parse(out))));
@@ -88,26 +93,154 @@ describe('through a CONNECT proxy', () => {
     const root = tempDir('tt-proxy-');
     setMode(root, 'tool', 'on', '2026-11-01');
     declare(root, 'tool', { url: c.url, key: c.key });
-    writeCountFile(root, { program: 'tool', begin: '2026-11-10', end: '2026-11-17', counts: { 'tool/known': 1 } });
+    writeCountFile(root, {
+      program: 'tool',
+      begin: '2026-11-10',
+      end: '2026-11-17',
+      counts: { 'tool/known': 1 },
+    });
     return root;
   }
+  const target = (): string => `collector.test:${new URL(c.url).port}`;
+  const reset = (): void => {
+    c.posts.length = 0;
+    c.gets.length = 0;
+  };
 
   it('config fetch and POST go through HTTPS_PROXY with CONNECT', async () => {
-    tunnels.length = 0;
-    c.posts.length = 0;
-    const s = await runChild(setup(), { HTTPS_PROXY: proxyUrl });
+    reset();
+    const proxy = await started(connectProxy());
+    const s = await runChild(setup(), { HTTPS_PROXY: proxy.url });
     expect(s.configs).toMatchObject([{ ok: true }]);
     expect(s.sent).toHaveLength(1);
     expect(c.posts).toHaveLength(1);
-    const port = new URL(c.url).port;
-    expect(tunnels.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(tunnels)).toEqual(new Set([`collector.test:${port}`]));
+    expect(proxy.asked.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(proxy.asked)).toEqual(new Set([target()]));
+    expect(proxy.credentials).toEqual([]);
+  }, 60_000);
+
+  it('a proxy that wants a password gets it as Proxy-Authorization: Basic, and the collector never sees it', async () => {
+    reset();
+    const proxy = await started(connectProxy({ login: 'al@ice:s3cr:t' }));
+    const u = new URL(proxy.url);
+    u.username = encodeURIComponent('al@ice');
+    u.password = encodeURIComponent('s3cr:t');
+    const s = await runChild(setup(), { HTTPS_PROXY: u.href });
+    expect(s.sent).toHaveLength(1);
+    expect(new Set(proxy.credentials)).toEqual(
+      new Set([`Basic ${Buffer.from('al@ice:s3cr:t').toString('base64')}`]),
+    );
+    expect(c.posts[0]!.headers['proxy-authorization']).toBeUndefined();
+  }, 60_000);
+
+  it('a 407 is a named error (EPROXYAUTH words), the report waits, nothing reaches the collector', async () => {
+    reset();
+    const proxy = await started(connectProxy({ login: 'u:right' }));
+    for (const url of [proxy.url, proxy.url.replace('http://', 'http://u:wrong@')]) {
+      const s = await runChild(setup(), { HTTPS_PROXY: url });
+      expect(s.sent).toEqual([]);
+      expect(s.configs).toMatchObject([{ ok: false }]);
+      expect(s.configs[0]!.message).toMatch(
+        /answered 407 Proxy Authentication Required: it (wants a user and password|refused the user and password)/,
+      );
+      expect(s.configs[0]!.message).not.toContain('wrong');
+    }
+    expect([c.gets, c.posts]).toEqual([[], []]);
+  }, 60_000);
+
+  it('goes through an https proxy (TLS to the proxy, then TLS to the collector inside)', async () => {
+    reset();
+    const proxy = await started(connectProxy({ tls: tlsPair }));
+    const s = await runChild(setup(), { HTTPS_PROXY: proxy.url });
+    expect(s.sent).toHaveLength(1);
+    expect(new Set(proxy.asked)).toEqual(new Set([target()]));
+  }, 60_000);
+
+  it('goes through a SOCKS5 proxy with a login, handing it the host name (socks5h)', async () => {
+    reset();
+    const proxy = await started(socksProxy({ login: 'bob:pw' }));
+    const s = await runChild(setup(), {
+      HTTPS_PROXY: proxy.url.replace('socks5h://', 'socks5h://bob:pw@'),
+    });
+    expect(s.configs).toMatchObject([{ ok: true }]);
+    expect(s.sent).toHaveLength(1);
+    expect(new Set(proxy.asked)).toEqual(new Set([target()]));
+    expect(new Set(proxy.credentials)).toEqual(new Set(['bob:pw']));
+  }, 60_000);
+
+  it('a SOCKS5 refusal and a refused login are named errors, and the report waits', async () => {
+    reset();
+    const refusing = await started(socksProxy({ reply: 5 }));
+    const refused = await runChild(setup(), { HTTPS_PROXY: refusing.url });
+    expect(refused.configs[0]!.message).toMatch(
+      /SOCKS5 proxy socks5h:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\) refused the connection to collector\.test:\d+ \(connection refused\)/,
+    );
+    const login = await started(socksProxy({ login: 'bob:pw' }));
+    const wrong = await runChild(setup(), { HTTPS_PROXY: login.url.replace('//', '//bob:nope@') });
+    expect(wrong.configs[0]!.message).toMatch(/SOCKS5 proxy .* refused the user and password/);
+    expect(wrong.configs[0]!.message).not.toContain('nope');
+    const none = await runChild(setup(), { HTTPS_PROXY: login.url });
+    expect(none.configs[0]!.message).toMatch(/wants a login; put user:password@ in the proxy URL/);
+    expect([refused.sent, wrong.sent, none.sent, c.gets, c.posts]).toEqual([[], [], [], [], []]);
+  }, 60_000);
+
+  it('socks5 (no h) resolves here and hands the proxy an address', async () => {
+    reset();
+    const proxy = await started(socksProxy());
+    const s = await runChild(
+      setup(),
+      { HTTPS_PROXY: proxy.url.replace('socks5h://', 'socks5://') },
+      true,
+    );
+    expect(s.sent).toHaveLength(1);
+    expect(new Set(proxy.asked)).toEqual(new Set([`127.0.0.1:${new URL(c.url).port}`]));
+  }, 60_000);
+
+  it('an unusable proxy setting keeps the report and makes no connection, though the collector is reachable directly', async () => {
+    reset();
+    const direct = await runChild(setup(), {}, true); // the control: without a proxy, it does reach the collector
+    expect(direct.sent).toHaveLength(1);
+    for (const value of ['socks4://127.0.0.1:1080', 'http://[127.0.0.1']) {
+      reset();
+      const root = setup();
+      const s = await runChild(root, { HTTPS_PROXY: value }, true);
+      expect(s.sent).toEqual([]);
+      expect(s.configs[0]!.message).toMatch(/HTTPS_PROXY (names a socks4: proxy|is not a URL)/);
+      expect([c.gets, c.posts]).toEqual([[], []]);
+      const status = spawnSync(
+        process.execPath,
+        [join(ROOT, 'dist', 'cmd', 'telemetry.js'), 'status'],
+        { env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: root, NO_COLOR: '1' }), encoding: 'utf8' },
+      );
+      expect(status.stdout).toMatch(/last config check: .*failed \(ENETWORK\): .*HTTPS_PROXY/);
+    }
+  }, 60_000);
+
+  it('a waiting report is not sent around an unusable proxy, and status says why', async () => {
+    reset();
+    const root = setup();
+    c.answer = () => 503; // the first run builds the report, and keeps it
+    try {
+      expect((await runChild(root, {}, true)).retry).toHaveLength(1);
+    } finally {
+      c.answer = () => 200;
+    }
+    expect(c.posts).toHaveLength(1);
+    const s = await runChild(root, { HTTPS_PROXY: 'socks4://127.0.0.1:1080' }, true);
+    expect(s.retry[0]!.reason).toMatch(/HTTPS_PROXY names a socks4: proxy/);
+    expect(c.posts).toHaveLength(1); // nothing more reached the collector
+    const cli = join(ROOT, 'dist', 'cmd', 'telemetry.js');
+    const env = cleanEnv({ TRANSPARENT_TELEMETRY_DIR: root, NO_COLOR: '1' });
+    const status = spawnSync(process.execPath, [cli, 'status'], { env, encoding: 'utf8' });
+    expect(status.stdout).toMatch(
+      /last try: week 2026-11-17, .*, kept for later: .*HTTPS_PROXY names a socks4/,
+    );
   }, 60_000);
 
   it('NO_PROXY bypasses the proxy', async () => {
-    tunnels.length = 0;
-    const s = await runChild(setup(), { HTTPS_PROXY: proxyUrl, NO_PROXY: 'collector.test' });
-    expect(tunnels).toEqual([]);
+    const proxy = await started(connectProxy());
+    const s = await runChild(setup(), { HTTPS_PROXY: proxy.url, NO_PROXY: 'collector.test' });
+    expect(proxy.asked).toEqual([]);
     expect(s.configs).toMatchObject([{ ok: false }]); // collector.test resolves nowhere without the proxy
   }, 60_000);
 });

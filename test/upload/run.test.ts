@@ -9,6 +9,7 @@ import { collectorId, collectorPaths, decodeReport, encodeReport, localReportPat
 import { cleanEnv, countFiles, runFixture, tempDir } from '../helpers.js';
 import { configFor, startCollector, type TestCollector } from './collector.js';
 import { declare, setMode, writeCountFile } from './fixture.js';
+import { problemAnswer } from '../../server/serve/upload.js';
 
 let c: TestCollector;
 beforeAll(async () => {
@@ -180,6 +181,45 @@ describe('retry table', () => {
       if (fate === 'retry') expect(c.posts[1]!.body).toEqual(first); // the same bytes, not a new draw
     });
   }
+
+  // The collector's own problem documents (server/serve/upload.ts), byte for byte.
+  const problemOf = (code: string, detail: string) => () => {
+    const a = problemAnswer({ status: 400, code, field: '/Week', detail });
+    return { type: a.type, body: a.body };
+  };
+  it('400 "in the future" (the collector\'s clock is behind this machine\'s): kept for later, sent then', async () => {
+    c.posts.length = 0;
+    const root = setup();
+    const p = collectorPaths(layout(root), collectorId({ url: c.url, key: c.key }));
+    c.answer = () => 400;
+    c.problem = problemOf('future', '2026-11-17 is in the future');
+    try {
+      const s = await runUpload({ dir: root, now: NOW, env });
+      expect(s.retry).toMatchObject([{ week: '2026-11-17' }]);
+      expect(existsSync(p.pending('2026-11-17'))).toBe(true);
+      expect(existsSync(p.dropped('2026-11-17'))).toBe(false);
+    } finally {
+      c.answer = () => 200;
+      c.problem = undefined;
+    }
+    await runUpload({ dir: root, now: NOW, env });
+    expect(existsSync(p.sent('2026-11-17'))).toBe(true);
+    expect(c.posts[1]!.body).toEqual(c.posts[0]!.body);
+  });
+
+  it('any other 400 problem is still final (dropped)', async () => {
+    const root = setup();
+    const p = collectorPaths(layout(root), collectorId({ url: c.url, key: c.key }));
+    c.answer = () => 400;
+    c.problem = problemOf('too-old', '2026-11-17 is more than 21 days old (the upload window)');
+    try {
+      await runUpload({ dir: root, now: NOW, env });
+      expect(existsSync(p.dropped('2026-11-17'))).toBe(true);
+    } finally {
+      c.answer = () => 200;
+      c.problem = undefined;
+    }
+  });
 
   it('an unreachable collector keeps the report for later', async () => {
     const root = tempDir('tt-upload-');

@@ -1,6 +1,6 @@
 // A collector pinned with witnesses: the uploader sends only when the config log's checkpoint
 // carries a quorum of their cosignatures, and records the refusal for `telemetry status`
-// otherwise (DESIGN §13, §14).
+// otherwise (docs/config-log.md, docs/upload.md).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -108,5 +108,8 @@ describe('telemetry view command', () => {
     expect(browserCommand('http://127.0.0.1:1/', { BROWSER: 'firefox --new-window' }, 'linux')).toEqual(['firefox', '--new-window', 'http://127.0.0.1:1/']);
     expect(browserCommand('http://127.0.0.1:1/', {}, 'linux')).toEqual(['xdg-open', 'http://127.0.0.1:1/']);
     expect(browserCommand('http://127.0.0.1:1/', {}, 'darwin')).toEqual(['open', 'http://127.0.0.1:1/']);
+    // Windows: cmd's start, with an empty title, and the URL quoted so an & in it stays text.
+    const onWindows = browserCommand('http://127.0.0.1:1/?a=1&b=2', {}, 'win32');
+    expect(onWindows).toEqual(['cmd', '/d', '/s', '/c', 'start "" "http://127.0.0.1:1/?a=1&b=2"']);
   });
 });

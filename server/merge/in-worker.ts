@@ -1,0 +1,56 @@
+// Runs one merge in a worker thread, so the intake on the main thread keeps answering while a
+// day is parsed and summed: the main thread lends the worker its store (remote.ts) and does
+// only the store's I/O. The worker's heap is capped: a merge that would need more dies alone
+// (ERR_WORKER_OUT_OF_MEMORY), its lock is released, and the server goes on.
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import type { Store } from '../store/index.js';
+import { serveStore } from './remote.js';
+import type { MergeOptions, MergeResult } from './run.js';
+
+/** What the worker entry (server/pages/merge-worker.ts) is given. */
+export interface WorkerInput {
+  port: MessagePort;
+  options: Omit<MergeOptions, 'now' | 'uniform'> & { now: string };
+}
+
+/** The worker's old-generation heap, MB: cells of a bounded week fit many times over. */
+export const MERGE_HEAP_MB = 512;
+
+export interface WorkerRun {
+  /** The built worker entry (server/dist/merge-worker.js). */
+  workerFile: URL;
+  heapMb?: number;
+}
+
+type Outcome = { ok: true; result: MergeResult | null } | { ok: false; error: string };
+
+export function mergeInWorker(
+  store: Store,
+  o: MergeOptions,
+  w: WorkerRun,
+): Promise<MergeResult | null> {
+  const { port1, port2 } = new MessageChannel();
+  const lent = serveStore(port1, store);
+  const options = { publish: o.publish, k: o.k, epsilon: o.epsilon, now: o.now.toISOString() };
+  const input: WorkerInput = { port: port2, options };
+  const worker = new Worker(w.workerFile, {
+    workerData: input,
+    transferList: [port2],
+    resourceLimits: { maxOldGenerationSizeMb: w.heapMb ?? MERGE_HEAP_MB },
+    stdout: false,
+    stderr: false,
+  });
+  return new Promise<MergeResult | null>((resolve, reject) => {
+    let answer: Outcome | null = null;
+    worker.on('message', (outcome: Outcome) => (answer = outcome));
+    worker.on('error', (error) => {
+      answer ??= { ok: false, error: `merge worker: ${error.message}` };
+    });
+    worker.on('exit', (code) => {
+      lent.releaseLock(); // a worker that died holding it must not keep other merges out
+      port1.close();
+      if (answer?.ok) resolve(answer.result);
+      else reject(new Error(answer?.error ?? `merge worker exited with code ${code}`));
+    });
+  });
+}

@@ -1,0 +1,216 @@
+// The thread that owns the SQLite database. The binding is synchronous, so it runs here and
+// never on the server's event loop: the main thread posts requests ({ id, op, args }) and gets
+// answers ({ id, ok, value | error }); requests are served one at a time, in order.
+// `sqliteWorkerMain` is started from its source text (`String(sqliteWorkerMain)`, sqlite.ts),
+// so one copy serves both the TypeScript sources under test and the bundle: it must use nothing
+// from outside its own body but the `require` it is given and what workerData carries.
+
+/** What the main thread passes to the worker. */
+export interface WorkerInit {
+  /** The binding's resolved path (require('@photostructure/sqlite') from the main thread). */
+  modulePath: string;
+  /** The database file. */
+  file: string;
+  schema: string;
+  /**
+   * Whether a commit is answered only once the WAL is synced (so it survives power loss), or
+   * at once (it survives a crash of the process; SQLite syncs at checkpoints only).
+   */
+  syncEachCommit: boolean;
+}
+
+/** One row as the worker receives it to store: hash absent means "hash the body". */
+export interface RowIn {
+  week: string;
+  x: string;
+  day: string;
+  body: string | null;
+  hash?: string;
+  merged?: boolean;
+}
+
+export type WorkerOp =
+  | 'put' | 'import' | 'unmerged' | 'page' | 'markMerged' | 'dropStale' | 'lock' | 'unlock' | 'ping'
+  | 'close';
+
+/** `load` is the worker's `require`: a parameter, so that no bundler rewrites it. */
+export function sqliteWorkerMain(load: NodeJS.Require): void {
+  interface Statement {
+    run(...params: unknown[]): { changes: number | bigint };
+    get(...params: unknown[]): unknown;
+    all(...params: unknown[]): unknown[];
+  }
+  interface Database {
+    exec(sql: string): void;
+    prepare(sql: string): Statement;
+    close(): void;
+    readonly isTransaction: boolean;
+  }
+  type Binding = { DatabaseSync: new (file: string, options: object) => Database };
+  const threads = load('node:worker_threads') as typeof import('node:worker_threads');
+  const crypto = load('node:crypto') as typeof import('node:crypto');
+  const init = threads.workerData as WorkerInit;
+  const port = threads.parentPort!;
+  const binding = load(init.modulePath) as Binding;
+
+  const fs = load('node:fs') as typeof import('node:fs');
+  const db = new binding.DatabaseSync(init.file, { timeout: 10_000 });
+  // WAL: readers (a vendor's sqlite3 shell, a backup) never block the writer. synchronous=NORMAL:
+  // SQLite itself syncs the WAL at checkpoints only; the group sync below makes each commit
+  // durable before it is answered, without holding the writer while the disk syncs.
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('BEGIN IMMEDIATE');
+  db.exec(init.schema);
+  db.exec('COMMIT');
+
+  const insert = db.prepare(
+    'INSERT INTO tt_reports (week, x, day, hash, body, merged) VALUES (?, ?, ?, ?, ?, ?) ' +
+      'ON CONFLICT (week, x) DO NOTHING',
+  );
+  const hashOf = db.prepare('SELECT hash FROM tt_reports WHERE week = ? AND x = ?');
+  const unmerged = db.prepare('SELECT DISTINCT day FROM tt_reports WHERE merged = 0 ORDER BY day');
+  const page = db.prepare(
+    'SELECT week, x, body FROM tt_reports WHERE day = ? AND body IS NOT NULL ' +
+      'AND (week, x) > (?, ?) ORDER BY week, x LIMIT ?',
+  );
+  const chunkEnd = db.prepare(
+    'SELECT week, x FROM tt_reports WHERE day = ? AND (week, x) > (?, ?) ' +
+      'ORDER BY week, x LIMIT 1 OFFSET ?',
+  );
+  const dropStale = db.prepare(
+    'DELETE FROM tt_reports WHERE rowid IN (SELECT rowid FROM tt_reports ' +
+      'WHERE day < ? AND body IS NULL AND merged = 1 LIMIT ?)',
+  );
+  const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+
+  /** All or nothing: on any error (a full disk) the transaction is rolled back and rethrown. */
+  const transaction = <T>(work: () => T): T => {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = work();
+      db.exec('COMMIT');
+      return out;
+    } catch (e) {
+      try {
+        if (db.isTransaction) db.exec('ROLLBACK');
+      } catch {
+        // SQLite rolled back by itself (it may, on SQLITE_FULL): nothing of the batch is kept
+      }
+      throw e;
+    }
+  };
+
+  const store = (rows: RowIn[]): string[] =>
+    transaction(() =>
+      rows.map((row) => {
+        const hash = row.hash ?? sha256(row.body ?? '');
+        const done = insert.run(row.week, row.x, row.day, hash, row.body, row.merged ? 1 : 0);
+        if (Number(done.changes) === 1) return 'stored';
+        const had = hashOf.get(row.week, row.x) as { hash: string };
+        return had.hash === hash ? 'duplicate' : 'conflict';
+      }),
+    );
+
+  // Group sync: a commit's answer waits for an fdatasync of the WAL that started after the commit
+  // (what synchronous=FULL does inside COMMIT), run on libuv's pool so that the next batches
+  // commit meanwhile; one sync then covers every commit made while the previous one ran.
+  // A failed sync fails the store: what it covered may or may not be on disk (as PostgreSQL does).
+  const walFd = init.syncEachCommit ? fs.openSync(`${init.file}-wal`, 'r') : -1;
+  let syncing = false;
+  let syncFailure: Error | null = null;
+  let nextSync: Array<(e: Error | null) => void> = [];
+  const startSync = (): void => {
+    syncing = true;
+    const covered = nextSync;
+    nextSync = [];
+    fs.fdatasync(walFd, (e) => {
+      syncing = false;
+      if (e) syncFailure ??= new Error(`syncing the WAL failed: ${e.message}`);
+      for (const answer of covered) answer(syncFailure);
+      if (nextSync.length) startSync();
+    });
+  };
+  const afterSync = (answer: (e: Error | null) => void): void => {
+    if (syncFailure) return answer(syncFailure);
+    nextSync.push(answer);
+    if (!syncing) startSync();
+  };
+  const DURABLE = new Set<WorkerOp>(['put', 'import', 'markMerged', 'dropStale']);
+
+  const ops: Record<WorkerOp, (...args: never[]) => unknown> = {
+    put: (rows: RowIn[]) => store(rows),
+    import: (rows: RowIn[]) => store(rows),
+    unmerged: () => (unmerged.all() as Array<{ day: string }>).map((row) => row.day),
+    page: (day: string, week: string, x: string, limit: number) =>
+      page.all(day, week, x, limit).map((row) => ({ ...(row as object) })),
+    // One chunk of a day, in (week, x) order after the cursor: the rows become merged (with
+    // dropRaw, lose their bodies); returns the chunk's last key, or null past the day's end.
+    markMerged: (day: string, dropRaw: boolean, week: string, x: string, limit: number) =>
+      transaction(() => {
+        const last = chunkEnd.get(day, week, x, limit - 1) as
+          | { week: string; x: string }
+          | undefined;
+        const through = last ?? { week: '\uffff', x: '' }; // the rest of the day
+        const drop = dropRaw ? ', body = NULL' : '';
+        db.prepare(
+          `UPDATE tt_reports SET merged = 1${drop} WHERE day = ? AND (week, x) > (?, ?) ` +
+            'AND (week, x) <= (?, ?)',
+        ).run(day, week, x, through.week, through.x);
+        return last ? { week: last.week, x: last.x } : null;
+      }),
+    // Keys of days no report inside the upload window can repeat: up to `limit` deleted.
+    dropStale: (horizon: string, limit: number) =>
+      Number(dropStale.run(horizon, limit).changes),
+    lock: (name: string, pid: number) =>
+      transaction(() => {
+        const held = db.prepare('SELECT pid FROM tt_locks WHERE name = ?').get(name) as
+          | { pid: number }
+          | undefined;
+        if (held && alive(Number(held.pid))) return false; // a holder that died left it: taken over
+        db.prepare('INSERT OR REPLACE INTO tt_locks (name, pid) VALUES (?, ?)').run(name, pid);
+        return true;
+      }),
+    unlock: (name: string, pid: number) =>
+      db.prepare('DELETE FROM tt_locks WHERE name = ? AND pid = ?').run(name, pid),
+    ping: () => {
+      if (syncFailure) throw syncFailure; // /healthz says so until a restart
+      return (db.prepare('SELECT 1 AS one').get() as { one: number }).one === 1;
+    },
+    close: () => {
+      db.close();
+      if (walFd >= 0) fs.closeSync(walFd);
+      port.close();
+    },
+  };
+
+  port.on('message', (msg: { id: number; op: WorkerOp; args: never[] }) => {
+    const fail = (e: unknown): void => {
+      const err = e as { message?: string; code?: string };
+      const error = String(err.message ?? e);
+      port.postMessage({ id: msg.id, ok: false, error, code: err.code ?? null });
+    };
+    try {
+      if (syncFailure && DURABLE.has(msg.op)) throw syncFailure;
+      const value = ops[msg.op](...msg.args);
+      if (msg.op === 'close') return;
+      const answer = (e: Error | null): void => {
+        if (e) fail(e);
+        else port.postMessage({ id: msg.id, ok: true, value });
+      };
+      if (walFd >= 0 && DURABLE.has(msg.op)) afterSync(answer);
+      else answer(null);
+    } catch (e) {
+      fail(e);
+    }
+  });
+  port.postMessage({ id: 0, ok: true, value: 'ready' });
+}
