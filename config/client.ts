@@ -7,7 +7,7 @@
 // checkpoint only moves forward, and only once everything above held.
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
-import { type Checkpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import { CosignatureError, parseWitnessVerifier, requireCosignatures } from './cosignature.js';
 import { CLIENT_VERSION, ClientError, collectorBase, getCapped, logUrl, type ClientErrorCode } from './fetch.js';
 import { hex8, parseVerifier, type VerifierKey } from './keys.js';

@@ -10,7 +10,7 @@ import { hex8, type VerifierKey } from './keys.js';
 import { MAX_NOTE_BYTES, verifyNote } from './note.js';
 import { verifyConsistency } from './proof.js';
 import { hashReader } from './tile-reader.js';
-import { type ReadFn } from './tiles.js';
+import type { ReadFn } from './tiles.js';
 import { isUnreadable, readText } from '../counter/safeio/index.js';
 
 

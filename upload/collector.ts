@@ -14,7 +14,7 @@ import { decodeReport } from './json.js';
 import { tryLock } from './lock.js';
 import { collectorPaths, trustDir, weekFiles, type CollectorPaths } from './paths.js';
 import { MAX_REPORT_BYTES, UPLOAD_WINDOW_DAYS } from './report.js';
-import type { Phase, RunContext } from './context.js';
+import type { RunContext } from './context.js';
 import { configCacheText } from './marks.js';
 import { drawX } from './random.js';
 import { postReport } from './send.js';
