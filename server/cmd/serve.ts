@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import type { Extension, Metrics } from '../serve/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
+import { holdMode, storeName } from './recorded-mode.js';
 import {
   type Publication, type PublicationFlags, publicationFlags, publicationOptions,
 } from './publication.js';
@@ -65,7 +66,8 @@ export function serveCommand(): Command {
       const metrics = countingLogger(stderrLogger());
       let server;
       try {
-        const extend = await publicPages(o.log, o.key, publication, now, metrics);
+        const where = storeName(o);
+        const extend = await publicPages(o.log, o.key, publication, now, metrics, where);
         server = await startServer({ logger: metrics.logger, log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, maxConnections, sync: o.sync, extend, now });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
@@ -105,12 +107,15 @@ async function publicPages(
   p: Publication,
   now: (() => Date) | undefined,
   metrics: Metrics,
+  where: string,
 ): Promise<Extension> {
   const { registerPublic, startMergeSchedule } = await import('../pages/index.js');
   const { mergeInWorker } = await import('../merge/index.js');
   // Beside this bundle (server/dist/): the merge runs there, off the thread that answers uploads.
   const workerFile = new URL('./merge-worker.js', import.meta.url);
   return async (app, { store, publish, logger }) => {
+    // Before any page or merge: a store served in another mode is refused, not republished.
+    await holdMode(store, where, publish);
     const pages = await registerPublic(app, { store, logDir, logKey, publish, ...p });
     // Counts only (no address, path or content); the nginx example keeps it to the machine.
     app.get('/metrics', async (_req, reply) =>
