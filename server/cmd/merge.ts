@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import {
   DEFAULT_BUDGET as D, type MergeResult, type PublishMode, addDays, runMerge, utcDay,
 } from '../merge/index.js';
-import { DATABASE_FILE, openStore, type Store } from '../store/index.js';
+import { DATABASE_FILE, OLD_LAYOUT, openStore, type Store } from '../store/index.js';
 import { holdMode, recordedMode, storeName } from './recorded-mode.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
 import { type PublicationFlags, publicationFlags, publicationOptions } from './publication.js';
@@ -58,12 +58,14 @@ export function mergeCommand(): Command {
     .action(async (o: Opts) => {
       const usage = (m: string) => new CliError(m, EXIT_USAGE);
       if (!o.data === !o.database) throw usage('give exactly one of --data <dir> and --database <url>');
+      if (o.publish !== undefined) checkOptions(o as Opts & { publish: PublishMode });
       // A mistyped path would otherwise become a new, empty store and "nothing to merge".
-      if (o.data && !existsSync(join(o.data, DATABASE_FILE))) {
+      // (A directory of the old layout goes on, to be told about import-dir.)
+      const isStore = (d: string) => [DATABASE_FILE, OLD_LAYOUT].some((f) => existsSync(join(d, f)));
+      if (o.data && !isStore(o.data)) {
         throw new CliError(`no store in ${o.data} (no ${DATABASE_FILE}): check --data; `
           + '`serve` creates the store');
       }
-      if (o.publish !== undefined) checkOptions(o as Opts & { publish: PublishMode });
       const where = storeName(o);
       let store: Store;
       try {
