@@ -3,6 +3,7 @@
 // it sent is durable. The first stdout line is `listening on <url>`; logs are JSON lines on stderr.
 import { Command, Option } from 'commander';
 import type { Extension, Metrics } from '../serve/index.js';
+import { dirReader, parseVerifier, verifyLog } from '../../config/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
 import { holdMode, storeName } from './recorded-mode.js';
 import {
@@ -61,6 +62,7 @@ export function serveCommand(): Command {
       const maxInFlight = intIn(o.maxInFlight, '--max-in-flight', 1, 1_000_000);
       const maxConnections = o.maxConnections === undefined ? undefined : intIn(o.maxConnections, '--max-connections', 1, 1_000_000);
       const publication = publicationOptions(o);
+      if (o.key !== undefined) checkKey(o.log, o.key);
       const now = trialClock(o.now);
       const { countingLogger, startServer, stderrLogger } = await import('../serve/index.js');
       const metrics = countingLogger(stderrLogger());
@@ -83,6 +85,24 @@ export function serveCommand(): Command {
         process.once('SIGINT', stop);
       });
     });
+}
+
+/**
+ * `--key`: a malformed key is a usage error; a key that does not verify the log refuses to start,
+ * since /config and /privacy would otherwise say only "cannot be shown" to the public.
+ */
+function checkKey(logDir: string, key: string): void {
+  try {
+    parseVerifier(key);
+  } catch (e) {
+    throw new CliError(`--key: ${why(e)}`, EXIT_USAGE);
+  }
+  try {
+    verifyLog(dirReader(logDir), key);
+  } catch (e) {
+    throw new CliError(`--key does not verify the config log ${logDir}: ${why(e)}; `
+      + 'give the verifier key of the key that signed it (`verify-log` checks one)');
+  }
 }
 
 /**
