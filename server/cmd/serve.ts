@@ -74,8 +74,7 @@ export function serveCommand(): Command {
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
       }
-      process.stdout.write(`listening on ${server.url}\n`);
-      await new Promise<void>((resolve, reject) => {
+      const stopped = new Promise<void>((resolve, reject) => {
         const stop = (): void => {
           process.once('SIGTERM', () => process.exit(1)); // a second signal: stop now
           process.once('SIGINT', () => process.exit(1));
@@ -84,6 +83,10 @@ export function serveCommand(): Command {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
+      // Printed only once the handlers are in place: a SIGTERM sent on seeing this line could
+      // otherwise arrive before them and kill the process by the signal's default action.
+      process.stdout.write(`listening on ${server.url}\n`);
+      await stopped;
     });
 }
 
