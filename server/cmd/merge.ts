@@ -76,13 +76,13 @@ export function mergeCommand(): Command {
       let result: MergeResult | null;
       let opts: ReturnType<typeof checkOptions>;
       try {
-        const publish = o.publish ?? await recordedMode(store, where);
+        const publish = o.publish ?? (await recordedMode(store, where))?.publish ?? null;
         if (publish === null) {
           throw usage(`${where} has no recorded publication mode yet: give --publish `
             + '(the same as the `serve` that takes its reports)');
         }
         opts = checkOptions({ ...o, publish });
-        await holdMode(store, where, publish);
+        await holdMode(store, where, publish, opts.epsilon !== undefined);
         result = await runMerge(store, opts);
         // The pages `serve` shows are rendered where the merge runs (the store keeps them).
         const { publishDataPages } = await import('../pages/index.js');

@@ -8,30 +8,44 @@ import { CliError } from './common.js';
 
 const RECORD = 'state/publication.json';
 
+export interface Recorded { publish: PublishMode; noise?: boolean }
+
 /** The mode recorded in the store, or null when no `serve` or `merge` has used it yet. */
-export async function recordedMode(store: Store, where: string): Promise<PublishMode | null> {
+export async function recordedMode(store: Store, where: string): Promise<Recorded | null> {
   const bytes = await store.getPublished(RECORD);
   if (!bytes) return null;
-  const j = JSON.parse(Buffer.from(bytes).toString('utf8')) as { publish?: unknown };
+  const text = Buffer.from(bytes).toString('utf8');
+  const j = JSON.parse(text) as { publish?: unknown; noise?: unknown };
   if (j.publish !== 'raw' && j.publish !== 'aggregates') {
     throw new CliError(`${where}: ${RECORD} does not name a publication mode`);
   }
-  return j.publish;
+  if (typeof j.noise !== 'boolean') return { publish: j.publish };
+  return { publish: j.publish, noise: j.noise };
 }
 
 /**
- * Records `mode` on first use; refuses a store recorded with another mode, naming it and the
- * way on, since switching mid-way breaks the promise the /privacy page made to every client.
+ * Records the mode (and, in aggregates mode, whether counts are noised) on first use; refuses a
+ * store recorded otherwise, naming it and the way on, since switching mid-way breaks the
+ * promise the /privacy page made to every client whose reports the store already holds.
  */
-export async function holdMode(store: Store, where: string, mode: PublishMode): Promise<void> {
+export async function holdMode(
+  store: Store, where: string, mode: PublishMode, noise: boolean,
+): Promise<void> {
   const recorded = await recordedMode(store, where);
+  const record = mode === 'aggregates' ? { publish: mode, noise } : { publish: mode };
   if (recorded === null) {
-    await store.putPublished(RECORD, Buffer.from(JSON.stringify({ publish: mode }) + '\n'));
+    await store.putPublished(RECORD, Buffer.from(JSON.stringify(record) + '\n'));
     return;
   }
-  if (recorded !== mode) {
-    throw new CliError(`${where} is recorded for --publish ${recorded}, not --publish ${mode}: `
-      + `give --publish ${recorded} (merge may omit it), or start a new store for ${mode}`);
+  if (recorded.publish !== mode) {
+    throw new CliError(`${where} is recorded for --publish ${recorded.publish}, not --publish `
+      + `${mode}: give --publish ${recorded.publish} (merge may omit it), or start a new store `
+      + `for ${mode}`);
+  }
+  if (mode === 'aggregates' && recorded.noise !== undefined && recorded.noise !== noise) {
+    const was = recorded.noise ? 'with noise' : 'with --no-noise-k-only-unsafe';
+    throw new CliError(`${where} is recorded for aggregates ${was}: give the same, or start a `
+      + 'new store');
   }
 }
 

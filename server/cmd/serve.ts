@@ -138,7 +138,7 @@ async function publicPages(
   const workerFile = new URL('./merge-worker.js', import.meta.url);
   return async (app, { store, publish, logger }) => {
     // Before any page or merge: a store served in another mode is refused, not republished.
-    await holdMode(store, where, publish);
+    await holdMode(store, where, publish, p.epsilon !== undefined);
     const pages = await registerPublic(app, { store, logDir, logKey, publish, ...p });
     // Counts only (no address, path or content); the nginx example keeps it to the machine.
     app.get('/metrics', async (_req, reply) =>

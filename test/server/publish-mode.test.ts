@@ -90,6 +90,21 @@ describe.skipIf(skipPg)('PostgreSQL', () => {
   });
 });
 
+describe('the recorded noise of an aggregates store', () => {
+  it('refuses a merge with --no-noise-k-only-unsafe on a store served with noise', async () => {
+    const data = join(tempDir('tt-mode-'), 'data');
+    const served = await serve(['--log', makeLog(), '--data', data, '--publish', 'aggregates']);
+    expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
+    expect(await served.stop()).toBe(0);
+    await putOne({ data });
+    const r = run('merge', '--data', data, '--publish', 'aggregates', '--no-noise-k-only-unsafe',
+      '--k', '1', '--now', '2027-01-05');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('recorded for aggregates with noise');
+    expect(await published({ data }, 'aggregates/')).toEqual([]);
+  });
+});
+
 describe('merge on a --data directory that holds no store', () => {
   it('refuses it, naming it, and creates nothing', () => {
     const data = join(tempDir('tt-mode-'), 'mistyped');
