@@ -57,11 +57,14 @@ export function mergeCommand(): Command {
     .addHelpText('after', HELP)
     .action(async (o: Opts) => {
       const usage = (m: string) => new CliError(m, EXIT_USAGE);
-      if (!o.data === !o.database) throw usage('give exactly one of --data <dir> and --database <url>');
+      if (!o.data === !o.database) {
+        throw usage('give exactly one of --data <dir> and --database <url>');
+      }
       if (o.publish !== undefined) checkOptions(o as Opts & { publish: PublishMode });
       // A mistyped path would otherwise become a new, empty store and "nothing to merge".
       // (A directory of the old layout goes on, to be told about import-dir.)
-      const isStore = (d: string) => [DATABASE_FILE, OLD_LAYOUT].some((f) => existsSync(join(d, f)));
+      const isStore = (d: string) =>
+        [DATABASE_FILE, OLD_LAYOUT].some((f) => existsSync(join(d, f)));
       if (o.data && !isStore(o.data)) {
         throw new CliError(`no store in ${o.data} (no ${DATABASE_FILE}): check --data; `
           + '`serve` creates the store');
