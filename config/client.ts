@@ -20,7 +20,7 @@ import { hashReader } from './tile-reader.js';
 import { MAX_ENTRY_BYTES, TILE_WIDTH, bundlePath, type ReadFn } from './tiles.js';
 import { why } from './error.js';
 import { checkExtends, loadTrusted, openCheckpoint, trustedCheckpointFile } from './trust.js';
-import { isUnreadable, readBytes, writeAtomic } from '../counter/safeio/index.js';
+import { isUnreadable, readBytes, writeAtomic } from '../safeio/index.js';
 
 export { ClientError, type ClientErrorCode } from './fetch.js';
 export { trustedCheckpointFile } from './trust.js';

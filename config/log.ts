@@ -14,7 +14,7 @@ import {
   type ReadFn, type Tile,
 } from './tiles.js';
 import { hashReader, type TileHashReader } from './tile-reader.js';
-import { isUnreadable, makeDir, readBytes } from '../counter/safeio/index.js';
+import { isUnreadable, makeDir, readBytes } from '../safeio/index.js';
 
 /** The largest file each kind of path may be: a note, a full tile, a full bundle of largest entries. */
 function capFor(path: string): number {
@@ -37,7 +37,7 @@ export function symlinkRefusal(file: string): string | null {
 /**
  * Reads log paths under `dir`; refuses names outside the spec's grammar, symbolic links
  * (symlinkRefusal), anything but a regular file (a FIFO must not hang a monitor) and files over
- * their cap (counter/safeio's rules).
+ * their cap (safeio's rules).
  */
 export function dirReader(dir: string): ReadFn {
   return (path) => {

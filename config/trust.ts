@@ -11,7 +11,7 @@ import { MAX_NOTE_BYTES, verifyNote } from './note.js';
 import { verifyConsistency } from './proof.js';
 import { hashReader } from './tile-reader.js';
 import type { ReadFn } from './tiles.js';
-import { isUnreadable, readText } from '../counter/safeio/index.js';
+import { isUnreadable, readText } from '../safeio/index.js';
 
 
 /** The trusted checkpoint's file: from the key's name and id only (hashed: any name is a safe file name), never the URL. */
