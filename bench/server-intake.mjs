@@ -125,7 +125,7 @@ function startGodev(bin, port) {
     p.on('exit', (c) => rej(new Error(`telemetrygodev exited with ${c}`)));
     const url = `http://127.0.0.1:${port}`;
     const poll = () => fetch(`${url}/`).then(() => res({ url, cpuMs: () => cpuMs(p.pid), stop: () => new Promise((r) => (p.removeAllListeners('exit'), p.on('exit', r), p.kill('SIGTERM'))) }), () => setTimeout(poll, 100));
-    poll();
+    void poll();
   });
 }
 

@@ -4,6 +4,7 @@
 // node_modules). Compiled with the V8 code cache the telemetry directory keeps for it.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Engine } from './engine/index.js';
 import type { EngineModule } from './engine-loader.js';
@@ -35,10 +36,12 @@ export function loadEngineModule(cacheRoot: string | null): EngineModule {
 
 function enginePath(): string {
   // `__filename` serves when a tool bundles this file into CommonJS, where import.meta is empty.
-  const url = import.meta.url ?? pathToFileURL(__filename).href;
-  const beside = fileURLToPath(new URL('./engine.cjs', url));
+  // The CommonJS entry has __dirname: no URL to build and parse back (a part of every start).
+  const beside = typeof __dirname === 'string'
+    ? join(__dirname, 'engine.cjs')
+    : fileURLToPath(new URL('./engine.cjs', import.meta.url));
   if (existsSync(beside)) return beside; // the published layout: no resolution needed
-  const here = createRequire(url);
+  const here = createRequire(import.meta.url ?? pathToFileURL(__filename).href);
   try {
     return here.resolve('./engine.cjs');
   } catch (e) {

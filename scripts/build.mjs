@@ -52,6 +52,18 @@ const lazyEngine = {
   },
 };
 
+/**
+ * In the engine bundle, counter/engine/upload-start-loader.ts becomes upload-start-bundled.ts,
+ * which `require`s dist/counter/upload-start.cjs (the upload's due check, token take and spawn)
+ * only when the day's token is absent or stale: an everyday start neither reads nor compiles it.
+ */
+const lazyUploadStart = {
+  name: 'upload-start',
+  setup(b) {
+    b.onResolve({ filter: /\/upload-start-loader\.js$/ }, (a) => ({ path: join(a.resolveDir, 'upload-start-bundled.ts') }));
+  },
+};
+
 /** Ends the engine bundle with its hash: the key of its code cache (counter/settings/code-cache.ts). */
 function markEngineHash(file) {
   const source = readFileSync(file, 'utf8');
@@ -83,8 +95,10 @@ rmSync('dist', { recursive: true, force: true });
 const small = { minify: true, sourcemap: 'linked' };
 const cjs = {
   ...common, ...small, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' },
-  define: { 'import.meta.url': '__ttFileUrl' },
-  banner: { js: "const __ttFileUrl = require('node:url').pathToFileURL(__filename).href; const __ttRequire = require;" },
+  // The file's URL on use, not at load: pathToFileURL costs every start, counting off included,
+  // and only the engine's loading and the addon's path need it.
+  define: { 'import.meta.url': '__ttMeta.url' },
+  banner: { js: "const __ttMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } }; const __ttRequire = require;" },
 };
 const entry = { entryPoints: { 'counter/index': 'counter/index.ts' } };
 const meta = await build({ ...esm, ...small, ...entry, outdir: 'dist', plugins: [builtins, lazyEngine], metafile: true });
@@ -95,8 +109,12 @@ if (process.env.TT_BUILD_META) {
 // CommonJS tools `require()` the toolkit; Node 20 before 20.19 cannot require an ES module.
 await build({ ...cjs, ...entry, plugins: [builtins, lazyEngine] });
 // One engine for both entries, so a process that loads both still has one count file state.
-await build({ ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts' } });
+await build({
+  ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts' }, plugins: [builtins, lazyUploadStart],
+  external: [...common.external, 'transparent-telemetry/internal/upload-start'],
+});
 markEngineHash('dist/counter/engine.cjs');
+await build({ ...cjs, entryPoints: { 'counter/upload-start': 'counter/engine/upload-start.ts' } });
 // transparent-telemetry/config: loaded by the uploader and by vendors' tools, never at a tool's
 // start; tweetnacl and semver are bundled in, so a tool still inherits koffi alone.
 const config = { entryPoints: { 'config/index': 'config/index.ts' }, outdir: 'dist' };

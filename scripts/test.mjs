@@ -27,7 +27,7 @@ const targeted = args.some((arg) => !arg.startsWith('-'));
 
 /** What the build reads; dist/ is current when none of it is newer than the stamp. */
 const BUILD_INPUTS = [
-  'counter', 'config', 'upload', 'cmd', 'server', 'native', 'scripts/build.mjs',
+  'counter', 'config', 'upload', 'cmd', 'server', 'safeio', 'report', 'native', 'scripts/build.mjs',
   'scripts/build-native.mjs', 'package.json', 'tsconfig.json', 'tsconfig.build.json',
 ];
 const STAMP = 'dist/.built';
@@ -48,6 +48,8 @@ if (!stamp || !targeted || Math.max(...BUILD_INPUTS.map((p) => newest(p))) >= st
 }
 // The whole suite type-checks every source; a targeted run leaves that to `npm run typecheck`.
 if (!targeted) step('type check', 'npx', ['tsc', '--noEmit', '-p', '.']);
+// The linter (biome.json: floating promises, unused code, type-only imports, no `any`): 2 s.
+if (!targeted) step('lint', 'npx', ['biome', 'lint', '.']);
 
 // test/go-interop runs Go's own x/telemetry: without go it skips locally, and fails in CI.
 // Looked up on PATH rather than run: the go command counts its own use under the real home.

@@ -25,7 +25,9 @@ export function addonTargets(
 
 /** native/prebuilds of this package. */
 export function prebuildsDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'prebuilds');
+  // In the engine bundle (CommonJS) __dirname is at hand; its import.meta.url is built from it.
+  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  return join(here, '..', '..', 'native', 'prebuilds');
 }
 
 let loaded: Addon | null | undefined;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Stats } from 'node:fs';
 import type * as Vm from 'node:vm';
-import { isUnreadable, readBytes } from '../safeio/index.js';
+import { isUnreadable, readBytes } from '../../safeio/index.js';
 
 /** The build ends the engine bundle with this line and the hash of the rest (scripts/build.mjs). */
 export const ENGINE_HASH_MARK = '\n//# tt-engine-hash=';
@@ -85,18 +85,17 @@ function lazyRequire(file: string): NodeJS.Require {
   const get = () => (real ??= createRequire(file));
   const lazy = (id: string): unknown =>
     id.startsWith('node:') && process.getBuiltinModule ? process.getBuiltinModule(id) : get()(id);
-  return Object.assign(lazy, {
-    resolve: Object.assign(
-      (id: string, options?: { paths?: string[] }) => get().resolve(id, options),
-      { paths: (id: string) => get().resolve.paths(id) },
-    ),
-    get cache() {
-      return get().cache;
+  // defineProperties, not Object.assign: assign would call the getters, and so createRequire.
+  return Object.defineProperties(lazy, {
+    resolve: {
+      value: Object.assign(
+        (id: string, options?: { paths?: string[] }) => get().resolve(id, options),
+        { paths: (id: string) => get().resolve.paths(id) },
+      ),
     },
-    get main() {
-      return get().main;
-    },
-    extensions: {},
+    cache: { get: () => get().cache },
+    main: { get: () => get().main },
+    extensions: { value: {} },
   }) as unknown as NodeJS.Require;
 }
 

@@ -40,6 +40,11 @@ export function* envOverrides(env: NodeJS.ProcessEnv, toolVar: string | null): G
 
 /** The variable that turns counting off for `program` in this environment, as `NAME=value`, or null. */
 export function envOff(program: string, envVar: string | undefined, env: NodeJS.ProcessEnv = process.env): string | null {
-  for (const r of envOverrides(env, envVar ?? toolEnvVar(program))) if (r.mode === 'off') return r.detail;
-  return null;
+  // envOverrides' order and words, without a generator and without deriving the tool's variable
+  // when DO_NOT_TRACK already decides: every start with counting off runs this.
+  if (doNotTrack(env.DO_NOT_TRACK)) return `DO_NOT_TRACK=${env.DO_NOT_TRACK}`;
+  if (envModeCap(env[ENV_MODE]) === 'off') return `${ENV_MODE}=${env[ENV_MODE]}`;
+  const toolVar = envVar ?? toolEnvVar(program);
+  const own = toolVar ? env[toolVar] : undefined;
+  return doNotTrack(own) ? `${toolVar}=${own}` : null;
 }

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/index.js';
 import { type PublishMode, addDays, isFinal } from '../merge/index.js';
-import { CACHE_FINAL, CACHE_SHORT, esc, page, securityHeaders, sendPage, sendProblem } from './html.js';
+import { CACHE_FINAL, CACHE_SHORT, esc, page, securityHeaders, sendProblem } from './html.js';
 import type { Downloads } from './read.js';
 import { modeLine } from './charts-page.js';
 

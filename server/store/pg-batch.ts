@@ -20,7 +20,8 @@ export function batchedPut(pool: Pool): (r: StoredReport, hash: string) => Promi
       const batch = queue.slice(0, MAX_BATCH);
       queue = queue.slice(batch.length);
       active++;
-      run(batch).finally(() => {
+      // run settles every waiter of its batch itself and never rejects.
+      void run(batch).finally(() => {
         active--;
         kick();
       });

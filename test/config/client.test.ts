@@ -4,11 +4,11 @@
 // the trusted checkpoint left byte for byte as it was.
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClientError, fetchVerifiedConfig, trustedCheckpointFile } from '../../config/client.js';
-import { generateKey, parseVerifier } from '../../config/keys.js';
+import { generateKey, parseVerifier } from '../../config/tlog/keys.js';
 import { appendToLog } from '../../config/log.js';
 import { parseConfig } from '../../config/schema.js';
 import { tempDir } from '../helpers.js';

@@ -80,6 +80,7 @@ describe('version entries', () => {
 });
 
 // Loosely typed on purpose: the cases below break the config in ways its type forbids.
+// biome-ignore lint/suspicious/noExplicitAny: the cases break the config in ways its type forbids
 type Cfg = Record<string, any>;
 const base = (): Cfg => ({
   GOOS: ['linux', 'darwin'],

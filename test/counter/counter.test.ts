@@ -116,6 +116,24 @@ describe('counting', () => {
       });
     }
 
+    it('rejects exactly the white space of /\\s/u, every character of the BMP checked', () => {
+      const wrong: string[] = [];
+      for (let code = 0; code < 0x10000; code++) {
+        if (code >= 0xd800 && code <= 0xdfff) continue; // lone surrogates: not valid Unicode
+        const name = `a${String.fromCharCode(code)}b`;
+        let why = '';
+        try {
+          new Counter(name);
+        } catch (e) {
+          why = (e as Error).message;
+        }
+        const space = /\s/u.test(name);
+        const said = code === 10 ? /a newline/.test(why) : /contains whitespace/.test(why);
+        if (said !== space) wrong.push(code.toString(16));
+      }
+      expect(wrong).toEqual([]);
+    });
+
     it('accepts what the rules allow', () => {
       for (const name of ['t/flag:verbose', 't/latency:<100ms', 't/日本語', 't/emoji-😀', 'x', 't/a-b_c.d']) expect(() => new Counter(name)).not.toThrow();
     });

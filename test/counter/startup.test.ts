@@ -150,9 +150,50 @@ describe('the everyday path', () => {
     expect(JSON.parse(out[0]!)).toMatchObject({ mode: 'local', backend: 'addon' });
     expect(JSON.parse(out[1]!)).toEqual([]);
   });
+
+  it("loads the upload's due check and start only when the day's token says work may be due", () => {
+    const dir = tempDir();
+    const code = `${COUNT}
+      const { createRequire } = await import('node:module');
+      const cache = createRequire(import.meta.url).cache;
+      process.on('exit', () => console.log(JSON.stringify(
+        Object.keys(cache).filter((file) => file.endsWith('upload-start.cjs')).length)));`;
+    // No token yet: the due check runs (nothing is due in a first week), loaded for it.
+    expect(JSON.parse(run(dir, code).trim().split('\n')[1]!)).toBe(1);
+    writeFileSync(join(dir, 'upload.token'), ''); // today's: the stat settles it
+    expect(JSON.parse(run(dir, code).trim().split('\n')[1]!)).toBe(0);
+  });
+
+  it('makes no `require` function: createRequire is called only when something needs it', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'upload.token'), '');
+    const code = `const nodeModule = process.getBuiltinModule('node:module');
+      const made = []; const real = nodeModule.createRequire;
+      nodeModule.createRequire = (from) => { made.push(String(from)); return real(from); };
+      ${COUNT}
+      process.on('exit', () => console.log(JSON.stringify(made)));`;
+    run(dir);
+    const out = run(dir, code).trim().split('\n');
+    expect(JSON.parse(out[0]!)).toMatchObject({ mode: 'local', backend: 'addon' });
+    expect(JSON.parse(out[1]!)).toEqual([]);
+    expect(soleCounts(dir).get('boot/run')).toBe(2n);
+  });
 });
 
 describe('a process that ends within its first turn', () => {
+  // An ES module's loading turns the loop once (Node 20): the timer waits for a second turn.
+  it('an ES module tool that ends once its module ran creates no timer', () => {
+    const dir = tempDir();
+    const code = `const hooks = await import('node:async_hooks'); const made = [];
+      hooks.createHook({ init(id, type) { if (type === 'Timeout') made.push(type); } }).enable();
+      ${COUNT}
+      process.on('exit', () => console.log(JSON.stringify(made)));`;
+    const out = run(dir, code).trim().split('\n');
+    expect(JSON.parse(out[0]!)).toMatchObject({ mode: 'local', backend: 'addon' });
+    expect(JSON.parse(out[1]!)).toEqual([]);
+    expect(soleCounts(dir).get('boot/run')).toBe(1n);
+  });
+
   // A CommonJS tool whose output waits for exit: an ES module's loading (Node 20) or a write to
   // a pipe keeps the loop turning once more, and then the timer is armed (the next test).
   it('creates no timer at all: the rotation timer waits until the process lives on', () => {
@@ -170,7 +211,7 @@ describe('a process that ends within its first turn', () => {
     expect(soleCounts(dir).get('boot/run')).toBe(1n);
   });
 
-  it('a process that lives on arms it in its first turn', () => {
+  it('a process that lives on arms it in its second turn', () => {
     const dir = tempDir();
     const code = `const hooks = await import('node:async_hooks'); const made = [];
       hooks.createHook({ init(id, type) { if (type === 'Timeout') made.push(type); } }).enable();

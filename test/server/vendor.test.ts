@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fetchVerifiedConfig } from '../../config/index.js';
 import { tempDir } from '../helpers.js';
 import { serveLogDir } from '../log-server.js';
-import { EXAMPLE, type Run, run, runAsync } from './bin.js';
+import { EXAMPLE, run, runAsync } from './bin.js';
 
 const NAME = 'collector.test/config';
 const oneError = (stderr: string) => {

@@ -3,7 +3,7 @@
 // it starts POSTs that week exactly once; and a collector that never answers does not hold
 // the host, whose run goes on after it has exited.
 import { createServer, type Socket } from 'node:net';
-import { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFor, startCollector, type TestCollector } from '../upload/collector.js';

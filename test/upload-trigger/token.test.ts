@@ -4,7 +4,7 @@
 import { existsSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { takeToken } from '../../counter/engine/upload-trigger.js';
+import { takeToken } from '../../counter/engine/upload-start.js';
 import { tempDir } from '../helpers.js';
 
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@
 // done is kept for a later run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/settings/index.js';
 import { collectorId, collectorPaths, encodeReport, runUpload } from '../../upload/index.js';

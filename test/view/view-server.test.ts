@@ -2,7 +2,6 @@
 // fresh per request, and what the server refuses.
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
