@@ -7,20 +7,20 @@
 // checkpoint only moves forward, and only once everything above held.
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
-import type { Checkpoint } from './checkpoint.js';
-import { CosignatureError, parseWitnessVerifier, requireCosignatures } from './cosignature.js';
+import type { Checkpoint } from './tlog/index.js';
+import { CosignatureError, parseWitnessVerifier, requireCosignatures } from './tlog/index.js';
 import { CLIENT_VERSION, ClientError, collectorBase, getCapped, logUrl, type ClientErrorCode } from './fetch.js';
-import { hex8, parseVerifier, type VerifierKey } from './keys.js';
+import { hex8, parseVerifier, type VerifierKey } from './tlog/index.js';
 import { parseBundle, symlinkRefusal } from './log.js';
-import { HASH_SIZE, leafHash } from './merkle.js';
-import { MAX_NOTE_BYTES } from './note.js';
-import { verifyInclusion } from './proof.js';
+import { HASH_SIZE, leafHash } from './tlog/index.js';
+import { MAX_NOTE_BYTES } from './tlog/index.js';
+import { verifyInclusion } from './tlog/index.js';
 import { ConfigError, parseConfig, type UploadConfig } from './schema.js';
-import { hashReader } from './tile-reader.js';
-import { MAX_ENTRY_BYTES, TILE_WIDTH, bundlePath, type ReadFn } from './tiles.js';
-import { why } from './error.js';
+import { hashReader } from './tlog/index.js';
+import { MAX_ENTRY_BYTES, TILE_WIDTH, bundlePath, type ReadFn } from './tlog/index.js';
+import { why } from './tlog/index.js';
 import { checkExtends, loadTrusted, openCheckpoint, trustedCheckpointFile } from './trust.js';
-import { isUnreadable, readBytes, writeAtomic } from '../counter/safeio/index.js';
+import { isUnreadable, readBytes, writeAtomic } from '../safeio/index.js';
 
 export { ClientError, type ClientErrorCode } from './fetch.js';
 export { trustedCheckpointFile } from './trust.js';

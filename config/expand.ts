@@ -2,7 +2,7 @@
 // `chart:{b1,b2,…}` (as Go expands them) under our naming rules (counter/index.ts, enforced here
 // although Go only documents them), and version entries (exact as in Go, or semver ranges).
 import semver from 'semver';
-import { UNPRINTABLE } from '../counter/safeio/index.js';
+import { UNPRINTABLE } from '../safeio/index.js';
 
 /** A counter name must fit a count file's name slot (docs/count-file.md): at most 4096 bytes. */
 export const MAX_NAME_BYTES = 4096;

@@ -5,8 +5,8 @@
 import { get as httpGet, type Agent, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import pkg from '../package.json' with { type: 'json' };
-import { checkCollectorUrl } from '../counter/safeio/index.js';
-import { CodedError } from './error.js';
+import { checkCollectorUrl } from '../safeio/index.js';
+import { CodedError } from './tlog/index.js';
 
 export type ClientErrorCode =
   | 'EINSECURE' // not https, and not http to a loopback host

@@ -11,16 +11,16 @@ export {
 } from './schema.js';
 export { type ConfigQuery, PLAIN_RELEASE, type StackRule, buildQuery } from './query.js';
 export { chartOf, goExpand } from './expand.js';
-export { CodedError, why } from './error.js';
-export { HASH_SIZE, type ProofErrorCode, ProofError, emptyRoot, leafHash, nodeHash, rootFromLeafHashes } from './merkle.js';
-export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proof.js';
-export { ALG_COSIGNATURE_V1, ALG_ED25519, type KeyErrorCode, type SignerKey, type VerifierKey, KeyError, formatVerifier, generateKey, parseSigner, parseVerifier } from './keys.js';
-export { MAX_NOTE_BYTES, MAX_SIGNATURES, type NoteErrorCode, NoteError, signNote, verifyNote } from './note.js';
-export { type Checkpoint, type CheckpointErrorCode, CheckpointError, formatCheckpoint, parseCheckpoint } from './checkpoint.js';
+export { CodedError, why } from './tlog/index.js';
+export { HASH_SIZE, type ProofErrorCode, ProofError, emptyRoot, leafHash, nodeHash, rootFromLeafHashes } from './tlog/index.js';
+export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './tlog/index.js';
+export { ALG_COSIGNATURE_V1, ALG_ED25519, type KeyErrorCode, type SignerKey, type VerifierKey, KeyError, formatVerifier, generateKey, parseSigner, parseVerifier } from './tlog/index.js';
+export { MAX_NOTE_BYTES, MAX_SIGNATURES, type NoteErrorCode, NoteError, signNote, verifyNote } from './tlog/index.js';
+export { type Checkpoint, type CheckpointErrorCode, CheckpointError, formatCheckpoint, parseCheckpoint } from './tlog/index.js';
 export {
   MAX_ENTRY_BYTES, TILE_WIDTH, type ReadFn, type Tile, type TileErrorCode, TileError, bundlePath, encodeIndex, tilePath, tilesForSize,
-} from './tiles.js';
-export { type TileHashReader, hashReader } from './tile-reader.js';
+} from './tlog/index.js';
+export { type TileHashReader, hashReader } from './tlog/index.js';
 export { type LogView, type WriteFn, appendToLog, atomicWriter, dirReader, readLog, verifyLog } from './log.js';
 export { type Caps, type FetchConfigOptions, type VerifiedConfig, DEFAULT_CAPS, fetchVerifiedConfig } from './client.js';
 export { trustedCheckpointFile } from './trust.js';
@@ -29,5 +29,5 @@ export { type PinnedKeys, readVerifiedConfig } from './client.js';
 export {
   MAX_CLOCK_SKEW_SECONDS, type CosignatureErrorCode, type WitnessOutcome, CosignatureError, checkCosignatures, cosignNote, cosignatureMessage,
   generateWitnessKey, parseWitnessSigner, parseWitnessVerifier, requireCosignatures,
-} from './cosignature.js';
+} from './tlog/index.js';
 export { checkExtends, loadTrusted, openCheckpoint } from './trust.js';

@@ -5,16 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, lstatSync, openSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint.js';
-import { formatVerifier, parseSigner } from './keys.js';
-import { HASH_SIZE, leafHash, rangeRoot } from './merkle.js';
-import { MAX_NOTE_BYTES, signNote, verifyNote } from './note.js';
+import { formatCheckpoint, parseCheckpoint, type Checkpoint } from './tlog/index.js';
+import { formatVerifier, parseSigner } from './tlog/index.js';
+import { HASH_SIZE, leafHash, rangeRoot } from './tlog/index.js';
+import { MAX_NOTE_BYTES, signNote, verifyNote } from './tlog/index.js';
 import {
   LOG_PATH, MAX_ENTRY_BYTES, TILE_WIDTH, TileError, bundlePath, edgeRoot, tilePath, tilesForSize,
   type ReadFn, type Tile,
-} from './tiles.js';
-import { hashReader, type TileHashReader } from './tile-reader.js';
-import { isUnreadable, makeDir, readBytes } from '../counter/safeio/index.js';
+} from './tlog/index.js';
+import { hashReader, type TileHashReader } from './tlog/index.js';
+import { isUnreadable, makeDir, readBytes } from '../safeio/index.js';
 
 /** The largest file each kind of path may be: a note, a full tile, a full bundle of largest entries. */
 function capFor(path: string): number {
@@ -37,7 +37,7 @@ export function symlinkRefusal(file: string): string | null {
 /**
  * Reads log paths under `dir`; refuses names outside the spec's grammar, symbolic links
  * (symlinkRefusal), anything but a regular file (a FIFO must not hang a monitor) and files over
- * their cap (counter/safeio's rules).
+ * their cap (safeio's rules).
  */
 export function dirReader(dir: string): ReadFn {
   return (path) => {

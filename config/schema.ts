@@ -2,7 +2,7 @@
 // a Go config over, read strictly. Everything that is not exactly right is refused with the JSON
 // path and the reason; nothing is guessed. Sizes are capped, and every check is linear.
 import { classifyRuntime, classifyVersion, expandCounter, MAX_TOKEN_BYTES, nameProblem, tokenProblem, type VersionSpec } from './expand.js';
-import { CodedError } from './error.js';
+import { CodedError } from './tlog/index.js';
 
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 /** Entries in any one list (GOOS, GoVersion, Programs, a program's Versions, Counters, Stacks). */

@@ -3,15 +3,15 @@
 // one (RFC 9162 §2.1.4 consistency, proved from the log's tiles). Trust on first use of the key.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
-import { why } from './error.js';
+import { parseCheckpoint, type Checkpoint } from './tlog/index.js';
+import { why } from './tlog/index.js';
 import { ClientError, type ClientErrorCode } from './fetch.js';
-import { hex8, type VerifierKey } from './keys.js';
-import { MAX_NOTE_BYTES, verifyNote } from './note.js';
-import { verifyConsistency } from './proof.js';
-import { hashReader } from './tile-reader.js';
-import type { ReadFn } from './tiles.js';
-import { isUnreadable, readText } from '../counter/safeio/index.js';
+import { hex8, type VerifierKey } from './tlog/index.js';
+import { MAX_NOTE_BYTES, verifyNote } from './tlog/index.js';
+import { verifyConsistency } from './tlog/index.js';
+import { hashReader } from './tlog/index.js';
+import type { ReadFn } from './tlog/index.js';
+import { isUnreadable, readText } from '../safeio/index.js';
 
 
 /** The trusted checkpoint's file: from the key's name and id only (hashed: any name is a safe file name), never the URL. */

@@ -116,7 +116,7 @@ function badCollector(v: unknown): string | null {
   return badWitnesses(v as Record<string, unknown>);
 }
 
-/** The rule is counter/safeio's; these are open()'s words for it. */
+/** The rule is safeio's; these are open()'s words for it. */
 const URL_PROBLEMS = {
   'not-a-url': '.url is not a URL',
   'not-https': '.url must be https: (http: only to 127.0.0.1, ::1 or localhost)',

@@ -27,7 +27,7 @@ const targeted = args.some((arg) => !arg.startsWith('-'));
 
 /** What the build reads; dist/ is current when none of it is newer than the stamp. */
 const BUILD_INPUTS = [
-  'counter', 'config', 'upload', 'cmd', 'server', 'native', 'scripts/build.mjs',
+  'counter', 'config', 'upload', 'cmd', 'server', 'safeio', 'report', 'native', 'scripts/build.mjs',
   'scripts/build-native.mjs', 'package.json', 'tsconfig.json', 'tsconfig.build.json',
 ];
 const STAMP = 'dist/.built';

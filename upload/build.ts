@@ -4,8 +4,8 @@
 import type { ReadOk } from '../counter/countfile/index.js';
 import type { ConfigQuery } from '../config/index.js';
 import type { ProgramState } from './gather.js';
-import { encodeReport } from './json.js';
-import { MAX_REPORT_BYTES, type ProgramReport, type Report } from './report.js';
+import { encodeReport } from '../report/index.js';
+import { MAX_REPORT_BYTES, type ProgramReport, type Report } from '../report/index.js';
 
 /** Go's reports hold int64 counts (a uint64 above this wraps negative there); ours saturate here. */
 export const MAX_REPORT_COUNT = (1n << 63n) - 1n;

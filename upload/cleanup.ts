@@ -4,9 +4,9 @@
 // a pending report is never removed here (the send phase moves one that aged out to dropped/).
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isUnreadable, readText } from '../counter/safeio/index.js';
+import { isUnreadable, readText } from '../safeio/index.js';
 import { ageDays } from './gather.js';
-import { decodeReport } from './json.js';
+import { decodeReport } from '../report/index.js';
 import { isStale } from './lock.js';
 import { CID_RE, collectorPaths, WEEK_RE } from './paths.js';
 import type { RunContext } from './context.js';

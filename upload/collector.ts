@@ -5,15 +5,15 @@ import { renameSync, rmSync } from 'node:fs';
 import type { ReadOk } from '../counter/countfile/index.js';
 import {
   checkCollectorUrl, isUnreadable, makeDir, readText, writeAtomic,
-} from '../counter/safeio/index.js';
+} from '../safeio/index.js';
 import type { Collector } from '../counter/settings/index.js';
 import { buildQuery, fetchVerifiedConfig, why, type ConfigQuery } from '../config/index.js';
 import { collectorReport } from './build.js';
 import { ageDays } from './gather.js';
-import { decodeReport } from './json.js';
+import { decodeReport } from '../report/index.js';
 import { tryLock } from './lock.js';
 import { collectorPaths, trustDir, weekFiles, type CollectorPaths } from './paths.js';
-import { MAX_REPORT_BYTES, UPLOAD_WINDOW_DAYS } from './report.js';
+import { MAX_REPORT_BYTES, UPLOAD_WINDOW_DAYS } from '../report/index.js';
 import type { RunContext } from './context.js';
 import { configCacheText } from './marks.js';
 import { drawX } from './random.js';

@@ -1,17 +1,16 @@
 // transparent-telemetry's uploader: weekly reports built from count files, filtered by the
 // collector's verified config, sampled, and sent exactly once to each program's own collector.
-// The server (`telemetry-server`) imports the report's shape and the window from here, so
-// the two sides agree by construction. docs/upload.md.
+// The report's wire format lives in report/ (shared with the server); the uploader's callers get
+// what they need of it here too. docs/upload.md.
 export {
   MAX_REPORT_BYTES, type ProgramReport, type Report, UPLOAD_WINDOW_DAYS, isGoRuntime, uploadPath,
-} from './report.js';
+  decodeReport, encodeReport, goFloat, BIG_MARK, parseBigJson, quoteBigIntegers,
+} from '../report/index.js';
 export { type RunOptions, runPhases, runUpload } from './run.js';
 export { type RunSummary, type WeekEntry } from './summary.js';
 export { SEND_WINDOW_DAYS } from './collector.js';
 export type { Phase } from './context.js';
 export { KEEP_WEEKS } from './cleanup.js';
-export { decodeReport, encodeReport, goFloat } from './json.js';
-export { BIG_MARK, parseBigJson, quoteBigIntegers } from './big-json.js';
 export { drawX } from './random.js';
 export { type CollectorPaths, collectorId, collectorPaths, localReportPath, trustDir, weekFiles, CID_RE, WEEK_RE } from './paths.js';
 export { type CollectorStatus, type Dropped, listNames, readCollector, readStatus } from './store.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { processStartWin32 } from '../counter/mmap/index.js';
-import { makeDir } from '../counter/safeio/index.js';
+import { makeDir } from '../safeio/index.js';
 
 /** A holder runs one build and one POST (10 s) under a lock; anything older is a leftover. */
 export const LOCK_MAX_MS = 10 * 60_000;

@@ -2,10 +2,10 @@
 // and stack prefixes that collector's last verified config lists (so they go in its reports,
 // when the week's draw keeps them), and those the sent copies actually held, per week. Read
 // from disk only: the view never reaches the network.
-import { isUnreadable, readText } from '../counter/safeio/index.js';
+import { isUnreadable, readText } from '../safeio/index.js';
 import type { Layout, ProgramSettings } from '../counter/settings/index.js';
 import { buildQuery, parseConfig, type UploadConfig } from '../config/index.js';
-import { decodeReport } from './json.js';
+import { decodeReport } from '../report/index.js';
 import { collectorId, collectorPaths, type CollectorPaths, weekFiles } from './paths.js';
 import { listNames } from './store.js';
 

@@ -7,7 +7,7 @@
 // user who routes traffic through a proxy for privacy must not have the upload reveal their
 // address (docs/upload-network.md). The tunnels themselves are in tunnel.ts and socks.ts.
 import { isIP } from 'node:net';
-import { isLoopbackHost } from '../counter/safeio/index.js';
+import { isLoopbackHost } from '../safeio/index.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -9,7 +9,7 @@ import { cleanup } from './cleanup.js';
 import { handleCollector } from './collector.js';
 import type { Phase } from './context.js';
 import { gather } from './gather.js';
-import { encodeReport } from './json.js';
+import { encodeReport } from '../report/index.js';
 import { localReport } from './build.js';
 import { CID_RE, collectorPaths, localReportPath, weekFiles } from './paths.js';
 import { createExclusive, listNames, readCollector } from './store.js';

@@ -7,8 +7,8 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { CLIENT_VERSION } from '../config/index.js';
 import { agentFor } from './tunnel.js';
-import { printableLine } from '../counter/safeio/index.js';
-import { uploadPath } from './report.js';
+import { printableLine } from '../safeio/index.js';
+import { uploadPath } from '../report/index.js';
 
 export const POST_TIMEOUT_MS = 10_000;
 

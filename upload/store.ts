@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isUnreadable, makeDir, readText, writeAtomic } from '../counter/safeio/index.js';
+import { isUnreadable, makeDir, readText, writeAtomic } from '../safeio/index.js';
 import type { Collector } from '../counter/settings/index.js';
 import type { CollectorPaths } from './paths.js';
 

@@ -2,7 +2,7 @@
 // upload and the sent copy it left, the last config verification and its outcome, the reports
 // waiting, and every week dropped with its reason.
 import { join } from 'node:path';
-import { isUnreadable, printableLine, readText } from '../../counter/safeio/index.js';
+import { isUnreadable, printableLine, readText } from '../../safeio/index.js';
 import type { Layout, ProgramSettings } from '../../counter/settings/index.js';
 import {
   CID_RE, collectorId, collectorPaths, type CollectorStatus, type Dropped, listNames, readCollector,

@@ -4,7 +4,7 @@
 // sends. Reports already built are the bytes that will be sent; X is drawn at build time and kept.
 // --offline reaches no network: it shows what is built and lists the weeks still waiting for a config.
 import { Command } from 'commander';
-import { isUnreadable, readText } from '../../counter/safeio/index.js';
+import { isUnreadable, readText } from '../../safeio/index.js';
 import { CID_RE, collectorPaths, listNames, MAX_REPORT_BYTES, readCollector, runPhases, type RunSummary, weekFiles } from '../../upload/index.js';
 import { context, dirOption, named, type Context, type Invocation } from './context.js';
 import { type Json, toJson } from './output.js';

@@ -6,7 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import {
   readMachineMode, readProgramModes, readProgramsObject,
 } from '../../counter/settings/index.js';
-import { unreadableText, writeAtomic } from '../../counter/safeio/index.js';
+import { unreadableText, writeAtomic } from '../../safeio/index.js';
 import { CliError, context, dirOption, fsError, named, type Context, type Invocation } from './context.js';
 import { knownPrograms, warnIfUnknown } from './known.js';
 import { type ScopeOptions, addScopeOptions, target } from './scope.js';

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import {
   type Mode, dateString, readMachineMode, readProgramModes, wrap, writeMachineMode, writeProgramMode,
 } from '../../counter/settings/index.js';
-import { type Unreadable, unreadableText } from '../../counter/safeio/index.js';
+import { type Unreadable, unreadableText } from '../../safeio/index.js';
 import { CliError, context, dirOption, fsError, type Context, type Invocation } from './context.js';
 import { dataFiles, removeFiles } from './files.js';
 import { decideFor, knownPrograms, warnIfUnknown } from './known.js';

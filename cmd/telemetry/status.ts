@@ -6,7 +6,7 @@ import { isActive, listCountFiles, readCountFile } from '../../counter/countfile
 import {
   type Choice, type Decision, type Layout, type Reason, type Reports, listReports, noticesProblem, readMachineMode, readProgramModes, readPrograms, readProgramsFile, weekendProblem,
 } from '../../counter/settings/index.js';
-import type { Unreadable } from '../../counter/safeio/index.js';
+import type { Unreadable } from '../../safeio/index.js';
 import { context, dirOption, named, type Context, type Invocation } from './context.js';
 import { decideFor, declared } from './known.js';
 import { byCodePoint } from './read-files.js';

@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { runPhases, runUpload, type RunSummary, type WeekEntry } from '../../upload/index.js';
 import { CliError, ENV_NOW, context, dirOption, named, type Context, type Invocation } from './context.js';
-import { printableLine } from '../../counter/safeio/index.js';
+import { printableLine } from '../../safeio/index.js';
 import { envOverrides } from '../../counter/settings/index.js';
 import { type Json, plural, toJson } from './output.js';
 import { describe } from './status.js';

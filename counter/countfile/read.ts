@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_SUFFIX, HDR_PREFIX, MAX_READ_LEN } from './format.js';
 import { CountFileError, parseCountFile, type CountFile } from './parse.js';
-import { isUnreadable, readBytes } from '../safeio/index.js';
+import { isUnreadable, readBytes } from '../../safeio/index.js';
 
 export interface ReadOk extends CountFile {
   file: string;

@@ -2,7 +2,7 @@
 // bytes): here, in the engine, so that the entry, which counting off also loads, carries no
 // writer. By rename, owner-only; a failure only means the next start compiles (docs/startup.md).
 import { dirname } from 'node:path';
-import { writeAtomic } from '../safeio/index.js';
+import { writeAtomic } from '../../safeio/index.js';
 import { debugLog, layout } from '../settings/index.js';
 
 /** `file` is `<telemetry dir>/cache/<name>`; `notes` say why a cache there was not used. */

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Stats } from 'node:fs';
 import type * as Vm from 'node:vm';
-import { isUnreadable, readBytes } from '../safeio/index.js';
+import { isUnreadable, readBytes } from '../../safeio/index.js';
 
 /** The build ends the engine bundle with this line and the hash of the rest (scripts/build.mjs). */
 export const ENGINE_HASH_MARK = '\n//# tt-engine-hash=';

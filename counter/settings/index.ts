@@ -21,4 +21,4 @@ export {
   type CacheWriter, type CompiledModule, ENGINE_HASH_MARK, codeCacheFile, loadWithCodeCache,
 } from './code-cache.js';
 // The collector-URL rule is safeio's; re-exported for the entry, which may import only this room.
-export { checkCollectorUrl } from '../safeio/index.js';
+export { checkCollectorUrl } from '../../safeio/index.js';

@@ -1,7 +1,7 @@
 // The settings files that hold one JSON object keyed by program (program-modes.json,
 // notices.json, programs.json) are read one way: through the safe reader, and refused whole
 // when they are not such an object, so that no caller writes over what it could not read.
-import { type Unreadable, isUnreadable, readText } from '../safeio/index.js';
+import { type Unreadable, isUnreadable, readText } from '../../safeio/index.js';
 import { CAPS } from './caps.js';
 
 export type ProgramsObject = { entries: Record<string, unknown>; problem?: undefined } | { entries?: undefined; problem: Unreadable };

@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import type { Layout } from './dir.js';
 import { dateString } from './weeks.js';
-import { type Unreadable, isUnreadable, readText, writeAtomic } from '../safeio/index.js';
+import { type Unreadable, isUnreadable, readText, writeAtomic } from '../../safeio/index.js';
 import { CAPS } from './caps.js';
 import { readProgramsObject } from './json-file.js';
 

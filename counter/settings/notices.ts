@@ -2,7 +2,7 @@
 // question each happen once. Shared by notice.ts and ask.ts; the file is `dirs.noticesFile`.
 import type { Layout } from './dir.js';
 import { decide } from './policy.js';
-import { type Unreadable, writeAtomic } from '../safeio/index.js';
+import { type Unreadable, writeAtomic } from '../../safeio/index.js';
 import { readProgramsObject } from './json-file.js';
 
 export interface NoticeRecord {

@@ -7,7 +7,7 @@ import type { Layout } from './dir.js';
 import { type Mode, lower, rank, readMachineMode, readProgramModes } from './mode.js';
 import { envOverrides } from './env.js';
 import { toolEnvVar } from './program.js';
-import { isUnreadable, readText, type Unreadable, unreadableText } from '../safeio/index.js';
+import { isUnreadable, readText, type Unreadable, unreadableText } from '../../safeio/index.js';
 import { CAPS } from './caps.js';
 
 /** One thing that decided or lowered the mode, in words a user can act on. */

@@ -1,7 +1,7 @@
 // Who is counting: the host tool's name and version, and the names derived from them.
 import { realpathSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { isUnreadable, readText } from '../safeio/index.js';
+import { isUnreadable, readText } from '../../safeio/index.js';
 import { CAPS } from './caps.js';
 
 export interface Program {

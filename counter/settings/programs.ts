@@ -5,7 +5,7 @@
 // {"my-cli": {"envVar": "…", "command": "…", "collector": {"url": "…", "key": "…"}}}; unknown
 // fields are kept.
 import type { Layout } from './dir.js';
-import { writeAtomic } from '../safeio/index.js';
+import { writeAtomic } from '../../safeio/index.js';
 import { readProgramsObject } from './json-file.js';
 
 /** Where a program's reports go: the collector's base URL and its config log's verifier key. */

@@ -2,7 +2,7 @@
 // file ends at 00:00 UTC on that weekday, 1 to 7 days after the day it was opened.
 import { writeFileSync } from 'node:fs';
 import type { Layout } from './dir.js';
-import { isUnreadable, makeDir, readText, type Unreadable, unreadableText } from '../safeio/index.js';
+import { isUnreadable, makeDir, readText, type Unreadable, unreadableText } from '../../safeio/index.js';
 import { CAPS } from './caps.js';
 
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { CodedError, formatVerifier, parseSigner, why } from '../../config/index.js';
 
 export { why };
-import { isUnreadable, readBytes } from '../../counter/safeio/index.js';
+import { isUnreadable, readBytes } from '../../safeio/index.js';
 
 /** Exit codes: 0 ok, 1 a refusal or failure, 2 the command line was wrong. */
 export const EXIT_FAILURE = 1;
@@ -26,7 +26,7 @@ export class CliError extends CodedError<'EREFUSED' | 'EUSAGE'> {
 
 /**
  * The bytes of `file`, which must be a regular file (not a FIFO or device) of at most `cap`
- * bytes, read by the toolkit's one safe reader (counter/safeio), and its permission bits.
+ * bytes, read by the toolkit's one safe reader (safeio), and its permission bits.
  */
 export function readRegular(file: string, cap: number, what: string): { data: Buffer; mode: number } {
   const r = readBytes(file, cap);

@@ -9,7 +9,7 @@ import {
   MAX_NOTE_BYTES, atomicWriter, checkExtends, cosignNote, dirReader, loadTrusted, openCheckpoint, parseVerifier, parseWitnessSigner,
   trustedCheckpointFile,
 } from '../../config/index.js';
-import { writeAtomic } from '../../counter/safeio/index.js';
+import { writeAtomic } from '../../safeio/index.js';
 import { CliError, keyOption, readRegular, readSecretKey, why } from './common.js';
 
 const HELP = `

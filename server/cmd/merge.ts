@@ -1,11 +1,14 @@
 // `telemetry-server merge`: merges every day that is over (UTC) and not merged yet, and
 // publishes (docs/publication.md). The hourly schedule inside `serve` runs the same merge; this command
 // is for a collector run without `serve`, for a backfill, and for tests (--now).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import {
-  DEFAULT_BUDGET as D, type MergeResult, addDays, runMerge, utcDay,
+  DEFAULT_BUDGET as D, type MergeResult, type PublishMode, addDays, runMerge, utcDay,
 } from '../merge/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { DATABASE_FILE, OLD_LAYOUT, openStore, type Store } from '../store/index.js';
+import { holdMode, recordedMode, storeName } from './recorded-mode.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
 import { type PublicationFlags, publicationFlags, publicationOptions } from './publication.js';
 
@@ -23,14 +26,18 @@ Each report adds at most --values-per-report counts (default ${D.valuesPerReport
 resist injected reports (anyone can send k − 1 reports with known counts beside a victim's).
 
 Examples:
-  $ telemetry-server merge --data /var/lib/telemetry --publish raw
+  $ telemetry-server merge --data /var/lib/telemetry/data --publish aggregates
   $ telemetry-server merge --database postgres://merge@db/telemetry --publish aggregates --epsilon 2
-  $ telemetry-server merge --data ./data --publish raw --now 2026-12-01 --json
+  $ telemetry-server merge --data ./telemetry-data --publish raw --now 2026-12-01 --json
+
+The store records the --publish it was first served or merged with; merge without --publish
+uses it, and a different --publish is refused. --data must name an existing store.
 
 Exit codes: 0 merged (or nothing to merge), 1 failed or another merge holds the lock, 2 usage.
 `;
 
-interface Opts extends PublicationFlags {
+interface Opts extends Omit<PublicationFlags, 'publish'> {
+  publish?: PublishMode;
   data?: string;
   database?: string;
   now?: string;
@@ -42,14 +49,27 @@ export function mergeCommand(): Command {
     .description('merge the stored reports of days that are over and publish them')
     .option('--data <dir>', 'the embedded store directory')
     .option('--database <url>', 'the PostgreSQL store (postgres://…)')
-    .addOption(new Option('--publish <mode>', 'what is published')
-      .choices(['raw', 'aggregates']).makeOptionMandatory());
+    .addOption(new Option('--publish <mode>', 'what is published (default: the mode the store '
+      + 'was first served or merged in)').choices(['raw', 'aggregates']));
   return publicationFlags(command)
     .option('--now <YYYY-MM-DD>', 'merge as if today were this UTC day')
     .option('--json', 'print one JSON document')
     .addHelpText('after', HELP)
     .action(async (o: Opts) => {
-      const opts = checkOptions(o);
+      const usage = (m: string) => new CliError(m, EXIT_USAGE);
+      if (!o.data === !o.database) {
+        throw usage('give exactly one of --data <dir> and --database <url>');
+      }
+      if (o.publish !== undefined) checkOptions(o as Opts & { publish: PublishMode });
+      // A mistyped path would otherwise become a new, empty store and "nothing to merge".
+      // (A directory of the old layout goes on, to be told about import-dir.)
+      const isStore = (d: string) =>
+        [DATABASE_FILE, OLD_LAYOUT].some((f) => existsSync(join(d, f)));
+      if (o.data && !isStore(o.data)) {
+        throw new CliError(`no store in ${o.data} (no ${DATABASE_FILE}): check --data; `
+          + '`serve` creates the store');
+      }
+      const where = storeName(o);
       let store: Store;
       try {
         store = await openStore({ data: o.data, database: o.database });
@@ -57,12 +77,21 @@ export function mergeCommand(): Command {
         throw new CliError(`cannot open the store: ${why(e)}`);
       }
       let result: MergeResult | null;
+      let opts: ReturnType<typeof checkOptions>;
       try {
+        const publish = o.publish ?? (await recordedMode(store, where))?.publish ?? null;
+        if (publish === null) {
+          throw usage(`${where} has no recorded publication mode yet: give --publish `
+            + '(the same as the `serve` that takes its reports)');
+        }
+        opts = checkOptions({ ...o, publish });
+        await holdMode(store, where, publish, opts.epsilon !== undefined);
         result = await runMerge(store, opts);
         // The pages `serve` shows are rendered where the merge runs (the store keeps them).
         const { publishDataPages } = await import('../pages/index.js');
         await publishDataPages(store, { publish: opts.publish, k: opts.k, epsilon: opts.epsilon });
       } catch (e) {
+        if (e instanceof CliError) throw e;
         throw new CliError(`merge failed: ${why(e)}`);
       } finally {
         await store.close();
@@ -75,9 +104,8 @@ export function mergeCommand(): Command {
     });
 }
 
-function checkOptions(o: Opts) {
+function checkOptions(o: Opts & { publish: PublishMode }) {
   const usage = (m: string) => new CliError(m, EXIT_USAGE);
-  if (!o.data === !o.database) throw usage('give exactly one of --data <dir> and --database <url>');
   const publication = publicationOptions(o);
   let now = new Date();
   if (o.now !== undefined) {

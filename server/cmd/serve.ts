@@ -3,7 +3,9 @@
 // it sent is durable. The first stdout line is `listening on <url>`; logs are JSON lines on stderr.
 import { Command, Option } from 'commander';
 import type { Extension, Metrics } from '../serve/index.js';
+import { dirReader, parseVerifier, verifyLog } from '../../config/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
+import { holdMode, storeName } from './recorded-mode.js';
 import {
   type Publication, type PublicationFlags, publicationFlags, publicationOptions,
 } from './publication.js';
@@ -60,18 +62,19 @@ export function serveCommand(): Command {
       const maxInFlight = intIn(o.maxInFlight, '--max-in-flight', 1, 1_000_000);
       const maxConnections = o.maxConnections === undefined ? undefined : intIn(o.maxConnections, '--max-connections', 1, 1_000_000);
       const publication = publicationOptions(o);
+      if (o.key !== undefined) checkKey(o.log, o.key);
       const now = trialClock(o.now);
       const { countingLogger, startServer, stderrLogger } = await import('../serve/index.js');
       const metrics = countingLogger(stderrLogger());
       let server;
       try {
-        const extend = await publicPages(o.log, o.key, publication, now, metrics);
+        const where = storeName(o);
+        const extend = await publicPages(o.log, o.key, publication, now, metrics, where);
         server = await startServer({ logger: metrics.logger, log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, maxConnections, sync: o.sync, extend, now });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
       }
-      process.stdout.write(`listening on ${server.url}\n`);
-      await new Promise<void>((resolve, reject) => {
+      const stopped = new Promise<void>((resolve, reject) => {
         const stop = (): void => {
           process.once('SIGTERM', () => process.exit(1)); // a second signal: stop now
           process.once('SIGINT', () => process.exit(1));
@@ -80,7 +83,29 @@ export function serveCommand(): Command {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
+      // Printed only once the handlers are in place: a SIGTERM sent on seeing this line could
+      // otherwise arrive before them and kill the process by the signal's default action.
+      process.stdout.write(`listening on ${server.url}\n`);
+      await stopped;
     });
+}
+
+/**
+ * `--key`: a malformed key is a usage error; a key that does not verify the log refuses to start,
+ * since /config and /privacy would otherwise say only "cannot be shown" to the public.
+ */
+function checkKey(logDir: string, key: string): void {
+  try {
+    parseVerifier(key);
+  } catch (e) {
+    throw new CliError(`--key: ${why(e)}`, EXIT_USAGE);
+  }
+  try {
+    verifyLog(dirReader(logDir), key);
+  } catch (e) {
+    throw new CliError(`--key does not verify the config log ${logDir}: ${why(e)}; `
+      + 'give the verifier key of the key that signed it (`verify-log` checks one)');
+  }
 }
 
 /**
@@ -105,12 +130,15 @@ async function publicPages(
   p: Publication,
   now: (() => Date) | undefined,
   metrics: Metrics,
+  where: string,
 ): Promise<Extension> {
   const { registerPublic, startMergeSchedule } = await import('../pages/index.js');
   const { mergeInWorker } = await import('../merge/index.js');
   // Beside this bundle (server/dist/): the merge runs there, off the thread that answers uploads.
   const workerFile = new URL('./merge-worker.js', import.meta.url);
   return async (app, { store, publish, logger }) => {
+    // Before any page or merge: a store served in another mode is refused, not republished.
+    await holdMode(store, where, publish, p.epsilon !== undefined);
     const pages = await registerPublic(app, { store, logDir, logKey, publish, ...p });
     // Counts only (no address, path or content); the nginx example keeps it to the machine.
     app.get('/metrics', async (_req, reply) =>

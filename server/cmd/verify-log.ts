@@ -8,7 +8,7 @@ import {
   type ReadFn, checkExtends, dirReader, loadTrusted, openCheckpoint, parseConfig, parseVerifier,
   trustedCheckpointFile, verifyLog,
 } from '../../config/index.js';
-import { writeAtomic } from '../../counter/safeio/index.js';
+import { writeAtomic } from '../../safeio/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
 import { fetchLog } from './http-read.js';
 

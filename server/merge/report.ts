@@ -1,7 +1,7 @@
 // Reading one stored report for merging. Intake has validated it against the config; here it
 // is read again exactly: counts above 2^53−1 keep every digit (JSON.parse alone would round
 // them), and anything not in the report's shape is an error naming the field.
-import { BIG_MARK, isGoRuntime, quoteBigIntegers } from '../../upload/index.js';
+import { BIG_MARK, isGoRuntime, quoteBigIntegers } from '../../report/index.js';
 import type { Count } from './sum.js';
 
 export interface MergeEntry {

@@ -1,7 +1,7 @@
 // Calendar weeks of the published data. Each installation ends its week on its own weekday
 // (docs/count-file.md, Weeks), so reports' `Week` dates fall on every day; the aggregates group them by the
 // calendar week (Monday to Sunday, UTC) their `Week` falls in, named by that Sunday.
-import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
+import { UPLOAD_WINDOW_DAYS } from '../../report/index.js';
 
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

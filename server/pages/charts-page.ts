@@ -2,7 +2,7 @@
 // runtimes, across weeks. The exact numbers are in a table under each chart (with data-*
 // attributes for scripts); the chart data rides in a JSON block that /assets/charts.js draws.
 import { MAX_STACKS_PER_WEEK, MAX_VERSIONS_PER_WEEK, type PublishMode } from '../merge/index.js';
-import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
+import { UPLOAD_WINDOW_DAYS } from '../../report/index.js';
 import type { ChartModel, ProgramModel } from './model.js';
 import { digits, esc, jsonBlock, page, percent } from './html.js';
 

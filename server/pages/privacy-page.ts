@@ -4,7 +4,7 @@ import type { UploadConfig } from '../../config/index.js';
 import {
   CLIP, DEFAULT_BUDGET, type PublishMode, labelThreshold, perCount,
 } from '../merge/index.js';
-import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
+import { UPLOAD_WINDOW_DAYS } from '../../report/index.js';
 import { esc, page } from './html.js';
 
 export interface PrivacyFacts {

@@ -2,7 +2,7 @@
 // their digits), and the names of every download.
 import type { Store } from '../store/index.js';
 import { type WeekAggregate, aggregatePath } from '../merge/index.js';
-import { parseBigJson } from '../../upload/index.js';
+import { parseBigJson } from '../../report/index.js';
 
 const WEEK_FILE = /^aggregates\/(\d{4}-\d{2}-\d{2})\.json$/;
 

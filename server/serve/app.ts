@@ -5,7 +5,7 @@
 // the report durably.
 import { createServer } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_REPORT_BYTES } from '../../upload/index.js';
+import { MAX_REPORT_BYTES } from '../../report/index.js';
 import type { Store } from '../store/index.js';
 import type { ConfigVersions } from './configs.js';
 import type { Logger } from './log.js';

@@ -13,7 +13,7 @@
 import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { MAX_REPORT_BYTES } from '../../upload/index.js';
+import { MAX_REPORT_BYTES } from '../../report/index.js';
 import { type Answer, type Problem, problemAnswer } from './upload.js';
 
 export const DEFAULT_MAX_CONNECTIONS = 1024;

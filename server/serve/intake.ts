@@ -1,10 +1,10 @@
-// The strict check of one uploaded report (Go's Report JSON, upload/report.ts). Everything is
+// The strict check of one uploaded report (Go's Report JSON, report/report.ts). Everything is
 // refused that a client of ours or Go's uploader would not send: another media type, bytes that
 // are not UTF-8 JSON, a missing, repeated or unknown field, a week that is not a real date, not
 // the path's, in the future or older than the window, X outside (0, 1], a count that is not a
 // whole number in [0, 2^64−1], and anything no published config version allows. A refusal names
 // the field (a JSON Pointer, RFC 6901) and the reason.
-import { UPLOAD_WINDOW_DAYS, isGoRuntime } from '../../upload/index.js';
+import { UPLOAD_WINDOW_DAYS, isGoRuntime } from '../../report/index.js';
 import type { ConfigQuery } from '../../config/index.js';
 import type { ConfigVersion } from './configs.js';
 import { canonicalReport, canonicalX } from './canonical.js';

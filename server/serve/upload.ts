@@ -5,7 +5,7 @@
 // report here, as much as the strict check itself (bench/README.md); the raw door reads the
 // body, answers and logs the same way. Anything unusual goes to fastify, which answers as before.
 import { type IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
-import { MAX_REPORT_BYTES } from '../../upload/index.js';
+import { MAX_REPORT_BYTES } from '../../report/index.js';
 import type { Store } from '../store/index.js';
 import type { ConfigVersions } from './configs.js';
 import { checkReport, dayOf } from './intake.js';

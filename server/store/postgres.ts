@@ -6,7 +6,7 @@
 // After a merge in `aggregates` mode a row keeps its key and hash but loses its body, so a
 // replay is still known; keys of days older than the upload window are then pruned.
 import type { Pool, PoolClient } from 'pg';
-import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
+import { UPLOAD_WINDOW_DAYS } from '../../report/index.js';
 import { sha256 } from './hash.js';
 import { batchedPut } from './pg-batch.js';
 import { PUBLISHED_NAME, addDays, todayUTC } from './names.js';

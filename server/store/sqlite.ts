@@ -6,7 +6,7 @@
 // The database decides duplicates (the (week, x) key): no per-report state is kept here.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UPLOAD_WINDOW_DAYS } from '../../upload/index.js';
+import { UPLOAD_WINDOW_DAYS } from '../../report/index.js';
 import { makeDurableDir, syncDir } from './files.js';
 import { addDays, todayUTC } from './names.js';
 import { publishedFiles } from './published.js';

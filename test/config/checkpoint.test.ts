@@ -1,9 +1,9 @@
-// config/checkpoint.ts: c2sp.org/tlog-checkpoint v1.0.0 note texts, C2SP's example and a table of
+// config/tlog/checkpoint.ts: c2sp.org/tlog-checkpoint v1.0.0 note texts, C2SP's example and a table of
 // malformed checkpoints, each refused with its own code and message.
 import { describe, expect, it } from 'vitest';
-import { CheckpointError, formatCheckpoint, parseCheckpoint } from '../../config/checkpoint.js';
-import { generateKey } from '../../config/keys.js';
-import { NoteError, signNote, verifyNote } from '../../config/note.js';
+import { CheckpointError, formatCheckpoint, parseCheckpoint } from '../../config/tlog/checkpoint.js';
+import { generateKey } from '../../config/tlog/keys.js';
+import { NoteError, signNote, verifyNote } from '../../config/tlog/note.js';
 
 // c2sp.org/tlog-checkpoint v1.0.0, the example at the top of the page (github.com/C2SP/C2SP
 // tlog-checkpoint.md); its log key is not published.

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClientError, fetchVerifiedConfig, trustedCheckpointFile } from '../../config/client.js';
-import { generateKey, parseVerifier } from '../../config/keys.js';
+import { generateKey, parseVerifier } from '../../config/tlog/keys.js';
 import { appendToLog } from '../../config/log.js';
 import { parseConfig } from '../../config/schema.js';
 import { tempDir } from '../helpers.js';

@@ -1,12 +1,12 @@
-// config/cosignature.ts side by side with transparency-dev/formats/note v0.1.0 (test/go/cosig,
+// config/tlog/cosignature.ts side by side with transparency-dev/formats/note v0.1.0 (test/go/cosig,
 // pinned in test/go/go.mod), an independent implementation of c2sp.org/tlog-cosignature v1: each
 // verifies the other's cosignatures, and both derive the same key ids. formats v0.1.0 takes a
 // witness's seed only in a 0x01 signer key, so Go gets the same seed in that form.
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkCosignatures, cosignNote, generateWitnessKey, parseWitnessVerifier } from '../../config/cosignature.js';
-import { generateKey, hex8 } from '../../config/keys.js';
-import { signNote, verifyNote } from '../../config/note.js';
+import { checkCosignatures, cosignNote, generateWitnessKey, parseWitnessVerifier } from '../../config/tlog/cosignature.js';
+import { generateKey, hex8 } from '../../config/tlog/keys.js';
+import { signNote, verifyNote } from '../../config/tlog/note.js';
 import { goProgram, skipGo } from '../go-interop/go.js';
 
 interface GoResult { note?: string; keyHash?: string; keyHashes?: string[]; text?: string; verified?: string[]; times?: number[]; error?: string }

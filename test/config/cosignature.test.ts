@@ -1,13 +1,13 @@
-// config/cosignature.ts: witness keys (type 0x04), cosignature lines and their checks, byte for
+// config/tlog/cosignature.ts: witness keys (type 0x04), cosignature lines and their checks, byte for
 // byte where the spec fixes them (the key id, the signed message, the 8-byte timestamp).
 import { createHash } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import {
   CosignatureError, checkCosignatures, cosignNote, cosignatureMessage, generateWitnessKey, parseWitnessSigner, parseWitnessVerifier, requireCosignatures,
-} from '../../config/cosignature.js';
-import { generateKey, parseVerifier } from '../../config/keys.js';
-import { signNote, verifyNote } from '../../config/note.js';
+} from '../../config/tlog/cosignature.js';
+import { generateKey, parseVerifier } from '../../config/tlog/keys.js';
+import { signNote, verifyNote } from '../../config/tlog/note.js';
 
 const LOG = generateKey('log.example/config', new Uint8Array(32).fill(1));
 const W1 = generateWitnessKey('witness.example/w1', new Uint8Array(32).fill(2));

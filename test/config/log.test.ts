@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateKey } from '../../config/keys.js';
+import { generateKey } from '../../config/tlog/keys.js';
 import { appendToLog, atomicWriter, dirReader, readLog, verifyLog } from '../../config/log.js';
-import { TileError, tilePath, tilesForSize } from '../../config/tiles.js';
+import { TileError, tilePath, tilesForSize } from '../../config/tlog/tiles.js';
 import { tempDir } from '../helpers.js';
 
 const ORIGIN = 'log.example/test';

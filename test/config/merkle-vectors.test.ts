@@ -3,8 +3,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProofError } from '../../config/merkle.js';
-import { verifyConsistency, verifyInclusion } from '../../config/proof.js';
+import { ProofError } from '../../config/tlog/merkle.js';
+import { verifyConsistency, verifyInclusion } from '../../config/tlog/proof.js';
 import { ROOT } from '../helpers.js';
 
 const DIR = join(ROOT, 'testdata', 'merkle');

@@ -1,11 +1,11 @@
-// RFC 9162 §2.1 hashing, roots and proofs (config/merkle.ts, config/proof.ts): the reference test
+// RFC 9162 §2.1 hashing, roots and proofs (config/tlog/merkle.ts, config/tlog/proof.ts): the reference test
 // tree, proofs made here checked by the verifier and against the reference vectors, tampered
 // proofs refused with the right code, bounds on indexes and sizes, and a 10,000-leaf tree.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProofError, emptyRoot, leafHash, nodeHash, rootFromLeafHashes, type ProofErrorCode } from '../../config/merkle.js';
-import { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from '../../config/proof.js';
+import { ProofError, emptyRoot, leafHash, nodeHash, rootFromLeafHashes, type ProofErrorCode } from '../../config/tlog/merkle.js';
+import { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from '../../config/tlog/proof.js';
 import { ROOT } from '../helpers.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

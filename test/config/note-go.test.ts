@@ -1,10 +1,10 @@
-// config/note.ts side by side with Go's own golang.org/x/mod/sumdb/note (test/go/note, pinned in
+// config/tlog/note.ts side by side with Go's own golang.org/x/mod/sumdb/note (test/go/note, pinned in
 // test/go/go.mod): keys, signatures and notes made by either are taken by the other, and what
 // one refuses the other refuses too. Without go this skips locally and fails in CI (go.ts).
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateKey, parseSigner, parseVerifier } from '../../config/keys.js';
-import { NoteError, signNote, verifyNote } from '../../config/note.js';
+import { generateKey, parseSigner, parseVerifier } from '../../config/tlog/keys.js';
+import { NoteError, signNote, verifyNote } from '../../config/tlog/note.js';
 import { goProgram, skipGo } from '../go-interop/go.js';
 import * as V from './note-vectors.js';
 

@@ -1,8 +1,8 @@
-// config/keys.ts and config/note.ts against Go's own test values, C2SP's examples and a table of
+// config/tlog/keys.ts and config/tlog/note.ts against Go's own test values, C2SP's examples and a table of
 // malformed notes and keys (Go's implementation itself runs in note-go.test.ts).
 import { describe, expect, it } from 'vitest';
-import { KeyError, generateKey, parseSigner, parseVerifier } from '../../config/keys.js';
-import { MAX_NOTE_BYTES, NoteError, signNote, verifyNote } from '../../config/note.js';
+import { KeyError, generateKey, parseSigner, parseVerifier } from '../../config/tlog/keys.js';
+import { MAX_NOTE_BYTES, NoteError, signNote, verifyNote } from '../../config/tlog/note.js';
 import * as V from './note-vectors.js';
 
 function codeOf(f: () => unknown): string {

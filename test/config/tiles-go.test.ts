@@ -1,4 +1,4 @@
-// config/tiles.ts side by side with Go's own golang.org/x/mod/sumdb/tlog (test/go/tlog, pinned in
+// config/tlog/tiles.ts side by side with Go's own golang.org/x/mod/sumdb/tlog (test/go/tlog, pinned in
 // test/go/go.mod): tile paths, tile bytes, tree hashes and proofs equal Go's byte for byte, and
 // Go's TileHashReader proves from the tile files config/log.ts writes. Go names tiles
 // tile/8/<L>/<N> (with the height) and keeps records in tile/8/data/<N>; C2SP drops the height and
@@ -6,11 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appendToLog } from '../../config/log.js';
-import { generateKey } from '../../config/keys.js';
-import { leafHash, rootFromLeafHashes } from '../../config/merkle.js';
-import { consistencyProof, inclusionProof } from '../../config/proof.js';
-import { bundlePath, tileData, tilePath, tilesForSize } from '../../config/tiles.js';
-import { hashReader } from '../../config/tile-reader.js';
+import { generateKey } from '../../config/tlog/keys.js';
+import { leafHash, rootFromLeafHashes } from '../../config/tlog/merkle.js';
+import { consistencyProof, inclusionProof } from '../../config/tlog/proof.js';
+import { bundlePath, tileData, tilePath, tilesForSize } from '../../config/tlog/tiles.js';
+import { hashReader } from '../../config/tlog/tile-reader.js';
 import { tempDir } from '../helpers.js';
 import { goProgram, skipGo } from '../go-interop/go.js';
 
@@ -60,7 +60,7 @@ function memoryTiles(size: number): (path: string) => Uint8Array {
   return made.get(size)!;
 }
 
-describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/tlog and config/tiles.ts", () => {
+describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/tlog and config/tlog/tiles.ts", () => {
   let got: GoResult;
   beforeAll(() => {
     got = go({ entries: entries.map(b64), sizes: SIZES, records: RECORDS, trees: TREES, indexes: [0, 999, 1000, 1234067] });

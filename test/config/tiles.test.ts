@@ -1,9 +1,9 @@
-// config/tiles.ts and config/tile-reader.ts without Go: path encoding, the spec's tile examples,
+// config/tlog/tiles.ts and config/tlog/tile-reader.ts without Go: path encoding, the spec's tile examples,
 // and a reader that refuses tampered tiles, naming them, before using any hash in them.
 import { describe, expect, it } from 'vitest';
-import { leafHash, rootFromLeafHashes } from '../../config/merkle.js';
-import { hashReader } from '../../config/tile-reader.js';
-import { TileError, encodeIndex, tileData, tilePath, tilesForSize } from '../../config/tiles.js';
+import { leafHash, rootFromLeafHashes } from '../../config/tlog/merkle.js';
+import { hashReader } from '../../config/tlog/tile-reader.js';
+import { TileError, encodeIndex, tileData, tilePath, tilesForSize } from '../../config/tlog/tiles.js';
 
 const leaves = Array.from({ length: 70000 }, (_, i) => leafHash(Buffer.from(String(i))));
 

@@ -20,7 +20,7 @@ function filesUnder(dir: string, pattern: RegExp): string[] {
 }
 
 const TS = /\.(m|c)?tsx?$/;
-const ROOMS = ['counter', 'cmd', 'config', 'upload', 'server'];
+const ROOMS = ['counter', 'cmd', 'config', 'upload', 'server', 'safeio', 'report'];
 const files = new Map(
   ROOMS.flatMap((dir) => filesUnder(dir, TS)).map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]),
 );

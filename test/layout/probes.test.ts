@@ -11,11 +11,11 @@ import { circles, parseArrows, violations } from './rooms.js';
 
 const arrows = parseArrows(readFileSync(join(ROOT, 'DESIGN.md'), 'utf8'));
 
-/** The faces the probes import, and one probe file in counter/safeio (which imports nothing). */
-function withProbe(source: string, probe = 'counter/safeio/probe.ts'): Map<string, string> {
+/** The faces the probes import, and one probe file in counter/mmap (which imports nothing). */
+function withProbe(source: string, probe = 'counter/mmap/probe.ts'): Map<string, string> {
   return new Map([
     ['counter/settings/index.ts', 'export const x = 1;'],
-    ['counter/safeio/index.ts', 'export const y = 2;'],
+    ['safeio/index.ts', 'export const y = 2;'],
     ['server/store/index.ts', "export * from './dir.js';"],
     ['server/store/dir.ts', 'export const openDirStore = 1;'],
     ['server/serve/index.ts', 'export const serve = 1;'],
@@ -41,9 +41,9 @@ const FORBIDDEN: Array<[string, string]> = [
 ];
 
 describe('the architecture check rejects', () => {
-  it.each(FORBIDDEN)('%s along no arrow (counter/safeio may import nothing)', (_, source) => {
+  it.each(FORBIDDEN)('%s along no arrow (counter/mmap may import nothing)', (_, source) => {
     expect(violations(withProbe(source), arrows)).toEqual([
-      expect.stringMatching(/counter\/safeio may not import counter\/settings$/),
+      expect.stringMatching(/counter\/mmap may not import counter\/settings$/),
     ]);
   });
 
@@ -65,7 +65,7 @@ describe('the architecture check rejects', () => {
   });
 
   it('a room the table does not know', () => {
-    const probe = withProbe("import { y } from '../counter/safeio/index.js';", 'newroom/probe.ts');
+    const probe = withProbe("import { y } from '../safeio/index.js';", 'newroom/probe.ts');
     expect(violations(probe, arrows)).toEqual([
       expect.stringMatching(/newroom is not in the arrow table$/),
     ]);
@@ -103,7 +103,7 @@ describe('the architecture check accepts', () => {
   });
 
   it('an allowed arrow through the face, and any import inside a room', () => {
-    const source = "import { y } from '../safeio/index.js';\nimport './local.js';";
+    const source = "import { y } from '../../safeio/index.js';\nimport './local.js';";
     const files = withProbe(source, 'counter/settings/probe.ts').set(
       'counter/settings/local.ts',
       '',

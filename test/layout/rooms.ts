@@ -1,7 +1,7 @@
 // The rules of DESIGN.md §1 as functions over a set of files (path → source text), so the
 // architecture test can run them on the real tree and on synthetic probe sets alike.
-// A room is a folder: each top-level source folder, and each sub-folder of counter/, cmd/ and
-// server/ (deeper folders, such as a browser bundle's sources, belong to their room). A room's
+// A room is a folder: each top-level source folder, and each sub-folder of counter/, cmd/,
+// config/ and server/ (deeper folders, such as a browser bundle's sources, belong to their room). A room's
 // face is its index.ts; another room imports only that, along an arrow of the table.
 import { dirname, join, normalize } from 'node:path';
 import { type ImportKind, findImports } from './imports.js';
@@ -9,7 +9,7 @@ import { type ImportKind, findImports } from './imports.js';
 /** Room → the rooms it may import. */
 export type Arrows = Map<string, string[]>;
 
-const SPLIT_ROOMS = new Set(['counter', 'cmd', 'server']);
+const SPLIT_ROOMS = new Set(['counter', 'cmd', 'config', 'server']);
 
 export function roomOf(file: string): string {
   const parts = file.split('/');

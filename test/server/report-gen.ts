@@ -1,4 +1,4 @@
-// Valid reports (upload/report.ts, Go's Report JSON) for the merge tests and the benchmark,
+// Valid reports (report/report.ts, Go's Report JSON) for the merge tests and the benchmark,
 // from a seeded generator, so a failure reproduces. `expected` recounts what the published
 // aggregates must say by the plainest loops, independently of server/merge.
 import type { ProgramReport, Report } from '../../upload/index.js';

@@ -3,7 +3,7 @@
 // (which never proxy a loopback host). Each row: the URL, and what the rule says.
 import { describe, expect, it } from 'vitest';
 import { fetchVerifiedConfig } from '../../config/index.js';
-import { checkCollectorUrl, isLoopbackHost, printableLine } from '../../counter/safeio/index.js';
+import { checkCollectorUrl, isLoopbackHost, printableLine } from '../../safeio/index.js';
 import { routeFor } from '../../upload/index.js';
 
 const TABLE: Array<[string, 'ok' | 'not-a-url' | 'carries-user-data' | 'not-https']> = [

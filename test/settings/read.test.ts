@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CAPS, decide, layout,
 } from '../../counter/settings/index.js';
-import { makeDir, readText } from '../../counter/safeio/index.js';
+import { makeDir, readText } from '../../safeio/index.js';
 import { tempDir } from '../helpers.js';
 
 describe('readText', () => {

@@ -4,9 +4,9 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runUpload } from '../../upload/index.js';
-import { cleanEnv, tempDir } from '../helpers.js';
+import { cleanEnv } from '../helpers.js';
 import { configFor, startCollector, type TestCollector } from './collector.js';
-import { declare, setMode, writeCountFile } from './fixture.js';
+import { oneWeekOn } from './fixture.js';
 
 let c: TestCollector;
 beforeAll(async () => {
@@ -15,18 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => c.close());
 
-function setup(): string {
-  const root = tempDir('tt-answers-');
-  setMode(root, 'tool', 'on', '2026-11-01');
-  declare(root, 'tool', { url: c.url, key: c.key });
-  writeCountFile(root, {
-    program: 'tool',
-    begin: '2026-11-10',
-    end: '2026-11-17',
-    counts: { 'tool/known': 1 },
-  });
-  return root;
-}
+const setup = (): string => oneWeekOn('tt-answers-', { url: c.url, key: c.key });
 
 /** Streams `head` and then 64 KB chunks until the client goes away; resolves with the bytes written then. */
 function endless(

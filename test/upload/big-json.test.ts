@@ -1,4 +1,4 @@
-// One big-integer-aware JSON reader for reports and totals (upload/big-json.ts): counts above
+// One big-integer-aware JSON reader for reports and totals (report/big-json.ts): counts above
 // 2^53−1 keep every digit, and counter names are never rewritten, whatever they hold.
 import { describe, expect, it } from 'vitest';
 import { parseReport } from '../../server/merge/index.js';

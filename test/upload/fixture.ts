@@ -2,6 +2,7 @@
 // builder, the live allocator), per-program choices with their dates, declared collectors.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers.js';
 import { buildCountImage, buildHeader, countFileName, encodeStack } from '../../counter/countfile/index.js';
 import { layout, recordProgram, writeMachineMode, writeProgramMode, type Collector, type Mode } from '../../counter/settings/index.js';
 
@@ -44,4 +45,18 @@ export function setMode(root: string, program: string | null, mode: Mode, day: s
 
 export function declare(root: string, program: string, collector?: Collector): void {
   recordProgram(layout(root), program, collector ? { collector } : {});
+}
+
+/** A directory where `tool` is on, names `collector`, and has one finished week of `tool/known`. */
+export function oneWeekOn(prefix: string, collector: Collector): string {
+  const root = tempDir(prefix);
+  setMode(root, 'tool', 'on', '2026-11-01');
+  declare(root, 'tool', collector);
+  writeCountFile(root, {
+    program: 'tool',
+    begin: '2026-11-10',
+    end: '2026-11-17',
+    counts: { 'tool/known': 1 },
+  });
+  return root;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, cleanEnv, tempDir } from '../helpers.js';
 import { configFor, startCollector, type TestCollector } from './collector.js';
-import { declare, setMode, writeCountFile } from './fixture.js';
+import { oneWeekOn } from './fixture.js';
 import { type TestProxy, connectProxy, socksProxy } from './proxies.js';
 
 describe('through real proxies on 127.0.0.1', () => {
@@ -89,18 +89,7 @@ describe('through real proxies on 127.0.0.1', () => {
     return new Promise((r) => child.on('close', () => r(JSON.parse(out))));
   }
 
-  function setup(): string {
-    const root = tempDir('tt-proxy-');
-    setMode(root, 'tool', 'on', '2026-11-01');
-    declare(root, 'tool', { url: c.url, key: c.key });
-    writeCountFile(root, {
-      program: 'tool',
-      begin: '2026-11-10',
-      end: '2026-11-17',
-      counts: { 'tool/known': 1 },
-    });
-    return root;
-  }
+  const setup = (): string => oneWeekOn('tt-proxy-', { url: c.url, key: c.key });
   const target = (): string => `collector.test:${new URL(c.url).port}`;
   const reset = (): void => {
     c.posts.length = 0;

@@ -1,5 +1,5 @@
 // Command cosig runs transparency-dev/formats/note (pinned in ../go.mod), an independent
-// implementation of c2sp.org/tlog-cosignature v1, for the tests of config/cosignature.ts
+// implementation of c2sp.org/tlog-cosignature v1, for the tests of config/tlog/cosignature.ts
 // (test/config/cosignature-go.test.ts), so both see the same keys and cosignatures.
 //
 // It reads a JSON array of requests on stdin and prints a JSON array of results, one per request:

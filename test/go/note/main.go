@@ -1,5 +1,5 @@
 // Command note runs Go's own golang.org/x/mod/sumdb/note (pinned in ../go.mod) for the tests of
-// config/note.ts (test/config/note.test.ts), so both implementations see the same notes.
+// config/tlog/note.ts (test/config/note.test.ts), so both implementations see the same notes.
 //
 // It reads a JSON array of requests on stdin and prints a JSON array of results, one per request:
 //

@@ -1,5 +1,6 @@
 // Command tlog runs Go's own golang.org/x/mod/sumdb/tlog (pinned in ../go.mod) for the tests of
-// config/tiles.ts (test/config/tiles-go.test.ts), so both compute tiles, roots and proofs alike.
+// config/tlog/tiles.ts (test/config/tiles-go.test.ts), so both compute tiles, roots and proofs
+// alike.
 //
 // It reads one JSON request on stdin and prints one JSON result:
 //

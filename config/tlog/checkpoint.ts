@@ -1,6 +1,6 @@
 // Checkpoint note texts, c2sp.org/tlog-checkpoint v1.0.0 §"Note text": origin, tree size, root
 // hash, then optional extension lines, each line ending in a newline. Signing and verifying the
-// note around it is config/note.ts's job; parseCheckpoint takes the verified text.
+// note around it is config/tlog/note.ts's job; parseCheckpoint takes the verified text.
 import { decodeBase64 } from './keys.js';
 import { MAX_NOTE_BYTES } from './note.js';
 import { CodedError } from './error.js';
