@@ -34,9 +34,17 @@ export function batchedPut(pool: Pool): (r: StoredReport, hash: string) => Promi
     const rows = [...firsts.values()];
     try {
       const ins = await pool.query<{ week: string; x: string }>(
-        `INSERT INTO tt_reports (week, x, day, hash, body)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-         ON CONFLICT (week, x) DO NOTHING RETURNING week, x`,
+        // The days of the stored rows in the same statement, so no committed report lacks its
+        // day; one stored into a merged day reopens it (as in the SQLite store). Not ON CONFLICT
+        // DO UPDATE: that locks today's row even when it changes nothing, and concurrent batches
+        // would then commit one after another; an UPDATE locks only the merged days it reopens.
+        `WITH ins AS (INSERT INTO tt_reports (week, x, day, hash, body)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+           ON CONFLICT (week, x) DO NOTHING RETURNING week, x, day),
+         d AS (INSERT INTO tt_days (day) SELECT DISTINCT day FROM ins
+           ON CONFLICT (day) DO NOTHING),
+         r AS (UPDATE tt_days SET merged = false WHERE merged AND day IN (SELECT day FROM ins))
+         SELECT week, x FROM ins`,
         [rows.map((w) => w.r.week), rows.map((w) => w.r.x), rows.map((w) => w.r.day), rows.map((w) => w.hash), rows.map((w) => w.r.body)],
       );
       const stored = new Map<string, string>(); // key → the hash now in the table

@@ -10,7 +10,7 @@ import { UPLOAD_WINDOW_DAYS } from '../../report/index.js';
 import { sha256 } from './hash.js';
 import { batchedPut } from './pg-batch.js';
 import { PUBLISHED_NAME, addDays, todayUTC } from './names.js';
-import { POSTGRES_SCHEMA } from './schema.js';
+import { POSTGRES_HAS_OLD_MERGED, POSTGRES_MIGRATE, POSTGRES_SCHEMA } from './schema.js';
 import type { PutResult, Store, StoredReport } from './types.js';
 
 /** Lock ids for pg_advisory_lock: an arbitrary constant per purpose ("tt" schema, "tt" merge). */
@@ -29,6 +29,7 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
     await inTransaction(pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]); // replicas starting together
       await c.query(POSTGRES_SCHEMA);
+      if ((await c.query(POSTGRES_HAS_OLD_MERGED)).rowCount) await c.query(POSTGRES_MIGRATE);
     });
   } catch (e) {
     await pool.end().catch(() => undefined);
@@ -40,7 +41,8 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
     put: (r: StoredReport): Promise<PutResult> => put(r, sha256(r.body)),
 
     async unmergedDays(): Promise<string[]> {
-      const r = await pool.query<{ day: string }>('SELECT DISTINCT day FROM tt_reports WHERE NOT merged ORDER BY day');
+      const sql = 'SELECT day FROM tt_days WHERE NOT merged ORDER BY day';
+      const r = await pool.query<{ day: string }>(sql);
       return r.rows.map((x) => x.day);
     },
 
@@ -60,9 +62,17 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
 
     async markMerged(day: string, dropRaw: boolean): Promise<void> {
       await inTransaction(pool, async (c) => {
-        await c.query(`UPDATE tt_reports SET merged = true${dropRaw ? ', body = NULL' : ''} WHERE day = $1`, [day]);
+        // One row marks the day; the bodies (aggregates mode) go in the same transaction, since
+        // PostgreSQL's row locks leave concurrent puts of other days unblocked.
+        await c.query('UPDATE tt_days SET merged = true WHERE day = $1', [day]);
+        if (!dropRaw) return;
+        const drop = 'UPDATE tt_reports SET body = NULL WHERE day = $1 AND body IS NOT NULL';
+        await c.query(drop, [day]);
         const horizon = addDays(todayUTC(new Date()), -(UPLOAD_WINDOW_DAYS + 1));
-        await c.query('DELETE FROM tt_reports WHERE body IS NULL AND merged AND day < $1', [horizon]);
+        await c.query(
+          'DELETE FROM tt_reports WHERE day < $1 AND day IN (SELECT day FROM tt_days WHERE merged)',
+          [horizon],
+        );
       });
     },
 

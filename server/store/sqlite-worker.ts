@@ -12,6 +12,9 @@ export interface WorkerInit {
   /** The database file. */
   file: string;
   schema: string;
+  /** A query that returns a row if the store predates tt_days, and the SQL that migrates it. */
+  oldSchema: string;
+  migrate: string;
   /**
    * Whether a commit is answered only once the WAL is synced (so it survives power loss), or
    * at once (it survives a crash of the process; SQLite syncs at checkpoints only).
@@ -30,8 +33,8 @@ export interface RowIn {
 }
 
 export type WorkerOp =
-  | 'put' | 'import' | 'unmerged' | 'page' | 'markMerged' | 'dropStale' | 'lock' | 'unlock' | 'ping'
-  | 'close';
+  | 'put' | 'import' | 'unmerged' | 'page' | 'markMerged' | 'dropBodies' | 'dropStale' | 'lock'
+  | 'unlock' | 'ping' | 'close';
 
 /** `load` is the worker's `require`: a parameter, so that no bundler rewrites it. */
 export function sqliteWorkerMain(load: NodeJS.Require): void {
@@ -62,14 +65,27 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('BEGIN IMMEDIATE');
   db.exec(init.schema);
+  if (db.prepare(init.oldSchema).get() !== undefined) db.exec(init.migrate);
   db.exec('COMMIT');
 
   const insert = db.prepare(
-    'INSERT INTO tt_reports (week, x, day, hash, body, merged) VALUES (?, ?, ?, ?, ?, ?) ' +
+    'INSERT INTO tt_reports (week, x, day, hash, body) VALUES (?, ?, ?, ?, ?) ' +
       'ON CONFLICT (week, x) DO NOTHING',
   );
+  // A report stored into a merged day (the midnight edge in docs/collector-store.md) reopens
+  // it, as the per-report flag did: the next merge publishes it (the week state keeps its sums
+  // from being added twice). An import keeps a day merged only if all its rows are.
+  const addDay = db.prepare(
+    'INSERT INTO tt_days (day, merged) VALUES (?, 0) ' +
+      'ON CONFLICT (day) DO UPDATE SET merged = 0 WHERE merged = 1',
+  );
+  const importDay = db.prepare(
+    'INSERT INTO tt_days (day, merged) VALUES (?, ?) ' +
+      'ON CONFLICT (day) DO UPDATE SET merged = min(merged, excluded.merged)',
+  );
+  const markDay = db.prepare('UPDATE tt_days SET merged = 1 WHERE day = ?');
   const hashOf = db.prepare('SELECT hash FROM tt_reports WHERE week = ? AND x = ?');
-  const unmerged = db.prepare('SELECT DISTINCT day FROM tt_reports WHERE merged = 0 ORDER BY day');
+  const unmerged = db.prepare('SELECT day FROM tt_days WHERE merged = 0 ORDER BY day');
   const page = db.prepare(
     'SELECT week, x, body FROM tt_reports WHERE day = ? AND body IS NOT NULL ' +
       'AND (week, x) > (?, ?) ORDER BY week, x LIMIT ?',
@@ -78,9 +94,15 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
     'SELECT week, x FROM tt_reports WHERE day = ? AND (week, x) > (?, ?) ' +
       'ORDER BY week, x LIMIT 1 OFFSET ?',
   );
+  const dropBodies = db.prepare(
+    'UPDATE tt_reports SET body = NULL WHERE day = ? ' +
+      'AND (week, x) > (?, ?) AND (week, x) <= (?, ?)',
+  );
+  // Every row of a merged day past the horizon, with or without a body: bodies a crash left
+  // while they were being dropped go here too.
   const dropStale = db.prepare(
-    'DELETE FROM tt_reports WHERE rowid IN (SELECT rowid FROM tt_reports ' +
-      'WHERE day < ? AND body IS NULL AND merged = 1 LIMIT ?)',
+    'DELETE FROM tt_reports WHERE rowid IN (SELECT rowid FROM tt_reports WHERE day < ? ' +
+      'AND day IN (SELECT day FROM tt_days WHERE merged = 1) LIMIT ?)',
   );
   const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
   const alive = (pid: number): boolean => {
@@ -109,16 +131,25 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
     }
   };
 
-  const store = (rows: RowIn[]): string[] =>
-    transaction(() =>
-      rows.map((row) => {
+  const store = (rows: RowIn[], imported: boolean): string[] =>
+    transaction(() => {
+      const days = new Map<string, number>(); // days of stored rows, once; 0 if any is unmerged
+      const out = rows.map((row) => {
         const hash = row.hash ?? sha256(row.body ?? '');
-        const done = insert.run(row.week, row.x, row.day, hash, row.body, row.merged ? 1 : 0);
-        if (Number(done.changes) === 1) return 'stored';
+        const done = insert.run(row.week, row.x, row.day, hash, row.body);
+        if (Number(done.changes) === 1) {
+          days.set(row.day, Math.min(days.get(row.day) ?? 1, row.merged ? 1 : 0));
+          return 'stored';
+        }
         const had = hashOf.get(row.week, row.x) as { hash: string };
         return had.hash === hash ? 'duplicate' : 'conflict';
-      }),
-    );
+      });
+      for (const [day, merged] of days) {
+        if (imported) importDay.run(day, merged);
+        else addDay.run(day);
+      }
+      return out;
+    });
 
   // Group sync: a commit's answer waits for an fdatasync of the WAL that started after the commit
   // (what synchronous=FULL does inside COMMIT), run on libuv's pool so that the next batches
@@ -144,27 +175,25 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
     nextSync.push(answer);
     if (!syncing) startSync();
   };
-  const DURABLE = new Set<WorkerOp>(['put', 'import', 'markMerged', 'dropStale']);
+  const DURABLE = new Set<WorkerOp>(['put', 'import', 'markMerged', 'dropBodies', 'dropStale']);
 
   const ops: Record<WorkerOp, (...args: never[]) => unknown> = {
-    put: (rows: RowIn[]) => store(rows),
-    import: (rows: RowIn[]) => store(rows),
+    put: (rows: RowIn[]) => store(rows, false),
+    import: (rows: RowIn[]) => store(rows, true),
     unmerged: () => (unmerged.all() as Array<{ day: string }>).map((row) => row.day),
     page: (day: string, week: string, x: string, limit: number) =>
       page.all(day, week, x, limit).map((row) => ({ ...(row as object) })),
-    // One chunk of a day, in (week, x) order after the cursor: the rows become merged (with
-    // dropRaw, lose their bodies); returns the chunk's last key, or null past the day's end.
-    markMerged: (day: string, dropRaw: boolean, week: string, x: string, limit: number) =>
+    // One row, however many reports the day holds.
+    markMerged: (day: string) => transaction(() => markDay.run(day)),
+    // One chunk of a merged day's bodies dropped, in (week, x) order after the cursor; returns
+    // the chunk's last key, or null past the day's end.
+    dropBodies: (day: string, week: string, x: string, limit: number) =>
       transaction(() => {
         const last = chunkEnd.get(day, week, x, limit - 1) as
           | { week: string; x: string }
           | undefined;
         const through = last ?? { week: '\uffff', x: '' }; // the rest of the day
-        const drop = dropRaw ? ', body = NULL' : '';
-        db.prepare(
-          `UPDATE tt_reports SET merged = 1${drop} WHERE day = ? AND (week, x) > (?, ?) ` +
-            'AND (week, x) <= (?, ?)',
-        ).run(day, week, x, through.week, through.x);
+        dropBodies.run(day, week, x, through.week, through.x);
         return last ? { week: last.week, x: last.x } : null;
       }),
     // Keys of days no report inside the upload window can repeat: up to `limit` deleted.

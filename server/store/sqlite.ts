@@ -20,7 +20,7 @@ export const OLD_LAYOUT = 'days';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const PAGE = 500;
 const MERGE_LOCK = 'merge';
-/** Rows per transaction when a merge marks a day (markMerged). */
+/** Rows per transaction when an aggregates merge drops a day's bodies (markMerged). */
 const CHUNK = 2_000;
 /**
  * Batches at the worker at once: while one waits for its WAL sync the next commits, so that one
@@ -110,14 +110,14 @@ export async function openSqliteStore(root: string, options: SqliteOptions = {})
 
     async markMerged(day: string, dropRaw: boolean): Promise<void> {
       if (!DAY.test(day)) throw new Error(`day ${JSON.stringify(day)} is not YYYY-MM-DD`);
-      // In chunks, each its own transaction, so that uploads are stored between them: one
-      // transaction over a 100,000-report day held the writer for half a second. A crash midway
-      // leaves the day unmerged; the merge's week state then skips summing it again.
-      let after: { week: string; x: string } | null = { week: '', x: '' };
-      while (after) {
-        after = await worker.call('markMerged', day, dropRaw, after.week, after.x, CHUNK);
-      }
+      // One row of tt_days, durable before the bodies go: a day marked merged is never merged
+      // again, and a crash while its bodies are dropped leaves some to dropStale below.
+      await worker.call('markMerged', day);
       if (!dropRaw) return; // only aggregates mode leaves keys without bodies
+      // In chunks, each its own transaction, so that uploads are stored between them: one
+      // transaction over a 100,000-report day held the writer for half a second.
+      let after: { week: string; x: string } | null = { week: '', x: '' };
+      while (after) after = await worker.call('dropBodies', day, after.week, after.x, CHUNK);
       const horizon = addDays(todayUTC(now()), -(UPLOAD_WINDOW_DAYS + 1));
       while ((await worker.call<number>('dropStale', horizon, CHUNK)) === CHUNK);
     },

@@ -4,6 +4,7 @@
 // waiting request and every later one fails (the server answers 503; /healthz reports it).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { SQLITE_HAS_OLD_MERGED, SQLITE_MIGRATE } from './schema.js';
 import { type RowIn, type WorkerInit, type WorkerOp, sqliteWorkerMain } from './sqlite-worker.js';
 
 export type { RowIn };
@@ -28,7 +29,10 @@ export async function startWorker(
   syncEachCommit = true,
 ): Promise<WorkerClient> {
   const modulePath = createRequire(import.meta.url).resolve(BINDING);
-  const init: WorkerInit = { modulePath, file, schema, syncEachCommit };
+  const init: WorkerInit = {
+    modulePath, file, schema, syncEachCommit,
+    oldSchema: SQLITE_HAS_OLD_MERGED, migrate: SQLITE_MIGRATE,
+  };
   const source = `(${String(sqliteWorkerMain)})(require)`;
   const worker = new Worker(source, { eval: true, workerData: init });
   const waiting = new Map<number, Waiting>();

@@ -179,7 +179,7 @@ describe.skipIf(!localPg)('a full disk (PostgreSQL, its table in a tablespace on
       const s = await serve(['--log', log, '--database', url]); // creates the tables
       expect((await upload(s.url, week, canonical(3, 0))).status).toBe(200);
       await admin.query(`ALTER TABLE tt_reports SET TABLESPACE ${space}`);
-      for (const index of ['tt_reports_pkey', 'tt_reports_day', 'tt_reports_unmerged']) {
+      for (const index of ['tt_reports_pkey', 'tt_reports_day']) {
         await admin.query(`ALTER INDEX ${index} SET TABLESPACE ${space}`);
       }
       writeFileSync(join(mount, 'filler'), Buffer.alloc(statfsFree(mount) - 64 * 1024));

@@ -94,6 +94,21 @@ export function storeSuite(name: string, open: Opener, skip = false): void {
       await again.close();
     });
 
+    it('an aggregates merge deletes all reports of merged days past the upload window', async () => {
+      // With or without a body: bodies a crash left while a day's were being dropped go too.
+      const { store } = await open();
+      const old = { ...report('2026-11-01', '0.5'), day: '2026-11-02' };
+      await store.put(old);
+      await store.markMerged(old.day, false); // raw: the body stays
+      expect(await all(store, old.day)).toEqual([old]);
+      await store.put(report('2026-11-22', '0.75'));
+      await store.markMerged(today, true);
+      expect(await all(store, old.day)).toEqual([]);
+      expect(await store.put(old)).toBe('stored'); // its key is gone with it
+      expect(await store.unmergedDays()).toEqual([old.day]);
+      await store.close();
+    });
+
     it('one merge at a time', async () => {
       const { store } = await open();
       let inner: unknown = 'not run';
