@@ -13,11 +13,13 @@ import {
   counterSpan, dateString, debugLog, decide, defaultRoot, flushDebug, layout, queueDebug, readWeekend, runtimeTag, timeString,
 } from '../settings/index.js';
 import { forgetOpened, recordOpened, remember } from './opened.js';
+import { type RotationTimer, rotationTimer } from './rotation-timer.js';
 import { runTestHook } from './test-hook.js';
 import { resetUploadTrigger, scheduleUploadCheck } from './upload-trigger.js';
 import type { CounterSlot, OpenOptions, OpenResult } from './types.js';
 
 export type { OpenOptions, OpenResult } from './types.js';
+export { rotationDelay } from './rotation-timer.js';
 
 interface State {
   status: 'unopened' | 'open' | 'memory' | 'off';
@@ -28,24 +30,33 @@ interface State {
   envVar: string | undefined;
   map: CountMap | null;
   span: Span | null;
-  timer: NodeJS.Timeout | null;
+  timer: RotationTimer;
   /** Counters that ever took the slow path: rotation must detach them from the old mapping. */
   known: CounterSlot[];
   /** Counters holding increments that are not yet in a file. */
   dirty: Set<CounterSlot>;
   maintenanceQueued: boolean;
-  /** An immediate will arm the rotation timer. */
-  rotationQueued: boolean;
   hooks: Array<() => void>;
   /** Files given up inside an increment, closed in the next maintenance step. */
   closing: CountMap[];
 }
 
-const fresh = (): State => ({
-  status: 'unopened', result: null, dirs: null, program: { name: '', version: '' }, now: () => new Date(), envVar: undefined,
-  map: null, span: null, timer: null, known: [], dirty: new Set(), maintenanceQueued: false,
-  rotationQueued: false, hooks: [], closing: [],
-});
+const fresh = (): State => {
+  const state: State = {
+    status: 'unopened', result: null, dirs: null, program: { name: '', version: '' },
+    now: () => new Date(), envVar: undefined, map: null, span: null,
+    timer: rotationTimer({
+      // A timer of a state that tests replaced (resetForTests) finds nothing open.
+      endMs: () =>
+        st === state && state.status === 'open' && state.span ? state.span.end.getTime() : null,
+      now: () => state.now(),
+      rotate: () => rotate(),
+      fail: (e) => fail(e),
+    }),
+    known: [], dirty: new Set(), maintenanceQueued: false, hooks: [], closing: [],
+  };
+  return state;
+};
 let st: State = fresh();
 let exitHooked = false;
 
@@ -212,7 +223,7 @@ function openWeek(): void {
   }
   if (old) closeCountMap(old);
   for (const c of [...st.dirty]) place(c);
-  armRotation();
+  st.timer.arm();
 }
 
 /**
@@ -230,55 +241,11 @@ function offSinceDecided(m: CountMap): boolean {
   return true;
 }
 
-/**
- * The rotation timer, armed only once the process lives on past its second turn of the event
- * loop: most tools' processes end before that, and a process's first timer costs ~0.25 to
- * 0.9 ms. Two unref'd immediates in a row arm it; a process that exits first never needed it. A week that ends before the timer is armed is still caught: the timer's
- * delay is computed when it is armed and is at least a second (`rotationDelay`).
- */
-function armRotation(): void {
-  if (st.timer) clearTimeout(st.timer);
-  st.timer = null;
-  if (st.rotationQueued) return;
-  st.rotationQueued = true;
-  setImmediate(armRotationLater).unref();
-}
-
-/**
- * The first immediate runs in the loop's first turn, which an ES module's loading (Node 20)
- * or a write to a pipe makes every process take; the second only in a process that goes on
- * turning the loop (each is unref'd, so neither holds the process).
- */
-function armRotationLater(): void {
-  setImmediate(armRotationNow).unref();
-}
-
-function armRotationNow(): void {
-  st.rotationQueued = false;
-  if (st.status !== 'open' || !st.span || st.timer) return;
-  try {
-    st.timer = setTimeout(rotate, rotationDelay(st.span.end.getTime(), st.now().getTime()));
-    st.timer.unref();
-  } catch (e) {
-    fail(e); // the author's clock (open({ now })) threw
-  }
-}
-
-/**
- * How long the rotation timer waits for a file ending at `endMs`: the time left, but at most
- * an hour, since timers run on a clock that stops while a laptop sleeps and the wall clock is
- * checked again at each firing; and at least a second, so a timer that fires a little early
- * re-arms for the rest instead of spinning.
- */
-export function rotationDelay(endMs: number, nowMs: number): number {
-  return Math.min(Math.max(endMs - nowMs, 1000), 3_600_000);
-}
-
 /** At expiry: re-read the user's choice, then move to the new week's file. */
 export function rotate(): void {
   try {
     if (st.status !== 'open' || !st.span) return;
-    if (st.now().getTime() < st.span.end.getTime()) return armRotation();
+    if (st.now().getTime() < st.span.end.getTime()) return st.timer.arm();
     const d = decide({ dirs: st.dirs, program: st.program.name, envVar: st.envVar });
     if (d.mode === 'off') {
       detach();
@@ -298,8 +265,7 @@ function detach(later = false): void {
   if (st.map && later) st.closing.push(st.map);
   else if (st.map) closeCountMap(st.map);
   st.map = null;
-  if (st.timer) clearTimeout(st.timer);
-  st.timer = null;
+  st.timer.cancel();
 }
 
 /**
