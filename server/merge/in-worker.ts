@@ -31,7 +31,9 @@ export function mergeInWorker(
 ): Promise<MergeResult | null> {
   const { port1, port2 } = new MessageChannel();
   const lent = serveStore(port1, store);
-  const options = { publish: o.publish, k: o.k, epsilon: o.epsilon, now: o.now.toISOString() };
+  // Every option crosses but the random source, a function (the worker uses the crypto one).
+  const { now, uniform: _random, ...rest } = o;
+  const options = { ...rest, now: now.toISOString() };
   const input: WorkerInput = { port: port2, options };
   const worker = new Worker(w.workerFile, {
     workerData: input,

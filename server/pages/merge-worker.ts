@@ -11,7 +11,7 @@ const store = remoteStore(input.port);
 const mode = { publish: input.options.publish, k: input.options.k, epsilon: input.options.epsilon };
 
 async function run() {
-  const result = await runMerge(store, { ...mode, now: new Date(input.options.now) });
+  const result = await runMerge(store, { ...input.options, now: new Date(input.options.now) });
   // Rendered after every run, even one that merged nothing: a replica's merge may have.
   try {
     await publishDataPages(store, mode);

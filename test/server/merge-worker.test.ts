@@ -63,6 +63,18 @@ describe('mergeInWorker', () => {
     await store.close();
   });
 
+  it('hands the worker every publication option: the ledger records the δ and cap it was given', async () => {
+    const store = await openSqliteStore(tempDir('tt-opts-'));
+    // A week long closed by NOW, so the run releases it.
+    await fill(store, generateReports({ seed: 4, count: 600, weeks: ['2026-11-05'] }), () => '2026-11-06');
+    const options = { publish: 'aggregates' as const, k: 20, epsilon: 4, delta: 0.01, valuesPerReport: 8 };
+    const r = await mergeInWorker(store, { ...options, now: NOW }, { workerFile });
+    expect(r!.released).toEqual(['2026-11-08']);
+    const ledger = JSON.parse(Buffer.from((await store.getPublished('ledger.json'))!).toString('utf8'));
+    expect(ledger.releases).toMatchObject([{ week: '2026-11-08', delta: 0.01, valuesPerReport: 8 }]);
+    await store.close();
+  });
+
   it('a worker that runs out of heap fails alone; the lock is released and the next run merges', async () => {
     const store = await openSqliteStore(tempDir('tt-oom-'));
     await fill(store, generateReports({ seed: 3, count: 3000, weeks: ['2026-11-26'] }), () => '2026-11-28');
