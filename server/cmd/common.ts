@@ -64,3 +64,23 @@ export function keyOption<T>(option: string, text: string, parse: (text: string)
 
 /** commander's collector for an option that may be given more than once. */
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** A whole-number flag within [lo, hi]; a usage error naming the flag and the range otherwise. */
+export function intIn(text: string, flag: string, lo: number, hi: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < lo || n > hi) {
+    const range = `a whole number from ${lo} to ${hi}`;
+    throw new CliError(`${flag} ${JSON.stringify(text)} is not ${range}`, EXIT_USAGE);
+  }
+  return n;
+}
+
+/** `--now`'s day: a real `YYYY-MM-DD` date, as epoch ms at its UTC midnight; a usage error else. */
+export function dayFlag(day: string): number {
+  const start = Date.parse(`${day}T00:00:00Z`);
+  const real = !Number.isNaN(start) && new Date(start).toISOString().slice(0, 10) === day;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !real) {
+    throw new CliError(`--now: ${JSON.stringify(day)} is not a YYYY-MM-DD date`, EXIT_USAGE);
+  }
+  return start;
+}

@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import {
-  DEFAULT_BUDGET as D, type MergeResult, type PublishMode, addDays, runMerge, utcDay,
+  DEFAULT_BUDGET as D, type MergeResult, type PublishMode, addDays, runMerge,
 } from '../merge/index.js';
 import { DATABASE_FILE, OLD_LAYOUT, openStore, type Store } from '../store/index.js';
 import { holdMode, recordedMode, storeName } from './recorded-mode.js';
-import { CliError, EXIT_USAGE, why } from './common.js';
+import { CliError, EXIT_USAGE, dayFlag, why } from './common.js';
 import { type PublicationFlags, publicationFlags, publicationOptions } from './publication.js';
 
 const HELP = `
@@ -105,12 +105,10 @@ export function mergeCommand(): Command {
 }
 
 function checkOptions(o: Opts & { publish: PublishMode }) {
-  const usage = (m: string) => new CliError(m, EXIT_USAGE);
   const publication = publicationOptions(o);
   let now = new Date();
   if (o.now !== undefined) {
-    now = new Date(`${o.now}T12:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(o.now) || Number.isNaN(now.getTime()) || utcDay(now) !== o.now) throw usage(`--now: ${JSON.stringify(o.now)} is not a YYYY-MM-DD date`);
+    now = new Date(dayFlag(o.now) + 12 * 3_600_000); // noon UTC of that day
   }
   return { publish: o.publish, ...publication, now };
 }

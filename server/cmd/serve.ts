@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import type { Extension, Metrics } from '../serve/index.js';
 import { dirReader, parseVerifier, verifyLog } from '../../config/index.js';
-import { CliError, EXIT_USAGE, why } from './common.js';
+import { CliError, EXIT_USAGE, dayFlag, intIn, why } from './common.js';
 import { holdMode, storeName } from './recorded-mode.js';
 import {
   type Publication, type PublicationFlags, publicationFlags, publicationOptions,
@@ -31,12 +31,6 @@ Examples:
 interface Opts extends PublicationFlags {
   log: string; key?: string; data?: string; database?: string; port: string; host: string; maxInFlight: string;
   maxConnections?: string; now?: string; sync: 'full' | 'normal';
-}
-
-function intIn(v: string, what: string, lo: number, hi: number): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < lo || n > hi) throw new CliError(`${what} ${JSON.stringify(v)} is not a whole number from ${lo} to ${hi}`, EXIT_USAGE);
-  return n;
 }
 
 export function serveCommand(): Command {
@@ -114,11 +108,7 @@ function checkKey(logDir: string, key: string): void {
  */
 function trialClock(day: string | undefined): (() => Date) | undefined {
   if (day === undefined) return undefined;
-  const start = Date.parse(`${day}T00:00:00Z`);
-  const real = !Number.isNaN(start) && new Date(start).toISOString().slice(0, 10) === day;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !real) {
-    throw new CliError(`--now: ${JSON.stringify(day)} is not a YYYY-MM-DD date`, EXIT_USAGE);
-  }
+  const start = dayFlag(day);
   const offset = start - Math.floor(Date.now() / 86_400_000) * 86_400_000;
   return () => new Date(Date.now() + offset);
 }
