@@ -10,18 +10,34 @@ import { type JsonNumber, type JsonValue, parseJson } from './json.js';
 
 const REPORT_FIELDS = ['Week', 'LastWeek', 'X', 'Programs', 'Config'] as const;
 const PROGRAM_FIELDS = [
-  'Program', 'Version', 'GoVersion', 'GOOS', 'GOARCH', 'Counters', 'Stacks',
+  'Program',
+  'Version',
+  'GoVersion',
+  'GOOS',
+  'GOARCH',
+  'Counters',
+  'Stacks',
 ] as const;
 const COUNT_MAPS = new Set<string>(['Counters', 'Stacks']);
 /** Strings Go writes as they are: printable ASCII but ", \, <, > and &. */
 const PLAIN = /^[\x20-\x21\x23-\x25\x27-\x3b\x3d\x3f-\x5b\x5d-\x7f]*$/;
 const SHORT: Record<number, string> = {
-  0x22: '\\"', 0x5c: '\\\\', 0x08: '\\b', 0x0c: '\\f', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t',
+  0x22: '\\"',
+  0x5c: '\\\\',
+  0x08: '\\b',
+  0x0c: '\\f',
+  0x0a: '\\n',
+  0x0d: '\\r',
+  0x09: '\\t',
 };
 /** What Go writes as \u00XX: the other control characters, <, >, &, U+2028 and U+2029. */
 const ESCAPED = (code: number): boolean =>
-  code < 0x20 || code === 0x3c || code === 0x3e || code === 0x26 ||
-  code === 0x2028 || code === 0x2029;
+  code < 0x20 ||
+  code === 0x3c ||
+  code === 0x3e ||
+  code === 0x26 ||
+  code === 0x2028 ||
+  code === 0x2029;
 
 /** X as Go's encoding/json writes a float64 (the text was checked to be a number in (0, 1]). */
 export const canonicalX = (text: string): string => String(Number(text));
@@ -39,25 +55,41 @@ export function canonicalReport(report: Map<string, JsonValue>): string {
   return `${out}}`;
 }
 
+// Built by concatenation, not arrays joined: this runs on every accepted upload.
 function programs(value: JsonValue): string {
   if (value === null) return 'null';
-  const list = (value as Array<Map<string, JsonValue>>).map((program) => {
-    const parts = PROGRAM_FIELDS.map((field) => {
+  let out = '[';
+  for (const program of value as Array<Map<string, JsonValue>>) {
+    out += out.length > 1 ? ',{' : '{';
+    for (const field of PROGRAM_FIELDS) {
       const item = program.get(field)!;
       const text = COUNT_MAPS.has(field) ? countMap(item) : goString(item as string);
-      return `"${field}":${text}`;
-    });
-    return `{${parts.join(',')}}`;
-  });
-  return `[${list.join(',')}]`;
+      out += `${field === 'Program' ? '' : ','}"${field}":${text}`;
+    }
+    out += '}';
+  }
+  return `${out}]`;
 }
 
 /** null, or an object of whole counts with its keys in Go's order (bytewise UTF-8). */
 function countMap(value: JsonValue): string {
   if (value === null) return 'null';
-  const entries = [...(value as Map<string, JsonValue>)].sort((a, b) => compareUtf8(a[0], b[0]));
-  const pairs = entries.map(([name, count]) => `${goString(name)}:${(count as JsonNumber).text}`);
-  return `{${pairs.join(',')}}`;
+  const counts = value as Map<string, JsonValue>;
+  const names = [...counts.keys()];
+  if (!inUtf8Order(names)) names.sort(compareUtf8);
+  let out = '{';
+  for (const name of names) {
+    if (out.length > 1) out += ',';
+    out += `${goString(name)}:${(counts.get(name) as JsonNumber).text}`;
+  }
+  return `${out}}`;
+}
+
+/** Whether the names are already sorted (a sorted map's keys need no sort). */
+function inUtf8Order(names: readonly string[]): boolean {
+  for (let i = 1; i < names.length; i++)
+    if (compareUtf8(names[i - 1]!, names[i]!) > 0) return false;
+  return true;
 }
 
 /**

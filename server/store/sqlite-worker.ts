@@ -33,8 +33,17 @@ export interface RowIn {
 }
 
 export type WorkerOp =
-  | 'put' | 'import' | 'unmerged' | 'page' | 'markMerged' | 'dropBodies' | 'dropStale' | 'lock'
-  | 'unlock' | 'ping' | 'close';
+  | 'put'
+  | 'import'
+  | 'unmerged'
+  | 'page'
+  | 'markMerged'
+  | 'dropBodies'
+  | 'dropStale'
+  | 'lock'
+  | 'unlock'
+  | 'ping'
+  | 'close';
 
 /** `load` is the worker's `require`: a parameter, so that no bundler rewrites it. */
 export function sqliteWorkerMain(load: NodeJS.Require): void {
@@ -153,27 +162,35 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
 
   // Group sync: a commit's answer waits for an fdatasync of the WAL that started after the commit
   // (what synchronous=FULL does inside COMMIT), run on libuv's pool so that the next batches
-  // commit meanwhile; one sync then covers every commit made while the previous one ran.
+  // commit meanwhile. Up to MAX_SYNCS syncs run at once: a commit made while one runs starts the
+  // next at once rather than waiting a whole sync for its turn (with few clients, each waiting
+  // for its own sync, that wait bounded throughput), and a sync that ends answers every commit
+  // made before it started, whichever sync the commit was waiting for.
   // A failed sync fails the store: what it covered may or may not be on disk (as PostgreSQL does).
+  const MAX_SYNCS = 3;
   const walFd = init.syncEachCommit ? fs.openSync(`${init.file}-wal`, 'r') : -1;
-  let syncing = false;
+  let syncs = 0;
   let syncFailure: Error | null = null;
-  let nextSync: Array<(e: Error | null) => void> = [];
+  let commits = 0; // commits so far; a sync covers those counted when it started
+  let covered = 0; // the commits the latest sync started covers
+  const unsynced: Array<{ commit: number; answer: (e: Error | null) => void }> = [];
   const startSync = (): void => {
-    syncing = true;
-    const covered = nextSync;
-    nextSync = [];
+    syncs++;
+    const covers = (covered = commits);
     fs.fdatasync(walFd, (e) => {
-      syncing = false;
+      syncs--;
       if (e) syncFailure ??= new Error(`syncing the WAL failed: ${e.message}`);
-      for (const answer of covered) answer(syncFailure);
-      if (nextSync.length) startSync();
+      while (unsynced.length && (syncFailure || unsynced[0]!.commit <= covers)) {
+        unsynced.shift()!.answer(syncFailure);
+      }
+      // Commits made while MAX_SYNCS ran: no sync started covers them.
+      if (!syncFailure && commits > covered) startSync();
     });
   };
   const afterSync = (answer: (e: Error | null) => void): void => {
     if (syncFailure) return answer(syncFailure);
-    nextSync.push(answer);
-    if (!syncing) startSync();
+    unsynced.push({ commit: ++commits, answer });
+    if (syncs < MAX_SYNCS) startSync();
   };
   const DURABLE = new Set<WorkerOp>(['put', 'import', 'markMerged', 'dropBodies', 'dropStale']);
 
@@ -197,8 +214,7 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
         return last ? { week: last.week, x: last.x } : null;
       }),
     // Keys of days no report inside the upload window can repeat: up to `limit` deleted.
-    dropStale: (horizon: string, limit: number) =>
-      Number(dropStale.run(horizon, limit).changes),
+    dropStale: (horizon: string, limit: number) => Number(dropStale.run(horizon, limit).changes),
     lock: (name: string, pid: number) =>
       transaction(() => {
         const held = db.prepare('SELECT pid FROM tt_locks WHERE name = ?').get(name) as
