@@ -56,8 +56,8 @@ export function isRealDate(text: string): boolean {
 }
 const dayNames = new Map<number, string>();
 /** The UTC date of a time, YYYY-MM-DD (remembered per day: toISOString is slow on every upload). */
-export function dayOf(ms: number): string {
-  const day = Math.floor(ms / 86_400_000);
+export function dayOf(millis: number): string {
+  const day = Math.floor(millis / 86_400_000);
   let name = dayNames.get(day);
   if (name === undefined) {
     name = new Date(day * 86_400_000).toISOString().slice(0, 10);

@@ -173,13 +173,13 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
   let syncFailure: Error | null = null;
   let commits = 0; // commits so far; a sync covers those counted when it started
   let covered = 0; // the commits the latest sync started covers
-  const unsynced: Array<{ commit: number; answer: (e: Error | null) => void }> = [];
+  const unsynced: Array<{ commit: number; answer: (error: Error | null) => void }> = [];
   const startSync = (): void => {
     syncs++;
     const covers = (covered = commits);
-    fs.fdatasync(walFd, (e) => {
+    fs.fdatasync(walFd, (error) => {
       syncs--;
-      if (e) syncFailure ??= new Error(`syncing the WAL failed: ${e.message}`);
+      if (error) syncFailure ??= new Error(`syncing the WAL failed: ${error.message}`);
       while (unsynced.length && (syncFailure || unsynced[0]!.commit <= covers)) {
         unsynced.shift()!.answer(syncFailure);
       }
@@ -187,7 +187,7 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
       if (!syncFailure && commits > covered) startSync();
     });
   };
-  const afterSync = (answer: (e: Error | null) => void): void => {
+  const afterSync = (answer: (error: Error | null) => void): void => {
     if (syncFailure) return answer(syncFailure);
     unsynced.push({ commit: ++commits, answer });
     if (syncs < MAX_SYNCS) startSync();
@@ -238,17 +238,17 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
   };
 
   port.on('message', (msg: { id: number; op: WorkerOp; args: never[] }) => {
-    const fail = (e: unknown): void => {
-      const err = e as { message?: string; code?: string };
-      const error = String(err.message ?? e);
+    const fail = (failure: unknown): void => {
+      const err = failure as { message?: string; code?: string };
+      const error = String(err.message ?? failure);
       port.postMessage({ id: msg.id, ok: false, error, code: err.code ?? null });
     };
     try {
       if (syncFailure && DURABLE.has(msg.op)) throw syncFailure;
       const value = ops[msg.op](...msg.args);
       if (msg.op === 'close') return;
-      const answer = (e: Error | null): void => {
-        if (e) fail(e);
+      const answer = (error: Error | null): void => {
+        if (error) fail(error);
         else port.postMessage({ id: msg.id, ok: true, value });
       };
       if (walFd >= 0 && DURABLE.has(msg.op)) afterSync(answer);
