@@ -45,8 +45,13 @@ export type WorkerOp =
   | 'ping'
   | 'close';
 
-/** `load` is the worker's `require`: a parameter, so that no bundler rewrites it. */
-export function sqliteWorkerMain(load: NodeJS.Require): void {
+type MakeSyncQueue = typeof import('./sync-queue.js').makeSyncQueue;
+
+/**
+ * `load` is the worker's `require`: a parameter, so that no bundler rewrites it; so is
+ * `makeSyncQueue` (sync-queue.ts), sent as source text beside this function's.
+ */
+export function sqliteWorkerMain(load: NodeJS.Require, makeSyncQueue: MakeSyncQueue): void {
   interface Statement {
     run(...params: unknown[]): { changes: number | bigint };
     get(...params: unknown[]): unknown;
@@ -160,38 +165,11 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
       return out;
     });
 
-  // Group sync: a commit's answer waits for an fdatasync of the WAL that started after the commit
-  // (what synchronous=FULL does inside COMMIT), run on libuv's pool so that the next batches
-  // commit meanwhile. Up to MAX_SYNCS syncs run at once: a commit made while one runs starts the
-  // next at once rather than waiting a whole sync for its turn (with few clients, each waiting
-  // for its own sync, that wait bounded throughput), and a sync that ends answers every commit
-  // made before it started, whichever sync the commit was waiting for.
-  // A failed sync fails the store: what it covered may or may not be on disk (as PostgreSQL does).
+  // Group sync (sync-queue.ts): up to MAX_SYNCS fdatasyncs of the WAL at once on libuv's pool.
   const MAX_SYNCS = 3;
   const walFd = init.syncEachCommit ? fs.openSync(`${init.file}-wal`, 'r') : -1;
-  let syncs = 0;
-  let syncFailure: Error | null = null;
-  let commits = 0; // commits so far; a sync covers those counted when it started
-  let covered = 0; // the commits the latest sync started covers
-  const unsynced: Array<{ commit: number; answer: (error: Error | null) => void }> = [];
-  const startSync = (): void => {
-    syncs++;
-    const covers = (covered = commits);
-    fs.fdatasync(walFd, (error) => {
-      syncs--;
-      if (error) syncFailure ??= new Error(`syncing the WAL failed: ${error.message}`);
-      while (unsynced.length && (syncFailure || unsynced[0]!.commit <= covers)) {
-        unsynced.shift()!.answer(syncFailure);
-      }
-      // Commits made while MAX_SYNCS ran: no sync started covers them.
-      if (!syncFailure && commits > covered) startSync();
-    });
-  };
-  const afterSync = (answer: (error: Error | null) => void): void => {
-    if (syncFailure) return answer(syncFailure);
-    unsynced.push({ commit: ++commits, answer });
-    if (syncs < MAX_SYNCS) startSync();
-  };
+  const syncs = walFd >= 0 ? makeSyncQueue((done) => fs.fdatasync(walFd, done), MAX_SYNCS) : null;
+  const syncFailure = (): Error | null => syncs?.failure() ?? null;
   const DURABLE = new Set<WorkerOp>(['put', 'import', 'markMerged', 'dropBodies', 'dropStale']);
 
   const ops: Record<WorkerOp, (...args: never[]) => unknown> = {
@@ -227,7 +205,8 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
     unlock: (name: string, pid: number) =>
       db.prepare('DELETE FROM tt_locks WHERE name = ? AND pid = ?').run(name, pid),
     ping: () => {
-      if (syncFailure) throw syncFailure; // /healthz says so until a restart
+      const failure = syncFailure();
+      if (failure) throw failure; // /healthz says so until a restart
       return (db.prepare('SELECT 1 AS one').get() as { one: number }).one === 1;
     },
     close: () => {
@@ -244,14 +223,15 @@ export function sqliteWorkerMain(load: NodeJS.Require): void {
       port.postMessage({ id: msg.id, ok: false, error, code: err.code ?? null });
     };
     try {
-      if (syncFailure && DURABLE.has(msg.op)) throw syncFailure;
+      const failure = syncFailure();
+      if (failure && DURABLE.has(msg.op)) throw failure;
       const value = ops[msg.op](...msg.args);
       if (msg.op === 'close') return;
       const answer = (error: Error | null): void => {
         if (error) fail(error);
         else port.postMessage({ id: msg.id, ok: true, value });
       };
-      if (walFd >= 0 && DURABLE.has(msg.op)) afterSync(answer);
+      if (syncs && DURABLE.has(msg.op)) syncs.afterCommit(answer);
       else answer(null);
     } catch (e) {
       fail(e);

@@ -6,11 +6,20 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { SQLITE_HAS_OLD_MERGED, SQLITE_MIGRATE } from './schema.js';
 import { type RowIn, type WorkerInit, type WorkerOp, sqliteWorkerMain } from './sqlite-worker.js';
+import { makeSyncQueue } from './sync-queue.js';
 
 export type { RowIn };
 
-interface Waiting { resolve: (value: unknown) => void; reject: (e: Error) => void }
-interface Reply { id: number; ok: boolean; value?: unknown; error?: string }
+interface Waiting {
+  resolve: (value: unknown) => void;
+  reject: (e: Error) => void;
+}
+interface Reply {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: string;
+}
 
 export interface WorkerClient {
   call<T>(op: WorkerOp, ...args: unknown[]): Promise<T>;
@@ -30,10 +39,14 @@ export async function startWorker(
 ): Promise<WorkerClient> {
   const modulePath = createRequire(import.meta.url).resolve(BINDING);
   const init: WorkerInit = {
-    modulePath, file, schema, syncEachCommit,
-    oldSchema: SQLITE_HAS_OLD_MERGED, migrate: SQLITE_MIGRATE,
+    modulePath,
+    file,
+    schema,
+    syncEachCommit,
+    oldSchema: SQLITE_HAS_OLD_MERGED,
+    migrate: SQLITE_MIGRATE,
   };
-  const source = `(${String(sqliteWorkerMain)})(require)`;
+  const source = `(${String(sqliteWorkerMain)})(require, ${String(makeSyncQueue)})`;
   const worker = new Worker(source, { eval: true, workerData: init });
   const waiting = new Map<number, Waiting>();
   let nextId = 1;

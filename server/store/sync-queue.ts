@@ -1,0 +1,51 @@
+// The group sync of the SQLite worker (sqlite-worker.ts): a commit's answer waits for a sync of
+// the WAL that started after the commit (what synchronous=FULL does inside COMMIT), run off the
+// writer so that the next batches commit meanwhile. Up to `most` syncs run at once: a commit
+// made while one runs starts the next at once rather than waiting a whole sync for its turn
+// (with few clients, each waiting for its own sync, that wait bounded throughput; this machine's
+// disk completes concurrent syncs together, bench/README.md), and a sync that ends answers every
+// commit made before it started, whichever sync the commit was waiting for. A failed sync fails
+// the queue: what it covered may or may not be on disk (as PostgreSQL does), so every waiting
+// and later commit is answered with the failure.
+// Like sqliteWorkerMain it reaches the worker as source text (worker-client.ts): it must use
+// nothing from outside its own body.
+
+export type SyncDone = (error: Error | null) => void;
+
+export interface SyncQueue {
+  /** Call right after a commit: `answer` runs once a sync that started after it has ended. */
+  afterCommit(answer: SyncDone): void;
+  /** The first sync failure, or null. */
+  failure(): Error | null;
+}
+
+/** `sync` syncs the WAL (fdatasync on libuv's pool) and calls its callback once, when done. */
+export function makeSyncQueue(sync: (done: SyncDone) => void, most: number): SyncQueue {
+  let running = 0;
+  let failed: Error | null = null;
+  let commits = 0; // commits so far; a sync covers those counted when it started
+  let covered = 0; // the commits the latest sync started covers
+  const unsynced: Array<{ commit: number; answer: SyncDone }> = [];
+  const start = (): void => {
+    running++;
+    const covers = commits;
+    covered = commits;
+    sync((error) => {
+      running--;
+      if (error) failed ??= new Error(`syncing the WAL failed: ${error.message}`);
+      while (unsynced.length > 0 && (failed || unsynced[0]!.commit <= covers)) {
+        unsynced.shift()!.answer(failed);
+      }
+      // Commits made while `most` syncs ran: no sync started yet covers them.
+      if (!failed && commits > covered && running < most) start();
+    });
+  };
+  return {
+    afterCommit(answer) {
+      if (failed) return answer(failed);
+      unsynced.push({ commit: ++commits, answer });
+      if (running < most) start();
+    },
+    failure: () => failed,
+  };
+}
