@@ -42,13 +42,20 @@ const ESCAPED = (code: number): boolean =>
 /** X as Go's encoding/json writes a float64 (the text was checked to be a number in (0, 1]). */
 export const canonicalX = (text: string): string => String(Number(text));
 
-/** A report the intake accepted (checked shape: a Map per object, JsonNumber per number). */
-export function canonicalReport(report: Map<string, JsonValue>): string {
+/**
+ * A report the intake accepted (checked shape: a Map per object, JsonNumber per number).
+ * `xText` is its X's canonical text when the caller has it already (number to text costs
+ * ~0.5 µs).
+ */
+export function canonicalReport(
+  report: Map<string, JsonValue>,
+  xText = canonicalX((report.get('X') as JsonNumber).text),
+): string {
   let out = '{';
   for (const field of REPORT_FIELDS) {
     const value = report.get(field)!;
     out += `${out.length > 1 ? ',' : ''}"${field}":`;
-    if (field === 'X') out += canonicalX((value as JsonNumber).text);
+    if (field === 'X') out += xText;
     else if (field === 'Programs') out += programs(value);
     else out += goString(value as string);
   }

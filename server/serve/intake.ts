@@ -156,7 +156,8 @@ function check({ body, contentType, pathWeek, now, versions }: CheckInput): Acce
   const refusal = allowed(programs, x, versions);
   if (refusal) refuse(refusal.code, refusal.field, refusal.reason);
   // What is kept is what was checked, in Go's encoding (canonical.ts), not the bytes sent.
-  return { week, x: canonicalX(xv.text), body: canonicalReport(report) };
+  const canonical = canonicalX(xv.text);
+  return { week, x: canonical, body: canonicalReport(report, canonical) };
 }
 
 function programsOf(value: JsonValue | undefined): Program[] {
