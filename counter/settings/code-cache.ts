@@ -107,7 +107,8 @@ function readCache(cacheFile: string, header: string, notes: string[]): Uint8Arr
   }
   // Plain loops and one native compare: the first Buffer.from() of a process costs ~0.1 ms on Node 20.
   const at = header.length;
-  const length = startsWith(bytes, header) && bytes.length > at + 4 ? littleEndian32(bytes, at) : -1;
+  const length =
+    startsWith(bytes, header) && bytes.length > at + 4 ? littleEndian32(bytes, at) : -1;
   // Truncated or padded, it is not what we wrote.
   if (bytes.length !== at + 4 + 2 * length) {
     notes.push(`${cacheFile}: ignored: not a code cache this engine wrote`);
@@ -129,7 +130,9 @@ function startsWith(bytes: Uint8Array, text: string): boolean {
 }
 
 function littleEndian32(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+  return (
+    (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0
+  );
 }
 
 /** Code runs from this file: only the user's own, which no one else may change, is read. */
