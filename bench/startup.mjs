@@ -37,7 +37,7 @@ for (const major of ['22', '24'])
     'bin',
     'node',
   );
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 const work = mkdtempSync(join(tmpdir(), 'tt-startup-'));
@@ -54,7 +54,7 @@ function install(checkout, dir) {
   sh('npm', ['pack', '--silent', '--pack-destination', packed], checkout);
   const tarball = join(
     packed,
-    readdirSync(packed).find((f) => f.endsWith('.tgz')),
+    readdirSync(packed).find((name) => name.endsWith('.tgz')),
   );
   writeFileSync(
     join(dir, 'package.json'),
@@ -161,15 +161,15 @@ for (const major of wanted) {
 for (const v of variants) for (let i = 0; i < 3; i++) once(v.node, v.file, v.env, v.cwd);
 writeFileSync(join(telemetryDir, 'upload.token'), '');
 const loadBefore = load();
-const times = Object.fromEntries(variants.map((v) => [v.key, []]));
+const times = Object.fromEntries(variants.map((variant) => [variant.key, []]));
 for (let round = 0; round < RUNS; round++)
   for (const v of variants) times[v.key].push(once(v.node, v.file, v.env, v.cwd));
 const loadAfter = load();
 rmSync(work, { recursive: true, force: true });
 
 const paired = (key, bareKey, field) =>
-  median(times[key].map((t, i) => t[field] - times[bareKey][i][field]));
-const fmt = (ms) => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)} ms`;
+  median(times[key].map((run, i) => run[field] - times[bareKey][i][field]));
+const fmt = (millis) => `${millis >= 0 ? '+' : ''}${millis.toFixed(2)} ms`;
 const out = [
   `${new Date().toISOString().slice(0, 10)}, ${RUNS} interleaved rounds, load average ${loadBefore} before, ${loadAfter} after`,
 ];
@@ -185,7 +185,7 @@ for (const major of wanted) {
     fmt(paired(`${major} ${kind} off`, `${major} ${kind} bare`, 'wall')),
   ];
   const bareMs = (kind) =>
-    `${median(times[`${major} ${kind} bare`].map((t) => t.wall)).toFixed(1)} ms`;
+    `${median(times[`${major} ${kind} bare`].map((run) => run.wall)).toFixed(1)} ms`;
   const span = (mode) => fmt(paired(`${major} span ${mode}`, `${major} span bare`, 'span'));
   out.push(
     `| ${major} | ${bareMs('mjs')} | ${whole('mjs').join(' | ')} | ${bareMs('cjs')} | ${whole('cjs').join(' | ')} | ${span('local')} | ${span('off')} |`,
@@ -200,7 +200,7 @@ for (const major of wanted) {
   if (!times[`${major} mjs bare`]) continue;
   const row = [major];
   for (const kind of ['mjs', 'cjs']) {
-    row.push(`${median(times[`${major} ${kind} bare`].map((t) => t.span)).toFixed(1)} ms`);
+    row.push(`${median(times[`${major} ${kind} bare`].map((run) => run.span)).toFixed(1)} ms`);
     for (const mode of ['local', 'off'])
       row.push(fmt(paired(`${major} ${kind} ${mode}`, `${major} ${kind} bare`, 'span')));
   }
@@ -218,7 +218,7 @@ if (against) {
   );
   out.push('|---|---|---|---|---|---|---|---|---|---|---|');
   const both = (key, field) =>
-    median(times[key].map((t, i) => t[field] - times[`${key} before`][i][field]));
+    median(times[key].map((run, i) => run[field] - times[`${key} before`][i][field]));
   for (const major of wanted) {
     if (!times[`${major} mjs bare`]) continue;
     const row = [major];

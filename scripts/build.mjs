@@ -24,26 +24,26 @@ import { createRequire } from 'node:module';
  */
 const builtins = {
   name: 'builtins',
-  setup(b) {
+  setup(builder) {
     // sideEffects: false lets esbuild drop a built-in that no kept code uses (a room's index
     // re-exports more than the entry needs).
     // A bundled CommonJS dependency's `require('node:fs')` (commander's) stays a plain require:
     // the stand-in below would read every export up front, and Node 24 warns when fs.F_OK is read.
-    b.onResolve({ filter: /^node:/ }, (a) =>
-      a.kind === 'require-call'
-        ? { path: a.path, external: true }
-        : { path: a.path, namespace: 'builtin', sideEffects: false },
+    builder.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'require-call'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'builtin', sideEffects: false },
     );
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => {
-      const id = JSON.stringify(a.path);
-      const names = Object.keys(nodeRequire(a.path)).filter(
-        (k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default',
+    builder.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      const id = JSON.stringify(args.path);
+      const names = Object.keys(nodeRequire(args.path)).filter(
+        (key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default',
       );
       // Plain ES exports, so esbuild keeps only the names the source uses.
       const contents = [
         `const m = process.getBuiltinModule ? process.getBuiltinModule(${id}) : __ttRequire(${id});`,
         'export default m;',
-        ...names.map((k) => `export const ${k} = /* @__PURE__ */ (() => m.${k})();`),
+        ...names.map((key) => `export const ${key} = /* @__PURE__ */ (() => m.${key})();`),
       ].join('\n');
       return { contents, loader: 'js' };
     });
@@ -59,9 +59,9 @@ const nodeRequire = createRequire(import.meta.url);
  */
 const lazyEngine = {
   name: 'engine',
-  setup(b) {
-    b.onResolve({ filter: /\/engine-loader\.js$/ }, (a) => ({
-      path: join(a.resolveDir, 'engine-bundled.ts'),
+  setup(builder) {
+    builder.onResolve({ filter: /\/engine-loader\.js$/ }, (args) => ({
+      path: join(args.resolveDir, 'engine-bundled.ts'),
     }));
   },
 };
@@ -73,9 +73,9 @@ const lazyEngine = {
  */
 const lazyUploadStart = {
   name: 'upload-start',
-  setup(b) {
-    b.onResolve({ filter: /\/upload-start-loader\.js$/ }, (a) => ({
-      path: join(a.resolveDir, 'upload-start-bundled.ts'),
+  setup(builder) {
+    builder.onResolve({ filter: /\/upload-start-loader\.js$/ }, (args) => ({
+      path: join(args.resolveDir, 'upload-start-bundled.ts'),
     }));
   },
 };
@@ -92,8 +92,8 @@ function markEngineHash(file) {
 /** The bin imports the shared CLI bundle beside it rather than carrying its own copy. */
 const sharedCli = {
   name: 'shared-cli',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './cli.js', external: true }));
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './cli.js', external: true }));
   },
 };
 

@@ -83,14 +83,16 @@ export function loadWithCodeCache(
 function lazyRequire(file: string): NodeJS.Require {
   let real: NodeJS.Require | undefined;
   const get = () => (real ??= createRequire(file));
-  const lazy = (id: string): unknown =>
-    id.startsWith('node:') && process.getBuiltinModule ? process.getBuiltinModule(id) : get()(id);
+  const lazy = (specifier: string): unknown =>
+    specifier.startsWith('node:') && process.getBuiltinModule
+      ? process.getBuiltinModule(specifier)
+      : get()(specifier);
   // defineProperties, not Object.assign: assign would call the getters, and so createRequire.
   return Object.defineProperties(lazy, {
     resolve: {
       value: Object.assign(
-        (id: string, options?: { paths?: string[] }) => get().resolve(id, options),
-        { paths: (id: string) => get().resolve.paths(id) },
+        (specifier: string, options?: { paths?: string[] }) => get().resolve(specifier, options),
+        { paths: (specifier: string) => get().resolve.paths(specifier) },
       ),
     },
     cache: { get: () => get().cache },
@@ -136,11 +138,11 @@ function littleEndian32(bytes: Uint8Array, at: number): number {
 }
 
 /** Code runs from this file: only the user's own, which no one else may change, is read. */
-function ownedByMe(st: Stats): string | null {
+function ownedByMe(stats: Stats): string | null {
   const uid = process.getuid?.();
   if (uid === undefined) return null; // Windows: no owner ids and no mode bits, its ACLs decide
-  if (st.uid !== uid) return 'is owned by another user';
-  return (st.mode & 0o022) !== 0 ? 'is writable by others' : null;
+  if (stats.uid !== uid) return 'is owned by another user';
+  return (stats.mode & 0o022) !== 0 ? 'is writable by others' : null;
 }
 
 /** What the cache file holds: our header, the data's length, the data twice. */
