@@ -50,10 +50,10 @@ export function modeBanner(data: ViewData): HTMLElement {
   );
 }
 
-function modeLine(shown: ViewMode, id: string | undefined): HTMLElement {
+function modeLine(shown: ViewMode, elementId: string | undefined): HTMLElement {
   return h(
     'span',
-    { class: 'mode-line', id },
+    { class: 'mode-line', id: elementId },
     badge(shown.mode),
     h('span', { class: 'meaning' }, MODE_MEANING[shown.mode] ?? ''),
     h('span', { class: 'why' }, shown.reason),
