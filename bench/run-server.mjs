@@ -144,7 +144,7 @@ function storeRows(baseEnv) {
   const store = JSON.parse(
     runScript('server-store.mjs', { env: baseEnv, nodeArgs: ['--expose-gc'], timeout: 600_000 }),
   );
-  const vsEmpty = (ms) => (ms / store.emptyListeningMs).toFixed(2);
+  const vsEmpty = (millis) => (millis / store.emptyListeningMs).toFixed(2);
   return [
     {
       what: `SQLite store: V8 heap per stored report (${store.reports.toLocaleString('en')} reports)`,

@@ -66,8 +66,8 @@ function chosenNames(param) {
 }
 
 /** The name a function is known by: its own, or the variable, property or method it is assigned to. */
-function functionName(fn, parent) {
-  const named = fn.id ?? parent?.id ?? parent?.key;
+function functionName(func, parent) {
+  const named = func.id ?? parent?.id ?? parent?.key;
   return named?.type === 'Identifier' ? named.name : '';
 }
 
@@ -77,11 +77,11 @@ function calleeName(call) {
   return callee?.type === 'MemberExpression' && !callee.computed ? callee.property.name : '';
 }
 
-function isComparator(fn, parent) {
-  if (parent?.type === 'CallExpression' && parent.arguments.includes(fn)) {
+function isComparator(func, parent) {
+  if (parent?.type === 'CallExpression' && parent.arguments.includes(func)) {
     if (SORTING_CALL.test(calleeName(parent))) return true;
   }
-  return COMPARATOR_NAME.test(functionName(fn, parent));
+  return COMPARATOR_NAME.test(functionName(func, parent));
 }
 
 /** Visits every function with a body, with the node that holds it. */
@@ -120,13 +120,13 @@ function fileParams(file) {
   const ast = parseAst(text, { lang, sourceType: 'module' }, file);
   const starts = lineStarts(text);
   const found = [];
-  eachFunction(ast, null, (fn, parent) => {
-    for (const binding of fn.params.flatMap(chosenNames)) {
+  eachFunction(ast, null, (func, parent) => {
+    for (const binding of func.params.flatMap(chosenNames)) {
       const name = binding.name;
       const allowed =
         ALWAYS_ALLOWED.has(name) ||
         name.startsWith('_') ||
-        (COMPARATOR_NAMES.has(name) && isComparator(fn, parent));
+        (COMPARATOR_NAMES.has(name) && isComparator(func, parent));
       found.push({
         name,
         line: lineOf(starts, binding.start),
