@@ -122,8 +122,8 @@ function kind(value: unknown): string {
 }
 
 /** An optional list: missing (or null, as Go writes a nil slice) reads as empty. */
-function list(obj: Record<string, unknown>, key: string, path: string): unknown[] {
-  const v = obj[key];
+function list(fields: Record<string, unknown>, key: string, path: string): unknown[] {
+  const v = fields[key];
   if (v === undefined || v === null) return [];
   const p = at(path, key);
   if (!Array.isArray(v)) throw new ConfigError('type', p, `must be an array, got ${kind(v)}`);
@@ -139,8 +139,8 @@ function each<T>(items: unknown[], read: (v: unknown, i: number) => T): T[] {
   return out;
 }
 
-function string(obj: Record<string, unknown>, key: string, path: string): string {
-  const v = obj[key];
+function string(fields: Record<string, unknown>, key: string, path: string): string {
+  const v = fields[key];
   if (v === undefined) throw new ConfigError('missing', at(path, key), 'missing');
   if (typeof v !== 'string')
     throw new ConfigError('type', at(path, key), `must be a string, got ${kind(v)}`);
@@ -148,12 +148,12 @@ function string(obj: Record<string, unknown>, key: string, path: string): string
 }
 
 function number(
-  obj: Record<string, unknown>,
+  fields: Record<string, unknown>,
   key: string,
   path: string,
   required: boolean,
 ): number | undefined {
-  const v = obj[key];
+  const v = fields[key];
   if (v === undefined && !required) return undefined;
   if (v === undefined) throw new ConfigError('missing', at(path, key), 'missing');
   if (typeof v !== 'number')
@@ -163,22 +163,22 @@ function number(
   return v;
 }
 
-function rate(obj: Record<string, unknown>, key: string, path: string): number {
-  const r = number(obj, key, path, true)!;
+function rate(fields: Record<string, unknown>, key: string, path: string): number {
+  const r = number(fields, key, path, true)!;
   if (r < 0 || r > 1) throw new ConfigError('value', at(path, key), `must be in [0, 1], got ${r}`);
   return r;
 }
 
 /** A list of unique strings, each checked by `problem` (which returns a reason or null). */
 function strings(
-  obj: Record<string, unknown>,
+  fields: Record<string, unknown>,
   key: string,
   path: string,
   problem: (s: string) => string | null,
 ): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  each(list(obj, key, path), (item, i) => {
+  each(list(fields, key, path), (item, i) => {
     const p = at(at(path, key), i);
     if (typeof item !== 'string')
       throw new ConfigError('type', p, `must be a string, got ${kind(item)}`);
