@@ -14,7 +14,8 @@
 // track, less test/fixtures, examples/demo-tool (a sample tool package) and declaration files.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAst } from 'rolldown/parseAst';
 
 const ROOT = relative(process.cwd(), new URL('..', import.meta.url).pathname) || '.';
@@ -113,9 +114,11 @@ function lineOf(starts, offset) {
   return low + 1;
 }
 
-/** Every chosen parameter name in one file, each with its line and whether it is short. */
-function fileParams(file) {
-  const text = readFileSync(`${ROOT}/${file}`, 'utf8');
+/**
+ * Every chosen parameter name in a source text, each with its line and whether it is short
+ * (one or two letters and not allowed). `file` names the text and decides TypeScript or not.
+ */
+export function sourceParams(text, file) {
   const lang = /\.[mc]?ts$/.test(file) ? 'ts' : 'js';
   const ast = parseAst(text, { lang, sourceType: 'module' }, file);
   const starts = lineStarts(text);
@@ -156,7 +159,7 @@ function main(argv) {
   for (const file of projectFiles().filter(inScope)) {
     let params;
     try {
-      params = fileParams(file);
+      params = sourceParams(readFileSync(`${ROOT}/${file}`, 'utf8'), file);
     } catch (err) {
       failures.push(`${file}: ${err instanceof Error ? err.message : err}`);
       continue;
@@ -203,4 +206,7 @@ function main(argv) {
   process.exitCode = failures.length > 0 ? 1 : 0;
 }
 
-main(process.argv.slice(2));
+// Run as a script; imported (by its test), it only lends sourceParams.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2));
+}
