@@ -16,8 +16,8 @@ export const KEEP_WEEKS = 8;
 const TEMP_MAX_MS = 60 * 60_000;
 
 export function cleanup(ctx: RunContext): void {
-  const { work, s, dirs } = ctx;
-  const old = (week: string): boolean => ageDays(week, s.today) > KEEP_WEEKS * 7;
+  const { work, summary, dirs } = ctx;
+  const old = (week: string): boolean => ageDays(week, summary.today) > KEEP_WEEKS * 7;
   // A report, copy or record goes only when its week is old and the file has been there as long:
   // one written today about an old week (a machine back after months) stays for the user to see.
   const oldFile = (week: string, file: string): boolean =>
@@ -25,10 +25,10 @@ export function cleanup(ctx: RunContext): void {
   const remove = (file: string, why: string): void => {
     try {
       rmSync(file, { force: true });
-      s.cleaned.push(file);
+      summary.cleaned.push(file);
       ctx.log(`removed ${file} (${why})`);
     } catch (e) {
-      s.errors.push(`${file}: ${(e as Error).message}`);
+      summary.errors.push(`${file}: ${(e as Error).message}`);
     }
   };
   for (const w of work.weeks) {
@@ -41,7 +41,7 @@ export function cleanup(ctx: RunContext): void {
   for (const name of listNames(dirs.localDir)) {
     const m = /^local\.(\d{4}-\d\d-\d\d)\.json$/.exec(name);
     const file = join(dirs.localDir, name);
-    if (m && oldFile(m[1]!, file)) removeReport(file, remove, s.unreadable);
+    if (m && oldFile(m[1]!, file)) removeReport(file, remove, summary.unreadable);
     else if (/\.tmp$/.test(name)) removeTemp(file, remove);
   }
   for (const cid of listNames(dirs.uploadDir).filter((name) => CID_RE.test(name))) {
@@ -59,7 +59,7 @@ export function cleanup(ctx: RunContext): void {
         else if (WEEK_RE.test(week) && name.endsWith('.json') && oldFile(week, file)) {
           if (dir === p.omittedDir || (dir === p.droppedDir && !name.endsWith('.report.json')))
             remove(file, `older than ${KEEP_WEEKS} weeks`);
-          else removeReport(file, remove, s.unreadable);
+          else removeReport(file, remove, summary.unreadable);
         }
       }
     }

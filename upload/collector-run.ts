@@ -40,11 +40,11 @@ export function drop(
     week,
     code,
     reason,
-    day: run.ctx.s.today,
+    day: run.ctx.summary.today,
     ...(status !== undefined ? { status } : {}),
   };
   createExclusive(run.paths.dropped(week), JSON.stringify(rec, null, 1) + '\n');
-  run.ctx.s.dropped.push({
+  run.ctx.summary.dropped.push({
     ...entry(run, week, reason),
     code,
     ...(status !== undefined ? { status } : {}),
@@ -60,7 +60,7 @@ export async function locked(
 ): Promise<void> {
   const lock = tryLock(run.paths.lock(week));
   if (!lock) {
-    run.ctx.s.waiting.push(entry(run, week, 'another upload run holds its lock'));
+    run.ctx.summary.waiting.push(entry(run, week, 'another upload run holds its lock'));
     return;
   }
   try {

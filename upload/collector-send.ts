@@ -25,11 +25,11 @@ export async function sendPending(
   for (const week of weekFiles(listNames(paths.dir))) {
     const text = readText(paths.pending(week), MAX_REPORT_BYTES + 1);
     if (isUnreadable(text)) {
-      if (!text.absent) ctx.s.unreadable.push(`${paths.pending(week)}: ${text.reason}`);
+      if (!text.absent) ctx.summary.unreadable.push(`${paths.pending(week)}: ${text.reason}`);
       continue;
     }
-    if (week > ctx.s.today) {
-      ctx.s.waiting.push(
+    if (week > ctx.summary.today) {
+      ctx.summary.waiting.push(
         entry(run, week, `the week ${week} is in the future (is the clock right?)`),
       );
       continue;
@@ -38,16 +38,16 @@ export async function sendPending(
     try {
       programs = (decodeReport(text).Programs ?? []).map((reported) => reported.Program);
     } catch (e) {
-      ctx.s.unreadable.push(`${paths.pending(week)}: not a report (${why(e)})`);
+      ctx.summary.unreadable.push(`${paths.pending(week)}: not a report (${why(e)})`);
       continue;
     }
-    if (ageDays(week, ctx.s.today) > SEND_WINDOW_DAYS) {
+    if (ageDays(week, ctx.summary.today) > SEND_WINDOW_DAYS) {
       await locked(run, week, () =>
         refuseKeep(
           run,
           week,
           'too-old',
-          `week ended ${ageDays(week, ctx.s.today)} days ago; collectors take ${SEND_WINDOW_DAYS} at most`,
+          `week ended ${ageDays(week, ctx.summary.today)} days ago; collectors take ${SEND_WINDOW_DAYS} at most`,
         ),
       );
       continue;
@@ -58,7 +58,7 @@ export async function sendPending(
       return onSince !== null && onSince >= week;
     });
     if (late.length > 0) {
-      ctx.s.waiting.push(
+      ctx.summary.waiting.push(
         entry(run, week, `${late.join(', ')} was turned on after the week ${week}`),
       );
       continue;
@@ -70,13 +70,13 @@ export async function sendPending(
         ctx.phase.only !== undefined
           ? `it also holds ${off.join(', ')}, not asked for (--program ${ctx.phase.only})`
           : `not sent while ${off.join(', ')} is not on with this collector`;
-      ctx.s.waiting.push(
+      ctx.summary.waiting.push(
         entry(run, week, run.collector ? why : 'no program in mode on names this collector now'),
       );
       continue;
     }
     if (Date.now() >= ctx.deadline) {
-      ctx.s.retry.push(entry(run, week, "the run's deadline passed"));
+      ctx.summary.retry.push(entry(run, week, "the run's deadline passed"));
       continue;
     }
     await locked(run, week, () => send(run, week, text));
@@ -105,7 +105,7 @@ async function send(run: CollectorRun, week: string, text: string): Promise<void
   if (decidedElsewhere(run, week)) return;
   const base = collectorUrl(run.url);
   if (typeof base === 'string') {
-    ctx.s.retry.push(entry(run, week, base));
+    ctx.summary.retry.push(entry(run, week, base));
     return;
   }
   ctx.log(`${run.url} ${week}: sending ${Buffer.byteLength(text)} bytes`);
@@ -113,21 +113,23 @@ async function send(run: CollectorRun, week: string, text: string): Promise<void
   if (out.kind === 'sent') {
     writeAtomic(paths.sent(week), text);
     rmSync(paths.pending(week), { force: true });
-    ctx.s.sent.push({
+    ctx.summary.sent.push({
       collector: run.url,
       cid: run.cid,
       week,
       status: out.status,
       file: paths.sent(week),
     });
-    const lastUpload = { week, day: ctx.s.today, file: paths.sent(week), status: out.status };
+    const lastUpload = { week, day: ctx.summary.today, file: paths.sent(week), status: out.status };
     updateStatus(paths, run.url, { lastUpload, lastKept: null });
     ctx.log(`${run.url} ${week}: sent (http ${out.status})`);
   } else if (out.kind === 'refused') {
     refuseKeep(run, week, 'refused', `the collector refused it: ${out.reason}`, out.status);
   } else {
-    updateStatus(paths, run.url, { lastKept: { week, day: ctx.s.today, reason: out.reason } });
-    ctx.s.retry.push(entry(run, week, out.reason));
+    updateStatus(paths, run.url, {
+      lastKept: { week, day: ctx.summary.today, reason: out.reason },
+    });
+    ctx.summary.retry.push(entry(run, week, out.reason));
     ctx.log(`${run.url} ${week}: kept for a later run: ${out.reason}`);
   }
 }

@@ -80,7 +80,7 @@ async function buildWeeks(run: CollectorRun, onHere: (program: string) => boolea
             ),
           ];
     if (others.length > 0) {
-      ctx.s.waiting.push(
+      ctx.summary.waiting.push(
         entry(
           run,
           w.week,
@@ -89,14 +89,14 @@ async function buildWeeks(run: CollectorRun, onHere: (program: string) => boolea
       );
       continue;
     }
-    if (ageDays(w.week, ctx.s.today) > SEND_WINDOW_DAYS) {
+    if (ageDays(w.week, ctx.summary.today) > SEND_WINDOW_DAYS) {
       await locked(run, w.week, () => {
         if (!decided(run.paths, w.week))
           drop(
             run,
             w.week,
             'too-old',
-            `week ended ${ageDays(w.week, ctx.s.today)} days ago; collectors take ${SEND_WINDOW_DAYS} at most`,
+            `week ended ${ageDays(w.week, ctx.summary.today)} days ago; collectors take ${SEND_WINDOW_DAYS} at most`,
           );
       });
     } else todo.push({ week: w.week, files });
@@ -104,13 +104,15 @@ async function buildWeeks(run: CollectorRun, onHere: (program: string) => boolea
   if (todo.length === 0 || !run.collector) return;
   if (!ctx.phase.network) {
     for (const t of todo)
-      ctx.s.waiting.push(entry(run, t.week, "needs the collector's verified config (offline)"));
+      ctx.summary.waiting.push(
+        entry(run, t.week, "needs the collector's verified config (offline)"),
+      );
     return;
   }
   const verified = await verify(run);
   if (!verified) {
     for (const t of todo)
-      ctx.s.retry.push(entry(run, t.week, "the collector's config could not be verified"));
+      ctx.summary.retry.push(entry(run, t.week, "the collector's config could not be verified"));
     return;
   }
   for (const t of todo) {
@@ -139,7 +141,7 @@ async function buildWeeks(run: CollectorRun, onHere: (program: string) => boolea
       );
       if (built.kind === 'drop') return drop(run, t.week, built.code, built.reason);
       if (createExclusive(run.paths.pending(t.week), built.bytes)) {
-        ctx.s.built.push({
+        ctx.summary.built.push({
           collector: run.url,
           cid: run.cid,
           week: t.week,
@@ -154,9 +156,11 @@ async function buildWeeks(run: CollectorRun, onHere: (program: string) => boolea
 async function verify(run: CollectorRun): Promise<{ query: ConfigQuery; version: string } | null> {
   const { ctx } = run;
   const left = ctx.deadline - Date.now();
-  const record = (outcome: Omit<RunContext['s']['configs'][number], 'collector' | 'cid'>): void => {
-    ctx.s.configs.push({ collector: run.url, cid: run.cid, ...outcome });
-    updateStatus(run.paths, run.url, { lastConfig: { day: ctx.s.today, ...outcome } });
+  const record = (
+    outcome: Omit<RunContext['summary']['configs'][number], 'collector' | 'cid'>,
+  ): void => {
+    ctx.summary.configs.push({ collector: run.url, cid: run.cid, ...outcome });
+    updateStatus(run.paths, run.url, { lastConfig: { day: ctx.summary.today, ...outcome } });
   };
   if (left <= 0) {
     record({

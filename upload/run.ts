@@ -25,7 +25,7 @@ export function runUpload(options: RunOptions): Promise<RunSummary> {
 /** The run with some phases left out: `telemetry preview` builds (and fetches configs unless offline) but never sends. */
 export async function runPhases(options: RunOptions, phase: Phase): Promise<RunSummary> {
   const now = options.now ?? new Date();
-  const s = emptySummary(dateString(now));
+  const summary = emptySummary(dateString(now));
   const log = (line: string): void => {
     try {
       options.log?.(line);
@@ -39,21 +39,22 @@ export async function runPhases(options: RunOptions, phase: Phase): Promise<RunS
     const work = gather(dirs, now, env);
     for (const st of work.programs.values()) {
       const { mode, decidedBy } = st.decision;
-      if (st.collector && mode !== 'on') s.notOn.push({ program: st.program, mode, decidedBy });
+      if (st.collector && mode !== 'on')
+        summary.notOn.push({ program: st.program, mode, decidedBy });
     }
     const ctx: RunContext = {
-      o: options,
+      options,
       now,
       deadline: options.deadline ?? Infinity,
       log,
       env,
       dirs,
       work,
-      s,
+      summary,
       phase,
     };
     for (const u of work.unreadable) {
-      s.unreadable.push(u);
+      summary.unreadable.push(u);
       log(`left alone: ${u}`);
     }
     if (phase.build) writeLocalReports(ctx);
@@ -61,16 +62,16 @@ export async function runPhases(options: RunOptions, phase: Phase): Promise<RunS
       try {
         await handleCollector(ctx, cid, collector);
       } catch (e) {
-        s.errors.push(`collector ${cid}: ${why(e)}`);
+        summary.errors.push(`collector ${cid}: ${why(e)}`);
         log(`collector ${cid}: ${why(e)}`);
       }
     }
     if (phase.clean) cleanup(ctx);
   } catch (e) {
-    s.errors.push(why(e));
+    summary.errors.push(why(e));
     log(`run failed: ${why(e)}`);
   }
-  return finish(s);
+  return finish(summary);
 }
 
 /** Every finished week with files of programs in mode local or on gets its local report, once. */
@@ -83,11 +84,11 @@ function writeLocalReports(ctx: RunContext): void {
     if (files.every((file) => file.counts.size === 0) || existsSync(path)) continue;
     try {
       if (createExclusive(path, encodeReport(localReport(w.week, files)))) {
-        ctx.s.localReports.push(path);
+        ctx.summary.localReports.push(path);
         ctx.log(`local report ${path}`);
       }
     } catch (e) {
-      ctx.s.errors.push(`${path}: ${why(e)}`);
+      ctx.summary.errors.push(`${path}: ${why(e)}`);
     }
   }
 }
