@@ -4,7 +4,8 @@ import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
-export type { PutResult, Store, StoredReport } from './types.js';
+export type { MergeAccess, PutResult, Store, StoreLocation, StoredReport } from './types.js';
+export { openMergeAccess } from './merge-access.js';
 export { DATABASE_FILE, OLD_LAYOUT, openSqliteStore, type SqliteOptions } from './sqlite.js';
 export { importDir, type ImportResult } from './import-dir.js';
 // pg itself is loaded only when a PostgreSQL store is opened.

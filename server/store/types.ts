@@ -21,7 +21,15 @@ export interface StoredReport {
  */
 export type PutResult = 'stored' | 'duplicate' | 'conflict';
 
+/**
+ * Where a store lives, so that another thread (the merge worker) can open its own connection
+ * to it: the data directory of the embedded store, or the PostgreSQL URL.
+ */
+export type StoreLocation = { kind: 'sqlite'; root: string } | { kind: 'postgres'; url: string };
+
 export interface Store {
+  /** Where it lives; absent for a store that is only a view of another (a test's wrapper). */
+  readonly location?: StoreLocation;
   /** Stores one validated report; resolves only once it is durable. */
   put(report: StoredReport): Promise<PutResult>;
   /** Days that hold reports not merged yet, oldest first. */
@@ -44,5 +52,19 @@ export interface Store {
   /** Whether the store answers now (for `/healthz`). */
   healthy(): Promise<boolean>;
   /** Finishes what is in flight and releases every handle. */
+  close(): Promise<void>;
+}
+
+/**
+ * The merge worker's own way into a store (merge-access.ts): the day's reports and the
+ * published files, without the thread that answers uploads.
+ */
+export interface MergeAccess {
+  /** Every report of a day, by week then X (as Store.reportsOf), a bounded page at a time. */
+  reportsOf(day: string): AsyncIterable<StoredReport>;
+  putPublished(name: string, bytes: Uint8Array): Promise<void>;
+  getPublished(name: string): Promise<Uint8Array | null>;
+  listPublished(prefix: string): Promise<string[]>;
+  /** Releases the connection. */
   close(): Promise<void>;
 }
