@@ -1,18 +1,24 @@
 // The merge worker's connection to the PostgreSQL store: a pool of its own (two connections at
 // most) from the same URL, opened in the merge worker's thread, so the day's rows and the
-// published files travel between PostgreSQL and that thread only. Reads are pages by key, each
-// its own statement; PostgreSQL's MVCC lets them run beside the uploads' inserts.
+// published files travel between PostgreSQL and that thread only. A day is read through one
+// cursor, in a read-only transaction, a page at a time; PostgreSQL's MVCC lets it run beside
+// the uploads' inserts (a long snapshot only delays vacuum, never a write).
 import { checkDay } from './names.js';
 import { pgPublished } from './pg-published.js';
 import { redact } from './postgres.js';
 import type { MergeAccess, StoredReport } from './types.js';
 
-/** Rows per read: the merge holds one page of bodies at a time. */
+/** Rows per fetch: the merge holds one page of bodies at a time. */
 const PAGE = 1000;
-const PAGE_SQL =
-  'SELECT week, x, body FROM tt_reports WHERE day = $1 AND body IS NOT NULL ' +
-  'AND (week, x) > ($2, $3) ORDER BY week, x LIMIT $4';
-/** One connection reads while the other writes a published part. */
+// One cursor over the day, read in pages: one scan and one sort of the day in the database.
+// Keyset pages (`(week, x) > last … LIMIT`), as the store's own reportsOf reads, are planned on
+// a table without statistics yet (just filled) as a scan of the rest of the day and a top-N
+// sort per page, quadratic: 6.2 s for 100,000 reports where this cursor took 0.24 s.
+const DECLARE_SQL =
+  'DECLARE tt_day NO SCROLL CURSOR FOR SELECT week, x, body FROM tt_reports ' +
+  'WHERE day = $1 AND body IS NOT NULL ORDER BY week, x';
+const FETCH_SQL = `FETCH ${PAGE} FROM tt_day`;
+/** One connection holds the day's cursor while the other reads and writes published files. */
 const POOL_SIZE = 2;
 
 type Row = { week: string; x: string; body: string };
@@ -34,13 +40,31 @@ export async function openPostgresAccess(url: string): Promise<MergeAccess> {
   return {
     async *reportsOf(day: string): AsyncIterable<StoredReport> {
       checkDay(day);
-      let after: [string, string] = ['', ''];
-      for (;;) {
-        const page = await pool.query<Row>(PAGE_SQL, [day, after[0], after[1], PAGE]).catch(fail);
-        for (const row of page.rows) yield { week: row.week, x: row.x, day, body: row.body };
-        if (page.rows.length < PAGE) return;
-        const last = page.rows[page.rows.length - 1]!;
-        after = [last.week, last.x];
+      const client = await pool.connect().catch(fail);
+      const lost = (): void => undefined; // a dropped connection fails the next query
+      client.on('error', lost);
+      let open = false;
+      let broken: Error | undefined;
+      try {
+        // Read only, so the cursor's snapshot never holds a lock an upload could wait for.
+        await client.query('BEGIN READ ONLY');
+        open = true;
+        await client.query(DECLARE_SQL, [day]);
+        for (;;) {
+          const page = await client.query<Row>(FETCH_SQL);
+          for (const row of page.rows) yield { week: row.week, x: row.x, day, body: row.body };
+          if (page.rows.length < PAGE) break;
+        }
+        await client.query('COMMIT');
+        open = false;
+      } catch (e) {
+        broken = e as Error; // the connection is dropped, not reused
+        fail(e);
+      } finally {
+        // Also when the merge stops reading early (a report that does not parse).
+        if (open && !broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        client.off('error', lost);
+        client.release(broken);
       }
     },
     ...pgPublished(pool),

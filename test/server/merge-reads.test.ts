@@ -106,3 +106,32 @@ describe.each(stores)('the merge worker reads the day itself (%s)', (_name, open
     60_000,
   );
 });
+
+describe.each(stores)('the merge worker stops reading a day early (%s)', (_name, open, skip) => {
+  it.skipIf(skip)(
+    'skips each day that does not read, its reading released, and merges the rest',
+    async () => {
+      const store = await open();
+      const reports = generateReports({ seed: 6, count: 1_500, weeks: ['2026-11-26'] });
+      // Three days each with a report that does not read (past the first page), then a good day:
+      // a reader left open by a day stopped early would starve the days after it.
+      const days = ['2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30'];
+      await fill(store, reports, (_report, i) => days[i % 4]!);
+      for (const [i, bad] of days.slice(0, 3).entries()) {
+        const body = 'not json';
+        const put = await store.put({ week: '2026-11-26', x: `0.9999999${i}`, day: bad, body });
+        expect(put).toBe('stored');
+      }
+      const result = await mergeInWorker(
+        store,
+        { publish: 'raw', k: 20, now: NOW },
+        { workerFile },
+      );
+      expect(result!.skipped.map((skipped) => skipped.day)).toEqual(days.slice(0, 3));
+      for (const skipped of result!.skipped) expect(skipped.reason).toMatch(/cannot be read/);
+      expect(result!.days).toEqual([{ day: '2026-11-30', reports: 375 }]);
+      await store.close();
+    },
+    60_000,
+  );
+});
