@@ -73,11 +73,11 @@ async function benchOne(label, bin) {
   const logDir = join(work, 'log');
   const { signer } = generateKey('bench.test/config');
   appendToLog(logDir, [Buffer.from(JSON.stringify(config))], signer, 'bench.test/config');
-  const report = (week, x) =>
+  const report = (week, reportX) =>
     JSON.stringify({
       Week: week,
       LastWeek: '',
-      X: Number(x),
+      X: Number(reportX),
       Config: 'v0',
       Programs: [
         {
@@ -90,7 +90,7 @@ async function benchOne(label, bin) {
           Stacks: {},
         },
       ],
-    }).replace(/"X":[^,]+/, `"X":${x}`);
+    }).replace(/"X":[^,]+/, `"X":${reportX}`);
 
   const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
   const data = join(work, 'data');
@@ -101,11 +101,14 @@ async function benchOne(label, bin) {
   const reports = generateReports({ seed: 1, count: N, weeks: [day(-5), day(-3)] });
   for (let i = 0; i < N; i += 5_000) {
     await Promise.all(
-      reports
-        .slice(i, i + 5_000)
-        .map((r) =>
-          store.put({ week: r.Week, x: String(r.X), day: day(-1), body: JSON.stringify(r) }),
-        ),
+      reports.slice(i, i + 5_000).map((generated) =>
+        store.put({
+          week: generated.Week,
+          x: String(generated.X),
+          day: day(-1),
+          body: JSON.stringify(generated),
+        }),
+      ),
     );
   }
   await store.close();
@@ -126,8 +129,8 @@ async function benchOne(label, bin) {
   );
   let err = '';
   const marks = {};
-  proc.stderr.on('data', (d) => {
-    err += d;
+  proc.stderr.on('data', (chunk) => {
+    err += chunk;
     if (!marks.start && err.includes('"event":"merge-start"')) {
       marks.start = performance.now();
       marks.cpuStart = mainThreadCpuMs(proc.pid);
@@ -139,8 +142,8 @@ async function benchOne(label, bin) {
   });
   const url = await new Promise((resolveUrl, reject) => {
     let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
       const m = /listening on (http:\/\/[^\s]+)/.exec(out);
       if (m) resolveUrl(m[1]);
     });
@@ -183,25 +186,25 @@ async function benchOne(label, bin) {
     (!marks.end || performance.now() - marks.end < 3_000) &&
     performance.now() - started < 120_000
   ) {
-    pending.push(post(++i).then((a) => answers.push(a)));
-    await new Promise((r) => setTimeout(r, 1000 / RATE));
+    pending.push(post(++i).then((answer) => answers.push(answer)));
+    await new Promise((wake) => setTimeout(wake, 1000 / RATE));
   }
   const cpuAfter = mainThreadCpuMs(proc.pid);
   await Promise.all(pending);
   proc.kill('SIGTERM');
-  await new Promise((r) => proc.on('exit', r));
+  await new Promise((exited) => proc.on('exit', exited));
   rmSync(work, { recursive: true, force: true });
   const during = answers
-    .filter((a) => marks.start && a.at >= marks.start && a.at <= marks.end)
-    .map((a) => a.ms)
+    .filter((answer) => marks.start && answer.at >= marks.start && answer.at <= marks.end)
+    .map((answer) => answer.ms)
     .sort((a, b) => a - b);
   const after = answers
-    .filter((a) => marks.end && a.at > marks.end)
-    .map((a) => a.ms)
+    .filter((answer) => marks.end && answer.at > marks.end)
+    .map((answer) => answer.ms)
     .sort((a, b) => a - b);
-  const pctOf = (list, p) =>
-    list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))] ?? NaN;
-  const pct = (p) => pctOf(during, p);
+  const pctOf = (list, percent) =>
+    list[Math.min(list.length - 1, Math.floor((percent / 100) * list.length))] ?? NaN;
+  const pct = (percent) => pctOf(during, percent);
   if (database) await dropDatabase(process.env.BENCH_MERGE_DATABASE, database);
   const mergedLine = /"event":"merge","ok":true,"days":\d+,"reports":(\d+)/.exec(err);
   return {
@@ -210,7 +213,7 @@ async function benchOne(label, bin) {
     reports: Number(mergedLine?.[1] ?? 0),
     mergeMs: marks.end - marks.start,
     uploads: during.length,
-    failed: answers.filter((a) => a.status !== 200).length,
+    failed: answers.filter((answer) => answer.status !== 200).length,
     p50: pct(50),
     p99: pct(99),
     max: during.at(-1) ?? NaN,

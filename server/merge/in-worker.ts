@@ -32,8 +32,8 @@ type Outcome = { ok: true; result: MergeResult | null } | { ok: false; error: st
 
 export function mergeInWorker(
   store: Store,
-  o: MergeOptions,
-  w: WorkerRun,
+  options: MergeOptions,
+  run: WorkerRun,
 ): Promise<MergeResult | null> {
   const location = store.location;
   if (!location) {
@@ -42,15 +42,18 @@ export function mergeInWorker(
     );
   }
   const { port1, port2 } = new MessageChannel();
-  const lent = serveStore(port1, store, w.observe);
+  const lent = serveStore(port1, store, run.observe);
   // Every option crosses but the random source, a function (the worker uses the crypto one).
-  const { now, uniform: _random, ...rest } = o;
-  const options = { ...rest, now: now.toISOString() };
-  const input: WorkerInput = { port: port2, location, options };
-  const worker = new Worker(w.workerFile, {
+  const { now, uniform: _random, ...rest } = options;
+  const input: WorkerInput = {
+    port: port2,
+    location,
+    options: { ...rest, now: now.toISOString() },
+  };
+  const worker = new Worker(run.workerFile, {
     workerData: input,
     transferList: [port2],
-    resourceLimits: { maxOldGenerationSizeMb: w.heapMb ?? MERGE_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: run.heapMb ?? MERGE_HEAP_MB },
     stdout: false,
     stderr: false,
   });

@@ -49,25 +49,29 @@ export function serveStore(
       }
     }
   };
-  const answer = (id: number, value: unknown): void => {
+  const answer = (callId: number, value: unknown): void => {
     observe?.(value);
-    port.postMessage({ id, ok: true, value } satisfies Reply);
+    port.postMessage({ id: callId, ok: true, value } satisfies Reply);
   };
-  const fail = (id: number, e: unknown): void => {
-    port.postMessage({ id, ok: false, error: (e as Error)?.message ?? String(e) } satisfies Reply);
+  const fail = (callId: number, error: unknown): void => {
+    port.postMessage({
+      id: callId,
+      ok: false,
+      error: (error as Error)?.message ?? String(error),
+    } satisfies Reply);
   };
   /** The lock is held on this side for as long as the worker's merge runs, until `unlock`. */
-  const takeLock = (id: number): void => {
+  const takeLock = (callId: number): void => {
     held = store.withMergeLock(
       () =>
         new Promise<void>((resolve) => {
           release = resolve;
-          answer(id, true);
+          answer(callId, true);
         }),
     );
     held.then(
-      (result) => (result === null ? answer(id, false) : undefined),
-      (e: unknown) => fail(id, e),
+      (result) => (result === null ? answer(callId, false) : undefined),
+      (error: unknown) => fail(callId, error),
     );
   };
   port.on('message', (call: Call) => {
@@ -75,7 +79,7 @@ export function serveStore(
     if (call.op === 'lock') return takeLock(call.id);
     run(call).then(
       (value) => answer(call.id, value),
-      (e: unknown) => fail(call.id, e),
+      (error: unknown) => fail(call.id, error),
     );
   });
   return {
@@ -89,7 +93,7 @@ export function serveStore(
 /** Worker side: the lent part of the store, its calls answered by `serveStore` across `port`. */
 export function remoteStore(port: MessagePort): LentStore {
   let nextId = 0;
-  const waiting = new Map<number, { resolve(value: unknown): void; reject(e: Error): void }>();
+  const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   port.on('message', (reply: Reply) => {
     const caller = waiting.get(reply.id);
     waiting.delete(reply.id);
@@ -106,10 +110,10 @@ export function remoteStore(port: MessagePort): LentStore {
   return {
     unmergedDays: () => call('unmergedDays'),
     markMerged: (day, dropRaw) => call('markMerged', day, dropRaw),
-    async withMergeLock(fn) {
+    async withMergeLock(work) {
       if (!(await call<boolean>('lock'))) return null;
       try {
-        return await fn();
+        return await work();
       } finally {
         await call('unlock');
       }

@@ -11,7 +11,7 @@ export function workerStore(lent: LentStore, own: MergeAccess): Store {
     unmergedDays: () => lent.unmergedDays(),
     reportsOf: (day) => own.reportsOf(day),
     markMerged: (day, dropRaw) => lent.markMerged(day, dropRaw),
-    withMergeLock: (fn) => lent.withMergeLock(fn),
+    withMergeLock: (work) => lent.withMergeLock(work),
     putPublished: (name, bytes) => own.putPublished(name, bytes),
     getPublished: (name) => own.getPublished(name),
     listPublished: (prefix) => own.listPublished(prefix),

@@ -18,10 +18,10 @@ async function run() {
     // Rendered after every run, even one that merged nothing: a replica's merge may have.
     try {
       await publishDataPages(store, mode);
-    } catch (e) {
+    } catch (error) {
       // The days are merged and marked; only the pages lag until the next run renders them.
-      const why = (e as Error).message;
-      throw new Error(`merged, but the pages could not be rendered: ${why}`, { cause: e });
+      const why = (error as Error).message;
+      throw new Error(`merged, but the pages could not be rendered: ${why}`, { cause: error });
     }
     return result;
   } finally {
@@ -31,7 +31,7 @@ async function run() {
 
 run()
   .then((result) => parentPort!.postMessage({ ok: true, result }))
-  .catch((e: unknown) => {
-    parentPort!.postMessage({ ok: false, error: (e as Error)?.message ?? String(e) });
+  .catch((error: unknown) => {
+    parentPort!.postMessage({ ok: false, error: (error as Error)?.message ?? String(error) });
   })
   .finally(() => input.port.close());

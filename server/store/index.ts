@@ -20,8 +20,8 @@ export interface StoreOptions {
   sync?: 'full' | 'normal';
 }
 
-export async function openStore(o: StoreOptions): Promise<Store> {
-  if (o.database) return openPostgresStore(o.database);
-  if (!o.data) throw new Error('no store: give --data <dir> or --database <url>');
-  return openSqliteStore(o.data, { sync: o.sync });
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.database) return openPostgresStore(options.database);
+  if (!options.data) throw new Error('no store: give --data <dir> or --database <url>');
+  return openSqliteStore(options.data, { sync: options.sync });
 }

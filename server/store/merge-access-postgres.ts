@@ -34,8 +34,8 @@ export async function openPostgresAccess(url: string): Promise<MergeAccess> {
   });
   // An idle client whose connection drops emits here; the next query gets a new connection.
   pool.on('error', () => undefined);
-  const fail = (e: unknown): never => {
-    throw new Error(`database ${redact(url)}: ${(e as Error).message}`, { cause: e });
+  const fail = (error: unknown): never => {
+    throw new Error(`database ${redact(url)}: ${(error as Error).message}`, { cause: error });
   };
   return {
     async *reportsOf(day: string): AsyncIterable<StoredReport> {
@@ -57,12 +57,13 @@ export async function openPostgresAccess(url: string): Promise<MergeAccess> {
         }
         await client.query('COMMIT');
         open = false;
-      } catch (e) {
-        broken = e as Error; // the connection is dropped, not reused
-        fail(e);
+      } catch (error) {
+        broken = error as Error; // the connection is dropped, not reused
+        fail(error);
       } finally {
         // Also when the merge stops reading early (a report that does not parse).
-        if (open && !broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        if (open && !broken)
+          await client.query('ROLLBACK').catch((error: Error) => (broken = error));
         client.off('error', lost);
         client.release(broken);
       }

@@ -36,8 +36,8 @@ export function openSqliteAccess(root: string): MergeAccess {
   let db: ReadDatabase;
   try {
     db = new binding.DatabaseSync(file, { readOnly: true, timeout: 10_000 });
-  } catch (e) {
-    throw new Error(`store ${file}: the merge cannot open it to read: ${(e as Error).message}`);
+  } catch (error) {
+    throw new Error(`store ${file}: the merge cannot open it to read: ${(error as Error).message}`);
   }
   const page = db.prepare(PAGE_SQL);
   const published = publishedFiles(root);

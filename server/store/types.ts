@@ -41,8 +41,8 @@ export interface Store {
    * `aggregates`) deletes its reports too, so nothing is held that the public cannot see.
    */
   markMerged(day: string, dropRaw: boolean): Promise<void>;
-  /** Runs `fn` holding the one merge lock across every replica; null if another holder has it. */
-  withMergeLock<T>(fn: () => Promise<T>): Promise<T | null>;
+  /** Runs `work` holding the one merge lock across every replica; null if another holder has it. */
+  withMergeLock<T>(work: () => Promise<T>): Promise<T | null>;
   /** Writes a published file (`name` like `merged/2026-11-29.ndjson`) whole, replacing any old one. */
   putPublished(name: string, bytes: Uint8Array): Promise<void>;
   /** A published file, or null when absent. */
