@@ -24,26 +24,26 @@ import { createRequire } from 'node:module';
  */
 const builtins = {
   name: 'builtins',
-  setup(builder) {
+  setup(build) {
     // sideEffects: false lets esbuild drop a built-in that no kept code uses (a room's index
     // re-exports more than the entry needs).
     // A bundled CommonJS dependency's `require('node:fs')` (commander's) stays a plain require:
     // the stand-in below would read every export up front, and Node 24 warns when fs.F_OK is read.
-    builder.onResolve({ filter: /^node:/ }, (args) =>
+    build.onResolve({ filter: /^node:/ }, (args) =>
       args.kind === 'require-call'
         ? { path: args.path, external: true }
         : { path: args.path, namespace: 'builtin', sideEffects: false },
     );
-    builder.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
       const id = JSON.stringify(args.path);
       const names = Object.keys(nodeRequire(args.path)).filter(
-        (key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default',
+        (name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default',
       );
       // Plain ES exports, so esbuild keeps only the names the source uses.
       const contents = [
         `const m = process.getBuiltinModule ? process.getBuiltinModule(${id}) : __ttRequire(${id});`,
         'export default m;',
-        ...names.map((key) => `export const ${key} = /* @__PURE__ */ (() => m.${key})();`),
+        ...names.map((name) => `export const ${name} = /* @__PURE__ */ (() => m.${name})();`),
       ].join('\n');
       return { contents, loader: 'js' };
     });
@@ -59,8 +59,8 @@ const nodeRequire = createRequire(import.meta.url);
  */
 const lazyEngine = {
   name: 'engine',
-  setup(builder) {
-    builder.onResolve({ filter: /\/engine-loader\.js$/ }, (args) => ({
+  setup(build) {
+    build.onResolve({ filter: /\/engine-loader\.js$/ }, (args) => ({
       path: join(args.resolveDir, 'engine-bundled.ts'),
     }));
   },
@@ -73,8 +73,8 @@ const lazyEngine = {
  */
 const lazyUploadStart = {
   name: 'upload-start',
-  setup(builder) {
-    builder.onResolve({ filter: /\/upload-start-loader\.js$/ }, (args) => ({
+  setup(build) {
+    build.onResolve({ filter: /\/upload-start-loader\.js$/ }, (args) => ({
       path: join(args.resolveDir, 'upload-start-bundled.ts'),
     }));
   },
@@ -92,8 +92,8 @@ function markEngineHash(file) {
 /** The bin imports the shared CLI bundle beside it rather than carrying its own copy. */
 const sharedCli = {
   name: 'shared-cli',
-  setup(builder) {
-    builder.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './cli.js', external: true }));
+  setup(build) {
+    build.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './cli.js', external: true }));
   },
 };
 
