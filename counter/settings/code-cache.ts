@@ -131,9 +131,13 @@ function startsWith(bytes: Uint8Array, text: string): boolean {
   return true;
 }
 
-function littleEndian32(bytes: Uint8Array, at: number): number {
+function littleEndian32(bytes: Uint8Array, offset: number): number {
   return (
-    (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0
+    (bytes[offset]! |
+      (bytes[offset + 1]! << 8) |
+      (bytes[offset + 2]! << 16) |
+      (bytes[offset + 3]! << 24)) >>>
+    0
   );
 }
 
