@@ -21,8 +21,8 @@ function post(agent, url, path, text) {
   });
 }
 
-const percentile = (sorted, p) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const percentile = (sorted, fraction) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 
 /** Closed loop: `bodies` sent from `concurrency` keep-alive connections. */
 export async function drive(url, path, bodies, concurrency) {

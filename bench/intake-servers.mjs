@@ -10,9 +10,9 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** The ceiling: a bare node:http server that reads each body and answers 200. */
-const BARE = `const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.end('{"status":"stored"}')); });
-s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));
-process.on('SIGTERM', () => s.close(() => process.exit(0)));`;
+const BARE = `const server = require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.end('{"status":"stored"}')); });
+server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));`;
 
 /** User + system CPU time in ms of a /proc stat file (Linux), NaN elsewhere. */
 function statMs(file) {

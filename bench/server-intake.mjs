@@ -81,8 +81,8 @@ const report = (x, build = 3) => {
   const doc = { Week: week, LastWeek: '', X: 1234.5, Programs: [program], Config: 'v0' };
   return JSON.stringify(doc, null, 1).replace('1234.5', String(Number(x)));
 };
-const bodies = (n, tag) =>
-  Array.from({ length: n }, (_, i) => report(`0.${tag}${String(i).padStart(7, '0')}1`, i % 7));
+const bodies = (count, tag) =>
+  Array.from({ length: count }, (_, i) => report(`0.${tag}${String(i).padStart(7, '0')}1`, i % 7));
 
 const work = mkdtempSync(join(tmpdir(), 'tt-bench-intake-'));
 const { signer } = generateKey('bench.test/config');
@@ -132,7 +132,7 @@ for (const row of rows.length ? rows : ['bare', 'sqlite', 'sqlite-normal', 'post
     ? await runWrk(wrk, { ...wrkRun, tag: 1 })
     : await drive(server.url, path, bodies(REPORTS, 1), CONCURRENCY);
   const cpu1 = server.cpuMs();
-  const perReport = (ms) => (ms * 1000) / r.sent;
+  const perReport = (cpuMs) => (cpuMs * 1000) / r.sent;
   const cpu = {
     serverCpuUs: perReport(cpu1.all - cpu0.all),
     mainCpuUs: perReport(cpu1.main - cpu0.main),

@@ -165,29 +165,29 @@ function programsOf(value: JsonValue | undefined): Program[] {
   if (!Array.isArray(value))
     return refuse('wrong-type', '/Programs', 'is neither null nor an array');
   const seen = new Set<string>();
-  return value.map((entry, at) => {
-    const fields = object(entry, () => pointer('Programs', at), PROGRAM_KEYS);
+  return value.map((entry, index) => {
+    const fields = object(entry, () => pointer('Programs', index), PROGRAM_KEYS);
     const f = (key: string): string => {
       const field = fields.get(key);
-      return typeof field === 'string' ? field : str(field, pointer('Programs', at, key));
+      return typeof field === 'string' ? field : str(field, pointer('Programs', index, key));
     };
     const go = isGoRuntime(f('GoVersion'));
     const prog: Program = {
-      at,
+      at: index,
       program: f('Program'),
       version: f('Version'),
       runtime: f('GoVersion'),
       os: f('GOOS'),
       arch: f('GOARCH'),
-      counters: counts(fields.get('Counters'), at, 'Counters', go),
-      stacks: counts(fields.get('Stacks'), at, 'Stacks', go),
+      counters: counts(fields.get('Counters'), index, 'Counters', go),
+      stacks: counts(fields.get('Stacks'), index, 'Stacks', go),
     };
     if (value.length === 1) return prog; // nothing to repeat
     const id = JSON.stringify([prog.program, prog.version, prog.runtime, prog.os, prog.arch]);
     if (seen.has(id))
       refuse(
         'repeated-program',
-        pointer('Programs', at),
+        pointer('Programs', index),
         'repeats an earlier entry with the same Program, Version, GoVersion, GOOS and GOARCH',
       );
     seen.add(id);
@@ -201,22 +201,22 @@ function programsOf(value: JsonValue | undefined): Program[] {
  */
 function counts(
   value: JsonValue | undefined,
-  at: number,
+  index: number,
   key: string,
   go: boolean,
 ): Map<string, JsonValue> {
   if (value === null) return new Map();
   if (!(value instanceof Map))
-    return refuse('wrong-type', pointer('Programs', at, key), 'is neither null nor an object');
+    return refuse('wrong-type', pointer('Programs', index, key), 'is neither null nor an object');
   for (const [name, count] of value) {
     if (!(count instanceof JsonNumber))
-      refuse('wrong-type', pointer('Programs', at, key, name), 'is not a number');
+      refuse('wrong-type', pointer('Programs', index, key, name), 'is not a number');
     const t = (count as JsonNumber).text;
     if (go && goWrapped(t)) continue;
     if (!COUNT.test(t) || (t.length === 20 && BigInt(t) > MAX_COUNT))
       refuse(
         'bad-count',
-        pointer('Programs', at, key, name),
+        pointer('Programs', index, key, name),
         `${t.slice(0, 40)} is not a whole number from 0 to 2^64-1`,
       );
   }

@@ -12,7 +12,7 @@ export type { RowIn };
 
 interface Waiting {
   resolve: (value: unknown) => void;
-  reject: (e: Error) => void;
+  reject: (error: Error) => void;
 }
 interface Reply {
   id: number;
@@ -22,7 +22,7 @@ interface Reply {
 }
 
 export interface WorkerClient {
-  call<T>(op: WorkerOp, ...args: unknown[]): Promise<T>;
+  call<T>(operation: WorkerOp, ...args: unknown[]): Promise<T>;
   /** Whether the worker is running. */
   alive(): boolean;
   /** Closes the database (after the requests already sent) and ends the thread. */
@@ -53,12 +53,12 @@ export async function startWorker(
   let failure: Error | null = null;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 
-  const fail = (e: Error): void => {
-    failure ??= e;
+  const fail = (error: Error): void => {
+    failure ??= error;
     for (const w of waiting.values()) w.reject(failure);
     waiting.clear();
   };
-  worker.on('error', (e) => fail(new Error(`store ${file}: ${e.message}`)));
+  worker.on('error', (error) => fail(new Error(`store ${file}: ${error.message}`)));
   worker.on('exit', (code) => fail(new Error(`store ${file}: its thread ended (${code})`)));
 
   const ready = new Promise<void>((resolve, reject) => {
@@ -75,13 +75,13 @@ export async function startWorker(
   await ready;
   worker.unref();
 
-  const call = <T>(op: WorkerOp, ...args: unknown[]): Promise<T> =>
+  const call = <T>(operation: WorkerOp, ...args: unknown[]): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (failure) return reject(failure);
       const id = nextId++;
       waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
       worker.ref();
-      worker.postMessage({ id, op, args });
+      worker.postMessage({ id, op: operation, args });
     });
 
   return {
