@@ -165,8 +165,9 @@ export function sqliteWorkerMain(load: NodeJS.Require, makeSyncQueue: MakeSyncQu
       return out;
     });
 
-  // Group sync (sync-queue.ts): up to MAX_SYNCS fdatasyncs of the WAL at once on libuv's pool.
-  const MAX_SYNCS = 3;
+  // Group sync (sync-queue.ts): fdatasyncs of the WAL on libuv's pool, one at a time (2 or 3 at
+  // once were slower at 8 connections: docs/collector-store.md).
+  const MAX_SYNCS = 1;
   const walFd = init.syncEachCommit ? fs.openSync(`${init.file}-wal`, 'r') : -1;
   const syncs = walFd >= 0 ? makeSyncQueue((done) => fs.fdatasync(walFd, done), MAX_SYNCS) : null;
   const syncFailure = (): Error | null => syncs?.failure() ?? null;

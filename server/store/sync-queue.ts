@@ -1,12 +1,11 @@
 // The group sync of the SQLite worker (sqlite-worker.ts): a commit's answer waits for a sync of
 // the WAL that started after the commit (what synchronous=FULL does inside COMMIT), run off the
-// writer so that the next batches commit meanwhile. Up to `most` syncs run at once: a commit
-// made while one runs starts the next at once rather than waiting a whole sync for its turn
-// (with few clients, each waiting for its own sync, that wait bounded throughput; this machine's
-// disk completes concurrent syncs together, bench/README.md), and a sync that ends answers every
-// commit made before it started, whichever sync the commit was waiting for. A failed sync fails
-// the queue: what it covered may or may not be on disk (as PostgreSQL does), so every waiting
-// and later commit is answered with the failure.
+// writer so that the next batches commit meanwhile, and one sync covers every commit made before
+// it started. Up to `most` syncs run at once (the worker uses 1: several were slower here,
+// docs/collector-store.md); a sync that ends answers every commit made before it started,
+// whichever sync the commit was waiting for. A failed sync fails the queue: what it covered may
+// or may not be on disk (as PostgreSQL does), so every waiting and later commit is answered with
+// the failure.
 // Like sqliteWorkerMain it reaches the worker as source text (worker-client.ts): it must use
 // nothing from outside its own body.
 

@@ -1,7 +1,7 @@
 // The SQLite store's group sync (server/store/sync-queue.ts): no commit is answered before a
-// sync that started after it has ended, at most `most` syncs run at once, a commit made while
-// they all run gets a sync of its own once one ends, and a failed sync fails every commit
-// waiting and every later one. The sync here is a function whose completion the test decides,
+// sync that started after it has ended, at most `most` syncs run at once (the worker runs
+// one), a commit made while they all run gets a sync of its own once one ends, and a failed
+// sync fails every commit waiting and every later one. The sync here is a function whose completion the test decides,
 // so that every interleaving is reached; the real fdatasync runs in store-sqlite.test.ts and
 // intake-serve.test.ts (SIGKILL under load loses nothing acknowledged).
 import { describe, expect, it } from 'vitest';
