@@ -164,7 +164,7 @@ describe('/data, /config and /privacy in Chromium', () => {
     expect(await page.locator('#k').textContent()).toBe('25');
     expect(await page.locator('#epsilon').textContent()).toBe('0.5');
     expect(await page.locator('#delta').textContent()).toBe('1e-7');
-    // ε 0.5 over 64 counts, δ 1e-7: the threshold labelThreshold derives (test/server/merge-privacy.test.ts).
+    // ε 0.5 over 64 counts, δ 1e-7: the threshold labelThreshold derives (test/server/merge-privacy.unit.test.ts).
     expect(Number(await page.locator('#threshold').textContent())).toBe(labelThreshold({ epsilon: 0.5, delta: 1e-7, valuesPerReport: 64 }, 25));
     expect(await page.locator('#noise').textContent()).toContain('What it does not');
     expect(foreign).toEqual([]);

@@ -1,4 +1,4 @@
-// Probes of the architecture check (test/layout/architecture.test.ts): synthetic file sets,
+// Probes of the architecture check (test/layout/architecture.unit.test.ts): synthetic file sets,
 // each with one forbidden import written one way, must each be rejected, and imports that are
 // only text (in a comment, a string, a template, a regular expression) must not be. Nothing is
 // written to disk: the checker takes a map of path → source.

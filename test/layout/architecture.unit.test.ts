@@ -1,7 +1,7 @@
 // The layout DESIGN.md §1 draws: one folder per job, each reached only through its index.ts,
 // arrows only where the table allows them, and no import circles. The table is read from
 // DESIGN.md itself; imports are found by a lexer (test/layout/imports.ts) in every form a
-// module can be reached. test/layout/probes.test.ts proves the checker rejects each kind of
+// module can be reached. test/layout/probes.unit.test.ts proves the checker rejects each kind of
 // forbidden import.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -174,7 +174,7 @@ describe('stack counters', () => {
     expect(b[1]).toBe(1n);
     const lines = a[0].split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[1]).toBe('transparent-telemetry/test/counter/counter.test.siteA:+1');
+    expect(lines[1]).toBe('transparent-telemetry/test/counter/counter.unit.test.siteA:+1');
     expect(s.names().sort()).toEqual(stacks.map(([k]) => k).sort());
   });
 
@@ -186,7 +186,7 @@ describe('stack counters', () => {
     open({ dir, program: 't', version: '1.0.0' });
     await flush();
     const [name] = s.names();
-    expect(name).toMatch(/^t\/early-stack\ntransparent-telemetry\/test\/counter\/counter\.test\.siteA:\+1\n/);
+    expect(name).toMatch(/^t\/early-stack\ntransparent-telemetry\/test\/counter\/counter\.unit\.test\.siteA:\+1\n/);
     expect(soleCounts(dir).get(name!)).toBe(3n);
   });
 
@@ -198,7 +198,7 @@ describe('stack counters', () => {
     await flush();
     const raw = readFileSync(countFiles(dir)[0]!, 'utf8');
     // The caller lives in the same module as siteA, so its frame starts with a ditto mark.
-    expect(raw).toMatch(/t\/ditto\ntransparent-telemetry\/test\/counter\/counter\.test\.siteA:\+1\n"\./);
+    expect(raw).toMatch(/t\/ditto\ntransparent-telemetry\/test\/counter\/counter\.unit\.test\.siteA:\+1\n"\./);
     const name = [...soleCounts(dir).keys()].find((k) => k.startsWith('t/ditto'))!;
     expect(name).toBe(decodeStack(name));
     for (const secret of [homedir(), userInfo().username === 'root' ? '/root' : userInfo().username, '/tmp', '/work', 'file://']) {
