@@ -1,11 +1,33 @@
 // The host must run on whatever state the telemetry directory is in.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bucketOf } from '../../counter/countfile/index.js';
-import { DIST_COUNTER, ROOT, cleanEnv, countFiles, readOnly, runFixture, tempDir } from '../helpers.js';
+import {
+  DIST_COUNTER,
+  ROOT,
+  cleanEnv,
+  countFiles,
+  readOnly,
+  runFixture,
+  tempDir,
+} from '../helpers.js';
 
 const NOW = '2026-11-23T12:00:00Z';
 const base = { program: 'host', version: '1.0.0', now: NOW, after: [['host/ran', 1]] };
@@ -29,10 +51,14 @@ function withDebug() {
 /** A counter name that hashes to the same bucket as `name`, so looking it up walks `name`'s chain. */
 function inBucketOf(name: string): string {
   const want = bucketOf(Buffer.from(name));
-  for (let i = 0; ; i++) if (bucketOf(Buffer.from(`host/same-${i}`)) === want) return `host/same-${i}`;
+  for (let i = 0; ; i++)
+    if (bucketOf(Buffer.from(`host/same-${i}`)) === want) return `host/same-${i}`;
 }
 
-const debugText = (dir: string) => readdirSync(join(dir, 'debug')).map((f) => readFileSync(join(dir, 'debug', f), 'utf8')).join('');
+const debugText = (dir: string) =>
+  readdirSync(join(dir, 'debug'))
+    .map((f) => readFileSync(join(dir, 'debug', f), 'utf8'))
+    .join('');
 
 describe('the host runs on, counting in memory, when', () => {
   it('the count file is garbage', () => {
@@ -81,12 +107,23 @@ describe('the host runs on, counting in memory, when', () => {
 
   it('a chain pointer is corrupt when the host opens: the file is left untouched, counts stay in memory', () => {
     const dir = withDebug();
-    const r1 = host(dir, { after: [['host/a', 1], ['host/b', 1]] });
+    const r1 = host(dir, {
+      after: [
+        ['host/a', 1],
+        ['host/b', 1],
+      ],
+    });
     const bytes = readFileSync(r1.file!);
     const a = bytes.indexOf('host/a') - 16;
     bytes.writeUInt32LE(16384 - 64, a + 12); // host/a's next pointer now points at an empty slot
     writeFileSync(r1.file!, bytes);
-    const r2 = host(dir, { after: [['host/a', 1], [inBucketOf('host/a'), 1], ['host/zz-other', 1]] });
+    const r2 = host(dir, {
+      after: [
+        ['host/a', 1],
+        [inBucketOf('host/a'), 1],
+        ['host/zz-other', 1],
+      ],
+    });
     expect(r2.file).toBeNull();
     expect(r2.reason).toMatch(/corrupt counter file: .*16320/);
     expect(Buffer.compare(readFileSync(r1.file!), bytes)).toBe(0);
@@ -95,9 +132,22 @@ describe('the host runs on, counting in memory, when', () => {
 
   it('a chain pointer turns corrupt while the host counts: the lookup walks into it, and the process moves to memory once', () => {
     const dir = withDebug();
-    const r1 = host(dir, { after: [['host/a', 1], ['host/b', 1]] });
+    const r1 = host(dir, {
+      after: [
+        ['host/a', 1],
+        ['host/b', 1],
+      ],
+    });
     const a = readFileSync(r1.file!).indexOf('host/a') - 16;
-    const spec = { dir, program: 'host', version: '1.0.0', now: NOW, poke: [[a + 12, 16384 - 64]], names: [inBucketOf('host/a'), 'host/zz-other'], times: 1000 };
+    const spec = {
+      dir,
+      program: 'host',
+      version: '1.0.0',
+      now: NOW,
+      poke: [[a + 12, 16384 - 64]],
+      names: [inBucketOf('host/a'), 'host/zz-other'],
+      times: 1000,
+    };
     const r = runFixture('poke.mjs', spec, cleanEnv());
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -117,11 +167,14 @@ describe('the host runs on, counting in memory, when', () => {
   for (const [what, make] of [
     ['a FIFO', (f: string) => execFileSync('mkfifo', [f])],
     ['a symbolic link to /dev/zero', (f: string) => symlinkSync('/dev/zero', f)],
-    ['a symbolic link to an empty file elsewhere', (f: string) => {
-      const target = join(tempDir(), 'empty');
-      writeFileSync(target, '');
-      symlinkSync(target, f);
-    }],
+    [
+      'a symbolic link to an empty file elsewhere',
+      (f: string) => {
+        const target = join(tempDir(), 'empty');
+        writeFileSync(target, '');
+        symlinkSync(target, f);
+      },
+    ],
   ] as const) {
     it(`${what} stands at the count file's name: the host does not block, writes nothing through it, and leaves it there`, () => {
       const dir = withDebug();
@@ -138,7 +191,8 @@ describe('the host runs on, counting in memory, when', () => {
       expect(res.reason).toMatch(/is not a regular file|is a symbolic link/);
       const after = lstatSync(file);
       expect([after.ino, after.mode, after.size]).toEqual([before.ino, before.mode, before.size]);
-      if (after.isSymbolicLink() && readlinkSync(file) !== '/dev/zero') expect(statSync(file).size).toBe(0); // nothing written through it
+      if (after.isSymbolicLink() && readlinkSync(file) !== '/dev/zero')
+        expect(statSync(file).size).toBe(0); // nothing written through it
     });
   }
 
@@ -162,11 +216,22 @@ describe('the host runs on, counting in memory, when', () => {
       chmodSync(pub, 0o755);
       cpSync(dirname(DIST_COUNTER), join(pub, 'counter'), { recursive: true });
       cpSync(join(ROOT, 'test/fixtures/count.mjs'), join(pub, 'count.mjs'));
-      r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(pub, 'count.mjs'), JSON.stringify({ ...base, dir })], {
-        env: { ...cleanEnv(), TT_DIST_COUNTER: join(pub, 'counter', 'index.js') },
-        cwd: pub,
-        encoding: 'utf8',
-      });
+      r = spawnSync(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          join(pub, 'count.mjs'),
+          JSON.stringify({ ...base, dir }),
+        ],
+        {
+          env: { ...cleanEnv(), TT_DIST_COUNTER: join(pub, 'counter', 'index.js') },
+          cwd: pub,
+          encoding: 'utf8',
+        },
+      );
     } else r = runFixture('count.mjs', { ...base, dir });
     chmodSync(dir, 0o700);
     expect(r.stderr).toBe('');
@@ -188,12 +253,28 @@ describe('the host runs on, counting in memory, when', () => {
   it('there is no home directory and no override: off, and nothing written anywhere', () => {
     // Like Go's os.UserConfigDir: the environment says where home is, never the passwd entry,
     // so a service started without HOME does not write into its account's home.
-    const env = cleanEnv({ HOME: undefined, XDG_CONFIG_HOME: undefined, USERPROFILE: undefined, APPDATA: undefined });
+    const env = cleanEnv({
+      HOME: undefined,
+      XDG_CONFIG_HOME: undefined,
+      USERPROFILE: undefined,
+      APPDATA: undefined,
+    });
     const tt = join(userInfo().homedir, '.config', 'transparent-telemetry');
-    const listing = () => (existsSync(tt) ? [...readdirSync(tt), ...(existsSync(join(tt, 'local')) ? readdirSync(join(tt, 'local')) : [])].sort() : null);
+    const listing = () =>
+      existsSync(tt)
+        ? [
+            ...readdirSync(tt),
+            ...(existsSync(join(tt, 'local')) ? readdirSync(join(tt, 'local')) : []),
+          ].sort()
+        : null;
     const before = listing();
     // A program name no earlier run used: a count file for it would show up in the listing.
-    const r = runFixture('count.mjs', { ...base, program: `no-home-${process.pid}-${Date.now()}` }, env, tempDir());
+    const r = runFixture(
+      'count.mjs',
+      { ...base, program: `no-home-${process.pid}-${Date.now()}` },
+      env,
+      tempDir(),
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const res = JSON.parse(r.stdout);
@@ -204,7 +285,11 @@ describe('the host runs on, counting in memory, when', () => {
 });
 
 describe('turning counting off in the environment', () => {
-  for (const [k, v] of [['DO_NOT_TRACK', '1'], ['TRANSPARENT_TELEMETRY', 'off'], ['HOST_TELEMETRY_DISABLED', 'true']] as const) {
+  for (const [k, v] of [
+    ['DO_NOT_TRACK', '1'],
+    ['TRANSPARENT_TELEMETRY', 'off'],
+    ['HOST_TELEMETRY_DISABLED', 'true'],
+  ] as const) {
     it(`${k}=${v}: nothing written, no folder created`, () => {
       const dir = join(tempDir(), 'telemetry');
       const r = host(dir, {}, cleanEnv({ [k]: v }));

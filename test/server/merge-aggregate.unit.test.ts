@@ -1,22 +1,21 @@
-// server/merge's pure half: reading reports exactly, partial sums that add in any order,
-// k-anonymity, the noise, CSV. Numbers are checked against test/server/report-gen.ts's
-// independent recount.
+// server/merge's pure half: reading reports exactly, weeks and runtimes, the noise's
+// distribution, CSV. What an aggregate publishes (sums, k-anonymity, noise on or off):
+// merge-publish.unit.test.ts.
 import { describe, expect, it } from 'vitest';
 import {
-  CLIP, type WeekCells, addReport, addWeek, aggregateToCSV, asLine, buildAggregate, geometricNoise, parseReport, runtimeMajor, stringifyExact, weekOf,
+  type WeekCells,
+  addReport,
+  aggregateToCSV,
+  asLine,
+  buildAggregate,
+  geometricNoise,
+  parseReport,
+  runtimeMajor,
+  stringifyExact,
+  weekOf,
 } from '../../server/merge/index.js';
-import { cellFromJSON, cellToJSON } from '../../server/merge/cell.js';
-import type { Report } from '../../upload/index.js';
-import { expected, generateReports } from './report-gen.js';
 
-const WEEKS = ['2026-11-23', '2026-11-26', '2026-11-29', '2026-12-02'];
 const MAX_U64 = '18446744073709551615';
-
-function cellsOf(reports: Report[]): Map<string, WeekCells> {
-  const byWeek = new Map<string, WeekCells>();
-  for (const r of reports) addReport(byWeek, parseReport(JSON.stringify(r)));
-  return byWeek;
-}
 
 describe('reading reports', () => {
   it('keeps every digit of counts above 2^53-1 and sums them exactly', () => {
@@ -27,22 +26,42 @@ describe('reading reports', () => {
     const byWeek = new Map<string, WeekCells>();
     addReport(byWeek, r);
     addReport(byWeek, parseReport(body.replace('0.5', '0.25')));
-    const a = buildAggregate('2026-11-29', byWeek.get('2026-11-29')!, { publish: 'raw', k: 20, final: false });
+    const a = buildAggregate('2026-11-29', byWeek.get('2026-11-29')!, {
+      publish: 'raw',
+      k: 20,
+      final: false,
+    });
     const big = a.cells[0]!.counters.find((c) => c.name === 'big')!;
     expect(big.total).toBe((2n ** 64n - 1n) * 2n);
     expect(stringifyExact(big)).toContain(`"total":${(2n ** 64n - 1n) * 2n}`);
   });
 
   it('refuses a report that is not in the shape, naming the field', () => {
-    expect(() => parseReport('{"Week":"2026-11-29","X":0.5,"Programs":[{"Program":"p"}]}')).toThrow(/Programs\[0\]\.Version: not a string/);
-    expect(() => parseReport('{"Week":"nope","X":0.5,"Programs":null}')).toThrow(/Week: not a YYYY-MM-DD date/);
-    expect(() => parseReport('{"Week":"2026-11-29","X":0,"Programs":null}')).toThrow(/X: not a number/);
-    expect(() => parseReport('{"Week":"2026-11-29","X":0.5,"Programs":[{"Program":"p","Version":"1","GoVersion":"g","GOOS":"o","GOARCH":"a","Counters":{"c":-1}}]}')).toThrow(/Counters\["c"\]: not a count/);
-    expect(() => parseReport(`{"Week":"2026-11-29","X":0.5,"Programs":[{"Program":"p","Version":"1","GoVersion":"g","GOOS":"o","GOARCH":"a","Counters":{"c":18446744073709551616}}]}`)).toThrow(/count 18446744073709551616 is over 18446744073709551615/);
+    expect(() => parseReport('{"Week":"2026-11-29","X":0.5,"Programs":[{"Program":"p"}]}')).toThrow(
+      /Programs\[0\]\.Version: not a string/,
+    );
+    expect(() => parseReport('{"Week":"nope","X":0.5,"Programs":null}')).toThrow(
+      /Week: not a YYYY-MM-DD date/,
+    );
+    expect(() => parseReport('{"Week":"2026-11-29","X":0,"Programs":null}')).toThrow(
+      /X: not a number/,
+    );
+    expect(() =>
+      parseReport(
+        '{"Week":"2026-11-29","X":0.5,"Programs":[{"Program":"p","Version":"1","GoVersion":"g","GOOS":"o","GOARCH":"a","Counters":{"c":-1}}]}',
+      ),
+    ).toThrow(/Counters\["c"\]: not a count/);
+    expect(() =>
+      parseReport(
+        `{"Week":"2026-11-29","X":0.5,"Programs":[{"Program":"p","Version":"1","GoVersion":"g","GOOS":"o","GOARCH":"a","Counters":{"c":18446744073709551616}}]}`,
+      ),
+    ).toThrow(/count 18446744073709551616 is over 18446744073709551615/);
   });
 
   it('turns a report into one NDJSON line without touching its strings', () => {
-    expect(asLine('{\n  "Week": "2026-11-29",\r\n  "a": "x y"\n}')).toBe('{   "Week": "2026-11-29",   "a": "x y" }');
+    expect(asLine('{\n  "Week": "2026-11-29",\r\n  "a": "x y"\n}')).toBe(
+      '{   "Week": "2026-11-29",   "a": "x y" }',
+    );
     expect(JSON.parse(asLine('{\n"a":"b\\nc"\n}'))).toEqual({ a: 'b\nc' });
   });
 });
@@ -57,106 +76,6 @@ describe('weeks and runtimes', () => {
     expect(runtimeMajor('node22.11.0')).toBe('node22');
     expect(runtimeMajor('go1.23.4')).toBe('go1.23');
     expect(runtimeMajor('bun1')).toBe('bun1');
-  });
-});
-
-describe('aggregates', () => {
-  const reports = generateReports({ seed: 7, count: 400, weeks: WEEKS });
-
-  it('publish exactly the recounted numbers in raw mode', () => {
-    const byWeek = cellsOf(reports);
-    expect([...byWeek.keys()].sort()).toEqual(['2026-11-29', '2026-12-06']);
-    let cells = 0;
-    for (const [week, wc] of byWeek) {
-      const a = buildAggregate(week, wc, { publish: 'raw', k: 20, final: false });
-      expect(a.withheld).toEqual({ cells: 0, rows: 0 });
-      for (const c of a.cells) {
-        cells++;
-        const e = expected(reports, weekOf, week, c.program, c.version);
-        expect(c.reports).toBe(e.reports);
-        expect(new Map(c.counters.map((r) => [r.name, { has: r.reports, total: BigInt(r.total) }]))).toEqual(e.counters);
-        for (const r of c.counters) expect(r.fraction).toBe(r.reports / e.reports);
-        expect(new Map(c.os.map((r) => [r.value, r.reports]))).toEqual(e.os);
-      }
-    }
-    expect(cells).toBe(6);
-  });
-
-  it('come out the same when a week arrives over several days, in any order, through JSON', () => {
-    const all = cellsOf(reports);
-    const parts = [reports.slice(0, 100), reports.slice(100, 101), reports.slice(101)].map(cellsOf);
-    for (const order of [[0, 1, 2], [2, 0, 1]]) {
-      const week = '2026-11-29';
-      const sum: WeekCells = new Map();
-      for (const i of order) {
-        const part = parts[i]!.get(week);
-        if (!part) continue;
-        const viaJSON: WeekCells = new Map([...part].map(([k, c]) => [k, cellFromJSON(JSON.parse(JSON.stringify(cellToJSON(c))))]));
-        addWeek(sum, viaJSON);
-      }
-      const opts = { publish: 'raw' as const, k: 20, final: true };
-      expect(stringifyExact(buildAggregate(week, sum, opts))).toBe(stringifyExact(buildAggregate(week, all.get(week)!, opts)));
-    }
-  });
-
-  it('count a report once per program and version even with two entries of it', () => {
-    const entry = { Program: 'p', Version: '1', GoVersion: 'node22.1.0', GOARCH: 'x64', Counters: { a: 2, b: 0 }, Stacks: {} };
-    const r: Report = { Week: '2026-11-29', LastWeek: '', X: 0.5, Config: 'v0', Programs: [{ ...entry, GOOS: 'linux' }, { ...entry, GOOS: 'darwin', GoVersion: 'node22.2.0' }] };
-    const a = buildAggregate('2026-11-29', cellsOf([r]).get('2026-11-29')!, { publish: 'raw', k: 20, final: false });
-    expect(a.cells[0]!.reports).toBe(1);
-    expect(a.cells[0]!.counters.map((c) => [c.name, c.reports, c.total])).toEqual([['a', 1, 4], ['b', 0, 0]]);
-    expect(a.cells[0]!.os.map((o) => [o.value, o.reports])).toEqual([['darwin', 1], ['linux', 1]]);
-    expect(a.cells[0]!.runtime.map((o) => [o.value, o.reports])).toEqual([['node22', 1]]);
-  });
-
-  it('withhold in aggregates mode every cell and row counted by fewer than k reports', () => {
-    const k = 20;
-    const make = (n: number, program: string, rare: number) =>
-      Array.from({ length: n }, (_, i): Report => ({
-        Week: '2026-11-29', LastWeek: '', X: (i + 1) / 1000, Config: 'v0',
-        Programs: [{ Program: program, Version: '1', GoVersion: 'node22.1.0', GOOS: i < rare ? 'freebsd' : 'linux', GOARCH: 'x64', Counters: { common: 1, ...(i < rare ? { rare: 5 } : {}) }, Stacks: {} }],
-      }));
-    const reports = [...make(k, 'enough', k - 1), ...make(k - 1, 'few', 0).map((r) => ({ ...r, X: r.X + 0.5 }))];
-    const a = buildAggregate('2026-11-29', cellsOf(reports).get('2026-11-29')!, { publish: 'aggregates', k, final: true });
-    expect(a.cells.map((c) => c.program)).toEqual(['enough']);
-    expect(a.cells[0]!.counters.map((c) => c.name)).toEqual(['common']);
-    expect(a.cells[0]!.os).toEqual([]); // 19 freebsd and 1 linux: both under k
-    expect(a.cells[0]!.arch).toEqual([{ value: 'x64', reports: 20, fraction: 1 }]);
-    expect(a.withheld).toEqual({ cells: 1, rows: 3 });
-    expect(a.k).toBe(20);
-    expect(a.epsilon).toBeNull();
-    expect(JSON.stringify(a)).not.toContain('rare');
-  });
-
-  it('withhold what the cell total would give away: a small complement, or one small withheld value', () => {
-    const k = 10;
-    const reports = Array.from({ length: 30 }, (_, i): Report => ({
-      Week: '2026-11-29', LastWeek: '', X: (i + 1) / 100, Config: 'v0',
-      Programs: [{ Program: 'p', Version: '1', GoVersion: 'node22.1.0', GOOS: i < 25 ? 'linux' : 'darwin', GOARCH: i < 20 ? 'x64' : 'arm64', Counters: { ...(i < 25 ? { a: 1 } : {}), ...(i < 20 ? { b: 1 } : {}), all: 1 }, Stacks: {} }],
-    }));
-    const a = buildAggregate('2026-11-29', cellsOf(reports).get('2026-11-29')!, { publish: 'aggregates', k, final: true });
-    const c = a.cells[0]!;
-    // a: 25 with, 5 without (5 < k): withheld. b: 20 with, 10 without: shown. all: 30 with, 0 without: shown.
-    expect(c.counters.map((r) => r.name)).toEqual(['all', 'b']);
-    // darwin (5) is under k, and 30 − linux would give it: linux is withheld too.
-    expect(c.os).toEqual([]);
-    expect(c.arch.map((v) => [v.value, v.reports])).toEqual([['arm64', 10], ['x64', 20]]);
-    expect(a.withheld.rows).toBe(3);
-    // Raw mode publishes the reports themselves: nothing is withheld there.
-    expect(buildAggregate('2026-11-29', cellsOf(reports).get('2026-11-29')!, { publish: 'raw', k, final: true }).cells[0]!.os).toHaveLength(2);
-  });
-
-  it('add noise only when epsilon is set, and say so', () => {
-    const wc = cellsOf(reports).get('2026-11-29')!;
-    const exact = buildAggregate('2026-11-29', wc, { publish: 'aggregates', k: 1, final: true });
-    const again = buildAggregate('2026-11-29', wc, { publish: 'aggregates', k: 1, final: true });
-    expect(again).toEqual(exact);
-    const noisy = buildAggregate('2026-11-29', wc, { publish: 'aggregates', k: 1, epsilon: 0.5, final: true });
-    expect(noisy.epsilon).toBe(0.5);
-    expect(noisy.clip).toBe(CLIP);
-    const counts = (x: typeof exact) => x.cells.flatMap((c) => [c.reports, ...c.counters.map((r) => r.reports)]);
-    expect(counts(noisy)).not.toEqual(counts(exact));
-    for (const c of noisy.cells) for (const r of c.counters) expect(r.fraction).toBeLessThanOrEqual(1);
   });
 });
 
@@ -177,7 +96,10 @@ describe('two-sided geometric noise', () => {
     }
   });
   it('is drawn from the uniform it is given (inversion), and refuses a bad epsilon', () => {
-    const u = (() => { const xs = [0.5, 0.5]; return () => xs.shift()!; })();
+    const u = (() => {
+      const xs = [0.5, 0.5];
+      return () => xs.shift()!;
+    })();
     expect(geometricNoise(1, 1, u)).toBe(0);
     expect(() => geometricNoise(0, 1)).toThrow(/epsilon > 0/);
   });
@@ -188,7 +110,9 @@ describe('CSV', () => {
     const body = `{"Week":"2026-11-29","LastWeek":"","X":0.5,"Config":"v1","Programs":[{"Program":"p","Version":"1","GoVersion":"node22.1.0","GOOS":"linux","GOARCH":"x64","Counters":{"c":${MAX_U64}},"Stacks":{"crash\\nf:+1 \\"q\\"":2}}]}`;
     const wc = new Map<string, WeekCells>();
     addReport(wc, parseReport(body));
-    const csv = aggregateToCSV(buildAggregate('2026-11-29', wc.get('2026-11-29')!, { publish: 'raw', k: 20, final: false }));
+    const csv = aggregateToCSV(
+      buildAggregate('2026-11-29', wc.get('2026-11-29')!, { publish: 'raw', k: 20, final: false }),
+    );
     expect(csv.split('\r\n')).toEqual([
       'week,from,program,version,kind,name,reports,cell_reports,fraction,total',
       '2026-11-29,2026-11-23,p,1,reports,,1,1,1,',
