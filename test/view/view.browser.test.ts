@@ -18,6 +18,7 @@ import {
   mytoolWeek2,
   writeMytoolWeek2,
 } from './setup.js';
+import { cells, waitDrawn } from './page-probes.js';
 
 const MAX_U64 = '18446744073709551615';
 const UTF8 = 'gen/utf8:héllo-wörld-日本語-🚀';
@@ -80,45 +81,22 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** True when the canvas has a size and differs from a blank canvas of that size. */
-function drawn(canvas: HTMLCanvasElement): boolean {
-  const blank = document.createElement('canvas');
-  blank.width = canvas.width;
-  blank.height = canvas.height;
-  return canvas.width > 0 && canvas.height > 0 && canvas.toDataURL() !== blank.toDataURL();
-}
-
-/** Charts are drawn when scrolled near; polled from outside, as the page's CSP forbids eval. */
-async function waitDrawn(selector: string): Promise<void> {
-  const canvas = page.locator(selector).first();
-  await canvas.scrollIntoViewIfNeeded();
-  await expect.poll(() => canvas.evaluate(drawn), { timeout: 10_000 }).toBe(true);
-}
-
-/** The exact values shown for one counter, as [data-value, shown text] per week column. */
-async function cells(program: string, counter: string): Promise<[string | null, string][]> {
-  const row = page.locator(`section[data-program="${program}"] tr[data-counter="${counter}"] td`);
-  return row.evaluateAll((tds) =>
-    tds.map((td) => [td.getAttribute('data-value'), td.textContent ?? '']),
-  );
-}
-
 describe('telemetry view in Chromium', () => {
   it('shows exact counter names and 64-bit values from a Go count file', async () => {
-    expect(await cells(GEN, 'gen/saturated')).toEqual([
+    expect(await cells(page, GEN, 'gen/saturated')).toEqual([
       [MAX_U64, '18,446,744,073,709,551,615'],
       [MAX_U64, '18,446,744,073,709,551,615'],
     ]);
-    expect(await cells(GEN, UTF8)).toEqual([
+    expect(await cells(page, GEN, UTF8)).toEqual([
       ['5', '5'],
       ['5', '5'],
     ]);
-    expect(await cells(GEN, 'gen/clamped')).toEqual([
+    expect(await cells(page, GEN, 'gen/clamped')).toEqual([
       ['8589934591', '8,589,934,591'],
       ['8589934591', '8,589,934,591'],
     ]);
     // The second Go file is the same program one week on, with patched values.
-    expect(await cells(GEN, 'gen/plain')).toEqual([
+    expect(await cells(page, GEN, 'gen/plain')).toEqual([
       [expect.any(String), expect.any(String)],
       ['30', '30'],
     ]);
@@ -135,7 +113,7 @@ describe('telemetry view in Chromium', () => {
 
   it('draws charts on canvases', async () => {
     const first = `section[data-program="${GEN}"] figure.card canvas`;
-    await waitDrawn(first);
+    await waitDrawn(page, first);
     const sizes = await page
       .locator(first)
       .first()
@@ -154,12 +132,12 @@ describe('telemetry view in Chromium', () => {
     expect(await flag.locator('canvas').getAttribute('aria-label')).toContain(
       'buckets json, quiet, verbose',
     );
-    await waitDrawn('figure[data-chart="mytool/flag"] canvas');
+    await waitDrawn(page, 'figure[data-chart="mytool/flag"] canvas');
     // Go's fixture has a family of one bucket; it is still drawn by bucket under its prefix.
     expect(await page.locator('figure[data-chart="gen/bucket"]').getAttribute('data-family')).toBe(
       'true',
     );
-    await waitDrawn('figure[data-chart="gen/bucket"] canvas');
+    await waitDrawn(page, 'figure[data-chart="gen/bucket"] canvas');
     // Names without ':' are not families, however alike they look.
     expect(
       await page.locator('figure[data-chart="gen/many/000"]').getAttribute('data-family'),
@@ -237,7 +215,7 @@ describe('telemetry view in Chromium', () => {
         .locator('section[data-program="mytool"] table.counters thead th')
         .allTextContents(),
     ).toEqual(['Counter', '2026-12-03']);
-    expect(await cells('mytool', 'mytool/run')).toEqual([['20', '20']]);
+    expect(await cells(page, 'mytool', 'mytool/run')).toEqual([['20', '20']]);
 
     await page.selectOption('#program', '');
     expect(await page.locator('section.program').count()).toBe(2);
@@ -251,7 +229,7 @@ describe('telemetry view in Chromium', () => {
       ['mytool/flag:color', 2n],
     ]);
     await expect
-      .poll(() => cells('mytool', 'mytool/run'), { timeout: 10_000 })
+      .poll(() => cells(page, 'mytool', 'mytool/run'), { timeout: 10_000 })
       .toEqual([
         ['12', '12'],
         ['987654321', '987,654,321'],
@@ -265,7 +243,7 @@ describe('telemetry view in Chromium', () => {
   it('renders a full page: banner, charts and table on screen, nothing wider than the window (screenshot)', async () => {
     mkdirSync(join(ROOT, 'test-output'), { recursive: true });
     await page.evaluate(() => window.scrollTo(0, 0));
-    await waitDrawn(`section[data-program="${GEN}"] figure.card canvas`);
+    await waitDrawn(page, `section[data-program="${GEN}"] figure.card canvas`);
     const png = await page.screenshot({
       path: join(ROOT, 'test-output', 'view.png'),
       fullPage: true,
@@ -289,7 +267,7 @@ describe('telemetry view in Chromium', () => {
     expect(await page.locator(saturated).count()).toBe(0);
     await page.getByRole('button', { name: /^Show 5\d\d more charts$/ }).click();
     expect(await page.locator(`section[data-program="${GEN}"] figure.card`).count()).toBe(609);
-    await waitDrawn(saturated);
+    await waitDrawn(page, saturated);
     expect(await page.locator(saturated).getAttribute('aria-label')).toContain(
       'gen/saturated: bars per week',
     );
