@@ -71,10 +71,10 @@ describe('version entries', () => {
     ['', /empty version/],
     ['9'.repeat(300), /longer than 256 bytes/],
   ];
-  it.each(table)('%j is %s', (v, want) => {
-    const spec = classifyVersion(v);
+  it.each(table)('%j is %s', (value, want) => {
+    const spec = classifyVersion(value);
     if (want instanceof RegExp) expect('reason' in spec && spec.reason).toMatch(want);
-    else expect(spec).toEqual({ [want]: v });
+    else expect(spec).toEqual({ [want]: value });
   });
 
   it('runtime entries: node<version> reads the rest as a version, others are exact', () => {

@@ -1,8 +1,8 @@
 // What the Merkle tree tests share (merkle*.unit.test.ts): the RFC 6962 reference tree, a seeded
 // random tree, proof lengths from the RFC's own recursion, and a way to read a refusal's code.
 import { ProofError, leafHash, type ProofErrorCode } from '../../config/tlog/merkle.js';
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
+export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+export const unhex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));
 
 // The RFC 6962 test tree: leaf inputs and the root of every prefix of 0..8 leaves, hash values
 // copied as data from github.com/transparency-dev/merkle testonly/constants.go (LeafInputs,
@@ -30,44 +30,48 @@ export const ROOTS = [
 ];
 
 /** Runs f and returns the ProofError code it throws (failing the test if it throws anything else). */
-export function codeOf(f: () => void): ProofErrorCode | 'none' {
+export function codeOf(attempt: () => void): ProofErrorCode | 'none' {
   try {
-    f();
+    attempt();
     return 'none';
-  } catch (e) {
-    if (!(e instanceof ProofError)) throw e;
-    return e.code;
+  } catch (error) {
+    if (!(error instanceof ProofError)) throw error;
+    return error.code;
   }
 }
 
 /** Seeded PRNG (mulberry32), so the random trees are the same on every run. */
-export function rng(seed: number): (n: number) => number {
-  return (n) => {
+export function rng(seed: number): (count: number) => number {
+  return (count) => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n;
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * count;
   };
 }
-export const randomLeaves = (n: number, seed: number): Uint8Array[] =>
-  Array.from({ length: n }, (_, i) => leafHash(Buffer.from(`leaf ${seed}/${i}`)));
+export const randomLeaves = (count: number, seed: number): Uint8Array[] =>
+  Array.from({ length: count }, (_, i) => leafHash(Buffer.from(`leaf ${seed}/${i}`)));
 
 // Proof lengths straight from the RFC's recursive definitions (§2.1.3.1 PATH, §2.1.4.1 SUBPROOF),
 // independent of the verifier's bit walk.
-export const split = (n: number): number => 2 ** Math.ceil(Math.log2(n) - 1);
-export const pathLen = (m: number, n: number): number =>
-  n <= 1 ? 0 : m < split(n) ? 1 + pathLen(m, split(n)) : 1 + pathLen(m - split(n), n - split(n));
-export const subLen = (m: number, n: number, b: boolean): number =>
-  m === n
-    ? b
+export const split = (size: number): number => 2 ** Math.ceil(Math.log2(size) - 1);
+export const pathLen = (index: number, size: number): number =>
+  size <= 1
+    ? 0
+    : index < split(size)
+      ? 1 + pathLen(index, split(size))
+      : 1 + pathLen(index - split(size), size - split(size));
+export const subLen = (oldSize: number, size: number, original: boolean): number =>
+  oldSize === size
+    ? original
       ? 0
       : 1
-    : m <= split(n)
-      ? 1 + subLen(m, split(n), b)
-      : 1 + subLen(m - split(n), n - split(n), false);
+    : oldSize <= split(size)
+      ? 1 + subLen(oldSize, split(size), original)
+      : 1 + subLen(oldSize - split(size), size - split(size), false);
 
 export function flipBit(proof: Uint8Array[], which: number): Uint8Array[] {
-  const out = proof.map((h) => new Uint8Array(h));
+  const out = proof.map((hash) => new Uint8Array(hash));
   out[which % out.length]![which % 32]! ^= 1 << (which % 8);
   return out;
 }

@@ -35,9 +35,9 @@ describe('round trip on random trees of up to 300 leaves', () => {
       const root = rootFromLeafHashes(leaves);
       // A wrong size is claimed with that size's own root, as a checkpoint would give it: a proof
       // does not bind the size by itself (the leftmost leaf's proof is the same for sizes 129..256).
-      const wrong = [n - 1, n + 1, n * 2].map((m) => ({
-        m,
-        root: rootFromLeafHashes(pool.slice(0, m)),
+      const wrong = [n - 1, n + 1, n * 2].map((wrongSize) => ({
+        m: wrongSize,
+        root: rootFromLeafHashes(pool.slice(0, wrongSize)),
       }));
       for (let i = 0; i < n; i++) {
         const proof = inclusionProof(i, leaves);

@@ -20,19 +20,37 @@ function jsonFiles(dir: string): string[] {
     });
 }
 
-const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
-const proofOf = (p: string[] | null): Uint8Array[] => (p ?? []).map(b64);
+const b64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
+const proofOf = (proof: string[] | null): Uint8Array[] => (proof ?? []).map(b64);
 
-interface Inclusion { leafIdx: number; treeSize: number; root: string; leafHash: string; proof: string[] | null; desc: string; wantErr: boolean }
-interface Consistency { size1: number; size2: number; root1: string; root2: string; proof: string[] | null; desc: string; wantErr: boolean }
+interface Inclusion {
+  leafIdx: number;
+  treeSize: number;
+  root: string;
+  leafHash: string;
+  proof: string[] | null;
+  desc: string;
+  wantErr: boolean;
+}
+interface Consistency {
+  size1: number;
+  size2: number;
+  root1: string;
+  root2: string;
+  proof: string[] | null;
+  desc: string;
+  wantErr: boolean;
+}
 
 /** Runs one vector file; returns the thrown error (a ProofError, or the test fails) or undefined. */
 function run(file: string): { wantErr: boolean; error: unknown } {
   const v = JSON.parse(readFileSync(file, 'utf8')) as Inclusion & Consistency;
   const kind = relative(DIR, file).split('/')[0];
   try {
-    if (kind === 'inclusion') verifyInclusion(v.leafIdx, v.treeSize, b64(v.leafHash), proofOf(v.proof), b64(v.root));
-    else if (kind === 'consistency') verifyConsistency(v.size1, v.size2, proofOf(v.proof), b64(v.root1), b64(v.root2));
+    if (kind === 'inclusion')
+      verifyInclusion(v.leafIdx, v.treeSize, b64(v.leafHash), proofOf(v.proof), b64(v.root));
+    else if (kind === 'consistency')
+      verifyConsistency(v.size1, v.size2, proofOf(v.proof), b64(v.root1), b64(v.root2));
     else throw new Error(`unknown vector kind ${kind}`);
     return { wantErr: v.wantErr, error: undefined };
   } catch (error) {

@@ -43,9 +43,10 @@ describe('hashing and roots (§2.1.1)', () => {
 
 describe('proofs of the reference tree equal the reference vectors', () => {
   const hashes = LEAVES.map(leafHash);
-  const read = (p: string) =>
-    JSON.parse(readFileSync(join(ROOT, 'testdata', 'merkle', p, 'happy-path.json'), 'utf8'));
-  const b64 = (p: string[] | null): string[] => (p ?? []).map((s) => hex(Buffer.from(s, 'base64')));
+  const read = (path: string) =>
+    JSON.parse(readFileSync(join(ROOT, 'testdata', 'merkle', path, 'happy-path.json'), 'utf8'));
+  const b64 = (proof: string[] | null): string[] =>
+    (proof ?? []).map((text) => hex(Buffer.from(text, 'base64')));
 
   for (const n of [0, 1, 2, 3, 4]) {
     it(`inclusion/${n}/happy-path.json`, () => {

@@ -2,12 +2,13 @@
 import { KeyError } from '../../config/tlog/keys.js';
 import { NoteError } from '../../config/tlog/note.js';
 
-export function codeOf(f: () => unknown): string {
+export function codeOf(attempt: () => unknown): string {
   try {
-    f();
-  } catch (e) {
-    if (e instanceof NoteError || e instanceof KeyError) return `${e.code}: ${e.message}`;
-    throw e;
+    attempt();
+  } catch (error) {
+    if (error instanceof NoteError || error instanceof KeyError)
+      return `${error.code}: ${error.message}`;
+    throw error;
   }
   return 'accepted';
 }

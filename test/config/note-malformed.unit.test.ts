@@ -42,7 +42,7 @@ describe('malformed notes and keys: each refused with its own code and message',
     ],
     [
       'url base64',
-      withSig(raw).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_')),
+      withSig(raw).replace(/[+/]/g, (char) => (char === '+' ? '-' : '_')),
       'ESIGLINE: signature line 1: signature is not standard padded base64',
     ],
     [

@@ -169,9 +169,9 @@ describe('keys', () => {
       V.PETER_SIGNER.replace('+AYEK', '+AYEK '),
     ];
     const messages = [
-      ...inputs.map((k) => codeOf(() => parseSigner(k))),
+      ...inputs.map((input) => codeOf(() => parseSigner(input))),
       codeOf(() => parseVerifier(V.PETER_SIGNER)),
-      ...inputs.map((k) => codeOf(() => signNote('x\n', [k]))),
+      ...inputs.map((input) => codeOf(() => signNote('x\n', [input]))),
     ];
     for (const m of messages) {
       expect(m).toMatch(/^EKEY/);

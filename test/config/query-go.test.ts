@@ -86,8 +86,8 @@ describe("Go's published config, carried over", () => {
           expect(classifyVersion(v)).toEqual({ exact: v }); // Go's versions stay exact strings here
           expect(q.allowsVersion(p.Name, v)).toBe(true);
         }
-        const expanded = (p.Counters ?? []).flatMap((c) =>
-          goExpand(c.Name).map((n) => [n, c.Rate] as const),
+        const expanded = (p.Counters ?? []).flatMap((child) =>
+          goExpand(child.Name).map((name) => [name, child.Rate] as const),
         );
         expect(q.counterNames(p.Name)).toEqual(expanded.map(([n]) => n));
         for (const [n, rate] of expanded) expect(q.counterRate(p.Name, n)).toBe(rate);

@@ -35,7 +35,7 @@ describe('query API on the demo tool config', () => {
       'node20',
       'node 20.1.0',
     ];
-    expect(runtimes.map((r) => q.allowsRuntime(r))).toEqual([
+    expect(runtimes.map((runtime) => q.allowsRuntime(runtime))).toEqual([
       true,
       true,
       true,
@@ -64,7 +64,7 @@ describe('query API on the demo tool config', () => {
       '',
       '1.4.0 ',
     ];
-    expect(versions.map((v) => q.allowsVersion('demo-tool', v))).toEqual([
+    expect(versions.map((version) => q.allowsVersion('demo-tool', version))).toEqual([
       true,
       true,
       true,
@@ -154,7 +154,7 @@ describe('query API on hand-made configs', () => {
       'node26.0.0-rc.2',
       'node26.0.0',
     ];
-    expect(runtimes.map((r) => q.allowsRuntime(r))).toEqual([
+    expect(runtimes.map((runtime) => q.allowsRuntime(runtime))).toEqual([
       true,
       false,
       true,
@@ -181,7 +181,7 @@ describe('query API on hand-made configs', () => {
       'go1.23rc1',
       'go1.23rc2',
     ];
-    expect(versions.map((v) => q.allowsVersion('a', v))).toEqual([
+    expect(versions.map((version) => q.allowsVersion('a', version))).toEqual([
       true,
       false,
       true,
@@ -208,7 +208,7 @@ describe('query API on hand-made configs', () => {
       '3.2',
       'v3.2.0+x',
     ];
-    expect(versions.map((v) => q.allowsVersion('a', v))).toEqual([
+    expect(versions.map((version) => q.allowsVersion('a', version))).toEqual([
       true,
       true,
       false,
@@ -218,7 +218,10 @@ describe('query API on hand-made configs', () => {
       false,
       false,
     ]);
-    expect(['node22.5.0+x', 'node=22.5.0'].map((r) => q.allowsRuntime(r))).toEqual([false, false]);
+    expect(['node22.5.0+x', 'node=22.5.0'].map((runtime) => q.allowsRuntime(runtime))).toEqual([
+      false,
+      false,
+    ]);
   });
 
   it("MaxStacks: the config's, or 256", () => {

@@ -21,14 +21,14 @@ export const base = (): Cfg => ({
     { Name: 'q' },
   ],
 });
-export const p0 = (c: Cfg): Cfg => c.Programs[0];
-export const counter0 = (c: Cfg): Cfg => p0(c).Counters[0];
-export const stack0 = (c: Cfg): Cfg => p0(c).Stacks[0];
+export const p0 = (config: Cfg): Cfg => config.Programs[0];
+export const counter0 = (config: Cfg): Cfg => p0(config).Counters[0];
+export const stack0 = (config: Cfg): Cfg => p0(config).Stacks[0];
 
 /** [case, edit of a valid config (or the raw input), code, path, reason] */
 export type Refusal = [
   string,
-  ((c: Cfg) => void) | string | Uint8Array,
+  ((config: Cfg) => void) | string | Uint8Array,
   ConfigErrorCode,
   string,
   RegExp,
@@ -51,8 +51,8 @@ export function expectRefusal(
   let err: unknown;
   try {
     parseConfig(input);
-  } catch (e) {
-    err = e;
+  } catch (error) {
+    err = error;
   }
   expect(err).toBeInstanceOf(ConfigError);
   const e = err as ConfigError;

@@ -41,7 +41,7 @@ describe('parseConfig accepts', () => {
 
   it('examples/collection-config.json, the demo tool config', () => {
     const c = parseConfig(readFileSync(join(ROOT, 'examples', 'collection-config.json'), 'utf8'));
-    expect(c.Programs.map((p) => p.Name)).toEqual(['demo-tool']);
+    expect(c.Programs.map((program) => program.Name)).toEqual(['demo-tool']);
     expect(c.Programs[0]!.Versions).toEqual(['>=1.0.0 <2']);
     expect(c.GOOS).toEqual(['darwin', 'linux', 'win32']);
   });

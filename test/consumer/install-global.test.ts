@@ -115,7 +115,7 @@ describe('a tool installed globally that mounts the telemetry command', () => {
     });
     expect(status.status, status.stderr).toBe(0);
     const my = JSON.parse(status.stdout).programs.find(
-      (p: { program: string }) => p.program === 'my-cli',
+      (program: { program: string }) => program.program === 'my-cli',
     );
     expect(my).toMatchObject({
       program: 'my-cli',

@@ -54,7 +54,7 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
   it('installs without errors and pulls in only the mapping packages', () => {
     expect(install.status, String(install.stderr)).toBe(0);
     expect(String(install.stderr)).not.toMatch(/npm error/);
-    const deps = readdirSync(join(app, 'node_modules')).filter((d) => !d.startsWith('.'));
+    const deps = readdirSync(join(app, 'node_modules')).filter((name) => !name.startsWith('.'));
     expect(deps.sort()).toEqual(['@koromix', 'koffi', 'transparent-telemetry']);
   });
 
@@ -72,12 +72,12 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
     expect(pkg.license).toBe('BSD-3-Clause');
     expect(Object.keys(pkg.dependencies ?? {})).toEqual(['koffi']);
     expect(pkg.optionalDependencies ?? {}).toEqual({});
-    expect(list.some((f) => f.startsWith('package/server/'))).toBe(false); // the server is its own package
+    expect(list.some((file) => file.startsWith('package/server/'))).toBe(false); // the server is its own package
     // The mapping addon, prebuilt for every target, with its source and manifest; no build files.
-    const native = list.filter((f) => f.startsWith('package/native/')).sort();
+    const native = list.filter((file) => file.startsWith('package/native/')).sort();
     expect(native).toContain('package/native/tt_mmap.c');
     expect(native).toContain('package/native/prebuilds/manifest.json');
-    expect(native.filter((f) => f.endsWith('.node'))).toHaveLength(7);
+    expect(native.filter((file) => file.endsWith('.node'))).toHaveLength(7);
     expect(native).toHaveLength(9);
   });
 

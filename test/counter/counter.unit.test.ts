@@ -12,7 +12,7 @@ afterEach(() => {
   resetHub();
 });
 
-const flush = () => new Promise((r) => setImmediate(r));
+const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('counting', () => {
   it('keeps increments made before open() and writes them at open', () => {
@@ -32,14 +32,16 @@ describe('counting', () => {
     const dir = tempDir();
     open({ dir, program: 't', version: '1.0.0' });
     const counters = Array.from({ length: 10_000 }, (_, i) => new Counter(`t/large/${i}`));
-    counters.forEach((c, i) => c.add(i * i + 1));
+    counters.forEach((counter, i) => counter.add(i * i + 1));
     await flush(); // growth is a system call, done right after the current tick
-    counters.forEach((c, i) => c.add(Math.floor(i / 2)));
+    counters.forEach((counter, i) => counter.add(Math.floor(i / 2)));
     await flush();
     const counts = soleCounts(dir);
     expect(statSync(countFiles(dir)[0]!).size).toBeGreaterThan(16384 * 10);
     expect(counts.size).toBe(10_000);
-    counters.forEach((c, i) => expect(counts.get(c.name)).toBe(BigInt(i * i + 1 + Math.floor(i / 2))));
+    counters.forEach((counter, i) =>
+      expect(counts.get(counter.name)).toBe(BigInt(i * i + 1 + Math.floor(i / 2))),
+    );
   });
 
   it('maps the file again when it outgrows its first mapping, old counters still counting', async () => {
@@ -48,7 +50,10 @@ describe('counting', () => {
     const early = new Counter('t/early');
     early.inc();
     // 1,500 records of 4 KiB: about 6 MiB, past the 4 MiB reserved beyond the first 16 KiB.
-    const big = Array.from({ length: 1500 }, (_, i) => new Counter(`t/big/${i}/`.padEnd(4000, 'x')));
+    const big = Array.from(
+      { length: 1500 },
+      (_, i) => new Counter(`t/big/${i}/`.padEnd(4000, 'x')),
+    );
     for (const c of big) c.inc();
     await flush();
     early.inc();
@@ -124,8 +129,8 @@ describe('counting', () => {
         let why = '';
         try {
           new Counter(name);
-        } catch (e) {
-          why = (e as Error).message;
+        } catch (error) {
+          why = (error as Error).message;
         }
         const space = /\s/u.test(name);
         const said = code === 10 ? /a newline/.test(why) : /contains whitespace/.test(why);
@@ -135,7 +140,15 @@ describe('counting', () => {
     });
 
     it('accepts what the rules allow', () => {
-      for (const name of ['t/flag:verbose', 't/latency:<100ms', 't/日本語', 't/emoji-😀', 'x', 't/a-b_c.d']) expect(() => new Counter(name)).not.toThrow();
+      for (const name of [
+        't/flag:verbose',
+        't/latency:<100ms',
+        't/日本語',
+        't/emoji-😀',
+        'x',
+        't/a-b_c.d',
+      ])
+        expect(() => new Counter(name)).not.toThrow();
     });
 
     it('keeps stack names to their own rules: their frames hold more ":"', async () => {
@@ -144,7 +157,7 @@ describe('counting', () => {
       const s = new StackCounter('t/crash:bug');
       s.inc();
       await flush();
-      const names = [...soleCounts(dir).keys()].filter((n) => n.startsWith('t/crash:bug\n'));
+      const names = [...soleCounts(dir).keys()].filter((key) => key.startsWith('t/crash:bug\n'));
       expect(names).toHaveLength(1);
       expect(names[0]!.split(':').length).toBeGreaterThan(3);
     });
@@ -152,11 +165,11 @@ describe('counting', () => {
 });
 
 describe('stack counters', () => {
-  function siteA(s: StackCounter) {
-    s.inc();
+  function siteA(counter: StackCounter) {
+    counter.inc();
   }
-  function siteB(s: StackCounter) {
-    s.inc();
+  function siteB(counter: StackCounter) {
+    counter.inc();
   }
 
   it('count each distinct stack, named by package, module, function and line offset', async () => {
@@ -186,7 +199,9 @@ describe('stack counters', () => {
     open({ dir, program: 't', version: '1.0.0' });
     await flush();
     const [name] = s.names();
-    expect(name).toMatch(/^t\/early-stack\ntransparent-telemetry\/test\/counter\/counter\.unit\.test\.siteA:\+1\n/);
+    expect(name).toMatch(
+      /^t\/early-stack\ntransparent-telemetry\/test\/counter\/counter\.unit\.test\.siteA:\+1\n/,
+    );
     expect(soleCounts(dir).get(name!)).toBe(3n);
   });
 
@@ -198,10 +213,18 @@ describe('stack counters', () => {
     await flush();
     const raw = readFileSync(countFiles(dir)[0]!, 'utf8');
     // The caller lives in the same module as siteA, so its frame starts with a ditto mark.
-    expect(raw).toMatch(/t\/ditto\ntransparent-telemetry\/test\/counter\/counter\.unit\.test\.siteA:\+1\n"\./);
-    const name = [...soleCounts(dir).keys()].find((k) => k.startsWith('t/ditto'))!;
+    expect(raw).toMatch(
+      /t\/ditto\ntransparent-telemetry\/test\/counter\/counter\.unit\.test\.siteA:\+1\n"\./,
+    );
+    const name = [...soleCounts(dir).keys()].find((key) => key.startsWith('t/ditto'))!;
     expect(name).toBe(decodeStack(name));
-    for (const secret of [homedir(), userInfo().username === 'root' ? '/root' : userInfo().username, '/tmp', '/work', 'file://']) {
+    for (const secret of [
+      homedir(),
+      userInfo().username === 'root' ? '/root' : userInfo().username,
+      '/tmp',
+      '/work',
+      'file://',
+    ]) {
       expect(name).not.toContain(secret);
     }
   });
@@ -210,10 +233,10 @@ describe('stack counters', () => {
     const dir = tempDir();
     open({ dir, program: 't', version: '1.0.0' });
     const s = new StackCounter('t/' + 'n'.repeat(4000), 20);
-    const deep = (n: number): void => (n === 0 ? s.inc() : deep(n - 1));
+    const deep = (count: number): void => (count === 0 ? s.inc() : deep(count - 1));
     deep(10);
     await flush();
-    const name = [...soleCounts(dir).keys()].find((k) => k.startsWith('t/nnn'))!;
+    const name = [...soleCounts(dir).keys()].find((key) => key.startsWith('t/nnn'))!;
     expect(name.endsWith('\ntruncated\n')).toBe(true);
     const file = readFileSync(countFiles(dir)[0]!);
     const at = file.indexOf('t/nnn');

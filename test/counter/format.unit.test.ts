@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, buildHeader, firstRecordOffset, placeRecord, recordSize } from '../../counter/countfile/index.js';
+import {
+  bucketOf,
+  buildHeader,
+  firstRecordOffset,
+  placeRecord,
+  recordSize,
+} from '../../counter/countfile/index.js';
 
-const enc = (s: string) => new TextEncoder().encode(s);
+const enc = (text: string) => new TextEncoder().encode(text);
 
 describe('count-file format constants shared with Go', () => {
   it('hashes names into the same buckets as Go', () => {
@@ -26,7 +32,15 @@ describe('count-file format constants shared with Go', () => {
   });
 
   it('writes the prefix, the header length and the metadata in order', () => {
-    const h = buildHeader({ TimeBegin: '2026-11-23T00:00:00Z', TimeEnd: '2026-11-26T00:00:00Z', Program: 'p', Version: 'v1', Runtime: 'node20.20.2', OS: 'linux', Arch: 'x64' })!;
+    const h = buildHeader({
+      TimeBegin: '2026-11-23T00:00:00Z',
+      TimeEnd: '2026-11-26T00:00:00Z',
+      Program: 'p',
+      Version: 'v1',
+      Runtime: 'node20.20.2',
+      OS: 'linux',
+      Arch: 'x64',
+    })!;
     const text = new TextDecoder().decode(h);
     expect(text.startsWith('# telemetry/counter file v1\n')).toBe(true);
     expect(h.length % 32).toBe(0);
@@ -37,6 +51,16 @@ describe('count-file format constants shared with Go', () => {
   });
 
   it('refuses metadata over 512 bytes', () => {
-    expect(buildHeader({ TimeBegin: '', TimeEnd: '', Program: 'x'.repeat(600), Version: '', Runtime: '', OS: '', Arch: '' })).toBeNull();
+    expect(
+      buildHeader({
+        TimeBegin: '',
+        TimeEnd: '',
+        Program: 'x'.repeat(600),
+        Version: '',
+        Runtime: '',
+        OS: '',
+        Arch: '',
+      }),
+    ).toBeNull();
   });
 });

@@ -26,13 +26,30 @@ describe('files written by Go', () => {
 
   it('are reproduced byte for byte by our allocator given the same increments', () => {
     const c = expected.countDecimal;
-    const names = ['gen/preopen', 'gen/plain', 'gen/added', 'gen/bucket:1-10', 'gen/utf8:héllo-wörld-日本語-🚀'];
-    names.push(Object.keys(c).find((k) => k.startsWith('gen/long:'))!, 'gen/big', 'gen/clamped', 'gen/saturated');
+    const names = [
+      'gen/preopen',
+      'gen/plain',
+      'gen/added',
+      'gen/bucket:1-10',
+      'gen/utf8:héllo-wörld-日本語-🚀',
+    ];
+    names.push(
+      Object.keys(c).find((key) => key.startsWith('gen/long:'))!,
+      'gen/big',
+      'gen/clamped',
+      'gen/saturated',
+    );
     for (let i = 0; i < 600; i++) names.push(`gen/many/${String(i).padStart(3, '0')}`);
-    const entries: Array<[string, bigint]> = names.map((n) => [n, BigInt(c[n]!)]);
-    const stacks = Object.keys(c).filter((k) => k.includes('\n'));
-    entries.push([expected.stackRawNames[0]!, BigInt(c[stacks.find((k) => k.includes('siteA'))!]!)]);
-    entries.push([expected.stackRawNames[1]!, BigInt(c[stacks.find((k) => k.includes('siteB'))!]!)]);
+    const entries: Array<[string, bigint]> = names.map((name) => [name, BigInt(c[name]!)]);
+    const stacks = Object.keys(c).filter((key) => key.includes('\n'));
+    entries.push([
+      expected.stackRawNames[0]!,
+      BigInt(c[stacks.find((stack) => stack.includes('siteA'))!]!),
+    ]);
+    entries.push([
+      expected.stackRawNames[1]!,
+      BigInt(c[stacks.find((stack) => stack.includes('siteB'))!]!),
+    ]);
     const hdrLen = goFile.readUInt32LE(28);
     const ours = buildCountImage(goFile.subarray(0, hdrLen), entries);
     expect(ours.length).toBe(goFile.length);

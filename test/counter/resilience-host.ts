@@ -32,5 +32,5 @@ export function inBucketOf(name: string): string {
 
 export const debugText = (dir: string) =>
   readdirSync(join(dir, 'debug'))
-    .map((f) => readFileSync(join(dir, 'debug', f), 'utf8'))
+    .map((name) => readFileSync(join(dir, 'debug', name), 'utf8'))
     .join('');

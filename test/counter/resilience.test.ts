@@ -122,14 +122,14 @@ describe('the host runs on, counting in memory, when', () => {
   });
 
   for (const [what, make] of [
-    ['a FIFO', (f: string) => execFileSync('mkfifo', [f])],
-    ['a symbolic link to /dev/zero', (f: string) => symlinkSync('/dev/zero', f)],
+    ['a FIFO', (file: string) => execFileSync('mkfifo', [file])],
+    ['a symbolic link to /dev/zero', (file: string) => symlinkSync('/dev/zero', file)],
     [
       'a symbolic link to an empty file elsewhere',
-      (f: string) => {
+      (file: string) => {
         const target = join(tempDir(), 'empty');
         writeFileSync(target, '');
-        symlinkSync(target, f);
+        symlinkSync(target, file);
       },
     ],
   ] as const) {

@@ -22,7 +22,10 @@ function filesUnder(dir: string, pattern: RegExp): string[] {
 const TS = /\.(m|c)?tsx?$/;
 const ROOMS = ['counter', 'cmd', 'config', 'upload', 'server', 'safeio', 'report'];
 const files = new Map(
-  ROOMS.flatMap((dir) => filesUnder(dir, TS)).map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]),
+  ROOMS.flatMap((dir) => filesUnder(dir, TS)).map((file) => [
+    file,
+    readFileSync(join(ROOT, file), 'utf8'),
+  ]),
 );
 const arrows = parseArrows(readFileSync(join(ROOT, 'DESIGN.md'), 'utf8'));
 

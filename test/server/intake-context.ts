@@ -9,17 +9,17 @@ export interface IntakeContext {
   /** Canonical bodies of every report answered 200: what the store must hold at the end. */
   stored: Set<string>;
   /** Uploads `body` for week `w` and expects it stored. */
-  ok: (w: string, body: string) => Promise<void>;
+  ok: (week: string, body: string) => Promise<void>;
   /** Uploads `body` for week `w` and expects a 400 problem with this code, field and reason. */
   refused: (
     code: string,
     field: string,
     reason: RegExp,
-    w: string,
+    week: string,
     body: string | Uint8Array,
     type?: string | null,
   ) => Promise<void>;
 }
 
 export const week = day(-3);
-export const x = (n: number): string => `0.${String(n).padStart(4, '0')}1`;
+export const x = (count: number): string => `0.${String(count).padStart(4, '0')}1`;

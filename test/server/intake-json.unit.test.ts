@@ -3,11 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { JsonError, JsonNumber, parseJson } from '../../server/serve/json.js';
 
-const num = (t: string) => new JsonNumber(t);
+const num = (text: string) => new JsonNumber(text);
 
 describe('intake JSON parser', () => {
   it('keeps numbers as text: no double rounds a 64-bit count or changes X', () => {
-    const v = parseJson('{"a": 18446744073709551615, "b": 9007199254740993, "x": 0.10000000000000001, "e": 1.5E-7}') as Map<string, unknown>;
+    const v = parseJson(
+      '{"a": 18446744073709551615, "b": 9007199254740993, "x": 0.10000000000000001, "e": 1.5E-7}',
+    ) as Map<string, unknown>;
     expect(v.get('a')).toEqual(num('18446744073709551615'));
     expect(v.get('b')).toEqual(num('9007199254740993'));
     expect(v.get('x')).toEqual(num('0.10000000000000001'));
@@ -15,7 +17,9 @@ describe('intake JSON parser', () => {
   });
 
   it('reads strings, escapes, literals, arrays and objects in order', () => {
-    const v = parseJson(' {"s":"a\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00","t":true,"f":false,"n":null,"l":[1,[],{}]} ') as Map<string, unknown>;
+    const v = parseJson(
+      ' {"s":"a\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00","t":true,"f":false,"n":null,"l":[1,[],{}]} ',
+    ) as Map<string, unknown>;
     expect([...v.keys()]).toEqual(['s', 't', 'f', 'n', 'l']);
     expect(v.get('s')).toBe('a"\\/\b\f\n\r\té😀');
     expect(v.get('l')).toEqual([num('1'), [], new Map()]);

@@ -7,8 +7,8 @@ import { type IntakeContext, week, x } from './intake-context.js';
 export function intakeLimits(intake: IntakeContext): void {
   const { ok, refused } = intake;
   it("accepts Go's int64-wrapped counts (2^63 to 2^64-1 as negative) only from a Go runtime", async () => {
-    const go = (count: string, n: number) =>
-      report(week, x(n), [program({ GoVersion: 'go1.26.0' })]).replace(
+    const go = (count: string, size: number) =>
+      report(week, x(size), [program({ GoVersion: 'go1.26.0' })]).replace(
         '"demo-tool/invocations":3',
         `"demo-tool/invocations":${count}`,
       );
@@ -26,13 +26,13 @@ export function intakeLimits(intake: IntakeContext): void {
   });
 
   it('refuses every string no published config allows, and a counter whose rate is below X', async () => {
-    const no = (field: string, p: Record<string, unknown>) =>
+    const no = (field: string, programFields: Record<string, unknown>) =>
       refused(
         'not-allowed',
         field,
         /published config versions/,
         week,
-        report(week, x(5), [program(p)]),
+        report(week, x(5), [program(programFields)]),
       );
     await no('/Programs/0/Program', { Program: 'other-tool' });
     await no('/Programs/0/Version', { Version: '2.0.0' });
@@ -61,11 +61,11 @@ export function intakeLimits(intake: IntakeContext): void {
   });
 
   it('bounds the work of one report: stack names per program, their frames, exact versions', async () => {
-    const frames = (n: number) =>
-      Array.from({ length: n }, (_, i) => `demo-tool/lib.f${i}:+${i}`).join('\n');
-    const stacks = (n: number) =>
+    const frames = (count: number) =>
+      Array.from({ length: count }, (_, i) => `demo-tool/lib.f${i}:+${i}`).join('\n');
+    const stacks = (count: number) =>
       Object.fromEntries(
-        Array.from({ length: n }, (_, i) => [`demo-tool/error\n${frames(1)}${i}`, 1]),
+        Array.from({ length: count }, (_, i) => [`demo-tool/error\n${frames(1)}${i}`, 1]),
       );
     // The stack flood: one report naming more stacks than MaxStacks (default 256) is refused whole.
     await refused(

@@ -31,8 +31,8 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
   describe.skipIf(skip)(`intake (${name} store)`, () => {
     let s: Served;
     const stored = new Set<string>();
-    const ok = async (w: string, body: string): Promise<void> => {
-      const r = await upload(s.url, w, body);
+    const ok = async (week: string, body: string): Promise<void> => {
+      const r = await upload(s.url, week, body);
       expect(r.status, r.body).toBe(200);
       expect(r.json).toEqual({ status: 'stored' });
       stored.add(canonicalBody(body)); // what the store keeps: Go's json.Marshal (canonical.test.ts)
@@ -41,11 +41,11 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
       code: string,
       field: string,
       reason: RegExp,
-      w: string,
+      week: string,
       body: string | Uint8Array,
       type?: string | null,
     ) => {
-      const r = await upload(s.url, w, body, type);
+      const r = await upload(s.url, week, body, type);
       expect(r.status, r.body).toBe(400);
       expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(r.json).toMatchObject({ type: 'about:blank', status: 400, code, field });
@@ -123,9 +123,9 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
         .stderr()
         .trim()
         .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l));
-      const requests = lines.filter((l) => l.route);
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line));
+      const requests = lines.filter((line) => line.route);
       expect(requests.length).toBeGreaterThan(40);
       for (const l of requests)
         expect(Object.keys(l).sort()).toEqual(
@@ -133,7 +133,9 @@ export function intakeSuite(name: string, target: IntakeTarget, skip = false): v
         );
       expect(s.stderr()).not.toMatch(/127\.0\.0\.1|user-agent|content-type/i);
       expect(
-        requests.filter((l) => l.status === 400).every((l) => typeof l.reason === 'string'),
+        requests
+          .filter((request) => request.status === 400)
+          .every((request) => typeof request.reason === 'string'),
       ).toBe(true);
       const store = await target.open();
       const got = new Set<string>();

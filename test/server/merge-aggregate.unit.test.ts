@@ -31,7 +31,7 @@ describe('reading reports', () => {
       k: 20,
       final: false,
     });
-    const big = a.cells[0]!.counters.find((c) => c.name === 'big')!;
+    const big = a.cells[0]!.counters.find((counter) => counter.name === 'big')!;
     expect(big.total).toBe((2n ** 64n - 1n) * 2n);
     expect(stringifyExact(big)).toContain(`"total":${(2n ** 64n - 1n) * 2n}`);
   });

@@ -10,7 +10,7 @@ import { fill } from './merge-setup.js';
 import { expected, generateReports } from './report-gen.js';
 import { weekOf } from '../../server/merge/index.js';
 
-const text = (b: Uint8Array | null) => Buffer.from(b!).toString('utf8');
+const text = (bytes: Uint8Array | null) => Buffer.from(bytes!).toString('utf8');
 
 describe('a merge run again after a crash', () => {
   it('skips a day whose sums a week already holds, when the crash came before the day was marked merged', async () => {
@@ -20,13 +20,25 @@ describe('a merge run again after a crash', () => {
     // What the interrupted run wrote: the week's sums with the day listed; the day not marked.
     const byWeek = new Map<string, WeekCells>();
     for (const r of reports) addReport(byWeek, parseReport(JSON.stringify(r)));
-    const state = { week: '2026-11-29', days: ['2026-11-27'], touched: 0, closed: false, late: 0, cells: [...byWeek.get('2026-11-29')!.values()].map(cellToJSON) };
+    const state = {
+      week: '2026-11-29',
+      days: ['2026-11-27'],
+      touched: 0,
+      closed: false,
+      late: 0,
+      cells: [...byWeek.get('2026-11-29')!.values()].map(cellToJSON),
+    };
     await store.putPublished('state/weeks/2026-11-29.json', Buffer.from(JSON.stringify(state)));
-    const r = await runMerge(store, { publish: 'raw', k: 20, now: new Date('2026-11-28T01:00:00Z') });
+    const r = await runMerge(store, {
+      publish: 'raw',
+      k: 20,
+      now: new Date('2026-11-28T01:00:00Z'),
+    });
     expect(r!.days).toEqual([{ day: '2026-11-27', reports: 60 }]);
     expect(await store.unmergedDays()).toEqual([]);
     const a = JSON.parse(text(await store.getPublished('aggregates/2026-11-29.json')));
-    for (const c of a.cells) expect(c.reports).toBe(expected(reports, weekOf, '2026-11-29', c.program, c.version).reports);
+    for (const c of a.cells)
+      expect(c.reports).toBe(expected(reports, weekOf, '2026-11-29', c.program, c.version).reports);
     await store.close();
   });
 
@@ -47,9 +59,13 @@ describe('a merge run again after a crash', () => {
     expect(again!.released).toEqual(['2026-11-29']);
     expect(text(await store.getPublished('aggregates/2026-11-29.json'))).toBe(released);
     expect(text(await store.getPublished('ledger.json'))).toBe(ledger);
-    expect(JSON.parse(text(await store.getPublished('state/weeks/2026-11-29.json')))).toMatchObject({ closed: true, cells: [] });
+    expect(JSON.parse(text(await store.getPublished('state/weeks/2026-11-29.json')))).toMatchObject(
+      { closed: true, cells: [] },
+    );
     // And a run after that releases nothing.
-    expect((await runMerge(store, { ...opts, now: new Date('2026-12-24T01:00:00Z') }))!.released).toEqual([]);
+    expect(
+      (await runMerge(store, { ...opts, now: new Date('2026-12-24T01:00:00Z') }))!.released,
+    ).toEqual([]);
     await store.close();
   });
 });

@@ -6,11 +6,11 @@ import { tempDir } from '../helpers.js';
 import { fill, startPublic } from './merge-setup.js';
 import { get, log, merge } from './merge-e2e-run.js';
 
-function cellReports(program: string, n: number, x0: number, rare: number): Report[] {
-  return Array.from({ length: n }, (_, i) => ({
+function cellReports(program: string, count: number, firstX: number, rare: number): Report[] {
+  return Array.from({ length: count }, (_, i) => ({
     Week: '2026-11-26',
     LastWeek: '',
-    X: x0 + (i + 1) / 1000,
+    X: firstX + (i + 1) / 1000,
     Config: 'v1',
     Programs: [
       {
@@ -30,7 +30,7 @@ async function aggregatesFlow(...eps: string[]) {
   const data = tempDir('tt-merge-agg-');
   let store: Store = await openStore({ data });
   const reports = [...cellReports('enough', 20, 0, 19), ...cellReports('few', 19, 0.5, 0)];
-  await fill(store, reports, (_r, i) => (i % 2 ? '2026-11-27' : '2026-11-28'));
+  await fill(store, reports, (_report, i) => (i % 2 ? '2026-11-27' : '2026-11-28'));
   await store.close();
   const today = merge('--data', data, '--publish', 'aggregates', '--now', '2026-11-28', ...eps);
   // Reports of a day that is not over wait, and the output says so and names --now.

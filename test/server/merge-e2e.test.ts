@@ -14,15 +14,15 @@ const WEEKS = ['2026-11-23', '2026-11-26', '2026-11-29', '2026-12-02'];
 async function rawFlow(where: StoreOptions, flag: string[]): Promise<void> {
   const reports = generateReports({ seed: 11, count: 300, weeks: WEEKS });
   const store = await openStore(where);
-  const byDay = await fill(store, reports, (r, i) => addDays(r.Week, 1 + (i % 3)));
+  const byDay = await fill(store, reports, (report, i) => addDays(report.Week, 1 + (i % 3)));
   await store.close();
 
   const first = merge(...flag, '--publish', 'raw', '--now', '2026-12-04', '--json');
   expect(first.stderr).toBe('');
   expect(first.status).toBe(0);
   const r1 = JSON.parse(first.stdout) as { days: { day: string; reports: number }[] };
-  expect(r1.days.map((d) => d.day)).toEqual(
-    [...byDay.keys()].filter((d) => d < '2026-12-04').sort(),
+  expect(r1.days.map((day) => day.day)).toEqual(
+    [...byDay.keys()].filter((key) => key < '2026-12-04').sort(),
   );
   for (const d of r1.days) expect(d.reports).toBe(byDay.get(d.day)!.length);
   // The rest of week 2026-12-06 arrives on later days: its aggregate must then hold them all.
@@ -52,9 +52,9 @@ async function rawFlow(where: StoreOptions, flag: string[]): Promise<void> {
         expect(c.reports).toBe(e.reports);
         expect(
           Object.fromEntries(
-            c.counters.map((r: { name: string; reports: number; total: number }) => [
-              r.name,
-              [r.reports, r.total],
+            c.counters.map((counter: { name: string; reports: number; total: number }) => [
+              counter.name,
+              [counter.reports, counter.total],
             ]),
           ),
         ).toEqual(
@@ -74,7 +74,7 @@ async function rawFlow(where: StoreOptions, flag: string[]): Promise<void> {
       expect(res.text.split('\n').filter(Boolean).sort()).toEqual([...bodies].sort());
     }
     const index = JSON.parse((await get(`${site.url}/data/index.json`)).text);
-    expect(index.days.map((d: { day: string }) => d.day)).toEqual([...byDay.keys()].sort());
+    expect(index.days.map((day: { day: string }) => day.day)).toEqual([...byDay.keys()].sort());
     expect(index.ledger).toBeNull();
     const page = await get(`${site.url}/data`);
     expect(page.csp).toContain("default-src 'none'");

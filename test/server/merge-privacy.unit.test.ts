@@ -3,8 +3,16 @@
 // attack, a label one report holds over many releases, the ledger's sums, the per-report cap.
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_BUDGET, type Release, type Uniform, type WeekCells, addReport, buildAggregate, labelThreshold, ledgerSums,
-  parseReport, perCount,
+  DEFAULT_BUDGET,
+  type Release,
+  type Uniform,
+  type WeekCells,
+  addReport,
+  buildAggregate,
+  labelThreshold,
+  ledgerSums,
+  parseReport,
+  perCount,
 } from '../../server/merge/index.js';
 import { publicationOptions } from '../../server/cmd/publication.js';
 import type { Report } from '../../upload/index.js';
@@ -15,13 +23,32 @@ const WEEK = '2026-11-29';
 /** A seeded uniform on (0, 1] with 53 bits, as cryptoUniform draws them. */
 function seededUniform(seed: number): Uniform {
   const next = prng(seed);
-  return () => (Math.floor(next() * 2 ** 32) * 2 ** 21 + Math.floor(next() * 2 ** 21) + 1) / 2 ** 53;
+  return () =>
+    (Math.floor(next() * 2 ** 32) * 2 ** 21 + Math.floor(next() * 2 ** 21) + 1) / 2 ** 53;
 }
 
-function report(i: number, version: string, counters: Record<string, number>, stacks: Record<string, number> = {}): Report {
+function report(
+  i: number,
+  version: string,
+  counters: Record<string, number>,
+  stacks: Record<string, number> = {},
+): Report {
   return {
-    Week: '2026-11-26', LastWeek: '', X: (i + 1) / 100_000, Config: 'v1',
-    Programs: [{ Program: 'tool', Version: version, GoVersion: 'node22.11.0', GOOS: 'linux', GOARCH: 'x64', Counters: counters, Stacks: stacks }],
+    Week: '2026-11-26',
+    LastWeek: '',
+    X: (i + 1) / 100_000,
+    Config: 'v1',
+    Programs: [
+      {
+        Program: 'tool',
+        Version: version,
+        GoVersion: 'node22.11.0',
+        GOOS: 'linux',
+        GOARCH: 'x64',
+        Counters: counters,
+        Stacks: stacks,
+      },
+    ],
   };
 }
 
@@ -32,15 +59,17 @@ function cellsOf(reports: Report[], cap = Infinity): WeekCells {
 }
 
 /** Binomial(n, p) upper bound at 4 standard deviations: a fixed seed passes it unless p is exceeded. */
-const upper = (n: number, p: number) => n * p + 4 * Math.sqrt(n * p * (1 - p));
+const upper = (count: number, probability: number) =>
+  count * probability + 4 * Math.sqrt(count * probability * (1 - probability));
 
 describe('the injection attack (1 victim + attacker reports with known counts)', () => {
   const victim = report(0, '1.0.0', { a: 7, b: 3 });
-  const attackers = (n: number) => Array.from({ length: n }, (_, i) => report(i + 1, '1.0.0', { a: 1, b: 1 }));
+  const attackers = (count: number) =>
+    Array.from({ length: count }, (_, i) => report(i + 1, '1.0.0', { a: 1, b: 1 }));
   /** The attacker's guess of the victim's counts: published total − what it sent; null when not shown. */
-  const guess = (cells: WeekCells, o: Parameters<typeof buildAggregate>[2], sent: number) => {
-    const counters = buildAggregate(WEEK, cells, o).cells[0]?.counters ?? [];
-    const total = (name: string) => counters.find((r) => r.name === name)?.total;
+  const guess = (cells: WeekCells, options: Parameters<typeof buildAggregate>[2], sent: number) => {
+    const counters = buildAggregate(WEEK, cells, options).cells[0]?.counters ?? [];
+    const total = (name: string) => counters.find((counter) => counter.name === name)?.total;
     const a = total('a');
     const b = total('b');
     return a === undefined || b === undefined ? null : { a: Number(a) - sent, b: Number(b) - sent };
@@ -50,7 +79,10 @@ describe('the injection attack (1 victim + attacker reports with known counts)',
     const options = publicationOptions({ publish: 'aggregates', k: '20', noiseKOnlyUnsafe: false });
     expect(options.epsilon).toBeUndefined();
     const cells = cellsOf([victim, ...attackers(19)]);
-    expect(guess(cells, { publish: 'aggregates', ...options, final: true }, 19)).toEqual({ a: 7, b: 3 });
+    expect(guess(cells, { publish: 'aggregates', ...options, final: true }, 19)).toEqual({
+      a: 7,
+      b: 3,
+    });
   });
 
   // Criterion: with the commands' default budget, over 2,000 seeded releases the attacker's guess
@@ -89,22 +121,37 @@ describe('a label one report holds, over many releases', () => {
   // 100 reports of version 1.0.0, one of which also holds a stack nobody else has, and one
   // report of a private version: its own cell.
   const reports = [
-    ...Array.from({ length: 100 }, (_, i) => report(i, '1.0.0', { run: 1 }, i === 0 ? { 'crash\nalice.js:12': 1 } : {})),
+    ...Array.from({ length: 100 }, (_, i) =>
+      report(i, '1.0.0', { run: 1 }, i === 0 ? { 'crash\nalice.js:12': 1 } : {}),
+    ),
     report(100, '1.9.9-alice.private', { run: 1 }),
   ];
   const cells = cellsOf(reports);
   const releases = 20_000;
 
-  const settings: Array<[number, number]> = [[0.05, 0.01], [0.2, 0.01], [4, 0.01], [0.05, DEFAULT_BUDGET.delta], [4, DEFAULT_BUDGET.delta]];
+  const settings: Array<[number, number]> = [
+    [0.05, 0.01],
+    [0.2, 0.01],
+    [4, 0.01],
+    [0.05, DEFAULT_BUDGET.delta],
+    [4, DEFAULT_BUDGET.delta],
+  ];
   for (const [epsilon, delta] of settings) {
     it(`shows it in at most the binomial bound of δ (ε = ${epsilon}, δ = ${delta}, ${releases} releases)`, () => {
       const uniform = seededUniform(Math.round(epsilon * 1000 + delta * 1e9));
       let version = 0;
       let stack = 0;
       for (let i = 0; i < releases; i++) {
-        const a = buildAggregate(WEEK, cells, { publish: 'aggregates', k: 20, epsilon, delta, uniform, final: true });
-        if (a.cells.some((c) => c.version === '1.9.9-alice.private')) version++;
-        if (a.cells.some((c) => c.stacks.length > 0)) stack++;
+        const a = buildAggregate(WEEK, cells, {
+          publish: 'aggregates',
+          k: 20,
+          epsilon,
+          delta,
+          uniform,
+          final: true,
+        });
+        if (a.cells.some((cell) => cell.version === '1.9.9-alice.private')) version++;
+        if (a.cells.some((cell) => cell.stacks.length > 0)) stack++;
       }
       expect(version).toBeLessThanOrEqual(upper(releases, delta));
       expect(stack).toBeLessThanOrEqual(upper(releases, delta));
@@ -112,8 +159,14 @@ describe('a label one report holds, over many releases', () => {
   }
 
   it('refuses a budget out of range, naming it', () => {
-    const build = (o: { epsilon?: number; delta?: number; valuesPerReport?: number }) => () =>
-      buildAggregate(WEEK, cells, { publish: 'aggregates', k: 20, epsilon: 1, ...o, final: true });
+    const build = (options: { epsilon?: number; delta?: number; valuesPerReport?: number }) => () =>
+      buildAggregate(WEEK, cells, {
+        publish: 'aggregates',
+        k: 20,
+        epsilon: 1,
+        ...options,
+        final: true,
+      });
     expect(build({ epsilon: 101 })).toThrow(/epsilon 101 is not in \(0, 100\]/);
     expect(build({ delta: 1 })).toThrow(/delta 1 is not in \(0, 1\)/);
     expect(build({ valuesPerReport: 4 })).toThrow(/valuesPerReport 4 is not a whole number/);
@@ -141,7 +194,13 @@ describe('side numbers and the per-report cap', () => {
     const seen = new Set<number>();
     const uniform = seededUniform(3);
     for (let i = 0; i < 50; i++) {
-      const a = buildAggregate(WEEK, cells, { publish: 'aggregates', k: 1, epsilon: 4, uniform, final: true });
+      const a = buildAggregate(WEEK, cells, {
+        publish: 'aggregates',
+        k: 1,
+        epsilon: 4,
+        uniform,
+        final: true,
+      });
       expect(a.valuesPerReport).toBe(64);
       seen.add(a.withheld.rows);
     }
@@ -149,27 +208,51 @@ describe('side numbers and the per-report cap', () => {
   });
 
   it('adds at most valuesPerReport counts of one report: later names and entries are dropped', () => {
-    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`c${String(i).padStart(2, '0')}`, 1]));
+    const many = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`c${String(i).padStart(2, '0')}`, 1]),
+    );
     const byWeek = new Map<string, WeekCells>();
     const r = addReport(byWeek, parseReport(JSON.stringify(report(0, '1.0.0', many))), 20);
     // 1 (the cell) + 3 values (OS, arch, runtime) + 2 per name: 8 names fit in 20.
     expect(r).toMatchObject({ touched: 20, capped: true });
     expect([...byWeek.get(WEEK)!.values()][0]!.counters.size).toBe(8);
-    expect(addReport(new Map(), parseReport(JSON.stringify(report(0, '1.0.0', many))), 100)).toMatchObject({ touched: 84, capped: false });
+    expect(
+      addReport(new Map(), parseReport(JSON.stringify(report(0, '1.0.0', many))), 100),
+    ).toMatchObject({ touched: 84, capped: false });
   });
 });
 
 describe('the ledger', () => {
   const release = (week: string, epsilon: number | null): Release => ({
-    week, released: week, k: 20, epsilon, delta: epsilon === null ? null : 1e-7, epsilonPerCount: null, threshold: null,
-    clip: null, valuesPerReport: 64, epsilonPerReport: epsilon, deltaPerReport: epsilon === null ? null : 64e-7,
-    cells: 1, withheldCells: 0, withheldRows: 0,
+    week,
+    released: week,
+    k: 20,
+    epsilon,
+    delta: epsilon === null ? null : 1e-7,
+    epsilonPerCount: null,
+    threshold: null,
+    clip: null,
+    valuesPerReport: 64,
+    epsilonPerReport: epsilon,
+    deltaPerReport: epsilon === null ? null : 64e-7,
+    cells: 1,
+    withheldCells: 0,
+    withheldRows: 0,
   });
   it('adds what each noised release spent, and counts the releases without noise', () => {
-    const s = ledgerSums([release('2026-11-29', 4), release('2026-12-06', 4), release('2026-12-13', null), release('2026-12-20', 1)]);
+    const s = ledgerSums([
+      release('2026-11-29', 4),
+      release('2026-12-06', 4),
+      release('2026-12-13', null),
+      release('2026-12-20', 1),
+    ]);
     expect(s.cumulativeEpsilonPerReport).toBe(9);
     expect(s.cumulativeDeltaPerReport).toBeCloseTo(3 * 64e-7, 15);
     expect(s.releasesWithoutNoise).toBe(1);
-    expect(ledgerSums([release('2026-11-29', null)])).toEqual({ cumulativeEpsilonPerReport: null, cumulativeDeltaPerReport: null, releasesWithoutNoise: 1 });
+    expect(ledgerSums([release('2026-11-29', null)])).toEqual({
+      cumulativeEpsilonPerReport: null,
+      cumulativeDeltaPerReport: null,
+      releasesWithoutNoise: 1,
+    });
   });
 });

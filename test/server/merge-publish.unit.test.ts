@@ -40,10 +40,15 @@ describe('aggregates', () => {
         const e = expected(reports, weekOf, week, c.program, c.version);
         expect(c.reports).toBe(e.reports);
         expect(
-          new Map(c.counters.map((r) => [r.name, { has: r.reports, total: BigInt(r.total) }])),
+          new Map(
+            c.counters.map((counter) => [
+              counter.name,
+              { has: counter.reports, total: BigInt(counter.total) },
+            ]),
+          ),
         ).toEqual(e.counters);
         for (const r of c.counters) expect(r.fraction).toBe(r.reports / e.reports);
-        expect(new Map(c.os.map((r) => [r.value, r.reports]))).toEqual(e.os);
+        expect(new Map(c.os.map((row) => [row.value, row.reports]))).toEqual(e.os);
       }
     }
     expect(cells).toBe(6);
@@ -98,22 +103,24 @@ describe('aggregates', () => {
       final: false,
     });
     expect(a.cells[0]!.reports).toBe(1);
-    expect(a.cells[0]!.counters.map((c) => [c.name, c.reports, c.total])).toEqual([
+    expect(
+      a.cells[0]!.counters.map((counter) => [counter.name, counter.reports, counter.total]),
+    ).toEqual([
       ['a', 1, 4],
       ['b', 0, 0],
     ]);
-    expect(a.cells[0]!.os.map((o) => [o.value, o.reports])).toEqual([
+    expect(a.cells[0]!.os.map((row) => [row.value, row.reports])).toEqual([
       ['darwin', 1],
       ['linux', 1],
     ]);
-    expect(a.cells[0]!.runtime.map((o) => [o.value, o.reports])).toEqual([['node22', 1]]);
+    expect(a.cells[0]!.runtime.map((row) => [row.value, row.reports])).toEqual([['node22', 1]]);
   });
 
   it('withhold in aggregates mode every cell and row counted by fewer than k reports', () => {
     const k = 20;
-    const make = (n: number, program: string, rare: number) =>
+    const make = (count: number, program: string, rare: number) =>
       Array.from(
-        { length: n },
+        { length: count },
         (_, i): Report => ({
           Week: '2026-11-29',
           LastWeek: '',
@@ -134,15 +141,15 @@ describe('aggregates', () => {
       );
     const reports = [
       ...make(k, 'enough', k - 1),
-      ...make(k - 1, 'few', 0).map((r) => ({ ...r, X: r.X + 0.5 })),
+      ...make(k - 1, 'few', 0).map((report) => ({ ...report, X: report.X + 0.5 })),
     ];
     const a = buildAggregate('2026-11-29', cellsOf(reports).get('2026-11-29')!, {
       publish: 'aggregates',
       k,
       final: true,
     });
-    expect(a.cells.map((c) => c.program)).toEqual(['enough']);
-    expect(a.cells[0]!.counters.map((c) => c.name)).toEqual(['common']);
+    expect(a.cells.map((cell) => cell.program)).toEqual(['enough']);
+    expect(a.cells[0]!.counters.map((counter) => counter.name)).toEqual(['common']);
     expect(a.cells[0]!.os).toEqual([]); // 19 freebsd and 1 linux: both under k
     expect(a.cells[0]!.arch).toEqual([{ value: 'x64', reports: 20, fraction: 1 }]);
     expect(a.withheld).toEqual({ cells: 1, rows: 3 });
@@ -180,10 +187,10 @@ describe('aggregates', () => {
     });
     const c = a.cells[0]!;
     // a: 25 with, 5 without (5 < k): withheld. b: 20 with, 10 without: shown. all: 30 with, 0 without: shown.
-    expect(c.counters.map((r) => r.name)).toEqual(['all', 'b']);
+    expect(c.counters.map((counter) => counter.name)).toEqual(['all', 'b']);
     // darwin (5) is under k, and 30 − linux would give it: linux is withheld too.
     expect(c.os).toEqual([]);
-    expect(c.arch.map((v) => [v.value, v.reports])).toEqual([
+    expect(c.arch.map((row) => [row.value, row.reports])).toEqual([
       ['arm64', 10],
       ['x64', 20],
     ]);
@@ -212,7 +219,7 @@ describe('aggregates', () => {
     expect(noisy.epsilon).toBe(0.5);
     expect(noisy.clip).toBe(CLIP);
     const counts = (x: typeof exact) =>
-      x.cells.flatMap((c) => [c.reports, ...c.counters.map((r) => r.reports)]);
+      x.cells.flatMap((cell) => [cell.reports, ...cell.counters.map((counter) => counter.reports)]);
     expect(counts(noisy)).not.toEqual(counts(exact));
     for (const c of noisy.cells)
       for (const r of c.counters) expect(r.fraction).toBeLessThanOrEqual(1);

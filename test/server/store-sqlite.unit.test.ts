@@ -27,9 +27,11 @@ describe('sqlite store', () => {
     const dir = tempDir('tt-store-');
     const [one, two] = [await openSqliteStore(dir), await openSqliteStore(dir)];
     const reports = Array.from({ length: 200 }, (_, i) => row(`0.${i + 1}`));
-    const results = await Promise.all(reports.flatMap((r) => [one.put(r), two.put(r)]));
-    expect(results.filter((r) => r === 'stored')).toHaveLength(200);
-    expect(results.filter((r) => r === 'duplicate')).toHaveLength(200);
+    const results = await Promise.all(
+      reports.flatMap((report) => [one.put(report), two.put(report)]),
+    );
+    expect(results.filter((result) => result === 'stored')).toHaveLength(200);
+    expect(results.filter((result) => result === 'duplicate')).toHaveLength(200);
     expect(await two.put(row('0.1', '{"other":1}'))).toBe('conflict');
     await Promise.all([one.close(), two.close()]);
   });

@@ -8,8 +8,8 @@ describe('proxy rules', () => {
     HTTPS_PROXY: 'http://proxy.example:3128',
     NO_PROXY: 'internal.example, .corp:8443,10.1.2.3',
   };
-  const shown = (target: string, e: Record<string, string>): string => {
-    const r = routeFor(new URL(target), e);
+  const shown = (target: string, error: Record<string, string>): string => {
+    const r = routeFor(new URL(target), error);
     return r.kind === 'proxy' ? proxyLabel(r.proxy) : r.kind;
   };
   it.each([

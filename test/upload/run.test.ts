@@ -35,7 +35,7 @@ describe('runUpload', () => {
     const s = await runUpload({ dir: root, now: NOW, env });
     expect(s.errors).toEqual([]);
     expect(s.ok).toBe(true);
-    expect(c.posts.map((p) => p.path)).toEqual(['/a/upload/2026-11-17']);
+    expect(c.posts.map((post) => post.path)).toEqual(['/a/upload/2026-11-17']);
     const body = c.posts[0]!.body.toString('utf8');
     const r = decodeReport(body);
     expect(r.Week).toBe('2026-11-17');
@@ -57,7 +57,7 @@ describe('runUpload', () => {
     expect(encodeReport(r)).toBe(body);
     // Only what HTTP needs, and the toolkit's User-Agent.
     const names = c.posts[0]!.raw.filter((_, i) => i % 2 === 0)
-      .map((h) => h.toLowerCase())
+      .map((hash) => hash.toLowerCase())
       .sort();
     expect(names).toEqual(['connection', 'content-length', 'content-type', 'host', 'user-agent']);
     expect(c.posts[0]!.headers['user-agent']).toMatch(/^transparent-telemetry\/\d+\.\d+\.\d+/);
@@ -156,14 +156,14 @@ describe('runUpload', () => {
       'tool/crash\nmod.a:+1',
     ]);
     const strings: string[] = [];
-    const walk = (v: unknown, key?: string): void => {
+    const walk = (value: unknown, key?: string): void => {
       if (key !== undefined) strings.push(key);
-      if (typeof v === 'string') strings.push(v);
-      else if (v && typeof v === 'object')
-        for (const [k, x] of Object.entries(v)) walk(x, Array.isArray(v) ? undefined : k);
+      if (typeof value === 'string') strings.push(value);
+      else if (value && typeof value === 'object')
+        for (const [k, x] of Object.entries(value)) walk(x, Array.isArray(value) ? undefined : k);
     };
     walk(JSON.parse(c.posts[0]!.body.toString()));
-    expect(strings.filter((s) => !allowed.has(s))).toEqual([]);
+    expect(strings.filter((name) => !allowed.has(name))).toEqual([]);
   });
 
   for (const [mode, collector] of [

@@ -26,6 +26,6 @@ export async function cells(
 ): Promise<[string | null, string][]> {
   const row = page.locator(`section[data-program="${program}"] tr[data-counter="${counter}"] td`);
   return row.evaluateAll((tds) =>
-    tds.map((td) => [td.getAttribute('data-value'), td.textContent ?? '']),
+    tds.map((cell) => [cell.getAttribute('data-value'), cell.textContent ?? '']),
   );
 }

@@ -68,10 +68,10 @@ beforeAll(async () => {
     cwd: root,
   });
   ({ browser, page } = await openLocalPage(foreign));
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
   });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
   await page.goto(`${server.url}?interval=200`);
   await page.waitForSelector('tr[data-counter="gen/saturated"]');
 });
@@ -117,7 +117,7 @@ describe('telemetry view in Chromium', () => {
     const sizes = await page
       .locator(first)
       .first()
-      .evaluate((c: HTMLCanvasElement) => [c.clientWidth, c.clientHeight]);
+      .evaluate((canvas: HTMLCanvasElement) => [canvas.clientWidth, canvas.clientHeight]);
     expect(sizes[0]).toBeGreaterThan(100);
     expect(sizes[1]).toBeGreaterThan(100);
     expect(
@@ -148,9 +148,9 @@ describe('telemetry view in Chromium', () => {
     const stacks = page.locator(`section[data-program="${GEN}"] details[data-stack="gen/stack"]`);
     expect(await stacks.count()).toBe(2);
     const first = stacks.first();
-    expect(await first.evaluate((d: HTMLDetailsElement) => d.open)).toBe(false);
+    expect(await first.evaluate((details: HTMLDetailsElement) => details.open)).toBe(false);
     await first.locator('summary').click();
-    expect(await first.evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+    expect(await first.evaluate((details: HTMLDetailsElement) => details.open)).toBe(true);
     // Ditto marks are expanded: every frame names its full path.
     expect(await first.locator('pre.frames').textContent()).toBe(
       'main.siteA:+0,+0x19\nmain.main:+97,+0xb99\nruntime.main:+125,+0x28a\nruntime.goexit:+0,+0x0',

@@ -119,7 +119,7 @@ describe.skipIf(skip)('on Windows, the weekly upload', () => {
     expect(await tool(dir, options)).toMatchObject({ mode: 'on', backend: 'win32' });
     await waitFor(
       () => collector.posts.length,
-      (n) => n >= 1,
+      (count) => count >= 1,
       60_000,
     );
     const [log] = await settledChildLogs(dir, 1);
@@ -143,7 +143,11 @@ describe.skipIf(skip)('on Windows, the weekly upload', () => {
     utimesSync(token, twoDaysAgo, twoDaysAgo);
     collector.posts.length = 0;
     await tool(dir, options);
-    await waitFor(() => collector.posts.length, (n) => n >= 1, 60_000);
+    await waitFor(
+      () => collector.posts.length,
+      (count) => count >= 1,
+      60_000,
+    );
     await settledChildLogs(dir, 1);
     expect(collector.posts).toHaveLength(1);
     expect(Date.now() - statSync(token).mtimeMs).toBeLessThan(DAY);
