@@ -14,7 +14,7 @@ import { buildCountImage } from '../../counter/countfile/index.js';
 import { parseReport } from '../../server/merge/index.js';
 import { openSqliteStore } from '../../server/store/index.js';
 import { tempDir } from '../helpers.js';
-import { day, makeLog, serve } from '../server/serve-helpers.js';
+import { day, makeLog, serve, untilLogged } from '../server/serve-helpers.js';
 import pg from 'pg';
 import { freshDatabase, skipPg } from '../server/pg.js';
 import { goProgram, goCommandEnv, skipGo } from './go.js';
@@ -195,9 +195,8 @@ describe.skipIf(skipGo)("Go's uploader", () => {
       await db.connect();
       await db.query('ALTER TABLE tt_reports RENAME TO tt_reports_away'); // every insert now fails
       runGo(go, s.url);
-      // spawnSync held this process: let the server's log lines arrive
-      for (let i = 0; i < 50 && !/"status":503/.test(s.stderr()); i++)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      // spawnSync held this process: the server's log lines arrive now
+      await untilLogged(s, /"status":503/);
       expect(s.stderr()).toMatch(/"status":503,.*"reason":"store-unavailable"/);
       expect(existsSync(join(go.tdir, 'upload', `${go.week}.json`))).toBe(false);
       expect(existsSync(join(go.tdir, 'local', `${go.week}.json`)), go.debug()).toBe(true); // kept for a retry

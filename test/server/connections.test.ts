@@ -5,7 +5,7 @@
 import { type Socket, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
-import { type Served, day, makeLog, report, serve, upload } from './serve-helpers.js';
+import { type Served, day, makeLog, report, serve, untilLogged, upload } from './serve-helpers.js';
 
 const week = day(-2);
 
@@ -166,8 +166,7 @@ describe('connections', () => {
 
 /** Resolves once the server's log has a line matching `line` (its lines arrive after the answer). */
 async function logged(served: Served, line: RegExp): Promise<void> {
-  for (let i = 0; i < 500 && !line.test(served.stderr()); i++)
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  await untilLogged(served, line);
   expect(served.stderr()).toMatch(line);
 }
 

@@ -5,7 +5,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
-import { type Served, day, makeLog, post, report, serve } from './serve-helpers.js';
+import { type Served, day, makeLog, post, report, serve, untilLogged } from './serve-helpers.js';
 
 const week = day(-1);
 const encoded = week.replace(/-/g, '%2D'); // fastify decodes it; the raw door leaves it to fastify
@@ -76,9 +76,8 @@ describe("intake: the raw door and fastify's route answer alike", () => {
 
   it('logs one line per upload through either door, with the route pattern', async () => {
     // Log lines are written once per event-loop turn: the last may trail its answer a little.
-    const posts = () => (s.stderr().match(/"method":"POST"/g) ?? []).length;
-    for (let i = 0; i < 200 && posts() < 7; i++)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    const posts = (log: string): number => (log.match(/"method":"POST"/g) ?? []).length;
+    await untilLogged(s, (log) => posts(log) >= 7, 'seven POST lines');
     const lines = s
       .stderr()
       .trim()

@@ -10,17 +10,11 @@ import { openSqliteStore } from '../../server/store/index.js';
 import { ROOT, tempDir } from '../helpers.js';
 import { fill } from './merge-setup.js';
 import { generateReports } from './report-gen.js';
-import { type Served, day, makeLog, report, serve, upload } from './serve-helpers.js';
+import { type Served, day, makeLog, report, serve, untilLogged, upload } from './serve-helpers.js';
 
 const BIG_DAY = 20_000;
 const workerFile = pathToFileURL(join(ROOT, 'server', 'dist', 'merge-worker.js'));
 const merged = (served: Served) => /"event":"merge","ok":true/.test(served.stderr());
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 3000 && !check(); i++)
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!check()) throw new Error('timed out waiting');
-}
 
 describe('the merge in serve', () => {
   it('answers uploads while a big day is merged in a worker thread', async () => {
@@ -31,7 +25,7 @@ describe('the merge in serve', () => {
     );
     await store.close();
     const s = await serve(['--log', makeLog(), '--data', data]);
-    await until(() => /"event":"merge-start"/.test(s.stderr()));
+    await untilLogged(s, /"event":"merge-start"/);
     const week = day(-2);
     let sent = 0;
     let during = 0;
@@ -50,7 +44,7 @@ describe('the merge in serve', () => {
       (await (await fetch(`${s.url}/data/index.json`)).json()) as { days: { day: string }[] };
     for (let i = 0; i < 300 && (await listed()).days.length === 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 10));
-    expect((await listed()).days.map((skip) => skip.day)).toEqual([day(-1)]);
+    expect((await listed()).days.map((listedDay) => listedDay.day)).toEqual([day(-1)]);
     expect(await (await fetch(`${s.url}/charts`)).text()).toContain('data-program="mytool"');
     expect(await s.stop()).toBe(0);
   }, 120_000);

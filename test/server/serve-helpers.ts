@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendToLog, generateKey } from '../../config/index.js';
 import { tempDir } from '../helpers.js';
+import { WAIT_LIMIT_MS } from '../wait.js';
 import { BIN } from './bin.js';
 
 export { BIN };
@@ -173,10 +174,44 @@ export const upload = (
 ): Promise<Answer> => post(url, `/upload/${week}`, body, contentType);
 
 /** Resolves once the server has logged `n` answers of 200: a kill then lands mid-load on any machine. */
-export async function afterAcks(served: Served, count: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if ((served.stderr().match(/"status":200/g) ?? []).length >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`the server did not answer ${count} uploads with 200 in time`);
+export function afterAcks(served: Served, count: number): Promise<void> {
+  const acks = (log: string): number => (log.match(/"status":200/g) ?? []).length;
+  return untilLogged(served, (log) => acks(log) >= count, `${count} answers of 200`);
+}
+
+/**
+ * Resolves once the server's log satisfies `check`, woken by each chunk the server writes to
+ * stderr (its log lines trail their answers); rejects if the server exits first, or at
+ * WAIT_LIMIT_MS, a failure bound only.
+ */
+export function untilLogged(
+  served: Served,
+  check: RegExp | ((log: string) => boolean),
+  what = String(check),
+): Promise<void> {
+  const holds = (): boolean =>
+    typeof check === 'function' ? check(served.stderr()) : check.test(served.stderr());
+  if (holds()) return Promise.resolve();
+  const stream = served.proc.stderr!;
+  return new Promise((resolve, reject) => {
+    const finish = (error?: Error): void => {
+      clearTimeout(limit);
+      stream.off('data', onData);
+      served.proc.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    // serve() listens first, so by the time this runs served.stderr() holds the new chunk.
+    const onData = (): void => {
+      if (holds()) finish();
+    };
+    const onClose = (): void =>
+      finish(holds() ? undefined : new Error(`the server exited before logging ${what}`));
+    const limit = setTimeout(
+      () => finish(new Error(`gave up waiting for the server to log ${what}`)),
+      WAIT_LIMIT_MS,
+    );
+    stream.on('data', onData);
+    served.proc.on('close', onClose);
+  });
 }
