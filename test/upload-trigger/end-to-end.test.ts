@@ -49,10 +49,7 @@ describe('open() with a collector, end to end', () => {
     const collector = { url: c.url, key: c.key };
     const first = await runHost(dir, { program: PROGRAM, collector });
     expect(JSON.parse(first.stdout.split('\n')[0]!).mode).toBe('on');
-    await waitFor(
-      () => c.posts.length,
-      (count) => count >= 1,
-    );
+    await c.untilPosts(1);
     const [log] = await settledChildLogs(dir, 1);
     expect(log).toMatch(/upload run ended/);
     // More hosts the same day: the token holds, nothing more is sent.

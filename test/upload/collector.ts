@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendToLog, generateKey, type UploadConfig } from '../../config/index.js';
 import { tempDir } from '../helpers.js';
+import { WAIT_LIMIT_MS } from '../wait.js';
 
 export interface Post {
   path: string;
@@ -37,6 +38,8 @@ export interface TestCollector {
   publish(config: UploadConfig | object): void;
   /** The config log's directory, as served under `<url>/config-log/`. */
   logDir: string;
+  /** Resolves once `count` POSTs have arrived, woken by each; rejects at WAIT_LIMIT_MS. */
+  untilPosts(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,8 @@ export async function startCollector(
   const posts: Post[] = [];
   const gets: string[] = [];
   const t: Partial<TestCollector> = { posts, gets, answer: () => 200, respond: null };
+  /** Called after each POST arrives: the pending untilPosts checks. */
+  const onPost = new Set<() => void>();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '';
     if (req.method === 'POST') {
@@ -67,6 +72,7 @@ export async function startCollector(
           headers: req.headers,
           raw: req.rawHeaders,
         });
+        for (const wake of onPost) wake();
         if (t.respond) return t.respond(week, res);
         const status = t.answer!(week);
         const problem = status === 200 ? undefined : t.problem?.(week);
@@ -91,6 +97,21 @@ export async function startCollector(
     url: tls ? `https://${tls.host}:${port}/${name}` : `http://127.0.0.1:${port}/${name}`,
     key: verifier,
     logDir: log,
+    untilPosts: (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (posts.length < count) return;
+          clearTimeout(limit);
+          onPost.delete(check);
+          resolve();
+        };
+        const limit = setTimeout(() => {
+          onPost.delete(check);
+          reject(new Error(`gave up waiting for ${count} uploads to ${origin}`));
+        }, WAIT_LIMIT_MS);
+        onPost.add(check);
+        check();
+      }),
     publish: (config: object) =>
       void appendToLog(log, [Buffer.from(JSON.stringify(config))], signer, origin),
     close: async () => {
