@@ -9,21 +9,31 @@ import { join } from 'node:path';
 const { appendToLog, dirReader, generateKey, verifyLog } = await import(process.env.TT_DIST_CONFIG);
 const dir = mkdtempSync(join(tmpdir(), 'tt-log-bench-'));
 const key = generateKey('bench.example/log');
-const entries = Array.from({ length: 10_000 }, (_, i) => Buffer.from(`{"config":${i},"pad":"${'x'.repeat(200)}"}`));
-for (let i = 0; i < entries.length; i += 2_500) appendToLog(dir, entries.slice(i, i + 2_500), key.signer, 'bench.example/log');
+const entries = Array.from({ length: 10_000 }, (_, i) =>
+  Buffer.from(`{"config":${i},"pad":"${'x'.repeat(200)}"}`),
+);
+for (let i = 0; i < entries.length; i += 2_500)
+  appendToLog(dir, entries.slice(i, i + 2_500), key.signer, 'bench.example/log');
 
-const files = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? files(join(d, n)) : [join(d, n)]));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const time = (fn) => {
+const files = (dir) =>
+  readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)],
+  );
+const median = (samples) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+const time = (work) => {
   const t0 = performance.now();
-  fn();
+  work();
   return performance.now() - t0;
 };
 const verify = [];
 const hash = [];
 for (let i = 0; i < 7; i++) {
   verify.push(time(() => verifyLog(dirReader(dir), key.verifier)));
-  hash.push(time(() => { for (const f of files(dir)) createHash('sha256').update(readFileSync(f)).digest(); }));
+  hash.push(
+    time(() => {
+      for (const f of files(dir)) createHash('sha256').update(readFileSync(f)).digest();
+    }),
+  );
 }
 rmSync(dir, { recursive: true, force: true });
 console.log(JSON.stringify({ verify: median(verify), hash: median(hash) }));

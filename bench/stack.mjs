@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const dist = process.env.TT_DIST_COUNTER;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const N = Number(process.env.BENCH_N ?? 100_000);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (samples) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
 
 if (process.argv[2] === 'crash') {
   // The child: open with crashes, then throw; our own monitor listener, added after the
@@ -29,13 +29,13 @@ if (process.argv[2] === 'crash') {
   const { open, StackCounter } = await import(dist);
   open({ dir: mkdtempSync(join(tmpdir(), 'tt-bench-')), program: 'bench', version: '1.0.0' });
   const stack = new StackCounter('bench/stack', 8);
-  const loop = (n) => {
-    for (let i = 0; i < n; i++) stack.inc();
+  const loop = (iterations) => {
+    for (let i = 0; i < iterations; i++) stack.inc();
   };
-  const deep = (left, n) => (left === 0 ? loop(n) : deep(left - 1, n));
-  const time = (fn) => {
+  const deep = (left, iterations) => (left === 0 ? loop(iterations) : deep(left - 1, iterations));
+  const time = (work) => {
     const t0 = process.hrtime.bigint();
-    fn();
+    work();
     return Number(process.hrtime.bigint() - t0) / N;
   };
   loop(N);
@@ -55,7 +55,7 @@ if (process.argv[2] === 'crash') {
     });
     crash.push(Number(child.stdout.trim()));
   }
-  const us = (ns) => `${(ns / 1000).toFixed(2)} µs`;
+  const us = (nanos) => `${(nanos / 1000).toFixed(2)} µs`;
   process.stdout.write(
     `StackCounter.inc(), shallow: ${us(median(shallow))}\nStackCounter.inc(), 40 frames down: ${us(median(deepNs))}\n`,
   );

@@ -28,20 +28,32 @@ interface Cli {
  * if (process.argv[2] === 'telemetry') process.exitCode = await telemetryCommand(process.argv.slice(3), { program: 'my-cli' });
  * ```
  */
-export async function telemetryCommand(argv: string[], options: TelemetryCommandOptions): Promise<number> {
+export async function telemetryCommand(
+  argv: string[],
+  options: TelemetryCommandOptions,
+): Promise<number> {
   check(argv, options);
   const cli = await loadCli();
-  return cli.runMounted([...argv], { program: options.program, name: options.name?.trim(), dir: options.dir });
+  return cli.runMounted([...argv], {
+    program: options.program,
+    name: options.name?.trim(),
+    dir: options.dir,
+  });
 }
 
-function check(argv: unknown, o: unknown): void {
+function check(argv: unknown, options: unknown): void {
   const bad = (what: string) => new TypeError(`telemetryCommand: ${what}`);
-  if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) throw bad('argv must be an array of strings');
-  if (typeof o !== 'object' || o === null) throw bad('options must be an object with a program name');
-  const { program, name, dir } = o as Record<string, unknown>;
-  if (typeof program !== 'string' || program.trim() === '') throw bad('options.program must be a non-empty string');
-  if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) throw bad('options.name must be a non-empty string');
-  if (dir !== undefined && (typeof dir !== 'string' || dir === '')) throw bad('options.dir must be a non-empty string');
+  if (!Array.isArray(argv) || !argv.every((arg) => typeof arg === 'string'))
+    throw bad('argv must be an array of strings');
+  if (typeof options !== 'object' || options === null)
+    throw bad('options must be an object with a program name');
+  const { program, name, dir } = options as Record<string, unknown>;
+  if (typeof program !== 'string' || program.trim() === '')
+    throw bad('options.program must be a non-empty string');
+  if (name !== undefined && (typeof name !== 'string' || name.trim() === ''))
+    throw bad('options.name must be a non-empty string');
+  if (dir !== undefined && (typeof dir !== 'string' || dir === ''))
+    throw bad('options.dir must be a non-empty string');
 }
 
 /**

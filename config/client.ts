@@ -7,40 +7,50 @@
 // checkpoint only moves forward, and only once everything above held.
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
-import type { Checkpoint } from './tlog/index.js';
-import { CosignatureError, parseWitnessVerifier, requireCosignatures } from './tlog/index.js';
-import { CLIENT_VERSION, ClientError, collectorBase, getCapped, logUrl, type ClientErrorCode } from './fetch.js';
-import { hex8, parseVerifier, type VerifierKey } from './tlog/index.js';
+import type { Checkpoint, ReadFn, VerifierKey } from './tlog/index.js';
+import {
+  HASH_SIZE,
+  MAX_ENTRY_BYTES,
+  MAX_NOTE_BYTES,
+  TILE_WIDTH,
+  bundlePath,
+  hashReader,
+  leafHash,
+  verifyInclusion,
+  why,
+} from './tlog/index.js';
+import {
+  CLIENT_VERSION,
+  ClientError,
+  collectorBase,
+  getCapped,
+  logUrl,
+  type ClientErrorCode,
+} from './fetch.js';
 import { parseBundle, symlinkRefusal } from './log.js';
-import { HASH_SIZE, leafHash } from './tlog/index.js';
-import { MAX_NOTE_BYTES } from './tlog/index.js';
-import { verifyInclusion } from './tlog/index.js';
+import { type PinnedKeys, cosignersOf, parsePinnedKeys } from './pinned-keys.js';
 import { ConfigError, parseConfig, type UploadConfig } from './schema.js';
-import { hashReader } from './tlog/index.js';
-import { MAX_ENTRY_BYTES, TILE_WIDTH, bundlePath, type ReadFn } from './tlog/index.js';
-import { why } from './tlog/index.js';
 import { checkExtends, loadTrusted, openCheckpoint, trustedCheckpointFile } from './trust.js';
 import { isUnreadable, readBytes, writeAtomic } from '../safeio/index.js';
 
 export { ClientError, type ClientErrorCode } from './fetch.js';
 export { trustedCheckpointFile } from './trust.js';
+export type { PinnedKeys } from './pinned-keys.js';
 
 /** Caps on each response, by kind of path. */
-export interface Caps { checkpoint: number; tile: number; bundle: number }
+export interface Caps {
+  checkpoint: number;
+  tile: number;
+  bundle: number;
+}
 /** A signed note; a full tile (256 hashes); a full bundle of 256 entries of the largest size. */
-export const DEFAULT_CAPS: Caps = { checkpoint: MAX_NOTE_BYTES, tile: TILE_WIDTH * HASH_SIZE, bundle: TILE_WIDTH * (2 + MAX_ENTRY_BYTES) };
+export const DEFAULT_CAPS: Caps = {
+  checkpoint: MAX_NOTE_BYTES,
+  tile: TILE_WIDTH * HASH_SIZE,
+  bundle: TILE_WIDTH * (2 + MAX_ENTRY_BYTES),
+};
 /** Tiles and bundles one verification may fetch: proofs need O(log size) of them, far fewer. */
 const MAX_FETCHES = 256;
-
-/** The log's pinned keys: the log's own and, optionally, witnesses of which `quorum` must cosign. */
-export interface PinnedKeys {
-  /** The pinned verifier key (`<name>+<id>+<key>`); its name is the log's origin. */
-  key: string;
-  /** Witness verifier keys (`<name>+<id>+base64(0x04 || key)`, c2sp.org/tlog-cosignature). */
-  witnesses?: string[];
-  /** How many distinct witnesses must have cosigned the checkpoint: 1..witnesses.length, default all. */
-  quorum?: number;
-}
 
 export interface FetchConfigOptions extends PinnedKeys {
   /** The collector's base URL; the log lives at `<url>/config-log/`. */
@@ -82,46 +92,10 @@ class Need extends Error {
   }
 }
 
-function needOf(e: unknown): Need | undefined {
-  for (let c = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) if (c instanceof Need) return c;
+function needOf(err: unknown): Need | undefined {
+  for (let c = err, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++)
+    if (c instanceof Need) return c;
   return undefined;
-}
-
-/** The log's key; the witness keys and quorum checked too, all before any connection. */
-function parseKeys(p: PinnedKeys): VerifierKey {
-  let key: VerifierKey;
-  try {
-    key = parseVerifier(p.key);
-  } catch (e) {
-    throw new ClientError('EKEY', `pinned key: ${why(e)}`, { cause: e });
-  }
-  const n = p.witnesses?.length ?? 0;
-  if (p.quorum !== undefined && (!Number.isInteger(p.quorum) || p.quorum < 1 || p.quorum > n)) {
-    throw new ClientError('EUSAGE', `witness quorum ${p.quorum} is not 1..${n}, the number of witness keys given`);
-  }
-  const seen = new Set<string>();
-  for (const w of p.witnesses ?? []) {
-    let k: VerifierKey;
-    try {
-      k = parseWitnessVerifier(w);
-    } catch (e) {
-      throw new ClientError('EKEY', `witness key: ${why(e)}`, { cause: e });
-    }
-    if (seen.has(`${k.name}\n${k.keyId}`)) throw new ClientError('EKEY', `witness key ${k.name}+${hex8(k.keyId)} is given twice`);
-    seen.add(`${k.name}\n${k.keyId}`);
-  }
-  return key;
-}
-
-/** Throws EWITNESS unless the pinned witnesses' quorum cosigned `note`; the names that did. */
-function witnessed(note: Uint8Array, p: PinnedKeys, where: string): string[] {
-  if (!p.witnesses?.length) return [];
-  try {
-    return requireCosignatures(note, p.witnesses, p.quorum).filter((o) => o.time !== undefined).map((o) => o.witness);
-  } catch (e) {
-    if (!(e instanceof CosignatureError)) throw e;
-    throw new ClientError('EWITNESS', `${where}: ${why(e)}`, { cause: e });
-  }
 }
 
 /**
@@ -129,31 +103,58 @@ function witnessed(note: Uint8Array, p: PinnedKeys, where: string): string[] {
  * newest entry's inclusion, the config. hashReader reads synchronously: run a step, fetch the one
  * file it missed, run it again.
  */
-async function verifyFrom(src: Source, p: PinnedKeys, key: VerifierKey, caps: Caps, old?: Checkpoint): Promise<VerifiedConfig & { note: Uint8Array }> {
+async function verifyFrom(
+  src: Source,
+  pinned: PinnedKeys,
+  key: VerifierKey,
+  caps: Caps,
+  old?: Checkpoint,
+): Promise<VerifiedConfig & { note: Uint8Array }> {
   const note = await src.get('checkpoint', caps.checkpoint);
-  const cp = openCheckpoint(note, p.key, key.name, src.at('checkpoint'), 'EBADSIG');
-  const cosignedBy = witnessed(note, p, src.at('checkpoint'));
+  const cp = openCheckpoint(note, pinned.key, key.name, src.at('checkpoint'), 'EBADSIG');
+  const cosignedBy = cosignersOf(note, pinned, src.at('checkpoint'));
   const files = new Map<string, Uint8Array>();
   const read: ReadFn = (path) => {
     const got = files.get(path);
     if (!got) throw new Need(path);
     return got;
   };
-  const withFiles = async <T>(code: ClientErrorCode, where: string, what: string, fn: () => T): Promise<T> => {
+  const withFiles = async <T>(
+    code: ClientErrorCode,
+    where: string,
+    what: string,
+    step: () => T,
+  ): Promise<T> => {
     for (;;) {
       try {
-        return fn();
+        return step();
       } catch (e) {
         const need = needOf(e);
-        if (!need) throw e instanceof ClientError ? e : new ClientError(code, `${where}: ${what}: ${why(e)}`, { cause: e });
-        if (files.size >= MAX_FETCHES) throw new ClientError(code, `${src.at(need.path)}: ${what} needs over ${MAX_FETCHES} files`);
-        files.set(need.path, await src.get(need.path, need.path.startsWith('tile/entries/') ? caps.bundle : caps.tile));
+        if (!need)
+          throw e instanceof ClientError
+            ? e
+            : new ClientError(code, `${where}: ${what}: ${why(e)}`, { cause: e });
+        if (files.size >= MAX_FETCHES)
+          throw new ClientError(
+            code,
+            `${src.at(need.path)}: ${what} needs over ${MAX_FETCHES} files`,
+          );
+        files.set(
+          need.path,
+          await src.get(need.path, need.path.startsWith('tile/entries/') ? caps.bundle : caps.tile),
+        );
       }
     }
   };
   // A rollback or fork is refused before an empty log, as before any file is fetched.
-  await withFiles('ETAMPERED', src.at('checkpoint'), `tiles for size ${cp.size}`, () => checkExtends(old, cp, read, src.at('checkpoint')));
-  if (cp.size === 0) throw new ClientError('EMALFORMED', `${src.at('checkpoint')}: the log is empty; it holds no config`);
+  await withFiles('ETAMPERED', src.at('checkpoint'), `tiles for size ${cp.size}`, () =>
+    checkExtends(old, cp, read, src.at('checkpoint')),
+  );
+  if (cp.size === 0)
+    throw new ClientError(
+      'EMALFORMED',
+      `${src.at('checkpoint')}: the log is empty; it holds no config`,
+    );
 
   const index = cp.size - 1;
   const n = Math.floor(index / TILE_WIDTH);
@@ -161,7 +162,13 @@ async function verifyFrom(src: Source, p: PinnedKeys, key: VerifierKey, caps: Ca
   const path = bundlePath({ index: n, width });
   const entry = await withFiles('ETAMPERED', src.at(path), `entry ${index}`, () => {
     const e = parseBundle(path, read(path), width)[index % TILE_WIDTH]!;
-    verifyInclusion(index, cp.size, leafHash(e), hashReader(cp.size, cp.root, read).inclusionProof(index), cp.root);
+    verifyInclusion(
+      index,
+      cp.size,
+      leafHash(e),
+      hashReader(cp.size, cp.root, read).inclusionProof(index),
+      cp.root,
+    );
     return e;
   });
   let config: UploadConfig;
@@ -169,16 +176,22 @@ async function verifyFrom(src: Source, p: PinnedKeys, key: VerifierKey, caps: Ca
     config = parseConfig(entry);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    throw new ClientError('EMALFORMED', `${src.at(path)}: entry ${index}: ${e.message}`, { cause: e });
+    throw new ClientError('EMALFORMED', `${src.at(path)}: entry ${index}: ${e.message}`, {
+      cause: e,
+    });
   }
-  if (src.late()) throw new ClientError('ETIMEOUT', `${src.at('checkpoint')}: verification did not finish within the deadline`);
+  if (src.late())
+    throw new ClientError(
+      'ETIMEOUT',
+      `${src.at('checkpoint')}: verification did not finish within the deadline`,
+    );
   return { config, checkpoint: cp, index, entry, cosignedBy, note };
 }
 
 /** Verifies a collector's config log and returns its newest config. See the file comment. */
 export async function fetchVerifiedConfig(opts: FetchConfigOptions): Promise<VerifiedConfig> {
   const base = collectorBase(opts.url); // before any connection
-  const key = parseKeys(opts);
+  const key = parsePinnedKeys(opts);
   const caps = { ...DEFAULT_CAPS, ...opts.maxBytes };
   const file = trustedCheckpointFile(opts.stateDir, key);
   const trusted = loadTrusted(file, opts.key, key.name);
@@ -188,15 +201,25 @@ export async function fetchVerifiedConfig(opts: FetchConfigOptions): Promise<Ver
   try {
     const ua = `transparent-telemetry/${opts.version ?? CLIENT_VERSION}`;
     const src: Source = {
-      get: (path, cap) => { const u = logUrl(base, path); return getCapped(u, cap, ac.signal, ua, opts.agent?.(u) ?? false); },
-      at: (path) => { const u = logUrl(base, path); return `${u.protocol}//${u.host}${u.pathname}`; },
+      get: (path, cap) => {
+        const u = logUrl(base, path);
+        return getCapped(u, cap, ac.signal, ua, opts.agent?.(u) ?? false);
+      },
+      at: (path) => {
+        const u = logUrl(base, path);
+        return `${u.protocol}//${u.host}${u.pathname}`;
+      },
       late: () => ac.signal.aborted,
     };
     const { note, ...got } = await verifyFrom(src, opts, key, caps, trusted?.checkpoint);
     try {
       writeAtomic(file, Buffer.from(note).toString('utf8'));
     } catch (e) {
-      throw new ClientError('ESTATE', `trusted checkpoint ${file} could not be written: ${why(e)}`, { cause: e });
+      throw new ClientError(
+        'ESTATE',
+        `trusted checkpoint ${file} could not be written: ${why(e)}`,
+        { cause: e },
+      );
     }
     return got;
   } finally {
@@ -208,15 +231,20 @@ export async function fetchVerifiedConfig(opts: FetchConfigOptions): Promise<Ver
  * The same verification of a log kept in a directory (a vendor's or a mirror's copy), with no
  * trusted state: the checkpoint (log key and witnesses), the newest entry's inclusion, the config.
  */
-export async function readVerifiedConfig(opts: PinnedKeys & { dir: string }): Promise<VerifiedConfig> {
-  const key = parseKeys(opts);
+export async function readVerifiedConfig(
+  opts: PinnedKeys & { dir: string },
+): Promise<VerifiedConfig> {
+  const key = parsePinnedKeys(opts);
   const src: Source = {
     get: async (path, cap) => {
       const link = symlinkRefusal(join(opts.dir, path));
       if (link) throw new ClientError('EREAD', `${join(opts.dir, path)} ${link}`);
       const r = readBytes(join(opts.dir, path), cap);
       if (!isUnreadable(r)) return r;
-      throw new ClientError(r.reason.startsWith('is too large') ? 'ETOOBIG' : 'EREAD', `${join(opts.dir, path)}: ${r.reason}`);
+      throw new ClientError(
+        r.reason.startsWith('is too large') ? 'ETOOBIG' : 'EREAD',
+        `${join(opts.dir, path)}: ${r.reason}`,
+      );
     },
     at: (path) => join(opts.dir, path),
     late: () => false,

@@ -28,10 +28,14 @@ export function goExpand(name: string): string[] {
 export function nameProblem(name: string): string | null {
   if (name === '') return 'empty name';
   const ws = /\s/u.exec(name);
-  if (ws) return ws[0] === '\n' ? 'contains a newline (reserved for stack counters)' : 'contains whitespace';
+  if (ws)
+    return ws[0] === '\n'
+      ? 'contains a newline (reserved for stack counters)'
+      : 'contains whitespace';
   if (name.indexOf(':') !== name.lastIndexOf(':')) return 'has more than one ":"';
   if (/[{}]/.test(name)) return 'contains "{" or "}" outside a group';
-  if (!(name as unknown as { isWellFormed(): boolean }).isWellFormed()) return 'is not valid unicode (a lone surrogate)';
+  if (!(name as unknown as { isWellFormed(): boolean }).isWellFormed())
+    return 'is not valid unicode (a lone surrogate)';
   // Control and format characters print as nothing; a name someone must review may not hide them.
   if (UNPRINTABLE.test(name)) return 'contains an unprintable character';
   const bytes = Buffer.byteLength(name, 'utf8');
@@ -69,11 +73,13 @@ export function expandCounter(name: string, maxNames = Infinity): Expansion {
   if (pre) return { reason: `group prefix ${pre}` };
   const names: string[] = [];
   const pieces = inner.split(',');
-  if (pieces.length > maxNames) return { reason: `group has ${pieces.length} pieces (at most ${maxNames})` };
+  if (pieces.length > maxNames)
+    return { reason: `group has ${pieces.length} pieces (at most ${maxNames})` };
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]!;
     if (piece === '') return { reason: `group piece ${i} is empty` };
-    if (/\s/u.test(piece)) return { reason: `group piece ${i} ${JSON.stringify(piece)} contains whitespace` };
+    if (/\s/u.test(piece))
+      return { reason: `group piece ${i} ${JSON.stringify(piece)} contains whitespace` };
     const full = prefix + piece;
     const p = nameProblem(full);
     if (p) return { reason: `expanded name ${JSON.stringify(full)} ${p}` };
@@ -102,14 +108,18 @@ export type VersionSpec = { exact: string } | { range: string };
  * valid semver range. A partial version ("1", "1.2", "1.x") is an X-range, as in npm. Anything
  * else ("go1.23.4", "go1.9.2rc2") is an opaque exact string, as every entry is in Go.
  */
-export function classifyVersion(v: string): VersionSpec | { reason: string } {
-  if (v === '') return { reason: 'empty version' };
-  if (Buffer.byteLength(v) > MAX_TOKEN_BYTES) return { reason: `version is longer than ${MAX_TOKEN_BYTES} bytes` };
-  if (UNPRINTABLE.test(v)) return { reason: 'version contains an unprintable character' };
-  if (v.trim() !== v) return { reason: 'version has leading or trailing whitespace' };
-  if (/[<>=^~|*\s]/.test(v)) return semver.validRange(v) ? { range: v } : { reason: `invalid semver range ${JSON.stringify(v)}` };
-  if (semver.valid(v)) return { exact: v };
-  return semver.validRange(v) ? { range: v } : { exact: v };
+export function classifyVersion(version: string): VersionSpec | { reason: string } {
+  if (version === '') return { reason: 'empty version' };
+  if (Buffer.byteLength(version) > MAX_TOKEN_BYTES)
+    return { reason: `version is longer than ${MAX_TOKEN_BYTES} bytes` };
+  if (UNPRINTABLE.test(version)) return { reason: 'version contains an unprintable character' };
+  if (version.trim() !== version) return { reason: 'version has leading or trailing whitespace' };
+  if (/[<>=^~|*\s]/.test(version))
+    return semver.validRange(version)
+      ? { range: version }
+      : { reason: `invalid semver range ${JSON.stringify(version)}` };
+  if (semver.valid(version)) return { exact: version };
+  return semver.validRange(version) ? { range: version } : { exact: version };
 }
 
 /**
@@ -117,20 +127,22 @@ export function classifyVersion(v: string): VersionSpec | { reason: string } {
  * process.versions.node: "node20.20.2"); after "node" the rest is read as a program version, so
  * "node>=20 <25" and "node22" (all 22.x) are ranges. Other entries ("go1.23.4") are exact.
  */
-export function classifyRuntime(v: string): VersionSpec | { reason: string } {
-  if (v === 'node') return { reason: 'runtime "node" names no version (write node22 or node>=20)' };
-  if (v.startsWith('node')) {
-    const spec = classifyVersion(v.slice(4));
-    return 'exact' in spec ? { exact: v } : spec;
+export function classifyRuntime(runtime: string): VersionSpec | { reason: string } {
+  if (runtime === 'node')
+    return { reason: 'runtime "node" names no version (write node22 or node>=20)' };
+  if (runtime.startsWith('node')) {
+    const spec = classifyVersion(runtime.slice(4));
+    return 'exact' in spec ? { exact: runtime } : spec;
   }
-  const p = tokenProblem(v, MAX_TOKEN_BYTES);
-  return p ? { reason: `runtime ${p}` } : { exact: v };
+  const p = tokenProblem(runtime, MAX_TOKEN_BYTES);
+  return p ? { reason: `runtime ${p}` } : { exact: runtime };
 }
 
 /** Why a plain token (os, arch, program name, opaque version) is unfit, or null. */
-export function tokenProblem(s: string, max: number): string | null {
-  if (s === '') return 'is empty';
-  if (/\s/u.test(s)) return 'contains whitespace';
-  if (UNPRINTABLE.test(s) || !(s as unknown as { isWellFormed(): boolean }).isWellFormed()) return 'contains an unprintable character';
-  return Buffer.byteLength(s) > max ? `is longer than ${max} bytes` : null;
+export function tokenProblem(token: string, max: number): string | null {
+  if (token === '') return 'is empty';
+  if (/\s/u.test(token)) return 'contains whitespace';
+  if (UNPRINTABLE.test(token) || !(token as unknown as { isWellFormed(): boolean }).isWellFormed())
+    return 'contains an unprintable character';
+  return Buffer.byteLength(token) > max ? `is longer than ${max} bytes` : null;
 }

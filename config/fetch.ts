@@ -50,9 +50,18 @@ export function logUrl(base: URL, path: string): URL {
  * GETs `url` and returns its body: status 200 only, at most `cap` bytes (the socket is destroyed
  * as soon as more arrives), before `signal` aborts. Always settles; never leaves a socket open.
  */
-export function getCapped(url: URL, cap: number, signal: AbortSignal, userAgent = `transparent-telemetry/${CLIENT_VERSION}`, agent: Agent | false = false): Promise<Uint8Array> {
+export function getCapped(
+  url: URL,
+  cap: number,
+  signal: AbortSignal,
+  userAgent = `transparent-telemetry/${CLIENT_VERSION}`,
+  agent: Agent | false = false,
+): Promise<Uint8Array> {
   const where = `${url.protocol}//${url.host}${url.pathname}`;
-  if (signal.aborted) return Promise.reject(new ClientError('ETIMEOUT', `${where}: the deadline passed before the request`));
+  if (signal.aborted)
+    return Promise.reject(
+      new ClientError('ETIMEOUT', `${where}: the deadline passed before the request`),
+    );
   return new Promise((resolve, reject) => {
     let done = false;
     const finish = (err: ClientError | undefined, body?: Uint8Array): void => {
@@ -63,29 +72,45 @@ export function getCapped(url: URL, cap: number, signal: AbortSignal, userAgent 
       if (err) reject(err);
       else resolve(body!);
     };
-    const onAbort = (): void => finish(new ClientError('ETIMEOUT', `${where}: no complete answer within the deadline`));
+    const onAbort = (): void =>
+      finish(new ClientError('ETIMEOUT', `${where}: no complete answer within the deadline`));
     const onResponse = (res: IncomingMessage): void => {
-      if (res.statusCode !== 200) return finish(new ClientError('EHTTP', `${where}: http status ${res.statusCode} (want 200; redirects are not followed)`));
+      if (res.statusCode !== 200)
+        return finish(
+          new ClientError(
+            'EHTTP',
+            `${where}: http status ${res.statusCode} (want 200; redirects are not followed)`,
+          ),
+        );
       const declared = Number(res.headers['content-length']);
-      const tooBig = (n: number): ClientError => new ClientError('ETOOBIG', `${where}: response is over ${cap} bytes (${n}${n > cap ? '' : '+'} seen)`);
+      const tooBig = (seen: number): ClientError =>
+        new ClientError(
+          'ETOOBIG',
+          `${where}: response is over ${cap} bytes (${seen}${seen > cap ? '' : '+'} seen)`,
+        );
       if (declared > cap) return finish(tooBig(declared));
       const chunks: Buffer[] = [];
       let n = 0;
-      res.on('data', (c: Buffer) => {
-        n += c.length;
+      res.on('data', (chunk: Buffer) => {
+        n += chunk.length;
         if (n > cap) return finish(tooBig(n));
-        chunks.push(c);
+        chunks.push(chunk);
       });
       res.on('end', () => finish(res.complete ? undefined : cut(), Buffer.concat(chunks)));
-      res.on('error', (e) => finish(cut(e)));
+      res.on('error', (err) => finish(cut(err)));
       res.on('close', () => finish(cut()));
     };
-    const cut = (e?: Error): ClientError => new ClientError('ENETWORK', `${where}: response cut short${e ? ` (${e.message})` : ''}`, { cause: e });
+    const cut = (err?: Error): ClientError =>
+      new ClientError('ENETWORK', `${where}: response cut short${err ? ` (${err.message})` : ''}`, {
+        cause: err,
+      });
     // agent false (the default): a fresh connection, closed after (no idle socket keeps the host's
     // event loop alive). The uploader passes a proxy tunnel agent that keeps no socket either.
     const get = url.protocol === 'https:' ? httpsGet : httpGet;
     const req = get(url, { agent, headers: { 'User-Agent': userAgent } }, onResponse);
-    req.on('error', (e) => finish(new ClientError('ENETWORK', `${where}: ${e.message}`, { cause: e })));
+    req.on('error', (err) =>
+      finish(new ClientError('ENETWORK', `${where}: ${err.message}`, { cause: err })),
+    );
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -10,8 +10,16 @@ import { formatVerifier, parseSigner } from './tlog/index.js';
 import { HASH_SIZE, leafHash, rangeRoot } from './tlog/index.js';
 import { MAX_NOTE_BYTES, signNote, verifyNote } from './tlog/index.js';
 import {
-  LOG_PATH, MAX_ENTRY_BYTES, TILE_WIDTH, TileError, bundlePath, edgeRoot, tilePath, tilesForSize,
-  type ReadFn, type Tile,
+  LOG_PATH,
+  MAX_ENTRY_BYTES,
+  TILE_WIDTH,
+  TileError,
+  bundlePath,
+  edgeRoot,
+  tilePath,
+  tilesForSize,
+  type ReadFn,
+  type Tile,
 } from './tlog/index.js';
 import { hashReader, type TileHashReader } from './tlog/index.js';
 import { isUnreadable, makeDir, readBytes } from '../safeio/index.js';
@@ -19,7 +27,9 @@ import { isUnreadable, makeDir, readBytes } from '../safeio/index.js';
 /** The largest file each kind of path may be: a note, a full tile, a full bundle of largest entries. */
 function capFor(path: string): number {
   if (path === 'checkpoint') return MAX_NOTE_BYTES;
-  return path.startsWith('tile/entries/') ? TILE_WIDTH * (2 + MAX_ENTRY_BYTES) : TILE_WIDTH * HASH_SIZE;
+  return path.startsWith('tile/entries/')
+    ? TILE_WIDTH * (2 + MAX_ENTRY_BYTES)
+    : TILE_WIDTH * HASH_SIZE;
 }
 
 /**
@@ -30,8 +40,10 @@ function capFor(path: string): number {
 export function symlinkRefusal(file: string): string | null {
   const st = lstatSync(file, { throwIfNoEntry: false });
   if (!st?.isSymbolicLink()) return null;
-  return 'is a symbolic link: the collector serves no symbolic links '
-    + '(clients would fail to fetch it); put the file itself there';
+  return (
+    'is a symbolic link: the collector serves no symbolic links ' +
+    '(clients would fail to fetch it); put the file itself there'
+  );
 }
 
 /**
@@ -41,12 +53,14 @@ export function symlinkRefusal(file: string): string | null {
  */
 export function dirReader(dir: string): ReadFn {
   return (path) => {
-    if (!LOG_PATH.test(path)) throw new TileError('EPATH', `${JSON.stringify(path)} is not a log path`);
+    if (!LOG_PATH.test(path))
+      throw new TileError('EPATH', `${JSON.stringify(path)} is not a log path`);
     const link = symlinkRefusal(join(dir, path));
     if (link) throw new TileError('ESYMLINK', `${path} ${link}`);
     const r = readBytes(join(dir, path), capFor(path));
     if (!isUnreadable(r)) return r;
-    if (r.reason.startsWith('is too large')) throw new TileError('ETILESIZE', `${path} ${r.reason}, over what a log file may be`);
+    if (r.reason.startsWith('is too large'))
+      throw new TileError('ETILESIZE', `${path} ${r.reason}, over what a log file may be`);
     const cause = Object.assign(new Error(r.reason), { code: r.absent ? 'ENOENT' : 'EIO' });
     throw new TileError('EMISSING', `${path} could not be read: ${r.reason}`, { cause });
   };
@@ -57,19 +71,32 @@ export function parseBundle(path: string, data: Uint8Array, width: number): Uint
   const out: Uint8Array[] = [];
   let at = 0;
   while (at < data.length && out.length < width) {
-    if (at + 2 > data.length) throw new TileError('EBUNDLE', `bundle ${path} is truncated in the length of entry ${out.length}`);
+    if (at + 2 > data.length)
+      throw new TileError(
+        'EBUNDLE',
+        `bundle ${path} is truncated in the length of entry ${out.length}`,
+      );
     const len = (data[at]! << 8) | data[at + 1]!;
-    if (at + 2 + len > data.length) throw new TileError('EBUNDLE', `bundle ${path} is truncated in entry ${out.length} (${len} bytes)`);
+    if (at + 2 + len > data.length)
+      throw new TileError(
+        'EBUNDLE',
+        `bundle ${path} is truncated in entry ${out.length} (${len} bytes)`,
+      );
     out.push(data.subarray(at + 2, at + 2 + len));
     at += 2 + len;
   }
-  if (out.length < width) throw new TileError('EBUNDLE', `bundle ${path} holds ${out.length} entries, want ${width}`);
-  if (at !== data.length) throw new TileError('EBUNDLE', `bundle ${path} has ${data.length - at} bytes after its ${width} entries`);
+  if (out.length < width)
+    throw new TileError('EBUNDLE', `bundle ${path} holds ${out.length} entries, want ${width}`);
+  if (at !== data.length)
+    throw new TileError(
+      'EBUNDLE',
+      `bundle ${path} has ${data.length - at} bytes after its ${width} entries`,
+    );
   return out;
 }
 
 function bundleBytes(entries: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(entries.reduce((n, e) => n + 2 + e.length, 0));
+  const out = new Uint8Array(entries.reduce((total, entry) => total + 2 + entry.length, 0));
   let at = 0;
   for (const e of entries) {
     out.set([e.length >> 8, e.length & 0xff], at);
@@ -88,12 +115,16 @@ export interface LogView {
   entry(index: number): Uint8Array;
 }
 
-function bundleOf(view: { hashes: TileHashReader; read: ReadFn }, t: Tile): Uint8Array[] {
-  const path = bundlePath(t);
-  const entries = parseBundle(path, view.read(path), t.width);
-  const hashes = view.hashes.tile(0, t.index);
-  entries.forEach((e, i) => {
-    if (Buffer.compare(leafHash(e), hashes[i]!) !== 0) throw new TileError('EENTRY', `bundle ${path}: entry ${t.index * TILE_WIDTH + i} does not hash to its hash in ${tilePath(t)}`);
+function bundleOf(view: { hashes: TileHashReader; read: ReadFn }, tile: Tile): Uint8Array[] {
+  const path = bundlePath(tile);
+  const entries = parseBundle(path, view.read(path), tile.width);
+  const hashes = view.hashes.tile(0, tile.index);
+  entries.forEach((entry, i) => {
+    if (Buffer.compare(leafHash(entry), hashes[i]!) !== 0)
+      throw new TileError(
+        'EENTRY',
+        `bundle ${path}: entry ${tile.index * TILE_WIDTH + i} does not hash to its hash in ${tilePath(tile)}`,
+      );
   });
   return entries;
 }
@@ -107,7 +138,11 @@ export function readLog(source: string | ReadFn, verifierKey: string): LogView {
   } catch (e) {
     if (e instanceof TileError) throw e;
     const code = (e as { code?: string }).code ?? 'EUNKNOWN';
-    throw new TileError('ECHECKPOINT', `checkpoint does not verify (${code}): ${(e as Error).message}`, { cause: e });
+    throw new TileError(
+      'ECHECKPOINT',
+      `checkpoint does not verify (${code}): ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   const hashes = hashReader(checkpoint.size, checkpoint.root, read);
   const entry = (index: number): Uint8Array => {
@@ -120,14 +155,21 @@ export function readLog(source: string | ReadFn, verifierKey: string): LogView {
 }
 
 /** A monitor's full check: signature, every tile and bundle against the root, entry count = size. */
-export function verifyLog(read: ReadFn, verifierKey: string): { size: number; root: Uint8Array; entries: Uint8Array[] } {
+export function verifyLog(
+  read: ReadFn,
+  verifierKey: string,
+): { size: number; root: Uint8Array; entries: Uint8Array[] } {
   const view = readLog(read, verifierKey);
   const entries: Uint8Array[] = [];
   for (const t of tilesForSize(view.checkpoint.size)) {
     view.hashes.tile(t.level, t.index);
     if (t.level === 0) for (const e of bundleOf(view, t)) entries.push(e);
   }
-  if (entries.length !== view.checkpoint.size) throw new TileError('EBUNDLE', `log has ${entries.length} entries, checkpoint says ${view.checkpoint.size}`);
+  if (entries.length !== view.checkpoint.size)
+    throw new TileError(
+      'EBUNDLE',
+      `log has ${entries.length} entries, checkpoint says ${view.checkpoint.size}`,
+    );
   return { size: view.checkpoint.size, root: view.checkpoint.root, entries };
 }
 
@@ -138,7 +180,10 @@ export function atomicWriter(dir: string): WriteFn {
   return (path, data) => {
     const full = join(dir, path);
     makeDir(dirname(full));
-    const tmp = join(dirname(full), `.${basename(full)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const tmp = join(
+      dirname(full),
+      `.${basename(full)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+    );
     const fd = openSync(tmp, 'wx', 0o644);
     try {
       for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
@@ -155,47 +200,97 @@ export function atomicWriter(dir: string): WriteFn {
  * checkpoint. Only tiles and bundles the old tree lacks are written (their paths are new: a tile's
  * width is in its path), then the signed checkpoint. `write` is for tests that inject failures.
  */
-export function appendToLog(dir: string, entries: Uint8Array[], signerKey: string, origin: string, write: WriteFn = atomicWriter(dir)): Checkpoint {
+export function appendToLog(
+  dir: string,
+  entries: Uint8Array[],
+  signerKey: string,
+  origin: string,
+  write: WriteFn = atomicWriter(dir),
+): Checkpoint {
   const signer = parseSigner(signerKey);
   const verifier = formatVerifier(signer);
-  entries.forEach((e, i) => {
-    if (!(e instanceof Uint8Array)) throw new TileError('ETOOBIG', `entry ${i} is not a byte array`);
-    if (e.length > MAX_ENTRY_BYTES) throw new TileError('ETOOBIG', `entry ${i} is ${e.length} bytes, over the ${MAX_ENTRY_BYTES} a bundle can hold`);
+  entries.forEach((entry, i) => {
+    if (!(entry instanceof Uint8Array))
+      throw new TileError('ETOOBIG', `entry ${i} is not a byte array`);
+    if (entry.length > MAX_ENTRY_BYTES)
+      throw new TileError(
+        'ETOOBIG',
+        `entry ${i} is ${entry.length} bytes, over the ${MAX_ENTRY_BYTES} a bundle can hold`,
+      );
   });
   const read = dirReader(dir);
   let exists = true;
   try {
     read('checkpoint');
   } catch (e) {
-    if (!(e instanceof TileError && e.code === 'EMISSING' && (e.cause as { code?: string })?.code === 'ENOENT')) throw e;
+    if (
+      !(
+        e instanceof TileError &&
+        e.code === 'EMISSING' &&
+        (e.cause as { code?: string })?.code === 'ENOENT'
+      )
+    )
+      throw e;
     exists = false; // a new log; anything else unreadable stops the append
   }
   const old = exists ? readLog(read, verifier) : undefined;
-  if (old && old.checkpoint.origin !== origin) throw new TileError('ECHECKPOINT', `log origin is ${JSON.stringify(old.checkpoint.origin)}, not ${JSON.stringify(origin)}`);
+  if (old && old.checkpoint.origin !== origin)
+    throw new TileError(
+      'ECHECKPOINT',
+      `log origin is ${JSON.stringify(old.checkpoint.origin)}, not ${JSON.stringify(origin)}`,
+    );
   const oldSize = old?.checkpoint.size ?? 0;
   const size = oldSize + entries.length;
-  if (!Number.isSafeInteger(size)) throw new TileError('ETOOBIG', `log size ${size} is above 2^53-1`);
+  if (!Number.isSafeInteger(size))
+    throw new TileError('ETOOBIG', `log size ${size} is above 2^53-1`);
   // Per level: the hashes from the start of the old tree's last tile on, then the new ones.
   const levels: { start: number; hashes: Uint8Array[] }[] = [];
   for (let l = 0, count = oldSize; l < 8; l++, count = Math.floor(count / TILE_WIDTH)) {
     const n = Math.floor(count / TILE_WIDTH);
-    levels.push({ start: n * TILE_WIDTH, hashes: count % TILE_WIDTH && old ? [...old.hashes.tile(l, n)] : [] });
+    levels.push({
+      start: n * TILE_WIDTH,
+      hashes: count % TILE_WIDTH && old ? [...old.hashes.tile(l, n)] : [],
+    });
   }
-  const add = (l: number, h: Uint8Array): void => {
-    const level = levels[l]!;
-    level.hashes.push(h);
+  const add = (levelIndex: number, hash: Uint8Array): void => {
+    const level = levels[levelIndex]!;
+    level.hashes.push(hash);
     const len = level.hashes.length;
-    if ((level.start + len) % TILE_WIDTH === 0) add(l + 1, rangeRoot(level.hashes, len - TILE_WIDTH, len));
+    if ((level.start + len) % TILE_WIDTH === 0)
+      add(levelIndex + 1, rangeRoot(level.hashes, len - TILE_WIDTH, len));
   };
-  const tail = oldSize % TILE_WIDTH && old ? bundleOf(old, { level: 0, index: levels[0]!.start / TILE_WIDTH, width: oldSize % TILE_WIDTH }) : [];
+  const tail =
+    oldSize % TILE_WIDTH && old
+      ? bundleOf(old, {
+          level: 0,
+          index: levels[0]!.start / TILE_WIDTH,
+          width: oldSize % TILE_WIDTH,
+        })
+      : [];
   const all = [...tail, ...entries];
   for (const e of entries) add(0, leafHash(e));
-  const slice = (t: Tile): Uint8Array[] => levels[t.level]!.hashes.slice(t.index * TILE_WIDTH - levels[t.level]!.start, t.index * TILE_WIDTH - levels[t.level]!.start + t.width);
+  const slice = (tile: Tile): Uint8Array[] =>
+    levels[tile.level]!.hashes.slice(
+      tile.index * TILE_WIDTH - levels[tile.level]!.start,
+      tile.index * TILE_WIDTH - levels[tile.level]!.start + tile.width,
+    );
   for (const t of tilesForSize(size, oldSize)) {
-    if (t.level === 0) write(bundlePath(t), bundleBytes(all.slice(t.index * TILE_WIDTH - levels[0]!.start, t.index * TILE_WIDTH - levels[0]!.start + t.width)));
+    if (t.level === 0)
+      write(
+        bundlePath(t),
+        bundleBytes(
+          all.slice(
+            t.index * TILE_WIDTH - levels[0]!.start,
+            t.index * TILE_WIDTH - levels[0]!.start + t.width,
+          ),
+        ),
+      );
     write(tilePath(t), Buffer.concat(slice(t)));
   }
   const checkpoint: Checkpoint = { origin, size, root: edgeRoot(size, slice), extensions: [] };
-  write('checkpoint', new TextEncoder().encode(signNote(formatCheckpoint(checkpoint), [signerKey])));
+  write(
+    'checkpoint',
+    new TextEncoder().encode(signNote(formatCheckpoint(checkpoint), [signerKey])),
+  );
   return checkpoint;
 }

@@ -5,7 +5,10 @@ import semver from 'semver';
 import { chartOf, classifyRuntime, classifyVersion, expandCounter } from './expand.js';
 import { DEFAULT_MAX_STACKS, parseConfig, type UploadConfig } from './schema.js';
 
-export interface StackRule { rate: number; depth: number }
+export interface StackRule {
+  rate: number;
+  depth: number;
+}
 
 export interface ConfigQuery {
   /** The report-level threshold; 0 means no report-level sampling, as in Go. */
@@ -48,9 +51,13 @@ export const RANGE_OPTIONS = { includePrerelease: false, loose: false } as const
  * prerelease, nothing else. Semver alone also takes `+build` metadata, `=` and loose forms:
  * each `1.4.0+<anything>` would be a new version label, so any client could mint cells.
  */
-export const PLAIN_RELEASE = /^v?(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})(?:-[0-9A-Za-z-]{1,40}(?:\.[0-9A-Za-z-]{1,40}){0,4})?$/;
+export const PLAIN_RELEASE =
+  /^v?(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})(?:-[0-9A-Za-z-]{1,40}(?:\.[0-9A-Za-z-]{1,40}){0,4})?$/;
 
-interface Versions { exact: Set<string>; ranges: semver.Range[] }
+interface Versions {
+  exact: Set<string>;
+  ranges: semver.Range[];
+}
 
 interface ProgramIndex {
   versions: Versions;
@@ -74,12 +81,19 @@ function versionIndex(entries: string[], classify: typeof classifyVersion): Vers
 function inRanges(ranges: semver.Range[], version: string): boolean {
   if (ranges.length === 0 || !PLAIN_RELEASE.test(version)) return false;
   const parsed = semver.parse(version, RANGE_OPTIONS);
-  return parsed !== null && ranges.some((r) => r.test(parsed));
+  return parsed !== null && ranges.some((range) => range.test(parsed));
 }
 
-function programIndex(p: UploadConfig['Programs'][number]): ProgramIndex {
-  const idx: ProgramIndex = { versions: versionIndex(p.Versions, classifyVersion), maxStacks: p.MaxStacks ?? DEFAULT_MAX_STACKS, counters: new Map(), names: [], charts: new Set(), stacks: new Map() };
-  for (const c of p.Counters) {
+function programIndex(program: UploadConfig['Programs'][number]): ProgramIndex {
+  const idx: ProgramIndex = {
+    versions: versionIndex(program.Versions, classifyVersion),
+    maxStacks: program.MaxStacks ?? DEFAULT_MAX_STACKS,
+    counters: new Map(),
+    names: [],
+    charts: new Set(),
+    stacks: new Map(),
+  };
+  for (const c of program.Counters) {
     const x = expandCounter(c.Name);
     if ('reason' in x) continue; // unreachable: the config went through parseConfig
     for (const n of x.names) {
@@ -88,7 +102,7 @@ function programIndex(p: UploadConfig['Programs'][number]): ProgramIndex {
       if (n.includes(':')) idx.charts.add(chartOf(n));
     }
   }
-  for (const s of p.Stacks) idx.stacks.set(s.Name, { rate: s.Rate, depth: s.Depth });
+  for (const s of program.Stacks) idx.stacks.set(s.Name, { rate: s.Rate, depth: s.Depth });
   return idx;
 }
 
@@ -101,28 +115,33 @@ export function buildQuery(input: UploadConfig | string): ConfigQuery {
   const os = new Set(config.GOOS);
   const arch = new Set(config.GOARCH);
   const runtimes = versionIndex(config.GoVersion, classifyRuntime);
-  const programs = new Map(config.Programs.map((p) => [p.Name, programIndex(p)]));
+  const programs = new Map(config.Programs.map((program) => [program.Name, programIndex(program)]));
   const sampleRate = config.SampleRate;
   return {
     sampleRate,
     keepsReport: (x) => sampleRate === 0 || x <= sampleRate,
-    allowsOS: (o) => os.has(o),
-    allowsArch: (a) => arch.has(a),
-    allowsRuntime: (r) => runtimes.exact.has(r) || (r.startsWith('node') && inRanges(runtimes.ranges, r.slice(4))),
-    allowsProgram: (p) => programs.has(p),
-    allowsVersion: (p, v) => {
-      const versions = programs.get(p)?.versions;
-      return versions !== undefined && (versions.exact.has(v) || inRanges(versions.ranges, v));
+    allowsOS: (goos) => os.has(goos),
+    allowsArch: (goarch) => arch.has(goarch),
+    allowsRuntime: (runtime) =>
+      runtimes.exact.has(runtime) ||
+      (runtime.startsWith('node') && inRanges(runtimes.ranges, runtime.slice(4))),
+    allowsProgram: (program) => programs.has(program),
+    allowsVersion: (program, version) => {
+      const versions = programs.get(program)?.versions;
+      return (
+        versions !== undefined &&
+        (versions.exact.has(version) || inRanges(versions.ranges, version))
+      );
     },
-    counterRate: (p, c) => programs.get(p)?.counters.get(c) ?? null,
-    maxStacks: (p) => programs.get(p)?.maxStacks ?? DEFAULT_MAX_STACKS,
-    stackRate: (p, s) => {
-      const nl = s.indexOf('\n');
-      const rule = programs.get(p)?.stacks.get(nl < 0 ? s : s.slice(0, nl));
+    counterRate: (program, counter) => programs.get(program)?.counters.get(counter) ?? null,
+    maxStacks: (program) => programs.get(program)?.maxStacks ?? DEFAULT_MAX_STACKS,
+    stackRate: (program, stack) => {
+      const nl = stack.indexOf('\n');
+      const rule = programs.get(program)?.stacks.get(nl < 0 ? stack : stack.slice(0, nl));
       return rule ? { ...rule } : null;
     },
-    counterNames: (p) => [...(programs.get(p)?.names ?? [])],
-    hasChart: (p, chart) => programs.get(p)?.charts.has(chart) ?? false,
+    counterNames: (program) => [...(programs.get(program)?.names ?? [])],
+    hasChart: (program, chart) => programs.get(program)?.charts.has(chart) ?? false,
     chartOf,
   };
 }

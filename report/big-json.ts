@@ -17,9 +17,9 @@ export function parseBigJson(text: string, max: bigint | null = MAX_U64, small =
   // X has 16 digits and more after its point: only a run not after a point or digit can be a
   // big count.
   const marked = /(?<![.\d])\d{16}/.test(text) ? quoteBigIntegers(text, max) : text;
-  return JSON.parse(marked, (_key, v: unknown) => {
-    if (typeof v !== 'string' || !v.startsWith(BIG_MARK)) return v;
-    const n = BigInt(v.slice(BIG_MARK.length));
+  return JSON.parse(marked, (_key, value: unknown) => {
+    if (typeof value !== 'string' || !value.startsWith(BIG_MARK)) return value;
+    const n = BigInt(value.slice(BIG_MARK.length));
     return small && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
   });
 }
@@ -65,14 +65,19 @@ export function quoteBigIntegers(text: string, max: bigint | null = MAX_U64): st
 }
 
 /** 0-9 . e E + - */
-function isNumberChar(c: number): boolean {
+function isNumberChar(code: number): boolean {
   return (
-    (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2e ||
+    code === 0x65 ||
+    code === 0x45 ||
+    code === 0x2b ||
+    code === 0x2d
   );
 }
 
-function skipString(text: string, at: number): number {
-  let i = at + 1;
+function skipString(text: string, start: number): number {
+  let i = start + 1;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 0x5c) i += 2;

@@ -8,8 +8,11 @@ import { parseBigJson } from './big-json.js';
 import type { ProgramReport, Report } from './report.js';
 
 /** Go's string encoding: JSON.stringify's, plus Go's HTML-safe escapes of <, >, & and U+2028/U+2029. */
-export function goString(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function goString(text: string): string {
+  return JSON.stringify(text).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -27,43 +30,49 @@ export function goFloat(x: number): string {
   return Object.is(x, -0) ? '-0' : String(x);
 }
 
-function count(v: number | bigint): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`count ${v} is not a whole number`);
-  return String(v);
+function count(value: number | bigint): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`count ${value} is not a whole number`);
+  return String(value);
 }
 
-function map(m: Record<string, number | bigint>, pad: string): string {
-  const keys = Object.keys(m).sort(byCodePoint);
+function map(counts: Record<string, number | bigint>, pad: string): string {
+  const keys = Object.keys(counts).sort(byCodePoint);
   if (keys.length === 0) return '{}';
-  const inner = keys.map((k) => `${pad} ${goString(k)}: ${count(m[k]!)}`);
+  const inner = keys.map((key) => `${pad} ${goString(key)}: ${count(counts[key]!)}`);
   return `{\n${inner.join(',\n')}\n${pad}}`;
 }
 
-function program(p: ProgramReport, pad: string): string {
+function program(report: ProgramReport, pad: string): string {
   const q = `${pad} `;
   const lines = [
-    `${q}"Program": ${goString(p.Program)}`,
-    `${q}"Version": ${goString(p.Version)}`,
-    `${q}"GoVersion": ${goString(p.GoVersion)}`,
-    `${q}"GOOS": ${goString(p.GOOS)}`,
-    `${q}"GOARCH": ${goString(p.GOARCH)}`,
-    `${q}"Counters": ${map(p.Counters, q)}`,
-    `${q}"Stacks": ${map(p.Stacks, q)}`,
+    `${q}"Program": ${goString(report.Program)}`,
+    `${q}"Version": ${goString(report.Version)}`,
+    `${q}"GoVersion": ${goString(report.GoVersion)}`,
+    `${q}"GOOS": ${goString(report.GOOS)}`,
+    `${q}"GOARCH": ${goString(report.GOARCH)}`,
+    `${q}"Counters": ${map(report.Counters, q)}`,
+    `${q}"Stacks": ${map(report.Stacks, q)}`,
   ];
   return `${pad}{\n${lines.join(',\n')}\n${pad}}`;
 }
 
 /** The report's bytes (UTF-8 of this string); no trailing newline, as Go's files. */
-export function encodeReport(r: Report): string {
-  const programs = r.Programs === null ? 'null' : r.Programs.length === 0 ? '[]' : `[\n${r.Programs.map((p) => program(p, '  ')).join(',\n')}\n ]`;
+export function encodeReport(report: Report): string {
+  const programs =
+    report.Programs === null
+      ? 'null'
+      : report.Programs.length === 0
+        ? '[]'
+        : `[\n${report.Programs.map((programReport) => program(programReport, '  ')).join(',\n')}\n ]`;
   return [
     '{',
-    ` "Week": ${goString(r.Week)},`,
-    ` "LastWeek": ${goString(r.LastWeek)},`,
-    ` "X": ${goFloat(r.X)},`,
+    ` "Week": ${goString(report.Week)},`,
+    ` "LastWeek": ${goString(report.LastWeek)},`,
+    ` "X": ${goFloat(report.X)},`,
     ` "Programs": ${programs},`,
-    ` "Config": ${goString(r.Config)}`,
+    ` "Config": ${goString(report.Config)}`,
     '}',
   ].join('\n');
 }
@@ -71,6 +80,7 @@ export function encodeReport(r: Report): string {
 /** Parses a report written by encodeReport (or Go), counts above 2^53−1 as bigint. */
 export function decodeReport(text: string): Report {
   const r = parseBigJson(text, null, true) as Report;
-  if (typeof r !== 'object' || r === null || typeof r.Week !== 'string' || typeof r.X !== 'number') throw new Error('not a report');
+  if (typeof r !== 'object' || r === null || typeof r.Week !== 'string' || typeof r.X !== 'number')
+    throw new Error('not a report');
   return r;
 }

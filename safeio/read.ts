@@ -21,14 +21,20 @@ const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NO
 /** The file's text, or why there is none. */
 export function readText(file: string, cap: number): string | Unreadable {
   const bytes = readBytes(file, cap);
-  return bytes instanceof Uint8Array ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8') : bytes;
+  return bytes instanceof Uint8Array
+    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')
+    : bytes;
 }
 
 /**
  * The file's bytes, or why there are none. `vet`, when given, may refuse the file as well,
  * judged on the open descriptor's status (e.g. who owns it).
  */
-export function readBytes(file: string, cap: number, vet?: (st: Stats) => string | null): Uint8Array | Unreadable {
+export function readBytes(
+  file: string,
+  cap: number,
+  vet?: (st: Stats) => string | null,
+): Uint8Array | Unreadable {
   let fd: number | undefined;
   try {
     const pre = statSync(file, { throwIfNoEntry: false });
@@ -42,7 +48,8 @@ export function readBytes(file: string, cap: number, vet?: (st: Stats) => string
     if (late) return { file, absent: false, reason: late };
     const buf = new Uint8Array(st.size);
     let n = 0;
-    for (let got = 1; n < buf.length && got > 0; n += got) got = readSync(fd, buf, n, buf.length - n, n);
+    for (let got = 1; n < buf.length && got > 0; n += got)
+      got = readSync(fd, buf, n, buf.length - n, n);
     return n === buf.length ? buf : buf.subarray(0, n);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -59,36 +66,40 @@ export function readBytes(file: string, cap: number, vet?: (st: Stats) => string
   }
 }
 
-export function isUnreadable(r: string | Uint8Array | Unreadable): r is Unreadable {
-  return typeof r !== 'string' && !(r instanceof Uint8Array);
+export function isUnreadable(result: string | Uint8Array | Unreadable): result is Unreadable {
+  return typeof result !== 'string' && !(result instanceof Uint8Array);
 }
 
 /** Why a file of this kind and size is not read at all, or null when it may be. */
-export function refusal(st: Stats, cap: number): string | null {
-  if (st.isDirectory()) return 'is a directory';
-  if (!st.isFile()) return `is not a regular file (${kind(st)})`;
-  if (st.size > cap) return `is too large (${st.size} bytes; the limit is ${size(cap)})`;
+export function refusal(stats: Stats, cap: number): string | null {
+  if (stats.isDirectory()) return 'is a directory';
+  if (!stats.isFile()) return `is not a regular file (${kind(stats)})`;
+  if (stats.size > cap) return `is too large (${stats.size} bytes; the limit is ${size(cap)})`;
   return null;
 }
 
-function kind(st: Stats): string {
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
+function kind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
   return 'a special file';
 }
 
-function size(n: number): string {
-  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n / 1024} KiB`;
+function size(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
 }
 
 /** Short words for the errors a reader meets; anything rarer keeps Node's own message. */
 function errnoReason(err: NodeJS.ErrnoException): string {
-  return err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+  return err.code === 'EACCES' || err.code === 'EPERM'
+    ? 'permission denied'
+    : err.code === 'EISDIR'
+      ? 'is a directory'
+      : err.message;
 }
 
 /** `<file>: <reason>`, as messages and the policy's reasons name an unreadable file. */
-export function unreadableText(u: Unreadable): string {
-  return `${u.file}: ${u.reason}`;
+export function unreadableText(problem: Unreadable): string {
+  return `${problem.file}: ${problem.reason}`;
 }

@@ -37,30 +37,55 @@ export function sourceHash(root = '.') {
     .digest('hex');
 }
 
-const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'transparent-telemetry-build');
+const cache = join(
+  process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
+  'transparent-telemetry-build',
+);
 const zigDir = join(cache, `ziglang-${ZIG_VERSION}`);
 
 function run(cmd, args, env = {}) {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+  const r = spawnSync(cmd, args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})`);
 }
 
 function ensureZig() {
   if (existsSync(join(zigDir, 'ziglang', '__main__.py'))) return;
-  run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', zigDir,
-    `ziglang==${ZIG_VERSION}`]);
+  run('python3', [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--target',
+    zigDir,
+    `ziglang==${ZIG_VERSION}`,
+  ]);
 }
 
 function zig(args) {
   run('python3', ['-m', 'ziglang', ...args], {
-    PYTHONPATH: zigDir, ZIG_GLOBAL_CACHE_DIR: join(cache, 'zig-cache'), ZIG_LOCAL_CACHE_DIR: join(cache, 'zig-cache'),
+    PYTHONPATH: zigDir,
+    ZIG_GLOBAL_CACHE_DIR: join(cache, 'zig-cache'),
+    ZIG_LOCAL_CACHE_DIR: join(cache, 'zig-cache'),
   });
 }
 
 /** An import library for NODE.EXE from the headers' .def files (js_native_api and node_api). */
 function windowsImportLib(dir) {
-  const defs = ['js_native_api.def', 'node_api.def'].map((f) => readFileSync(join(HEADERS, 'def', f), 'utf8'));
-  const symbols = new Set(defs.flatMap((d) => d.split('\n').map((l) => l.trim()).filter((l) => /^napi_|^node_api_/.test(l))));
+  const defs = ['js_native_api.def', 'node_api.def'].map((file) =>
+    readFileSync(join(HEADERS, 'def', file), 'utf8'),
+  );
+  const symbols = new Set(
+    defs.flatMap((def) =>
+      def
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => /^napi_|^node_api_/.test(line)),
+    ),
+  );
   const def = join(dir, 'node.def');
   writeFileSync(def, `LIBRARY NODE.EXE\nEXPORTS\n${[...symbols].sort().join('\n')}\n`);
   const lib = join(dir, 'node.lib');
@@ -81,8 +106,24 @@ function build() {
     const libs = spec.windows ? [windowsImportLib(work)] : [];
     // -s and no build id: the same source gives the same bytes on every machine.
     const reproducible = spec.windows ? ['-s'] : ['-s', '-Wl,--build-id=none'];
-    zig(['cc', '-target', spec.target, '-shared', '-O2', '-std=c11', '-Wall', '-Werror', '-I', join(HEADERS, 'include'),
-      ...spec.flags, ...(spec.target.includes('macos') ? ['-s'] : reproducible), '-o', out, SOURCE, ...libs]);
+    zig([
+      'cc',
+      '-target',
+      spec.target,
+      '-shared',
+      '-O2',
+      '-std=c11',
+      '-Wall',
+      '-Werror',
+      '-I',
+      join(HEADERS, 'include'),
+      ...spec.flags,
+      ...(spec.target.includes('macos') ? ['-s'] : reproducible),
+      '-o',
+      out,
+      SOURCE,
+      ...libs,
+    ]);
     rmSync(`${out}.o`, { force: true });
     rmSync(join(dir, 'tt_mmap.pdb'), { force: true });
     rmSync(join(dir, 'tt_mmap.lib'), { force: true });

@@ -2,7 +2,15 @@
 // linking the toolkit inherits only the native mapping packages (koffi, optional mmap-io),
 // which are loaded at run time through `require` and so are never bundled.
 import { build } from 'esbuild';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -16,22 +24,26 @@ import { createRequire } from 'node:module';
  */
 const builtins = {
   name: 'builtins',
-  setup(b) {
+  setup(build) {
     // sideEffects: false lets esbuild drop a built-in that no kept code uses (a room's index
     // re-exports more than the entry needs).
     // A bundled CommonJS dependency's `require('node:fs')` (commander's) stays a plain require:
     // the stand-in below would read every export up front, and Node 24 warns when fs.F_OK is read.
-    b.onResolve({ filter: /^node:/ }, (a) =>
-      a.kind === 'require-call' ? { path: a.path, external: true } : { path: a.path, namespace: 'builtin', sideEffects: false },
+    build.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'require-call'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'builtin', sideEffects: false },
     );
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => {
-      const id = JSON.stringify(a.path);
-      const names = Object.keys(nodeRequire(a.path)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      const id = JSON.stringify(args.path);
+      const names = Object.keys(nodeRequire(args.path)).filter(
+        (name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default',
+      );
       // Plain ES exports, so esbuild keeps only the names the source uses.
       const contents = [
         `const m = process.getBuiltinModule ? process.getBuiltinModule(${id}) : __ttRequire(${id});`,
         'export default m;',
-        ...names.map((k) => `export const ${k} = /* @__PURE__ */ (() => m.${k})();`),
+        ...names.map((name) => `export const ${name} = /* @__PURE__ */ (() => m.${name})();`),
       ].join('\n');
       return { contents, loader: 'js' };
     });
@@ -47,8 +59,10 @@ const nodeRequire = createRequire(import.meta.url);
  */
 const lazyEngine = {
   name: 'engine',
-  setup(b) {
-    b.onResolve({ filter: /\/engine-loader\.js$/ }, (a) => ({ path: join(a.resolveDir, 'engine-bundled.ts') }));
+  setup(build) {
+    build.onResolve({ filter: /\/engine-loader\.js$/ }, (args) => ({
+      path: join(args.resolveDir, 'engine-bundled.ts'),
+    }));
   },
 };
 
@@ -59,8 +73,10 @@ const lazyEngine = {
  */
 const lazyUploadStart = {
   name: 'upload-start',
-  setup(b) {
-    b.onResolve({ filter: /\/upload-start-loader\.js$/ }, (a) => ({ path: join(a.resolveDir, 'upload-start-bundled.ts') }));
+  setup(build) {
+    build.onResolve({ filter: /\/upload-start-loader\.js$/ }, (args) => ({
+      path: join(args.resolveDir, 'upload-start-bundled.ts'),
+    }));
   },
 };
 
@@ -76,8 +92,8 @@ function markEngineHash(file) {
 /** The bin imports the shared CLI bundle beside it rather than carrying its own copy. */
 const sharedCli = {
   name: 'shared-cli',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './cli.js', external: true }));
+  setup(build) {
+    build.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './cli.js', external: true }));
   },
 };
 
@@ -87,30 +103,56 @@ const esmRequire =
   "import { createRequire as __ttCreateRequire } from 'node:module'; let __ttRequireFn; " +
   // `__filename` serves when a tool bundles this file into CommonJS, where import.meta is empty.
   'const require = (id) => (__ttRequireFn ??= __ttCreateRequire(import.meta.url ?? __filename))(id); const __ttRequire = require;';
-const common = { bundle: true, platform: 'node', target: 'node20', external: ['koffi', 'mmap-io'], logLevel: 'warning', legalComments: 'none', plugins: [builtins] };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  external: ['koffi', 'mmap-io'],
+  logLevel: 'warning',
+  legalComments: 'none',
+  plugins: [builtins],
+};
 const esm = { ...common, format: 'esm', banner: { js: esmRequire } };
 
 rmSync('dist', { recursive: true, force: true });
 // Minified, with a linked source map: a smaller source compiles faster in every tool's start-up.
 const small = { minify: true, sourcemap: 'linked' };
 const cjs = {
-  ...common, ...small, format: 'cjs', outdir: 'dist', outExtension: { '.js': '.cjs' },
+  ...common,
+  ...small,
+  format: 'cjs',
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
   // The file's URL on use, not at load: pathToFileURL costs every start, counting off included,
   // and only the engine's loading and the addon's path need it.
   define: { 'import.meta.url': '__ttMeta.url' },
-  banner: { js: "const __ttMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } }; const __ttRequire = require;" },
+  banner: {
+    js: "const __ttMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } }; const __ttRequire = require;",
+  },
 };
 const entry = { entryPoints: { 'counter/index': 'counter/index.ts' } };
-const meta = await build({ ...esm, ...small, ...entry, outdir: 'dist', plugins: [builtins, lazyEngine], metafile: true });
+const meta = await build({
+  ...esm,
+  ...small,
+  ...entry,
+  outdir: 'dist',
+  plugins: [builtins, lazyEngine],
+  metafile: true,
+});
 // `TT_BUILD_META=1 npm run build` lists what the entry carries: every byte is start-up cost for every tool.
 if (process.env.TT_BUILD_META) {
-  for (const [file, { bytesInOutput }] of Object.entries(meta.metafile.outputs['dist/counter/index.js'].inputs)) console.log(bytesInOutput, file);
+  for (const [file, { bytesInOutput }] of Object.entries(
+    meta.metafile.outputs['dist/counter/index.js'].inputs,
+  ))
+    console.log(bytesInOutput, file);
 }
 // CommonJS tools `require()` the toolkit; Node 20 before 20.19 cannot require an ES module.
 await build({ ...cjs, ...entry, plugins: [builtins, lazyEngine] });
 // One engine for both entries, so a process that loads both still has one count file state.
 await build({
-  ...cjs, entryPoints: { 'counter/engine': 'counter/engine/index.ts' }, plugins: [builtins, lazyUploadStart],
+  ...cjs,
+  entryPoints: { 'counter/engine': 'counter/engine/index.ts' },
+  plugins: [builtins, lazyUploadStart],
   external: [...common.external, 'transparent-telemetry/internal/upload-start'],
 });
 markEngineHash('dist/counter/engine.cjs');
@@ -122,7 +164,12 @@ await build({ ...esm, ...small, ...config });
 await build({ ...cjs, ...config });
 // The uploader as its own ES module, for the background child and the tests' racing processes
 // (not in package.json's exports: tools reach it through the CLI or the child).
-await build({ ...esm, ...small, entryPoints: { 'upload/index': 'upload/index.ts' }, outdir: 'dist' });
+await build({
+  ...esm,
+  ...small,
+  entryPoints: { 'upload/index': 'upload/index.ts' },
+  outdir: 'dist',
+});
 // The background upload run a tool's process starts detached (counter/engine/upload-trigger.ts
 // finds it beside the engine, else as transparent-telemetry/internal/upload-child).
 await build({ ...cjs, entryPoints: { 'upload/child': 'upload/child.ts' } });
@@ -130,7 +177,13 @@ if (existsSync('cmd/telemetry/main.ts')) {
   // The CLI itself (commander and every command), one bundle shared by the `telemetry` bin and
   // a tool's mounted command (transparent-telemetry/command), which loads it only when run.
   await build({ ...esm, entryPoints: { 'cmd/cli': 'cmd/telemetry/main.ts' }, outdir: 'dist' });
-  await build({ ...esm, entryPoints: { 'cmd/telemetry': 'cmd/telemetry/bin.ts' }, outdir: 'dist', plugins: [builtins, sharedCli], banner: { js: '#!/usr/bin/env node' } });
+  await build({
+    ...esm,
+    entryPoints: { 'cmd/telemetry': 'cmd/telemetry/bin.ts' },
+    outdir: 'dist',
+    plugins: [builtins, sharedCli],
+    banner: { js: '#!/usr/bin/env node' },
+  });
   // Executable, so `npx telemetry` and a direct path work in a checkout (npm sets it only on install).
   chmodSync('dist/cmd/telemetry.js', 0o755);
   const command = { entryPoints: { 'cmd/command': 'cmd/command.ts' }, outdir: 'dist' };
@@ -140,22 +193,52 @@ if (existsSync('cmd/telemetry/main.ts')) {
 }
 if (existsSync('cmd/telemetry/view/app.ts')) {
   mkdirSync('dist/cmd/view', { recursive: true });
-  await build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', entryPoints: ['cmd/telemetry/view/app.ts'], outfile: 'dist/cmd/view/app.js', logLevel: 'warning', minify: true, legalComments: 'none' });
-  for (const f of ['index.html', 'style.css']) cpSync(`cmd/telemetry/view/${f}`, `dist/cmd/view/${f}`);
+  await build({
+    bundle: true,
+    platform: 'browser',
+    target: 'es2020',
+    format: 'iife',
+    entryPoints: ['cmd/telemetry/view/app.ts'],
+    outfile: 'dist/cmd/view/app.js',
+    logLevel: 'warning',
+    minify: true,
+    legalComments: 'none',
+  });
+  for (const f of ['index.html', 'style.css'])
+    cpSync(`cmd/telemetry/view/${f}`, `dist/cmd/view/${f}`);
 }
 // The vendor's `telemetry-server` bin (server/, its own workspace package): config/ and
 // commander bundled in; fastify and pg, its dependencies, stay external (resolved from
 // node_modules) and are loaded only by `serve`. Never in the toolkit's dist/.
 if (existsSync('server/cmd/bin.ts')) {
   rmSync('server/dist', { recursive: true, force: true });
-  await build({ ...esm, entryPoints: { 'telemetry-server': 'server/cmd/bin.ts', 'merge-worker': 'server/pages/merge-worker.ts' }, outdir: 'server/dist', external: [...common.external, 'fastify', 'pg', '@photostructure/sqlite'], banner: { js: `#!/usr/bin/env node\n${esmRequire}` } });
+  await build({
+    ...esm,
+    entryPoints: {
+      'telemetry-server': 'server/cmd/bin.ts',
+      'merge-worker': 'server/pages/merge-worker.ts',
+    },
+    outdir: 'server/dist',
+    external: [...common.external, 'fastify', 'pg', '@photostructure/sqlite'],
+    banner: { js: `#!/usr/bin/env node\n${esmRequire}` },
+  });
   chmodSync('server/dist/telemetry-server.js', 0o755);
 }
 // The public pages' only script (Chart.js bundled in) and style, served by the server itself
 // from server/dist/public/, beside the bundle.
 if (existsSync('server/pages/client/charts.ts')) {
   mkdirSync('server/dist/public', { recursive: true });
-  await build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', entryPoints: ['server/pages/client/charts.ts'], outfile: 'server/dist/public/charts.js', logLevel: 'warning', minify: true, legalComments: 'none' });
+  await build({
+    bundle: true,
+    platform: 'browser',
+    target: 'es2020',
+    format: 'iife',
+    entryPoints: ['server/pages/client/charts.ts'],
+    outfile: 'server/dist/public/charts.js',
+    logLevel: 'warning',
+    minify: true,
+    legalComments: 'none',
+  });
   cpSync('server/pages/client/style.css', 'server/dist/public/style.css');
 }
 // Declarations for tool authors; the native compiler emits them in well under a second.

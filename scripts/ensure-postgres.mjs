@@ -7,7 +7,17 @@
 //   node scripts/ensure-postgres.mjs start   prints the URL
 //   node scripts/ensure-postgres.mjs stop
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,10 +29,15 @@ const sh = (cmd, args, opts = {}) => spawnSync(cmd, args, { encoding: 'utf8', ..
 
 function binDir() {
   const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(base)
+    ? readdirSync(base)
+        .filter((version) => existsSync(join(base, version, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (versions.length) return join(base, versions[0], 'bin');
   const onPath = sh('pg_config', ['--bindir']);
-  if (onPath.status === 0 && existsSync(join(onPath.stdout.trim(), 'initdb'))) return onPath.stdout.trim();
+  if (onPath.status === 0 && existsSync(join(onPath.stdout.trim(), 'initdb')))
+    return onPath.stdout.trim();
   return null;
 }
 
@@ -31,7 +46,10 @@ function install() {
   process.stderr.write('installing postgresql with apt-get…\n');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   sh('apt-get', ['update'], { stdio: 'inherit', env });
-  sh('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], { stdio: 'inherit', env });
+  sh('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], {
+    stdio: 'inherit',
+    env,
+  });
 }
 
 /** As root, commands run as `postgres` (created if missing); otherwise as the current user. */
@@ -41,7 +59,8 @@ function asUser(user, cmd, args) {
 
 function ensureUser() {
   if (!isRoot) return null;
-  if (sh('id', ['-u', 'postgres']).status !== 0) sh('useradd', ['--system', '--no-create-home', 'postgres']);
+  if (sh('id', ['-u', 'postgres']).status !== 0)
+    sh('useradd', ['--system', '--no-create-home', 'postgres']);
   return 'postgres';
 }
 
@@ -65,7 +84,11 @@ function readState() {
 }
 
 function running(bin, user, state) {
-  return state && existsSync(state.data) && asUser(user, join(bin, 'pg_ctl'), ['status', '-D', state.data]).status === 0;
+  return (
+    state &&
+    existsSync(state.data) &&
+    asUser(user, join(bin, 'pg_ctl'), ['status', '-D', state.data]).status === 0
+  );
 }
 
 /** Starts (or reuses) the cluster; returns its URL, or null when PostgreSQL cannot be had here. */
@@ -74,7 +97,7 @@ export async function start() {
 }
 
 /** Test files starting at once: one starts the cluster, the others wait and reuse it. */
-async function locked(fn) {
+async function locked(work) {
   const lock = join(ROOT, 'test-output', 'postgres.lock');
   mkdirSync(join(ROOT, 'test-output'), { recursive: true });
   for (let i = 0; ; i++) {
@@ -83,11 +106,11 @@ async function locked(fn) {
       break;
     } catch {
       if (i > 1200) rmSync(lock, { recursive: true, force: true }); // a minute: left by a killed run
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
   try {
-    return await fn();
+    return await work();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -104,7 +127,9 @@ async function startUnlocked() {
     bin = binDir();
   }
   if (!bin) {
-    process.stderr.write('warning: PostgreSQL is not installed (apt-get install postgresql); its tests cannot run\n');
+    process.stderr.write(
+      'warning: PostgreSQL is not installed (apt-get install postgresql); its tests cannot run\n',
+    );
     return null;
   }
   const user = ensureUser();
@@ -125,11 +150,32 @@ async function startUnlocked() {
       chownSync(data, Number(sh('id', ['-u', user]).stdout), Number(sh('id', ['-g', user]).stdout));
     }
   }
-  const init = asUser(user, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--locale=C']);
+  const init = asUser(user, join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+    '--locale=C',
+  ]);
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
   const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories='' -c max_connections=200 -c fsync=on`;
-  const st = asUser(user, join(bin, 'pg_ctl'), ['start', '-D', data, '-w', '-t', '60', '-l', join(data, 'server.log'), '-o', opts]);
+  const st = asUser(user, join(bin, 'pg_ctl'), [
+    'start',
+    '-D',
+    data,
+    '-w',
+    '-t',
+    '60',
+    '-l',
+    join(data, 'server.log'),
+    '-o',
+    opts,
+  ]);
   if (st.status !== 0) throw new Error(`pg_ctl start failed: ${st.stderr || st.stdout}`);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   writeFileSync(STATE, JSON.stringify({ url, data, bin, user }));
@@ -139,7 +185,8 @@ async function startUnlocked() {
 export function stop() {
   const state = readState();
   if (!state) return;
-  if (existsSync(state.data)) asUser(state.user, join(state.bin, 'pg_ctl'), ['stop', '-D', state.data, '-m', 'fast', '-w']);
+  if (existsSync(state.data))
+    asUser(state.user, join(state.bin, 'pg_ctl'), ['stop', '-D', state.data, '-m', 'fast', '-w']);
   rmSync(state.data, { recursive: true, force: true });
   rmSync(STATE, { force: true });
 }

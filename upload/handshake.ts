@@ -61,8 +61,8 @@ export function readAnswer(
       if (bytes.length > MAX_HANDSHAKE_BYTES)
         settle(new ProxyError('EPROXY', `${what}: answer over ${MAX_HANDSHAKE_BYTES} bytes`));
     };
-    const onError = (e: Error): void =>
-      settle(e instanceof ProxyError ? e : new ProxyError('EPROXY', `${what}: ${e.message}`));
+    const onError = (err: Error): void =>
+      settle(err instanceof ProxyError ? err : new ProxyError('EPROXY', `${what}: ${err.message}`));
     const onClose = (): void =>
       settle(new ProxyError('EPROXY', `${what}: the proxy closed the connection`));
     sock.on('data', onData);

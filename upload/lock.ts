@@ -5,7 +5,16 @@
 // the moved file is checked to be the stale one read before; if another breaker replaced it
 // in between, that fresh lock is linked back (link never overwrites). docs/upload.md.
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { processStartWin32 } from '../counter/mmap/index.js';
 import { makeDir } from '../safeio/index.js';
@@ -13,7 +22,12 @@ import { makeDir } from '../safeio/index.js';
 /** A holder runs one build and one POST (10 s) under a lock; anything older is a leftover. */
 export const LOCK_MAX_MS = 10 * 60_000;
 
-interface Holder { pid: number; start: string; nonce: string; time: number }
+interface Holder {
+  pid: number;
+  start: string;
+  nonce: string;
+  time: number;
+}
 
 /**
  * Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); on Windows the creation
@@ -29,14 +43,14 @@ export function processStart(pid: number): string {
   }
 }
 
-function alive(h: Holder): boolean {
+function alive(holder: Holder): boolean {
   try {
-    process.kill(h.pid, 0);
+    process.kill(holder.pid, 0);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
-  const start = processStart(h.pid);
-  return start === '' || h.start === '' || start === h.start;
+  const start = processStart(holder.pid);
+  return start === '' || holder.start === '' || start === holder.start;
 }
 
 function readHolder(file: string): { text: string; holder: Holder | null } | null {
@@ -69,11 +83,19 @@ export function isStale(file: string, now = Date.now()): boolean {
   return r.holder !== null && !alive(r.holder);
 }
 
-export interface Lock { file: string; release(): void }
+export interface Lock {
+  file: string;
+  release(): void;
+}
 
 /** Takes the lock, breaking a stale one; null when a live holder has it. Throws on I/O errors other than EEXIST. */
 export function tryLock(file: string): Lock | null {
-  const me: Holder = { pid: process.pid, start: processStart(process.pid), nonce: randomBytes(8).toString('hex'), time: Date.now() };
+  const me: Holder = {
+    pid: process.pid,
+    start: processStart(process.pid),
+    nonce: randomBytes(8).toString('hex'),
+    time: Date.now(),
+  };
   const text = JSON.stringify(me);
   makeDir(dirname(file));
   for (let attempt = 0; attempt < 2; attempt++) {

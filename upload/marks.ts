@@ -24,8 +24,10 @@ export function configCacheText(version: string, config: UploadConfig): string {
   return JSON.stringify({ config: version, body: config }, null, 1) + '\n';
 }
 
-export function readCachedConfig(p: CollectorPaths): { version: string; config: UploadConfig } | null {
-  const t = readText(p.configFile, 4 << 20);
+export function readCachedConfig(
+  paths: CollectorPaths,
+): { version: string; config: UploadConfig } | null {
+  const t = readText(paths.configFile, 4 << 20);
   if (isUnreadable(t)) return null;
   try {
     const j = JSON.parse(t) as { config: string; body: unknown };
@@ -36,7 +38,12 @@ export function readCachedConfig(p: CollectorPaths): { version: string; config: 
 }
 
 /** Marks for `program`, or null when it sends nothing (not on, or no collector). */
-export function programMarks(dirs: Layout, program: string, settings: ProgramSettings | undefined, mode: string): ProgramMarks | null {
+export function programMarks(
+  dirs: Layout,
+  program: string,
+  settings: ProgramSettings | undefined,
+  mode: string,
+): ProgramMarks | null {
   const c = settings?.collector;
   if (mode !== 'on' || !c) return null;
   const p = collectorPaths(dirs, collectorId(c));
@@ -53,7 +60,9 @@ export function programMarks(dirs: Layout, program: string, settings: ProgramSet
     const t = readText(p.sent(week), 1 << 20);
     if (isUnreadable(t)) continue;
     try {
-      const names = (decodeReport(t).Programs ?? []).filter((x) => x.Program === program).flatMap((x) => [...Object.keys(x.Counters), ...Object.keys(x.Stacks)]);
+      const names = (decodeReport(t).Programs ?? [])
+        .filter((x) => x.Program === program)
+        .flatMap((x) => [...Object.keys(x.Counters), ...Object.keys(x.Stacks)]);
       sent[week] = [...new Set(names)].sort();
     } catch {
       // An unreadable copy marks nothing.

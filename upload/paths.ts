@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import type { Collector, Layout } from '../counter/settings/index.js';
 
 /** First 16 hex digits of SHA-256(url + "\n" + key). */
-export function collectorId(c: Collector): string {
-  return createHash('sha256').update(`${c.url}\n${c.key}`, 'utf8').digest('hex').slice(0, 16);
+export function collectorId(collector: Collector): string {
+  return createHash('sha256')
+    .update(`${collector.url}\n${collector.key}`, 'utf8')
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export const CID_RE = /^[0-9a-f]{16}$/;
@@ -50,12 +53,12 @@ export function collectorPaths(dirs: Layout, cid: string): CollectorPaths {
     sentDir,
     droppedDir,
     omittedDir,
-    pending: (w) => join(dir, `${w}.json`),
-    lock: (w) => join(dir, `${w}.lock`),
-    sent: (w) => join(sentDir, `${w}.json`),
-    dropped: (w) => join(droppedDir, `${w}.json`),
-    refused: (w) => join(droppedDir, `${w}.report.json`),
-    omitted: (w) => join(omittedDir, `${w}.json`),
+    pending: (week) => join(dir, `${week}.json`),
+    lock: (week) => join(dir, `${week}.lock`),
+    sent: (week) => join(sentDir, `${week}.json`),
+    dropped: (week) => join(droppedDir, `${week}.json`),
+    refused: (week) => join(droppedDir, `${week}.report.json`),
+    omitted: (week) => join(omittedDir, `${week}.json`),
   };
 }
 
@@ -71,5 +74,8 @@ export function localReportPath(dirs: Layout, week: string): string {
 
 /** Weeks of `<week>.json` files in a folder, sorted. */
 export function weekFiles(names: string[]): string[] {
-  return names.filter((n) => n.endsWith('.json') && WEEK_RE.test(n.slice(0, -5))).map((n) => n.slice(0, -5)).sort();
+  return names
+    .filter((name) => name.endsWith('.json') && WEEK_RE.test(name.slice(0, -5)))
+    .map((name) => name.slice(0, -5))
+    .sort();
 }

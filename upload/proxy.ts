@@ -26,7 +26,9 @@ export interface Proxy {
 
 /** How to reach a target: directly, through a proxy, or not at all (and why). */
 export type Route =
-  { kind: 'direct' } | { kind: 'proxy'; proxy: Proxy } | { kind: 'unusable'; reason: string };
+  | { kind: 'direct' }
+  | { kind: 'proxy'; proxy: Proxy }
+  | { kind: 'unusable'; reason: string };
 
 const DEFAULT_PORTS: Record<ProxyScheme, number> = {
   http: 80,
@@ -101,9 +103,9 @@ export function parseProxy(variable: string, raw: string): Route {
 }
 
 /** The proxy as messages name it: never its user or password. */
-export function proxyLabel(p: Proxy): string {
-  const host = isIP(p.host) === 6 ? `[${p.host}]` : p.host;
-  return `${p.scheme}://${host}:${p.port} (${p.variable})`;
+export function proxyLabel(proxy: Proxy): string {
+  const host = isIP(proxy.host) === 6 ? `[${proxy.host}]` : proxy.host;
+  return `${proxy.scheme}://${host}:${proxy.port} (${proxy.variable})`;
 }
 
 /**

@@ -17,34 +17,44 @@ import { emptySummary, finish, type RunSummary } from './summary.js';
 
 export type { RunContext, RunOptions } from './context.js';
 
-
 /** Runs an upload; never rejects. */
-export function runUpload(o: RunOptions): Promise<RunSummary> {
-  return runPhases(o, { build: true, network: true, send: true, clean: true });
+export function runUpload(options: RunOptions): Promise<RunSummary> {
+  return runPhases(options, { build: true, network: true, send: true, clean: true });
 }
 
 /** The run with some phases left out: `telemetry preview` builds (and fetches configs unless offline) but never sends. */
-export async function runPhases(o: RunOptions, phase: Phase): Promise<RunSummary> {
-  const now = o.now ?? new Date();
-  const s = emptySummary(dateString(now));
+export async function runPhases(options: RunOptions, phase: Phase): Promise<RunSummary> {
+  const now = options.now ?? new Date();
+  const summary = emptySummary(dateString(now));
   const log = (line: string): void => {
     try {
-      o.log?.(line);
+      options.log?.(line);
     } catch {
       // A logger that throws must not stop the run.
     }
   };
   try {
-    const env = o.env ?? process.env;
-    const dirs = layout(o.dir);
+    const env = options.env ?? process.env;
+    const dirs = layout(options.dir);
     const work = gather(dirs, now, env);
     for (const st of work.programs.values()) {
       const { mode, decidedBy } = st.decision;
-      if (st.collector && mode !== 'on') s.notOn.push({ program: st.program, mode, decidedBy });
+      if (st.collector && mode !== 'on')
+        summary.notOn.push({ program: st.program, mode, decidedBy });
     }
-    const ctx: RunContext = { o, now, deadline: o.deadline ?? Infinity, log, env, dirs, work, s, phase };
+    const ctx: RunContext = {
+      options,
+      now,
+      deadline: options.deadline ?? Infinity,
+      log,
+      env,
+      dirs,
+      work,
+      summary,
+      phase,
+    };
     for (const u of work.unreadable) {
-      s.unreadable.push(u);
+      summary.unreadable.push(u);
       log(`left alone: ${u}`);
     }
     if (phase.build) writeLocalReports(ctx);
@@ -52,31 +62,33 @@ export async function runPhases(o: RunOptions, phase: Phase): Promise<RunSummary
       try {
         await handleCollector(ctx, cid, collector);
       } catch (e) {
-        s.errors.push(`collector ${cid}: ${why(e)}`);
+        summary.errors.push(`collector ${cid}: ${why(e)}`);
         log(`collector ${cid}: ${why(e)}`);
       }
     }
     if (phase.clean) cleanup(ctx);
   } catch (e) {
-    s.errors.push(why(e));
+    summary.errors.push(why(e));
     log(`run failed: ${why(e)}`);
   }
-  return finish(s);
+  return finish(summary);
 }
 
 /** Every finished week with files of programs in mode local or on gets its local report, once. */
 function writeLocalReports(ctx: RunContext): void {
   for (const w of ctx.work.weeks) {
-    const files = w.files.filter((f) => ctx.work.state(f.info.program).decision.mode !== 'off');
+    const files = w.files.filter(
+      (file) => ctx.work.state(file.info.program).decision.mode !== 'off',
+    );
     const path = localReportPath(ctx.dirs, w.week);
-    if (files.every((f) => f.counts.size === 0) || existsSync(path)) continue;
+    if (files.every((file) => file.counts.size === 0) || existsSync(path)) continue;
     try {
       if (createExclusive(path, encodeReport(localReport(w.week, files)))) {
-        ctx.s.localReports.push(path);
+        ctx.summary.localReports.push(path);
         ctx.log(`local report ${path}`);
       }
     } catch (e) {
-      ctx.s.errors.push(`${path}: ${why(e)}`);
+      ctx.summary.errors.push(`${path}: ${why(e)}`);
     }
   }
 }
@@ -88,9 +100,17 @@ function writeLocalReports(ctx: RunContext): void {
 function collectorsOf(ctx: RunContext): Map<string, Collector | undefined> {
   const out = new Map<string, Collector | undefined>();
   for (const st of ctx.work.programs.values()) {
-    if (st.decision.mode === 'on' && st.collector && st.cid && (ctx.phase.only === undefined || st.program === ctx.phase.only)) out.set(st.cid, st.collector);
+    if (
+      st.decision.mode === 'on' &&
+      st.collector &&
+      st.cid &&
+      (ctx.phase.only === undefined || st.program === ctx.phase.only)
+    )
+      out.set(st.cid, st.collector);
   }
-  for (const cid of listNames(ctx.dirs.uploadDir).filter((n) => CID_RE.test(n)).sort()) {
+  for (const cid of listNames(ctx.dirs.uploadDir)
+    .filter((name) => CID_RE.test(name))
+    .sort()) {
     if (out.has(cid) || ctx.phase.only !== undefined) continue;
     const p = collectorPaths(ctx.dirs, cid);
     if (weekFiles(listNames(p.dir)).length > 0) out.set(cid, readCollector(p) ?? undefined);

@@ -23,14 +23,18 @@ export type Outcome =
  * same report becomes valid there within days, so it waits rather than being lost for good.
  */
 export function classify(
-  status: number, message = '', code: string | null = problemCode(message),
+  status: number,
+  message = '',
+  code: string | null = problemCode(message),
 ): Outcome {
   const said = message ? `: ${message}` : '';
   if (status >= 200 && status < 300) return { kind: 'sent', status };
-  if (status === 408 || status === 429 || status >= 500 || status < 400) return { kind: 'retry', status, reason: `http status ${status}${said}` };
+  if (status === 408 || status === 429 || status >= 500 || status < 400)
+    return { kind: 'retry', status, reason: `http status ${status}${said}` };
   if (status === 400 && code === 'future') {
-    const reason = `http status 400: the collector's clock is behind this machine's; `
-      + `the report waits${said}`;
+    const reason =
+      `http status 400: the collector's clock is behind this machine's; ` +
+      `the report waits${said}`;
     return { kind: 'retry', status, reason };
   }
   return { kind: 'refused', status, reason: `http status ${status}${said}` };
@@ -40,9 +44,8 @@ export function classify(
 function problemCode(text: string): string | null {
   try {
     const doc = JSON.parse(text) as unknown;
-    const code = typeof doc === 'object' && doc !== null
-      ? (doc as { code?: unknown }).code
-      : undefined;
+    const code =
+      typeof doc === 'object' && doc !== null ? (doc as { code?: unknown }).code : undefined;
     return typeof code === 'string' ? code : null;
   } catch {
     // Only the first MAX_REASON_BYTES are read: a long document is cut, its code may remain.
@@ -93,38 +96,54 @@ function readReason(res: IncomingMessage, done: (text: string) => void): void {
 }
 
 /** POSTs and classifies the answer; never rejects. */
-export function postReport(o: PostOptions): Promise<Outcome> {
-  const url = new URL(uploadPath(o.week), o.base);
+export function postReport(options: PostOptions): Promise<Outcome> {
+  const url = new URL(uploadPath(options.week), options.base);
   const where = `${url.protocol}//${url.host}${url.pathname}`;
-  const wait = Math.min(POST_TIMEOUT_MS, o.deadline - Date.now());
-  if (wait <= 0) return Promise.resolve({ kind: 'retry', reason: `${where}: the run's deadline passed before sending` });
-  const body = Buffer.from(o.body, 'utf8');
+  const wait = Math.min(POST_TIMEOUT_MS, options.deadline - Date.now());
+  if (wait <= 0)
+    return Promise.resolve({
+      kind: 'retry',
+      reason: `${where}: the run's deadline passed before sending`,
+    });
+  const body = Buffer.from(options.body, 'utf8');
   return new Promise((resolve) => {
     let done = false;
-    const finish = (r: Outcome): void => {
+    const finish = (outcome: Outcome): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       req.destroy();
-      resolve(r);
+      resolve(outcome);
     };
-    const timer = setTimeout(() => finish({ kind: 'retry', reason: `${where}: no answer within ${wait} ms` }), wait);
+    const timer = setTimeout(
+      () => finish({ kind: 'retry', reason: `${where}: no answer within ${wait} ms` }),
+      wait,
+    );
     timer.unref();
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, {
-      method: 'POST',
-      agent: agentFor(url, o.env),
-      headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, 'User-Agent': `transparent-telemetry/${CLIENT_VERSION}` },
-    }, (res: IncomingMessage) => {
-      const status = res.statusCode ?? 0;
-      // The status line decides; the body of a success is not read at all.
-      if (status >= 200 && status < 300) return finish(classify(status));
-      // Decided too: the refusal's reason has its own short wait, not what is left of the POST's.
-      clearTimeout(timer);
-      readReason(res, (text) =>
-        finish(classify(status, printableLine(text, MAX_REASON_CHARS), problemCode(text))));
-    });
-    req.on('error', (e) => finish({ kind: 'retry', reason: `${where}: ${e.message}` }));
+    const req = send(
+      url,
+      {
+        method: 'POST',
+        agent: agentFor(url, options.env),
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': body.length,
+          'User-Agent': `transparent-telemetry/${CLIENT_VERSION}`,
+        },
+      },
+      (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        // The status line decides; the body of a success is not read at all.
+        if (status >= 200 && status < 300) return finish(classify(status));
+        // Decided too: the refusal's reason has its own short wait, not what is left of the POST's.
+        clearTimeout(timer);
+        readReason(res, (text) =>
+          finish(classify(status, printableLine(text, MAX_REASON_CHARS), problemCode(text))),
+        );
+      },
+    );
+    req.on('error', (err) => finish({ kind: 'retry', reason: `${where}: ${err.message}` }));
     req.end(body);
   });
 }

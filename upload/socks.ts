@@ -37,7 +37,7 @@ export async function socksConnect(
   sock.write(Buffer.from([VERSION, methods.length, ...methods]));
   const [, method] = await readAnswer(
     sock,
-    (b) => (b.length >= 2 ? 2 : -1),
+    (received) => (received.length >= 2 ? 2 : -1),
     `SOCKS5 proxy ${label}`,
   );
   if (method === USER_PASSWORD && proxy.auth) await login(sock, proxy, label);
@@ -76,7 +76,7 @@ async function login(sock: Duplex, proxy: Proxy, label: string): Promise<void> {
   );
   const [, status] = await readAnswer(
     sock,
-    (b) => (b.length >= 2 ? 2 : -1),
+    (received) => (received.length >= 2 ? 2 : -1),
     `SOCKS5 proxy ${label}`,
   );
   if (status !== 0)
@@ -98,9 +98,9 @@ async function address(proxy: Proxy, host: string): Promise<Buffer> {
   return Buffer.concat([Buffer.from([4]), ipv6Bytes(ip)]);
 }
 
-function ipv6Bytes(ip: string): Buffer {
-  const [head, tail] = ip.split('::') as [string, string | undefined];
-  const groups = (s: string | undefined): string[] => (s ? s.split(':') : []);
+function ipv6Bytes(address: string): Buffer {
+  const [head, tail] = address.split('::') as [string, string | undefined];
+  const groups = (part: string | undefined): string[] => (part ? part.split(':') : []);
   const left = groups(head);
   const right = groups(tail);
   const all =
@@ -108,15 +108,15 @@ function ipv6Bytes(ip: string): Buffer {
       ? left
       : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
   const out = Buffer.alloc(16);
-  all.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+  all.forEach((group, i) => out.writeUInt16BE(parseInt(group, 16), i * 2));
   return out;
 }
 
 /** The reply's whole length (VER REP RSV ATYP BND.ADDR BND.PORT), or -1 while incomplete. */
-function replyLength(b: Buffer): number {
-  if (b.length < 5) return -1;
-  const atyp = b[3];
-  const addr = atyp === 1 ? 4 : atyp === 4 ? 16 : atyp === 3 ? 1 + b[4]! : -1;
-  if (addr < 0) return b.length; // an address type we cannot read: take what came, the code decides
-  return b.length >= 4 + addr + 2 ? 4 + addr + 2 : -1;
+function replyLength(reply: Buffer): number {
+  if (reply.length < 5) return -1;
+  const atyp = reply[3];
+  const addr = atyp === 1 ? 4 : atyp === 4 ? 16 : atyp === 3 ? 1 + reply[4]! : -1;
+  if (addr < 0) return reply.length; // an address type we cannot read: take what came, the code decides
+  return reply.length >= 4 + addr + 2 ? 4 + addr + 2 : -1;
 }

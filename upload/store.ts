@@ -25,11 +25,21 @@ export function createExclusive(path: string, text: string): boolean {
   }
 }
 
-export interface Dropped { week: string; code: string; reason: string; day: string; status?: number }
+export interface Dropped {
+  week: string;
+  code: string;
+  reason: string;
+  day: string;
+  status?: number;
+}
 
 /** Whether the week's fate is decided: sent, dropped, or a report waits to be sent. */
-export function decided(p: CollectorPaths, week: string): boolean {
-  return existsSync(p.sent(week)) || existsSync(p.dropped(week)) || existsSync(p.pending(week));
+export function decided(paths: CollectorPaths, week: string): boolean {
+  return (
+    existsSync(paths.sent(week)) ||
+    existsSync(paths.dropped(week)) ||
+    existsSync(paths.pending(week))
+  );
 }
 
 /**
@@ -37,10 +47,10 @@ export function decided(p: CollectorPaths, week: string): boolean {
  * key and the tool now pins the new one): the collector has it, and a second report with a
  * fresh X would be counted twice. Reads the sibling collector folders' collector.json.
  */
-export function sentUnderAnotherKey(p: CollectorPaths, url: string, week: string): boolean {
-  const uploadDir = dirname(p.dir);
+export function sentUnderAnotherKey(paths: CollectorPaths, url: string, week: string): boolean {
+  const uploadDir = dirname(paths.dir);
   for (const cid of listNames(uploadDir)) {
-    if (cid === p.cid || !/^[0-9a-f]{16}$/.test(cid)) continue;
+    if (cid === paths.cid || !/^[0-9a-f]{16}$/.test(cid)) continue;
     const text = readText(join(uploadDir, cid, 'collector.json'), 1 << 16);
     if (isUnreadable(text)) continue;
     let same = false;
@@ -70,8 +80,8 @@ export interface CollectorStatus {
   lastKept?: { week: string; day: string; reason: string } | null;
 }
 
-export function readStatus(p: CollectorPaths): CollectorStatus | null {
-  const t = readText(p.statusFile, 64 * 1024);
+export function readStatus(paths: CollectorPaths): CollectorStatus | null {
+  const t = readText(paths.statusFile, 64 * 1024);
   if (isUnreadable(t)) return null;
   try {
     const s = JSON.parse(t) as CollectorStatus;
@@ -82,24 +92,33 @@ export function readStatus(p: CollectorPaths): CollectorStatus | null {
 }
 
 /** Read-modify-write of status.json; concurrent runs may overwrite each other's last entry (the sent/ and dropped/ files are the record). */
-export function updateStatus(p: CollectorPaths, url: string, patch: Partial<CollectorStatus>): void {
-  const old = readStatus(p) ?? { url, lastUpload: null, lastConfig: null };
-  writeAtomic(p.statusFile, JSON.stringify({ ...old, ...patch, url }, null, 1) + '\n');
+export function updateStatus(
+  paths: CollectorPaths,
+  url: string,
+  patch: Partial<CollectorStatus>,
+): void {
+  const old = readStatus(paths) ?? { url, lastUpload: null, lastConfig: null };
+  writeAtomic(paths.statusFile, JSON.stringify({ ...old, ...patch, url }, null, 1) + '\n');
 }
 
-export function readCollector(p: CollectorPaths): Collector | null {
-  const t = readText(p.collectorFile, 64 * 1024);
+export function readCollector(paths: CollectorPaths): Collector | null {
+  const t = readText(paths.collectorFile, 64 * 1024);
   if (isUnreadable(t)) return null;
   try {
     const c = JSON.parse(t) as Collector;
-    return typeof c?.url === 'string' && typeof c?.key === 'string' ? { url: c.url, key: c.key } : null;
+    return typeof c?.url === 'string' && typeof c?.key === 'string'
+      ? { url: c.url, key: c.key }
+      : null;
   } catch {
     return null;
   }
 }
 
-export function recordCollector(p: CollectorPaths, c: Collector): void {
-  const old = readCollector(p);
-  if (old && old.url === c.url && old.key === c.key) return;
-  writeAtomic(p.collectorFile, JSON.stringify({ url: c.url, key: c.key }, null, 1) + '\n');
+export function recordCollector(paths: CollectorPaths, collector: Collector): void {
+  const old = readCollector(paths);
+  if (old && old.url === collector.url && old.key === collector.key) return;
+  writeAtomic(
+    paths.collectorFile,
+    JSON.stringify({ url: collector.url, key: collector.key }, null, 1) + '\n',
+  );
 }

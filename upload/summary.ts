@@ -1,7 +1,12 @@
 // What a run did, JSON-friendly: what `telemetry upload --json` prints and the background child logs.
 import type { Mode, Reason } from '../counter/settings/index.js';
 
-export interface WeekEntry { collector: string; cid: string; week: string; reason: string }
+export interface WeekEntry {
+  collector: string;
+  cid: string;
+  week: string;
+  reason: string;
+}
 
 export interface RunSummary {
   /** False when something failed or a collector refused a report (the CLI then exits 1). */
@@ -11,7 +16,14 @@ export interface RunSummary {
   /** Local reports written by this run. */
   localReports: string[];
   /** One entry per collector whose config this run verified (or tried to). */
-  configs: { collector: string; cid: string; ok: boolean; config?: string; code?: string; message?: string }[];
+  configs: {
+    collector: string;
+    cid: string;
+    ok: boolean;
+    config?: string;
+    code?: string;
+    message?: string;
+  }[];
   /** Reports built (waiting in `<cid>/<week>.json`) by this run. */
   built: { collector: string; cid: string; week: string; file: string }[];
   sent: { collector: string; cid: string; week: string; status: number; file: string }[];
@@ -35,12 +47,27 @@ export interface RunSummary {
 
 export function emptySummary(today = ''): RunSummary {
   return {
-    ok: true, today, localReports: [], configs: [], built: [], sent: [], dropped: [], retry: [],
-    waiting: [], cleaned: [], unreadable: [], errors: [], notOn: [],
+    ok: true,
+    today,
+    localReports: [],
+    configs: [],
+    built: [],
+    sent: [],
+    dropped: [],
+    retry: [],
+    waiting: [],
+    cleaned: [],
+    unreadable: [],
+    errors: [],
+    notOn: [],
   };
 }
 
-export function finish(s: RunSummary): RunSummary {
-  s.ok = s.errors.length === 0 && s.retry.length === 0 && !s.dropped.some((d) => d.code === 'refused') && !s.configs.some((c) => !c.ok);
-  return s;
+export function finish(summary: RunSummary): RunSummary {
+  summary.ok =
+    summary.errors.length === 0 &&
+    summary.retry.length === 0 &&
+    !summary.dropped.some((drop) => drop.code === 'refused') &&
+    !summary.configs.some((config) => !config.ok);
+  return summary;
 }

@@ -37,8 +37,8 @@ class RefusingAgent extends HttpsAgent {
     super({ keepAlive: false });
   }
 
-  override createConnection = ((_options: ConnectionOptions, cb: Callback): undefined => {
-    process.nextTick(() => cb(new ProxyError('EPROXYUNUSABLE', this.reason)));
+  override createConnection = ((_options: ConnectionOptions, done: Callback): undefined => {
+    process.nextTick(() => done(new ProxyError('EPROXYUNUSABLE', this.reason)));
     return undefined;
   }) as unknown as HttpsAgent['createConnection'];
 }
@@ -55,13 +55,13 @@ export class TunnelAgent extends HttpsAgent {
   // Node's Agent accepts the socket through the callback (agent-base and others rely on it).
   override createConnection = ((
     options: ConnectionOptions & { host?: string; port?: number },
-    cb: Callback,
+    done: Callback,
   ): undefined => {
     const host = options.host ?? '';
     const port = Number(options.port ?? 443);
     tunnel(this.proxy, host, port).then(
       (sock) =>
-        cb(
+        done(
           null,
           tlsConnect({
             ...options,
@@ -69,7 +69,7 @@ export class TunnelAgent extends HttpsAgent {
             servername: options.servername ?? (isIP(host) ? undefined : host),
           }) as unknown as Socket,
         ),
-      (e: Error) => cb(e),
+      (err: Error) => done(err),
     );
     return undefined;
   }) as unknown as HttpsAgent['createConnection'];
@@ -99,9 +99,11 @@ function dial(proxy: Proxy): Promise<Duplex> {
         ? tlsConnect({ host: proxy.host, port: proxy.port, servername })
         : netConnect({ host: proxy.host, port: proxy.port });
     const ready = proxy.scheme === 'https' ? 'secureConnect' : 'connect';
-    const fail = (e: Error): void => {
+    const fail = (err: Error): void => {
       sock.destroy();
-      reject(new ProxyError(e instanceof ProxyError ? e.code : 'EPROXY', `${where}: ${e.message}`));
+      reject(
+        new ProxyError(err instanceof ProxyError ? err.code : 'EPROXY', `${where}: ${err.message}`),
+      );
     };
     sock.setTimeout(HANDSHAKE_TIMEOUT_MS, () =>
       fail(new ProxyError('EPROXYTIMEOUT', `no connection within ${HANDSHAKE_TIMEOUT_MS} ms`)),
@@ -128,8 +130,8 @@ async function httpConnect(sock: Duplex, proxy: Proxy, host: string, port: numbe
   const where = `proxy ${proxyLabel(proxy)}`;
   const head = await readAnswer(
     sock,
-    (b) => {
-      const end = b.indexOf('\r\n\r\n');
+    (received) => {
+      const end = received.indexOf('\r\n\r\n');
       return end < 0 ? -1 : end + 4;
     },
     where,

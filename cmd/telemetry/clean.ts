@@ -34,13 +34,17 @@ Examples:
 `;
 
 export function cleanCommand(inv: Invocation): Command {
-  const cmd = new Command('clean').description(inv.program ? `delete ${inv.program}'s count files (--all: every program's, and reports); keep your choices` : 'delete count files and reports; keep your choices');
+  const cmd = new Command('clean').description(
+    inv.program
+      ? `delete ${inv.program}'s count files (--all: every program's, and reports); keep your choices`
+      : 'delete count files and reports; keep your choices',
+  );
   return addScopeOptions(cmd, inv, 'delete')
     .addOption(dirOption())
     .option('-y, --yes', 'do not ask before deleting')
     .addHelpText('after', named(inv, inv.program ? SCOPED_HELP(inv) : HELP))
-    .action((opts: ScopeOptions & { yes?: boolean }, c: Command) => {
-      const ctx = context(c, inv);
+    .action((opts: ScopeOptions & { yes?: boolean }, command: Command) => {
+      const ctx = context(command, inv);
       return clean(ctx, target(ctx, opts), opts.yes === true);
     });
 }
@@ -53,9 +57,13 @@ async function clean(ctx: Context, program: string | null, yes: boolean): Promis
     ctx.out(`nothing to delete${whose} in ${ctx.dirs.root}\n`);
     return;
   }
-  const what = program === null ? `${plural(files.length, 'file')} (count files and reports) from ${ctx.dirs.root}` : `${plural(files.length, 'count file')}${whose} from ${ctx.dirs.root}`;
+  const what =
+    program === null
+      ? `${plural(files.length, 'file')} (count files and reports) from ${ctx.dirs.root}`
+      : `${plural(files.length, 'count file')}${whose} from ${ctx.dirs.root}`;
   if (!yes) {
-    if (!process.stdin.isTTY) throw new CliError(`refusing to delete ${what} without --yes: not a terminal, cannot ask`);
+    if (!process.stdin.isTTY)
+      throw new CliError(`refusing to delete ${what} without --yes: not a terminal, cannot ask`);
     if (!(await confirm(`delete ${what}? [y/N] `))) {
       ctx.out('nothing deleted\n');
       return;

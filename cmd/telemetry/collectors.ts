@@ -5,8 +5,15 @@ import { join } from 'node:path';
 import { isUnreadable, printableLine, readText } from '../../safeio/index.js';
 import type { Layout, ProgramSettings } from '../../counter/settings/index.js';
 import {
-  CID_RE, collectorId, collectorPaths, type CollectorStatus, type Dropped, listNames, readCollector,
-  readStatus, weekFiles,
+  CID_RE,
+  collectorId,
+  collectorPaths,
+  type CollectorStatus,
+  type Dropped,
+  listNames,
+  readCollector,
+  readStatus,
+  weekFiles,
 } from '../../upload/index.js';
 
 export interface CollectorView {
@@ -44,15 +51,18 @@ export function collectorViews(
   return [...cids].sort().map((cid) => {
     const p = collectorPaths(dirs, cid);
     const st = readStatus(p);
-    const dropped = listNames(p.droppedDir).filter((n) => /^\d{4}-\d\d-\d\d\.json$/.test(n)).sort().flatMap((n) => {
-      const t = readText(join(p.droppedDir, n), 64 * 1024);
-      if (isUnreadable(t)) return [];
-      try {
-        return [JSON.parse(t) as Dropped];
-      } catch {
-        return [];
-      }
-    });
+    const dropped = listNames(p.droppedDir)
+      .filter((name) => /^\d{4}-\d\d-\d\d\.json$/.test(name))
+      .sort()
+      .flatMap((name) => {
+        const t = readText(join(p.droppedDir, name), 64 * 1024);
+        if (isUnreadable(t)) return [];
+        try {
+          return [JSON.parse(t) as Dropped];
+        } catch {
+          return [];
+        }
+      });
     return {
       cid,
       url: readCollector(p)?.url ?? st?.url ?? declared.get(cid)?.url ?? null,
@@ -60,8 +70,8 @@ export function collectorViews(
       lastUpload: st?.lastUpload ?? null,
       lastConfig: st?.lastConfig ?? null,
       lastKept: st?.lastKept ?? null,
-      pending: weekFiles(listNames(p.dir)).map((w) => p.pending(w)),
-      sent: weekFiles(listNames(p.sentDir)).map((w) => p.sent(w)),
+      pending: weekFiles(listNames(p.dir)).map((week) => p.pending(week)),
+      sent: weekFiles(listNames(p.sentDir)).map((week) => p.sent(week)),
       dropped,
     };
   });
@@ -79,13 +89,18 @@ export function renderCollectors(views: CollectorView[], dim: (s: string) => str
     out.push(`${v.url ?? `(collector ${v.cid})`}`);
     out.push(`  named by: ${v.declaredBy.length ? v.declaredBy.join(', ') : 'no program now'}`);
     const u = v.lastUpload;
-    out.push(`  last upload: ${u ? `week ${u.week}, sent ${u.day} (http ${u.status}); what it held: ${u.file}` : 'none yet'}`);
+    out.push(
+      `  last upload: ${u ? `week ${u.week}, sent ${u.day} (http ${u.status}); what it held: ${u.file}` : 'none yet'}`,
+    );
     const c = v.lastConfig;
     const failed = c && !c.ok ? `failed (${shown(c.code, 40)}): ${shown(c.message, 400)}` : '';
     const verified = c?.ok ? `verified, config ${c.config}` : failed;
     out.push(`  last config check: ${c ? `${c.day}, ${verified}` : 'none yet'}`);
     const kept = v.lastKept;
-    if (kept) out.push(`  last try: week ${kept.week}, ${kept.day}, kept for later: ${shown(kept.reason, 400)}`);
+    if (kept)
+      out.push(
+        `  last try: week ${kept.week}, ${kept.day}, kept for later: ${shown(kept.reason, 400)}`,
+      );
     out.push(`  ${v.pending.length} waiting, ${v.sent.length} sent, ${v.dropped.length} dropped`);
     for (const f of v.pending) out.push(`    waiting: ${f}`);
     // A collector's refusal text, as stored: printable only (a C1 CSI or a bidi override

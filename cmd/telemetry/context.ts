@@ -37,7 +37,10 @@ export const STANDALONE: Invocation = { name: 'telemetry', bin: true };
 
 /** Help text written for `telemetry`, shown with the name the user typed (`$ mytool telemetry …`). */
 export function named(inv: Invocation, text: string): string {
-  return text.replace(/(\$ (?:[A-Z_]+=\S* )*)telemetry\b/g, (_, before: string) => `${before}${inv.name}`);
+  return text.replace(
+    /(\$ (?:[A-Z_]+=\S* )*)telemetry\b/g,
+    (_, before: string) => `${before}${inv.name}`,
+  );
 }
 
 export interface Context {
@@ -57,13 +60,20 @@ export interface Context {
  * declares it too and the command's own value wins.
  */
 export function dirOption(): Option {
-  return new Option('--dir <path>', 'telemetry directory (default: $TRANSPARENT_TELEMETRY_DIR, else <config dir>/transparent-telemetry)');
+  return new Option(
+    '--dir <path>',
+    'telemetry directory (default: $TRANSPARENT_TELEMETRY_DIR, else <config dir>/transparent-telemetry)',
+  );
 }
 
 /** For tests only: pins "today" so dates in files and output are predictable. */
 export const ENV_NOW = 'TRANSPARENT_TELEMETRY_NOW';
 
-export function context(cmd: Command, inv: Invocation, env: NodeJS.ProcessEnv = process.env): Context {
+export function context(
+  cmd: Command,
+  inv: Invocation,
+  env: NodeJS.ProcessEnv = process.env,
+): Context {
   return {
     inv,
     dirs: layout(resolveRoot(cmd.optsWithGlobals<{ dir?: string }>().dir ?? inv.dir, env)),
@@ -80,7 +90,10 @@ export function context(cmd: Command, inv: Invocation, env: NodeJS.ProcessEnv = 
 export function resolveRoot(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return flag;
   const root = defaultRoot(env);
-  if (root === null) throw new CliError('cannot find the telemetry directory: set HOME, TRANSPARENT_TELEMETRY_DIR or --dir');
+  if (root === null)
+    throw new CliError(
+      'cannot find the telemetry directory: set HOME, TRANSPARENT_TELEMETRY_DIR or --dir',
+    );
   return root;
 }
 
@@ -88,13 +101,14 @@ export function resolveNow(env: NodeJS.ProcessEnv): Date {
   const pinned = env[ENV_NOW];
   if (!pinned) return new Date();
   const d = new Date(`${pinned}T00:00:00Z`);
-  if (!/^\d{4}-\d\d-\d\d$/.test(pinned) || Number.isNaN(d.getTime())) throw new CliError(`${ENV_NOW}: '${pinned}' is not a YYYY-MM-DD date`);
+  if (!/^\d{4}-\d\d-\d\d$/.test(pinned) || Number.isNaN(d.getTime()))
+    throw new CliError(`${ENV_NOW}: '${pinned}' is not a YYYY-MM-DD date`);
   return d;
 }
 
 /** `cannot write /x/mode: permission denied`, from any fs error. */
-export function fsError(verb: string, fallbackPath: string, e: unknown): CliError {
-  const err = e as NodeJS.ErrnoException;
+export function fsError(verb: string, fallbackPath: string, error: unknown): CliError {
+  const err = error as NodeJS.ErrnoException;
   return new CliError(`cannot ${verb} ${err.path ?? fallbackPath}: ${reason(err)}`);
 }
 

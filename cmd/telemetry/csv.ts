@@ -31,7 +31,9 @@ export function csvCommand(inv: Invocation): Command {
     .addOption(dirOption())
     .option('--wide', 'one row per program, version and week, one column per counter')
     .addHelpText('after', named(inv, HELP))
-    .action((files: string[], opts: { wide?: boolean }, c: Command) => csv(context(c, inv), files, opts.wide === true));
+    .action((files: string[], opts: { wide?: boolean }, command: Command) =>
+      csv(context(command, inv), files, opts.wide === true),
+    );
 }
 
 interface Week {
@@ -45,7 +47,8 @@ function csv(ctx: Context, paths: string[], wide: boolean): void {
   const { files, failed } = loadCountFiles(ctx, paths);
   const weeks = sumByWeek(files);
   ctx.out(wide ? wideCsv(weeks) : longCsv(weeks));
-  if (failed > 0) throw new CliError(`${failed} of ${failed + files.length} count files could not be read`);
+  if (failed > 0)
+    throw new CliError(`${failed} of ${failed + files.length} count files could not be read`);
 }
 
 export function sumByWeek(files: readonly ReadOk[]): Week[] {
@@ -54,23 +57,39 @@ export function sumByWeek(files: readonly ReadOk[]): Week[] {
     const week = f.info.timeEnd.slice(0, 10);
     const key = JSON.stringify([f.info.program, f.info.version, week]);
     let w = weeks.get(key);
-    if (!w) weeks.set(key, (w = { program: f.info.program, version: f.info.version, week, counts: new Map() }));
+    if (!w)
+      weeks.set(
+        key,
+        (w = { program: f.info.program, version: f.info.version, week, counts: new Map() }),
+      );
     for (const [name, n] of f.counts) w.counts.set(name, (w.counts.get(name) ?? 0n) + n);
   }
-  return [...weeks.values()].sort((a, b) => byCodePoint(a.program, b.program) || byCodePoint(a.version, b.version) || byCodePoint(a.week, b.week));
+  return [...weeks.values()].sort(
+    (a, b) =>
+      byCodePoint(a.program, b.program) ||
+      byCodePoint(a.version, b.version) ||
+      byCodePoint(a.week, b.week),
+  );
 }
 
 function longCsv(weeks: Week[]): string {
   let out = csvRow(['program', 'version', 'week', 'counter', 'count']);
   for (const w of weeks) {
-    for (const name of [...w.counts.keys()].sort(byCodePoint)) out += csvRow([w.program, w.version, w.week, name, String(w.counts.get(name))]);
+    for (const name of [...w.counts.keys()].sort(byCodePoint))
+      out += csvRow([w.program, w.version, w.week, name, String(w.counts.get(name))]);
   }
   return out;
 }
 
 function wideCsv(weeks: Week[]): string {
-  const names = [...new Set(weeks.flatMap((w) => [...w.counts.keys()]))].sort(byCodePoint);
+  const names = [...new Set(weeks.flatMap((week) => [...week.counts.keys()]))].sort(byCodePoint);
   let out = csvRow(['program', 'version', 'week', ...names]);
-  for (const w of weeks) out += csvRow([w.program, w.version, w.week, ...names.map((n) => String(w.counts.get(n) ?? 0n))]);
+  for (const w of weeks)
+    out += csvRow([
+      w.program,
+      w.version,
+      w.week,
+      ...names.map((name) => String(w.counts.get(name) ?? 0n)),
+    ]);
   return out;
 }

@@ -32,46 +32,67 @@ export function dumpCommand(inv: Invocation): Command {
     .addOption(dirOption())
     .option('--json', 'print one JSON array (shape below)')
     .addHelpText('after', named(inv, HELP))
-    .action((files: string[], opts: { json?: boolean }, c: Command) => dump(context(c, inv), files, opts.json === true));
+    .action((files: string[], opts: { json?: boolean }, command: Command) =>
+      dump(context(command, inv), files, opts.json === true),
+    );
 }
 
 function dump(ctx: Context, paths: string[], json: boolean): void {
   const { files, failed } = loadCountFiles(ctx, paths);
   if (json) ctx.out(toJson(files.map(fileJson)) + '\n');
-  else if (files.length) ctx.out(files.map((f) => renderFile(ctx, f)).join('\n'));
+  else if (files.length) ctx.out(files.map((file) => renderFile(ctx, file)).join('\n'));
   // "No count files in <dir>" is true only when the user named none: named files were each
   // reported above with their reason.
   else if (paths.length === 0) ctx.out(`no count files in ${ctx.dirs.localDir}\n`);
-  if (failed > 0) throw new CliError(files.length === 0 && failed === 1 ? '' : `${failed} of ${failed + files.length} count files could not be read`);
+  if (failed > 0)
+    throw new CliError(
+      files.length === 0 && failed === 1
+        ? ''
+        : `${failed} of ${failed + files.length} count files could not be read`,
+    );
 }
 
-function fileJson(f: ReadOk): Json {
-  return { file: f.file, meta: f.meta, counts: sortedCounts(f) };
+function fileJson(file: ReadOk): Json {
+  return { file: file.file, meta: file.meta, counts: sortedCounts(file) };
 }
 
-function sortedCounts(f: ReadOk): Map<string, bigint> {
-  return new Map([...f.counts].sort(([a], [b]) => byCodePoint(a, b)));
+function sortedCounts(file: ReadOk): Map<string, bigint> {
+  return new Map([...file.counts].sort(([a], [b]) => byCodePoint(a, b)));
 }
 
 /** Names up to this many characters line up; longer ones (rare) are printed whole. */
 const NAME_COLUMN = 48;
 
-function chars(s: string): number {
-  return [...s].length;
+function chars(text: string): number {
+  return [...text].length;
 }
 
-function renderFile(ctx: Context, f: ReadOk): string {
+function renderFile(ctx: Context, file: ReadOk): string {
   const { bold, dim } = ctx.style;
-  const head = [bold(f.file), ...table(Object.entries(f.meta).map(([k, v]) => [dim(k), v])).map((l) => `  ${l}`)];
-  const entries = [...sortedCounts(f)].map(([name, value]) => ({ lines: name.split('\n'), value: value.toString() }));
-  const nameWidth = Math.min(NAME_COLUMN, Math.max(0, ...entries.map((e) => chars(e.lines[0]!))));
-  const valueWidth = Math.max(0, ...entries.map((e) => e.value.length));
+  const head = [
+    bold(file.file),
+    ...table(Object.entries(file.meta).map(([key, value]) => [dim(key), value])).map(
+      (line) => `  ${line}`,
+    ),
+  ];
+  const entries = [...sortedCounts(file)].map(([name, value]) => ({
+    lines: name.split('\n'),
+    value: value.toString(),
+  }));
+  const nameWidth = Math.min(
+    NAME_COLUMN,
+    Math.max(0, ...entries.map((entry) => chars(entry.lines[0]!))),
+  );
+  const valueWidth = Math.max(0, ...entries.map((entry) => entry.value.length));
   // Frames go under their stack counter, and a name longer than the column gets its value
   // right after it, so one long name never pushes every value off the screen.
-  const body = entries.flatMap((e) => {
-    const name = e.lines[0]!;
-    const row = chars(name) > nameWidth ? `${name}  ${e.value}` : `${name.padEnd(nameWidth + name.length - chars(name))}  ${e.value.padStart(valueWidth)}`;
-    return [`  ${row}`, ...e.lines.slice(1).map((frame) => dim(`      ${frame}`))];
+  const body = entries.flatMap((entry) => {
+    const name = entry.lines[0]!;
+    const row =
+      chars(name) > nameWidth
+        ? `${name}  ${entry.value}`
+        : `${name.padEnd(nameWidth + name.length - chars(name))}  ${entry.value.padStart(valueWidth)}`;
+    return [`  ${row}`, ...entry.lines.slice(1).map((frame) => dim(`      ${frame}`))];
   });
   if (body.length === 0) body.push(dim('  no counters yet'));
   return [...head, '', ...body].join('\n') + '\n';

@@ -9,16 +9,22 @@ import { reason } from './context.js';
  * and `local/weekends` stay, so choices and the week boundary survive a clean. For one
  * program, only its own count files: reports mix programs, so they stay.
  */
-export function dataFiles(dirs: Layout, program: string | null = null): { counts: string[]; reports: string[] } {
+export function dataFiles(
+  dirs: Layout,
+  program: string | null = null,
+): { counts: string[]; reports: string[] } {
   if (program !== null) return { counts: programCountFiles(dirs, program), reports: [] };
   const r = listReports(dirs);
-  return { counts: listCountFiles(dirs.localDir), reports: [...r.pending, ...r.localOnly, ...r.uploaded] };
+  return {
+    counts: listCountFiles(dirs.localDir),
+    reports: [...r.pending, ...r.localOnly, ...r.uploaded],
+  };
 }
 
 /** The count files whose metadata names `program`; files that cannot be read are not its. */
 function programCountFiles(dirs: Layout, program: string): string[] {
-  return listCountFiles(dirs.localDir).filter((f) => {
-    const r = readCountFile(f);
+  return listCountFiles(dirs.localDir).filter((file) => {
+    const r = readCountFile(file);
     return 'info' in r && r.info.program === program;
   });
 }
@@ -50,5 +56,6 @@ export function removeFiles(
 
 /** How Windows refuses to delete a file that a running process has open or mapped. */
 const IN_USE = new Set(['EPERM', 'EBUSY', 'EACCES']);
-const IN_USE_TEXT = 'a running program has it open, or deleting it is not permitted; ' +
+const IN_USE_TEXT =
+  'a running program has it open, or deleting it is not permitted; ' +
   'Windows cannot delete a file a running program has mapped: run clean again once it has exited';

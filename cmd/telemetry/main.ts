@@ -8,7 +8,16 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { toolEnvVar } from '../../counter/settings/index.js';
 import { cleanCommand } from './clean.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE, type Invocation, STANDALONE, dirOption, named, reason } from './context.js';
+import {
+  CliError,
+  EXIT_FAILURE,
+  EXIT_USAGE,
+  type Invocation,
+  STANDALONE,
+  dirOption,
+  named,
+  reason,
+} from './context.js';
 import { csvCommand } from './csv.js';
 import { dumpCommand } from './dump.js';
 import { resetCommand } from './reset.js';
@@ -54,7 +63,9 @@ Environment:
 
 function scopedHelp(inv: Invocation & { program: string }): string {
   const own = toolEnvVar(inv.program);
-  return named(inv, `
+  return named(
+    inv,
+    `
 Examples:
   $ telemetry              # the status: what is counted and sent, and why
   $ telemetry off          # ${inv.program} counts nothing
@@ -67,19 +78,36 @@ Environment:
   ${own ? `${own}=1`.padEnd(27) : '<its own variable>=1'.padEnd(27)} turn ${inv.program} off (see the status for its variable)
   TRANSPARENT_TELEMETRY=local|off   lower the mode (never raises it)
   TRANSPARENT_TELEMETRY_DIR   the telemetry directory (--dir wins over it)
-`);
+`,
+  );
 }
 
 export function buildProgram(inv: Invocation = STANDALONE): Command {
   const program = new Command(inv.name)
-    .description(inv.program ? `Control and inspect what ${inv.program} counts about how it is used (transparent-telemetry). ${DESCRIPTION.slice(DESCRIPTION.indexOf('Tools count'))}` : DESCRIPTION)
+    .description(
+      inv.program
+        ? `Control and inspect what ${inv.program} counts about how it is used (transparent-telemetry). ${DESCRIPTION.slice(DESCRIPTION.indexOf('Tools count'))}`
+        : DESCRIPTION,
+    )
     .addOption(dirOption())
     .enablePositionalOptions()
-    .addHelpText('after', MODES + (inv.program ? scopedHelp({ ...inv, program: inv.program }) : EXAMPLES));
+    .addHelpText(
+      'after',
+      MODES + (inv.program ? scopedHelp({ ...inv, program: inv.program }) : EXAMPLES),
+    );
   if (!inv.program) program.version(pkg.version, '-V, --version');
   const commands = [
-    modeCommand('on', inv), modeCommand('local', inv), modeCommand('off', inv), resetCommand(inv),
-    statusCommand(inv), viewCommand(inv), dumpCommand(inv), csvCommand(inv), cleanCommand(inv), previewCommand(inv), uploadCommand(inv),
+    modeCommand('on', inv),
+    modeCommand('local', inv),
+    modeCommand('off', inv),
+    resetCommand(inv),
+    statusCommand(inv),
+    viewCommand(inv),
+    dumpCommand(inv),
+    csvCommand(inv),
+    cleanCommand(inv),
+    previewCommand(inv),
+    uploadCommand(inv),
   ];
   for (const c of commands) program.addCommand(c);
   program.on('command:*', ([word = '']: string[]) => unknownWord(program, inv, word));
@@ -89,23 +117,38 @@ export function buildProgram(inv: Invocation = STANDALONE): Command {
 /** A word close to a mode was almost certainly meant as one; say so rather than "unknown command". */
 function unknownWord(program: Command, inv: Invocation, word: string): never {
   const w = word.toLowerCase();
-  if (['on', 'off', 'local'].some((m) => distance(w, m) <= 1)) {
-    program.error(`error: unknown mode '${word}' (expected on, off or local)`, { exitCode: EXIT_USAGE, code: 'telemetry.unknownMode' });
+  if (['on', 'off', 'local'].some((mode) => distance(w, mode) <= 1)) {
+    program.error(`error: unknown mode '${word}' (expected on, off or local)`, {
+      exitCode: EXIT_USAGE,
+      code: 'telemetry.unknownMode',
+    });
   }
-  const near = program.commands.flatMap((c) => [c.name(), ...c.aliases()]).filter((n) => distance(w, n) <= 2);
-  const hint = near.length ? ` (did you mean ${near.join(' or ')}?)` : ` (see '${inv.name} --help')`;
-  program.error(`error: unknown command '${word}'${hint}`, { exitCode: EXIT_USAGE, code: 'commander.unknownCommand' });
+  const near = program.commands
+    .flatMap((command) => [command.name(), ...command.aliases()])
+    .filter((name) => distance(w, name) <= 2);
+  const hint = near.length
+    ? ` (did you mean ${near.join(' or ')}?)`
+    : ` (see '${inv.name} --help')`;
+  program.error(`error: unknown command '${word}'${hint}`, {
+    exitCode: EXIT_USAGE,
+    code: 'commander.unknownCommand',
+  });
 }
 
-/** Levenshtein distance; words here are a few letters long. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
+/** Levenshtein distance between two words; words here are a few letters long. */
+function distance(first: string, second: string): number {
+  let prev = Array.from({ length: second.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= first.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= second.length; j++)
+      row[j] = Math.min(
+        prev[j]! + 1,
+        row[j - 1]! + 1,
+        prev[j - 1]! + (first[i - 1] === second[j - 1] ? 0 : 1),
+      );
     prev = row;
   }
-  return prev[b.length]!;
+  return prev[second.length]!;
 }
 
 /** Runs one command line (the words after the command's name); resolves to the exit code. */
@@ -121,8 +164,15 @@ export async function run(args: readonly string[], inv: Invocation = STANDALONE)
 }
 
 /** What transparent-telemetry/command calls (options checked there). */
-export function runMounted(args: readonly string[], options: { program: string; name?: string; dir?: string }): Promise<number> {
-  return run(args, { name: options.name ?? `${options.program} telemetry`, program: options.program, dir: options.dir });
+export function runMounted(
+  args: readonly string[],
+  options: { program: string; name?: string; dir?: string },
+): Promise<number> {
+  return run(args, {
+    name: options.name ?? `${options.program} telemetry`,
+    program: options.program,
+    dir: options.dir,
+  });
 }
 
 /**
@@ -140,18 +190,23 @@ function withDefaultCommand(args: readonly string[]): string[] {
 }
 
 /** Commander has already printed its own messages; everything else is printed here, once. */
-function exitCode(e: unknown): number {
-  if (e instanceof CommanderError) {
+function exitCode(error: unknown): number {
+  if (error instanceof CommanderError) {
     // `telemetry help [command]` is asked-for help (exit code 0); help shown because of a
     // mistake (`telemetry help nosuch`) is not.
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
-    if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (e.code.startsWith('commander.')) return EXIT_USAGE;
-    return e.exitCode;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error.code.startsWith('commander.')) return EXIT_USAGE;
+    return error.exitCode;
   }
-  const err = e as NodeJS.ErrnoException;
-  const message = e instanceof CliError ? e.message : err.code && err.path ? `cannot access ${err.path}: ${reason(err)}` : String(err?.message ?? e);
+  const err = error as NodeJS.ErrnoException;
+  const message =
+    error instanceof CliError
+      ? error.message
+      : err.code && err.path
+        ? `cannot access ${err.path}: ${reason(err)}`
+        : String(err?.message ?? error);
   // An empty CliError means every problem was reported already.
   if (message) process.stderr.write(`error: ${message}\n`);
-  return e instanceof CliError ? e.exitCode : EXIT_FAILURE;
+  return error instanceof CliError ? error.exitCode : EXIT_FAILURE;
 }

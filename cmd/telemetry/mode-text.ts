@@ -56,7 +56,13 @@ export function examples(mode: Mode, inv: Invocation): string {
         [`${n} ${mode}`, 'every program on this machine'],
         [`${n} ${mode} --program my-cli`, 'only my-cli; wins over the machine-wide mode'],
       ];
-  if (mode === 'off') rows.push([`${n} off --purge`, inv.program ? `and delete ${inv.program}'s count files` : 'and delete count files and reports']);
-  const width = Math.max(...rows.map(([c]) => c.length));
-  return `\nExamples:\n${rows.map(([c, why]) => `  $ ${c.padEnd(width)}  # ${why}`).join('\n')}\n`;
+  if (mode === 'off')
+    rows.push([
+      `${n} off --purge`,
+      inv.program
+        ? `and delete ${inv.program}'s count files`
+        : 'and delete count files and reports',
+    ]);
+  const width = Math.max(...rows.map(([command]) => command.length));
+  return `\nExamples:\n${rows.map(([command, why]) => `  $ ${command.padEnd(width)}  # ${why}`).join('\n')}\n`;
 }

@@ -9,10 +9,22 @@ export interface Style {
   red(s: string): string;
 }
 
-const plain: Style = { bold: (s) => s, dim: (s) => s, green: (s) => s, yellow: (s) => s, red: (s) => s };
+const plain: Style = {
+  bold: (text) => text,
+  dim: (text) => text,
+  green: (text) => text,
+  yellow: (text) => text,
+  red: (text) => text,
+};
 
-const sgr = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
-const ansi: Style = { bold: sgr(1, 22), dim: sgr(2, 22), green: sgr(32, 39), yellow: sgr(33, 39), red: sgr(31, 39) };
+const sgr = (open: number, close: number) => (text: string) => `\x1b[${open}m${text}\x1b[${close}m`;
+const ansi: Style = {
+  bold: sgr(1, 22),
+  dim: sgr(2, 22),
+  green: sgr(32, 39),
+  yellow: sgr(33, 39),
+  red: sgr(31, 39),
+};
 
 /**
  * Colour only for a person looking at a terminal. NO_COLOR (any non-empty value, see
@@ -20,7 +32,8 @@ const ansi: Style = { bold: sgr(1, 22), dim: sgr(2, 22), green: sgr(32, 39), yel
  */
 export function useColor(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): boolean {
   if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false')
+    return true;
   return isTTY === true;
 }
 
@@ -28,7 +41,15 @@ export function style(color: boolean): Style {
   return color ? ansi : plain;
 }
 
-export type Json = null | boolean | number | bigint | string | Json[] | Map<string, Json> | { [key: string]: Json | undefined };
+export type Json =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Json[]
+  | Map<string, Json>
+  | { [key: string]: Json | undefined };
 
 /**
  * JSON text where a bigint is written as its exact decimal digits. JSON.stringify cannot do
@@ -42,16 +63,28 @@ export function toJson(value: Json, indent = '  ', depth = 0): string {
   const end = '\n' + indent.repeat(depth);
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return '[' + value.map((v) => pad + toJson(v, indent, depth + 1)).join(',') + end + ']';
+    return '[' + value.map((item) => pad + toJson(item, indent, depth + 1)).join(',') + end + ']';
   }
-  const entries = (value instanceof Map ? [...value] : Object.entries(value)).filter(([, v]) => v !== undefined);
+  const entries = (value instanceof Map ? [...value] : Object.entries(value)).filter(
+    ([, field]) => field !== undefined,
+  );
   if (entries.length === 0) return '{}';
-  return '{' + entries.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${toJson(v as Json, indent, depth + 1)}`).join(',') + end + '}';
+  return (
+    '{' +
+    entries
+      .map(
+        ([key, field]) =>
+          `${pad}${JSON.stringify(key)}: ${toJson(field as Json, indent, depth + 1)}`,
+      )
+      .join(',') +
+    end +
+    '}'
+  );
 }
 
 /** RFC 4180: quote a field holding a comma, quote, CR or LF, doubling inner quotes. */
-export function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export function csvRow(fields: readonly string[]): string {
@@ -61,7 +94,8 @@ export function csvRow(fields: readonly string[]): string {
 /** Rows of cells, padded so columns line up; `right` lists the columns aligned right. */
 export function table(rows: readonly string[][], right: ReadonlySet<number> = new Set()): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
+  for (const row of rows)
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
   return rows.map((row) =>
     row
       .map((cell, i) => {
@@ -73,11 +107,11 @@ export function table(rows: readonly string[][], right: ReadonlySet<number> = ne
 }
 
 /** Display width, ignoring colour codes; close enough for the names counters use. */
-function width(s: string): number {
-  return [...s.replace(/\x1b\[\d+m/g, '')].length;
+function width(text: string): number {
+  return [...text.replace(/\x1b\[\d+m/g, '')].length;
 }
 
 /** `3 count files`, `1 count file`. */
-export function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
+export function plural(count: number, one: string, many = one + 's'): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

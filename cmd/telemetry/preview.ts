@@ -5,13 +5,30 @@
 // --offline reaches no network: it shows what is built and lists the weeks still waiting for a config.
 import { Command } from 'commander';
 import { isUnreadable, readText } from '../../safeio/index.js';
-import { CID_RE, collectorPaths, listNames, MAX_REPORT_BYTES, readCollector, runPhases, type RunSummary, weekFiles } from '../../upload/index.js';
+import {
+  CID_RE,
+  collectorPaths,
+  listNames,
+  MAX_REPORT_BYTES,
+  readCollector,
+  runPhases,
+  type RunSummary,
+  weekFiles,
+} from '../../upload/index.js';
 import { context, dirOption, named, type Context, type Invocation } from './context.js';
 import { type Json, toJson } from './output.js';
 import { notOnLines, pinned } from './upload.js';
 
-export interface PreviewReport { week: string; file: string; bytes: string; omitted: { program: string; version?: string; counter?: string; reason: string }[] }
-export interface Preview { collectors: { cid: string; url: string | null; reports: PreviewReport[] }[]; summary: RunSummary }
+export interface PreviewReport {
+  week: string;
+  file: string;
+  bytes: string;
+  omitted: { program: string; version?: string; counter?: string; reason: string }[];
+}
+export interface Preview {
+  collectors: { cid: string; url: string | null; reports: PreviewReport[] }[];
+  summary: RunSummary;
+}
 
 const HELP = `
 Prints, for each collector and week, the exact bytes 'telemetry upload' will send (the file
@@ -35,9 +52,12 @@ export function previewCommand(inv: Invocation): Command {
     .option('--json', 'print one JSON object for scripts')
     .option('--offline', 'reach no network: show only what is already built')
     .addHelpText('after', named(inv, HELP))
-    .action(async (opts: { json?: boolean; offline?: boolean }, c: Command) => {
-      const ctx = context(c, inv);
-      const summary = await runPhases({ dir: ctx.dirs.root, now: pinned(ctx), env: ctx.env }, { build: true, network: !opts.offline, send: false, clean: false });
+    .action(async (opts: { json?: boolean; offline?: boolean }, command: Command) => {
+      const ctx = context(command, inv);
+      const summary = await runPhases(
+        { dir: ctx.dirs.root, now: pinned(ctx), env: ctx.env },
+        { build: true, network: !opts.offline, send: false, clean: false },
+      );
       const p = collectPreview(ctx, summary);
       if (opts.json) ctx.out(toJson(p as unknown as Json) + '\n');
       else ctx.out(renderPreview(ctx, p));
@@ -46,7 +66,9 @@ export function previewCommand(inv: Invocation): Command {
 
 export function collectPreview(ctx: Context, summary: RunSummary): Preview {
   const collectors: Preview['collectors'] = [];
-  for (const cid of listNames(ctx.dirs.uploadDir).filter((n) => CID_RE.test(n)).sort()) {
+  for (const cid of listNames(ctx.dirs.uploadDir)
+    .filter((name) => CID_RE.test(name))
+    .sort()) {
     const p = collectorPaths(ctx.dirs, cid);
     const reports: PreviewReport[] = [];
     for (const week of weekFiles(listNames(p.dir))) {
@@ -69,24 +91,38 @@ function omissions(file: string): PreviewReport['omitted'] {
   }
 }
 
-export function renderPreview(ctx: Context, p: Preview): string {
+export function renderPreview(ctx: Context, preview: Preview): string {
   const { bold, dim } = ctx.style;
   const out: string[] = [];
-  for (const c of p.collectors) {
+  for (const c of preview.collectors) {
     for (const r of c.reports) {
-      out.push(bold(`# POST ${c.url ?? '(unknown collector)'}/upload/${r.week}  (${r.file}, ${Buffer.byteLength(r.bytes)} bytes)`));
+      out.push(
+        bold(
+          `# POST ${c.url ?? '(unknown collector)'}/upload/${r.week}  (${r.file}, ${Buffer.byteLength(r.bytes)} bytes)`,
+        ),
+      );
       out.push(r.bytes);
       const left = new Map<string, string>();
-      for (const o of r.omitted) left.set(`${o.program}${o.counter ? ` ${o.counter}` : o.version ? `@${o.version}` : ''}`, o.reason);
-      if (left.size) out.push(dim('# left out:'), ...[...left].map(([k, v]) => dim(`#   ${k}: ${v}`)));
+      for (const o of r.omitted)
+        left.set(
+          `${o.program}${o.counter ? ` ${o.counter}` : o.version ? `@${o.version}` : ''}`,
+          o.reason,
+        );
+      if (left.size)
+        out.push(
+          dim('# left out:'),
+          ...[...left].map(([key, value]) => dim(`#   ${key}: ${value}`)),
+        );
       out.push('');
     }
   }
-  const s = p.summary;
-  for (const x of [...s.waiting, ...s.retry]) out.push(dim(`# not built: ${x.week} for ${x.collector || x.cid}: ${x.reason}`));
-  for (const x of s.dropped) out.push(dim(`# never sent: ${x.week} for ${x.collector || x.cid}: ${x.reason}`));
+  const s = preview.summary;
+  for (const x of [...s.waiting, ...s.retry])
+    out.push(dim(`# not built: ${x.week} for ${x.collector || x.cid}: ${x.reason}`));
+  for (const x of s.dropped)
+    out.push(dim(`# never sent: ${x.week} for ${x.collector || x.cid}: ${x.reason}`));
   for (const line of notOnLines(s)) out.push(dim(`# ${line}`));
-  if (p.collectors.length === 0) out.push(dim('# nothing would be sent: no report is waiting'));
+  if (preview.collectors.length === 0)
+    out.push(dim('# nothing would be sent: no report is waiting'));
   return out.join('\n') + '\n';
 }
-

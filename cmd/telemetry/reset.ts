@@ -4,10 +4,20 @@
 import { Command } from 'commander';
 import { existsSync, rmSync } from 'node:fs';
 import {
-  readMachineMode, readProgramModes, readProgramsObject,
+  readMachineMode,
+  readProgramModes,
+  readProgramsObject,
 } from '../../counter/settings/index.js';
 import { unreadableText, writeAtomic } from '../../safeio/index.js';
-import { CliError, context, dirOption, fsError, named, type Context, type Invocation } from './context.js';
+import {
+  CliError,
+  context,
+  dirOption,
+  fsError,
+  named,
+  type Context,
+  type Invocation,
+} from './context.js';
 import { knownPrograms, warnIfUnknown } from './known.js';
 import { type ScopeOptions, addScopeOptions, target } from './scope.js';
 
@@ -29,14 +39,23 @@ Examples:
 `;
 
 export function resetCommand(inv: Invocation): Command {
-  const cmd = new Command('reset').description(inv.program ? `forget the choice made for ${inv.program}` : 'forget choices: the machine-wide mode and per-program choices');
+  const cmd = new Command('reset').description(
+    inv.program
+      ? `forget the choice made for ${inv.program}`
+      : 'forget choices: the machine-wide mode and per-program choices',
+  );
   return addScopeOptions(cmd, inv, 'forget the choice')
     .addOption(dirOption())
     .addHelpText('after', named(inv, inv.program ? SCOPED_HELP(inv) : HELP))
-    .action((opts: ScopeOptions, c: Command) => {
-      const ctx = context(c, inv);
+    .action((opts: ScopeOptions, command: Command) => {
+      const ctx = context(command, inv);
       const program = target(ctx, opts);
-      ctx.out((program === null ? resetAll(ctx) : resetProgram(ctx, program, opts.program !== undefined)).join('\n') + '\n');
+      ctx.out(
+        (program === null
+          ? resetAll(ctx)
+          : resetProgram(ctx, program, opts.program !== undefined)
+        ).join('\n') + '\n',
+      );
     });
 }
 
@@ -46,7 +65,9 @@ function resetProgram(ctx: Context, program: string, typed: boolean): string[] {
   const machine = readMachineMode(ctx.dirs)?.mode ?? 'local';
   if (!(program in all)) {
     if (typed) warnIfUnknown(ctx, program, knownPrograms(ctx.dirs));
-    return [`${program} has no choice of its own: nothing to forget; it follows the machine-wide mode, ${machine}`];
+    return [
+      `${program} has no choice of its own: nothing to forget; it follows the machine-wide mode, ${machine}`,
+    ];
   }
   const gone = readProgramModes(ctx.dirs).choices.get(program);
   delete all[program];
@@ -57,7 +78,10 @@ function resetProgram(ctx: Context, program: string, typed: boolean): string[] {
     throw fsError('write', file, e);
   }
   const was = gone ? ` (${gone.mode}, set ${gone.date ?? 'on an unknown date'})` : '';
-  return [`forgot the choice for ${program}${was} in ${file}`, `${program} now follows the machine-wide mode, ${ctx.style.bold(machine)}`];
+  return [
+    `forgot the choice for ${program}${was} in ${file}`,
+    `${program} now follows the machine-wide mode, ${ctx.style.bold(machine)}`,
+  ];
 }
 
 function resetAll(ctx: Context): string[] {
@@ -65,18 +89,28 @@ function resetAll(ctx: Context): string[] {
   // Read before anything goes: a file we cannot read is never deleted.
   const choices = readChoices(programModesFile, null);
   const machine = readMachineMode(ctx.dirs);
-  if (machine?.unreadable) throw new CliError(`cannot read ${unreadableText(machine.unreadable)}; nothing was removed (repair or remove it by hand)`);
+  if (machine?.unreadable)
+    throw new CliError(
+      `cannot read ${unreadableText(machine.unreadable)}; nothing was removed (repair or remove it by hand)`,
+    );
   const lines: string[] = [];
   if (machine) {
     remove(modeFile);
-    lines.push(`removed the machine-wide mode (${machine.mode}, set ${machine.date ?? 'on an unknown date'}) from ${modeFile}`);
+    lines.push(
+      `removed the machine-wide mode (${machine.mode}, set ${machine.date ?? 'on an unknown date'}) from ${modeFile}`,
+    );
   }
   if (choices) {
     remove(programModesFile);
     const list = [...readModes(choices)].join(', ');
-    lines.push(`removed the per-program choices${list ? `: ${list}` : ''} from ${programModesFile}`);
+    lines.push(
+      `removed the per-program choices${list ? `: ${list}` : ''} from ${programModesFile}`,
+    );
   }
-  if (lines.length === 0) return [`there was no choice to forget in ${ctx.dirs.root}; every program has the default mode, ${ctx.style.bold('local')}`];
+  if (lines.length === 0)
+    return [
+      `there was no choice to forget in ${ctx.dirs.root}; every program has the default mode, ${ctx.style.bold('local')}`,
+    ];
   return [...lines, `every program now has the default mode, ${ctx.style.bold('local')}`];
 }
 
@@ -94,7 +128,10 @@ function* readModes(choices: Record<string, unknown>): Generator<string> {
  */
 function readChoices<T>(file: string, absent: T): Record<string, unknown> | T {
   const read = readProgramsObject(file);
-  if (read.problem) throw new CliError(`cannot read ${unreadableText(read.problem)}; left it as it is (fix or delete it by hand)`);
+  if (read.problem)
+    throw new CliError(
+      `cannot read ${unreadableText(read.problem)}; left it as it is (fix or delete it by hand)`,
+    );
   return existsSync(file) ? read.entries : absent;
 }
 

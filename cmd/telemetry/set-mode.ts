@@ -3,7 +3,13 @@
 // commands differ only in their word and their text.
 import { Command } from 'commander';
 import {
-  type Mode, dateString, readMachineMode, readProgramModes, wrap, writeMachineMode, writeProgramMode,
+  type Mode,
+  dateString,
+  readMachineMode,
+  readProgramModes,
+  wrap,
+  writeMachineMode,
+  writeProgramMode,
 } from '../../counter/settings/index.js';
 import { type Unreadable, unreadableText } from '../../safeio/index.js';
 import { CliError, context, dirOption, fsError, type Context, type Invocation } from './context.js';
@@ -23,16 +29,37 @@ export function modeCommand(mode: Mode, inv: Invocation): Command {
   const cmd = new Command(mode).description(`set telemetry to ${mode}: ${SUMMARY[mode]}`);
   if (ALIAS[mode]) cmd.alias(ALIAS[mode]);
   addScopeOptions(cmd, inv, `set the mode`).addOption(dirOption());
-  if (mode === 'off') cmd.option('--purge', inv.program ? `also delete ${inv.program}'s count files (with --all: every count file and report)` : 'also delete count files and reports (keeps the mode files and local/weekends)');
-  return cmd.addHelpText('after', examples(mode, inv)).action((opts: Options, c: Command) => setMode(context(c, inv), mode, opts));
+  if (mode === 'off')
+    cmd.option(
+      '--purge',
+      inv.program
+        ? `also delete ${inv.program}'s count files (with --all: every count file and report)`
+        : 'also delete count files and reports (keeps the mode files and local/weekends)',
+    );
+  return cmd
+    .addHelpText('after', examples(mode, inv))
+    .action((opts: Options, command: Command) => setMode(context(command, inv), mode, opts));
 }
 
 function setMode(ctx: Context, mode: Mode, opts: Options): void {
   const program = target(ctx, opts);
-  const lines = program === null ? setMachineWide(ctx, mode) : setForProgram(ctx, mode, program, opts.program !== undefined);
+  const lines =
+    program === null
+      ? setMachineWide(ctx, mode)
+      : setForProgram(ctx, mode, program, opts.program !== undefined);
   const purged = opts.purge ? purge(ctx, program) : null;
   if (purged) lines.push(purged.line);
-  lines.push('', wrap(meaning(mode, { localDir: ctx.dirs.localDir, today: dateString(ctx.now), name: ctx.inv.name, purged: purged !== null })));
+  lines.push(
+    '',
+    wrap(
+      meaning(mode, {
+        localDir: ctx.dirs.localDir,
+        today: dateString(ctx.now),
+        name: ctx.inv.name,
+        purged: purged !== null,
+      }),
+    ),
+  );
   const note = overrideNote(ctx, mode, program ?? '');
   if (note) lines.push('', note);
   ctx.out(lines.join('\n') + '\n');
@@ -45,13 +72,25 @@ function setMachineWide(ctx: Context, mode: Mode): string[] {
   const programs = readProgramModes(ctx.dirs);
   // Like Go: saying the same thing again keeps the original date, which the uploader reads
   // as the day of consent; rewriting it would push the first report back a week.
-  if (current && !current.unreadable && current.mode === mode && programs.choices.size === 0 && !programs.unreadable) {
-    return [`telemetry is already ${bold(mode)} for every program, since ${current.date ?? 'an unknown date'} (${ctx.dirs.modeFile})`];
+  if (
+    current &&
+    !current.unreadable &&
+    current.mode === mode &&
+    programs.choices.size === 0 &&
+    !programs.unreadable
+  ) {
+    return [
+      `telemetry is already ${bold(mode)} for every program, since ${current.date ?? 'an unknown date'} (${ctx.dirs.modeFile})`,
+    ];
   }
-  const { replaced, kept } = write(ctx.dirs.modeFile, () => writeMachineMode(ctx.dirs, mode, ctx.now));
-  const lines = [`telemetry is now ${bold(mode)} for every program on this machine (written to ${ctx.dirs.modeFile})`];
+  const { replaced, kept } = write(ctx.dirs.modeFile, () =>
+    writeMachineMode(ctx.dirs, mode, ctx.now),
+  );
+  const lines = [
+    `telemetry is now ${bold(mode)} for every program on this machine (written to ${ctx.dirs.modeFile})`,
+  ];
   if (replaced.size > 0) {
-    const list = [...replaced].map(([p, c]) => `${p} (${c.mode})`).join(', ');
+    const list = [...replaced].map(([program, choice]) => `${program} (${choice.mode})`).join(', ');
     lines.push(`this replaces the earlier per-program choices: ${list}`);
   }
   if (kept) lines.push(ctx.style.yellow(unreadableNote(kept)));
@@ -59,15 +98,17 @@ function setMachineWide(ctx: Context, mode: Mode): string[] {
 }
 
 /** An unreadable per-program file is never written over: the user repairs or removes it. */
-function unreadableNote(u: Unreadable): string {
-  return `note: ${u.file} was left in place: cannot read it (${u.reason}); until it is repaired or removed, every program is off`;
+function unreadableNote(problem: Unreadable): string {
+  return `note: ${problem.file} was left in place: cannot read it (${problem.reason}); until it is repaired or removed, every program is off`;
 }
 
 /** `typed`: the user named the program (`--program`), so a typo is possible. */
 function setForProgram(ctx: Context, mode: Mode, program: string, typed: boolean): string[] {
   const { unreadable } = readProgramModes(ctx.dirs);
   if (unreadable) {
-    throw new CliError(`cannot read ${unreadable.file} (${unreadable.reason}), so nothing was written; repair or remove it, then run this again`);
+    throw new CliError(
+      `cannot read ${unreadable.file} (${unreadable.reason}), so nothing was written; repair or remove it, then run this again`,
+    );
   }
   // Known before the write, which makes the program known; warned after it, so a failure
   // to write is the only thing said.
@@ -75,16 +116,16 @@ function setForProgram(ctx: Context, mode: Mode, program: string, typed: boolean
   write(ctx.dirs.programModesFile, () => writeProgramMode(ctx.dirs, program, mode, ctx.now));
   if (known) warnIfUnknown(ctx, program, known);
   const m = readMachineMode(ctx.dirs);
-  const machine = m?.unreadable ? `off (${unreadableText(m.unreadable)})` : m?.mode ?? 'local';
+  const machine = m?.unreadable ? `off (${unreadableText(m.unreadable)})` : (m?.mode ?? 'local');
   return [
     `telemetry is now ${ctx.style.bold(mode)} for ${program} (written to ${ctx.dirs.programModesFile})`,
     `other programs follow the machine-wide mode, ${machine}`,
   ];
 }
 
-function write<T>(path: string, fn: () => T): T {
+function write<T>(path: string, step: () => T): T {
   try {
-    return fn();
+    return step();
   } catch (e) {
     throw fsError('write', path, e);
   }
@@ -108,11 +149,21 @@ function overrideNote(ctx: Context, mode: Mode, program: string): string | null 
  */
 function purge(ctx: Context, program: string | null): { line: string; errors: string[] } {
   const { counts, reports } = dataFiles(ctx.dirs, program);
-  const kept = program === null ? '' : ` (reports are kept: they mix programs; '${ctx.inv.name} clean${ctx.inv.program ? ' --all' : ''}' deletes them)`;
+  const kept =
+    program === null
+      ? ''
+      : ` (reports are kept: they mix programs; '${ctx.inv.name} clean${ctx.inv.program ? ' --all' : ''}' deletes them)`;
   const whose = program === null ? '' : ` of ${program}`;
   const gone = removeFiles([...counts, ...reports]);
-  if (counts.length + reports.length === 0) return { line: `there were no count files${whose}${program === null ? ' or reports' : ''} to delete${kept}`, errors: [] };
-  const what = [plural(counts.length, 'count file'), ...(program === null ? [plural(reports.length, 'report')] : [])].join(' and ');
+  if (counts.length + reports.length === 0)
+    return {
+      line: `there were no count files${whose}${program === null ? ' or reports' : ''} to delete${kept}`,
+      errors: [],
+    };
+  const what = [
+    plural(counts.length, 'count file'),
+    ...(program === null ? [plural(reports.length, 'report')] : []),
+  ].join(' and ');
   const done = gone.errors.length ? `${gone.removed} of ${what}` : what;
   return { line: `deleted ${done}${whose} from ${ctx.dirs.root}${kept}`, errors: gone.errors };
 }

@@ -3,7 +3,12 @@
 // because counters are 64-bit and JSON numbers would round anything above 2^53.
 import { basename } from 'node:path';
 import type { Decision, Reason } from '../../counter/settings/index.js';
-import { type FileInfo, type ReadFailed, type ReadOk, isActive } from '../../counter/countfile/index.js';
+import {
+  type FileInfo,
+  type ReadFailed,
+  type ReadOk,
+  isActive,
+} from '../../counter/countfile/index.js';
 import type { ProgramMarks } from '../../upload/index.js';
 
 export interface ViewCounter {
@@ -73,41 +78,73 @@ export function buildViewData(input: ViewInput): ViewData {
     if ('error' in r) errors.push({ file: basename(r.file), reason: stripFile(r.error, r.file) });
     else files.push(viewFile(r, input.now));
   }
-  const programs = uniq(files.map((f) => f.program)).map((p) => viewProgram(p, files, input.decide(p), input.marks));
-  return { dir: input.dir, machine: viewMode(input.machine), programs, weeks: uniq(files.map((f) => f.week)), files, errors };
+  const programs = uniq(files.map((file) => file.program)).map((program) =>
+    viewProgram(program, files, input.decide(program), input.marks),
+  );
+  return {
+    dir: input.dir,
+    machine: viewMode(input.machine),
+    programs,
+    weeks: uniq(files.map((file) => file.week)),
+    files,
+    errors,
+  };
 }
 
-function viewFile(r: ReadOk, now: Date): ViewFile {
-  const counters = [...r.counts]
+function viewFile(read: ReadOk, now: Date): ViewFile {
+  const counters = [...read.counts]
     .sort(([a], [b]) => compare(a, b))
     .map(([name, value]) => ({ name, value: value.toString() }));
-  return { file: basename(r.file), ...r.info, week: r.info.timeEnd.slice(0, 10), active: isActive(r.info, now), counters };
+  return {
+    file: basename(read.file),
+    ...read.info,
+    week: read.info.timeEnd.slice(0, 10),
+    active: isActive(read.info, now),
+    counters,
+  };
 }
 
-function viewProgram(program: string, files: ViewFile[], decision: Decision, marks: ViewInput['marks']): ViewProgram {
-  const own = files.filter((f) => f.program === program);
+function viewProgram(
+  program: string,
+  files: ViewFile[],
+  decision: Decision,
+  marks: ViewInput['marks'],
+): ViewProgram {
+  const own = files.filter((file) => file.program === program);
   const upload = marks?.(program, decision.mode) ?? null;
-  return { program, versions: uniq(own.map((f) => f.version)), weeks: uniq(own.map((f) => f.week)), mode: viewMode(decision), upload };
+  return {
+    program,
+    versions: uniq(own.map((file) => file.version)),
+    weeks: uniq(own.map((file) => file.week)),
+    mode: viewMode(decision),
+    upload,
+  };
 }
 
-export function viewMode(d: Decision): ViewMode {
-  const notes = d.overrides.filter((o) => o !== d.decidedBy).map((o) => `${reasonText(o)} (would set ${o.mode})`);
-  return { mode: d.mode, reason: reasonText(d.decidedBy), notes: [...notes, ...d.warnings] };
+export function viewMode(decision: Decision): ViewMode {
+  const notes = decision.overrides
+    .filter((override) => override !== decision.decidedBy)
+    .map((override) => `${reasonText(override)} (would set ${override.mode})`);
+  return {
+    mode: decision.mode,
+    reason: reasonText(decision.decidedBy),
+    notes: [...notes, ...decision.warnings],
+  };
 }
 
 const SOURCES: Record<Reason['source'], string> = {
   default: 'default',
   machine: 'machine-wide choice',
-  program: 'this program\'s choice',
+  program: "this program's choice",
   env: 'environment',
   project: 'project setting',
   'no-directory': 'no telemetry directory',
   unreadable: 'a settings file that cannot be read',
 };
 
-function reasonText(r: Reason): string {
-  const when = r.date ? ` since ${r.date}` : '';
-  return `${SOURCES[r.source]}: ${r.detail}${when}`;
+function reasonText(reason: Reason): string {
+  const when = reason.date ? ` since ${reason.date}` : '';
+  return `${SOURCES[reason.source]}: ${reason.detail}${when}`;
 }
 
 /** Read errors start with the full path; the page already names the file. */
@@ -115,8 +152,8 @@ function stripFile(error: string, file: string): string {
   return error.startsWith(`${file}: `) ? error.slice(file.length + 2) : error;
 }
 
-function uniq(xs: string[]): string[] {
-  return [...new Set(xs)].sort(compare);
+function uniq(values: string[]): string[] {
+  return [...new Set(values)].sort(compare);
 }
 
 /** Code-unit order, so the output does not depend on the server's locale. */

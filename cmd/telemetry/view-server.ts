@@ -44,22 +44,28 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 // Everything the page loads comes from this server; the policy makes that a rule the browser enforces.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function defaultAssets(): string {
   return fileURLToPath(new URL('./view/', import.meta.url));
 }
 
 /** Everything the page needs, read fresh from disk. */
-export function collectViewData(opts: Pick<ViewServerOptions, 'dirs' | 'env' | 'cwd'>, now: Date = new Date()): ViewData {
-  const ask = (program: string) => decide({ dirs: opts.dirs, program, env: opts.env, cwd: opts.cwd });
+export function collectViewData(
+  opts: Pick<ViewServerOptions, 'dirs' | 'env' | 'cwd'>,
+  now: Date = new Date(),
+): ViewData {
+  const ask = (program: string) =>
+    decide({ dirs: opts.dirs, program, env: opts.env, cwd: opts.cwd });
   return buildViewData({
     dir: opts.dirs.root,
     reads: listCountFiles(opts.dirs.localDir).map(readCountFile),
     // With no program name there is no per-program choice or variable: what is left is machine-wide.
     machine: ask(''),
     decide: ask,
-    marks: (program, mode) => programMarks(opts.dirs, program, readPrograms(opts.dirs).get(program), mode),
+    marks: (program, mode) =>
+      programMarks(opts.dirs, program, readPrograms(opts.dirs).get(program), mode),
     now,
   });
 }
@@ -68,7 +74,9 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
   const host = opts.host ?? '127.0.0.1';
   const assets = opts.assets ?? defaultAssets();
   const server = createServer((req, res) => {
-    handle(req, res, opts, assets, port()).catch((e: Error) => send(res, 500, 'text/plain; charset=utf-8', `error: ${e.message}\n`));
+    handle(req, res, opts, assets, port()).catch((err: Error) =>
+      send(res, 500, 'text/plain; charset=utf-8', `error: ${err.message}\n`),
+    );
   });
   await listen(server, opts.port, host);
   function port(): number {
@@ -79,13 +87,22 @@ export async function startViewServer(opts: ViewServerOptions): Promise<ViewServ
   return { url, port: port(), close: () => close(server) };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, opts: ViewServerOptions, assets: string, port: number): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: ViewServerOptions,
+  assets: string,
+  port: number,
+): Promise<void> {
   // A page on another site could point a DNS name at 127.0.0.1 and read the data; only
   // requests addressed to loopback by name or number are answered.
-  if (!allowedHost(req.headers.host, port)) return send(res, 403, 'text/plain; charset=utf-8', 'error: unexpected Host header\n');
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'error: method not allowed\n');
+  if (!allowedHost(req.headers.host, port))
+    return send(res, 403, 'text/plain; charset=utf-8', 'error: unexpected Host header\n');
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return send(res, 405, 'text/plain; charset=utf-8', 'error: method not allowed\n');
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (path === '/api/data') return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(collectViewData(opts)));
+  if (path === '/api/data')
+    return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(collectViewData(opts)));
   if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
   const asset = ASSETS[path];
   if (!asset) return send(res, 404, 'text/plain; charset=utf-8', `error: ${path} not found\n`);
@@ -93,7 +110,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ViewServe
 }
 
 function allowedHost(header: string | undefined, port: number): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]'].some((h) => header === `${h}:${port}`);
+  return ['127.0.0.1', 'localhost', '[::1]'].some((host) => header === `${host}:${port}`);
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
@@ -109,7 +126,9 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new PortInUseError(port) : e));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(port) : err),
+    );
     server.listen(port, host, () => resolve());
   });
 }

@@ -19,7 +19,9 @@ export function viewCommand(inv: Invocation = STANDALONE): Command {
     .addOption(dirOption())
     .addHelpText(
       'after',
-      named(inv, `
+      named(
+        inv,
+        `
 The page re-reads the count files every few seconds, so it follows tools that are running.
 Nothing leaves this machine: the server listens on 127.0.0.1 and the page loads nothing else.
 
@@ -27,7 +29,8 @@ Examples:
   $ telemetry view                  serve on http://127.0.0.1:${DEFAULT_PORT}/ until Ctrl-C
   $ telemetry view --open           also open it in a browser
   $ telemetry view --port 0         use any free port (printed on start)
-  $ telemetry view --dir /tmp/tt    show another telemetry directory`),
+  $ telemetry view --dir /tmp/tt    show another telemetry directory`,
+      ),
     )
     .action(async function (this: Command, opts: ViewOptions) {
       await runView(this, inv, opts);
@@ -39,7 +42,13 @@ async function runView(cmd: Command, inv: Invocation, opts: ViewOptions): Promis
   const ctx = context(cmd, inv);
   let server: ViewServer;
   try {
-    server = await startViewServer({ dirs: ctx.dirs, port: opts.port, host: '127.0.0.1', env: ctx.env, cwd: ctx.cwd });
+    server = await startViewServer({
+      dirs: ctx.dirs,
+      port: opts.port,
+      host: '127.0.0.1',
+      env: ctx.env,
+      cwd: ctx.cwd,
+    });
   } catch (e) {
     if (e instanceof PortInUseError) throw new CliError(`port ${e.port} is in use; try --port 0`);
     throw new CliError(`cannot listen on 127.0.0.1:${opts.port}: ${(e as Error).message}`);
@@ -55,14 +64,20 @@ async function runView(cmd: Command, inv: Invocation, opts: ViewOptions): Promis
 
 function parsePort(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError(`expected a port number from 0 to 65535`);
+  if (!/^\d+$/.test(value) || n > 65535)
+    throw new InvalidArgumentError(`expected a port number from 0 to 65535`);
   return n;
 }
 
 /** Best effort: a missing or failing browser is reported and the server keeps running. */
-export function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): void {
+export function openBrowser(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: string = process.platform,
+): void {
   const [cmd, ...args] = browserCommand(url, env, platform);
-  const warn = (why: string) => console.error(`telemetry view: could not open a browser (${why}); open ${url} yourself`);
+  const warn = (why: string) =>
+    console.error(`telemetry view: could not open a browser (${why}); open ${url} yourself`);
   try {
     // On Windows the command line is cmd's own (see browserCommand), and no console flashes up.
     const windows = platform === 'win32' && !env.BROWSER?.trim();
@@ -72,7 +87,7 @@ export function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env, p
       windowsHide: true,
       windowsVerbatimArguments: windows,
     });
-    child.on('error', (e) => warn(`${cmd}: ${e.message}`));
+    child.on('error', (err) => warn(`${cmd}: ${err.message}`));
     child.on('exit', (code) => {
       if (code !== 0 && code !== null) warn(`${cmd} exited with status ${code}`);
     });

@@ -9,8 +9,24 @@
 import nacl from 'tweetnacl';
 import { parseCheckpoint } from './checkpoint.js';
 import { CodedError } from './error.js';
-import { ALG_COSIGNATURE_V1, formatVerifier, generateKey, hex8, parseSigner, parseVerifier, type SignerKey, type VerifierKey } from './keys.js';
-import { MAX_NOTE_BYTES, MAX_SIGNATURES, NoteError, parseSigLine, sigProblem, splitNote } from './note.js';
+import {
+  ALG_COSIGNATURE_V1,
+  formatVerifier,
+  generateKey,
+  hex8,
+  parseSigner,
+  parseVerifier,
+  type SignerKey,
+  type VerifierKey,
+} from './keys.js';
+import {
+  MAX_NOTE_BYTES,
+  MAX_SIGNATURES,
+  NoteError,
+  parseSigLine,
+  sigProblem,
+  splitNote,
+} from './note.js';
 
 export type CosignatureErrorCode =
   | 'ETIME' // a timestamp to sign with that is not whole seconds from 0 to 2^53-1
@@ -28,7 +44,10 @@ const MAX_TIMESTAMP = 2n ** 63n - 1n; // c2sp.org/tlog-cosignature: "MUST NOT ex
 const DASH = '\u2014 ';
 
 /** A new witness key pair (type 0x04): signer `PRIVATE+KEY+<name>+<id>+…`, verifier `<name>+<id>+…`. */
-export function generateWitnessKey(name: string, seed?: Uint8Array): { signer: string; verifier: string } {
+export function generateWitnessKey(
+  name: string,
+  seed?: Uint8Array,
+): { signer: string; verifier: string } {
   return generateKey(name, seed, ALG_COSIGNATURE_V1);
 }
 
@@ -54,7 +73,11 @@ export function cosignatureMessage(checkpointText: string, time: bigint | number
  * earlier line by this same witness is replaced, so running a witness again refreshes its time.
  */
 export function cosignNote(note: string | Uint8Array, signerKey: string, time: number): string {
-  if (!Number.isSafeInteger(time) || time < 0) throw new CosignatureError('ETIME', `cosignature time ${time} is not whole seconds from 0 to 2^53-1`);
+  if (!Number.isSafeInteger(time) || time < 0)
+    throw new CosignatureError(
+      'ETIME',
+      `cosignature time ${time} is not whole seconds from 0 to 2^53-1`,
+    );
   const key = parseWitnessSigner(signerKey);
   const { text, lines } = splitNote(note);
   parseCheckpoint(text); // a witness signs checkpoints only
@@ -66,23 +89,39 @@ export function cosignNote(note: string | Uint8Array, signerKey: string, time: n
     const s = parseSigLine(line, i + 1);
     return !(s.name === key.name && s.keyId === key.keyId);
   });
-  if (kept.length + 1 > MAX_SIGNATURES) throw new NoteError('ETOOMANY', `note would have ${kept.length + 1} signatures, at most ${MAX_SIGNATURES}`);
+  if (kept.length + 1 > MAX_SIGNATURES)
+    throw new NoteError(
+      'ETOOMANY',
+      `note would have ${kept.length + 1} signatures, at most ${MAX_SIGNATURES}`,
+    );
   const out = `${text}\n${[...kept, `${DASH}${key.name} ${sig.toString('base64')}`].join('\n')}\n`;
-  if (Buffer.byteLength(out, 'utf8') > MAX_NOTE_BYTES) throw new NoteError('ETOOBIG', `cosigned note would be over ${MAX_NOTE_BYTES} bytes`);
+  if (Buffer.byteLength(out, 'utf8') > MAX_NOTE_BYTES)
+    throw new NoteError('ETOOBIG', `cosigned note would be over ${MAX_NOTE_BYTES} bytes`);
   return out;
 }
 
 /** What became of one pinned witness: its cosignature time when one verified, else why not. */
-export interface WitnessOutcome { witness: string; time?: number; problem?: string }
+export interface WitnessOutcome {
+  witness: string;
+  time?: number;
+  problem?: string;
+}
 
 /** Why `sig` (timestamp || signature) is not `key`'s cosignature of `text` at most a day ahead of `now`, or its time. */
-function cosignatureProblem(text: string, sig: Uint8Array, key: VerifierKey, now: number): { time?: number; problem?: string } {
-  if (sig.length !== 8 + 64) return { problem: `its cosignature is ${sig.length + 4} bytes, want 76` };
+function cosignatureProblem(
+  text: string,
+  sig: Uint8Array,
+  key: VerifierKey,
+  now: number,
+): { time?: number; problem?: string } {
+  if (sig.length !== 8 + 64)
+    return { problem: `its cosignature is ${sig.length + 4} bytes, want 76` };
   const t = Buffer.from(sig.buffer, sig.byteOffset, 8).readBigUInt64BE(0);
   if (t > MAX_TIMESTAMP) return { problem: `its cosignature time ${t} is above 2^63-1` };
   const bad = sigProblem(cosignatureMessage(text, t), sig.subarray(8), key);
   if (bad) return { problem: `its cosignature ${bad}` };
-  if (t > BigInt(Math.floor(now)) + BigInt(MAX_CLOCK_SKEW_SECONDS)) return { problem: `its cosignature time ${t} is more than a day in the future` };
+  if (t > BigInt(Math.floor(now)) + BigInt(MAX_CLOCK_SKEW_SECONDS))
+    return { problem: `its cosignature time ${t} is more than a day in the future` };
   return { time: Number(t) };
 }
 
@@ -92,12 +131,20 @@ function cosignatureProblem(text: string, sig: Uint8Array, key: VerifierKey, now
  * witness with several lines counts once, when any of them verifies; a bad line is a problem of
  * that witness, not of the note. `now` is in seconds since the epoch.
  */
-export function checkCosignatures(note: string | Uint8Array, witnesses: string[], now = Date.now() / 1000): WitnessOutcome[] {
+export function checkCosignatures(
+  note: string | Uint8Array,
+  witnesses: string[],
+  now = Date.now() / 1000,
+): WitnessOutcome[] {
   const pinned = new Map<string, { key: VerifierKey; outcome: WitnessOutcome }>();
   for (const w of witnesses) {
     const key = parseWitnessVerifier(w);
     const id = `${key.name}\n${key.keyId}`;
-    if (pinned.has(id)) throw new CosignatureError('EAMBIGUOUS', `two witness keys are named ${key.name}+${hex8(key.keyId)}`);
+    if (pinned.has(id))
+      throw new CosignatureError(
+        'EAMBIGUOUS',
+        `two witness keys are named ${key.name}+${hex8(key.keyId)}`,
+      );
     pinned.set(id, { key, outcome: { witness: key.name, problem: 'no cosignature' } });
   }
   const { text, lines } = splitNote(note);
@@ -106,9 +153,11 @@ export function checkCosignatures(note: string | Uint8Array, witnesses: string[]
     const p = pinned.get(`${name}\n${keyId}`);
     if (!p || p.outcome.time !== undefined) return;
     const got = cosignatureProblem(text, sig, p.key, now);
-    p.outcome = got.problem ? { witness: name, problem: got.problem } : { witness: name, time: got.time! };
+    p.outcome = got.problem
+      ? { witness: name, problem: got.problem }
+      : { witness: name, time: got.time! };
   });
-  return [...pinned.values()].map((p) => p.outcome);
+  return [...pinned.values()].map((entry) => entry.outcome);
 }
 
 /**
@@ -116,14 +165,28 @@ export function checkCosignatures(note: string | Uint8Array, witnesses: string[]
  * cosigned the note; the message says how many of how many verified and what each of the others
  * lacked. Returns the outcomes (the names that verified have a `time`).
  */
-export function requireCosignatures(note: string | Uint8Array, witnesses: string[], quorum = witnesses.length, now?: number): WitnessOutcome[] {
+export function requireCosignatures(
+  note: string | Uint8Array,
+  witnesses: string[],
+  quorum = witnesses.length,
+  now?: number,
+): WitnessOutcome[] {
   if (!Number.isInteger(quorum) || quorum < 1 || quorum > witnesses.length) {
-    throw new CosignatureError('EQUORUM', `witness quorum ${quorum} is not 1..${witnesses.length}, the number of witness keys given`);
+    throw new CosignatureError(
+      'EQUORUM',
+      `witness quorum ${quorum} is not 1..${witnesses.length}, the number of witness keys given`,
+    );
   }
   const outcomes = checkCosignatures(note, witnesses, now);
-  const ok = outcomes.filter((o) => o.time !== undefined);
+  const ok = outcomes.filter((outcome) => outcome.time !== undefined);
   if (ok.length >= quorum) return outcomes;
-  const names = ok.map((o) => o.witness).join(', ') || 'none';
-  const missing = outcomes.filter((o) => o.problem).map((o) => `${o.witness}: ${o.problem}`).join('; ');
-  throw new CosignatureError('EWITNESS', `checkpoint is cosigned by ${ok.length} of ${witnesses.length} pinned witnesses, ${quorum} needed (verified: ${names}; ${missing})`);
+  const names = ok.map((outcome) => outcome.witness).join(', ') || 'none';
+  const missing = outcomes
+    .filter((outcome) => outcome.problem)
+    .map((outcome) => `${outcome.witness}: ${outcome.problem}`)
+    .join('; ');
+  throw new CosignatureError(
+    'EWITNESS',
+    `checkpoint is cosigned by ${ok.length} of ${witnesses.length} pinned witnesses, ${quorum} needed (verified: ${names}; ${missing})`,
+  );
 }

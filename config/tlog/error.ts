@@ -12,4 +12,4 @@ export class CodedError<C extends string> extends Error {
 }
 
 /** The message of anything thrown, for a line that names what failed. */
-export const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -19,22 +19,25 @@ export class ProofError extends CodedError<ProofErrorCode> {
   override name = 'ProofError';
 }
 
-export function hex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+export function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
-/** Throws EINVAL unless n is an integer in 0..2^53-1 (Number.MAX_SAFE_INTEGER). */
-export function checkCount(n: number, what: string): void {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    const shown = typeof n === 'number' ? String(n) : (JSON.stringify(n) ?? typeof n);
+/** Throws EINVAL unless count is an integer in 0..2^53-1 (Number.MAX_SAFE_INTEGER). */
+export function checkCount(count: number, what: string): void {
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+    const shown =
+      typeof count === 'number' ? String(count) : (JSON.stringify(count) ?? typeof count);
     throw new ProofError('EINVAL', `${what} ${shown} is not an integer in 0..2^53-1`);
   }
 }
 
-/** Throws EHASHLEN unless h is a 32-byte Uint8Array. */
-export function checkHash(h: unknown, what: string): asserts h is Uint8Array {
-  if (!(h instanceof Uint8Array)) throw new ProofError('EHASHLEN', `${what} is not a byte array`);
-  if (h.length !== HASH_SIZE) throw new ProofError('EHASHLEN', `${what} is ${h.length} bytes, not ${HASH_SIZE}`);
+/** Throws EHASHLEN unless hash is a 32-byte Uint8Array. */
+export function checkHash(hash: unknown, what: string): asserts hash is Uint8Array {
+  if (!(hash instanceof Uint8Array))
+    throw new ProofError('EHASHLEN', `${what} is not a byte array`);
+  if (hash.length !== HASH_SIZE)
+    throw new ProofError('EHASHLEN', `${what} is ${hash.length} bytes, not ${HASH_SIZE}`);
 }
 
 const LEAF_PREFIX = Uint8Array.of(0x00);
@@ -42,13 +45,16 @@ const NODE_PREFIX = Uint8Array.of(0x01);
 
 /** SHA-256(0x00 || entry): the hash of one log entry (§2.1.1). */
 export function leafHash(entry: Uint8Array): Uint8Array {
-  if (!(entry instanceof Uint8Array)) throw new ProofError('EINVAL', 'leaf entry is not a byte array');
+  if (!(entry instanceof Uint8Array))
+    throw new ProofError('EINVAL', 'leaf entry is not a byte array');
   return new Uint8Array(createHash('sha256').update(LEAF_PREFIX).update(entry).digest());
 }
 
 /** SHA-256(0x01 || left || right) without checks: for callers that checked both already. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest());
+  return new Uint8Array(
+    createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest(),
+  );
 }
 
 /** SHA-256(0x01 || left || right): an interior node (§2.1.1); both children must be 32 bytes. */
@@ -69,12 +75,12 @@ export function emptyRoot(): Uint8Array {
  * top entries merge once for every trailing one bit of i's offset. Folding the stack from the
  * right at the end gives §2.1.1's split at the largest power of two below the size.
  */
-export function rangeRoot(hashes: readonly Uint8Array[], lo: number, hi: number): Uint8Array {
-  if (hi <= lo) return emptyRoot();
+export function rangeRoot(hashes: readonly Uint8Array[], start: number, end: number): Uint8Array {
+  if (end <= start) return emptyRoot();
   const stack: Uint8Array[] = [];
-  for (let i = lo; i < hi; i++) {
+  for (let i = start; i < end; i++) {
     let h = hashes[i]!;
-    for (let c = i - lo; c % 2 === 1; c = (c - 1) / 2) h = hashChildren(stack.pop()!, h);
+    for (let c = i - start; c % 2 === 1; c = (c - 1) / 2) h = hashChildren(stack.pop()!, h);
     stack.push(h);
   }
   let root = stack.pop()!;

@@ -1,7 +1,14 @@
 // Signed notes, c2sp.org/signed-note v1.0.0 with Ed25519 (type 0x01) keys only. Parsing and the
 // verification rules follow Go's golang.org/x/mod/sumdb/note Open, which the tests run side by side.
 import nacl from 'tweetnacl';
-import { hex8, nameProblem, parseSigner, parseVerifier, decodeBase64, type VerifierKey } from './keys.js';
+import {
+  hex8,
+  nameProblem,
+  parseSigner,
+  parseVerifier,
+  decodeBase64,
+  type VerifierKey,
+} from './keys.js';
 import { CodedError } from './error.js';
 
 export type NoteErrorCode =
@@ -27,20 +34,28 @@ const DASH = '\u2014 '; // em dash, space: the start of every signature line
 // Ed25519 group order; Go's crypto/ed25519 refuses S >= L (RFC 8032 §5.1.7), tweetnacl does not.
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 
-function checkEncoding(s: string, what: string): void {
-  const bad = /[\u0000-\u0009\u000b-\u001f]|\p{Cs}/u.exec(s);
+function checkEncoding(text: string, what: string): void {
+  const bad = /[\u0000-\u0009\u000b-\u001f]|\p{Cs}/u.exec(text);
   if (!bad) return;
-  const line = s.slice(0, bad.index).split('\n').length;
-  const why = bad[0].charCodeAt(0) < 0x20 ? `control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')}` : 'text that is not unicode';
+  const line = text.slice(0, bad.index).split('\n').length;
+  const why =
+    bad[0].charCodeAt(0) < 0x20
+      ? `control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')}`
+      : 'text that is not unicode';
   throw new NoteError('EENCODING', `${what} has ${why} on line ${line}`);
 }
 
 /** Signs `text` (which must end in a newline) with each signer key, in order. */
 export function signNote(text: string, signers: string[]): string {
-  if (!text.endsWith('\n')) throw new NoteError('EMALFORMED', 'note text does not end with a newline');
+  if (!text.endsWith('\n'))
+    throw new NoteError('EMALFORMED', 'note text does not end with a newline');
   checkEncoding(text, 'note text');
   if (signers.length === 0) throw new NoteError('EMALFORMED', 'no signer keys given');
-  if (signers.length > MAX_SIGNATURES) throw new NoteError('ETOOMANY', `${signers.length} signer keys given, at most ${MAX_SIGNATURES}`);
+  if (signers.length > MAX_SIGNATURES)
+    throw new NoteError(
+      'ETOOMANY',
+      `${signers.length} signer keys given, at most ${MAX_SIGNATURES}`,
+    );
   const msg = Buffer.from(text, 'utf8');
   let out = text + '\n';
   for (const s of signers) {
@@ -50,14 +65,18 @@ export function signNote(text: string, signers: string[]): string {
     sig.set(nacl.sign.detached(msg, key.secretKey), 4);
     out += `${DASH}${key.name} ${sig.toString('base64')}\n`;
   }
-  if (Buffer.byteLength(out, 'utf8') > MAX_NOTE_BYTES) throw new NoteError('ETOOBIG', `signed note would be over ${MAX_NOTE_BYTES} bytes`);
+  if (Buffer.byteLength(out, 'utf8') > MAX_NOTE_BYTES)
+    throw new NoteError('ETOOBIG', `signed note would be over ${MAX_NOTE_BYTES} bytes`);
   return out;
 }
 
 /** The note as a string, refusing anything over the size cap or not UTF-8. */
 function noteString(note: string | Uint8Array): string {
   const size = typeof note === 'string' ? note.length : note.byteLength;
-  if (size > MAX_NOTE_BYTES || (typeof note === 'string' && Buffer.byteLength(note, 'utf8') > MAX_NOTE_BYTES)) {
+  if (
+    size > MAX_NOTE_BYTES ||
+    (typeof note === 'string' && Buffer.byteLength(note, 'utf8') > MAX_NOTE_BYTES)
+  ) {
     throw new NoteError('ETOOBIG', `note is over ${MAX_NOTE_BYTES} bytes`);
   }
   if (typeof note === 'string') return note;
@@ -75,7 +94,11 @@ function keyMap(verifierKeys: string[]): Map<string, VerifierKey> {
   for (const text of verifierKeys) {
     const key = parseVerifier(text);
     const k = `${key.name}\n${key.keyId}`;
-    if (map.has(k)) throw new NoteError('EAMBIGUOUS', `two verifier keys are named ${key.name}+${hex8(key.keyId)}`);
+    if (map.has(k))
+      throw new NoteError(
+        'EAMBIGUOUS',
+        `two verifier keys are named ${key.name}+${hex8(key.keyId)}`,
+      );
     map.set(k, key);
   }
   return map;
@@ -96,16 +119,32 @@ export interface SigLine {
 }
 
 /** One signature line: em dash, space, key name, space, base64(key id || signature). */
-export function parseSigLine(line: string, n: number): SigLine {
-  if (!line.startsWith(DASH)) throw new NoteError('EMALFORMED', `signature line ${n} does not start with an em dash and a space`);
+export function parseSigLine(line: string, lineNumber: number): SigLine {
+  if (!line.startsWith(DASH))
+    throw new NoteError(
+      'EMALFORMED',
+      `signature line ${lineNumber} does not start with an em dash and a space`,
+    );
   const rest = line.slice(DASH.length);
   const sp = rest.indexOf(' ');
   const name = sp < 0 ? rest : rest.slice(0, sp);
   const problem = nameProblem(name);
-  if (problem) throw new NoteError('ESIGLINE', `signature line ${n}: key name ${JSON.stringify(name)} ${problem}`);
+  if (problem)
+    throw new NoteError(
+      'ESIGLINE',
+      `signature line ${lineNumber}: key name ${JSON.stringify(name)} ${problem}`,
+    );
   const raw = sp < 0 ? undefined : decodeBase64(rest.slice(sp + 1));
-  if (!raw || raw.length === 0) throw new NoteError('ESIGLINE', `signature line ${n}: signature is not standard padded base64`);
-  if (raw.length < 5) throw new NoteError('ESIGLINE', `signature line ${n}: ${raw.length} bytes, too short for a key id and a signature`);
+  if (!raw || raw.length === 0)
+    throw new NoteError(
+      'ESIGLINE',
+      `signature line ${lineNumber}: signature is not standard padded base64`,
+    );
+  if (raw.length < 5)
+    throw new NoteError(
+      'ESIGLINE',
+      `signature line ${lineNumber}: ${raw.length} bytes, too short for a key id and a signature`,
+    );
   const keyId = ((raw[0]! << 24) | (raw[1]! << 16) | (raw[2]! << 8) | raw[3]!) >>> 0;
   return { name, keyId, sig: raw.subarray(4) };
 }
@@ -123,10 +162,15 @@ export function splitNote(note: string | Uint8Array): { text: string; lines: str
   if (split < 0) throw new NoteError('EMALFORMED', 'note has no blank line before its signatures');
   const text = s.slice(0, split + 1);
   const block = s.slice(split + 2);
-  if (block === '') throw new NoteError('EMALFORMED', 'note has no signature lines after its blank line');
+  if (block === '')
+    throw new NoteError('EMALFORMED', 'note has no signature lines after its blank line');
   if (!block.endsWith('\n')) throw new NoteError('EMALFORMED', 'note does not end with a newline');
   const lines = block.slice(0, -1).split('\n');
-  if (lines.length > MAX_SIGNATURES) throw new NoteError('ETOOMANY', `note has ${lines.length} signatures, at most ${MAX_SIGNATURES}`);
+  if (lines.length > MAX_SIGNATURES)
+    throw new NoteError(
+      'ETOOMANY',
+      `note has ${lines.length} signatures, at most ${MAX_SIGNATURES}`,
+    );
   return { text, lines };
 }
 
@@ -137,7 +181,10 @@ export function splitNote(note: string | Uint8Array): { text: string; lines: str
  * Like Go's note.Open, a repeated signature by an already seen key is skipped. Returns the note
  * text (with its final newline) and the names of the keys whose signatures verified.
  */
-export function verifyNote(note: string | Uint8Array, verifierKeys: string[]): { text: string; verifiedBy: string[] } {
+export function verifyNote(
+  note: string | Uint8Array,
+  verifierKeys: string[],
+): { text: string; verifiedBy: string[] } {
   const s = noteString(note);
   const keys = keyMap(verifierKeys);
   const { text, lines } = splitNote(s);
@@ -158,7 +205,10 @@ export function verifyNote(note: string | Uint8Array, verifierKeys: string[]): {
   });
   if (verifiedBy.length === 0) {
     const by = [...new Set(others)].slice(0, 5).join(', ');
-    throw new NoteError('EUNVERIFIED', `note is not signed by any of the ${keys.size} given keys (signed by ${by})`);
+    throw new NoteError(
+      'EUNVERIFIED',
+      `note is not signed by any of the ${keys.size} given keys (signed by ${by})`,
+    );
   }
   return { text, verifiedBy };
 }

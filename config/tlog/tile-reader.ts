@@ -3,7 +3,17 @@
 // used, as Go's tlog.TileHashReader does: the partial tiles on the right edge must give the root,
 // and a full tile must hash to its entry in the tile above.
 import { hashChildren, hex, rangeRoot } from './merkle.js';
-import { TILE_WIDTH, TileError, edgeRoot, splitTile, tileAt, tilePath, tilesForSize, type ReadFn, type Tile } from './tiles.js';
+import {
+  TILE_WIDTH,
+  TileError,
+  edgeRoot,
+  splitTile,
+  tileAt,
+  tilePath,
+  tilesForSize,
+  type ReadFn,
+  type Tile,
+} from './tiles.js';
 
 const pow = (level: number): number => TILE_WIDTH ** level; // exact: a power of two
 
@@ -19,10 +29,10 @@ export interface TileHashReader {
   consistencyProof(oldSize: number): Uint8Array[];
 }
 
-/** The largest power of two strictly below n (n >= 2), by doubling: Math.log2 rounds near 2^53. */
-function split(n: number): number {
+/** The largest power of two strictly below size (size >= 2), by doubling: Math.log2 rounds near 2^53. */
+function split(size: number): number {
   let k = 1;
-  while (k * 2 < n) k *= 2;
+  while (k * 2 < size) k *= 2;
   return k;
 }
 
@@ -33,20 +43,27 @@ function split(n: number): number {
  */
 export function hashReader(size: number, root: Uint8Array, read: ReadFn): TileHashReader {
   const cache = new Map<string, Uint8Array[]>();
-  const fetch = (t: Tile): Uint8Array[] => {
-    const path = tilePath(t);
+  const fetch = (tile: Tile): Uint8Array[] => {
+    const path = tilePath(tile);
     try {
-      return splitTile(path, read(path), t.width);
+      return splitTile(path, read(path), tile.width);
     } catch (e) {
-      throw e instanceof TileError ? e : new TileError('EMISSING', `tile ${path} could not be read: ${(e as Error).message}`, { cause: e });
+      throw e instanceof TileError
+        ? e
+        : new TileError('EMISSING', `tile ${path} could not be read: ${(e as Error).message}`, {
+            cause: e,
+          });
     }
   };
   const edge = (): void => {
-    const parts = tilesForSize(size).filter((t) => t.width < TILE_WIDTH);
-    const loaded = new Map(parts.map((t) => [tilePath(t), fetch(t)]));
-    const got = edgeRoot(size, (t) => loaded.get(tilePath(t))!);
+    const parts = tilesForSize(size).filter((tile) => tile.width < TILE_WIDTH);
+    const loaded = new Map(parts.map((tile) => [tilePath(tile), fetch(tile)]));
+    const got = edgeRoot(size, (tile) => loaded.get(tilePath(tile))!);
     if (Buffer.compare(got, root) !== 0) {
-      throw new TileError('ETILEHASH', `tiles ${parts.map(tilePath).join(', ')} hash to ${hex(got)}, not the checkpoint root ${hex(root)}`);
+      throw new TileError(
+        'ETILEHASH',
+        `tiles ${parts.map(tilePath).join(', ')} hash to ${hex(got)}, not the checkpoint root ${hex(root)}`,
+      );
     }
     for (const [path, hashes] of loaded) cache.set(path, hashes);
   };
@@ -63,17 +80,29 @@ export function hashReader(size: number, root: Uint8Array, read: ReadFn): TileHa
     const want = tile(level + 1, Math.floor(index / TILE_WIDTH))[index % TILE_WIDTH]!;
     const got = rangeRoot(hashes, 0, TILE_WIDTH);
     if (Buffer.compare(got, want) !== 0) {
-      throw new TileError('ETILEHASH', `tile ${path} hashes to ${hex(got)}, but ${tilePath(tileAt(level + 1, Math.floor(index / TILE_WIDTH), size))} has ${hex(want)} for it`);
+      throw new TileError(
+        'ETILEHASH',
+        `tile ${path} hashes to ${hex(got)}, but ${tilePath(tileAt(level + 1, Math.floor(index / TILE_WIDTH), size))} has ${hex(want)} for it`,
+      );
     }
     cache.set(path, hashes);
     return hashes;
   };
-  const rangeHash = (lo: number, hi: number): Uint8Array => {
-    if (!(Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && 0 <= lo && lo < hi && hi <= size)) throw new TileError('ERANGE', `range ${lo}..${hi} is not in a tree of size ${size}`);
+  const rangeHash = (start: number, end: number): Uint8Array => {
+    if (
+      !(
+        Number.isSafeInteger(start) &&
+        Number.isSafeInteger(end) &&
+        0 <= start &&
+        start < end &&
+        end <= size
+      )
+    )
+      throw new TileError('ERANGE', `range ${start}..${end} is not in a tree of size ${size}`);
     const parts: Uint8Array[] = [];
-    for (let at = lo; at < hi; ) {
-      let h = 0; // the largest aligned perfect subtree starting at `at` that ends by hi
-      while (at % 2 ** (h + 1) === 0 && at + 2 ** (h + 1) <= hi) h++;
+    for (let at = start; at < end; ) {
+      let h = 0; // the largest aligned perfect subtree starting at `at` that ends by `end`
+      while (at % 2 ** (h + 1) === 0 && at + 2 ** (h + 1) <= end) h++;
       // A perfect subtree of height h = 8L + r is 2^r consecutive hashes in one tile of level L.
       const [level, first] = [Math.floor(h / 8), at / pow(Math.floor(h / 8))];
       const off = first % TILE_WIDTH;
@@ -85,7 +114,8 @@ export function hashReader(size: number, root: Uint8Array, read: ReadFn): TileHa
     return r;
   };
   const inclusionProof = (index: number): Uint8Array[] => {
-    if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new TileError('ERANGE', `leaf index ${index} is not below tree size ${size}`);
+    if (!Number.isSafeInteger(index) || index < 0 || index >= size)
+      throw new TileError('ERANGE', `leaf index ${index} is not below tree size ${size}`);
     const top: Uint8Array[] = [];
     for (let [lo, hi] = [0, size]; hi - lo > 1; ) {
       const mid = lo + split(hi - lo);
@@ -95,7 +125,8 @@ export function hashReader(size: number, root: Uint8Array, read: ReadFn): TileHa
     return top.reverse();
   };
   const consistencyProof = (oldSize: number): Uint8Array[] => {
-    if (!Number.isSafeInteger(oldSize) || oldSize < 1 || oldSize > size) throw new TileError('ERANGE', `old tree size ${oldSize} is not in 1..${size}`);
+    if (!Number.isSafeInteger(oldSize) || oldSize < 1 || oldSize > size)
+      throw new TileError('ERANGE', `old tree size ${oldSize} is not in 1..${size}`);
     const top: Uint8Array[] = [];
     let [m, lo, hi, complete] = [oldSize, 0, size, true];
     while (m < hi - lo) {

@@ -3,5 +3,7 @@ import { EXIT_FAILURE } from './common.js';
 import { run } from './main.js';
 
 // A reader that stops early (`… verify-log | head`) is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : EXIT_FAILURE));
+process.stdout.on('error', (err: NodeJS.ErrnoException) =>
+  process.exit(err.code === 'EPIPE' ? 0 : EXIT_FAILURE),
+);
 process.exitCode = await run(process.argv.slice(2));

@@ -23,19 +23,24 @@ export class CliError extends CodedError<'EREFUSED' | 'EUSAGE'> {
   }
 }
 
-
 /**
  * The bytes of `file`, which must be a regular file (not a FIFO or device) of at most `cap`
  * bytes, read by the toolkit's one safe reader (safeio), and its permission bits.
  */
-export function readRegular(file: string, cap: number, what: string): { data: Buffer; mode: number } {
+export function readRegular(
+  file: string,
+  cap: number,
+  what: string,
+): { data: Buffer; mode: number } {
   const r = readBytes(file, cap);
   if (isUnreadable(r)) throw new CliError(`cannot read ${what} ${file}: ${r.reason}`);
   let mode: number;
   try {
     mode = statSync(file).mode & 0o777;
   } catch (e) {
-    throw new CliError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? why(e)}`);
+    throw new CliError(
+      `cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? why(e)}`,
+    );
   }
   return { data: Buffer.from(r.buffer, r.byteOffset, r.byteLength), mode };
 }
@@ -49,7 +54,10 @@ export function verifierOf(signerKey: string): { name: string; verifier: string 
 /** A private key file's text: a regular file of at most 4 KiB that group and others cannot read. */
 export function readSecretKey(file: string, what: string): string {
   const { data, mode } = readRegular(file, 4096, what);
-  if (mode & 0o077) throw new CliError(`${what} ${file} has mode 0${mode.toString(8)}; others may read it: chmod 600 ${file}`);
+  if (mode & 0o077)
+    throw new CliError(
+      `${what} ${file} has mode 0${mode.toString(8)}; others may read it: chmod 600 ${file}`,
+    );
   return data.toString('utf8').trim();
 }
 
@@ -65,11 +73,11 @@ export function keyOption<T>(option: string, text: string, parse: (text: string)
 /** commander's collector for an option that may be given more than once. */
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** A whole-number flag within [lo, hi]; a usage error naming the flag and the range otherwise. */
-export function intIn(text: string, flag: string, lo: number, hi: number): number {
+/** A whole-number flag within [min, max]; a usage error naming the flag and the range otherwise. */
+export function intIn(text: string, flag: string, min: number, max: number): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < lo || n > hi) {
-    const range = `a whole number from ${lo} to ${hi}`;
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    const range = `a whole number from ${min} to ${max}`;
     throw new CliError(`${flag} ${JSON.stringify(text)} is not ${range}`, EXIT_USAGE);
   }
   return n;

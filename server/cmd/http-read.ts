@@ -3,7 +3,17 @@
 // size and time, status 200 only, no redirects; the count of files is capped through the size.
 import { request as httpGet } from 'node:http';
 import { request as httpsGet } from 'node:https';
-import { MAX_ENTRY_BYTES, MAX_NOTE_BYTES, type ReadFn, TileError, bundlePath, parseCheckpoint, tilePath, tilesForSize, verifyNote } from '../../config/index.js';
+import {
+  MAX_ENTRY_BYTES,
+  MAX_NOTE_BYTES,
+  type ReadFn,
+  TileError,
+  bundlePath,
+  parseCheckpoint,
+  tilePath,
+  tilesForSize,
+  verifyNote,
+} from '../../config/index.js';
 import { CliError, why } from './common.js';
 
 /** A config log holds a few configs a year; 2^20 entries is ~8200 files to fetch, and far beyond any real log. */
@@ -21,19 +31,19 @@ export function get(url: URL, cap: number, signal?: AbortSignal): Promise<Buffer
       }
       const chunks: Buffer[] = [];
       let n = 0;
-      res.on('data', (c: Buffer) => {
-        n += c.length;
+      res.on('data', (chunk: Buffer) => {
+        n += chunk.length;
         if (n > cap) {
           req.destroy();
           reject(new CliError(`${url.href}: more than the ${cap} bytes such a file may be`));
-        } else chunks.push(c);
+        } else chunks.push(chunk);
       });
       res.on('end', () => resolve(Buffer.concat(chunks)));
-      res.on('error', (e) => reject(new CliError(`${url.href}: ${why(e)}`)));
+      res.on('error', (err) => reject(new CliError(`${url.href}: ${why(err)}`)));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer in ${TIMEOUT_MS} ms`)));
-    req.on('error', (e) => {
-      reject(new CliError(`${url.href}: ${signal?.aborted ? String(signal.reason) : why(e)}`));
+    req.on('error', (err) => {
+      reject(new CliError(`${url.href}: ${signal?.aborted ? String(signal.reason) : why(err)}`));
     });
     req.end();
   });
@@ -68,7 +78,10 @@ async function fetchAll(base: URL, verifierKey: string, signal: AbortSignal): Pr
   } catch {
     return read; // verifyLog reports what is wrong with it
   }
-  if (size > MAX_SIZE) throw new CliError(`${base.href}: checkpoint size ${size} is over the ${MAX_SIZE} entries a monitor fetches`);
+  if (size > MAX_SIZE)
+    throw new CliError(
+      `${base.href}: checkpoint size ${size} is over the ${MAX_SIZE} entries a monitor fetches`,
+    );
   for (const t of tilesForSize(size)) {
     const paths = t.level === 0 ? [tilePath(t), bundlePath(t)] : [tilePath(t)];
     for (const p of paths) {

@@ -20,12 +20,12 @@ export function importDirCommand(): Command {
     .description('import a data directory of the old segment store into SQLite')
     .requiredOption('--data <dir>', 'the data directory')
     .addHelpText('after', HELP)
-    .action(async (o: { data: string }) => {
+    .action(async (options: { data: string }) => {
       let result;
       try {
-        result = await importDir(o.data, { x: canonicalX, body: canonicalBody });
+        result = await importDir(options.data, { x: canonicalX, body: canonicalBody });
       } catch (e) {
-        throw new CliError(`cannot import ${o.data}: ${why(e)}`);
+        throw new CliError(`cannot import ${options.data}: ${why(e)}`);
       }
       const { stored, duplicate, conflict, unreadable, movedTo } = result;
       process.stdout.write(

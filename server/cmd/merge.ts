@@ -5,7 +5,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import {
-  DEFAULT_BUDGET as D, type MergeResult, type PublishMode, addDays, runMerge,
+  DEFAULT_BUDGET as D,
+  type MergeResult,
+  type PublishMode,
+  addDays,
+  runMerge,
 } from '../merge/index.js';
 import { DATABASE_FILE, OLD_LAYOUT, openStore, type Store } from '../store/index.js';
 import { holdMode, recordedMode, storeName } from './recorded-mode.js';
@@ -49,42 +53,50 @@ export function mergeCommand(): Command {
     .description('merge the stored reports of days that are over and publish them')
     .option('--data <dir>', 'the embedded store directory')
     .option('--database <url>', 'the PostgreSQL store (postgres://…)')
-    .addOption(new Option('--publish <mode>', 'what is published (default: the mode the store '
-      + 'was first served or merged in)').choices(['raw', 'aggregates']));
+    .addOption(
+      new Option(
+        '--publish <mode>',
+        'what is published (default: the mode the store ' + 'was first served or merged in)',
+      ).choices(['raw', 'aggregates']),
+    );
   return publicationFlags(command)
     .option('--now <YYYY-MM-DD>', 'merge as if today were this UTC day')
     .option('--json', 'print one JSON document')
     .addHelpText('after', HELP)
-    .action(async (o: Opts) => {
-      const usage = (m: string) => new CliError(m, EXIT_USAGE);
-      if (!o.data === !o.database) {
+    .action(async (options: Opts) => {
+      const usage = (message: string) => new CliError(message, EXIT_USAGE);
+      if (!options.data === !options.database) {
         throw usage('give exactly one of --data <dir> and --database <url>');
       }
-      if (o.publish !== undefined) checkOptions(o as Opts & { publish: PublishMode });
+      if (options.publish !== undefined) checkOptions(options as Opts & { publish: PublishMode });
       // A mistyped path would otherwise become a new, empty store and "nothing to merge".
       // (A directory of the old layout goes on, to be told about import-dir.)
-      const isStore = (d: string) =>
-        [DATABASE_FILE, OLD_LAYOUT].some((f) => existsSync(join(d, f)));
-      if (o.data && !isStore(o.data)) {
-        throw new CliError(`no store in ${o.data} (no ${DATABASE_FILE}): check --data; `
-          + '`serve` creates the store');
+      const isStore = (dir: string) =>
+        [DATABASE_FILE, OLD_LAYOUT].some((file) => existsSync(join(dir, file)));
+      if (options.data && !isStore(options.data)) {
+        throw new CliError(
+          `no store in ${options.data} (no ${DATABASE_FILE}): check --data; ` +
+            '`serve` creates the store',
+        );
       }
-      const where = storeName(o);
+      const where = storeName(options);
       let store: Store;
       try {
-        store = await openStore({ data: o.data, database: o.database });
+        store = await openStore({ data: options.data, database: options.database });
       } catch (e) {
         throw new CliError(`cannot open the store: ${why(e)}`);
       }
       let result: MergeResult | null;
       let opts: ReturnType<typeof checkOptions>;
       try {
-        const publish = o.publish ?? (await recordedMode(store, where))?.publish ?? null;
+        const publish = options.publish ?? (await recordedMode(store, where))?.publish ?? null;
         if (publish === null) {
-          throw usage(`${where} has no recorded publication mode yet: give --publish `
-            + '(the same as the `serve` that takes its reports)');
+          throw usage(
+            `${where} has no recorded publication mode yet: give --publish ` +
+              '(the same as the `serve` that takes its reports)',
+          );
         }
-        opts = checkOptions({ ...o, publish });
+        opts = checkOptions({ ...options, publish });
         await holdMode(store, where, publish, opts.epsilon !== undefined);
         result = await runMerge(store, opts);
         // The pages `serve` shows are rendered where the merge runs (the store keeps them).
@@ -97,62 +109,72 @@ export function mergeCommand(): Command {
         await store.close();
       }
       if (result === null) throw new CliError('another merge holds the merge lock; nothing done');
-      print(result, o.json === true);
+      print(result, options.json === true);
       // The days after a skipped one were merged; the exit code still says one was not.
-      const skipped = result.skipped.map((d) => `${d.day} (${d.reason})`);
-      if (skipped.length) throw new CliError(`days not merged, left for the next run: ${skipped.join('; ')}`);
+      const skipped = result.skipped.map((day) => `${day.day} (${day.reason})`);
+      if (skipped.length)
+        throw new CliError(`days not merged, left for the next run: ${skipped.join('; ')}`);
     });
 }
 
-function checkOptions(o: Opts & { publish: PublishMode }) {
-  const publication = publicationOptions(o);
+function checkOptions(options: Opts & { publish: PublishMode }) {
+  const publication = publicationOptions(options);
   let now = new Date();
-  if (o.now !== undefined) {
-    now = new Date(dayFlag(o.now) + 12 * 3_600_000); // noon UTC of that day
+  if (options.now !== undefined) {
+    now = new Date(dayFlag(options.now) + 12 * 3_600_000); // noon UTC of that day
   }
-  return { publish: o.publish, ...publication, now };
+  return { publish: options.publish, ...publication, now };
 }
 
 /** What is waiting, and until when: a merge that merged or released nothing says why. */
-function waitingLines(r: MergeResult): string[] {
+function waitingLines(result: MergeResult): string[] {
   const lines: string[] = [];
-  if (r.days.length === 0 && r.waiting.length === 0) {
+  if (result.days.length === 0 && result.waiting.length === 0) {
     lines.push('nothing to merge: every stored report is merged');
   }
-  if (r.waiting.length) {
-    const next = addDays(r.waiting.at(-1)!, 1);
+  if (result.waiting.length) {
+    const next = addDays(result.waiting.at(-1)!, 1);
     lines.push(
-      `not merged yet: reports that arrived on ${r.waiting.join(', ')} (UTC), `
-        + 'merged once that day is over;',
+      `not merged yet: reports that arrived on ${result.waiting.join(', ')} (UTC), ` +
+        'merged once that day is over;',
       `  to see them merged now in a trial store, run with --now ${next}`,
     );
   }
-  for (const w of r.open) {
+  for (const w of result.open) {
     const days = `${addDays(w.week, -6)} to ${w.week}, named by its Sunday`;
-    lines.push(`week ${w.week} (${days}) is released by the first merge on or after `
-      + `${w.releasedFrom}: its reports may arrive until then`);
+    lines.push(
+      `week ${w.week} (${days}) is released by the first merge on or after ` +
+        `${w.releasedFrom}: its reports may arrive until then`,
+    );
   }
   return lines;
 }
 
-function print(r: MergeResult, json: boolean): void {
+function print(result: MergeResult, json: boolean): void {
   if (json) {
-    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     return;
   }
-  const n = r.days.reduce((a, d) => a + d.reports, 0);
-  const lines = [`merged ${r.days.length} day${r.days.length === 1 ? '' : 's'}, ${n} report${n === 1 ? '' : 's'}`];
-  for (const d of r.days) lines.push(`  ${d.day}: ${d.reports} reports`);
-  if (r.weeks.length) lines.push(`aggregates written: ${r.weeks.join(', ')}`);
-  if (r.released.length) lines.push(`released final: ${r.released.join(', ')}`);
-  if (r.withheldWeeks.length) {
-    lines.push(`closed and not published (no cell reached the privacy threshold): ${r.withheldWeeks.join(', ')}`);
+  const n = result.days.reduce((total, day) => total + day.reports, 0);
+  const lines = [
+    `merged ${result.days.length} day${result.days.length === 1 ? '' : 's'}, ${n} report${n === 1 ? '' : 's'}`,
+  ];
+  for (const d of result.days) lines.push(`  ${d.day}: ${d.reports} reports`);
+  if (result.weeks.length) lines.push(`aggregates written: ${result.weeks.join(', ')}`);
+  if (result.released.length) lines.push(`released final: ${result.released.join(', ')}`);
+  if (result.withheldWeeks.length) {
+    lines.push(
+      `closed and not published (no cell reached the privacy threshold): ${result.withheldWeeks.join(', ')}`,
+    );
   }
-  if (r.late) lines.push(`${r.late} reports arrived after their week closed and were not counted`);
-  lines.push(...waitingLines(r));
-  if (r.capped) {
-    lines.push(`${r.capped} reports held more than --values-per-report counts; `
-      + 'the rest of each was not counted');
+  if (result.late)
+    lines.push(`${result.late} reports arrived after their week closed and were not counted`);
+  lines.push(...waitingLines(result));
+  if (result.capped) {
+    lines.push(
+      `${result.capped} reports held more than --values-per-report counts; ` +
+        'the rest of each was not counted',
+    );
   }
   process.stdout.write(lines.join('\n') + '\n');
 }

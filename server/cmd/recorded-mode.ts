@@ -8,7 +8,10 @@ import { CliError } from './common.js';
 
 const RECORD = 'state/publication.json';
 
-export interface Recorded { publish: PublishMode; noise?: boolean }
+export interface Recorded {
+  publish: PublishMode;
+  noise?: boolean;
+}
 
 /** The mode recorded in the store, or null when no `serve` or `merge` has used it yet. */
 export async function recordedMode(store: Store, where: string): Promise<Recorded | null> {
@@ -29,7 +32,10 @@ export async function recordedMode(store: Store, where: string): Promise<Recorde
  * promise the /privacy page made to every client whose reports the store already holds.
  */
 export async function holdMode(
-  store: Store, where: string, mode: PublishMode, noise: boolean,
+  store: Store,
+  where: string,
+  mode: PublishMode,
+  noise: boolean,
 ): Promise<void> {
   const recorded = await recordedMode(store, where);
   const record = mode === 'aggregates' ? { publish: mode, noise } : { publish: mode };
@@ -38,19 +44,26 @@ export async function holdMode(
     return;
   }
   if (recorded.publish !== mode) {
-    throw new CliError(`${where} is recorded for --publish ${recorded.publish}, not --publish `
-      + `${mode}: give --publish ${recorded.publish} (merge may omit it), or start a new store `
-      + `for ${mode}`);
+    throw new CliError(
+      `${where} is recorded for --publish ${recorded.publish}, not --publish ` +
+        `${mode}: give --publish ${recorded.publish} (merge may omit it), or start a new store ` +
+        `for ${mode}`,
+    );
   }
   if (mode === 'aggregates' && recorded.noise !== undefined && recorded.noise !== noise) {
     const was = recorded.noise ? 'with noise' : 'with --no-noise-k-only-unsafe';
-    throw new CliError(`${where} is recorded for aggregates ${was}: give the same, or start a `
-      + 'new store');
+    throw new CliError(
+      `${where} is recorded for aggregates ${was}: give the same, or start a ` + 'new store',
+    );
   }
 }
 
 /** How a store is named in messages: its directory or its URL without a password. */
-export function storeName(o: { data?: string | undefined; database?: string | undefined }): string {
-  if (o.database) return `store ${o.database.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}`;
-  return `store ${o.data ?? 'telemetry-data'}`;
+export function storeName(options: {
+  data?: string | undefined;
+  database?: string | undefined;
+}): string {
+  if (options.database)
+    return `store ${options.database.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}`;
+  return `store ${options.data ?? 'telemetry-data'}`;
 }

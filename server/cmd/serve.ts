@@ -7,7 +7,10 @@ import { dirReader, parseVerifier, verifyLog } from '../../config/index.js';
 import { CliError, EXIT_USAGE, dayFlag, intIn, why } from './common.js';
 import { holdMode, storeName } from './recorded-mode.js';
 import {
-  type Publication, type PublicationFlags, publicationFlags, publicationOptions,
+  type Publication,
+  type PublicationFlags,
+  publicationFlags,
+  publicationOptions,
 } from './publication.js';
 
 const HELP = `
@@ -29,42 +32,94 @@ Examples:
 `;
 
 interface Opts extends PublicationFlags {
-  log: string; key?: string; data?: string; database?: string; port: string; host: string; maxInFlight: string;
-  maxConnections?: string; now?: string; sync: 'full' | 'normal';
+  log: string;
+  key?: string;
+  data?: string;
+  database?: string;
+  port: string;
+  host: string;
+  maxInFlight: string;
+  maxConnections?: string;
+  now?: string;
+  sync: 'full' | 'normal';
 }
 
 export function serveCommand(): Command {
   const command = new Command('serve')
-    .description('run the collection server: strict intake at POST /upload/<week>, the config log, the public pages and their hourly merge, /healthz')
+    .description(
+      'run the collection server: strict intake at POST /upload/<week>, the config log, the public pages and their hourly merge, /healthz',
+    )
     .requiredOption('--log <dir>', 'the config log directory (what `publish` writes)')
     .option('--data <dir>', 'the embedded store: a data directory (default: ./telemetry-data)')
     .option('--database <url>', 'the PostgreSQL store: postgres://… (replicas share it)')
     .option('--port <n>', 'TCP port; 0 picks a free one', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .addOption(new Option('--publish <what>', 'what merging publishes: raw reports or aggregates only').choices(['raw', 'aggregates']).default('raw'));
+    .addOption(
+      new Option('--publish <what>', 'what merging publishes: raw reports or aggregates only')
+        .choices(['raw', 'aggregates'])
+        .default('raw'),
+    );
   return publicationFlags(command)
-    .option('--key <verifier>', 'the log\'s verifier key: /config and /privacy then show only a log whose signature verifies')
+    .option(
+      '--key <verifier>',
+      "the log's verifier key: /config and /privacy then show only a log whose signature verifies",
+    )
     .option('--max-in-flight <n>', 'uploads handled at once; more get 503 with Retry-After', '256')
-    .option('--max-connections <n>', 'open connections at most; one more evicts the one idle longest (default: 1024, or ulimit -n less 64)')
+    .option(
+      '--max-connections <n>',
+      'open connections at most; one more evicts the one idle longest (default: 1024, or ulimit -n less 64)',
+    )
     .option('--now <YYYY-MM-DD>', 'a TRIAL clock: intake and merges act as if today were this day')
-    .addOption(new Option('--sync <when>', 'embedded store: full syncs every commit (a 200 survives power loss); normal syncs at checkpoints (a 200 survives a crash of the server only)').choices(['full', 'normal']).default('full'))
+    .addOption(
+      new Option(
+        '--sync <when>',
+        'embedded store: full syncs every commit (a 200 survives power loss); normal syncs at checkpoints (a 200 survives a crash of the server only)',
+      )
+        .choices(['full', 'normal'])
+        .default('full'),
+    )
     .addHelpText('after', HELP)
-    .action(async (o: Opts) => {
-      if (o.data && o.database) throw new CliError('give --data or --database, not both', EXIT_USAGE);
-      if (o.database && !/^postgres(?:ql)?:\/\//.test(o.database)) throw new CliError('--database must be a postgres:// URL', EXIT_USAGE);
-      const port = intIn(o.port, '--port', 0, 65_535);
-      const maxInFlight = intIn(o.maxInFlight, '--max-in-flight', 1, 1_000_000);
-      const maxConnections = o.maxConnections === undefined ? undefined : intIn(o.maxConnections, '--max-connections', 1, 1_000_000);
-      const publication = publicationOptions(o);
-      if (o.key !== undefined) checkKey(o.log, o.key);
-      const now = trialClock(o.now);
+    .action(async (options: Opts) => {
+      if (options.data && options.database)
+        throw new CliError('give --data or --database, not both', EXIT_USAGE);
+      if (options.database && !/^postgres(?:ql)?:\/\//.test(options.database))
+        throw new CliError('--database must be a postgres:// URL', EXIT_USAGE);
+      const port = intIn(options.port, '--port', 0, 65_535);
+      const maxInFlight = intIn(options.maxInFlight, '--max-in-flight', 1, 1_000_000);
+      const maxConnections =
+        options.maxConnections === undefined
+          ? undefined
+          : intIn(options.maxConnections, '--max-connections', 1, 1_000_000);
+      const publication = publicationOptions(options);
+      if (options.key !== undefined) checkKey(options.log, options.key);
+      const now = trialClock(options.now);
       const { countingLogger, startServer, stderrLogger } = await import('../serve/index.js');
       const metrics = countingLogger(stderrLogger());
       let server;
       try {
-        const where = storeName(o);
-        const extend = await publicPages(o.log, o.key, publication, now, metrics, where);
-        server = await startServer({ logger: metrics.logger, log: o.log, data: o.database ? undefined : (o.data ?? 'telemetry-data'), database: o.database, port, host: o.host, publish: o.publish, maxInFlight, maxConnections, sync: o.sync, extend, now });
+        const where = storeName(options);
+        const extend = await publicPages(
+          options.log,
+          options.key,
+          publication,
+          now,
+          metrics,
+          where,
+        );
+        server = await startServer({
+          logger: metrics.logger,
+          log: options.log,
+          data: options.database ? undefined : (options.data ?? 'telemetry-data'),
+          database: options.database,
+          port,
+          host: options.host,
+          publish: options.publish,
+          maxInFlight,
+          maxConnections,
+          sync: options.sync,
+          extend,
+          now,
+        });
       } catch (e) {
         throw new CliError(`cannot start: ${why(e)}`);
       }
@@ -97,8 +152,10 @@ function checkKey(logDir: string, key: string): void {
   try {
     verifyLog(dirReader(logDir), key);
   } catch (e) {
-    throw new CliError(`--key does not verify the config log ${logDir}: ${why(e)}; `
-      + 'give the verifier key of the key that signed it (`verify-log` checks one)');
+    throw new CliError(
+      `--key does not verify the config log ${logDir}: ${why(e)}; ` +
+        'give the verifier key of the key that signed it (`verify-log` checks one)',
+    );
   }
 }
 
@@ -117,7 +174,7 @@ function trialClock(day: string | undefined): (() => Date) | undefined {
 async function publicPages(
   logDir: string,
   logKey: string | undefined,
-  p: Publication,
+  publication: Publication,
   now: (() => Date) | undefined,
   metrics: Metrics,
   where: string,
@@ -128,22 +185,37 @@ async function publicPages(
   const workerFile = new URL('./merge-worker.js', import.meta.url);
   return async (app, { store, publish, logger }) => {
     // Before any page or merge: a store served in another mode is refused, not republished.
-    await holdMode(store, where, publish, p.epsilon !== undefined);
-    const pages = await registerPublic(app, { store, logDir, logKey, publish, ...p });
+    await holdMode(store, where, publish, publication.epsilon !== undefined);
+    const pages = await registerPublic(app, { store, logDir, logKey, publish, ...publication });
     // Counts only (no address, path or content); the nginx example keeps it to the machine.
     app.get('/metrics', async (_req, reply) =>
-      reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store')
-        .send(metrics.text()));
+      reply
+        .type('text/plain; version=0.0.4; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(metrics.text()),
+    );
     const schedule = startMergeSchedule({
-      store, publish, ...p, ...(now ? { now } : {}),
+      store,
+      publish,
+      ...publication,
+      ...(now ? { now } : {}),
       runner: (lent, options) => mergeInWorker(lent, options, { workerFile }),
       onStart: () => logger.log({ event: 'merge-start' }),
-      onRun: (r, error) => {
+      onRun: (result, error) => {
         if (error) logger.log({ event: 'merge', ok: false, reason: why(error) });
-        else if (r && r.days.length) logger.log({ event: 'merge', ok: true, days: r.days.length, reports: r.days.reduce((a, d) => a + d.reports, 0) });
-        for (const d of r?.skipped ?? []) logger.log({ event: 'merge-skipped', day: d.day, reason: d.reason });
+        else if (result && result.days.length)
+          logger.log({
+            event: 'merge',
+            ok: true,
+            days: result.days.length,
+            reports: result.days.reduce((total, day) => total + day.reports, 0),
+          });
+        for (const d of result?.skipped ?? [])
+          logger.log({ event: 'merge-skipped', day: d.day, reason: d.reason });
         // The worker wrote the data pages (or a replica did): serve those from now on.
-        pages.reload().catch((e: unknown) => logger.log({ event: 'pages-reload-failed', reason: why(e) }));
+        pages
+          .reload()
+          .catch((err: unknown) => logger.log({ event: 'pages-reload-failed', reason: why(err) }));
       },
     });
     return async () => {

@@ -8,7 +8,15 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type UploadConfig, type VerifiedConfig, ClientError, fetchVerifiedConfig, parseVerifier, parseWitnessVerifier, readVerifiedConfig } from '../../config/index.js';
+import {
+  type UploadConfig,
+  type VerifiedConfig,
+  ClientError,
+  fetchVerifiedConfig,
+  parseVerifier,
+  parseWitnessVerifier,
+  readVerifiedConfig,
+} from '../../config/index.js';
 import { CliError, EXIT_USAGE, collect, keyOption, why } from './common.js';
 
 const HELP = `
@@ -22,14 +30,24 @@ Examples:
       --witness "$(cat w1.vkey)" --witness "$(cat w2.vkey)" --quorum 1 --json
 `;
 
-interface Opts { key: string; witness: string[]; quorum?: string; json?: boolean }
+interface Opts {
+  key: string;
+  witness: string[];
+  quorum?: string;
+  json?: boolean;
+}
 
 export function showCommand(): Command {
   return new Command('show')
     .description('verify the config log as a client does and print the config in force')
     .argument('<dir-or-url>', 'the log directory, or the collector URL (http(s)://…)')
     .requiredOption('--key <verifier key>', "the log's verifier key, <name>+<id>+<key>")
-    .option('--witness <verifier key>', 'a witness key whose cosignature counts (repeat for more)', collect, [])
+    .option(
+      '--witness <verifier key>',
+      'a witness key whose cosignature counts (repeat for more)',
+      collect,
+      [],
+    )
     .option('--quorum <n>', 'how many of the witnesses must have cosigned (default: all)')
     .option('--json', 'print one JSON document {index, version, treeSize, sha256, config}')
     .addHelpText('after', HELP)
@@ -43,11 +61,19 @@ function collectorOf(where: string): string {
   return u.href;
 }
 
-async function verify(where: string, pinned: { key: string; witnesses: string[]; quorum?: number }): Promise<VerifiedConfig> {
+async function verify(
+  where: string,
+  pinned: { key: string; witnesses: string[]; quorum?: number },
+): Promise<VerifiedConfig> {
   if (!/^https?:\/\//i.test(where)) return readVerifiedConfig({ dir: where, ...pinned });
   const stateDir = mkdtempSync(join(tmpdir(), 'telemetry-server-show-'));
   try {
-    return await fetchVerifiedConfig({ url: collectorOf(where), stateDir, timeoutMs: 30_000, ...pinned });
+    return await fetchVerifiedConfig({
+      url: collectorOf(where),
+      stateDir,
+      timeoutMs: 30_000,
+      ...pinned,
+    });
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
   }
@@ -57,37 +83,66 @@ async function show(where: string, opts: Opts): Promise<void> {
   keyOption('--key', opts.key, parseVerifier);
   for (const w of opts.witness) keyOption('--witness', w, parseWitnessVerifier);
   const quorum = opts.quorum === undefined ? undefined : Number(opts.quorum);
-  if (quorum !== undefined && (!/^[0-9]+$/.test(opts.quorum!) || quorum < 1 || quorum > opts.witness.length)) {
-    throw new CliError(`--quorum ${opts.quorum} is not a whole number from 1 to ${opts.witness.length}, the number of --witness keys`, EXIT_USAGE);
+  if (
+    quorum !== undefined &&
+    (!/^[0-9]+$/.test(opts.quorum!) || quorum < 1 || quorum > opts.witness.length)
+  ) {
+    throw new CliError(
+      `--quorum ${opts.quorum} is not a whole number from 1 to ${opts.witness.length}, the number of --witness keys`,
+      EXIT_USAGE,
+    );
   }
   let got: VerifiedConfig;
   try {
     got = await verify(where, { key: opts.key, witnesses: opts.witness, quorum });
   } catch (e) {
     if (!(e instanceof ClientError)) throw e;
-    throw new CliError(`log ${where}: ${why(e)} (${e.code})`, ['EUSAGE', 'EKEY', 'EURL'].includes(e.code) ? EXIT_USAGE : undefined);
+    throw new CliError(
+      `log ${where}: ${why(e)} (${e.code})`,
+      ['EUSAGE', 'EKEY', 'EURL'].includes(e.code) ? EXIT_USAGE : undefined,
+    );
   }
   const sha256 = createHash('sha256').update(got.entry).digest('hex');
-  const out = { index: got.index, version: `v${got.index}`, treeSize: got.checkpoint.size, sha256, config: got.config };
+  const out = {
+    index: got.index,
+    version: `v${got.index}`,
+    treeSize: got.checkpoint.size,
+    sha256,
+    config: got.config,
+  };
   if (opts.json) return void process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   const n = opts.witness.length;
-  const witnesses = n ? `; cosigned by ${got.cosignedBy.join(', ')} (${got.cosignedBy.length} of ${n}, quorum ${quorum ?? n})` : '';
-  process.stdout.write([
-    `config v${got.index} in force: log index ${got.index}, tree size ${got.checkpoint.size}, sha256 ${sha256}`,
-    `log ${where}: verified with ${parseVerifier(opts.key).name}${witnesses}`,
-    '',
-    ...describe(got.config),
-  ].join('\n') + '\n');
+  const witnesses = n
+    ? `; cosigned by ${got.cosignedBy.join(', ')} (${got.cosignedBy.length} of ${n}, quorum ${quorum ?? n})`
+    : '';
+  process.stdout.write(
+    [
+      `config v${got.index} in force: log index ${got.index}, tree size ${got.checkpoint.size}, sha256 ${sha256}`,
+      `log ${where}: verified with ${parseVerifier(opts.key).name}${witnesses}`,
+      '',
+      ...describe(got.config),
+    ].join('\n') + '\n',
+  );
 }
 
-const list = (xs: string[]): string => (xs.length ? xs.join(', ') : '(none)');
+const list = (items: string[]): string => (items.length ? items.join(', ') : '(none)');
 
 /** The config, one line per setting and per counter and stack rule. */
-function describe(c: UploadConfig): string[] {
-  const lines = [`SampleRate: ${c.SampleRate}`, `OS (GOOS): ${list(c.GOOS)}`, `arch (GOARCH): ${list(c.GOARCH)}`, `runtimes (GoVersion): ${list(c.GoVersion)}`];
-  if (c.Programs.length === 0) lines.push('programs: (none)');
-  for (const p of c.Programs) {
-    lines.push('', `program ${p.Name}`, `  versions: ${list(p.Versions)}`, `  counters:${p.Counters.length ? '' : ' (none)'}`);
+function describe(config: UploadConfig): string[] {
+  const lines = [
+    `SampleRate: ${config.SampleRate}`,
+    `OS (GOOS): ${list(config.GOOS)}`,
+    `arch (GOARCH): ${list(config.GOARCH)}`,
+    `runtimes (GoVersion): ${list(config.GoVersion)}`,
+  ];
+  if (config.Programs.length === 0) lines.push('programs: (none)');
+  for (const p of config.Programs) {
+    lines.push(
+      '',
+      `program ${p.Name}`,
+      `  versions: ${list(p.Versions)}`,
+      `  counters:${p.Counters.length ? '' : ' (none)'}`,
+    );
     for (const k of p.Counters) lines.push(`    ${k.Name}  rate ${k.Rate}`);
     lines.push(`  stacks:${p.Stacks.length ? '' : ' (none)'}`);
     for (const s of p.Stacks) lines.push(`    ${s.Name}  rate ${s.Rate}  depth ${s.Depth}`);

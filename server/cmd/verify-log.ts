@@ -5,8 +5,15 @@
 import { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import {
-  type ReadFn, checkExtends, dirReader, loadTrusted, openCheckpoint, parseConfig, parseVerifier,
-  trustedCheckpointFile, verifyLog,
+  type ReadFn,
+  checkExtends,
+  dirReader,
+  loadTrusted,
+  openCheckpoint,
+  parseConfig,
+  parseVerifier,
+  trustedCheckpointFile,
+  verifyLog,
 } from '../../config/index.js';
 import { writeAtomic } from '../../safeio/index.js';
 import { CliError, EXIT_USAGE, why } from './common.js';
@@ -33,7 +40,12 @@ Examples:
       --key "$(cat config.vkey)" --json
 `;
 
-interface Opts { key: string; json?: boolean; state?: string; timeout: string }
+interface Opts {
+  key: string;
+  json?: boolean;
+  state?: string;
+  timeout: string;
+}
 interface Version {
   index: number;
   bytes: number;
@@ -44,8 +56,10 @@ interface Version {
 
 export function verifyLogCommand(): Command {
   return new Command('verify-log')
-    .description('verify a whole config log (a directory or an http(s) URL) '
-      + 'and list every config it holds')
+    .description(
+      'verify a whole config log (a directory or an http(s) URL) ' +
+        'and list every config it holds',
+    )
     .argument('<dir-or-url>', 'the log directory, or the collector URL (http(s)://…)')
     .requiredOption('--key <verifier key>', 'the verifier key, <name>+<id>+<key>')
     .option('--state <dir>', 'keep the checkpoint; later runs refuse a rollback or a fork of it')
@@ -60,8 +74,7 @@ export function logUrlOf(where: string): URL {
   const u = new URL(where);
   if (!/\/config-log\/?$/.test(u.pathname)) {
     u.pathname = `${u.pathname.replace(/\/?$/, '/')}config-log/`;
-  }
-  else if (!u.pathname.endsWith('/')) u.pathname += '/';
+  } else if (!u.pathname.endsWith('/')) u.pathname += '/';
   return u;
 }
 
@@ -94,14 +107,18 @@ async function verify(where: string, opts: Opts): Promise<void> {
     const doc = { log: where, size: log.size, root, versions };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   } else {
-    const what = (v: Version) =>
-      (v.error ? `invalid config: ${v.error}` : v.programs.join(', ') || '(no programs)');
-    const lines = versions.map((v) =>
-      `${v.index}  ${v.bytes} bytes  sha256:${v.sha256}  ${what(v)}`);
+    const what = (version: Version) =>
+      version.error
+        ? `invalid config: ${version.error}`
+        : version.programs.join(', ') || '(no programs)';
+    const lines = versions.map(
+      (version) =>
+        `${version.index}  ${version.bytes} bytes  sha256:${version.sha256}  ${what(version)}`,
+    );
     const head = `log ${where}: verified, ${log.size} entries, root ${root}`;
     process.stdout.write([head, ...lines].join('\n') + '\n');
   }
-  const bad = versions.filter((v) => v.error).map((v) => v.index);
+  const bad = versions.filter((version) => version.error).map((version) => version.index);
   if (bad.length) {
     throw new CliError(`log ${where}: entries ${bad.join(', ')} are not valid configs`);
   }
@@ -127,7 +144,7 @@ function describe(entry: Uint8Array, index: number): Version {
   const sha256 = createHash('sha256').update(entry).digest('hex').slice(0, 16);
   const v: Version = { index, bytes: entry.length, sha256, programs: [] };
   try {
-    v.programs = parseConfig(entry).Programs.map((p) => p.Name);
+    v.programs = parseConfig(entry).Programs.map((program) => program.Name);
   } catch (e) {
     v.error = why(e);
   }

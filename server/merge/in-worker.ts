@@ -1,15 +1,19 @@
 // Runs one merge in a worker thread, so the intake on the main thread keeps answering while a
-// day is parsed and summed: the main thread lends the worker its store (remote.ts) and does
-// only the store's I/O. The worker's heap is capped: a merge that would need more dies alone
+// day is read, parsed and summed: the worker opens its own connection to the store (where it
+// lives crosses, StoreLocation) to read the day and write what it publishes; the main thread
+// lends it only the lock, the list of days and marking a day merged (remote.ts), a few small
+// messages per run whatever the day holds. The worker's heap is capped: a merge that would need more dies alone
 // (ERR_WORKER_OUT_OF_MEMORY), its lock is released, and the server goes on.
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import type { Store } from '../store/index.js';
+import type { Store, StoreLocation } from '../store/index.js';
 import { serveStore } from './remote.js';
 import type { MergeOptions, MergeResult } from './run.js';
 
 /** What the worker entry (server/pages/merge-worker.ts) is given. */
 export interface WorkerInput {
   port: MessagePort;
+  /** Where the worker opens its own connection to the store. */
+  location: StoreLocation;
   options: Omit<MergeOptions, 'now' | 'uniform'> & { now: string };
 }
 
@@ -20,25 +24,36 @@ export interface WorkerRun {
   /** The built worker entry (server/dist/merge-worker.js). */
   workerFile: URL;
   heapMb?: number;
+  /** Tests: sees every message that crosses the main thread (the worker's calls, their answers). */
+  observe?: (message: unknown) => void;
 }
 
 type Outcome = { ok: true; result: MergeResult | null } | { ok: false; error: string };
 
 export function mergeInWorker(
   store: Store,
-  o: MergeOptions,
-  w: WorkerRun,
+  options: MergeOptions,
+  run: WorkerRun,
 ): Promise<MergeResult | null> {
+  const location = store.location;
+  if (!location) {
+    return Promise.reject(
+      new Error('the merge worker needs a store it can open itself (no location)'),
+    );
+  }
   const { port1, port2 } = new MessageChannel();
-  const lent = serveStore(port1, store);
+  const lent = serveStore(port1, store, run.observe);
   // Every option crosses but the random source, a function (the worker uses the crypto one).
-  const { now, uniform: _random, ...rest } = o;
-  const options = { ...rest, now: now.toISOString() };
-  const input: WorkerInput = { port: port2, options };
-  const worker = new Worker(w.workerFile, {
+  const { now, uniform: _random, ...rest } = options;
+  const input: WorkerInput = {
+    port: port2,
+    location,
+    options: { ...rest, now: now.toISOString() },
+  };
+  const worker = new Worker(run.workerFile, {
     workerData: input,
     transferList: [port2],
-    resourceLimits: { maxOldGenerationSizeMb: w.heapMb ?? MERGE_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: run.heapMb ?? MERGE_HEAP_MB },
     stdout: false,
     stderr: false,
   });

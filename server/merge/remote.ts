@@ -1,153 +1,123 @@
-// A Store across a MessagePort, so the merge can run in a worker thread while the store (the
-// one the server already holds open: a directory owned by one process, a SQLite handle, a
-// PostgreSQL pool) stays on the main thread. The main thread only does the store's own I/O
-// and copies messages; parsing, summing and rendering happen in the worker. A day's reports
-// cross in batches pulled by the worker, so neither side holds a day.
+// What the merge worker still asks of the store the main thread holds, across a MessagePort:
+// the merge lock, the list of unmerged days, and marking a day merged. Each is one small message
+// whatever the size of the day: the day's reports and the published files never cross here
+// (the worker reads and writes them through its own connection, worker-store.ts). These stay
+// on the main thread because they belong to the store the server holds: SQLite's lock and its
+// one writer (whose short transactions interleave with the uploads' batches), PostgreSQL's
+// advisory lock on a connection of the server's pool, released if the worker dies.
 import type { MessagePort } from 'node:worker_threads';
-import type { Store, StoredReport } from '../store/index.js';
+import type { Store } from '../store/index.js';
 
-/** Reports per message: large enough that messaging costs little, small enough to stay bounded. */
-export const BATCH = 256;
+/** The part of a Store the merge worker borrows from the main thread. */
+export type LentStore = Pick<Store, 'unmergedDays' | 'markMerged' | 'withMergeLock' | 'healthy'>;
 
-type Op =
-  | 'unmergedDays' | 'markMerged' | 'putPublished' | 'getPublished' | 'listPublished' | 'healthy'
-  | 'lock' | 'unlock' | 'open' | 'next' | 'closeIter';
-type Batch = { reports: StoredReport[]; done: boolean };
-interface Call { id: number; op: Op; args: unknown[] }
+type Op = 'unmergedDays' | 'markMerged' | 'healthy' | 'lock' | 'unlock';
+interface Call {
+  id: number;
+  op: Op;
+  args: unknown[];
+}
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
 /**
  * Main side: answers the worker's store calls on `port` until it closes. `releaseLock` frees a
- * lock the worker still holds (it died) and closes the days it had open.
+ * lock the worker still holds (it died). `observe` (tests) sees every message either way.
  */
-export function serveStore(port: MessagePort, store: Store): { releaseLock(): void } {
-  const iterators = new Map<number, AsyncIterator<StoredReport>>();
-  let nextIter = 0;
+export function serveStore(
+  port: MessagePort,
+  store: Store,
+  observe?: (message: unknown) => void,
+): { releaseLock(): void } {
   let release: (() => void) | null = null;
   let held: Promise<unknown> = Promise.resolve();
-  const pull = async (iter: number, most: number): Promise<Batch> => {
-    const iterator = iterators.get(iter);
-    if (!iterator) throw new Error(`no open day ${iter}`);
-    const reports: StoredReport[] = [];
-    while (reports.length < most) {
-      const step = await iterator.next();
-      if (step.done) {
-        iterators.delete(iter);
-        return { reports, done: true };
-      }
-      reports.push(step.value);
-    }
-    return { reports, done: false };
-  };
   const run = async (call: Call): Promise<unknown> => {
     const args = call.args;
     switch (call.op) {
-      case 'unmergedDays': return store.unmergedDays();
-      case 'markMerged': return store.markMerged(args[0] as string, args[1] as boolean);
-      case 'putPublished': return store.putPublished(args[0] as string, args[1] as Uint8Array);
-      case 'getPublished': return store.getPublished(args[0] as string);
-      case 'listPublished': return store.listPublished(args[0] as string);
-      case 'healthy': return store.healthy();
-      case 'lock': throw new Error('lock is answered by takeLock');
+      case 'unmergedDays':
+        return store.unmergedDays();
+      case 'markMerged':
+        return store.markMerged(args[0] as string, args[1] as boolean);
+      case 'healthy':
+        return store.healthy();
+      case 'lock':
+        throw new Error('lock is answered by takeLock');
       case 'unlock': {
         release?.();
         release = null;
         await held;
         return undefined;
       }
-      case 'open': {
-        iterators.set(++nextIter, store.reportsOf(args[0] as string)[Symbol.asyncIterator]());
-        return nextIter;
-      }
-      case 'next': return pull(args[0] as number, BATCH);
-      case 'closeIter': {
-        await iterators.get(args[0] as number)?.return?.();
-        iterators.delete(args[0] as number);
-        return undefined;
-      }
     }
   };
-  const answer = (id: number, value: unknown): void => {
-    port.postMessage({ id, ok: true, value } satisfies Reply);
+  const answer = (callId: number, value: unknown): void => {
+    observe?.(value);
+    port.postMessage({ id: callId, ok: true, value } satisfies Reply);
   };
-  const fail = (id: number, e: unknown): void => {
-    port.postMessage({ id, ok: false, error: (e as Error)?.message ?? String(e) } satisfies Reply);
+  const fail = (callId: number, error: unknown): void => {
+    port.postMessage({
+      id: callId,
+      ok: false,
+      error: (error as Error)?.message ?? String(error),
+    } satisfies Reply);
   };
   /** The lock is held on this side for as long as the worker's merge runs, until `unlock`. */
-  const takeLock = (id: number): void => {
-    held = store.withMergeLock(() => new Promise<void>((resolve) => {
-      release = resolve;
-      answer(id, true);
-    }));
-    held.then((r) => (r === null ? answer(id, false) : undefined), (e: unknown) => fail(id, e));
+  const takeLock = (callId: number): void => {
+    held = store.withMergeLock(
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          answer(callId, true);
+        }),
+    );
+    held.then(
+      (result) => (result === null ? answer(callId, false) : undefined),
+      (error: unknown) => fail(callId, error),
+    );
   };
   port.on('message', (call: Call) => {
+    observe?.(call);
     if (call.op === 'lock') return takeLock(call.id);
-    run(call).then((value) => answer(call.id, value), (e: unknown) => fail(call.id, e));
+    run(call).then(
+      (value) => answer(call.id, value),
+      (error: unknown) => fail(call.id, error),
+    );
   });
   return {
     releaseLock: () => {
       release?.();
       release = null;
-      for (const it of iterators.values()) void it.return?.()?.catch(() => undefined);
-      iterators.clear();
     },
   };
 }
 
-/** Worker side: a Store whose calls go to `serveStore` on the other end of `port`. */
-export function remoteStore(port: MessagePort): Store {
+/** Worker side: the lent part of the store, its calls answered by `serveStore` across `port`. */
+export function remoteStore(port: MessagePort): LentStore {
   let nextId = 0;
-  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  port.on('message', (r: Reply) => {
-    const w = waiting.get(r.id);
-    waiting.delete(r.id);
-    if (!w) return;
-    if (r.ok) w.resolve(r.value);
-    else w.reject(new Error(r.error));
+  const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  port.on('message', (reply: Reply) => {
+    const caller = waiting.get(reply.id);
+    waiting.delete(reply.id);
+    if (!caller) return;
+    if (reply.ok) caller.resolve(reply.value);
+    else caller.reject(new Error(reply.error));
   });
   const call = <T>(op: Op, ...args: unknown[]): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const id = ++nextId;
-      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
       port.postMessage({ id, op, args } satisfies Call);
     });
   return {
-    put: () => Promise.reject(new Error('the merge worker stores no reports')),
     unmergedDays: () => call('unmergedDays'),
-    reportsOf: (day) => batches(day, call),
     markMerged: (day, dropRaw) => call('markMerged', day, dropRaw),
-    async withMergeLock(fn) {
+    async withMergeLock(work) {
       if (!(await call<boolean>('lock'))) return null;
       try {
-        return await fn();
+        return await work();
       } finally {
         await call('unlock');
       }
     },
-    putPublished: (name, bytes) => call('putPublished', name, bytes),
-    getPublished: async (name) => {
-      const bytes = await call<Uint8Array | null>('getPublished', name);
-      return bytes === null ? null : new Uint8Array(bytes);
-    },
-    listPublished: (prefix) => call('listPublished', prefix),
     healthy: () => call('healthy'),
-    close: async () => port.close(),
   };
-}
-
-type Caller = <T>(op: Op, ...args: unknown[]) => Promise<T>;
-
-async function* batches(day: string, call: Caller): AsyncGenerator<StoredReport> {
-  const iter = await call<number>('open', day);
-  let done = false;
-  try {
-    while (!done) {
-      const batch = await call<Batch>('next', iter);
-      done = batch.done;
-      yield* batch.reports;
-    }
-  } finally {
-    if (!done) await call('closeIter', iter);
-  }
 }

@@ -2,11 +2,27 @@
 // vendor's key (the same check a client makes), and /privacy's source: the config in force.
 import { createHash } from 'node:crypto';
 import {
-  TILE_WIDTH, type UploadConfig, bundlePath, dirReader, hashReader, leafHash, parseCheckpoint, parseConfig, tilesForSize, verifyLog,
+  TILE_WIDTH,
+  type UploadConfig,
+  bundlePath,
+  dirReader,
+  hashReader,
+  leafHash,
+  parseCheckpoint,
+  parseConfig,
+  tilesForSize,
+  verifyLog,
 } from '../../config/index.js';
 import { esc, page } from './html.js';
 
-export interface ConfigVersion { index: number; sha256: string; bytes: number; text: string; config: UploadConfig | null; error: string | null }
+export interface ConfigVersion {
+  index: number;
+  sha256: string;
+  bytes: number;
+  text: string;
+  config: UploadConfig | null;
+  error: string | null;
+}
 
 /**
  * Every entry of the log. With the vendor's verifier key, the whole log is verified as a
@@ -16,11 +32,18 @@ export interface ConfigVersion { index: number; sha256: string; bytes: number; t
  */
 export function configVersions(logDir: string, logKey?: string): ConfigVersion[] {
   const entries = logKey ? verifyLog(dirReader(logDir), logKey).entries : unsignedEntries(logDir);
-  return entries.map((e, index) => {
-    const text = Buffer.from(e).toString('utf8');
-    const v: ConfigVersion = { index, sha256: createHash('sha256').update(e).digest('hex'), bytes: e.length, text, config: null, error: null };
+  return entries.map((entry, index) => {
+    const text = Buffer.from(entry).toString('utf8');
+    const v: ConfigVersion = {
+      index,
+      sha256: createHash('sha256').update(entry).digest('hex'),
+      bytes: entry.length,
+      text,
+      config: null,
+      error: null,
+    };
     try {
-      v.config = parseConfig(e);
+      v.config = parseConfig(entry);
     } catch (err) {
       v.error = (err as Error).message;
     }
@@ -36,15 +59,17 @@ function unsignedEntries(logDir: string): Uint8Array[] {
   const cp = parseCheckpoint(note.slice(0, end + 1));
   const hashes = hashReader(cp.size, cp.root, read);
   const out: Uint8Array[] = [];
-  for (const t of tilesForSize(cp.size).filter((t) => t.level === 0)) {
+  for (const t of tilesForSize(cp.size).filter((tile) => tile.level === 0)) {
     const bundle = read(bundlePath(t));
     const tile = hashes.tile(0, t.index); // checked against the root
     let at = 0;
     for (let k = 0; k < t.width; k++) {
       const len = at + 2 <= bundle.length ? (bundle[at]! << 8) | bundle[at + 1]! : -1;
-      if (len < 0 || at + 2 + len > bundle.length) throw new Error(`bundle ${bundlePath(t)} is truncated`);
+      if (len < 0 || at + 2 + len > bundle.length)
+        throw new Error(`bundle ${bundlePath(t)} is truncated`);
       const e = bundle.subarray(at + 2, at + 2 + len);
-      if (Buffer.compare(leafHash(e), tile[k]!) !== 0) throw new Error(`entry ${t.index * TILE_WIDTH + k} does not match its tile`);
+      if (Buffer.compare(leafHash(e), tile[k]!) !== 0)
+        throw new Error(`entry ${t.index * TILE_WIDTH + k} does not match its tile`);
       out.push(e);
       at += 2 + len;
     }
@@ -53,16 +78,24 @@ function unsignedEntries(logDir: string): Uint8Array[] {
 }
 
 export function configPage(versions: ConfigVersion[]): string {
-  const items = [...versions].reverse().map((v) => {
-    const readable = v.config ? JSON.stringify(JSON.parse(v.text), null, 2) : v.text;
-    const what = v.error ? `<p class="error">not a valid config: ${esc(v.error)}</p>` : `<p>Programs: ${v.config!.Programs.map((p) => `<code>${esc(p.Name)}</code>`).join(', ') || 'none'}.</p>`;
-    return `<section class="config-version" data-index="${v.index}"><h2>v${v.index}${v.index === versions.length - 1 ? ' (in force)' : ''}</h2>
-<p class="hint">${v.bytes} bytes, SHA-256 <code>${v.sha256}</code></p>${what}<pre>${esc(readable)}</pre></section>`;
+  const items = [...versions].reverse().map((version) => {
+    const readable = version.config
+      ? JSON.stringify(JSON.parse(version.text), null, 2)
+      : version.text;
+    const what = version.error
+      ? `<p class="error">not a valid config: ${esc(version.error)}</p>`
+      : `<p>Programs: ${version.config!.Programs.map((program) => `<code>${esc(program.Name)}</code>`).join(', ') || 'none'}.</p>`;
+    return `<section class="config-version" data-index="${version.index}"><h2>v${version.index}${version.index === versions.length - 1 ? ' (in force)' : ''}</h2>
+<p class="hint">${version.bytes} bytes, SHA-256 <code>${version.sha256}</code></p>${what}<pre>${esc(readable)}</pre></section>`;
   });
   const body = `<p class="lead">Every collection config this collector ever published, from its signed, append-only log (served at <a href="/config-log/checkpoint">/config-log/</a>; check it with <code>telemetry-server verify-log</code>). A tool sends only what the config in force allows.</p>\n${items.join('\n') || '<p class="empty">No config published yet.</p>'}`;
   return page({ title: 'Collection config', path: '/config', body });
 }
 
 export function unavailablePage(title: string, path: string, reason: string): string {
-  return page({ title, path, body: `<p class="error">The collection config cannot be shown: ${esc(reason)}.</p>` });
+  return page({
+    title,
+    path,
+    body: `<p class="error">The collection config cannot be shown: ${esc(reason)}.</p>`,
+  });
 }

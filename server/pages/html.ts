@@ -4,40 +4,54 @@
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Cache lifetimes: files that no longer change, and everything else (pages, open weeks). */
 export const CACHE_FINAL = 'public, max-age=86400';
 export const CACHE_SHORT = 'public, max-age=300';
 
-export function esc(s: string | number | bigint): string {
-  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export function esc(value: string | number | bigint): string {
+  return String(value).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 /** A JSON data block inside a page: not executed, and `<` escaped so it cannot end the element. */
-export function jsonBlock(id: string, value: string): string {
-  return `<script type="application/json" id="${esc(id)}">${value.replace(/</g, '\\u003c')}</script>`;
+export function jsonBlock(elementId: string, value: string): string {
+  return `<script type="application/json" id="${esc(elementId)}">${value.replace(/</g, '\\u003c')}</script>`;
 }
 
-const NAV = [['/charts', 'Charts'], ['/data', 'Data'], ['/config', 'Config'], ['/privacy', 'Privacy']] as const;
+const NAV = [
+  ['/charts', 'Charts'],
+  ['/data', 'Data'],
+  ['/config', 'Config'],
+  ['/privacy', 'Privacy'],
+] as const;
 
-export function page(o: { title: string; path: string; body: string; script?: boolean }): string {
-  const nav = NAV.map(([href, label]) => `<a href="${href}"${href === o.path ? ' aria-current="page"' : ''}>${label}</a>`).join('');
+export function page(options: {
+  title: string;
+  path: string;
+  body: string;
+  script?: boolean;
+}): string {
+  const nav = NAV.map(
+    ([href, label]) =>
+      `<a href="${href}"${href === options.path ? ' aria-current="page"' : ''}>${label}</a>`,
+  ).join('');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${esc(o.title)}</title>
+<title>${esc(options.title)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/style.css">
-${o.script ? '<script src="/assets/charts.js" defer></script>\n' : ''}</head>
+${options.script ? '<script src="/assets/charts.js" defer></script>\n' : ''}</head>
 <body>
 <header class="top"><nav aria-label="Sections">${nav}</nav></header>
 <main id="main">
-<h1>${esc(o.title)}</h1>
-${o.body}
+<h1>${esc(options.title)}</h1>
+${options.body}
 </main>
 </body>
 </html>
@@ -53,7 +67,10 @@ export function securityHeaders(reply: FastifyReply): FastifyReply {
 }
 
 export function sendPage(reply: FastifyReply, html: string, cache = CACHE_SHORT): FastifyReply {
-  return securityHeaders(reply).type('text/html; charset=utf-8').header('Cache-Control', cache).send(html);
+  return securityHeaders(reply)
+    .type('text/html; charset=utf-8')
+    .header('Cache-Control', cache)
+    .send(html);
 }
 
 /** A refusal of the pages, as every refusal of the server: a problem document (RFC 9457). */
@@ -72,10 +89,10 @@ export function sendProblem(
 }
 
 /** 12,345 */
-export function digits(n: number | bigint | string): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+export function digits(value: number | bigint | string): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-export function percent(f: number): string {
-  return `${(f * 100).toFixed(1)}%`;
+export function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
 }

@@ -33,12 +33,18 @@ export interface PublicContext {
   assets?: string | undefined;
 }
 
-const ASSETS = { 'charts.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8' } as const;
+const ASSETS = {
+  'charts.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+} as const;
 
 /** Where the built assets are: beside the bundle (server/dist/public), or from the source tree. */
 export function defaultAssets(): string {
-  const candidates = [new URL('./public/', import.meta.url), new URL('../dist/public/', import.meta.url)].map((u) => fileURLToPath(u));
-  return candidates.find((d) => existsSync(join(d, 'charts.js'))) ?? candidates[0]!;
+  const candidates = [
+    new URL('./public/', import.meta.url),
+    new URL('../dist/public/', import.meta.url),
+  ].map((url) => fileURLToPath(url));
+  return candidates.find((dir) => existsSync(join(dir, 'charts.js'))) ?? candidates[0]!;
 }
 
 /** What `registerPublic` gives back: reload the data pages once a merge has published. */
@@ -62,7 +68,10 @@ export async function registerPublic(
     try {
       files.set(name, pageFile(await readFile(join(assets, name)), ASSETS[name]));
     } catch (e) {
-      throw new Error(`cannot read the public pages' ${name} in ${assets} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): build with npm run build`, { cause: e });
+      throw new Error(
+        `cannot read the public pages' ${name} in ${assets} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): build with npm run build`,
+        { cause: e },
+      );
     }
   }
   app.get<{ Params: { name: string } }>('/assets/:name', async (req, reply) => {
@@ -74,10 +83,13 @@ export async function registerPublic(
   // A published file that does not read must not keep the server from starting: those pages
   // answer 503 until the next merge renders them (its failure is logged there).
   const pages = new Map<string, PageFile>(await renderDataPages(ctx.store, ctx).catch(() => []));
-  const serveFile = (path: string) => app.get(path, async (req, reply) => sendFile(req, reply, pages.get(path)));
+  const serveFile = (path: string) =>
+    app.get(path, async (req, reply) => sendFile(req, reply, pages.get(path)));
   for (const path of Object.keys(STORED_PAGES)) serveFile(path);
   // Go's collector shows its charts at `/`; here the charts page is the front page too.
-  app.get('/', async (_req, reply) => securityHeaders(reply).header('Cache-Control', CACHE_SHORT).redirect('/charts', 302));
+  app.get('/', async (_req, reply) =>
+    securityHeaders(reply).header('Cache-Control', CACHE_SHORT).redirect('/charts', 302),
+  );
   registerData(app, ctx);
   const renderConfig = configRenderer(ctx, pages);
   await renderConfig();
@@ -111,15 +123,26 @@ function configRenderer(ctx: PublicContext, pages: Map<string, PageFile>): () =>
     const last = v.list.at(-1);
     pages.set('/config', pageFile(configPage(v.list)));
     const facts = { config: last?.config ?? null, version: last?.index ?? null };
-    pages.set('/privacy', pageFile(privacyPage({
-      publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, delta: ctx.delta,
-      valuesPerReport: ctx.valuesPerReport, ...facts,
-    })));
+    pages.set(
+      '/privacy',
+      pageFile(
+        privacyPage({
+          publish: ctx.publish,
+          k: ctx.k,
+          epsilon: ctx.epsilon,
+          delta: ctx.delta,
+          valuesPerReport: ctx.valuesPerReport,
+          ...facts,
+        }),
+      ),
+    );
   };
 }
 
 /** The log's versions, read again only when its checkpoint changed (a vendor publishes without a restart). */
-function versionsReader(ctx: PublicContext): () => Promise<{ list: ConfigVersion[] } | { error: string }> {
+function versionsReader(
+  ctx: PublicContext,
+): () => Promise<{ list: ConfigVersion[] } | { error: string }> {
   // The same object while the checkpoint is unchanged, so the pages are rendered once per change.
   let memo: { key: string; answer: { list: ConfigVersion[] } | { error: string } } | null = null;
   const empty = { list: [] };

@@ -7,7 +7,9 @@ import { parseBigJson } from '../../report/index.js';
 const WEEK_FILE = /^aggregates\/(\d{4}-\d{2}-\d{2})\.json$/;
 
 export async function weeksPublished(store: Store): Promise<string[]> {
-  return (await store.listPublished('aggregates/')).map((n) => WEEK_FILE.exec(n)?.[1]).filter((w): w is string => !!w);
+  return (await store.listPublished('aggregates/'))
+    .map((name) => WEEK_FILE.exec(name)?.[1])
+    .filter((week): week is string => !!week);
 }
 
 /** A published aggregate with every total as a bigint-safe value (string marks turned back). */
@@ -50,5 +52,10 @@ export async function downloads(store: Store, aggregates: WeekAggregate[]): Prom
   }
   const days = [...parts.keys()].sort();
   const ledger = (await store.getPublished('ledger.json')) !== null;
-  return { days, parts, weeks: aggregates.map((a) => ({ week: a.week, final: a.final })), ledger };
+  return {
+    days,
+    parts,
+    weeks: aggregates.map((aggregate) => ({ week: aggregate.week, final: aggregate.final })),
+    ledger,
+  };
 }

@@ -12,8 +12,17 @@ import { promisify } from 'node:util';
 const openFd = promisify(openCb);
 const closeFd = promisify(closeCb);
 const fsyncFd = promisify(fsyncCb);
-const writeFd = (fd: number, data: Uint8Array, offset: number, length: number): Promise<number> =>
-  new Promise((resolve, reject) => writeCb(fd, data, offset, length, null, (e, n) => (e ? reject(e) : resolve(n))));
+const writeFd = (
+  descriptor: number,
+  data: Uint8Array,
+  offset: number,
+  length: number,
+): Promise<number> =>
+  new Promise((resolve, reject) =>
+    writeCb(descriptor, data, offset, length, null, (err, written) =>
+      err ? reject(err) : resolve(written),
+    ),
+  );
 
 /** fsync of a directory, so that a rename or a new entry in it survives a crash. */
 export async function syncDir(dir: string): Promise<void> {
@@ -40,7 +49,11 @@ export async function makeDurableDir(dir: string): Promise<boolean> {
 }
 
 /** Writes `data` to `file` whole: temporary file, fsync, rename over `file`, fsync of the directory (made first unless `makeDir` is false). */
-export async function writeDurable(file: string, data: string | Uint8Array, makeDir = true): Promise<void> {
+export async function writeDurable(
+  file: string,
+  data: string | Uint8Array,
+  makeDir = true,
+): Promise<void> {
   const dir = dirname(file);
   if (makeDir) await makeDurableDir(dir);
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

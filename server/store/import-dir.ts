@@ -37,9 +37,9 @@ const BATCH = 2000;
 
 export async function importDir(root: string, canonical: Canonicaliser): Promise<ImportResult> {
   const days = join(root, OLD_LAYOUT);
-  const entries = await readdir(days).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') throw new Error(`nothing to import: ${days} does not exist`);
-    throw e;
+  const entries = await readdir(days).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new Error(`nothing to import: ${days} does not exist`);
+    throw err;
   });
   const dayNames = entries.filter((name) => DAY.test(name)).sort();
   await refuseLiveLock(join(root, 'LOCK'));

@@ -4,7 +4,8 @@ import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
-export type { PutResult, Store, StoredReport } from './types.js';
+export type { MergeAccess, PutResult, Store, StoreLocation, StoredReport } from './types.js';
+export { openMergeAccess } from './merge-access.js';
 export { DATABASE_FILE, OLD_LAYOUT, openSqliteStore, type SqliteOptions } from './sqlite.js';
 export { importDir, type ImportResult } from './import-dir.js';
 // pg itself is loaded only when a PostgreSQL store is opened.
@@ -19,8 +20,8 @@ export interface StoreOptions {
   sync?: 'full' | 'normal';
 }
 
-export async function openStore(o: StoreOptions): Promise<Store> {
-  if (o.database) return openPostgresStore(o.database);
-  if (!o.data) throw new Error('no store: give --data <dir> or --database <url>');
-  return openSqliteStore(o.data, { sync: o.sync });
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.database) return openPostgresStore(options.database);
+  if (!options.data) throw new Error('no store: give --data <dir> or --database <url>');
+  return openSqliteStore(options.data, { sync: options.sync });
 }

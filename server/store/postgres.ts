@@ -9,7 +9,8 @@ import type { Pool, PoolClient } from 'pg';
 import { UPLOAD_WINDOW_DAYS } from '../../report/index.js';
 import { sha256 } from './hash.js';
 import { batchedPut } from './pg-batch.js';
-import { PUBLISHED_NAME, addDays, todayUTC } from './names.js';
+import { addDays, todayUTC } from './names.js';
+import { pgPublished } from './pg-published.js';
 import { POSTGRES_HAS_OLD_MERGED, POSTGRES_MIGRATE, POSTGRES_SCHEMA } from './schema.js';
 import type { PutResult, Store, StoredReport } from './types.js';
 
@@ -38,6 +39,7 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
 
   const put = batchedPut(pool);
   const store: Store = {
+    location: { kind: 'postgres', url },
     put: (r: StoredReport): Promise<PutResult> => put(r, sha256(r.body)),
 
     async unmergedDays(): Promise<string[]> {
@@ -99,21 +101,7 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
       }
     },
 
-    async putPublished(name: string, bytes: Uint8Array): Promise<void> {
-      checkName(name);
-      await pool.query('INSERT INTO tt_published (name, bytes) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET bytes = EXCLUDED.bytes', [name, Buffer.from(bytes)]);
-    },
-
-    async getPublished(name: string): Promise<Uint8Array | null> {
-      checkName(name);
-      const r = await pool.query<{ bytes: Buffer }>('SELECT bytes FROM tt_published WHERE name = $1', [name]);
-      return r.rows[0] ? new Uint8Array(r.rows[0].bytes) : null;
-    },
-
-    async listPublished(prefix: string): Promise<string[]> {
-      const r = await pool.query<{ name: string }>('SELECT name FROM tt_published WHERE starts_with(name, $1) ORDER BY name', [prefix]);
-      return r.rows.map((x) => x.name);
-    },
+    ...pgPublished(pool),
 
     async healthy(): Promise<boolean> {
       try {
@@ -148,10 +136,6 @@ async function inTransaction(pool: Pool, fn: (c: PoolClient) => Promise<void>): 
     c.off('error', lost);
     c.release(broken);
   }
-}
-
-function checkName(name: string): void {
-  if (!PUBLISHED_NAME.test(name)) throw new Error(`published name ${JSON.stringify(name)} is not a relative path of [A-Za-z0-9._-] parts`);
 }
 
 /** The URL without its password, for messages. */

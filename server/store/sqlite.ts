@@ -78,6 +78,7 @@ export async function openSqliteStore(root: string, options: SqliteOptions = {})
   };
 
   return {
+    location: { kind: 'sqlite', root },
     put(report: StoredReport): Promise<PutResult> {
       const row: RowIn = { week: report.week, x: report.x, day: report.day, body: report.body };
       return new Promise<PutResult>((resolve, reject) => {

@@ -21,7 +21,15 @@ export interface StoredReport {
  */
 export type PutResult = 'stored' | 'duplicate' | 'conflict';
 
+/**
+ * Where a store lives, so that another thread (the merge worker) can open its own connection
+ * to it: the data directory of the embedded store, or the PostgreSQL URL.
+ */
+export type StoreLocation = { kind: 'sqlite'; root: string } | { kind: 'postgres'; url: string };
+
 export interface Store {
+  /** Where it lives; absent for a store that is only a view of another (a test's wrapper). */
+  readonly location?: StoreLocation;
   /** Stores one validated report; resolves only once it is durable. */
   put(report: StoredReport): Promise<PutResult>;
   /** Days that hold reports not merged yet, oldest first. */
@@ -33,8 +41,8 @@ export interface Store {
    * `aggregates`) deletes its reports too, so nothing is held that the public cannot see.
    */
   markMerged(day: string, dropRaw: boolean): Promise<void>;
-  /** Runs `fn` holding the one merge lock across every replica; null if another holder has it. */
-  withMergeLock<T>(fn: () => Promise<T>): Promise<T | null>;
+  /** Runs `work` holding the one merge lock across every replica; null if another holder has it. */
+  withMergeLock<T>(work: () => Promise<T>): Promise<T | null>;
   /** Writes a published file (`name` like `merged/2026-11-29.ndjson`) whole, replacing any old one. */
   putPublished(name: string, bytes: Uint8Array): Promise<void>;
   /** A published file, or null when absent. */
@@ -44,5 +52,19 @@ export interface Store {
   /** Whether the store answers now (for `/healthz`). */
   healthy(): Promise<boolean>;
   /** Finishes what is in flight and releases every handle. */
+  close(): Promise<void>;
+}
+
+/**
+ * The merge worker's own way into a store (merge-access.ts): the day's reports and the
+ * published files, without the thread that answers uploads.
+ */
+export interface MergeAccess {
+  /** Every report of a day, by week then X (as Store.reportsOf), a bounded page at a time. */
+  reportsOf(day: string): AsyncIterable<StoredReport>;
+  putPublished(name: string, bytes: Uint8Array): Promise<void>;
+  getPublished(name: string): Promise<Uint8Array | null>;
+  listPublished(prefix: string): Promise<string[]>;
+  /** Releases the connection. */
   close(): Promise<void>;
 }

@@ -15,9 +15,9 @@ const pool = new ChartPool();
 let data: ViewData | null = null;
 let lastText = '';
 
-function el<T extends HTMLElement>(id: string): T {
-  const e = document.getElementById(id);
-  if (!e) throw new Error(`page is missing #${id}`);
+function el<T extends HTMLElement>(elementId: string): T {
+  const e = document.getElementById(elementId);
+  if (!e) throw new Error(`page is missing #${elementId}`);
   return e as T;
 }
 
@@ -58,35 +58,55 @@ function render(): void {
   renderPrograms(data);
 }
 
-function renderErrors(d: ViewData): void {
+function renderErrors(data: ViewData): void {
   const box = el('errors');
-  box.hidden = d.errors.length === 0;
-  box.replaceChildren(...(d.errors.length ? [errorList(d.errors)] : []));
+  box.hidden = data.errors.length === 0;
+  box.replaceChildren(...(data.errors.length ? [errorList(data.errors)] : []));
 }
 
-function renderFilters(d: ViewData): void {
-  if (filter.program !== '' && !d.programs.some((p) => p.program === filter.program)) filter.program = '';
-  const versions = versionsFor(d, filter.program);
+function renderFilters(data: ViewData): void {
+  if (filter.program !== '' && !data.programs.some((entry) => entry.program === filter.program))
+    filter.program = '';
+  const versions = versionsFor(data, filter.program);
   if (filter.version !== '' && !versions.includes(filter.version)) filter.version = '';
-  fillSelect(el('program'), 'All programs', d.programs.map((p) => p.program), filter.program);
+  fillSelect(
+    el('program'),
+    'All programs',
+    data.programs.map((entry) => entry.program),
+    filter.program,
+  );
   fillSelect(el('version'), 'All versions', versions, filter.version);
 }
 
-function fillSelect(select: HTMLSelectElement, allLabel: string, values: string[], chosen: string): void {
-  const opts = [h('option', { value: '' }, allLabel), ...values.map((v) => h('option', { value: v }, v || '(no version)'))];
+function fillSelect(
+  select: HTMLSelectElement,
+  allLabel: string,
+  values: string[],
+  chosen: string,
+): void {
+  const opts = [
+    h('option', { value: '' }, allLabel),
+    ...values.map((value) => h('option', { value: value }, value || '(no version)')),
+  ];
   select.replaceChildren(...opts);
   select.value = chosen;
 }
 
-function renderPrograms(d: ViewData): void {
+function renderPrograms(data: ViewData): void {
   pool.clear();
-  const models = programModels(d, filter);
+  const models = programModels(data, filter);
   const main = el('main');
-  if (d.files.length === 0) {
-    main.replaceChildren(h('p', { class: 'empty' }, `No count files in ${d.dir}/local yet. Counts appear here as soon as a tool records them.`));
+  if (data.files.length === 0) {
+    main.replaceChildren(
+      h(
+        'p',
+        { class: 'empty' },
+        `No count files in ${data.dir}/local yet. Counts appear here as soon as a tool records them.`,
+      ),
+    );
     return;
   }
-  main.replaceChildren(...models.map((m, i) => programSection(m, i, state, pool)));
+  main.replaceChildren(...models.map((model, i) => programSection(model, i, state, pool)));
   pool.flush();
 }
 
@@ -107,9 +127,9 @@ function wire(): void {
     filter.search = search.value.trim();
     if (data) renderPrograms(data);
   });
-  el('filters').addEventListener('submit', (e) => e.preventDefault());
-  el('main').addEventListener('click', (e) => {
-    const button = (e.target as Element).closest<HTMLElement>('[data-expand]');
+  el('filters').addEventListener('submit', (event) => event.preventDefault());
+  el('main').addEventListener('click', (event) => {
+    const button = (event.target as Element).closest<HTMLElement>('[data-expand]');
     if (!button) return;
     state.expanded.add(button.dataset.expand ?? '');
     render();
@@ -123,7 +143,7 @@ async function start(): Promise<void> {
   // Chained timeouts, not setInterval, so a slow read never stacks requests.
   for (;;) {
     await poll();
-    await new Promise((r) => setTimeout(r, every));
+    await new Promise((resolve) => setTimeout(resolve, every));
   }
 }
 

@@ -1,17 +1,39 @@
 // Chart.js drawing. Charts are created only when their card scrolls into view, because a
 // program can have hundreds of counters; exact values live in the tables, the charts only
 // show shape (Chart.js plots floats), and their tooltips show the exact decimal.
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  Tooltip,
+  type ChartConfiguration,
+} from 'chart.js';
 import { groupDigits, type ChartModel } from './model.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
-const PALETTE = ['#2563eb', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16', '#64748b', '#f97316'];
+const PALETTE = [
+  '#2563eb',
+  '#f59e0b',
+  '#10b981',
+  '#ef4444',
+  '#8b5cf6',
+  '#06b6d4',
+  '#ec4899',
+  '#84cc16',
+  '#64748b',
+  '#f97316',
+];
 
 export class ChartPool {
   private charts: Chart[] = [];
   private pending = new Map<Element, () => void>();
-  private observer = new IntersectionObserver((entries) => this.reveal(entries), { rootMargin: '200px' });
+  private observer = new IntersectionObserver((entries) => this.reveal(entries), {
+    rootMargin: '200px',
+  });
 
   private queued: (() => void)[] = [];
 
@@ -53,9 +75,9 @@ function config(model: ChartModel): ChartConfiguration<'bar', (number | null)[],
     type: 'bar',
     data: {
       labels: model.weeks,
-      datasets: model.series.map((s, i) => ({
-        label: shorten(s.name, 28),
-        data: s.values.map((v) => (v === null ? null : Number(v))),
+      datasets: model.series.map((series, i) => ({
+        label: shorten(series.name, 28),
+        data: series.values.map((value) => (value === null ? null : Number(value))),
         backgroundColor: PALETTE[i % PALETTE.length],
         borderRadius: 3,
         maxBarThickness: 48,
@@ -67,7 +89,11 @@ function config(model: ChartModel): ChartConfiguration<'bar', (number | null)[],
       responsive: true,
       maintainAspectRatio: false,
       plugins: {
-        legend: { display: model.family, position: 'bottom', labels: { boxWidth: 10, boxHeight: 10, font: { size: 11 } } },
+        legend: {
+          display: model.family,
+          position: 'bottom',
+          labels: { boxWidth: 10, boxHeight: 10, font: { size: 11 } },
+        },
         tooltip: {
           callbacks: {
             // Show the exact value and the full bucket name, not the float that was plotted.
@@ -81,7 +107,10 @@ function config(model: ChartModel): ChartConfiguration<'bar', (number | null)[],
       },
       scales: {
         x: { grid: { display: false }, ticks: { font: { size: 11 } } },
-        y: { beginAtZero: true, ticks: { font: { size: 11 }, callback: (v) => axisLabel(Number(v)) } },
+        y: {
+          beginAtZero: true,
+          ticks: { font: { size: 11 }, callback: (tick) => axisLabel(Number(tick)) },
+        },
       },
     },
   };
@@ -89,11 +118,11 @@ function config(model: ChartModel): ChartConfiguration<'bar', (number | null)[],
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
-function axisLabel(v: number): string {
-  return Math.abs(v) >= 1e15 ? v.toExponential(1) : compact.format(v);
+function axisLabel(value: number): string {
+  return Math.abs(value) >= 1e15 ? value.toExponential(1) : compact.format(value);
 }
 
-function shorten(s: string, max: number): string {
-  const chars = Array.from(s);
-  return chars.length <= max ? s : chars.slice(0, max - 1).join('') + '…';
+function shorten(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }

@@ -49,28 +49,44 @@ export interface ProgramModel {
 
 export function programModels(data: ViewData, filter: Filter): ProgramModel[] {
   return data.programs
-    .filter((p) => filter.program === '' || p.program === filter.program)
-    .map((p) => {
-      const files = data.files.filter((f) => f.program === p.program && (filter.version === '' || f.version === filter.version));
-      return { ...programModel(p.program, p.mode, files, filter.search), upload: p.upload };
+    .filter((entry) => filter.program === '' || entry.program === filter.program)
+    .map((entry) => {
+      const files = data.files.filter(
+        (file) =>
+          file.program === entry.program &&
+          (filter.version === '' || file.version === filter.version),
+      );
+      return {
+        ...programModel(entry.program, entry.mode, files, filter.search),
+        upload: entry.upload,
+      };
     });
 }
 
 /** Versions offered by the version filter: those of the chosen program, or of all. */
 export function versionsFor(data: ViewData, program: string): string[] {
-  const all = data.programs.filter((p) => program === '' || p.program === program).flatMap((p) => p.versions);
+  const all = data.programs
+    .filter((entry) => program === '' || entry.program === program)
+    .flatMap((entry) => entry.versions);
   return [...new Set(all)].sort();
 }
 
-function programModel(program: string, mode: ViewMode, files: ViewFile[], search: string): Omit<ProgramModel, 'upload'> {
-  const weeks = [...new Set(files.map((f) => f.week))].sort();
+function programModel(
+  program: string,
+  mode: ViewMode,
+  files: ViewFile[],
+  search: string,
+): Omit<ProgramModel, 'upload'> {
+  const weeks = [...new Set(files.map((file) => file.week))].sort();
   const sums = weeklySums(files, weeks);
   const needle = search.toLowerCase();
-  const names = [...new Set(files.flatMap((f) => f.counters.map((c) => c.name)))]
-    .filter((n) => n.toLowerCase().includes(needle))
+  const names = [...new Set(files.flatMap((file) => file.counters.map((counter) => counter.name)))]
+    .filter((name) => name.toLowerCase().includes(needle))
     .sort();
-  const valuesOf = (name: string) => sums.map((m) => m.get(name)?.toString() ?? null);
-  const rows = names.filter((n) => !isStack(n)).map((name) => ({ name, values: valuesOf(name) }));
+  const valuesOf = (name: string) => sums.map((sum) => sum.get(name)?.toString() ?? null);
+  const rows = names
+    .filter((name) => !isStack(name))
+    .map((name) => ({ name, values: valuesOf(name) }));
   const stacks = names.filter(isStack).map((key) => stackModel(key, valuesOf(key)));
   return { program, mode, weeks, files, rows, charts: chartModels(rows, weeks), stacks };
 }
@@ -109,7 +125,10 @@ export function chartModels(rows: Row[], weeks: string[]): ChartModel[] {
     weeks,
     series: series.sort((a, b) => compareBuckets(a.name, b.name)),
   }));
-  return charts.sort((a, b) => Number(b.family) - Number(a.family) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+  return charts.sort(
+    (a, b) =>
+      Number(b.family) - Number(a.family) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0),
+  );
 }
 
 /** Buckets that are both numbers sort as numbers (2 before 10), others as text. */
