@@ -38,7 +38,7 @@ describe('count-file names holding something else', () => {
     const r = await cli(dir, 'status');
     expect(r.timedOut, 'status hung').toBe(false);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(reasons.map(([f, why]) => `warning: ${f}: ${why}\n`).join(''));
+    expect(r.stderr).toBe(reasons.map(([file, why]) => `warning: ${file}: ${why}\n`).join(''));
     expect(r.stdout).toContain(GO_PROGRAM);
   });
 

@@ -87,9 +87,9 @@ async function trustThenServe(src: string, served: string): Promise<string> {
   dir = served;
   return readFileSync(stateFile(), 'utf8');
 }
-const flip = (file: string, at: (bytes: Buffer) => number): void => {
+const flip = (file: string, offset: (bytes: Buffer) => number): void => {
   const b = readFileSync(file);
-  b[at(b)]! ^= 0x01;
+  b[offset(b)]! ^= 0x01;
   writeFileSync(file, b);
 };
 

@@ -103,9 +103,9 @@ describe.skipIf(skipGo)('transparency-dev/formats/note cosignatures and ours', (
   it('a tampered cosignature, text or time fails in both', () => {
     const note = cosignNote(signNote(texts[0]!, [LOG.signer]), WITNESSES[0]!.signer, 1_700_000_000);
     const b64 = note.trimEnd().split(' ').at(-1)!;
-    const flip = (at: number): string => {
+    const flip = (offset: number): string => {
       const b = Buffer.from(b64, 'base64');
-      b[at]! ^= 1;
+      b[offset]! ^= 1;
       return note.replace(b64, b.toString('base64'));
     };
     const cases = [flip(11), flip(50), note.replace('\n1\n', '\n2\n')];

@@ -36,12 +36,12 @@ describe('group expansion: Go rules and ours', () => {
     ['a:{x,x}', ['a:x', 'a:x'], ['a:x', 'a:x']], // duplicates are the parser's to refuse
     ['a}b', ['a}b'], /outside a group/],
   ];
-  it.each(table)('%j', (name, go, ours) => {
-    expect(goExpand(name)).toEqual(go);
+  it.each(table)('%j', (name, goNames, ours) => {
+    expect(goExpand(name)).toEqual(goNames);
     const x = expandCounter(name);
     if (Array.isArray(ours)) {
       expect(x).toEqual({ names: ours });
-      expect(ours).toEqual(go); // what we accept, we expand exactly as Go does
+      expect(ours).toEqual(goNames); // what we accept, we expand exactly as Go does
     } else expect('reason' in x && x.reason).toMatch(ours);
   });
 

@@ -33,9 +33,9 @@ function refusal(dir: string): { code: string; message: string } {
   throw new Error('verifyLog accepted a tampered log');
 }
 
-function flip(file: string, at: (len: number) => number): void {
+function flip(file: string, offset: (len: number) => number): void {
   const b = readFileSync(file);
-  b[at(b.length)]! ^= 0x01;
+  b[offset(b.length)]! ^= 0x01;
   writeFileSync(file, b);
 }
 
@@ -132,10 +132,10 @@ describe('a 10,000-entry log', () => {
   });
 
   it('a changed checkpoint text and a changed signature both fail Ed25519 (EBADSIG underneath): no signature tells which half changed', () => {
-    const causes = [() => ORIGIN.length + 2, (count: number) => count - 5].map((at) => {
+    const causes = [() => ORIGIN.length + 2, (count: number) => count - 5].map((offset) => {
       const copy = tempDir('tt-log-cp-');
       cpSync(dir, copy, { recursive: true });
-      flip(join(copy, 'checkpoint'), at);
+      flip(join(copy, 'checkpoint'), offset);
       try {
         readLog(copy, verifier);
       } catch (error) {

@@ -99,13 +99,13 @@ describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/note and ours", () => {
       [V.C2SP_NOTE, [V.C2SP_VERIFIER]],
       ...V.GO_BAD_MSGS.map((bad): [Uint8Array, string[]] => [bad.msg, [V.PETER_VERIFIER]]),
     ];
-    const got = go(cases.map(([n, k]) => open(n, k)));
+    const got = go(cases.map(([note, keys]) => open(note, keys)));
     expect(got.map((result) => result.verified?.join(',') ?? result.error)).toEqual([
       'PeterNeumann,EnochRoot',
       'example.com/foo',
       ...V.GO_BAD_MSGS.map(() => 'malformed note'),
     ]);
-    expect(cases.map(([n, k]) => ours(n, k))).toEqual([
+    expect(cases.map(([note, keys]) => ours(note, keys))).toEqual([
       'PeterNeumann,EnochRoot',
       'example.com/foo',
       ...V.GO_BAD_MSGS.map((bad) => bad.code),
@@ -159,9 +159,9 @@ describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/note and ours", () => {
       ],
       ['bad base64', note.replace(b64, b64.slice(1)), [k.verifier], 'ESIGLINE', /^malformed note$/],
     ];
-    const got = go(cases.map(([, n, keys]) => open(n, keys)));
-    cases.forEach(([what, n, keys, code, goErr], i) => {
-      expect([what, ours(n, keys)]).toEqual([what, code]);
+    const got = go(cases.map(([, note, keys]) => open(note, keys)));
+    cases.forEach(([what, note, keys, code, goErr], i) => {
+      expect([what, ours(note, keys)]).toEqual([what, code]);
       expect([what, got[i]!.error]).toEqual([what, expect.stringMatching(goErr)]);
     });
   });

@@ -19,9 +19,11 @@ export const GO_WRONG_LENGTH =
 export const GO_UNKNOWN_ALG = 'PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
 
 /** Go slices strings by byte: insert `what` at byte offset `at` of `s` (the em dash is 3 bytes). */
-export function insertAtByte(text: string, at: number, what: string): string {
+export function insertAtByte(text: string, offset: number, what: string): string {
   const b = Buffer.from(text, 'utf8');
-  return Buffer.concat([b.subarray(0, at), Buffer.from(what), b.subarray(at)]).toString('utf8');
+  return Buffer.concat([b.subarray(0, offset), Buffer.from(what), b.subarray(offset)]).toString(
+    'utf8',
+  );
 }
 
 /** Go's badMsgs of TestOpen, each refused as "malformed note" by Go; bytes, as one is not UTF-8. */

@@ -89,7 +89,7 @@ describe("Go's published config, carried over", () => {
         const expanded = (p.Counters ?? []).flatMap((child) =>
           goExpand(child.Name).map((name) => [name, child.Rate] as const),
         );
-        expect(q.counterNames(p.Name)).toEqual(expanded.map(([n]) => n));
+        expect(q.counterNames(p.Name)).toEqual(expanded.map(([name]) => name));
         for (const [n, rate] of expanded) expect(q.counterRate(p.Name, n)).toBe(rate);
         for (const s of p.Stacks ?? [])
           expect(q.stackRate(p.Name, `${s.Name}\nframe`)).toEqual({

@@ -51,12 +51,12 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const hexes = (hashes: Uint8Array[]) => hashes.map((hash) => Buffer.from(hash).toString('hex'));
 const RECORDS = SIZES.filter((size) => size > 0).flatMap((size) =>
   [...new Set([0, size - 1, Math.floor(size / 2), Math.min(size - 1, 256)])].map(
-    (count) => [size, count] as [number, number],
+    (record) => [size, record] as [number, number],
   ),
 );
 const TREES = SIZES.filter((size) => size > 0).flatMap((size) =>
   [...new Set([1, size, Math.max(1, size - 1), Math.ceil(size / 3), Math.min(size, 256)])].map(
-    (count) => [size, count] as [number, number],
+    (oldSize) => [size, oldSize] as [number, number],
   ),
 );
 
@@ -134,15 +134,25 @@ describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/tlog and config/tlog/tiles.
   });
 
   it("inclusion and consistency proofs from tiles alone equal Go's ProveRecord and ProveTree, and proof.ts's", () => {
-    RECORDS.forEach(([t, n], i) => {
-      const hr = hashReader(t, rootFromLeafHashes(leaves.slice(0, t)), memoryTiles(t));
-      expect(hexes(hr.inclusionProof(n))).toEqual(got.records[i]);
-      if (t < N) expect(hexes(inclusionProof(n, leaves.slice(0, t)))).toEqual(got.records[i]);
+    RECORDS.forEach(([treeSize, record], i) => {
+      const hr = hashReader(
+        treeSize,
+        rootFromLeafHashes(leaves.slice(0, treeSize)),
+        memoryTiles(treeSize),
+      );
+      expect(hexes(hr.inclusionProof(record))).toEqual(got.records[i]);
+      if (treeSize < N)
+        expect(hexes(inclusionProof(record, leaves.slice(0, treeSize)))).toEqual(got.records[i]);
     });
-    TREES.forEach(([t, n], i) => {
-      const hr = hashReader(t, rootFromLeafHashes(leaves.slice(0, t)), memoryTiles(t));
-      expect(hexes(hr.consistencyProof(n))).toEqual(got.trees[i]);
-      if (t < N) expect(hexes(consistencyProof(n, t, leaves))).toEqual(got.trees[i]);
+    TREES.forEach(([treeSize, oldSize], i) => {
+      const hr = hashReader(
+        treeSize,
+        rootFromLeafHashes(leaves.slice(0, treeSize)),
+        memoryTiles(treeSize),
+      );
+      expect(hexes(hr.consistencyProof(oldSize))).toEqual(got.trees[i]);
+      if (treeSize < N)
+        expect(hexes(consistencyProof(oldSize, treeSize, leaves))).toEqual(got.trees[i]);
     });
   });
 
@@ -154,8 +164,8 @@ describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/tlog and config/tlog/tiles.
     expect(b64(cp.root)).toBe(got.roots[SIZES.length - 1]);
     const r = go({
       sizes: [],
-      records: RECORDS.filter(([t]) => t === N),
-      trees: TREES.filter(([t]) => t === N),
+      records: RECORDS.filter(([treeSize]) => treeSize === N),
+      trees: TREES.filter(([treeSize]) => treeSize === N),
       dir,
       dirSize: N,
       dirRoot: b64(cp.root),

@@ -51,8 +51,8 @@ describe('doNotTrack', () => {
     ['yes', true],
     ['true', true],
     ['anything', true],
-  ])('%j → %j', (value, on) => {
-    expect(doNotTrack(value)).toBe(on);
+  ])('%j → %j', (value, expected) => {
+    expect(doNotTrack(value)).toBe(expected);
   });
 });
 

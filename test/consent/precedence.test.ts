@@ -52,7 +52,7 @@ for (const o of optOuts)
 
 function label(row: Row): string {
   const env = Object.entries(row.env)
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([key, value]) => `${key}=${value}`)
     .join(' ');
   return `machine ${row.machine ?? '-'}, program ${row.program ?? '-'}${env ? `, ${env}` : ''}${row.project ? `, project ${row.project}` : ''}`;
 }

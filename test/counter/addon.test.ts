@@ -101,7 +101,7 @@ describe('the committed addon binaries', () => {
 
   it('cover what the loader looks for on every platform they are built for', () => {
     const systems = ['linux', 'darwin', 'win32'];
-    const forArch = (arch: string) => systems.flatMap((os) => addonTargets(os, arch));
+    const forArch = (arch: string) => systems.flatMap((system) => addonTargets(system, arch));
     const looked = new Set(['x64', 'arm64'].flatMap(forArch));
     for (const name of Object.keys(EXPECTED)) expect(looked.has(name), name).toBe(true);
   });
@@ -113,8 +113,8 @@ describe.runIf(LINUX_X64)('the addon on this machine', () => {
   const file = join(PREBUILDS, 'linux-x64-gnu', 'tt_mmap.node');
   const load = () =>
     createRequire(import.meta.url)(file) as {
-      map(fd: unknown, length: unknown): ArrayBuffer;
-      reserve(fd: unknown, offset: unknown, length: unknown): number;
+      map(descriptor: unknown, length: unknown): ArrayBuffer;
+      reserve(descriptor: unknown, offset: unknown, length: unknown): number;
     };
 
   it('reserves blocks, maps a file shared and writes through to it', () => {

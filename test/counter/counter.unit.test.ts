@@ -179,16 +179,16 @@ describe('stack counters', () => {
     for (let i = 0; i < 2; i++) siteA(s); // same call site twice: one stack
     siteB(s);
     await flush();
-    const stacks = [...soleCounts(dir)].filter(([k]) => k.startsWith('t/stack\n'));
+    const stacks = [...soleCounts(dir)].filter(([key]) => key.startsWith('t/stack\n'));
     expect(stacks).toHaveLength(2);
-    const a = stacks.find(([k]) => k.includes('.siteA:'))!;
-    const b = stacks.find(([k]) => k.includes('.siteB:'))!;
+    const a = stacks.find(([key]) => key.includes('.siteA:'))!;
+    const b = stacks.find(([key]) => key.includes('.siteB:'))!;
     expect(a[1]).toBe(2n);
     expect(b[1]).toBe(1n);
     const lines = a[0].split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[1]).toBe('transparent-telemetry/test/counter/counter.unit.test.siteA:+1');
-    expect(s.names().sort()).toEqual(stacks.map(([k]) => k).sort());
+    expect(s.names().sort()).toEqual(stacks.map(([key]) => key).sort());
   });
 
   it('count stacks seen before open(), without I/O at the increment, once the file opens', async () => {

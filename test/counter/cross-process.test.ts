@@ -32,8 +32,8 @@ describe('many processes sharing one count file', () => {
     mkdirSync(join(dir, 'local'));
     writeFileSync(join(dir, 'local', 'weekends'), '3\n'); // as Go's test: no race on creating it
     const barrier = join(dir, 'go');
-    const procs = [0, 1, 2, 3].map((id) =>
-      run({ id, dir, barrier, increments: 1_000_000, shared: 200, own: 2000 }),
+    const procs = [0, 1, 2, 3].map((worker) =>
+      run({ id: worker, dir, barrier, increments: 1_000_000, shared: 200, own: 2000 }),
     );
     await openBarrier(barrier, 4);
     const results = await Promise.all(procs);
@@ -55,15 +55,15 @@ describe('many processes sharing one count file', () => {
     mkdirSync(join(dir, 'local'));
     writeFileSync(join(dir, 'local', 'weekends'), '3\n');
     const barrier = join(dir, 'go');
-    const procs = [0, 1, 2, 3, 4, 5].map((id) =>
+    const procs = [0, 1, 2, 3, 4, 5].map((worker) =>
       run({
-        id,
+        id: worker,
         dir,
         barrier,
         increments: 300_000,
         shared: 300,
         own: 5000,
-        late: id % 2 ? 20 * id : 0,
+        late: worker % 2 ? 20 * worker : 0,
       }),
     );
     await openBarrier(barrier, 6);
@@ -89,8 +89,8 @@ describe('many processes sharing one count file', () => {
       mkdirSync(join(dir, 'local'));
       writeFileSync(join(dir, 'local', 'weekends'), '3\n');
       const barrier = join(dir, 'go');
-      const procs = backends.map((backend, id) =>
-        run({ id, dir, barrier, increments: 500_000, shared: 100, own: 1000 }, backend),
+      const procs = backends.map((backend, worker) =>
+        run({ id: worker, dir, barrier, increments: 500_000, shared: 100, own: 1000 }, backend),
       );
       await openBarrier(barrier, backends.length);
       const results = await Promise.all(procs);

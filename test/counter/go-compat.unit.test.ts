@@ -19,7 +19,9 @@ describe('files written by Go', () => {
   it('parse to exactly what Go parses, 64-bit values included', () => {
     const got = parseCountFile('go.count', goFile);
     expect(got.meta).toEqual(expected.meta);
-    const want = new Map(Object.entries(expected.countDecimal).map(([k, v]) => [k, BigInt(v)]));
+    const want = new Map(
+      Object.entries(expected.countDecimal).map(([key, value]) => [key, BigInt(value)]),
+    );
     expect(got.counts).toEqual(want);
     expect(got.counts.get('gen/saturated')).toBe(18446744073709551615n);
   });

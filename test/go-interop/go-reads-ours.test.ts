@@ -76,7 +76,7 @@ describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser
     expect(ours!.counts.get('demo/above53')).toBe(9007199254740993n);
     expect(ours!.counts.get('demo/max')).toBe(18446744073709551615n);
     expect(ours!.counts.get('demo/utf8:héllo-wörld-日本語-🚀')).toBe(2n);
-    const stacks = [...ours!.counts].filter(([k]) => k.startsWith('demo/stack\n'));
+    const stacks = [...ours!.counts].filter(([key]) => key.startsWith('demo/stack\n'));
     expect(stacks).toHaveLength(1);
     expect(stacks[0]![1]).toBe(3n);
     expect(stacks[0]![0].split('\n').length).toBeGreaterThan(2); // decoded: every frame named, no ditto marks
@@ -129,15 +129,15 @@ describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser
     mkdirSync(join(dir, 'local'));
     writeFileSync(join(dir, 'local', 'weekends'), '3\n');
     const barrier = join(dir, 'go');
-    const procs = [0, 1, 2, 3].map((id) =>
+    const procs = [0, 1, 2, 3].map((worker) =>
       stress({
-        id,
+        id: worker,
         dir,
         barrier,
         increments: 100_000,
         shared: 100,
         own: 1500,
-        late: id % 2 ? 20 * id : 0,
+        late: worker % 2 ? 20 * worker : 0,
       }),
     );
     await openBarrier(barrier, 4);

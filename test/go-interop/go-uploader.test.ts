@@ -103,9 +103,9 @@ function goSide(counts?: Array<[string, bigint]>): GoRun {
   return { bin, tdir, week, env, debug };
 }
 
-function runGo(go: GoRun, url: string): void {
-  rmSync(join(go.tdir, 'local', 'upload.token'), { force: true }); // one upload run per 24 h otherwise
-  const r = spawnSync(go.bin, [], { env: go.env(url), encoding: 'utf8', timeout: 180_000 });
+function runGo(goSide: GoRun, url: string): void {
+  rmSync(join(goSide.tdir, 'local', 'upload.token'), { force: true }); // one upload run per 24 h otherwise
+  const r = spawnSync(goSide.bin, [], { env: goSide.env(url), encoding: 'utf8', timeout: 180_000 });
   if (r.status !== 0) throw new Error(`uploader exited ${r.status}: ${r.stderr}`);
 }
 

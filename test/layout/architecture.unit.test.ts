@@ -48,7 +48,7 @@ describe('source layout', () => {
   it('every arrow of the table is used: the table says what the code does', () => {
     const used = new Set(edges(files).map(({ from, to }) => `${roomOf(from)} ──► ${roomOf(to)}`));
     const drawn = [...arrows].flatMap(([from, targets]) =>
-      targets.map((to) => `${from} ──► ${to}`),
+      targets.map((target) => `${from} ──► ${target}`),
     );
     expect(drawn.filter((arrow) => !used.has(arrow))).toEqual([]);
   });

@@ -118,7 +118,7 @@ for (const [major, exact] of Object.entries(VERSIONS)) {
       expect(more).toEqual([]);
       expect(file.meta).toMatchObject({ Program: 'rt', Version: '1.0.0', Runtime: `node${exact}` });
       expectSpecCounts(
-        new Map(Object.entries(file.counts).map(([k, v]) => [k, BigInt(v as number)])),
+        new Map(Object.entries(file.counts).map(([key, value]) => [key, BigInt(value as number)])),
         1,
       );
       const status = runWith(bin, [CLI, 'status', '--json'], dir);

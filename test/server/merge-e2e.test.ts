@@ -58,7 +58,9 @@ async function rawFlow(where: StoreOptions, flag: string[]): Promise<void> {
             ]),
           ),
         ).toEqual(
-          Object.fromEntries([...e.counters].map(([k, v]) => [k, [v.has, Number(v.total)]])),
+          Object.fromEntries(
+            [...e.counters].map(([key, value]) => [key, [value.has, Number(value.total)]]),
+          ),
         );
         for (const r of c.counters) expect(r.fraction).toBe(r.reports / e.reports);
       }

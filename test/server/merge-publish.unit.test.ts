@@ -67,7 +67,10 @@ describe('aggregates', () => {
         const part = parts[i]!.get(week);
         if (!part) continue;
         const viaJSON: WeekCells = new Map(
-          [...part].map(([k, c]) => [k, cellFromJSON(JSON.parse(JSON.stringify(cellToJSON(c))))]),
+          [...part].map(([key, cell]) => [
+            key,
+            cellFromJSON(JSON.parse(JSON.stringify(cellToJSON(cell)))),
+          ]),
         );
         addWeek(sum, viaJSON);
       }

@@ -45,7 +45,8 @@ interface Target {
 }
 
 const PROGRAM = 'host';
-const broken = (ok: string) => (value: Variant) => (value === 'missing' ? ok : 'off');
+const broken = (whenMissing: string) => (value: Variant) =>
+  value === 'missing' ? whenMissing : 'off';
 const TARGETS: Target[] = [
   { path: 'mode', valid: 'on 2026-11-01', expect: broken('local') },
   {

@@ -86,10 +86,14 @@ export function tokenMtime(dir: string): number | null {
 }
 
 /** Polls until `ok()` or the time is up; returns the last answer. */
-export async function waitFor<T>(get: () => T, ok: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
+export async function waitFor<T>(
+  get: () => T,
+  done: (value: T) => boolean,
+  limitMs = 20_000,
+): Promise<T> {
+  const end = Date.now() + limitMs;
   let v = get();
-  while (!ok(v) && Date.now() < end) {
+  while (!done(v) && Date.now() < end) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     v = get();
   }

@@ -42,7 +42,7 @@ export function writeCountFile(root: string, spec: FileSpec): string {
   };
   const header = buildHeader(meta)!;
   const entries = Object.entries(spec.counts).map(
-    ([k, v]) => [k.includes('\n') ? encodeStackName(k) : k, BigInt(v)] as const,
+    ([key, value]) => [key.includes('\n') ? encodeStackName(key) : key, BigInt(value)] as const,
   );
   const dir = join(root, 'local');
   mkdirSync(dir, { recursive: true });

@@ -78,7 +78,7 @@ describe('races', () => {
       ['tool-a', a],
       ['tool-b', b],
     ] as const) {
-      expect(c.posts.map((post) => post.week).sort()).toEqual(WEEKS.map(([, e]) => e));
+      expect(c.posts.map((post) => post.week).sort()).toEqual(WEEKS.map(([, end]) => end));
       for (const p of c.posts) {
         const r = decodeReport(p.body.toString());
         expect(r.Programs!.every((x) => x.Program === prog)).toBe(true); // never the other vendor's data

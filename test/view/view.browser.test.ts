@@ -224,7 +224,7 @@ describe('telemetry view in Chromium', () => {
   it('follows a count file as it changes, without reloading', async () => {
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
     writeMytoolWeek2(root, [
-      ...mytoolWeek2.filter(([n]) => n !== 'mytool/run'),
+      ...mytoolWeek2.filter(([name]) => name !== 'mytool/run'),
       ['mytool/run', 987654321n],
       ['mytool/flag:color', 2n],
     ]);
