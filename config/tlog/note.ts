@@ -107,8 +107,10 @@ function keyMap(verifierKeys: string[]): Map<string, VerifierKey> {
 /** Why `sig` is not `key`'s Ed25519 signature of `msg`, or undefined when it is. */
 export function sigProblem(msg: Uint8Array, sig: Uint8Array, key: VerifierKey): string | undefined {
   if (sig.length !== 64) return `is ${sig.length} bytes, an ed25519 signature is 64`;
-  const s = BigInt('0x' + Buffer.from(sig.subarray(32)).reverse().toString('hex'));
-  if (s >= L || !nacl.sign.detached.verify(msg, sig, key.publicKey)) return 'does not verify';
+  // S, the signature's second half (little-endian), must be below the group order L: tweetnacl
+  // accepts S + L too, and that malleable twin must not count as a second valid signature.
+  const scalar = BigInt('0x' + Buffer.from(sig.subarray(32)).reverse().toString('hex'));
+  if (scalar >= L || !nacl.sign.detached.verify(msg, sig, key.publicKey)) return 'does not verify';
   return undefined;
 }
 

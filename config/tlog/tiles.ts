@@ -11,7 +11,8 @@ export const MAX_ENTRY_BYTES = 0xffff;
 // a file the tree needs is not there; ETILESIZE a tile not exactly width × 32 bytes; ETILEHASH a
 // tile not hashing to its parent's entry or the root; EBUNDLE a bundle truncated, too long or with
 // the wrong count; EENTRY an entry not hashing to its tile's hash; ECHECKPOINT a checkpoint that
-// does not verify; ETOOBIG an entry over MAX_ENTRY_BYTES.
+// does not verify; ETOOBIG an entry over MAX_ENTRY_BYTES; ESYMLINK a log file that is a symbolic
+// link (a local log is read through regular files only).
 export type TileErrorCode =
   | 'EPATH'
   | 'ERANGE'
