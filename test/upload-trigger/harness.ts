@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST_COUNTER, ROOT, cleanEnv, tempDir } from '../helpers.js';
-import { until } from '../wait.js';
+import { WAIT_LIMIT_MS, until } from '../wait.js';
 
 export const DAY = 86_400_000;
 
@@ -85,19 +85,24 @@ export function tokenMtime(dir: string): number | null {
   }
 }
 
-/** Polls until `ok()` or the time is up; returns the last answer. */
+/**
+ * Polls `get()` until `done` holds for its answer, and returns that answer; rejects at `limitMs`
+ * (a failure bound only), never returns an answer that does not hold.
+ */
 export async function waitFor<T>(
   get: () => T,
   done: (value: T) => boolean,
-  limitMs = 20_000,
+  limitMs = WAIT_LIMIT_MS,
 ): Promise<T> {
   const end = Date.now() + limitMs;
-  let v = get();
-  while (!done(v) && Date.now() < end) {
+  let value = get();
+  while (!done(value)) {
+    if (Date.now() > end)
+      throw new Error(`gave up after ${limitMs} ms; last answer: ${String(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    v = get();
+    value = get();
   }
-  return v;
+  return value;
 }
 
 /**
