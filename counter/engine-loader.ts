@@ -5,7 +5,7 @@ import { type Engine, engine } from './engine/index.js';
 
 export interface EngineModule {
   engine: Engine;
-  /** Called once open() has run: the bundled loader then writes its code cache if it had none. */
+  /** Called once open() has run: the bundled loader then writes its code cache at exit, if it had none. */
   opened(): void;
 }
 

@@ -125,7 +125,7 @@ const cjs = {
   outExtension: { '.js': '.cjs' },
   // The file's URL on use, not at load: pathToFileURL costs every start, counting off included,
   // and only the engine's loading and the addon's path need it.
-  define: { 'import.meta.url': '__ttMeta.url' },
+  define: { 'import.meta.url': '__ttMeta.url', 'import.meta.dirname': '__dirname' },
   banner: {
     js: "const __ttMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } }; const __ttRequire = require;",
   },

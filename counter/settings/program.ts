@@ -48,7 +48,12 @@ function namedPackage(dir: string): PackageInfo | null {
   if (isUnreadable(text)) return null;
   try {
     const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
-    if (typeof pkg.name === 'string' && pkg.name) return { root: dir, name: pkg.name, version: typeof pkg.version === 'string' ? pkg.version : '' };
+    if (typeof pkg.name === 'string' && pkg.name)
+      return {
+        root: dir,
+        name: pkg.name,
+        version: typeof pkg.version === 'string' ? pkg.version : '',
+      };
   } catch {
     // Not JSON: not a package we can name.
   }
@@ -62,11 +67,42 @@ function namedPackage(dir: string): PackageInfo | null {
  * `@acme/my-cli` → `MY_CLI_TELEMETRY_DISABLED`. Null when nothing is left (e.g. `日本`).
  */
 export function toolEnvVar(program: string): string | null {
-  const bare = program.startsWith('@') && program.includes('/') ? program.slice(program.indexOf('/') + 1) : program;
-  const stem = bare.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const bare =
+    program.startsWith('@') && program.includes('/')
+      ? program.slice(program.indexOf('/') + 1)
+      : program;
+  const stem =
+    asciiStem(bare) ??
+    bare
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '');
   if (!stem) return null;
   // A shell cannot assign a variable whose name starts with a digit (`7ZIP_…=1 tool`).
-  return /^\d/.test(stem) ? `_${stem}_TELEMETRY_DISABLED` : `${stem}_TELEMETRY_DISABLED`;
+  const digit = stem.charCodeAt(0) >= 48 && stem.charCodeAt(0) <= 57;
+  return digit ? `_${stem}_TELEMETRY_DISABLED` : `${stem}_TELEMETRY_DISABLED`;
+}
+
+/**
+ * The same stem for an all-ASCII name, by one loop: every start runs this twice (the entry's
+ * opt-out check, the engine's decision), and the two regular expressions cost ~0.06 ms each
+ * time on first use. Null for any other name, whose upper case may hold A–Z (`ß` → `SS`):
+ * the expressions decide those.
+ */
+function asciiStem(name: string): string | null {
+  let stem = '';
+  let gap = false;
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code > 0x7f) return null;
+    const upper = code >= 97 && code <= 122 ? code - 32 : code;
+    if ((upper >= 65 && upper <= 90) || (upper >= 48 && upper <= 57)) {
+      if (gap && stem !== '') stem += '_';
+      gap = false;
+      stem += String.fromCharCode(upper);
+    } else gap = true;
+  }
+  return stem;
 }
 
 /** The runtime tag used where Go writes its Go version, e.g. `node20.20.2`. */
