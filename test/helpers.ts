@@ -24,14 +24,27 @@ export function tempDir(prefix = 'tt-'): string {
 /** The environment of a user who has expressed no opt-out anywhere. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k === 'DO_NOT_TRACK' || k.startsWith('TRANSPARENT_TELEMETRY') || k.endsWith('_TELEMETRY_DISABLED')) delete env[k];
-  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
-  else env[k] = v;
+  for (const k of Object.keys(env))
+    if (
+      k === 'DO_NOT_TRACK' ||
+      k.startsWith('TRANSPARENT_TELEMETRY') ||
+      k.endsWith('_TELEMETRY_DISABLED')
+    )
+      delete env[k];
+  for (const [k, v] of Object.entries(extra))
+    if (v === undefined) delete env[k];
+    else env[k] = v;
   return env;
 }
 
 /** Runs test/fixtures/<name> with the built counter module. */
-export function runFixture(name: string, args: unknown, env: NodeJS.ProcessEnv = cleanEnv(), cwd = ROOT, timeout = 120_000): SpawnSyncReturns<string> {
+export function runFixture(
+  name: string,
+  args: unknown,
+  env: NodeJS.ProcessEnv = cleanEnv(),
+  cwd = ROOT,
+  timeout = 120_000,
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [join(ROOT, 'test', 'fixtures', name), JSON.stringify(args)], {
     env: { ...env, TT_DIST_COUNTER: DIST_COUNTER },
     cwd,
@@ -42,7 +55,9 @@ export function runFixture(name: string, args: unknown, env: NodeJS.ProcessEnv =
 
 export function countFiles(root: string): string[] {
   try {
-    return readdirSync(join(root, 'local')).filter((n) => n.endsWith('.v1.count')).map((n) => join(root, 'local', n));
+    return readdirSync(join(root, 'local'))
+      .filter((name) => name.endsWith('.v1.count'))
+      .map((name) => join(root, 'local', name));
   } catch {
     return [];
   }
@@ -55,6 +70,7 @@ export function readOnly(file: string): CountFile {
 /** The counts of the single count file under `root`. */
 export function soleCounts(root: string): Map<string, bigint> {
   const files = countFiles(root);
-  if (files.length !== 1) throw new Error(`expected 1 count file in ${root}, found ${files.length}`);
+  if (files.length !== 1)
+    throw new Error(`expected 1 count file in ${root}, found ${files.length}`);
   return readOnly(files[0]!).counts;
 }

@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 
-export interface LogServer { base: string; server: Server }
+export interface LogServer {
+  base: string;
+  server: Server;
+}
 
 /**
  * Serves `dir()` for the enclosing suite (started in beforeAll, closed in afterAll); `base` is
@@ -20,15 +23,16 @@ export function serveLogDir(dir: () => string, onRequest: () => void = () => {})
       onRequest();
       const path = (req.url ?? '').replace(/^\/config-log\//, '');
       const file = join(dir(), path);
-      if (!path || path.includes('..') || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
+      if (!path || path.includes('..') || !existsSync(file) || !statSync(file).isFile())
+        return void res.writeHead(404).end();
       res.writeHead(200).end(readFileSync(file));
     });
-    await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', r));
+    await new Promise<void>((resolve) => s.server.listen(0, '127.0.0.1', resolve));
     s.base = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     s.server.closeAllConnections();
-    await new Promise((r) => s.server.close(r));
+    await new Promise((resolve) => s.server.close(resolve));
   });
   return s;
 }

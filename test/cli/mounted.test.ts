@@ -13,15 +13,26 @@ const tools = tempDir('tt-mounted-');
 
 /** A tool whose `telemetry` subcommand is the mounted command; prints its exit code after it. */
 function tool(kind: 'esm' | 'cjs', options: string): string {
-  const file = join(tools, `tool-${kind}-${Math.random().toString(36).slice(2)}.${kind === 'esm' ? 'mjs' : 'cjs'}`);
-  const load = kind === 'esm' ? `const { telemetryCommand } = await import(${JSON.stringify(join(DIST, 'command.js'))});` : `const { telemetryCommand } = require(${JSON.stringify(join(DIST, 'command.cjs'))});`;
+  const file = join(
+    tools,
+    `tool-${kind}-${Math.random().toString(36).slice(2)}.${kind === 'esm' ? 'mjs' : 'cjs'}`,
+  );
+  const load =
+    kind === 'esm'
+      ? `const { telemetryCommand } = await import(${JSON.stringify(join(DIST, 'command.js'))});`
+      : `const { telemetryCommand } = require(${JSON.stringify(join(DIST, 'command.cjs'))});`;
   const body = `
     const [sub, ...rest] = process.argv.slice(2);
     if (sub !== 'telemetry') { console.log('my tool'); return; }
     const code = await telemetryCommand(rest, ${options});
     process.stdout.write('TOOL-SAW-EXIT=' + code + '\\n');
     process.exitCode = code;`;
-  writeFileSync(file, kind === 'esm' ? `${load}\nawait (async () => {${body}})();\n` : `(async () => {\n${load}\n${body}})();\n`);
+  writeFileSync(
+    file,
+    kind === 'esm'
+      ? `${load}\nawait (async () => {${body}})();\n`
+      : `(async () => {\n${load}\n${body}})();\n`,
+  );
   return file;
 }
 
@@ -38,27 +49,38 @@ function run(file: string, args: string[], dir?: string, env: NodeJS.ProcessEnv 
 }
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
-const countFilesIn = (dir: string) => readdirSync(join(dir, 'local')).filter((f) => f.endsWith('.v1.count'));
+const countFilesIn = (dir: string) =>
+  readdirSync(join(dir, 'local')).filter((name) => name.endsWith('.v1.count'));
 
 describe('mytool telemetry on | off | local', () => {
   it('acts for the tool only, and returns the exit code to the tool', () => {
     const dir = tempDir();
     const r = run(MY_CLI, ['off'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`telemetry is now off for my-cli (written to ${join(dir, 'program-modes.json')})`);
-    expect(r.stdout.replace(/\s+/g, ' ')).toContain("until you delete them with 'my-cli telemetry clean' or 'my-cli telemetry off --purge'");
+    expect(r.stdout).toContain(
+      `telemetry is now off for my-cli (written to ${join(dir, 'program-modes.json')})`,
+    );
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+      "until you delete them with 'my-cli telemetry clean' or 'my-cli telemetry off --purge'",
+    );
     expect(r.stdout.endsWith('TOOL-SAW-EXIT=0\n')).toBe(true);
     expect(r.stderr).toBe(''); // its own program needs no "unknown program" warning
-    expect(readJson(join(dir, 'program-modes.json'))).toEqual({ 'my-cli': { mode: 'off', date: TODAY } });
+    expect(readJson(join(dir, 'program-modes.json'))).toEqual({
+      'my-cli': { mode: 'off', date: TODAY },
+    });
     expect(existsSync(join(dir, 'mode'))).toBe(false);
   });
 
   it('--all acts for every program; enable and disable are on and off', () => {
     const dir = tempDir();
-    expect(run(MY_CLI, ['disable', '--all'], dir).stdout).toContain('telemetry is now off for every program on this machine');
+    expect(run(MY_CLI, ['disable', '--all'], dir).stdout).toContain(
+      'telemetry is now off for every program on this machine',
+    );
     expect(readFileSync(join(dir, 'mode'), 'utf8')).toBe(`off ${TODAY}`);
     run(MY_CLI, ['enable'], dir);
-    expect(readJson(join(dir, 'program-modes.json'))).toEqual({ 'my-cli': { mode: 'on', date: TODAY } });
+    expect(readJson(join(dir, 'program-modes.json'))).toEqual({
+      'my-cli': { mode: 'on', date: TODAY },
+    });
   });
 
   it('--program belongs to the standalone command: a usage error, exit 2, returned to the tool', () => {
@@ -77,12 +99,17 @@ describe('mytool telemetry on | off | local', () => {
     expect(r.stdout).toBe('TOOL-SAW-EXIT=1\n');
   });
 
-  it('off --purge deletes only the tool\'s count files and says so', () => {
+  it("off --purge deletes only the tool's count files and says so", () => {
     const dir = dirWithFixture();
-    const gen = tool('esm', `{ program: 'golang.org/x/telemetry/gopeer/gen', name: 'gen telemetry' }`);
+    const gen = tool(
+      'esm',
+      `{ program: 'golang.org/x/telemetry/gopeer/gen', name: 'gen telemetry' }`,
+    );
     const r = run(gen, ['off', '--purge'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`deleted 1 count file of golang.org/x/telemetry/gopeer/gen from ${dir} (reports are kept: they mix programs; 'gen telemetry clean --all' deletes them)`);
+    expect(r.stdout).toContain(
+      `deleted 1 count file of golang.org/x/telemetry/gopeer/gen from ${dir} (reports are kept: they mix programs; 'gen telemetry clean --all' deletes them)`,
+    );
   });
 });
 
@@ -95,7 +122,10 @@ describe('mytool telemetry clean', () => {
     expect(mine.code).toBe(0);
     expect(mine.stdout).toContain(`nothing to delete of my-cli in ${dir}`);
     expect(countFilesIn(dir)).toHaveLength(1); // another program's data is not my-cli's to delete
-    const gen = tool('esm', `{ program: 'golang.org/x/telemetry/gopeer/gen', name: 'gen telemetry' }`);
+    const gen = tool(
+      'esm',
+      `{ program: 'golang.org/x/telemetry/gopeer/gen', name: 'gen telemetry' }`,
+    );
     expect(run(gen, ['clean', '--yes'], dir).stdout).toContain('deleted 1 file');
     expect(countFilesIn(dir)).toHaveLength(0);
     expect(existsSync(report)).toBe(true); // reports mix programs
@@ -105,16 +135,26 @@ describe('mytool telemetry clean', () => {
 });
 
 describe('mytool telemetry reset', () => {
-  it('drops the tool\'s own choice; --all drops every choice', () => {
+  it("drops the tool's own choice; --all drops every choice", () => {
     const dir = tempDir();
     run(MY_CLI, ['on'], dir);
     run(MY_CLI, ['local', '--all'], dir);
     run(MY_CLI, ['off'], dir);
-    write(join(dir, 'program-modes.json'), JSON.stringify({ 'my-cli': { mode: 'off', date: TODAY }, other: { mode: 'on', date: TODAY } }));
+    write(
+      join(dir, 'program-modes.json'),
+      JSON.stringify({
+        'my-cli': { mode: 'off', date: TODAY },
+        other: { mode: 'on', date: TODAY },
+      }),
+    );
     const r = run(MY_CLI, ['reset'], dir);
     expect(r.stdout).toContain('my-cli now follows the machine-wide mode, local');
-    expect(readJson(join(dir, 'program-modes.json'))).toEqual({ other: { mode: 'on', date: TODAY } });
-    expect(run(MY_CLI, ['reset', '--all'], dir).stdout).toContain('every program now has the default mode, local');
+    expect(readJson(join(dir, 'program-modes.json'))).toEqual({
+      other: { mode: 'on', date: TODAY },
+    });
+    expect(run(MY_CLI, ['reset', '--all'], dir).stdout).toContain(
+      'every program now has the default mode, local',
+    );
     expect(existsSync(join(dir, 'mode'))).toBe(false);
     expect(existsSync(join(dir, 'program-modes.json'))).toBe(false);
   });
@@ -126,7 +166,9 @@ describe('mytool telemetry with no command, status and help', () => {
     const r = run(MY_CLI, [], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^  my-cli +local +because of the default/m);
-    const s = JSON.parse(run(MY_CLI, ['status', '--json'], dir).stdout.replace(/TOOL-SAW-EXIT=0\n$/, ''));
+    const s = JSON.parse(
+      run(MY_CLI, ['status', '--json'], dir).stdout.replace(/TOOL-SAW-EXIT=0\n$/, ''),
+    );
     expect(s.programs).toMatchObject([{ program: 'my-cli', mode: 'local' }]);
   });
 
@@ -144,7 +186,9 @@ describe('mytool telemetry with no command, status and help', () => {
     expect(status.stdout).toContain('$ DO_NOT_TRACK=1 my-cli telemetry status');
     const typo = run(MY_CLI, ['frobnicate']);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toBe("error: unknown command 'frobnicate' (see 'my-cli telemetry --help')\n");
+    expect(typo.stderr).toBe(
+      "error: unknown command 'frobnicate' (see 'my-cli telemetry --help')\n",
+    );
   });
 
   it('names itself "<program> telemetry" when the tool gives no name', () => {
@@ -194,10 +238,13 @@ describe('the module a tool imports at start-up', () => {
     // module a tool imports at start-up must load neither.
     const loads = (file: string) => {
       const code = `const before = new Set(process.moduleLoadList); await import(${JSON.stringify(file)}); console.log(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))))`;
-      return JSON.parse(spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }).stdout) as string[];
+      return JSON.parse(
+        spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' })
+          .stdout,
+      ) as string[];
     };
     const heavy = ['NativeModule child_process', 'NativeModule http'];
     expect(loads(join(DIST, 'cli.js'))).toEqual(expect.arrayContaining(heavy)); // the check can see them
-    expect(loads(join(DIST, 'command.js')).filter((m) => heavy.includes(m))).toEqual([]);
+    expect(loads(join(DIST, 'command.js')).filter((match) => heavy.includes(match))).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ async function heldTool(
   const exit = exitOf(child);
   await Promise.race([
     untilFile(ready),
-    exit.then((r) => Promise.reject(new Error(`the tool exited early: ${r.output}`))),
+    exit.then((exit) => Promise.reject(new Error(`the tool exited early: ${exit.output}`))),
   ]);
   return { release: () => writeFileSync(release, ''), exit };
 }

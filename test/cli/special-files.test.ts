@@ -29,7 +29,8 @@ function crowdedDir(): { dir: string; reasons: [string, string][] } {
   return { dir, reasons };
 }
 
-const cli = (dir: string, ...args: string[]) => run(CLI, args, { env: userEnv(dir, dir), cwd: dir, limitMs: 8000 });
+const cli = (dir: string, ...args: string[]) =>
+  run(CLI, args, { env: userEnv(dir, dir), cwd: dir, limitMs: 8000 });
 
 describe('count-file names holding something else', () => {
   it('status warns about each, by name, and succeeds', async () => {
@@ -37,35 +38,46 @@ describe('count-file names holding something else', () => {
     const r = await cli(dir, 'status');
     expect(r.timedOut, 'status hung').toBe(false);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(reasons.map(([f, why]) => `warning: ${f}: ${why}\n`).join(''));
+    expect(r.stderr).toBe(reasons.map(([file, why]) => `warning: ${file}: ${why}\n`).join(''));
     expect(r.stdout).toContain(GO_PROGRAM);
   });
 
-  it.each([['dump'], ['csv']])('%s names each on stderr, shows the good file, exit 1', async (cmd) => {
-    const { dir, reasons } = crowdedDir();
-    const r = await cli(dir, cmd);
-    expect(r.timedOut, `${cmd} hung`).toBe(false);
-    expect(r.code).toBe(1);
-    for (const [f, why] of reasons) expect(r.stderr).toContain(`error: ${f}: ${why}\n`);
-    expect(r.stdout).toContain('gen/');
-  });
+  it.each([['dump'], ['csv']])(
+    '%s names each on stderr, shows the good file, exit 1',
+    async (cmd) => {
+      const { dir, reasons } = crowdedDir();
+      const r = await cli(dir, cmd);
+      expect(r.timedOut, `${cmd} hung`).toBe(false);
+      expect(r.code).toBe(1);
+      for (const [f, why] of reasons) expect(r.stderr).toContain(`error: ${f}: ${why}\n`);
+      expect(r.stdout).toContain('gen/');
+    },
+  );
 
   it('view serves the good file and lists the others with their reasons', async () => {
     const { dir, reasons } = crowdedDir();
-    const child = spawn(process.execPath, [CLI, 'view', '--port', '0'], { env: userEnv(dir, dir), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'view', '--port', '0'], {
+      env: userEnv(dir, dir),
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
           const m = /at (http:\/\/\S+)/.exec(out);
           if (m) resolve(m[1]!);
         });
         child.on('exit', () => reject(new Error(`view exited: ${out}`)));
       });
-      const data = (await (await fetch(`${url}api/data`, { signal: AbortSignal.timeout(8000) })).json()) as { errors: { file: string; reason: string }[]; programs: { program: string }[] };
-      expect(data.programs.map((p) => p.program)).toEqual([GO_PROGRAM]);
-      expect(data.errors.map((e) => e.reason).sort()).toEqual(reasons.map(([, why]) => why).sort());
+      const data = (await (
+        await fetch(`${url}api/data`, { signal: AbortSignal.timeout(8000) })
+      ).json()) as { errors: { file: string; reason: string }[]; programs: { program: string }[] };
+      expect(data.programs.map((program) => program.program)).toEqual([GO_PROGRAM]);
+      expect(data.errors.map((error) => error.reason).sort()).toEqual(
+        reasons.map(([, why]) => why).sort(),
+      );
     } finally {
       child.kill('SIGKILL');
     }

@@ -1,7 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GO_PROGRAM, TODAY, addFixture, buildCli, dirWithFixture, replaceMeta, runCli, tempDir, write } from './helpers.js';
+import {
+  GO_PROGRAM,
+  TODAY,
+  addFixture,
+  buildCli,
+  dirWithFixture,
+  replaceMeta,
+  runCli,
+  tempDir,
+  write,
+} from './helpers.js';
 
 let cli: string;
 beforeAll(async () => {
@@ -43,8 +53,18 @@ describe('telemetry status', () => {
     const r = runCli(cli, ['status'], { dir });
     expect(r.stdout).toContain(`on, set 2026-11-02 in ${join(dir, 'mode')}`);
     expect(r.stdout).toMatch(new RegExp(`^  my-cli +off +set ${TODAY}$`, 'm'));
-    expect(r.stdout).toMatch(new RegExp(`^  ${GO_PROGRAM} +on +because of the machine-wide choice in ${join(dir, 'mode')}, set 2026-11-02$`, 'm'));
-    expect(r.stdout).toMatch(new RegExp(`^  my-cli +off +because of the per-program choice in ${join(dir, 'program-modes.json')}, set ${TODAY}$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^  ${GO_PROGRAM} +on +because of the machine-wide choice in ${join(dir, 'mode')}, set 2026-11-02$`,
+        'm',
+      ),
+    );
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^  my-cli +off +because of the per-program choice in ${join(dir, 'program-modes.json')}, set ${TODAY}$`,
+        'm',
+      ),
+    );
   });
 
   it('env is an alias of status', () => {
@@ -68,11 +88,24 @@ describe('telemetry status', () => {
           envVar: 'GOLANG_ORG_X_TELEMETRY_GOPEER_GEN_TELEMETRY_DISABLED',
           command: null,
           mode: 'local',
-          decidedBy: { source: 'machine', detail: join(dir, 'mode'), mode: 'local', date: '2026-11-20' },
-          chosen: { source: 'machine', detail: join(dir, 'mode'), mode: 'local', date: '2026-11-20' },
+          decidedBy: {
+            source: 'machine',
+            detail: join(dir, 'mode'),
+            mode: 'local',
+            date: '2026-11-20',
+          },
+          chosen: {
+            source: 'machine',
+            detail: join(dir, 'mode'),
+            mode: 'local',
+            date: '2026-11-20',
+          },
         },
       ],
-      countFiles: { active: [join(dir, 'local', 'gen@devel-go1.23.5-linux-amd64-2026-11-22.v1.count')], finished: [] },
+      countFiles: {
+        active: [join(dir, 'local', 'gen@devel-go1.23.5-linux-amd64-2026-11-22.v1.count')],
+        finished: [],
+      },
       countsInMemory: null,
       reports: { pending: [], localOnly: [], uploaded: [] },
       collectors: [],
@@ -95,9 +128,24 @@ describe('telemetry status', () => {
   it('TRANSPARENT_TELEMETRY and a per-tool variable of a known program are listed', () => {
     const dir = tempDir();
     runCli(cli, ['on', '--program', '@acme/my-cli'], { dir });
-    const s = status(dir, { env: { TRANSPARENT_TELEMETRY: 'local', MY_CLI_TELEMETRY_DISABLED: 'true', OTHER_TELEMETRY_DISABLED: '1' } });
-    expect(s.overrides.map((o: { detail: string }) => o.detail).sort()).toEqual(['MY_CLI_TELEMETRY_DISABLED=true', 'TRANSPARENT_TELEMETRY=local']);
-    expect(s.programs).toMatchObject([{ program: '@acme/my-cli', mode: 'off', decidedBy: { detail: 'MY_CLI_TELEMETRY_DISABLED=true' } }]);
+    const s = status(dir, {
+      env: {
+        TRANSPARENT_TELEMETRY: 'local',
+        MY_CLI_TELEMETRY_DISABLED: 'true',
+        OTHER_TELEMETRY_DISABLED: '1',
+      },
+    });
+    expect(s.overrides.map((override: { detail: string }) => override.detail).sort()).toEqual([
+      'MY_CLI_TELEMETRY_DISABLED=true',
+      'TRANSPARENT_TELEMETRY=local',
+    ]);
+    expect(s.programs).toMatchObject([
+      {
+        program: '@acme/my-cli',
+        mode: 'off',
+        decidedBy: { detail: 'MY_CLI_TELEMETRY_DISABLED=true' },
+      },
+    ]);
   });
 
   it('a project package.json with "transparentTelemetry": "off" decides, when run inside the repository', () => {
@@ -117,9 +165,9 @@ describe('telemetry status', () => {
 
   it('lists active and finished count files, pending, local-only and uploaded reports', () => {
     const dir = dirWithFixture();
-    const old = addFixture(dir, 'gen@devel-go1.23.5-linux-amd64-2026-11-15.v1.count', (b) => {
-      replaceMeta(b, 'TimeBegin: 2026-11-22', 'TimeBegin: 2026-11-15');
-      replaceMeta(b, 'TimeEnd: 2026-11-26', 'TimeEnd: 2026-11-19');
+    const old = addFixture(dir, 'gen@devel-go1.23.5-linux-amd64-2026-11-15.v1.count', (bytes) => {
+      replaceMeta(bytes, 'TimeBegin: 2026-11-22', 'TimeBegin: 2026-11-15');
+      replaceMeta(bytes, 'TimeEnd: 2026-11-26', 'TimeEnd: 2026-11-19');
     });
     write(join(dir, 'upload', '0123456789abcdef', '2026-11-19.json'), '{}');
     write(join(dir, 'local', 'local.2026-11-12.json'), '{}');
@@ -144,7 +192,9 @@ describe('telemetry status', () => {
     write(bad, 'not a count file');
     const r = runCli(cli, ['status'], { dir });
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`warning: ${bad}: not a count file (it does not start with the v1 header)\n`);
+    expect(r.stderr).toBe(
+      `warning: ${bad}: not a count file (it does not start with the v1 header)\n`,
+    );
     expect(r.stdout).toContain(GO_PROGRAM);
   });
 });

@@ -17,20 +17,32 @@ beforeAll(async () => {
 afterAll(() => c.close());
 
 /** Async: the collector answers from this process's event loop. */
-function telemetry(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, ...args], { env: cleanEnv({ HOME: tempDir('tt-home-'), TRANSPARENT_TELEMETRY_DIR: dir, ...env }), cwd: dir });
+function telemetry(
+  dir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: cleanEnv({ HOME: tempDir('tt-home-'), TRANSPARENT_TELEMETRY_DIR: dir, ...env }),
+    cwd: dir,
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((r) => child.on('close', (code) => r({ code, stdout, stderr })));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 function setup(): string {
   const dir = tempDir('tt-cli-upload-');
   setMode(dir, 'tool', 'on', '2026-11-01');
   declare(dir, 'tool', { url: c.url, key: c.key });
-  writeCountFile(dir, { program: 'tool', begin: '2026-11-12', end: '2026-11-19', counts: { 'tool/known': 4, 'tool/secret-ish': 1 } });
+  writeCountFile(dir, {
+    program: 'tool',
+    begin: '2026-11-12',
+    end: '2026-11-19',
+    counts: { 'tool/known': 4, 'tool/secret-ish': 1 },
+  });
   return dir;
 }
 
@@ -49,7 +61,11 @@ describe('telemetry preview and upload', () => {
     expect(c.gets.length).toBeGreaterThan(0); // the config was verified
     const [report] = preview.collectors[0].reports;
     expect(report.week).toBe('2026-11-19');
-    expect(report.omitted).toContainEqual({ program: 'tool', counter: 'tool/secret-ish', reason: 'not in the config' });
+    expect(report.omitted).toContainEqual({
+      program: 'tool',
+      counter: 'tool/secret-ish',
+      reason: 'not in the config',
+    });
     const text = await telemetry(dir, ['preview']);
     expect(text.stdout).toContain(report.bytes);
     expect(text.stdout).toContain('tool/secret-ish: not in the config');
@@ -61,9 +77,18 @@ describe('telemetry preview and upload', () => {
     expect(c.posts[0]!.body.toString('utf8')).toBe(report.bytes);
 
     const st = JSON.parse((await telemetry(dir, ['status', '--json'])).stdout);
-    expect(st.collectors).toMatchObject([{ url: c.url, lastUpload: { week: '2026-11-19', day: TODAY, status: 200 }, lastConfig: { ok: true, config: 'v0' }, pending: [] }]);
+    expect(st.collectors).toMatchObject([
+      {
+        url: c.url,
+        lastUpload: { week: '2026-11-19', day: TODAY, status: 200 },
+        lastConfig: { ok: true, config: 'v0' },
+        pending: [],
+      },
+    ]);
     const human = (await telemetry(dir, ['status'])).stdout;
-    expect(human).toContain(`last upload: week 2026-11-19, sent ${TODAY} (http 200); what it held: ${st.collectors[0].lastUpload.file}`);
+    expect(human).toContain(
+      `last upload: week 2026-11-19, sent ${TODAY} (http 200); what it held: ${st.collectors[0].lastUpload.file}`,
+    );
     expect(human).toContain('last config check: 2026-11-23, verified, config v0');
   }, 60_000);
 
@@ -74,9 +99,13 @@ describe('telemetry preview and upload', () => {
     try {
       const u = await telemetry(dir, ['upload']);
       expect(u.code).toBe(1);
-      expect(u.stdout).toMatch(/dropped\s+2026-11-19 for .*the collector refused it: http status 400/);
+      expect(u.stdout).toMatch(
+        /dropped\s+2026-11-19 for .*the collector refused it: http status 400/,
+      );
       const st = JSON.parse((await telemetry(dir, ['status', '--json'])).stdout);
-      expect(st.collectors[0].dropped).toMatchObject([{ week: '2026-11-19', code: 'refused', status: 400 }]);
+      expect(st.collectors[0].dropped).toMatchObject([
+        { week: '2026-11-19', code: 'refused', status: 400 },
+      ]);
     } finally {
       c.answer = () => 200;
     }
@@ -84,14 +113,16 @@ describe('telemetry preview and upload', () => {
 
   it('a refusal text reaches upload and status without C1 controls or bidi overrides', async () => {
     const dir = setup();
-    c.respond = (_week, res) => void res.writeHead(400).end('no \u009b2J\u202eeulav\u202c \u2067x\u2069 \u0085end');
+    c.respond = (_week, res) =>
+      void res.writeHead(400).end('no \u009b2J\u202eeulav\u202c \u2067x\u2069 \u0085end');
     try {
       const u = await telemetry(dir, ['upload']);
       expect(u.code).toBe(1);
       expect(u.stdout).toContain('the collector refused it: http status 400: no 2J eulav x end');
       const human = (await telemetry(dir, ['status'])).stdout;
       expect(human).toContain('the collector refused it: http status 400: no 2J eulav x end');
-      for (const out of [u.stdout, u.stderr, human]) expect(out).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
+      for (const out of [u.stdout, u.stderr, human])
+        expect(out).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);
     } finally {
       c.respond = null;
     }
@@ -102,7 +133,7 @@ describe('telemetry preview and upload', () => {
     expect(h.stdout).toContain('The whole run gives up after 30 s');
   });
 
-  it('--program sends only that program\'s reports; the others wait', async () => {
+  it("--program sends only that program's reports; the others wait", async () => {
     const other = await startCollector('other', 11);
     try {
       other.publish(configFor(['two']));
@@ -111,14 +142,19 @@ describe('telemetry preview and upload', () => {
       const dir = setup();
       setMode(dir, 'two', 'on', '2026-11-01');
       declare(dir, 'two', { url: other.url, key: other.key });
-      writeCountFile(dir, { program: 'two', begin: '2026-11-12', end: '2026-11-19', counts: { 'two/known': 1 } });
+      writeCountFile(dir, {
+        program: 'two',
+        begin: '2026-11-12',
+        end: '2026-11-19',
+        counts: { 'two/known': 1 },
+      });
       const u = await telemetry(dir, ['upload', '--program', 'two', '--json']);
       expect(u.code).toBe(0);
-      expect(other.posts.map((p) => p.week)).toEqual(['2026-11-19']);
+      expect(other.posts.map((post) => post.week)).toEqual(['2026-11-19']);
       expect(c.posts).toEqual([]);
       expect(c.gets).not.toContain('/cli/config-log/checkpoint');
       await telemetry(dir, ['upload']);
-      expect(c.posts.map((p) => p.week)).toEqual(['2026-11-19']);
+      expect(c.posts.map((post) => post.week)).toEqual(['2026-11-19']);
       expect(other.posts).toHaveLength(1);
     } finally {
       await other.close();
@@ -128,7 +164,9 @@ describe('telemetry preview and upload', () => {
   it('status shows a declared collector from the first run, before any preview or upload', async () => {
     const dir = setup();
     const st = JSON.parse((await telemetry(dir, ['status', '--json'])).stdout);
-    expect(st.collectors).toMatchObject([{ url: `${c.url}`, declaredBy: ['tool'], lastUpload: null, lastConfig: null, pending: [] }]);
+    expect(st.collectors).toMatchObject([
+      { url: `${c.url}`, declaredBy: ['tool'], lastUpload: null, lastConfig: null, pending: [] },
+    ]);
     const human = (await telemetry(dir, ['status'])).stdout;
     expect(human).toContain(`${c.url}\n    named by: tool\n    last upload: none yet`);
   });
@@ -136,10 +174,26 @@ describe('telemetry preview and upload', () => {
   it('upload and preview name the opt-out that silenced a program', async () => {
     c.gets.length = 0;
     const cases: Array<[NodeJS.ProcessEnv, (dir: string) => void, RegExp]> = [
-      [{ DO_NOT_TRACK: '1' }, () => undefined, /tool sends nothing: it is off because of environment variable DO_NOT_TRACK=1/],
-      [{ TOOL_TELEMETRY_DISABLED: '1' }, () => undefined, /tool sends nothing: it is off because of environment variable TOOL_TELEMETRY_DISABLED=1/],
-      [{}, (dir) => setMode(dir, 'tool', 'off', '2026-11-20'), /tool sends nothing: it is off because of the per-program choice in .*, set 2026-11-20/],
-      [{}, (dir) => setMode(dir, 'tool', 'local', '2026-11-20'), /tool sends nothing: it is local because of the per-program choice/],
+      [
+        { DO_NOT_TRACK: '1' },
+        () => undefined,
+        /tool sends nothing: it is off because of environment variable DO_NOT_TRACK=1/,
+      ],
+      [
+        { TOOL_TELEMETRY_DISABLED: '1' },
+        () => undefined,
+        /tool sends nothing: it is off because of environment variable TOOL_TELEMETRY_DISABLED=1/,
+      ],
+      [
+        {},
+        (dir) => setMode(dir, 'tool', 'off', '2026-11-20'),
+        /tool sends nothing: it is off because of the per-program choice in .*, set 2026-11-20/,
+      ],
+      [
+        {},
+        (dir) => setMode(dir, 'tool', 'local', '2026-11-20'),
+        /tool sends nothing: it is local because of the per-program choice/,
+      ],
     ];
     for (const [env, change, want] of cases) {
       const dir = setup();
@@ -158,7 +212,9 @@ describe('telemetry preview and upload', () => {
     const u = await telemetry(tempDir('tt-cli-upload-'), ['upload'], { DO_NOT_TRACK: 'yes' });
     expect(u.code).toBe(0);
     expect(u.stdout).toContain('nothing to send');
-    expect(u.stdout).toContain('(environment variable DO_NOT_TRACK=yes makes every program off here)');
+    expect(u.stdout).toContain(
+      '(environment variable DO_NOT_TRACK=yes makes every program off here)',
+    );
   });
 
   it('nothing to do: exit 0, no request', async () => {

@@ -3,7 +3,12 @@
 // rollback, fork, oversized, cut-short, slow and insecure answers refused with its own code, and
 // the trusted checkpoint left byte for byte as it was.
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -35,12 +40,12 @@ beforeAll(async () => {
     if (!path || path.includes('..') || !existsSync(file)) return void res.writeHead(404).end();
     res.writeHead(200).end(readFileSync(file));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/c`;
 });
 afterAll(async () => {
   server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await new Promise((resolve) => server.close(resolve));
 });
 
 // log1: the example config; log2: then the second version. Fresh copies per test.
@@ -62,13 +67,16 @@ const other = (entries: Buffer[]): string => {
 
 let state = '';
 const stateFile = (): string => trustedCheckpointFile(state, parseVerifier(verifier));
-const fetchIt = (extra: Partial<Parameters<typeof fetchVerifiedConfig>[0]> = {}) => fetchVerifiedConfig({ url: base, key: verifier, stateDir: state, ...extra });
-async function refused(extra: Partial<Parameters<typeof fetchVerifiedConfig>[0]> = {}): Promise<ClientError> {
+const fetchIt = (extra: Partial<Parameters<typeof fetchVerifiedConfig>[0]> = {}) =>
+  fetchVerifiedConfig({ url: base, key: verifier, stateDir: state, ...extra });
+async function refused(
+  extra: Partial<Parameters<typeof fetchVerifiedConfig>[0]> = {},
+): Promise<ClientError> {
   try {
     await fetchIt(extra);
-  } catch (e) {
-    if (e instanceof ClientError) return e;
-    throw e;
+  } catch (error) {
+    if (error instanceof ClientError) return error;
+    throw error;
   }
   throw new Error('fetchVerifiedConfig accepted it');
 }
@@ -79,9 +87,9 @@ async function trustThenServe(src: string, served: string): Promise<string> {
   dir = served;
   return readFileSync(stateFile(), 'utf8');
 }
-const flip = (file: string, at: (b: Buffer) => number): void => {
+const flip = (file: string, offset: (bytes: Buffer) => number): void => {
   const b = readFileSync(file);
-  b[at(b)]! ^= 0x01;
+  b[offset(b)]! ^= 0x01;
   writeFileSync(file, b);
 };
 
@@ -103,9 +111,12 @@ describe('fetchVerifiedConfig', () => {
     const b = await fetchIt();
     expect([b.index, b.checkpoint.size, b.config.SampleRate]).toEqual([1, 2, 0.5]);
     expect(readFileSync(stateFile(), 'utf8')).toBe(readFileSync(join(log2, 'checkpoint'), 'utf8'));
-    expect(seen.map((s) => s.url)).toEqual([
-      '/c/config-log/checkpoint', '/c/config-log/tile/entries/000.p/1',
-      '/c/config-log/checkpoint', '/c/config-log/tile/0/000.p/2', '/c/config-log/tile/entries/000.p/2',
+    expect(seen.map((request) => request.url)).toEqual([
+      '/c/config-log/checkpoint',
+      '/c/config-log/tile/entries/000.p/1',
+      '/c/config-log/checkpoint',
+      '/c/config-log/tile/0/000.p/2',
+      '/c/config-log/tile/entries/000.p/2',
     ]);
     for (const s of seen) {
       expect(Object.keys(s.headers).sort()).toEqual(['connection', 'host', 'user-agent']);
@@ -117,20 +128,52 @@ describe('fetchVerifiedConfig', () => {
     expect(seen.at(-1)!.headers['user-agent']).toBe('transparent-telemetry/9.9.9');
   });
 
-  const cases: [string, string, (d: string) => void, Partial<Parameters<typeof fetchVerifiedConfig>[0]>?][] = [
-    ['a flipped byte in the served config entry', 'ETAMPERED', (d) => flip(join(d, 'tile/entries/000.p/2'), (b) => b.length - 5)],
-    ['a flipped byte in a tile', 'ETAMPERED', (d) => flip(join(d, 'tile/0/000.p/2'), () => 40)],
-    ['a cut bundle served whole', 'ETAMPERED', (d) => writeFileSync(join(d, 'tile/entries/000.p/2'), readFileSync(join(d, 'tile/entries/000.p/2')).subarray(0, 50))],
-    ['a flipped byte in the checkpoint text', 'EBADSIG', (d) => flip(join(d, 'checkpoint'), (b) => b.indexOf('\n') + 1)],
-    ['a changed signature', 'EBADSIG', (d) => flip(join(d, 'checkpoint'), (b) => b.length - 10)],
-    ['a wrong pinned key', 'EBADSIG', () => {}, { key: generateKey(ORIGIN, new Uint8Array(32).fill(4)).verifier }],
-    ['a missing tile', 'EHTTP', (d) => writeFileSync(join(d, 'tile/0/000.p/2'), '')],
+  const cases: [
+    string,
+    string,
+    (dir: string) => void,
+    Partial<Parameters<typeof fetchVerifiedConfig>[0]>?,
+  ][] = [
+    [
+      'a flipped byte in the served config entry',
+      'ETAMPERED',
+      (dir) => flip(join(dir, 'tile/entries/000.p/2'), (bytes) => bytes.length - 5),
+    ],
+    ['a flipped byte in a tile', 'ETAMPERED', (dir) => flip(join(dir, 'tile/0/000.p/2'), () => 40)],
+    [
+      'a cut bundle served whole',
+      'ETAMPERED',
+      (dir) =>
+        writeFileSync(
+          join(dir, 'tile/entries/000.p/2'),
+          readFileSync(join(dir, 'tile/entries/000.p/2')).subarray(0, 50),
+        ),
+    ],
+    [
+      'a flipped byte in the checkpoint text',
+      'EBADSIG',
+      (dir) => flip(join(dir, 'checkpoint'), (bytes) => bytes.indexOf('\n') + 1),
+    ],
+    [
+      'a changed signature',
+      'EBADSIG',
+      (dir) => flip(join(dir, 'checkpoint'), (bytes) => bytes.length - 10),
+    ],
+    [
+      'a wrong pinned key',
+      'EBADSIG',
+      () => {},
+      { key: generateKey(ORIGIN, new Uint8Array(32).fill(4)).verifier },
+    ],
+    ['a missing tile', 'EHTTP', (dir) => writeFileSync(join(dir, 'tile/0/000.p/2'), '')],
   ];
   for (const [what, code, tamper, extra] of cases) {
     it(`refuses ${what} (${code}) and keeps the trusted checkpoint`, async () => {
       const served = copy(log2);
       tamper(served);
-      if (what === 'a missing tile') hook = (p, res) => (p === 'tile/0/000.p/2' ? (res.writeHead(404).end(), true) : false);
+      if (what === 'a missing tile')
+        hook = (path, res) =>
+          path === 'tile/0/000.p/2' ? (res.writeHead(404).end(), true) : false;
       const before = await trustThenServe(log1, served);
       const e = await refused(extra);
       expect(e.code).toBe(code);
@@ -174,26 +217,32 @@ describe('fetchVerifiedConfig', () => {
 
   it('refuses a response cut short (ENETWORK), an oversized checkpoint (ETOOBIG) and a redirect (EHTTP)', async () => {
     const before = await trustThenServe(log1, log2);
-    hook = (p, res) => {
-      if (p !== 'tile/entries/000.p/2') return false;
+    hook = (path, res) => {
+      if (path !== 'tile/entries/000.p/2') return false;
       res.writeHead(200, { 'content-length': '5000' }).write(Buffer.alloc(100));
       setTimeout(() => res.destroy(), 20);
       return true;
     };
     expect((await refused()).code).toBe('ENETWORK');
-    hook = (p, res) => {
-      if (p !== 'checkpoint') return false;
+    hook = (path, res) => {
+      if (path !== 'checkpoint') return false;
       res.writeHead(200); // chunked, no length: the cap must hold while streaming
       const chunk = Buffer.alloc(64 * 1024, 0x61);
       for (let i = 0; i < 20; i++) res.write(chunk); // 1.25 MiB, then the response stays open
       return true;
     };
     const big = await refused();
-    expect([big.code, big.message]).toEqual(['ETOOBIG', expect.stringContaining('over 1048576 bytes')]);
-    hook = (p, res) => (res.writeHead(302, { location: `${base}/elsewhere` }).end(), true);
+    expect([big.code, big.message]).toEqual([
+      'ETOOBIG',
+      expect.stringContaining('over 1048576 bytes'),
+    ]);
+    hook = (path, res) => (res.writeHead(302, { location: `${base}/elsewhere` }).end(), true);
     const moved = await refused();
-    expect([moved.code, moved.message]).toEqual(['EHTTP', expect.stringContaining('/c/config-log/checkpoint: http status 302')]);
-    expect(seen.some((s) => s.url.includes('elsewhere'))).toBe(false);
+    expect([moved.code, moved.message]).toEqual([
+      'EHTTP',
+      expect.stringContaining('/c/config-log/checkpoint: http status 302'),
+    ]);
+    expect(seen.some((request) => request.url.includes('elsewhere'))).toBe(false);
     expect(readFileSync(stateFile(), 'utf8')).toBe(before);
   });
 
@@ -202,8 +251,8 @@ describe('fetchVerifiedConfig', () => {
     hook = () => true; // never answers
     // ETIMEOUT is the deadline's own code: without it the fetch would wait forever.
     expect((await refused({ timeoutMs: 300 })).code).toBe('ETIMEOUT');
-    hook = (p, res) => {
-      if (p !== 'tile/entries/000.p/2') return false;
+    hook = (path, res) => {
+      if (path !== 'tile/entries/000.p/2') return false;
       res.writeHead(200, { 'content-length': '10000' }).write('x'); // then nothing
       return true;
     };
@@ -212,11 +261,22 @@ describe('fetchVerifiedConfig', () => {
   });
 
   it('refuses plain http to a non-loopback host before any connection (EINSECURE), and user data in the url', async () => {
-    for (const url of ['http://example.com/', 'http://10.0.0.1:8080/c', 'http://127.example/', 'ftp://127.0.0.1/']) {
+    for (const url of [
+      'http://example.com/',
+      'http://10.0.0.1:8080/c',
+      'http://127.example/',
+      'ftp://127.0.0.1/',
+    ]) {
       // EINSECURE comes only from the check made before any connection.
       expect((await refused({ url })).code).toBe('EINSECURE');
     }
-    for (const url of [`${base}?user=1`, `${base}#x`, base.replace('http://', 'http://me:pw@'), 'not a url']) expect((await refused({ url })).code).toBe('EURL');
+    for (const url of [
+      `${base}?user=1`,
+      `${base}#x`,
+      base.replace('http://', 'http://me:pw@'),
+      'not a url',
+    ])
+      expect((await refused({ url })).code).toBe('EURL');
     expect(seen).toHaveLength(0);
     expect(readdirSync(state)).toHaveLength(0);
   });
@@ -224,7 +284,7 @@ describe('fetchVerifiedConfig', () => {
   it('refuses an unreadable or unverifiable trusted checkpoint (ESTATE) and leaves it alone', async () => {
     dir = log1;
     await fetchIt();
-    flip(stateFile(), (b) => b.indexOf('\n') + 1);
+    flip(stateFile(), (bytes) => bytes.indexOf('\n') + 1);
     const before = readFileSync(stateFile(), 'utf8');
     dir = log2;
     expect((await refused()).code).toBe('ESTATE');

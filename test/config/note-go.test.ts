@@ -29,43 +29,67 @@ function go(reqs: object[]): GoResult[] {
   return JSON.parse(r.stdout) as GoResult[];
 }
 
-const open = (note: string | Uint8Array, verifiers: string[]) => ({ op: 'open', verifiers, note: Buffer.from(note).toString('base64') });
+const open = (note: string | Uint8Array, verifiers: string[]) => ({
+  op: 'open',
+  verifiers,
+  note: Buffer.from(note).toString('base64'),
+});
 
 function ours(note: string | Uint8Array, verifiers: string[]): string {
   try {
     return verifyNote(note, verifiers).verifiedBy.join(',');
-  } catch (e) {
-    if (e instanceof NoteError) return e.code;
-    throw e;
+  } catch (error) {
+    if (error instanceof NoteError) return error.code;
+    throw error;
   }
 }
 
-const TEXTS = ['hello\n', 'line one\n\nline three after a blank line\n', 'ünïcödé — \ufeff 𝄞\n', '\n', 'a\n\n\n'];
+const TEXTS = [
+  'hello\n',
+  'line one\n\nline three after a blank line\n',
+  'ünïcödé — \ufeff 𝄞\n',
+  '\n',
+  'a\n\n\n',
+];
 
 describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/note and ours", () => {
   it('keys and notes Go generates parse and verify with ours; ours sign them byte for byte as Go does', () => {
     const got = go(TEXTS.map((text, i) => ({ op: 'gen', name: `go.example/key${i}`, text })));
-    got.forEach((g, i) => {
-      expect(g.error).toBeUndefined();
-      const s = parseSigner(g.signer!);
-      const v = parseVerifier(g.verifier!);
-      expect([s.name, s.keyId, Buffer.from(s.publicKey)]).toEqual([v.name, v.keyId, Buffer.from(v.publicKey)]);
-      expect(verifyNote(g.note!, [g.verifier!])).toEqual({ text: TEXTS[i], verifiedBy: [`go.example/key${i}`] });
-      expect(signNote(TEXTS[i]!, [g.signer!])).toBe(g.note);
+    got.forEach((result, i) => {
+      expect(result.error).toBeUndefined();
+      const s = parseSigner(result.signer!);
+      const v = parseVerifier(result.verifier!);
+      expect([s.name, s.keyId, Buffer.from(s.publicKey)]).toEqual([
+        v.name,
+        v.keyId,
+        Buffer.from(v.publicKey),
+      ]);
+      expect(verifyNote(result.note!, [result.verifier!])).toEqual({
+        text: TEXTS[i],
+        verifiedBy: [`go.example/key${i}`],
+      });
+      expect(signNote(TEXTS[i]!, [result.signer!])).toBe(result.note);
     });
   });
 
   it('keys and notes ours generate parse and verify with Go; the same seed gives identical notes', () => {
-    const keys = TEXTS.map((_, i) => generateKey(`ts.example/key${i}`, i % 2 ? new Uint8Array(32).fill(i) : undefined));
+    const keys = TEXTS.map((_, i) =>
+      generateKey(`ts.example/key${i}`, i % 2 ? new Uint8Array(32).fill(i) : undefined),
+    );
     const two = [keys[0]!.signer, keys[1]!.signer];
-    const mine = TEXTS.map((t, i) => signNote(t, i === 0 ? two : [keys[i]!.signer]));
+    const mine = TEXTS.map((text, i) => signNote(text, i === 0 ? two : [keys[i]!.signer]));
     const got = go([
       ...TEXTS.map((text, i) => ({ op: 'sign', signers: i === 0 ? two : [keys[i]!.signer], text })),
-      ...mine.map((note, i) => open(note, i === 0 ? [keys[1]!.verifier, keys[0]!.verifier] : [keys[i]!.verifier])),
+      ...mine.map((note, i) =>
+        open(note, i === 0 ? [keys[1]!.verifier, keys[0]!.verifier] : [keys[i]!.verifier]),
+      ),
     ]);
     TEXTS.forEach((text, i) => {
       expect(got[i]).toEqual({ note: mine[i] });
-      expect(got[TEXTS.length + i]).toEqual({ text, verified: i === 0 ? ['ts.example/key0', 'ts.example/key1'] : [`ts.example/key${i}`] });
+      expect(got[TEXTS.length + i]).toEqual({
+        text,
+        verified: i === 0 ? ['ts.example/key0', 'ts.example/key1'] : [`ts.example/key${i}`],
+      });
     });
   });
 
@@ -73,11 +97,19 @@ describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/note and ours", () => {
     const cases: Array<[string | Uint8Array, string[]]> = [
       [`${V.GO_TEXT}\n${V.PETER_SIG}${V.ENOCH_SIG}`, [V.PETER_VERIFIER, V.ENOCH_VERIFIER]],
       [V.C2SP_NOTE, [V.C2SP_VERIFIER]],
-      ...V.GO_BAD_MSGS.map((b): [Uint8Array, string[]] => [b.msg, [V.PETER_VERIFIER]]),
+      ...V.GO_BAD_MSGS.map((bad): [Uint8Array, string[]] => [bad.msg, [V.PETER_VERIFIER]]),
     ];
-    const got = go(cases.map(([n, k]) => open(n, k)));
-    expect(got.map((g) => g.verified?.join(',') ?? g.error)).toEqual(['PeterNeumann,EnochRoot', 'example.com/foo', ...V.GO_BAD_MSGS.map(() => 'malformed note')]);
-    expect(cases.map(([n, k]) => ours(n, k))).toEqual(['PeterNeumann,EnochRoot', 'example.com/foo', ...V.GO_BAD_MSGS.map((b) => b.code)]);
+    const got = go(cases.map(([note, keys]) => open(note, keys)));
+    expect(got.map((result) => result.verified?.join(',') ?? result.error)).toEqual([
+      'PeterNeumann,EnochRoot',
+      'example.com/foo',
+      ...V.GO_BAD_MSGS.map(() => 'malformed note'),
+    ]);
+    expect(cases.map(([note, keys]) => ours(note, keys))).toEqual([
+      'PeterNeumann,EnochRoot',
+      'example.com/foo',
+      ...V.GO_BAD_MSGS.map((bad) => bad.code),
+    ]);
   });
 
   it('tampered text, tampered signature, a wrong key and a malleable signature fail in both', () => {
@@ -90,19 +122,46 @@ describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/note and ours", () => {
     flip[10]! ^= 1;
     const malleable = Buffer.from(raw);
     // S + L (the group order) is the same scalar: Go refuses it (RFC 8032 §5.1.7 asks S < L).
-    const s = BigInt('0x' + Buffer.from(raw.subarray(36)).reverse().toString('hex')) + 2n ** 252n + 27742317777372353535851937790883648493n;
+    const s =
+      BigInt('0x' + Buffer.from(raw.subarray(36)).reverse().toString('hex')) +
+      2n ** 252n +
+      27742317777372353535851937790883648493n;
     malleable.set(Buffer.from(s.toString(16).padStart(64, '0'), 'hex').reverse(), 36);
     const cases: Array<[string, string, string[], string, RegExp]> = [
-      ['text', note.replace('tree 1', 'tree 2'), [k.verifier], 'EBADSIG', /^invalid signature for key example\.com\/log\+/],
-      ['signature', note.replace(b64, flip.toString('base64')), [k.verifier], 'EBADSIG', /^invalid signature for key/],
+      [
+        'text',
+        note.replace('tree 1', 'tree 2'),
+        [k.verifier],
+        'EBADSIG',
+        /^invalid signature for key example\.com\/log\+/,
+      ],
+      [
+        'signature',
+        note.replace(b64, flip.toString('base64')),
+        [k.verifier],
+        'EBADSIG',
+        /^invalid signature for key/,
+      ],
       ['wrong key', note, [other.verifier], 'EUNVERIFIED', /^note has no verifiable signatures$/],
-      ['S + L', note.replace(b64, malleable.toString('base64')), [k.verifier], 'EBADSIG', /^invalid signature for key/],
-      ['101 signatures', note + note.slice('tree 1\n\n'.length).repeat(100), [k.verifier], 'ETOOMANY', /^malformed note$/],
+      [
+        'S + L',
+        note.replace(b64, malleable.toString('base64')),
+        [k.verifier],
+        'EBADSIG',
+        /^invalid signature for key/,
+      ],
+      [
+        '101 signatures',
+        note + note.slice('tree 1\n\n'.length).repeat(100),
+        [k.verifier],
+        'ETOOMANY',
+        /^malformed note$/,
+      ],
       ['bad base64', note.replace(b64, b64.slice(1)), [k.verifier], 'ESIGLINE', /^malformed note$/],
     ];
-    const got = go(cases.map(([, n, keys]) => open(n, keys)));
-    cases.forEach(([what, n, keys, code, goErr], i) => {
-      expect([what, ours(n, keys)]).toEqual([what, code]);
+    const got = go(cases.map(([, note, keys]) => open(note, keys)));
+    cases.forEach(([what, note, keys, code, goErr], i) => {
+      expect([what, ours(note, keys)]).toEqual([what, code]);
       expect([what, got[i]!.error]).toEqual([what, expect.stringMatching(goErr)]);
     });
   });
@@ -113,9 +172,27 @@ describe.skipIf(skipGo)("Go's golang.org/x/mod/sumdb/note and ours", () => {
     const last = note.at(-3)!;
     const loose = note.slice(0, -3) + String.fromCharCode(last.charCodeAt(0) + 1) + '=\n';
     const names = ['a\u0085b', 'a\u00a0b', 'a\ufeffb'];
-    const got = go([open(loose, [k.verifier]), ...names.map((name) => ({ op: 'gen', name, text: 'x\n' }))]);
-    expect([got[0]!.verified, ours(loose, [k.verifier])]).toEqual([['example.com/log'], 'example.com/log']);
-    expect(got.slice(1).map((g) => g.error ?? 'ok')).toEqual(['signer key: malformed verifier id', 'signer key: malformed verifier id', 'ok']);
-    expect(names.map((n) => { try { return generateKey(n) && 'ok'; } catch { return 'refused'; } })).toEqual(['refused', 'refused', 'ok']);
+    const got = go([
+      open(loose, [k.verifier]),
+      ...names.map((name) => ({ op: 'gen', name, text: 'x\n' })),
+    ]);
+    expect([got[0]!.verified, ours(loose, [k.verifier])]).toEqual([
+      ['example.com/log'],
+      'example.com/log',
+    ]);
+    expect(got.slice(1).map((result) => result.error ?? 'ok')).toEqual([
+      'signer key: malformed verifier id',
+      'signer key: malformed verifier id',
+      'ok',
+    ]);
+    expect(
+      names.map((name) => {
+        try {
+          return generateKey(name) && 'ok';
+        } catch {
+          return 'refused';
+        }
+      }),
+    ).toEqual(['refused', 'refused', 'ok']);
   });
 });

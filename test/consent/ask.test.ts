@@ -5,8 +5,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/settings/index.js';
-import { readMachineMode, readProgramModes, writeMachineMode } from '../../counter/settings/index.js';
-import { type PtyOptions, cleanEnv, flat, publicEntry, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
+import {
+  readMachineMode,
+  readProgramModes,
+  writeMachineMode,
+} from '../../counter/settings/index.js';
+import {
+  type PtyOptions,
+  cleanEnv,
+  flat,
+  publicEntry,
+  runInPty,
+  runPiped,
+  removeTempDirs,
+  tempDir,
+} from './harness.js';
 
 const PROGRAM = 'pty-asker';
 let moduleFile: string;
@@ -20,11 +33,20 @@ beforeAll(() => {
 function setup(extra: Record<string, string> = {}): { dir: string; opts: PtyOptions } {
   const dir = join(tempDir('ask'), 'telemetry');
   const home = tempDir('home');
-  const env = cleanEnv({ TT_MODULE: moduleFile, TT_PROGRAM: PROGRAM, TT_DIR: dir, HOME: home, ...extra });
+  const env = cleanEnv({
+    TT_MODULE: moduleFile,
+    TT_PROGRAM: PROGRAM,
+    TT_DIR: dir,
+    HOME: home,
+    ...extra,
+  });
   return { dir, opts: { env, cwd: home } };
 }
 
-const modes = (dir: string): Record<string, string> => Object.fromEntries([...readProgramModes(layout(dir)).choices].map(([p, c]) => [p, c.mode]));
+const modes = (dir: string): Record<string, string> =>
+  Object.fromEntries(
+    [...readProgramModes(layout(dir)).choices].map(([program, choice]) => [program, choice.mode]),
+  );
 const asked = (output: string): boolean => output.includes('[y/N]');
 
 describe('askToShare on a terminal', () => {
@@ -43,32 +65,58 @@ describe('askToShare on a terminal', () => {
   it('the yes reply of a tool without a collector says nothing can leave, and names local (not off) as the way back', async () => {
     const { opts } = setup();
     const text = flat((await runInPty('ask-tool.mjs', { ...opts, answer: 'y' })).output);
-    expect(text).toContain(`${PROGRAM} names no collector yet, so its counts stay on this machine for now.`);
-    expect(text).toContain('To keep them on this machine only, set TRANSPARENT_TELEMETRY=local (or PTY_ASKER_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1 to stop counting)');
-    expect(text).toContain(`where the standalone "telemetry" command is installed, "telemetry local --program ${PROGRAM}" records that.`);
+    expect(text).toContain(
+      `${PROGRAM} names no collector yet, so its counts stay on this machine for now.`,
+    );
+    expect(text).toContain(
+      'To keep them on this machine only, set TRANSPARENT_TELEMETRY=local (or PTY_ASKER_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1 to stop counting)',
+    );
+    expect(text).toContain(
+      `where the standalone "telemetry" command is installed, "telemetry local --program ${PROGRAM}" records that.`,
+    );
     expect(text).not.toContain('will upload');
     expect(text).not.toContain('telemetry off');
   });
 
   it('the yes reply of a tool with a collector says what is sent, from when, and how to see it first', async () => {
-    const collector = { url: 'https://telemetry.example.com', key: 'example.com+4f2a9c1e+AVRoZSBxdWljayBicm93biBmb3gganVtcHMgb3ZlciB0aGUgbGF6eSBkb2cu' };
-    const extra = { TT_COMMAND: JSON.stringify('pty-asker telemetry'), TT_COLLECTOR: JSON.stringify(collector) };
-    const text = flat((await runInPty('ask-tool.mjs', { ...setup(extra).opts, answer: 'y' })).output);
-    expect(text).toContain(`${PROGRAM} will send its weekly counts to its vendor's collector, once a week, holding only the counters the vendor's published config lists; nothing counted up to today.`);
-    expect(text).toContain('"pty-asker telemetry preview" shows the exact bytes first. To keep them on this machine only, run "pty-asker telemetry local".');
+    const collector = {
+      url: 'https://telemetry.example.com',
+      key: 'example.com+4f2a9c1e+AVRoZSBxdWljayBicm93biBmb3gganVtcHMgb3ZlciB0aGUgbGF6eSBkb2cu',
+    };
+    const extra = {
+      TT_COMMAND: JSON.stringify('pty-asker telemetry'),
+      TT_COLLECTOR: JSON.stringify(collector),
+    };
+    const text = flat(
+      (await runInPty('ask-tool.mjs', { ...setup(extra).opts, answer: 'y' })).output,
+    );
+    expect(text).toContain(
+      `${PROGRAM} will send its weekly counts to its vendor's collector, once a week, holding only the counters the vendor's published config lists; nothing counted up to today.`,
+    );
+    expect(text).toContain(
+      '"pty-asker telemetry preview" shows the exact bytes first. To keep them on this machine only, run "pty-asker telemetry local".',
+    );
   });
 
   it('replies with the command the tool declared with open({ command })', async () => {
     const command = { TT_COMMAND: JSON.stringify('pty-asker telemetry') };
-    const yes = flat((await runInPty('ask-tool.mjs', { ...setup(command).opts, answer: 'y' })).output);
+    const yes = flat(
+      (await runInPty('ask-tool.mjs', { ...setup(command).opts, answer: 'y' })).output,
+    );
     expect(yes).toContain('To keep them on this machine only, run "pty-asker telemetry local".');
-    const no = flat((await runInPty('ask-tool.mjs', { ...setup(command).opts, answer: 'n' })).output);
-    expect(no).toContain(`${PROGRAM} keeps its counts on this machine. To share them later, run "pty-asker telemetry on".`);
+    const no = flat(
+      (await runInPty('ask-tool.mjs', { ...setup(command).opts, answer: 'n' })).output,
+    );
+    expect(no).toContain(
+      `${PROGRAM} keeps its counts on this machine. To share them later, run "pty-asker telemetry on".`,
+    );
   });
 
   it('without a declared command, the no reply says the tool has no command to share', async () => {
     const text = flat((await runInPty('ask-tool.mjs', { ...setup().opts, answer: 'n' })).output);
-    expect(text).toContain(`${PROGRAM} offers no command for that, but where the standalone "telemetry" command is installed, "telemetry on --program ${PROGRAM}" does.`);
+    expect(text).toContain(
+      `${PROGRAM} offers no command for that, but where the standalone "telemetry" command is installed, "telemetry on --program ${PROGRAM}" does.`,
+    );
   });
 
   it('asks about the program open() was given, not the package around the script', async () => {
@@ -98,16 +146,22 @@ describe('askToShare on a terminal', () => {
 
   it('asks once', async () => {
     const { opts } = setup();
-    expect((await runInPty('ask-tool.mjs', { ...opts, answer: '' })).output).toContain('RESULT=local');
+    expect((await runInPty('ask-tool.mjs', { ...opts, answer: '' })).output).toContain(
+      'RESULT=local',
+    );
     const second = await runInPty('ask-tool.mjs', opts);
     expect(asked(second.output)).toBe(false);
     expect(second.output).toContain('RESULT=null');
   });
 
-  it('keeps other programs\' choices and the machine-wide file as they were', async () => {
+  it("keeps other programs' choices and the machine-wide file as they were", async () => {
     const { dir, opts } = setup();
     await runInPty('ask-tool.mjs', { ...opts, answer: 'y' });
-    await runInPty('ask-tool.mjs', { ...opts, env: { ...opts.env, TT_PROGRAM: 'second-tool' }, answer: '' });
+    await runInPty('ask-tool.mjs', {
+      ...opts,
+      env: { ...opts.env, TT_PROGRAM: 'second-tool' },
+      answer: '',
+    });
     expect(modes(dir)).toEqual({ [PROGRAM]: 'on', 'second-tool': 'local' });
     expect(existsSync(layout(dir).modeFile)).toBe(false);
   });

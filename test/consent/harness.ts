@@ -36,14 +36,24 @@ export function publicEntry(): string {
 export function ciVariables(): string[] {
   const require = createRequire(import.meta.url);
   const vendors = require('ci-info/vendors.json') as { env: unknown }[];
-  const names = new Set(['CI', 'BUILD_ID', 'BUILD_NUMBER', 'CI_APP_ID', 'CI_BUILD_ID', 'CI_BUILD_NUMBER', 'CI_NAME', 'CONTINUOUS_INTEGRATION', 'RUN_ID']);
-  const add = (e: unknown): void => {
-    if (typeof e === 'string') names.add(e);
-    else if (Array.isArray(e)) e.forEach(add);
-    else if (e && typeof e === 'object') {
-      if ('env' in e) add((e as { env: unknown }).env);
-      else if ('any' in e) add((e as { any: unknown }).any);
-      else Object.keys(e).forEach((k) => names.add(k));
+  const names = new Set([
+    'CI',
+    'BUILD_ID',
+    'BUILD_NUMBER',
+    'CI_APP_ID',
+    'CI_BUILD_ID',
+    'CI_BUILD_NUMBER',
+    'CI_NAME',
+    'CONTINUOUS_INTEGRATION',
+    'RUN_ID',
+  ]);
+  const add = (error: unknown): void => {
+    if (typeof error === 'string') names.add(error);
+    else if (Array.isArray(error)) error.forEach(add);
+    else if (error && typeof error === 'object') {
+      if ('env' in error) add((error as { env: unknown }).env);
+      else if ('any' in error) add((error as { any: unknown }).any);
+      else Object.keys(error).forEach((key) => names.add(key));
     }
   };
   for (const v of vendors) add(v.env);
@@ -55,7 +65,13 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ciVariables()) delete env[name];
   for (const name of Object.keys(env)) {
-    if (name === 'DO_NOT_TRACK' || name.startsWith('TRANSPARENT_TELEMETRY') || name.endsWith('_TELEMETRY_DISABLED') || name.startsWith('TT_')) delete env[name];
+    if (
+      name === 'DO_NOT_TRACK' ||
+      name.startsWith('TRANSPARENT_TELEMETRY') ||
+      name.endsWith('_TELEMETRY_DISABLED') ||
+      name.startsWith('TT_')
+    )
+      delete env[name];
   }
   return { ...env, SHELL: '/bin/sh', TERM: 'xterm', ...extra };
 }
@@ -80,41 +96,61 @@ export interface PtyOptions {
   limitMs?: number;
 }
 
-export const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+export const quote = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'`;
 
 /** Runs `node <fixture>` with stdin, stdout and stderr on a pseudo-terminal. */
-export function runInPty(fixture: string, o: PtyOptions): Promise<Run> {
-  const command = `${quote(process.execPath)} ${quote(join(FIXTURES, fixture))}${o.redirect ? ` ${o.redirect}` : ''}`;
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  return collect(child, o);
+export function runInPty(fixture: string, options: PtyOptions): Promise<Run> {
+  const command = `${quote(process.execPath)} ${quote(join(FIXTURES, fixture))}${options.redirect ? ` ${options.redirect}` : ''}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: options.env,
+    cwd: options.cwd ?? ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  return collect(child, options);
 }
 
 /** Runs a shell command line (quoted by the caller) with stdin, stdout and stderr on a pseudo-terminal. */
-export function runCommandInPty(command: string, o: PtyOptions): Promise<Run> {
+export function runCommandInPty(command: string, options: PtyOptions): Promise<Run> {
   // Found on this process's PATH: the child's own PATH may be deliberately bare.
-  const script = (process.env.PATH ?? '').split(':').map((d) => join(d, 'script')).find((f) => existsSync(f)) ?? 'script';
-  const child = spawn(script, ['-qfec', command, '/dev/null'], { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  return collect(child, o);
+  const script =
+    (process.env.PATH ?? '')
+      .split(':')
+      .map((dir) => join(dir, 'script'))
+      .find((file) => existsSync(file)) ?? 'script';
+  const child = spawn(script, ['-qfec', command, '/dev/null'], {
+    env: options.env,
+    cwd: options.cwd ?? ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  return collect(child, options);
 }
 
 /** Runs `node <fixture>` with plain pipes: no terminal anywhere. */
-export function runPiped(fixture: string, o: PtyOptions): Promise<Run> {
-  const child = spawn(process.execPath, [join(FIXTURES, fixture)], { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  return collect(child, o);
+export function runPiped(fixture: string, options: PtyOptions): Promise<Run> {
+  const child = spawn(process.execPath, [join(FIXTURES, fixture)], {
+    env: options.env,
+    cwd: options.cwd ?? ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  return collect(child, options);
 }
 
-function collect(child: ReturnType<typeof spawn>, o: PtyOptions): Promise<Run> {
+function collect(child: ReturnType<typeof spawn>, options: PtyOptions): Promise<Run> {
   return new Promise((done, fail) => {
     let output = '';
     let start = Date.now();
     let answered = false;
-    const limit = setTimeout(() => child.kill('SIGKILL'), o.limitMs ?? 20_000);
-    const onData = (d: Buffer): void => {
-      output += d.toString('utf8');
-      if (o.answer !== undefined && !answered && output.includes(o.waitFor ?? '[y/N]')) {
+    const limit = setTimeout(() => child.kill('SIGKILL'), options.limitMs ?? 20_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      if (
+        options.answer !== undefined &&
+        !answered &&
+        output.includes(options.waitFor ?? '[y/N]')
+      ) {
         answered = true;
         start = Date.now();
-        child.stdin?.write(`${o.answer}\n`);
+        child.stdin?.write(`${options.answer}\n`);
       }
     };
     child.stdout?.on('data', onData);
@@ -129,6 +165,6 @@ function collect(child: ReturnType<typeof spawn>, o: PtyOptions): Promise<Run> {
 }
 
 /** The notice's words with line breaks folded back into spaces. */
-export function flat(s: string): string {
-  return s.replace(/\s+/g, ' ');
+export function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
 }

@@ -15,20 +15,21 @@ interface Row {
 
 const rank = { off: 0, local: 1, on: 2 } as const;
 
-function expected(r: Row): Mode {
-  let m: Mode = r.program ?? r.machine ?? 'local';
+function expected(row: Row): Mode {
+  let m: Mode = row.program ?? row.machine ?? 'local';
   const caps: Mode[] = [];
-  if (r.env.DO_NOT_TRACK && !['', '0', 'false'].includes(r.env.DO_NOT_TRACK)) caps.push('off');
-  if (r.env.TRANSPARENT_TELEMETRY) caps.push(r.env.TRANSPARENT_TELEMETRY as Mode);
-  if (r.env.PREC_TOOL_TELEMETRY_DISABLED) caps.push('off');
-  if (r.project) caps.push(r.project);
+  if (row.env.DO_NOT_TRACK && !['', '0', 'false'].includes(row.env.DO_NOT_TRACK)) caps.push('off');
+  if (row.env.TRANSPARENT_TELEMETRY) caps.push(row.env.TRANSPARENT_TELEMETRY as Mode);
+  if (row.env.PREC_TOOL_TELEMETRY_DISABLED) caps.push('off');
+  if (row.project) caps.push(row.project);
   for (const c of caps) if (rank[c] < rank[m]) m = c;
   return m;
 }
 
 const choices: Choice[] = [null, 'on', 'local', 'off'];
 const rows: Row[] = [];
-for (const machine of choices) for (const program of choices) rows.push({ machine, program, env: {}, project: null });
+for (const machine of choices)
+  for (const program of choices) rows.push({ machine, program, env: {}, project: null });
 const optOuts: Array<Pick<Row, 'env' | 'project'>> = [
   { env: { DO_NOT_TRACK: '1' }, project: null },
   { env: { DO_NOT_TRACK: 'false' }, project: null },
@@ -40,23 +41,46 @@ const optOuts: Array<Pick<Row, 'env' | 'project'>> = [
   { env: {}, project: 'off' },
   { env: { TRANSPARENT_TELEMETRY: 'local' }, project: 'off' },
 ];
-for (const o of optOuts) for (const [machine, program] of [['on', null], [null, 'on'], ['off', 'on'], ['on', 'local']] as const) rows.push({ machine, program, ...o });
+for (const o of optOuts)
+  for (const [machine, program] of [
+    ['on', null],
+    [null, 'on'],
+    ['off', 'on'],
+    ['on', 'local'],
+  ] as const)
+    rows.push({ machine, program, ...o });
 
-function label(r: Row): string {
-  const env = Object.entries(r.env).map(([k, v]) => `${k}=${v}`).join(' ');
-  return `machine ${r.machine ?? '-'}, program ${r.program ?? '-'}${env ? `, ${env}` : ''}${r.project ? `, project ${r.project}` : ''}`;
+function label(row: Row): string {
+  const env = Object.entries(row.env)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
+  return `machine ${row.machine ?? '-'}, program ${row.program ?? '-'}${env ? `, ${env}` : ''}${row.project ? `, project ${row.project}` : ''}`;
 }
 
 describe('effective mode in a real process', () => {
-  it.each(rows.map((r) => [label(r), r] as const))('%s', (_l, row) => {
+  it.each(rows.map((row) => [label(row), row] as const))('%s', (_line, row) => {
     const dir = join(tempDir(), 'tt');
     const repo = tempDir('repo-');
     mkdirSync(join(repo, '.git'));
     if (row.machine || row.program) mkdirSync(dir);
     if (row.machine) writeFileSync(join(dir, 'mode'), `${row.machine} 2026-11-01`);
-    if (row.program) writeFileSync(join(dir, 'program-modes.json'), JSON.stringify({ '@acme/prec-tool': { mode: row.program, date: '2026-11-02' } }));
-    writeFileSync(join(repo, 'package.json'), JSON.stringify(row.project ? { name: 'repo', transparentTelemetry: row.project } : { name: 'repo' }));
-    const r = runFixture('count.mjs', { dir, program: '@acme/prec-tool', version: '1.0.0', after: [['prec/x', 1]] }, cleanEnv(row.env), repo);
+    if (row.program)
+      writeFileSync(
+        join(dir, 'program-modes.json'),
+        JSON.stringify({ '@acme/prec-tool': { mode: row.program, date: '2026-11-02' } }),
+      );
+    writeFileSync(
+      join(repo, 'package.json'),
+      JSON.stringify(
+        row.project ? { name: 'repo', transparentTelemetry: row.project } : { name: 'repo' },
+      ),
+    );
+    const r = runFixture(
+      'count.mjs',
+      { dir, program: '@acme/prec-tool', version: '1.0.0', after: [['prec/x', 1]] },
+      cleanEnv(row.env),
+      repo,
+    );
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     const want = expected(row);

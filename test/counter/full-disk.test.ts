@@ -4,13 +4,28 @@
 // tmpfs, a 4 MiB ext4 image) and run real host processes whose count file must be created or
 // grow into the full disk. They need root (mount); without it they are skipped, saying why.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, ftruncateSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  fstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIST_COUNTER, ROOT, cleanEnv, countFiles, readOnly } from '../helpers.js';
 
-interface Mounted { kind: string; dir: string }
+interface Mounted {
+  kind: string;
+  dir: string;
+}
 
 const mounts: Mounted[] = [];
 /** An ext2 file system: it has no fallocate (EOPNOTSUPP). */
@@ -18,7 +33,10 @@ let noFallocate = '';
 const base = mkdtempSync(join(tmpdir(), 'tt-full-'));
 const sh = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.join(' ')}: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`,
+    );
 };
 
 /** Mounts both file systems; returns why not, or null. */
@@ -44,24 +62,28 @@ function mountAll(): string | null {
     sh('mount', ['-o', 'loop', join(base, 'ext2.img'), ext2]);
     noFallocate = ext2;
     return null;
-  } catch (e) {
-    return `mount failed: ${(e as Error).message}`;
+  } catch (error) {
+    return `mount failed: ${(error as Error).message}`;
   }
 }
 
 const skipReason = mountAll();
 afterAll(() => {
-  for (const dir of [...mounts.splice(0).map((m) => m.dir), noFallocate]) if (dir) spawnSync('umount', [dir]);
+  for (const dir of [...mounts.splice(0).map((mount) => mount.dir), noFallocate])
+    if (dir) spawnSync('umount', [dir]);
   // `mount -o loop` detaches its device on umount; detach any that is left.
   for (const image of ['ext4.img', 'ext2.img']) {
-    const loops = spawnSync('losetup', ['-j', join(base, image)], { encoding: 'utf8' }).stdout ?? '';
-    for (const line of loops.split('\n')) if (line.includes(':')) spawnSync('losetup', ['-d', line.split(':')[0]!]);
+    const loops =
+      spawnSync('losetup', ['-j', join(base, image)], { encoding: 'utf8' }).stdout ?? '';
+    for (const line of loops.split('\n'))
+      if (line.includes(':')) spawnSync('losetup', ['-d', line.split(':')[0]!]);
   }
   rmSync(base, { recursive: true, force: true });
 });
 
 function emptyMount(dir: string): void {
-  for (const n of readdirSync(dir)) if (n !== 'lost+found') rmSync(join(dir, n), { recursive: true, force: true });
+  for (const n of readdirSync(dir))
+    if (n !== 'lost+found') rmSync(join(dir, n), { recursive: true, force: true });
   spawnSync('sync', [dir]);
 }
 
@@ -95,25 +117,61 @@ function fillUp(mnt: string, leave: number): void {
   spawnSync('sync', [mnt]);
 }
 
-interface HostRun { status: number | null; signal: string | null; stderr: string; open: Record<string, unknown>; atExit: Record<string, unknown> }
+interface HostRun {
+  status: number | null;
+  signal: string | null;
+  stderr: string;
+  open: Record<string, unknown>;
+  atExit: Record<string, unknown>;
+}
 
 /** Real host processes at once (test/fixtures/count.mjs), each printing open() at start and at exit. */
 function hosts(specs: object[], backend: string): Promise<HostRun[]> {
-  return Promise.all(specs.map((spec) => new Promise<HostRun>((done) => {
-    const env = { ...cleanEnv({ TRANSPARENT_TELEMETRY_BACKEND: backend }), TT_DIST_COUNTER: DIST_COUNTER };
-    const p = spawn(process.execPath, [join(ROOT, 'test', 'fixtures', 'count.mjs'), JSON.stringify({ ...spec, atExit: true })], { env });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    p.on('close', (status, signal) => {
-      const [first, last] = out.trim().split('\n').map((l) => { try { return JSON.parse(l); } catch { return {}; } });
-      done({ status, signal, stderr: err, open: first ?? {}, atExit: last ?? {} });
-    });
-  })));
+  return Promise.all(
+    specs.map(
+      (spec) =>
+        new Promise<HostRun>((done) => {
+          const env = {
+            ...cleanEnv({ TRANSPARENT_TELEMETRY_BACKEND: backend }),
+            TT_DIST_COUNTER: DIST_COUNTER,
+          };
+          const p = spawn(
+            process.execPath,
+            [
+              join(ROOT, 'test', 'fixtures', 'count.mjs'),
+              JSON.stringify({ ...spec, atExit: true }),
+            ],
+            { env },
+          );
+          let out = '';
+          let err = '';
+          p.stdout.on('data', (chunk) => (out += chunk));
+          p.stderr.on('data', (chunk) => (err += chunk));
+          p.on('close', (status, signal) => {
+            const [first, last] = out
+              .trim()
+              .split('\n')
+              .map((line) => {
+                try {
+                  return JSON.parse(line);
+                } catch {
+                  return {};
+                }
+              });
+            done({ status, signal, stderr: err, open: first ?? {}, atExit: last ?? {} });
+          });
+        }),
+    ),
+  );
 }
 
-const spec = (dir: string, prefix: string, count: number) => ({ dir, program: 'full', version: '1.0.0', after: [['full/shared', 1]], many: { prefix, count } });
+const spec = (dir: string, prefix: string, count: number) => ({
+  dir,
+  program: 'full',
+  version: '1.0.0',
+  after: [['full/shared', 1]],
+  many: { prefix, count },
+});
 
 function expectAlive(runs: HostRun[]): void {
   for (const r of runs) {
@@ -123,18 +181,26 @@ function expectAlive(runs: HostRun[]): void {
   }
 }
 
-const inMemory = { file: null, backend: null, reason: expect.stringMatching(/counting in memory: .*(ENOSPC|no space)/) };
+const inMemory = {
+  file: null,
+  backend: null,
+  reason: expect.stringMatching(/counting in memory: .*(ENOSPC|no space)/),
+};
 
 /** Every count file there is must parse; each one host's name counted once, if it landed. */
 function expectReadable(dir: string): Map<string, bigint>[] {
-  return countFiles(dir).map((f) => {
-    const counts = readOnly(f).counts;
+  return countFiles(dir).map((file) => {
+    const counts = readOnly(file).counts;
     for (const [name, n] of counts) if (name.startsWith('full/h')) expect(n, name).toBe(1n);
     return counts;
   });
 }
 
-const cases = skipReason ? [] : mounts.flatMap((m) => ['addon', 'koffi', 'mmap-io'].map((backend) => ({ ...m, backend })));
+const cases = skipReason
+  ? []
+  : mounts.flatMap((mount) =>
+      ['addon', 'koffi', 'mmap-io'].map((backend) => ({ ...mount, backend })),
+    );
 
 describe('a full file system', () => {
   if (skipReason) it.skip(`full-disk tests skipped: ${skipReason}`, () => {});
@@ -144,7 +210,10 @@ describe('a full file system', () => {
       const dir = telemetryDir(noFallocate);
       const runs = await hosts([spec(dir, 'full/h0/', 300)], 'koffi');
       expectAlive(runs);
-      expect(runs[0]!.atExit).toMatchObject({ file: null, reason: expect.stringMatching(/cannot reserve bytes 0 to 16384: fallocate: EOPNOTSUPP/) });
+      expect(runs[0]!.atExit).toMatchObject({
+        file: null,
+        reason: expect.stringMatching(/cannot reserve bytes 0 to 16384: fallocate: EOPNOTSUPP/),
+      });
       expect(countFiles(dir)).toEqual([]);
     });
   }
@@ -157,7 +226,10 @@ describe('a full file system', () => {
           emptyMount(mnt);
           const dir = telemetryDir(mnt);
           fillUp(mnt, leave);
-          const runs = await hosts([spec(dir, 'full/h0/', 3000), spec(dir, 'full/h1/', 3000)], backend);
+          const runs = await hosts(
+            [spec(dir, 'full/h0/', 3000), spec(dir, 'full/h1/', 3000)],
+            backend,
+          );
           expectAlive(runs);
           for (const r of runs) expect(r.open).toMatchObject(inMemory);
           for (const r of runs) expect(r.atExit).toMatchObject(inMemory);
@@ -172,14 +244,19 @@ describe('a full file system', () => {
         expectAlive([first!]);
         expect(first!.atExit).toMatchObject({ file: expect.stringContaining(dir) });
         fillUp(mnt, 4096); // less than one page of 16 KiB
-        const runs = await hosts([0, 1, 2].map((i) => spec(dir, `full/h${i}/`, 3000)), backend);
+        const runs = await hosts(
+          [0, 1, 2].map((i) => spec(dir, `full/h${i}/`, 3000)),
+          backend,
+        );
         expectAlive(runs);
         for (const r of runs) expect(r.open.file).toEqual(first!.atExit.file);
-        expect(runs.some((r) => r.atExit.file === null)).toBe(true);
+        expect(runs.some((run) => run.atExit.file === null)).toBe(true);
         for (const r of runs) if (r.atExit.file === null) expect(r.atExit).toMatchObject(inMemory);
         const [counts] = expectReadable(dir);
         expect(counts!.get('full/first/9')).toBe(1n);
-        expect([...counts!.keys()].filter((n) => n.startsWith('full/h')).length).toBeLessThan(9000);
+        expect([...counts!.keys()].filter((key) => key.startsWith('full/h')).length).toBeLessThan(
+          9000,
+        );
       });
 
       it('a sparse file left by an older version, on a full disk: counted in memory, not crashed', async () => {

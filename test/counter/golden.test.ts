@@ -9,8 +9,21 @@ import { buildCountImage } from '../../counter/countfile/index.js';
 import { parseCountFile } from '../../counter/countfile/index.js';
 import { ROOT, cleanEnv, countFiles, runFixture, tempDir } from '../helpers.js';
 
-const GOLDEN = join(ROOT, 'testdata', 'golden', 'known@1.2.3-node20.20.2-linux-x64-2026-11-23.v1.count');
-const META: Meta = { TimeBegin: '2026-11-23T00:00:00Z', TimeEnd: '2026-11-26T00:00:00Z', Program: 'known', Version: '1.2.3', Runtime: 'node20.20.2', OS: 'linux', Arch: 'x64' };
+const GOLDEN = join(
+  ROOT,
+  'testdata',
+  'golden',
+  'known@1.2.3-node20.20.2-linux-x64-2026-11-23.v1.count',
+);
+const META: Meta = {
+  TimeBegin: '2026-11-23T00:00:00Z',
+  TimeEnd: '2026-11-26T00:00:00Z',
+  Program: 'known',
+  Version: '1.2.3',
+  Runtime: 'node20.20.2',
+  OS: 'linux',
+  Arch: 'x64',
+};
 /** First-increment order and final values; the order fixes the layout. */
 const KNOWN: Array<[string, bigint]> = [
   ['known/invocations', 7n],
@@ -20,13 +33,23 @@ const KNOWN: Array<[string, bigint]> = [
   ['known/utf8:日本語', 3n],
   ['known/big', 2n ** 53n + 1n],
   ['known/saturated', 2n ** 64n - 1n],
-  ...Array.from({ length: 700 }, (_, i) => [`known/many/${String(i).padStart(3, '0')}`, BigInt(i + 1)] as [string, bigint]),
+  ...Array.from(
+    { length: 700 },
+    (_, i) => [`known/many/${String(i).padStart(3, '0')}`, BigInt(i + 1)] as [string, bigint],
+  ),
 ];
 
 /** Compares `image` with the pinned file, which is written only when asked for. */
-function checkGolden(path: string, image: Uint8Array, update = process.env.TT_UPDATE_GOLDEN === '1'): void {
+function checkGolden(
+  path: string,
+  image: Uint8Array,
+  update = process.env.TT_UPDATE_GOLDEN === '1',
+): void {
   if (update) writeFileSync(path, image);
-  if (!existsSync(path)) throw new Error(`${path}: golden file missing; regenerate it deliberately with TT_UPDATE_GOLDEN=1`);
+  if (!existsSync(path))
+    throw new Error(
+      `${path}: golden file missing; regenerate it deliberately with TT_UPDATE_GOLDEN=1`,
+    );
   expect(Buffer.compare(Buffer.from(image), readFileSync(path))).toBe(0);
 }
 
@@ -40,7 +63,9 @@ describe('golden count file', () => {
 
   it('fails, and writes nothing, when the golden file is missing', () => {
     const missing = join(tempDir(), 'missing.v1.count');
-    expect(() => checkGolden(missing, image, false)).toThrow(/golden file missing.*TT_UPDATE_GOLDEN=1/);
+    expect(() => checkGolden(missing, image, false)).toThrow(
+      /golden file missing.*TT_UPDATE_GOLDEN=1/,
+    );
     expect(existsSync(missing)).toBe(false);
   });
 
@@ -52,8 +77,12 @@ describe('golden count file', () => {
 
   it('is what a live process writes for the same increments', () => {
     const dir = tempDir();
-    const after = KNOWN.map(([n, v]) => [n, v.toString()]);
-    const r = runFixture('count.mjs', { dir, program: 'known', version: '1.2.3', now: '2026-11-23T12:00:00Z', afterBig: after }, cleanEnv());
+    const after = KNOWN.map(([name, value]) => [name, value.toString()]);
+    const r = runFixture(
+      'count.mjs',
+      { dir, program: 'known', version: '1.2.3', now: '2026-11-23T12:00:00Z', afterBig: after },
+      cleanEnv(),
+    );
     expect(r.status, r.stderr).toBe(0);
     const live = readFileSync(countFiles(dir)[0]!);
     const hdrLen = live.readUInt32LE(28); // this machine's runtime tag may differ from the golden file's

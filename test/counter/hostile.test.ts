@@ -23,8 +23,8 @@ function reject(bytes: Uint8Array): { err: CountFileError; ms: number } {
   let err: unknown;
   try {
     parseCountFile('/t/h.v1.count', bytes);
-  } catch (e) {
-    err = e;
+  } catch (error) {
+    err = error;
   }
   const ms = performance.now() - t0;
   expect(err).toBeInstanceOf(CountFileError);
@@ -37,7 +37,9 @@ describe('a hostile count file is rejected quickly, whatever its size', () => {
       it(`${shape}, ${size / KiB} KiB`, () => {
         const { err, ms } = reject(hostile(shape, size));
         expect(err.code).toBe('ECORRUPT');
-        expect(err.message).toMatch(/^\/t\/h\.v1\.count: corrupt counter file: record at offset \d+ (has a name of \d+ bytes \(at most 4096\)|overlaps another record)$/);
+        expect(err.message).toMatch(
+          /^\/t\/h\.v1\.count: corrupt counter file: record at offset \d+ (has a name of \d+ bytes \(at most 4096\)|overlaps another record)$/,
+        );
         expect(ms).toBeLessThan(BOUND_MS);
       });
     }
@@ -54,11 +56,15 @@ describe('a hostile count file is rejected quickly, whatever its size', () => {
     mkdirSync(join(dir, 'local'));
     const file = join(dir, 'local', 'h@1-node20.20.2-linux-x64-2026-11-23.v1.count');
     writeFileSync(file, hostile('max-names', 256 * KiB));
-    const r = spawnSync(process.execPath, ['--max-old-space-size=256', join(ROOT, 'dist', 'cmd', 'telemetry.js'), 'dump'], {
-      env: cleanEnv({ HOME: dir, TRANSPARENT_TELEMETRY_DIR: dir }),
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=256', join(ROOT, 'dist', 'cmd', 'telemetry.js'), 'dump'],
+      {
+        env: cleanEnv({ HOME: dir, TRANSPARENT_TELEMETRY_DIR: dir }),
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(r.signal).toBeNull();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`error: ${file}: corrupt counter file: record at offset`);

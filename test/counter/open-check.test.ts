@@ -9,7 +9,11 @@ import { cleanEnv, readOnly, runFixture, tempDir } from '../helpers.js';
 const NOW = '2026-11-23T12:00:00Z';
 
 function host(dir: string, after: Array<[string, number]>) {
-  const r = runFixture('count.mjs', { program: 'host', version: '1.0.0', now: NOW, dir, after }, cleanEnv());
+  const r = runFixture(
+    'count.mjs',
+    { program: 'host', version: '1.0.0', now: NOW, dir, after },
+    cleanEnv(),
+  );
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as { mode: string; file: string | null; reason: string };
@@ -20,7 +24,10 @@ function made(names: string[]) {
   const dir = tempDir();
   mkdirSync(join(dir, 'local'));
   writeFileSync(join(dir, 'local', 'weekends'), '4\n');
-  const file = host(dir, names.map((n) => [n, 1]))!.file!;
+  const file = host(
+    dir,
+    names.map((name) => [name, 1]),
+  )!.file!;
   const bytes = readFileSync(file);
   const hdrLen = bytes.readUInt32LE(28);
   const rec = (name: string) => bytes.indexOf(`\0${name}\0`) + 1 - 16;
@@ -29,19 +36,25 @@ function made(names: string[]) {
 }
 
 /** Writes the damaged bytes, runs the host again, and checks it left them alone. */
-function expectRefused(f: ReturnType<typeof made>, reason: RegExp) {
-  writeFileSync(f.file, f.bytes);
-  const r = host(f.dir, [['host/new', 1], ['host/a', 1]]);
+function expectRefused(crafted: ReturnType<typeof made>, reason: RegExp) {
+  writeFileSync(crafted.file, crafted.bytes);
+  const r = host(crafted.dir, [
+    ['host/new', 1],
+    ['host/a', 1],
+  ]);
   expect(r.file).toBeNull();
   expect(r.reason).toMatch(reason);
-  expect(Buffer.compare(readFileSync(f.file), f.bytes)).toBe(0);
+  expect(Buffer.compare(readFileSync(crafted.file), crafted.bytes)).toBe(0);
 }
 
 describe('a host refuses to count into a file', () => {
   it('whose allocation limit was lowered below a linked record (new names would land on it)', () => {
     const f = made(['host/a', 'host/b']);
     f.bytes.writeUInt32LE(firstRecordOffset(f.hdrLen), f.hdrLen);
-    expectRefused(f, /corrupt counter file: a linked record ends at \d+, past the allocation limit \d+/);
+    expectRefused(
+      f,
+      /corrupt counter file: a linked record ends at \d+, past the allocation limit \d+/,
+    );
     expect(readOnly(f.file).counts.get('host/a')).toBe(1n); // readers still show it
   });
 
@@ -95,9 +108,19 @@ describe('a file shorter than 16 KiB at the count file name', () => {
   });
 
   for (const [what, bytes] of [
-    ['a prefix of our header', (h: Buffer) => h.subarray(0, 40)],
-    ['our header, then other bytes', (h: Buffer) => Buffer.concat([h, Buffer.from('other bytes')])],
-    ['another header of the same length', (h: Buffer) => Buffer.from(h.toString('latin1').replace('Version: 1.0.0', 'Version: 9.9.9'), 'latin1')],
+    ['a prefix of our header', (header: Buffer) => header.subarray(0, 40)],
+    [
+      'our header, then other bytes',
+      (header: Buffer) => Buffer.concat([header, Buffer.from('other bytes')]),
+    ],
+    [
+      'another header of the same length',
+      (header: Buffer) =>
+        Buffer.from(
+          header.toString('latin1').replace('Version: 1.0.0', 'Version: 9.9.9'),
+          'latin1',
+        ),
+    ],
   ] as const) {
     it(`holding ${what} is left untouched, counts stay in memory`, () => {
       const f = headerAndPath();

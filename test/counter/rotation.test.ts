@@ -35,8 +35,11 @@ describe('weekly rotation', () => {
     c.inc();
     c.inc();
     const files = countFiles(dir).sort();
-    expect(files.map((f) => f.slice(-19))).toEqual(['2026-11-23.v1.count', '2026-11-26.v1.count']);
-    const [first, second] = files.map((f) => readOnly(f));
+    expect(files.map((file) => file.slice(-19))).toEqual([
+      '2026-11-23.v1.count',
+      '2026-11-26.v1.count',
+    ]);
+    const [first, second] = files.map((file) => readOnly(file));
     expect(first!.meta.TimeEnd).toBe('2026-11-26T00:00:00Z');
     expect(first!.counts.get('t/rot')).toBe(3n);
     expect(second!.meta.TimeBegin).toBe('2026-11-26T00:00:00Z');
@@ -87,13 +90,24 @@ describe('the rotation timer', () => {
 
   it('moves a live process to the next week within seconds of TimeEnd, even when opened 2 s before it', () => {
     const dir = setup(4);
-    const spec = { dir, program: 'host', version: '1.0.0', start: '2026-11-25T23:59:58Z', waitMs: 15_000 };
+    const spec = {
+      dir,
+      program: 'host',
+      version: '1.0.0',
+      start: '2026-11-25T23:59:58Z',
+      waitMs: 15_000,
+    };
     const r = runFixture('rotate-soon.mjs', spec, cleanEnv());
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { files: string[]; waitedMs: number };
-    expect(out.files.map((f) => f.slice(-19))).toEqual(['2026-11-25.v1.count', '2026-11-26.v1.count']);
-    const [first, second] = countFiles(dir).sort().map((f) => readOnly(f).counts);
+    expect(out.files.map((file) => file.slice(-19))).toEqual([
+      '2026-11-25.v1.count',
+      '2026-11-26.v1.count',
+    ]);
+    const [first, second] = countFiles(dir)
+      .sort()
+      .map((file) => readOnly(file).counts);
     expect(first).toEqual(new Map([['host/before', 1n]]));
     expect(second).toEqual(new Map([['host/after', 1n]]));
   }, 30_000);

@@ -3,7 +3,13 @@
 // for a process that ends within its first turn of the event loop. Real processes, real files.
 import { spawnSync } from 'node:child_process';
 import {
-  chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync,
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,14 +34,17 @@ function run(dir: string, code = COUNT, env: NodeJS.ProcessEnv = {}, esm = true)
 
 function cacheFiles(dir: string): string[] {
   try {
-    return readdirSync(join(dir, 'cache')).map((f) => join(dir, 'cache', f));
+    return readdirSync(join(dir, 'cache')).map((name) => join(dir, 'cache', name));
   } catch {
     return [];
   }
 }
 
 function debugLines(dir: string): string[] {
-  const read = (name: string) => readFileSync(join(dir, 'debug', name), 'utf8').trim().split('\n');
+  const read = (name: string) =>
+    readFileSync(join(dir, 'debug', name), 'utf8')
+      .trim()
+      .split('\n');
   return readdirSync(join(dir, 'debug')).flatMap(read);
 }
 
@@ -67,7 +76,7 @@ describe("the engine's code cache", () => {
   const damages: Record<string, (file: string) => void> = {
     'garbage of the right name': (file) => writeFileSync(file, 'not a cache at all'),
     // V8 checks its own header only: flipped bytes past it abort the process (V8_Fatal).
-    'our header over corrupt data past V8\'s header': (file) => {
+    "our header over corrupt data past V8's header": (file) => {
       const bytes = readFileSync(file);
       const data = bytes.indexOf('\n', 20) + 1 + 4; // the first copy, the one V8 would get
       for (let i = data + 2000; i < data + 2200; i++) bytes[i] = bytes[i]! ^ 0xa5;

@@ -12,11 +12,11 @@ import { type GoTools, goTools, goRead, skipGo } from './go.js';
 /** Go's reading of each file equals ours; returns our reading of the single file under dir. */
 function sameAsGo(tools: GoTools, files: string[]) {
   const go = goRead(tools, files);
-  const ours = files.map((f) => {
-    const r = readCountFile(f);
+  const ours = files.map((file) => {
+    const r = readCountFile(file);
     if ('error' in r) throw new Error(r.error);
-    expect(r.meta, f).toEqual(go.get(f)!.meta);
-    expect(r.counts, f).toEqual(go.get(f)!.counts);
+    expect(r.meta, file).toEqual(go.get(file)!.meta);
+    expect(r.counts, file).toEqual(go.get(file)!.counts);
     return r;
   });
   return ours;
@@ -31,13 +31,19 @@ function count(spec: object): string[] {
 
 function stress(spec: object): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [join(ROOT, 'test/fixtures/stress.mjs'), JSON.stringify(spec)], {
-      env: cleanEnv({ TT_DIST_COUNTER: DIST_COUNTER }),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const p = spawn(
+      process.execPath,
+      [join(ROOT, 'test/fixtures/stress.mjs'), JSON.stringify(spec)],
+      {
+        env: cleanEnv({ TT_DIST_COUNTER: DIST_COUNTER }),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`stress.mjs exited ${code}: ${err}`))));
+    p.stderr.on('data', (chunk) => (err += chunk));
+    p.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`stress.mjs exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -52,8 +58,15 @@ describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser
       program: 'demo-tool',
       version: '1.4.0',
       before: [['demo/preopen', 3]],
-      after: [['demo/plain', 1], ['demo/bucket:1-10', 7], ['demo/utf8:héllo-wörld-日本語-🚀', 2]],
-      afterBig: [['demo/above53', '9007199254740993'], ['demo/max', '18446744073709551615']],
+      after: [
+        ['demo/plain', 1],
+        ['demo/bucket:1-10', 7],
+        ['demo/utf8:héllo-wörld-日本語-🚀', 2],
+      ],
+      afterBig: [
+        ['demo/above53', '9007199254740993'],
+        ['demo/max', '18446744073709551615'],
+      ],
       many: { prefix: 'demo/many/', count: 700 },
       stack: { name: 'demo/stack', calls: 3 },
     });
@@ -63,7 +76,7 @@ describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser
     expect(ours!.counts.get('demo/above53')).toBe(9007199254740993n);
     expect(ours!.counts.get('demo/max')).toBe(18446744073709551615n);
     expect(ours!.counts.get('demo/utf8:héllo-wörld-日本語-🚀')).toBe(2n);
-    const stacks = [...ours!.counts].filter(([k]) => k.startsWith('demo/stack\n'));
+    const stacks = [...ours!.counts].filter(([key]) => key.startsWith('demo/stack\n'));
     expect(stacks).toHaveLength(1);
     expect(stacks[0]![1]).toBe(3n);
     expect(stacks[0]![0].split('\n').length).toBeGreaterThan(2); // decoded: every frame named, no ditto marks
@@ -92,10 +105,19 @@ describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser
   });
 
   it('a scoped program’s file, and the golden file', () => {
-    const files = count({ program: '@acme/my-cli', version: '2.0.0-rc.1', after: [['acme/run', 5]] });
+    const files = count({
+      program: '@acme/my-cli',
+      version: '2.0.0-rc.1',
+      after: [['acme/run', 5]],
+    });
     expect(files).toHaveLength(1);
     expect(files[0]).toContain('%40acme%2Fmy-cli@2.0.0-rc.1-');
-    const golden = join(ROOT, 'testdata', 'golden', 'known@1.2.3-node20.20.2-linux-x64-2026-11-23.v1.count');
+    const golden = join(
+      ROOT,
+      'testdata',
+      'golden',
+      'known@1.2.3-node20.20.2-linux-x64-2026-11-23.v1.count',
+    );
     const [scoped, known] = sameAsGo(tools, [files[0]!, golden]);
     expect(scoped!.meta.Program).toBe('@acme/my-cli');
     expect(scoped!.counts).toEqual(new Map([['acme/run', 5n]]));
@@ -107,7 +129,17 @@ describe.skipIf(skipGo)('files written by our counter, read by Go’s own parser
     mkdirSync(join(dir, 'local'));
     writeFileSync(join(dir, 'local', 'weekends'), '3\n');
     const barrier = join(dir, 'go');
-    const procs = [0, 1, 2, 3].map((id) => stress({ id, dir, barrier, increments: 100_000, shared: 100, own: 1500, late: id % 2 ? 20 * id : 0 }));
+    const procs = [0, 1, 2, 3].map((worker) =>
+      stress({
+        id: worker,
+        dir,
+        barrier,
+        increments: 100_000,
+        shared: 100,
+        own: 1500,
+        late: worker % 2 ? 20 * worker : 0,
+      }),
+    );
     await openBarrier(barrier, 4);
     await Promise.all(procs);
     const files = listCountFiles(join(dir, 'local'));

@@ -42,7 +42,9 @@ export function goProgram(pkg: string): string {
   if (!goFound) throw new Error(GO_MISSING);
   const bin = join(GO_BIN, pkg);
   if (!existsSync(bin)) {
-    throw new Error(`${bin} is missing: run the tests through vitest (its globalSetup builds test/go)`);
+    throw new Error(
+      `${bin} is missing: run the tests through vitest (its globalSetup builds test/go)`,
+    );
   }
   return bin;
 }
@@ -63,7 +65,10 @@ export interface GenSpec {
 export function goWrite(tools: GoTools, spec: GenSpec): string {
   const dir = tempDir('tt-go-');
   writeFileSync(join(dir, 'mode'), 'local');
-  execFileSync(tools.gen, [JSON.stringify({ dir, ...spec })], { env: isolated(), stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(tools.gen, [JSON.stringify({ dir, ...spec })], {
+    env: isolated(),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   return dir;
 }
 
@@ -74,15 +79,26 @@ export interface GoParsed {
 
 /** What Go's parser reads from each file; throws, with Go's message, for a file Go rejects. */
 export function goRead(tools: GoTools, files: string[]): Map<string, GoParsed> {
-  const r = spawnSync(tools.gotelemetry, ['dump', ...files], { env: isolated(), encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(tools.gotelemetry, ['dump', ...files], {
+    env: isolated(),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   if (r.status !== 0) throw new Error(`gotelemetry dump failed: ${r.stderr}`);
   const parts = r.stdout.split(/^-- (.*) --$/m);
   const got = new Map<string, GoParsed>();
   for (let i = 1; i < parts.length; i += 2) {
-    const { Meta, Count } = exactJson(parts[i + 1]!) as { Meta: Record<string, string>; Count: Record<string, string> };
-    got.set(parts[i]!, { meta: Meta, counts: new Map(Object.entries(Count).map(([k, v]) => [k, BigInt(v)])) });
+    const { Meta, Count } = exactJson(parts[i + 1]!) as {
+      Meta: Record<string, string>;
+      Count: Record<string, string>;
+    };
+    got.set(parts[i]!, {
+      meta: Meta,
+      counts: new Map(Object.entries(Count).map(([key, value]) => [key, BigInt(value)])),
+    });
   }
-  for (const f of files) if (!got.has(f)) throw new Error(`go's parser rejected ${f}: ${r.stderr.trim()}`);
+  for (const f of files)
+    if (!got.has(f)) throw new Error(`go's parser rejected ${f}: ${r.stderr.trim()}`);
   return got;
 }
 

@@ -6,7 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_U64, listCountFiles, readCountFile } from '../../counter/countfile/index.js';
 import { type GenSpec, type GoTools, goTools, goRead, goWrite, skipGo } from './go.js';
 
-const many: Array<[string, string]> = Array.from({ length: 600 }, (_, i) => [`gen/many/${String(i).padStart(3, '0')}`, String((i % 5) + 1)]);
+const many: Array<[string, string]> = Array.from({ length: 600 }, (_, i) => [
+  `gen/many/${String(i).padStart(3, '0')}`,
+  String((i % 5) + 1),
+]);
 const I64 = '9223372036854775807';
 // Go clamps what a counter gathers before it has a slot at 2^33-1, so each 64-bit counter
 // first gets 1 and then its large value, which Go adds to the mapped count (saturating).
@@ -16,9 +19,13 @@ const SPEC: GenSpec = {
     ['gen/plain', '1'],
     ['gen/bucket:1-10', '7'],
     ['gen/utf8:héllo-wörld-日本語-🚀', '2'],
-    ['gen/above53', '1'], ['gen/above53', '9007199254740992'],
-    ['gen/big', '1'], ['gen/big', '4611686018427387904'],
-    ['gen/saturated', '1'], ['gen/saturated', I64], ['gen/saturated', I64],
+    ['gen/above53', '1'],
+    ['gen/above53', '9007199254740992'],
+    ['gen/big', '1'],
+    ['gen/big', '4611686018427387904'],
+    ['gen/saturated', '1'],
+    ['gen/saturated', I64],
+    ['gen/saturated', I64],
     ...many,
   ],
   stack: { name: 'gen/stack', depth: 8, A: 3, B: 1 },
@@ -52,14 +59,23 @@ describe.skipIf(skipGo)('files written by Go’s own counter package', () => {
     expect(ours.counts).toEqual(go.counts);
 
     // Both hold what was counted, not merely the same thing.
-    expect(ours.meta).toMatchObject({ Program: 'transparent-telemetry/test/go/gen', Version: 'devel', GOOS: process.platform });
+    expect(ours.meta).toMatchObject({
+      Program: 'transparent-telemetry/test/go/gen',
+      Version: 'devel',
+      GOOS: process.platform,
+    });
     expect(ours.info.runtime).toMatch(/^go1\.\d+/);
     const want = expected();
     for (const [k, v] of want) expect([k, ours.counts.get(k)]).toEqual([k, v]);
     expect(ours.counts.get('gen/above53')).toBe(9007199254740993n);
     expect(ours.counts.get('gen/saturated')).toBe(18446744073709551615n);
-    const stacks = [...ours.counts].filter(([k]) => k.startsWith('gen/stack\n'));
-    expect(stacks.map(([k, v]) => [k.split('\n')[1]!.split(':')[0], v]).sort()).toEqual([['main.siteA', 3n], ['main.siteB', 1n]]);
+    const stacks = [...ours.counts].filter(([key]) => key.startsWith('gen/stack\n'));
+    expect(stacks.map(([key, value]) => [key.split('\n')[1]!.split(':')[0], value]).sort()).toEqual(
+      [
+        ['main.siteA', 3n],
+        ['main.siteB', 1n],
+      ],
+    );
     expect(ours.counts.size).toBe(want.size + 2);
   });
 });

@@ -143,10 +143,10 @@ function isWord(token: Token | undefined, text?: string): boolean {
 export function findImports(source: string): FoundImport[] {
   const tokens = tokenize(source);
   const found: FoundImport[] = [];
-  tokens.forEach((token, at) => {
-    const after = tokens[at + 1];
-    const afterThat = tokens[at + 2];
-    const memberAccess = tokens[at - 1]?.type === 'punct' && tokens[at - 1]!.text === '.';
+  tokens.forEach((token, index) => {
+    const after = tokens[index + 1];
+    const afterThat = tokens[index + 2];
+    const memberAccess = tokens[index - 1]?.type === 'punct' && tokens[index - 1]!.text === '.';
     if (token.type !== 'word' || memberAccess) return;
     const isCall = after?.type === 'punct' && after.text === '(' && afterThat?.type === 'string';
     if (token.text === 'import' && isCall)
@@ -159,13 +159,13 @@ export function findImports(source: string): FoundImport[] {
       token.text === 'import' &&
       (isWord(after) || after?.text === '{' || after?.text === '*')
     ) {
-      const specifier = fromClause(tokens, at + 1);
+      const specifier = fromClause(tokens, index + 1);
       if (specifier !== null) found.push({ kind: 'static', specifier });
     } else if (
       token.text === 'export' &&
       (isWord(after, 'type') || after?.text === '{' || after?.text === '*')
     ) {
-      const specifier = fromClause(tokens, at + 1);
+      const specifier = fromClause(tokens, index + 1);
       if (specifier !== null) found.push({ kind: 're-export', specifier });
     }
   });

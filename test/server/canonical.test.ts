@@ -9,24 +9,50 @@ import { encodeReport, type Report } from '../../upload/index.js';
 import { goProgram, skipGo } from '../go-interop/go.js';
 
 const program = (counters: Record<string, number | bigint>) => ({
-  Program: 'p', Version: '1.0.0', GoVersion: 'go1.26.0', GOOS: 'linux', GOARCH: 'amd64',
-  Counters: counters, Stacks: {},
+  Program: 'p',
+  Version: '1.0.0',
+  GoVersion: 'go1.26.0',
+  GOOS: 'linux',
+  GOARCH: 'amd64',
+  Counters: counters,
+  Stacks: {},
 });
 const tinyX = [1e-7, 1.234e-10, 5e-324, 0.000001, 0.1, 2 ** -53, 1 - 2 ** -53];
 const reports: Report[] = [
   { Week: '2026-11-17', LastWeek: '', X: 0.6170818863451481, Programs: null, Config: 'v0' },
   { Week: '2026-11-17', LastWeek: '2026-11-10', X: 1, Programs: [], Config: '' },
-  ...tinyX.map((X) => ({ Week: '2026-11-17', LastWeek: '', X, Programs: null, Config: 'v1' })),
+  ...tinyX.map((sampleX) => ({
+    Week: '2026-11-17',
+    LastWeek: '',
+    X: sampleX,
+    Programs: null,
+    Config: 'v1',
+  })),
   {
-    Week: '2026-11-17', LastWeek: '2026-11-10', X: 0.25, Config: 'v12',
+    Week: '2026-11-17',
+    LastWeek: '2026-11-10',
+    X: 0.25,
+    Config: 'v12',
     Programs: [
       program({
-        'b/z': 1, 'a/<tag>&amp': 9007199254740993n, 'é/ü': 3, '日本/語': 4, 'sep\u2028x\u2029': 5,
-        'ctl\u0001\u001f\u007f\b\f\t': 6, 'quote"back\\slash': 7, 'Z/upper': 0,
-        '🚀/rocket': (1n << 63n) - 1n, '\uffff/last-bmp': 8,
+        'b/z': 1,
+        'a/<tag>&amp': 9007199254740993n,
+        'é/ü': 3,
+        '日本/語': 4,
+        'sep\u2028x\u2029': 5,
+        'ctl\u0001\u001f\u007f\b\f\t': 6,
+        'quote"back\\slash': 7,
+        'Z/upper': 0,
+        '🚀/rocket': (1n << 63n) - 1n,
+        '\uffff/last-bmp': 8,
       }),
       {
-        Program: 'tool', Version: '', GoVersion: 'devel', GOOS: 'darwin', GOARCH: 'arm64', Counters: {},
+        Program: 'tool',
+        Version: '',
+        GoVersion: 'devel',
+        GOOS: 'darwin',
+        GOARCH: 'arm64',
+        Counters: {},
         Stacks: { 'x/crash\nmod.a:+1\nmod.b:+2': 2, 'x/crash\nmod.a:+1': 1 },
       },
     ],
@@ -51,20 +77,28 @@ function compact(json: string): string {
 
 describe('canonical bytes', () => {
   it('padding, whitespace and key order do not change them; X is the number, not its text', () => {
-    const one = canonicalBody('{"Week":"2026-11-17","LastWeek":"","X":0.5,"Programs":[{"Program":"p","Version":"1","GoVersion":"g","GOOS":"o","GOARCH":"a","Counters":{"b":1,"a":2},"Stacks":null}],"Config":"v0"}');
+    const one = canonicalBody(
+      '{"Week":"2026-11-17","LastWeek":"","X":0.5,"Programs":[{"Program":"p","Version":"1","GoVersion":"g","GOOS":"o","GOARCH":"a","Counters":{"b":1,"a":2},"Stacks":null}],"Config":"v0"}',
+    );
     const padded = `\n\n{ "Config" : "v0", "X": 0.50, "Week":"2026-11-17" ,"LastWeek":"",\t"Programs":[{"Stacks":null,"Counters":{"a":2, "b":1},"GOARCH":"a","GOOS":"o","GoVersion":"g","Version":"1","Program":"p"}]}${' '.repeat(5000)}`;
     expect(canonicalBody(padded)).toBe(one);
-    expect(one).toBe('{"Week":"2026-11-17","LastWeek":"","X":0.5,"Programs":[{"Program":"p","Version":"1","GoVersion":"g","GOOS":"o","GOARCH":"a","Counters":{"a":2,"b":1},"Stacks":null}],"Config":"v0"}');
+    expect(one).toBe(
+      '{"Week":"2026-11-17","LastWeek":"","X":0.5,"Programs":[{"Program":"p","Version":"1","GoVersion":"g","GOOS":"o","GOARCH":"a","Counters":{"a":2,"b":1},"Stacks":null}],"Config":"v0"}',
+    );
     const xs = ['1', '1.0', '1e0', '0.25', '2.5e-1', '0.0000001'];
     expect(xs.map(canonicalX)).toEqual(['1', '1', '1', '0.25', '0.25', '1e-7']);
     expect(() => canonicalBody('{"Week":"2026-11-17"}')).toThrow(/field is missing/);
   });
 
-  it.skipIf(skipGo)("equal Go's json.Marshal of the same report", () => {
-    const bin = goProgram('report');
-    const sent = reports.map(encodeReport);
-    const output = execFileSync(bin, { input: JSON.stringify(sent), encoding: 'utf8' });
-    const goOut = JSON.parse(output) as string[];
-    expect(sent.map(canonicalBody)).toEqual(goOut.map(compact));
-  }, 600_000);
+  it.skipIf(skipGo)(
+    "equal Go's json.Marshal of the same report",
+    () => {
+      const bin = goProgram('report');
+      const sent = reports.map(encodeReport);
+      const output = execFileSync(bin, { input: JSON.stringify(sent), encoding: 'utf8' });
+      const goOut = JSON.parse(output) as string[];
+      expect(sent.map(canonicalBody)).toEqual(goOut.map(compact));
+    },
+    600_000,
+  );
 });

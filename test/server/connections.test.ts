@@ -5,7 +5,7 @@
 import { type Socket, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
-import { type Served, day, makeLog, report, serve, upload } from './serve-helpers.js';
+import { type Served, day, makeLog, report, serve, untilLogged, upload } from './serve-helpers.js';
 
 const week = day(-2);
 
@@ -18,13 +18,17 @@ function open(url: string): Promise<Socket> {
 }
 
 /** Writes `request` on a new connection; resolves with all it reads until the server closes it. */
-async function exchange(url: string, request: string, body?: (soFar: string) => string | null): Promise<string> {
+async function exchange(
+  url: string,
+  request: string,
+  body?: (soFar: string) => string | null,
+): Promise<string> {
   const socket = await open(url);
   let got = '';
   let sent = false;
   return new Promise((resolve) => {
-    socket.on('data', (d) => {
-      got += d.toString('latin1');
+    socket.on('data', (chunk) => {
+      got += chunk.toString('latin1');
       const more = !sent && body ? body(got) : null;
       if (more !== null) {
         sent = true;
@@ -37,11 +41,16 @@ async function exchange(url: string, request: string, body?: (soFar: string) => 
   });
 }
 
-const problemOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+const problemOf = (answer: string) =>
+  JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
 
 describe('connections', () => {
   it('idle connections past `ulimit -n 256` do not keep a legitimate upload from its answer', async () => {
-    const s = await serve(['--log', makeLog(), '--data', tempDir('tt-conn-')], {}, { ulimitFiles: 256 });
+    const s = await serve(
+      ['--log', makeLog(), '--data', tempDir('tt-conn-')],
+      {},
+      { ulimitFiles: 256 },
+    );
     const idle: Socket[] = [];
     try {
       for (let i = 0; i < 400; i++) idle.push(await open(s.url).catch(() => connectFailed()));
@@ -57,18 +66,30 @@ describe('connections', () => {
   }, 60_000);
 
   it('with every connection busy, one more is answered 503 with a problem document', async () => {
-    const s = await serve(['--log', makeLog(), '--data', tempDir('tt-conn-full-'), '--max-connections', '2']);
+    const s = await serve([
+      '--log',
+      makeLog(),
+      '--data',
+      tempDir('tt-conn-full-'),
+      '--max-connections',
+      '2',
+    ]);
     const busy: Socket[] = [];
     try {
       // Two uploads in progress: invited (so the server has read their headers), body unsent.
       for (let i = 0; i < 2; i++) {
         const socket = await open(s.url);
-        const invited = new Promise((r) => socket.once('data', r));
-        socket.write(`POST /upload/${week} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\nExpect: 100-continue\r\n\r\n`);
+        const invited = new Promise((resolve) => socket.once('data', resolve));
+        socket.write(
+          `POST /upload/${week} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\nExpect: 100-continue\r\n\r\n`,
+        );
         expect(String(await invited)).toMatch(/^HTTP\/1.1 100 Continue/);
         busy.push(socket);
       }
-      const answer = await exchange(s.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const answer = await exchange(
+        s.url,
+        `GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      );
       expect(answer).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n/);
       expect(answer).toMatch(/\r\nRetry-After: 5\r\n/);
       expect(problemOf(answer)).toMatchObject({ status: 503, code: 'too-many-connections' });
@@ -94,30 +115,49 @@ describe('connections', () => {
       expect(answer).not.toMatch(/100 Continue/);
       expect(answer).toMatch(/^HTTP\/1.1 413 Payload Too Large\r\n/);
       expect(answer).toMatch(/\r\nContent-Type: application\/problem\+json/i);
-      expect(problemOf(answer)).toMatchObject({ status: 413, code: 'too-large', field: 'Content-Length' });
+      expect(problemOf(answer)).toMatchObject({
+        status: 413,
+        code: 'too-large',
+        field: 'Content-Length',
+      });
     });
 
     it('Expect: 100-continue within the limit is invited, then answered', async () => {
       const body = report(week, '0.125');
       const head = `POST /upload/${week} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`;
-      const answer = await exchange(s.url, head, (soFar) => (/^HTTP\/1.1 100 Continue\r\n\r\n/.test(soFar) ? body : null));
+      const answer = await exchange(s.url, head, (soFar) =>
+        /^HTTP\/1.1 100 Continue\r\n\r\n/.test(soFar) ? body : null,
+      );
       expect(answer).toMatch(/^HTTP\/1.1 100 Continue\r\n\r\nHTTP\/1.1 200 OK\r\n/);
     });
 
     it('another expectation gets 417 with a problem document', async () => {
-      const answer = await exchange(s.url, `POST /upload/${week} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: something\r\n\r\n`);
+      const answer = await exchange(
+        s.url,
+        `POST /upload/${week} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: something\r\n\r\n`,
+      );
       expect(answer).toMatch(/^HTTP\/1.1 417 /);
-      expect(problemOf(answer)).toMatchObject({ status: 417, code: 'expectation-failed', field: 'Expect' });
+      expect(problemOf(answer)).toMatchObject({
+        status: 417,
+        code: 'expectation-failed',
+        field: 'Expect',
+      });
     });
 
     it('what the HTTP parser refuses is answered with a problem document', async () => {
       const bad = await exchange(s.url, 'GARBAGE\r\n\r\n');
       expect(bad).toMatch(/^HTTP\/1.1 400 Bad Request\r\nContent-Type: application\/problem\+json/);
       expect(problemOf(bad)).toMatchObject({ status: 400, code: 'bad-http' });
-      const huge = await exchange(s.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      const huge = await exchange(
+        s.url,
+        `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      );
       expect(huge).toMatch(/^HTTP\/1.1 431 /);
       expect(problemOf(huge)).toMatchObject({ status: 431, code: 'headers-too-large' });
-      const url = await exchange(s.url, `POST /upload/%zz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+      const url = await exchange(
+        s.url,
+        `POST /upload/%zz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+      );
       expect(url).toMatch(/^HTTP\/1.1 400 Bad Request\r\n/);
       expect(problemOf(url)).toMatchObject({ status: 400, code: 'bad-url', field: 'path' });
     });
@@ -125,9 +165,9 @@ describe('connections', () => {
 });
 
 /** Resolves once the server's log has a line matching `line` (its lines arrive after the answer). */
-async function logged(s: Served, line: RegExp): Promise<void> {
-  for (let i = 0; i < 500 && !line.test(s.stderr()); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(s.stderr()).toMatch(line);
+async function logged(served: Served, line: RegExp): Promise<void> {
+  await untilLogged(served, line);
+  expect(served.stderr()).toMatch(line);
 }
 
 function connectFailed(): never {

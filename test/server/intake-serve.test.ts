@@ -10,11 +10,28 @@ import { fetchVerifiedConfig } from '../../config/index.js';
 import { openSqliteStore, type Store } from '../../server/store/index.js';
 import { tempDir } from '../helpers.js';
 import { load } from './load.js';
-import { BIN, CONFIG, afterAcks, day, makeKeyedLog, makeLog, program, report, serve, upload } from './serve-helpers.js';
+import {
+  BIN,
+  CONFIG,
+  afterAcks,
+  day,
+  makeKeyedLog,
+  makeLog,
+  program,
+  report,
+  serve,
+  upload,
+} from './serve-helpers.js';
 
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, timeout: 30_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    timeout: 30_000,
+  });
 const week = day(-1);
-const many = (n: number, tag: number): string[] => Array.from({ length: n }, (_, i) => report(week, `0.${tag}${String(i).padStart(6, '0')}1`));
+const many = (count: number, tag: number): string[] =>
+  Array.from({ length: count }, (_, i) => report(week, `0.${tag}${String(i).padStart(6, '0')}1`));
 
 async function bodiesIn(dir: string): Promise<Set<string>> {
   const s: Store = await openSqliteStore(dir);
@@ -28,13 +45,30 @@ describe('serve: command line', () => {
   it('--help names every flag, with examples; exit 0', () => {
     const r = run('serve', '--help');
     expect(r.status).toBe(0);
-    for (const f of ['--log', '--data', '--database', '--port', '--host', '--publish', '--max-in-flight', 'Examples:']) expect(r.stdout).toContain(f);
+    for (const f of [
+      '--log',
+      '--data',
+      '--database',
+      '--port',
+      '--host',
+      '--publish',
+      '--max-in-flight',
+      'Examples:',
+    ])
+      expect(r.stdout).toContain(f);
     expect(run('--help').stdout).toContain('serve');
   });
 
   it('usage errors exit 2; a start that cannot work exits 1 with one error line', () => {
     const log = makeLog();
-    for (const args of [['serve'], ['serve', '--log', log, '--port', 'x'], ['serve', '--log', log, '--port', '70000'], ['serve', '--log', log, '--data', 'd', '--database', 'postgres://x/y'], ['serve', '--log', log, '--publish', 'some'], ['serve', '--log', log, '--database', 'mysql://x']]) {
+    for (const args of [
+      ['serve'],
+      ['serve', '--log', log, '--port', 'x'],
+      ['serve', '--log', log, '--port', '70000'],
+      ['serve', '--log', log, '--data', 'd', '--database', 'postgres://x/y'],
+      ['serve', '--log', log, '--publish', 'some'],
+      ['serve', '--log', log, '--database', 'mysql://x'],
+    ]) {
       expect(run(...args).status, args.join(' ')).toBe(2);
     }
     const r = run('serve', '--log', tempDir(), '--data', tempDir(), '--port', '0');
@@ -44,25 +78,35 @@ describe('serve: command line', () => {
     mkdirSync(join(data, 'days', '2026-11-30'), { recursive: true }); // the old segment store's layout
     const old = run('serve', '--log', log, '--data', data, '--port', '0');
     expect(old.status).toBe(1);
-    expect(old.stderr).toMatch(/^error: cannot start: data directory .* holds reports in the old segment layout .*telemetry-server import-dir --data /);
+    expect(old.stderr).toMatch(
+      /^error: cannot start: data directory .* holds reports in the old segment layout .*telemetry-server import-dir --data /,
+    );
   });
 });
 
 describe('serve: the config log and config versions', () => {
-  it('serves the log where clients look, with cache headers; the toolkit\'s client verifies it', async () => {
+  it("serves the log where clients look, with cache headers; the toolkit's client verifies it", async () => {
     const log = makeKeyedLog();
     const s = await serve(['--log', log.dir, '--data', tempDir()]);
     const cp = await fetch(`${s.url}/config-log/checkpoint`);
     expect(cp.status).toBe(200);
     expect(cp.headers.get('cache-control')).toBe('no-cache');
     const etag = cp.headers.get('etag')!;
-    expect((await fetch(`${s.url}/config-log/checkpoint`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(
+      (await fetch(`${s.url}/config-log/checkpoint`, { headers: { 'if-none-match': etag } }))
+        .status,
+    ).toBe(304);
     const tile = await fetch(`${s.url}/config-log/tile/0/000.p/1`);
     expect(tile.status).toBe(200);
     expect(tile.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await tile.arrayBuffer()).byteLength).toBe(32);
     writeFileSync(join(log.dir, 'secret.key'), 'PRIVATE');
-    for (const p of ['secret.key', '../secret.key', 'tile/0/000.p/1/../../../secret.key', 'tile/0/001']) {
+    for (const p of [
+      'secret.key',
+      '../secret.key',
+      'tile/0/000.p/1/../../../secret.key',
+      'tile/0/001',
+    ]) {
       const r = await fetch(`${s.url}/config-log/${p}`);
       expect(r.status, p).toBe(404);
       expect(r.headers.get('content-type'), p).toMatch(/^application\/problem\+json/);
@@ -79,10 +123,17 @@ describe('serve: the config log and config versions', () => {
     const s = await serve(['--log', log.dir, '--data', tempDir()]);
     const body = report(week, '0.3', [program({ Program: 'new-tool', Counters: {} })]);
     expect((await upload(s.url, week, body)).status).toBe(400);
-    log.publish({ ...CONFIG, Programs: [...CONFIG.Programs, { Name: 'new-tool', Versions: ['1.2.3'], Counters: [], Stacks: [] }] });
+    log.publish({
+      ...CONFIG,
+      Programs: [
+        ...CONFIG.Programs,
+        { Name: 'new-tool', Versions: ['1.2.3'], Counters: [], Stacks: [] },
+      ],
+    });
     let status = 0;
-    for (let i = 0; i < 240 && status !== 200; i++) { // a minute at most: a failure bound
-      await new Promise((r) => setTimeout(r, 250));
+    for (let i = 0; i < 240 && status !== 200; i++) {
+      // a minute at most: a failure bound
+      await new Promise((resolve) => setTimeout(resolve, 250));
       status = (await upload(s.url, week, body)).status;
     }
     expect(status).toBe(200);
@@ -95,11 +146,11 @@ describe('serve: overload and stopping', () => {
     const data = tempDir();
     const s = await serve(['--log', makeLog(), '--data', data, '--max-in-flight', '1']);
     const results = await load([s.url], many(400, 1), 64);
-    const busy = results.filter((r) => r.status === 503);
+    const busy = results.filter((result) => result.status === 503);
     expect(busy.length).toBeGreaterThan(0);
-    expect(results.every((r) => r.status === 200 || r.status === 503)).toBe(true);
+    expect(results.every((result) => result.status === 200 || result.status === 503)).toBe(true);
     expect(JSON.parse(busy[0]!.answer)).toMatchObject({ status: 503, code: 'overloaded' });
-    expect(busy.every((b) => b.retryAfter === '5')).toBe(true);
+    expect(busy.every((result) => result.retryAfter === '5')).toBe(true);
     const r = await upload(s.url, week, report(week, '0.9'));
     expect(r.status).toBe(200);
     expect(await s.stop()).toBe(0);
@@ -115,9 +166,13 @@ describe('serve: overload and stopping', () => {
     const code = s.stop('SIGTERM');
     const results = await running;
     expect(await code).toBe(0);
-    const acked = results.filter((r) => r.status === 200);
+    const acked = results.filter((result) => result.status === 200);
     expect(acked.length).toBeGreaterThan(0);
-    expect(results.every((r) => r.status === 200 || r.status === 503 || r.status === 0)).toBe(true);
+    expect(
+      results.every(
+        (result) => result.status === 200 || result.status === 503 || result.status === 0,
+      ),
+    ).toBe(true);
     const stored = await bodiesIn(data);
     for (const r of acked) expect(stored.has(r.body)).toBe(true);
     expect(s.stderr()).toContain('"event":"stopped"');
@@ -130,10 +185,11 @@ describe('serve: overload and stopping', () => {
     const running = load([s.url], many(3000, 3), 32);
     await afterAcks(s, 100);
     s.proc.kill('SIGKILL');
-    const acked = (await running).filter((r) => r.status === 200);
+    const acked = (await running).filter((result) => result.status === 200);
     expect(acked.length).toBeGreaterThan(0);
     const again = await serve(['--log', log, '--data', data]); // takes over the dead process's lock
-    for (const r of acked.slice(0, 50)) expect((await upload(again.url, week, r.body)).json).toEqual({ status: 'duplicate' });
+    for (const r of acked.slice(0, 50))
+      expect((await upload(again.url, week, r.body)).json).toEqual({ status: 'duplicate' });
     await again.stop();
     const stored = await bodiesIn(data);
     for (const r of acked) expect(stored.has(r.body)).toBe(true);

@@ -19,7 +19,16 @@ describe('the merge schedule', () => {
     const store = await openStore({ data: tempDir('tt-sched-') });
     await fill(store, reports, () => '2026-12-01');
     const runs: (MergeResult | null)[] = [];
-    const s = startMergeSchedule({ store, publish: 'raw', k: 20, now: NOW, onRun: (r, e) => { if (e) throw e; runs.push(r); } });
+    const s = startMergeSchedule({
+      store,
+      publish: 'raw',
+      k: 20,
+      now: NOW,
+      onRun: (result, error) => {
+        if (error) throw error;
+        runs.push(result);
+      },
+    });
     await s.idle();
     s.stop();
     expect(runs).toHaveLength(1);
@@ -34,13 +43,25 @@ describe('the merge schedule', () => {
     const b = await openStore({ database });
     await fill(a, reports, () => '2026-12-01');
     const results: (MergeResult | null)[] = [];
-    const sa = startMergeSchedule({ store: a, publish: 'raw', k: 20, now: NOW, onRun: (r) => results.push(r) });
-    const sb = startMergeSchedule({ store: b, publish: 'raw', k: 20, now: NOW, onRun: (r) => results.push(r) });
+    const sa = startMergeSchedule({
+      store: a,
+      publish: 'raw',
+      k: 20,
+      now: NOW,
+      onRun: (result) => results.push(result),
+    });
+    const sb = startMergeSchedule({
+      store: b,
+      publish: 'raw',
+      k: 20,
+      now: NOW,
+      onRun: (result) => results.push(result),
+    });
     await Promise.all([sa.idle(), sb.idle()]);
     sa.stop();
     sb.stop();
     // Either one replica merged and the other found the lock held, or the second ran after the first and found nothing.
-    const merged = results.filter((r) => r && r.days.length > 0);
+    const merged = results.filter((result) => result && result.days.length > 0);
     expect(merged).toHaveLength(1);
     expect(merged[0]!.days).toEqual([{ day: '2026-12-01', reports: 50 }]);
     expect(await b.unmergedDays()).toEqual([]);
@@ -52,16 +73,37 @@ describe('the merge schedule', () => {
 describe('merging large reports', () => {
   it('merges a report of nearly MAX_REPORT_BYTES whole, into the NDJSON and the aggregate', async () => {
     const counters: Record<string, number> = {};
-    for (let i = 0; JSON.stringify(counters).length < MAX_REPORT_BYTES - 2000; i++) counters[`big/c:${'x'.repeat(40)}${i}`] = i + 1;
-    const r: Report = { Week: '2026-11-29', LastWeek: '', X: 0.5, Config: 'v1', Programs: [{ Program: 'big', Version: '1', GoVersion: 'node22.1.0', GOOS: 'linux', GOARCH: 'x64', Counters: counters, Stacks: {} }] };
+    for (let i = 0; JSON.stringify(counters).length < MAX_REPORT_BYTES - 2000; i++)
+      counters[`big/c:${'x'.repeat(40)}${i}`] = i + 1;
+    const r: Report = {
+      Week: '2026-11-29',
+      LastWeek: '',
+      X: 0.5,
+      Config: 'v1',
+      Programs: [
+        {
+          Program: 'big',
+          Version: '1',
+          GoVersion: 'node22.1.0',
+          GOOS: 'linux',
+          GOARCH: 'x64',
+          Counters: counters,
+          Stacks: {},
+        },
+      ],
+    };
     const body = JSON.stringify(r);
     expect(body.length).toBeGreaterThan(64 * 1024 + 30_000);
     expect(body.length).toBeLessThanOrEqual(MAX_REPORT_BYTES);
     const store = await openStore({ data: tempDir('tt-big-') });
     await fill(store, [r], () => '2026-12-01');
     await runMerge(store, { publish: 'raw', k: 20, now: NOW() });
-    expect(Buffer.from((await store.getPublished('merged/2026-12-01.ndjson'))!).toString()).toBe(`${body}\n`);
-    const a = JSON.parse(Buffer.from((await store.getPublished('aggregates/2026-11-29.json'))!).toString());
+    expect(Buffer.from((await store.getPublished('merged/2026-12-01.ndjson'))!).toString()).toBe(
+      `${body}\n`,
+    );
+    const a = JSON.parse(
+      Buffer.from((await store.getPublished('aggregates/2026-11-29.json'))!).toString(),
+    );
     expect(a.cells[0].counters).toHaveLength(Object.keys(counters).length);
     await store.close();
   });

@@ -14,14 +14,20 @@ export { BIN } from './bin.js';
 export const ASSETS = join(ROOT, 'server', 'dist', 'public');
 
 /** Puts each report as received on its arrival day; the bodies by day, in put order. */
-export async function fill(store: Store, reports: Report[], dayOf: (r: Report, i: number) => string): Promise<Map<string, string[]>> {
+export async function fill(
+  store: Store,
+  reports: Report[],
+  dayOf: (report: Report, i: number) => string,
+): Promise<Map<string, string[]>> {
   const byDay = new Map<string, string[]>();
-  await Promise.all(reports.map(async (r, i) => {
-    const body = JSON.stringify(r);
-    const day = dayOf(r, i);
-    expect(await store.put({ week: r.Week, x: String(r.X), day, body })).toBe('stored');
-    byDay.set(day, [...(byDay.get(day) ?? []), body]);
-  }));
+  await Promise.all(
+    reports.map(async (report, i) => {
+      const body = JSON.stringify(report);
+      const day = dayOf(report, i);
+      expect(await store.put({ week: report.Week, x: String(report.X), day, body })).toBe('stored');
+      byDay.set(day, [...(byDay.get(day) ?? []), body]);
+    }),
+  );
   return byDay;
 }
 
@@ -30,15 +36,30 @@ export function configLog(): { logDir: string; logKey: string; config: string } 
   const logDir = tempDir('tt-log-');
   const { signer, verifier } = generateKey('collector.test/config');
   const config = JSON.stringify({
-    GOOS: ['darwin', 'linux', 'win32'], GOARCH: ['arm64', 'x64'], GoVersion: ['node20', 'node22', 'node24'], SampleRate: 1,
-    Programs: DEFAULT_PROGRAMS.map((p) => ({ Name: p.name, Versions: p.versions, Counters: p.counters.map((c) => ({ Name: c, Rate: 1 })), Stacks: (p.stacks ?? []).map((s) => ({ Name: s, Rate: 0.5, Depth: 8 })) })),
+    GOOS: ['darwin', 'linux', 'win32'],
+    GOARCH: ['arm64', 'x64'],
+    GoVersion: ['node20', 'node22', 'node24'],
+    SampleRate: 1,
+    Programs: DEFAULT_PROGRAMS.map((defaultProgram) => ({
+      Name: defaultProgram.name,
+      Versions: defaultProgram.versions,
+      Counters: defaultProgram.counters.map((counter) => ({ Name: counter, Rate: 1 })),
+      Stacks: (defaultProgram.stacks ?? []).map((text) => ({ Name: text, Rate: 0.5, Depth: 8 })),
+    })),
   });
-  appendToLog(logDir, [Buffer.from(JSON.stringify({ ...JSON.parse(config), SampleRate: 0.5 }))], signer, 'collector.test/config');
+  appendToLog(
+    logDir,
+    [Buffer.from(JSON.stringify({ ...JSON.parse(config), SampleRate: 0.5 }))],
+    signer,
+    'collector.test/config',
+  );
   appendToLog(logDir, [Buffer.from(config)], signer, 'collector.test/config');
   return { logDir, logKey: verifier, config };
 }
 
-export async function startPublic(ctx: PublicContext): Promise<{ url: string; close(): Promise<void> }> {
+export async function startPublic(
+  ctx: PublicContext,
+): Promise<{ url: string; close(): Promise<void> }> {
   const app = Fastify({ forceCloseConnections: true });
   await registerPublic(app, { assets: ASSETS, ...ctx });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -28,21 +28,44 @@ const foreign: string[] = [];
 
 beforeAll(async () => {
   store = await openStore({ data: tempDir('tt-pages-') });
-  await fill(store, reports, (r, i) => addDays(r.Week, 1 + (i % 4)));
-  expect(await runMerge(store, { publish: 'raw', k: 20, now: new Date('2026-12-20T00:00:00Z') })).not.toBeNull();
+  await fill(store, reports, (report, i) => addDays(report.Week, 1 + (i % 4)));
+  expect(
+    await runMerge(store, { publish: 'raw', k: 20, now: new Date('2026-12-20T00:00:00Z') }),
+  ).not.toBeNull();
   site = await startPublic({ store, publish: 'raw', k: 20, ...log });
   // Aggregates mode: one cell of k reports (one counter in k - 1 of them), one of k - 1.
   strictStore = await openStore({ data: tempDir('tt-pages-agg-') });
-  await fill(strictStore, [...cell('enough', 20, 0, 19), ...cell('few', 19, 0.5, 0)], () => '2026-11-30');
-  expect(await runMerge(strictStore, { publish: 'aggregates', k: 20, now: new Date('2026-12-22T00:00:00Z') })).not.toBeNull();
+  await fill(
+    strictStore,
+    [...cell('enough', 20, 0, 19), ...cell('few', 19, 0.5, 0)],
+    () => '2026-11-30',
+  );
+  expect(
+    await runMerge(strictStore, {
+      publish: 'aggregates',
+      k: 20,
+      now: new Date('2026-12-22T00:00:00Z'),
+    }),
+  ).not.toBeNull();
   // Without the vendor's key, as `serve` reads its own log: entries checked against the root only.
-  strict = await startPublic({ store: strictStore, publish: 'aggregates', k: 20, logDir: log.logDir });
-  noisy = await startPublic({ store: strictStore, publish: 'aggregates', k: 25, epsilon: 0.5, ...log });
-  ({ browser, page } = await openLocalPage(foreign));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+  strict = await startPublic({
+    store: strictStore,
+    publish: 'aggregates',
+    k: 20,
+    logDir: log.logDir,
   });
-  page.on('pageerror', (e) => problems.push(e.message));
+  noisy = await startPublic({
+    store: strictStore,
+    publish: 'aggregates',
+    k: 25,
+    epsilon: 0.5,
+    ...log,
+  });
+  ({ browser, page } = await openLocalPage(foreign));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
 });
 
 afterAll(async () => {
@@ -54,16 +77,31 @@ afterAll(async () => {
   await strictStore?.close();
 });
 
-function cell(program: string, n: number, x0: number, rare: number): Report[] {
-  return Array.from({ length: n }, (_, i) => ({
-    Week: '2026-11-26', LastWeek: '', X: x0 + (i + 1) / 1000, Config: 'v1',
-    Programs: [{ Program: program, Version: '1.0.0', GoVersion: 'node22.11.0', GOOS: 'linux', GOARCH: 'x64', Counters: { [`${program}/run`]: i + 1, ...(i < rare ? { [`${program}/rare`]: 7 } : {}) }, Stacks: {} }],
+function cell(program: string, count: number, firstX: number, rare: number): Report[] {
+  return Array.from({ length: count }, (_, i) => ({
+    Week: '2026-11-26',
+    LastWeek: '',
+    X: firstX + (i + 1) / 1000,
+    Config: 'v1',
+    Programs: [
+      {
+        Program: program,
+        Version: '1.0.0',
+        GoVersion: 'node22.11.0',
+        GOOS: 'linux',
+        GOARCH: 'x64',
+        Counters: { [`${program}/run`]: i + 1, ...(i < rare ? { [`${program}/rare`]: 7 } : {}) },
+        Stacks: {},
+      },
+    ],
   }));
 }
 
 /** What one program's row must say in a week, summed over its versions. */
 function recount(program: string, week: string) {
-  const versions = DEFAULT_PROGRAMS.find((p) => p.name === program)!.versions;
+  const versions = DEFAULT_PROGRAMS.find(
+    (defaultProgram) => defaultProgram.name === program,
+  )!.versions;
   const sum = { reports: 0, counters: new Map<string, { has: number; total: bigint }>() };
   for (const v of versions) {
     const e = expected(reports, weekOf, week, program, v);
@@ -90,19 +128,35 @@ describe('/charts in Chromium', () => {
     const weeks = ['2026-11-29', '2026-12-06', '2026-12-13'];
     for (const p of DEFAULT_PROGRAMS) {
       const section = page.locator(`section[data-program="${p.name}"]`);
-      const shownReports = await section.locator('tr[data-row="reports"] td').evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-week'), Number(td.getAttribute('data-reports'))]));
-      expect(shownReports).toEqual(weeks.map((w) => [w, recount(p.name, w).reports]));
+      const shownReports = await section
+        .locator('tr[data-row="reports"] td')
+        .evaluateAll((tds) =>
+          tds.map((cell) => [
+            cell.getAttribute('data-week'),
+            Number(cell.getAttribute('data-reports')),
+          ]),
+        );
+      expect(shownReports).toEqual(weeks.map((week) => [week, recount(p.name, week).reports]));
       let checked = 0;
       for (const counter of p.counters) {
         const chart = counter.includes(':') ? counter.slice(0, counter.indexOf(':')) : counter;
         const bucket = counter.includes(':') ? counter.slice(counter.indexOf(':') + 1) : counter;
-        const cells = await section.locator(`figure[data-chart="counter:${chart}"] tr[data-bucket="${bucket}"] td`)
-          .evaluateAll((tds) => tds.map((td) => [Number(td.getAttribute('data-reports')), td.getAttribute('data-total'), Number(td.getAttribute('data-fraction'))]));
-        expect(cells).toEqual(weeks.map((w) => {
-          const r = recount(p.name, w);
-          const c = r.counters.get(counter);
-          return c ? [c.has, String(c.total), c.has / r.reports] : [0, null, 0];
-        }));
+        const cells = await section
+          .locator(`figure[data-chart="counter:${chart}"] tr[data-bucket="${bucket}"] td`)
+          .evaluateAll((tds) =>
+            tds.map((cell) => [
+              Number(cell.getAttribute('data-reports')),
+              cell.getAttribute('data-total'),
+              Number(cell.getAttribute('data-fraction')),
+            ]),
+          );
+        expect(cells).toEqual(
+          weeks.map((week) => {
+            const r = recount(p.name, week);
+            const c = r.counters.get(counter);
+            return c ? [c.has, String(c.total), c.has / r.reports] : [0, null, 0];
+          }),
+        );
         checked++;
       }
       expect(checked).toBe(p.counters.length);
@@ -128,44 +182,68 @@ describe('/charts in Chromium', () => {
 describe('/data, /config and /privacy in Chromium', () => {
   it('links every download, and the downloads hold the recount', async () => {
     await page.goto(`${site.url}/data`);
-    const weeks = await page.locator('table.downloads tr[data-week]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-week')));
+    const weeks = await page
+      .locator('table.downloads tr[data-week]')
+      .evaluateAll((trs) => trs.map((row) => row.getAttribute('data-week')));
     expect(weeks).toEqual(['2026-12-13', '2026-12-06', '2026-11-29']);
     // Named by the Sunday; the row shows both ends, and the page says how a report's Week maps.
-    expect(await page.locator('tr[data-week="2026-12-06"] td').first().textContent()).toBe('2026-11-30 to 2026-12-06');
-    expect(await page.locator('#week-naming').textContent()).toContain('Monday to Sunday (UTC), named by their Sunday');
+    expect(await page.locator('tr[data-week="2026-12-06"] td').first().textContent()).toBe(
+      '2026-11-30 to 2026-12-06',
+    );
+    expect(await page.locator('#week-naming').textContent()).toContain(
+      'Monday to Sunday (UTC), named by their Sunday',
+    );
     const days = await page.locator('ul.days li').count();
-    expect(days).toBe(new Set(reports.map((r, i) => addDays(r.Week, 1 + (i % 4)))).size);
+    expect(days).toBe(new Set(reports.map((report, i) => addDays(report.Week, 1 + (i % 4)))).size);
     await page.click('tr[data-week="2026-12-06"] a:text("JSON")');
     const a = JSON.parse((await page.locator('body').textContent()) ?? '');
-    const mine = a.cells.find((c: { program: string; version: string }) => c.program === 'mytool' && c.version === '1.3.0');
+    const mine = a.cells.find(
+      (cell: { program: string; version: string }) =>
+        cell.program === 'mytool' && cell.version === '1.3.0',
+    );
     expect(mine.reports).toBe(expected(reports, weekOf, '2026-12-06', 'mytool', '1.3.0').reports);
     expect(problems).toEqual([]);
   });
 
   it('shows every config version, newest first, the one in force marked', async () => {
     await page.goto(`${site.url}/config`);
-    expect(await page.locator('section.config-version h2').allTextContents()).toEqual(['v1 (in force)', 'v0']);
-    expect(await page.locator('section[data-index="0"] pre').textContent()).toContain('"SampleRate": 0.5');
+    expect(await page.locator('section.config-version h2').allTextContents()).toEqual([
+      'v1 (in force)',
+      'v0',
+    ]);
+    expect(await page.locator('section[data-index="0"] pre').textContent()).toContain(
+      '"SampleRate": 0.5',
+    );
   });
 
   it('says what is collected from the config in force, and what the mode publishes', async () => {
     await page.goto(`${site.url}/privacy`);
     expect(await page.locator('#mode').getAttribute('data-mode')).toBe('raw');
-    expect(await page.locator('section.program').evaluateAll((s) => s.map((x) => x.getAttribute('data-program')))).toEqual(DEFAULT_PROGRAMS.map((p) => p.name));
-    expect(await page.locator('section[data-program="mytool"] code').allTextContents()).toEqual(expect.arrayContaining(['mytool/flag:json', 'mytool/crash']));
+    expect(
+      await page
+        .locator('section.program')
+        .evaluateAll((sections) => sections.map((x) => x.getAttribute('data-program'))),
+    ).toEqual(DEFAULT_PROGRAMS.map((defaultProgram) => defaultProgram.name));
+    expect(await page.locator('section[data-program="mytool"] code').allTextContents()).toEqual(
+      expect.arrayContaining(['mytool/flag:json', 'mytool/crash']),
+    );
     await page.goto(`${strict.url}/privacy`);
     expect(await page.locator('#mode').getAttribute('data-mode')).toBe('aggregates');
     expect(await page.locator('#k').textContent()).toBe('20');
     expect(await page.locator('#noise').getAttribute('data-noise')).toBe('off');
     expect(await page.locator('#noise').textContent()).toContain('No noise is added');
-    expect(await page.locator('#noise').textContent()).toContain('k alone does not resist injected reports');
+    expect(await page.locator('#noise').textContent()).toContain(
+      'k alone does not resist injected reports',
+    );
     await page.goto(`${noisy.url}/privacy`);
     expect(await page.locator('#noise').getAttribute('data-noise')).toBe('on');
     expect(await page.locator('#k').textContent()).toBe('25');
     expect(await page.locator('#epsilon').textContent()).toBe('0.5');
     expect(await page.locator('#delta').textContent()).toBe('1e-7');
-    // ε 0.5 over 64 counts, δ 1e-7: the threshold labelThreshold derives (test/server/merge-privacy.test.ts).
-    expect(Number(await page.locator('#threshold').textContent())).toBe(labelThreshold({ epsilon: 0.5, delta: 1e-7, valuesPerReport: 64 }, 25));
+    // ε 0.5 over 64 counts, δ 1e-7: the threshold labelThreshold derives (test/server/merge-privacy.unit.test.ts).
+    expect(Number(await page.locator('#threshold').textContent())).toBe(
+      labelThreshold({ epsilon: 0.5, delta: 1e-7, valuesPerReport: 64 }, 25),
+    );
     expect(await page.locator('#noise').textContent()).toContain('What it does not');
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
@@ -175,20 +253,43 @@ describe('/data, /config and /privacy in Chromium', () => {
 describe('aggregates mode in Chromium', () => {
   it('shows only cells and rows from at least k reports, exactly when no epsilon is set', async () => {
     await page.goto(`${strict.url}/charts`);
-    expect(await page.locator('section.program').evaluateAll((s) => s.map((x) => x.getAttribute('data-program')))).toEqual(['enough']);
-    expect(await page.locator('tr[data-row="reports"] td').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-reports')))).toEqual(['20']);
-    const run = page.locator('figure[data-chart="counter:enough/run"] tr[data-bucket="enough/run"] td');
-    expect(await run.evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-reports'), td.getAttribute('data-total'), td.getAttribute('data-fraction')]))).toEqual([['20', '210', '1']]);
+    expect(
+      await page
+        .locator('section.program')
+        .evaluateAll((sections) => sections.map((x) => x.getAttribute('data-program'))),
+    ).toEqual(['enough']);
+    expect(
+      await page
+        .locator('tr[data-row="reports"] td')
+        .evaluateAll((tds) => tds.map((cell) => cell.getAttribute('data-reports'))),
+    ).toEqual(['20']);
+    const run = page.locator(
+      'figure[data-chart="counter:enough/run"] tr[data-bucket="enough/run"] td',
+    );
+    expect(
+      await run.evaluateAll((tds) =>
+        tds.map((cell) => [
+          cell.getAttribute('data-reports'),
+          cell.getAttribute('data-total'),
+          cell.getAttribute('data-fraction'),
+        ]),
+      ),
+    ).toEqual([['20', '210', '1']]);
     const text = (await page.locator('main').textContent()) ?? '';
     expect(text).not.toContain('few');
     expect(text).not.toContain('enough/rare');
     expect(text).toContain('Publication mode aggregates');
-    await expect.poll(() => page.locator('canvas[data-index]').first().evaluate(drawn), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.locator('canvas[data-index]').first().evaluate(drawn), { timeout: 10_000 })
+      .toBe(true);
     await page.goto(`${strict.url}/data`);
     expect(await page.locator('ul.days').count()).toBe(0);
     expect(await page.locator('a[href="/data/ledger.json"]').count()).toBe(1);
     await page.goto(`${strict.url}/config`);
-    expect(await page.locator('section.config-version h2').allTextContents()).toEqual(['v1 (in force)', 'v0']);
+    expect(await page.locator('section.config-version h2').allTextContents()).toEqual([
+      'v1 (in force)',
+      'v0',
+    ]);
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
   });

@@ -10,25 +10,30 @@ import { afterAcks, day, makeLog, report, serve } from './serve-helpers.js';
 
 async function storedBodies(store: Store): Promise<string[]> {
   const out: string[] = [];
-  for (const d of await store.unmergedDays()) for await (const r of store.reportsOf(d)) out.push(r.body);
+  for (const d of await store.unmergedDays())
+    for await (const r of store.reportsOf(d)) out.push(r.body);
   return out;
 }
 
 const week = day(-2);
-const bodies = (n: number, tag: number): string[] => Array.from({ length: n }, (_, i) => report(week, `0.${tag}${String(i).padStart(6, '0')}1`));
+const bodies = (count: number, tag: number): string[] =>
+  Array.from({ length: count }, (_, i) => report(week, `0.${tag}${String(i).padStart(6, '0')}1`));
 
 describe.skipIf(skipPg)('replicas on one PostgreSQL', () => {
   it('two replicas taking the same uploads concurrently: each report stored once, none lost', async () => {
     const url = await freshDatabase();
     const log = makeLog();
-    const [a, b] = await Promise.all([serve(['--log', log, '--database', url]), serve(['--log', log, '--database', url])]);
+    const [a, b] = await Promise.all([
+      serve(['--log', log, '--database', url]),
+      serve(['--log', log, '--database', url]),
+    ]);
     const all = bodies(600, 1);
     // Every report sent twice, once to each replica, at the same time.
     const results = await load([a.url, b.url], [...all, ...all].sort(), 32);
-    expect(results.filter((r) => r.status !== 200)).toEqual([]);
-    const stored = results.filter((r) => r.answer.includes('"stored"'));
+    expect(results.filter((result) => result.status !== 200)).toEqual([]);
+    const stored = results.filter((result) => result.answer.includes('"stored"'));
     expect(stored).toHaveLength(600);
-    expect(results.filter((r) => r.answer.includes('"duplicate"'))).toHaveLength(600);
+    expect(results.filter((result) => result.answer.includes('"duplicate"'))).toHaveLength(600);
     expect([await a.stop(), await b.stop()]).toEqual([0, 0]);
     const store = await openPostgresStore(url);
     expect((await storedBodies(store)).sort()).toEqual([...all].sort());
@@ -39,9 +44,9 @@ describe.skipIf(skipPg)('replicas on one PostgreSQL', () => {
     const url = await freshDatabase();
     const [a, b] = [await openPostgresStore(url), await openPostgresStore(url)];
     let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
+    const held = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
-    const inside = new Promise<void>((r) => (entered = r));
+    const inside = new Promise<void>((resolve) => (entered = resolve));
     const first = a.withMergeLock(async () => {
       entered();
       await held;
@@ -55,7 +60,7 @@ describe.skipIf(skipPg)('replicas on one PostgreSQL', () => {
     // A holder whose connection goes (a crashed replica) releases the lock.
     const c = await openPostgresStore(url);
     let cEntered!: () => void;
-    const cInside = new Promise<void>((r) => (cEntered = r));
+    const cInside = new Promise<void>((resolve) => (cEntered = resolve));
     const cHolds = c.withMergeLock(async () => {
       cEntered();
       await new Promise(() => undefined);
@@ -77,7 +82,7 @@ describe.skipIf(skipPg)('replicas on one PostgreSQL', () => {
     let got: string | null = null;
     for (let i = 0; i < 50 && got === null; i++) {
       got = await a.withMergeLock(async () => 'after the holder died');
-      if (got === null) await new Promise((r) => setTimeout(r, 100));
+      if (got === null) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(got).toBe('after the holder died');
     await a.close();
@@ -86,15 +91,18 @@ describe.skipIf(skipPg)('replicas on one PostgreSQL', () => {
   it('a replica killed mid-load loses nothing it acknowledged', async () => {
     const url = await freshDatabase();
     const log = makeLog();
-    const [a, b] = await Promise.all([serve(['--log', log, '--database', url]), serve(['--log', log, '--database', url])]);
+    const [a, b] = await Promise.all([
+      serve(['--log', log, '--database', url]),
+      serve(['--log', log, '--database', url]),
+    ]);
     const all = bodies(3000, 2);
     const running = load([a.url, b.url], all, 32);
     await afterAcks(a, 100);
     a.proc.kill('SIGKILL');
     const results = await running;
-    const acked = results.filter((r) => r.status === 200).map((r) => r.body);
+    const acked = results.filter((result) => result.status === 200).map((result) => result.body);
     expect(acked.length).toBeGreaterThan(0);
-    expect(results.some((r) => r.status !== 200)).toBe(true); // the kill did cut requests
+    expect(results.some((result) => result.status !== 200)).toBe(true); // the kill did cut requests
     await b.stop();
     const store = await openPostgresStore(url);
     const stored = new Set(await storedBodies(store));

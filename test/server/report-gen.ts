@@ -13,8 +13,24 @@ export interface GenOptions {
 }
 
 export const DEFAULT_PROGRAMS = [
-  { name: 'mytool', versions: ['1.2.0', '1.3.0'], counters: ['mytool/run', 'mytool/flag:json', 'mytool/flag:verbose', 'mytool/flag:quiet', 'mytool/exit:0', 'mytool/exit:1'], stacks: ['mytool/crash'] },
-  { name: '@scope/other', versions: ['0.9.1'], counters: ['other/start', 'other/size:<1k', 'other/size:1k-1m', 'other/size:>1m'] },
+  {
+    name: 'mytool',
+    versions: ['1.2.0', '1.3.0'],
+    counters: [
+      'mytool/run',
+      'mytool/flag:json',
+      'mytool/flag:verbose',
+      'mytool/flag:quiet',
+      'mytool/exit:0',
+      'mytool/exit:1',
+    ],
+    stacks: ['mytool/crash'],
+  },
+  {
+    name: '@scope/other',
+    versions: ['0.9.1'],
+    counters: ['other/start', 'other/size:<1k', 'other/size:1k-1m', 'other/size:>1m'],
+  },
 ];
 
 const OS = ['linux', 'darwin', 'win32'];
@@ -33,23 +49,39 @@ export function prng(seed: number): () => number {
   };
 }
 
-export function generateReports(o: GenOptions): Report[] {
-  const rnd = prng(o.seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const programs = o.programs ?? DEFAULT_PROGRAMS;
+export function generateReports(options: GenOptions): Report[] {
+  const rnd = prng(options.seed);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(rnd() * values.length)]!;
+  const programs = options.programs ?? DEFAULT_PROGRAMS;
   const out: Report[] = [];
-  for (let i = 0; i < o.count; i++) {
+  for (let i = 0; i < options.count; i++) {
     const entries: ProgramReport[] = [];
     for (const p of programs) {
       if (rnd() < 0.3 && entries.length > 0) continue;
       const counters: Record<string, number> = {};
       for (const c of p.counters) if (rnd() < 0.6) counters[c] = Math.floor(rnd() * 50);
       const stacks: Record<string, number> = {};
-      for (const s of p.stacks ?? []) if (rnd() < 0.2) stacks[`${s}\nmytool/lib.parse:+3\nmytool/lib.main:+12`] = 1 + Math.floor(rnd() * 3);
-      entries.push({ Program: p.name, Version: pick(p.versions), GoVersion: pick(RUNTIMES), GOOS: pick(OS), GOARCH: pick(ARCH), Counters: counters, Stacks: stacks });
+      for (const s of p.stacks ?? [])
+        if (rnd() < 0.2)
+          stacks[`${s}\nmytool/lib.parse:+3\nmytool/lib.main:+12`] = 1 + Math.floor(rnd() * 3);
+      entries.push({
+        Program: p.name,
+        Version: pick(p.versions),
+        GoVersion: pick(RUNTIMES),
+        GOOS: pick(OS),
+        GOARCH: pick(ARCH),
+        Counters: counters,
+        Stacks: stacks,
+      });
     }
     // Distinct X per report: its identity in the store.
-    out.push({ Week: pick(o.weeks), LastWeek: '', X: (i + 1) / (o.count + 1), Programs: entries, Config: 'v0' });
+    out.push({
+      Week: pick(options.weeks),
+      LastWeek: '',
+      X: (i + 1) / (options.count + 1),
+      Programs: entries,
+      Config: 'v0',
+    });
   }
   return out;
 }
@@ -61,22 +93,32 @@ export interface Expected {
 }
 
 /** What one cell (calendar week, program, version) must publish, recounted from the reports. */
-export function expected(reports: Report[], weekOf: (w: string) => string, week: string, program: string, version: string): Expected {
+export function expected(
+  reports: Report[],
+  weekOf: (week: string) => string,
+  week: string,
+  program: string,
+  version: string,
+): Expected {
   const e: Expected = { reports: 0, counters: new Map(), os: new Map() };
   for (const r of reports) {
     if (weekOf(r.Week) !== week) continue;
-    const mine = (r.Programs ?? []).filter((p) => p.Program === program && p.Version === version);
+    const mine = (r.Programs ?? []).filter(
+      (report) => report.Program === program && report.Version === version,
+    );
     if (mine.length === 0) continue;
     e.reports++;
     const sums = new Map<string, bigint>();
-    for (const p of mine) for (const [k, v] of Object.entries(p.Counters)) sums.set(k, (sums.get(k) ?? 0n) + BigInt(v));
+    for (const p of mine)
+      for (const [k, v] of Object.entries(p.Counters)) sums.set(k, (sums.get(k) ?? 0n) + BigInt(v));
     for (const [k, v] of sums) {
       const c = e.counters.get(k) ?? { has: 0, total: 0n };
       if (v > 0n) c.has++;
       c.total += v;
       e.counters.set(k, c);
     }
-    for (const os of new Set(mine.map((p) => p.GOOS))) e.os.set(os, (e.os.get(os) ?? 0) + 1);
+    for (const os of new Set(mine.map((report) => report.GOOS)))
+      e.os.set(os, (e.os.get(os) ?? 0) + 1);
   }
   return e;
 }

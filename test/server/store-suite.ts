@@ -30,7 +30,11 @@ export function storeSuite(name: string, open: Opener, skip = false): void {
       expect(await store.put(report('2026-11-22', '0.250'))).toBe('stored'); // X's text is the identity
       expect(await store.put(report('2026-11-15', '0.25'))).toBe('stored');
       const got = await all(store);
-      expect(got.map((g) => [g.week, g.x])).toEqual([['2026-11-15', '0.25'], ['2026-11-22', '0.25'], ['2026-11-22', '0.250']]);
+      expect(got.map((report) => [report.week, report.x])).toEqual([
+        ['2026-11-15', '0.25'],
+        ['2026-11-22', '0.25'],
+        ['2026-11-22', '0.250'],
+      ]);
       expect(got[1]).toEqual(r); // the exact bytes
       expect(await store.unmergedDays()).toEqual([today]);
       await store.close();
@@ -39,23 +43,30 @@ export function storeSuite(name: string, open: Opener, skip = false): void {
     it('concurrent puts: every distinct report once, every repeat a duplicate, nothing lost', async () => {
       const { store } = await open();
       const reports = Array.from({ length: 300 }, (_, i) => report('2026-11-22', `0.${1000 + i}`));
-      const results = await Promise.all([...reports, ...reports.slice(0, 100), ...reports.slice(0, 100)].map((r) => store.put(r)));
+      const results = await Promise.all(
+        [...reports, ...reports.slice(0, 100), ...reports.slice(0, 100)].map((report) =>
+          store.put(report),
+        ),
+      );
       expect(results.filter((x) => x === 'stored')).toHaveLength(300);
       expect(results.filter((x) => x === 'duplicate')).toHaveLength(200);
       const got = await all(store);
-      expect(got.map((g) => g.x)).toEqual(reports.map((r) => r.x).sort());
+      expect(got.map((report) => report.x)).toEqual(reports.map((report) => report.x).sort());
       await store.close();
     });
 
     it('the same (week, X) with other bytes at the same moment: one stored, the rest conflicts or duplicates of it', async () => {
       const { store } = await open();
       const variants = Array.from({ length: 5 }, (_, i) => report('2026-11-22', '0.625', `v${i}`));
-      const results = await Promise.all([...variants, ...variants].map((r) => store.put(r)));
+      const results = await Promise.all(
+        [...variants, ...variants].map((report) => store.put(report)),
+      );
       expect(results.filter((x) => x === 'stored')).toHaveLength(1);
       const winner = variants[results.indexOf('stored') % 5]!;
       expect(await all(store)).toEqual([winner]);
       results.forEach((x, i) => {
-        if (x !== 'stored') expect(x).toBe([...variants, ...variants][i] === winner ? 'duplicate' : 'conflict');
+        if (x !== 'stored')
+          expect(x).toBe([...variants, ...variants][i] === winner ? 'duplicate' : 'conflict');
       });
       await store.close();
     });
@@ -119,7 +130,11 @@ export function storeSuite(name: string, open: Opener, skip = false): void {
       expect(outer).toBe('first');
       expect(inner).toBeNull();
       expect(await store.withMergeLock(async () => 'again')).toBe('again'); // released
-      await expect(store.withMergeLock(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+      await expect(
+        store.withMergeLock(async () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
       expect(await store.withMergeLock(async () => 'after a failure')).toBe('after a failure');
       await store.close();
     });
@@ -131,9 +146,14 @@ export function storeSuite(name: string, open: Opener, skip = false): void {
       await store.putPublished('merged/2026-11-29.ndjson', new TextEncoder().encode('b\n'));
       await store.putPublished('merged/2026-11-28.ndjson', new Uint8Array([0, 1, 2]));
       await store.putPublished('charts/2026-11-29.json', new TextEncoder().encode('{}'));
-      expect(new TextDecoder().decode((await store.getPublished('merged/2026-11-29.ndjson'))!)).toBe('b\n');
+      expect(
+        new TextDecoder().decode((await store.getPublished('merged/2026-11-29.ndjson'))!),
+      ).toBe('b\n');
       expect([...(await store.getPublished('merged/2026-11-28.ndjson'))!]).toEqual([0, 1, 2]);
-      expect(await store.listPublished('merged/')).toEqual(['merged/2026-11-28.ndjson', 'merged/2026-11-29.ndjson']);
+      expect(await store.listPublished('merged/')).toEqual([
+        'merged/2026-11-28.ndjson',
+        'merged/2026-11-29.ndjson',
+      ]);
       expect(await store.listPublished('')).toHaveLength(3);
       for (const bad of ['../x', '/etc/passwd', 'a/../b', '.hidden', 'a//b', '']) {
         await expect(store.putPublished(bad, new Uint8Array())).rejects.toThrow('published name');

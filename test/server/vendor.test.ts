@@ -21,7 +21,10 @@ const key = join(work, 'config.key');
 const log = join(work, 'log');
 let verifier = '';
 const config2 = join(work, 'config2.json');
-writeFileSync(config2, readFileSync(EXAMPLE, 'utf8').replace('"SampleRate": 1', '"SampleRate": 0.5'));
+writeFileSync(
+  config2,
+  readFileSync(EXAMPLE, 'utf8').replace('"SampleRate": 1', '"SampleRate": 0.5'),
+);
 
 describe('keygen', () => {
   it('writes the private key with mode 0600 and prints only the verifier key', () => {
@@ -55,7 +58,7 @@ describe('keygen', () => {
 describe('publish and verify-log', () => {
   const srv = serveLogDir(() => log);
 
-  const listing = (stdout: string) => stdout.split('\n').filter((l) => /^\d+ /.test(l));
+  const listing = (stdout: string) => stdout.split('\n').filter((line) => /^\d+ /.test(line));
 
   it('publishes two versions, and verify-log of the directory lists both in order', () => {
     let r = run('publish', EXAMPLE, '--key', key, '--log', log);
@@ -68,11 +71,23 @@ describe('publish and verify-log', () => {
     expect([r.status, r.stderr]).toEqual([0, '']);
     const lines = listing(r.stdout);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^0  ${readFileSync(EXAMPLE).length} bytes  sha256:[0-9a-f]{16}  demo-tool$`));
-    expect(lines[1]).toMatch(new RegExp(`^1  ${readFileSync(config2).length} bytes  sha256:[0-9a-f]{16}  demo-tool$`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^0  ${readFileSync(EXAMPLE).length} bytes  sha256:[0-9a-f]{16}  demo-tool$`),
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(`^1  ${readFileSync(config2).length} bytes  sha256:[0-9a-f]{16}  demo-tool$`),
+    );
     const json = JSON.parse(run('verify-log', log, '--key', verifier, '--json').stdout);
     expect(json.size).toBe(2);
-    expect(json.versions.map((v: { index: number; programs: string[] }) => [v.index, v.programs])).toEqual([[0, ['demo-tool']], [1, ['demo-tool']]]);
+    expect(
+      json.versions.map((version: { index: number; programs: string[] }) => [
+        version.index,
+        version.programs,
+      ]),
+    ).toEqual([
+      [0, ['demo-tool']],
+      [1, ['demo-tool']],
+    ]);
   });
 
   it('verify-log over HTTP gives the same listing, and the client gets the second version', async () => {
@@ -80,7 +95,11 @@ describe('publish and verify-log', () => {
     const r = await runAsync('verify-log', `${srv.base}/config-log/`, '--key', verifier);
     expect([r.status, r.stderr]).toEqual([0, '']);
     expect(listing(r.stdout)).toEqual(listing(local.stdout));
-    const got = await fetchVerifiedConfig({ url: srv.base, key: verifier, stateDir: tempDir('tt-vendor-state-') });
+    const got = await fetchVerifiedConfig({
+      url: srv.base,
+      key: verifier,
+      stateDir: tempDir('tt-vendor-state-'),
+    });
     expect(got.index).toBe(1);
     expect(got.config.SampleRate).toBe(0.5);
   });
@@ -94,7 +113,12 @@ describe('publish and verify-log', () => {
 
   it('refuses a malformed config, naming its JSON path, and leaves the log as it was', () => {
     const bad = join(work, 'bad.json');
-    writeFileSync(bad, readFileSync(EXAMPLE, 'utf8').replace('"Rate": 1,', '"Rate": "often",').replace('"Rate": 1 }', '"Rate": "often" }'));
+    writeFileSync(
+      bad,
+      readFileSync(EXAMPLE, 'utf8')
+        .replace('"Rate": 1,', '"Rate": "often",')
+        .replace('"Rate": 1 }', '"Rate": "often" }'),
+    );
     const before = readFileSync(join(log, 'checkpoint'));
     const r = run('publish', bad, '--key', key, '--log', log);
     expect(r.status).toBe(1);
@@ -150,7 +174,13 @@ describe('publish and verify-log', () => {
 
 describe('usage errors exit 2', () => {
   it.each([
-    [[]], [['nosuch']], [['keygen']], [['keygen', NAME]], [['publish', EXAMPLE]], [['verify-log', '/nowhere']], [['verify-log', '/x', '--key', 'k', '--nope']],
+    [[]],
+    [['nosuch']],
+    [['keygen']],
+    [['keygen', NAME]],
+    [['publish', EXAMPLE]],
+    [['verify-log', '/nowhere']],
+    [['verify-log', '/x', '--key', 'k', '--nope']],
   ])('%j', (args) => {
     const r = run(...args);
     expect(r.status).toBe(2);

@@ -21,7 +21,8 @@ expect(run('publish', EXAMPLE, '--key', key, '--log', log).status).toBe(0);
 cpSync(log, atSize1, { recursive: true });
 const config2 = join(work, 'config2.json');
 const config3 = join(work, 'config3.json');
-const withRate = (rate: string) => readFileSync(EXAMPLE, 'utf8').replace('"SampleRate": 1', `"SampleRate": ${rate}`);
+const withRate = (rate: string) =>
+  readFileSync(EXAMPLE, 'utf8').replace('"SampleRate": 1', `"SampleRate": ${rate}`);
 writeFileSync(config2, withRate('0.5'));
 writeFileSync(config3, withRate('0.25'));
 expect(run('publish', config2, '--key', key, '--log', log).status).toBe(0);
@@ -52,11 +53,14 @@ describe('verify-log --state', () => {
     expect(readdirSync(state)).toHaveLength(1);
     const rollback = run('verify-log', atSize1, '--key', verifier, '--state', state);
     expect(rollback.status).toBe(1);
-    expect(rollback.stderr).toMatch(/^error: refusing the log: .*size 1 is below the trusted size 2/);
+    expect(rollback.stderr).toMatch(
+      /^error: refusing the log: .*size 1 is below the trusted size 2/,
+    );
     const forked = run('verify-log', fork, '--key', verifier, '--state', state);
     expect(forked.status).toBe(1);
     expect(forked.stderr).toMatch(/^error: refusing the log: .*forked/);
-    for (const dir of [atSize1, fork]) expect(run('verify-log', dir, '--key', verifier).status).toBe(0);
+    for (const dir of [atSize1, fork])
+      expect(run('verify-log', dir, '--key', verifier).status).toBe(0);
     expect(run('verify-log', log, '--key', verifier, '--state', state).status).toBe(0); // the real one still passes
     expect(run('verify-log', '--help').stdout).toMatch(/Without --state a run proves only/);
   });
@@ -68,7 +72,7 @@ describe('verify-log against a host that drips one byte a second', () => {
   afterAll(async () => {
     for (const t of timers) clearInterval(t);
     drip.closeAllConnections();
-    await new Promise((r) => drip.close(r));
+    await new Promise((resolve) => drip.close(resolve));
   });
   it('ends at its overall deadline with an error naming it', async () => {
     drip = createServer((_req, res) => {
@@ -77,7 +81,7 @@ describe('verify-log against a host that drips one byte a second', () => {
       timers.add(t);
       res.on('close', () => clearInterval(t));
     });
-    await new Promise<void>((r) => drip.listen(0, '127.0.0.1', r));
+    await new Promise<void>((resolve) => drip.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(drip.address() as AddressInfo).port}`;
     const r = await runAsync('verify-log', url, '--key', verifier, '--timeout', '2');
     expect(r.status).toBe(1);
@@ -93,10 +97,16 @@ describe('a log tile that is a symbolic link', () => {
   symlinkSync(`${tile}.real`, tile);
 
   it('is refused by verify-log, show and publish, naming the file and why', () => {
-    for (const args of [['verify-log', linked, '--key', verifier], ['show', linked, '--key', verifier], ['publish', config3, '--key', key, '--log', linked]]) {
+    for (const args of [
+      ['verify-log', linked, '--key', verifier],
+      ['show', linked, '--key', verifier],
+      ['publish', config3, '--key', key, '--log', linked],
+    ]) {
       const r = run(...args);
       expect(r.status, args[0]).toBe(1);
-      expect(r.stderr, args[0]).toMatch(/tile\/0\/000\.p\/2 is a symbolic link: the collector serves no symbolic links/);
+      expect(r.stderr, args[0]).toMatch(
+        /tile\/0\/000\.p\/2 is a symbolic link: the collector serves no symbolic links/,
+      );
     }
   });
 
@@ -105,6 +115,8 @@ describe('a log tile that is a symbolic link', () => {
     const served = join(copy, 'tile', '0', '000.p', '1');
     renameSync(served, `${served}.real`);
     symlinkSync(`${served}.real`, served);
-    await expect(serve(['--log', copy, '--data', tempDir('tt-symlink-data-')])).rejects.toThrow(/symbolic link/);
+    await expect(serve(['--log', copy, '--data', tempDir('tt-symlink-data-')])).rejects.toThrow(
+      /symbolic link/,
+    );
   });
 });

@@ -31,21 +31,30 @@ export interface RunOptions {
   limitMs?: number;
 }
 
-export function run(file: string, args: string[], o: RunOptions): Promise<Ran> {
+export function run(file: string, args: string[], options: RunOptions): Promise<Ran> {
   const argv = [file, ...args];
-  const [cmd, full] = o.asNobody ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, ...argv]] : [process.execPath, argv];
+  const [cmd, full] = options.asNobody
+    ? [
+        'setpriv',
+        [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, ...argv],
+      ]
+    : [process.execPath, argv];
   return new Promise((done, fail) => {
     const start = Date.now();
-    const child = spawn(cmd, full, { env: o.env, cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, full, {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, o.limitMs ?? LIMIT_MS);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    }, options.limitMs ?? LIMIT_MS);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', fail);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -57,13 +66,19 @@ export function run(file: string, args: string[], o: RunOptions): Promise<Ran> {
 /** Runs `tasks` a few at a time: the machine has two cores and other tests run beside these. */
 export async function inBatches<T>(tasks: (() => Promise<T>)[], size = 4): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < tasks.length; i += size) out.push(...(await Promise.all(tasks.slice(i, i + size).map((t) => t()))));
+  for (let i = 0; i < tasks.length; i += size)
+    out.push(...(await Promise.all(tasks.slice(i, i + size).map((task) => task()))));
   return out;
 }
 
 /** A user with no opt-out and no CI markers, whose telemetry directory and home are given. */
 export function userEnv(dir: string, home: string, distCounter = DIST_COUNTER): NodeJS.ProcessEnv {
-  return cleanEnv({ TRANSPARENT_TELEMETRY_DIR: dir, HOME: home, TT_DIST_COUNTER: distCounter, TRANSPARENT_TELEMETRY_NOW: '2026-11-23' });
+  return cleanEnv({
+    TRANSPARENT_TELEMETRY_DIR: dir,
+    HOME: home,
+    TT_DIST_COUNTER: distCounter,
+    TRANSPARENT_TELEMETRY_NOW: '2026-11-23',
+  });
 }
 
 export interface Programs {
@@ -82,7 +97,11 @@ export function publicPrograms(): Programs {
   cpSync(HOST, join(dir, 'host.mjs'));
   // The bin loads the CLI bundle beside it, so the whole folder goes.
   cpSync(dirname(CLI), join(dir, 'cmd'), { recursive: true });
-  pub = { host: join(dir, 'host.mjs'), cli: join(dir, 'cmd', 'telemetry.js'), counter: join(dir, 'counter', 'index.js') };
+  pub = {
+    host: join(dir, 'host.mjs'),
+    cli: join(dir, 'cmd', 'telemetry.js'),
+    counter: join(dir, 'counter', 'index.js'),
+  };
   return pub;
 }
 
@@ -90,7 +109,10 @@ export function publicPrograms(): Programs {
 export function snapshot(path: string): string {
   try {
     const st = lstatSync(path);
-    const body = st.isFile() && (st.mode & 0o444) !== 0 && st.size < 1024 ? readFileSync(path).toString('hex') : '';
+    const body =
+      st.isFile() && (st.mode & 0o444) !== 0 && st.size < 1024
+        ? readFileSync(path).toString('hex')
+        : '';
     return JSON.stringify({ ino: st.ino, mode: st.mode, size: st.size, mtime: st.mtimeMs, body });
   } catch {
     return 'absent';

@@ -11,7 +11,7 @@ const openMs = performance.now() - t0;
 new Counter('host/ran').inc();
 if (spec.stack) new StackCounter('host/stack', 4).inc();
 let said = '';
-const tty = { isTTY: true, columns: 80, write: (s) => ((said += s), true) };
+const tty = { isTTY: true, columns: 80, write: (text) => ((said += text), true) };
 const printed = notice({ program: result.program.name, stream: tty });
 const maxRssMb = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(JSON.stringify({ ...result, printed, said, openMs, maxRssMb }) + '\n');

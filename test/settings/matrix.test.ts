@@ -6,9 +6,31 @@ import { chmodSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from '
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
-import { CAN_DROP, CLI, HOST, IS_ROOT, LIMIT_MS, type Ran, inBatches, publicPrograms, run, snapshot, userEnv } from './helpers.js';
+import {
+  CAN_DROP,
+  CLI,
+  HOST,
+  IS_ROOT,
+  LIMIT_MS,
+  type Ran,
+  inBatches,
+  publicPrograms,
+  run,
+  snapshot,
+  userEnv,
+} from './helpers.js';
 
-const VARIANTS = ['missing', 'empty', 'garbage', 'binary', '10 MB', 'directory', 'FIFO', 'symlink to /dev/zero', 'unreadable'] as const;
+const VARIANTS = [
+  'missing',
+  'empty',
+  'garbage',
+  'binary',
+  '10 MB',
+  'directory',
+  'FIFO',
+  'symlink to /dev/zero',
+  'unreadable',
+] as const;
 type Variant = (typeof VARIANTS)[number];
 
 interface Target {
@@ -19,39 +41,56 @@ interface Target {
   /** The machine-wide mode written beforehand, if any: what the user chose. */
   machine?: string;
   /** Effective mode by variant; `missing` is the user's choice. */
-  expect: (v: Variant) => string;
+  expect: (value: Variant) => string;
 }
 
 const PROGRAM = 'host';
-const broken = (ok: string) => (v: Variant) => (v === 'missing' ? ok : 'off');
+const broken = (whenMissing: string) => (value: Variant) =>
+  value === 'missing' ? whenMissing : 'off';
 const TARGETS: Target[] = [
   { path: 'mode', valid: 'on 2026-11-01', expect: broken('local') },
-  { path: 'program-modes.json', valid: JSON.stringify({ [PROGRAM]: { mode: 'on', date: '2026-11-01' } }), machine: 'on 2026-11-01', expect: broken('on') },
-  { path: 'notices.json', valid: JSON.stringify({ other: { notice: 1, asked: false } }), expect: () => 'local' },
+  {
+    path: 'program-modes.json',
+    valid: JSON.stringify({ [PROGRAM]: { mode: 'on', date: '2026-11-01' } }),
+    machine: 'on 2026-11-01',
+    expect: broken('on'),
+  },
+  {
+    path: 'notices.json',
+    valid: JSON.stringify({ other: { notice: 1, asked: false } }),
+    expect: () => 'local',
+  },
   { path: 'local/weekends', valid: '4\n', expect: () => 'local' },
   // What each program declared (its own variable, its command): never a reason to count more.
-  { path: 'programs.json', valid: JSON.stringify({ other: { envVar: 'OTHER_OFF' } }), expect: () => 'local' },
+  {
+    path: 'programs.json',
+    valid: JSON.stringify({ other: { envVar: 'OTHER_OFF' } }),
+    expect: () => 'local',
+  },
   // A project setting can only lower: one that is not JSON is skipped (docs/settings.md); one that
   // exists but cannot be read may hold the project's "off", so it means off.
   {
-    path: 'project/package.json', valid: JSON.stringify({ name: 'proj', transparentTelemetry: 'on' }), machine: 'on 2026-11-01',
-    expect: (v) => (['missing', 'empty', 'garbage', 'binary'].includes(v) ? 'on' : 'off'),
+    path: 'project/package.json',
+    valid: JSON.stringify({ name: 'proj', transparentTelemetry: 'on' }),
+    machine: 'on 2026-11-01',
+    expect: (value) => (['missing', 'empty', 'garbage', 'binary'].includes(value) ? 'on' : 'off'),
   },
 ];
 
-function make(file: string, v: Variant, valid: string): void {
-  if (v === 'missing') return;
-  if (v === 'empty') writeFileSync(file, '');
-  if (v === 'garbage') writeFileSync(file, 'this is { not: json, nor a mode\n');
-  if (v === 'binary') writeFileSync(file, Buffer.from([0, 0xff, 0xfe, 0x7b, 0x22, 0x80, 0, 0x1b, 0x0a, 0xc3]));
-  if (v === '10 MB') {
+function make(file: string, value: Variant, valid: string): void {
+  if (value === 'missing') return;
+  if (value === 'empty') writeFileSync(file, '');
+  if (value === 'garbage') writeFileSync(file, 'this is { not: json, nor a mode\n');
+  if (value === 'binary')
+    writeFileSync(file, Buffer.from([0, 0xff, 0xfe, 0x7b, 0x22, 0x80, 0, 0x1b, 0x0a, 0xc3]));
+  if (value === '10 MB') {
     writeFileSync(file, valid); // valid at the start: refused by its size, not its content
     truncateSync(file, 10 * 1024 * 1024);
   }
-  if (v === 'directory') mkdirSync(file);
-  if (v === 'FIFO') execFileSync('mkfifo', [file]);
-  if (v === 'symlink to /dev/zero') symlinkSync('/dev/zero', file);
-  if (v === 'unreadable') {
+  if (value === 'directory') mkdirSync(file);
+  if (value === 'FIFO') execFileSync('mkfifo', [file]);
+  if (value === 'symlink to /dev/zero') symlinkSync('/dev/zero', file);
+  if (value === 'unreadable') {
     writeFileSync(file, valid);
     chmodSync(file, 0o000);
   }
@@ -67,7 +106,7 @@ interface Cell {
   after: string;
 }
 
-const dropped = (v: Variant) => v === 'unreadable' && IS_ROOT;
+const dropped = (value: Variant) => value === 'unreadable' && IS_ROOT;
 
 async function runCell(target: Target, variant: Variant): Promise<Cell> {
   const base = tempDir('tt-matrix-');
@@ -79,7 +118,14 @@ async function runCell(target: Target, variant: Variant): Promise<Cell> {
   const file = join(target.path.startsWith('project/') ? base : dir, target.path);
   make(file, variant, target.valid);
   const asNobody = dropped(variant);
-  if (asNobody) for (const [d, m] of [[base, 0o755], [dir, 0o777], [join(dir, 'local'), 0o777], [project, 0o755]] as const) chmodSync(d, m);
+  if (asNobody)
+    for (const [d, m] of [
+      [base, 0o755],
+      [dir, 0o777],
+      [join(dir, 'local'), 0o777],
+      [project, 0o755],
+    ] as const)
+      chmodSync(d, m);
   const progs = asNobody ? publicPrograms() : { host: HOST, cli: CLI, counter: undefined };
   const env = userEnv(dir, base, progs.counter);
   const before = snapshot(file);
@@ -90,11 +136,15 @@ async function runCell(target: Target, variant: Variant): Promise<Cell> {
 }
 
 const cells = new Map<string, Cell>();
-const key = (t: Target, v: Variant) => `${t.path} ${v}`;
-const skipped = (v: Variant) => v === 'unreadable' && IS_ROOT && !CAN_DROP;
+const key = (target: Target, value: Variant) => `${target.path} ${value}`;
+const skipped = (value: Variant) => value === 'unreadable' && IS_ROOT && !CAN_DROP;
 
 beforeAll(async () => {
-  const tasks = TARGETS.flatMap((t) => VARIANTS.filter((v) => !skipped(v)).map((v) => () => runCell(t, v)));
+  const tasks = TARGETS.flatMap((target) =>
+    VARIANTS.filter((variant) => !skipped(variant)).map(
+      (variant) => () => runCell(target, variant),
+    ),
+  );
   for (const c of await inBatches(tasks, 4)) cells.set(key(c.target, c.variant), c);
 }, 300_000);
 
@@ -108,19 +158,30 @@ describe.each(TARGETS)('$path', (target) => {
     expect(c.host.ms, what).toBeLessThan(LIMIT_MS);
     expect(c.host.stderr, what).toBe('');
     expect(c.host.code, what).toBe(0);
-    const r = JSON.parse(c.host.stdout) as { mode: string; reason: string; file: string | null; printed: boolean };
+    const r = JSON.parse(c.host.stdout) as {
+      mode: string;
+      reason: string;
+      file: string | null;
+      printed: boolean;
+    };
     expect(r.mode, `${what}: ${r.reason}`).toBe(target.expect(variant));
     if (variant !== 'missing') expect(c.after, `${what} was written over`).toBe(c.before);
-    if (target.path === 'notices.json') expect(r.printed, `${what}: notice printed`).toBe(variant === 'missing');
+    if (target.path === 'notices.json')
+      expect(r.printed, `${what}: notice printed`).toBe(variant === 'missing');
     if (target.path === 'local/weekends') {
       // Go's rule reads any first byte as a day; everything else that exists means memory.
       expect(r.file !== null, what).toBe(['missing', 'garbage', 'binary'].includes(variant));
     }
     expect(c.status.timedOut, `${what}: status hung`).toBe(false);
     expect(c.status.code, `${what}: ${c.status.stderr}`).toBe(0);
-    if (variant !== 'missing' && !(target.path === 'local/weekends' && ['garbage', 'binary'].includes(variant))) {
+    if (
+      variant !== 'missing' &&
+      !(target.path === 'local/weekends' && ['garbage', 'binary'].includes(variant))
+    ) {
       // The status names the file, and a reason, on stdout or (a skipped package.json) stderr.
-      expect(c.status.stdout + c.status.stderr, `${what}: status does not say why`).toContain(`${c.file}: `);
+      expect(c.status.stdout + c.status.stderr, `${what}: status does not say why`).toContain(
+        `${c.file}: `,
+      );
     }
   });
 });

@@ -15,17 +15,23 @@ const TRIALS = 40;
 /** Per stream and trial: a bound on hosts, whatever the timing. */
 const MAX_HOSTS = 12;
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; out: string }> {
   return new Promise((done) => {
     const p = spawn(process.execPath, args, { env, cwd: ROOT });
     let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
+    p.stdout.on('data', (chunk) => (out += chunk));
+    p.stderr.on('data', (chunk) => (out += chunk));
     p.on('close', (status) => done({ status, out }));
   });
 }
 
-const hostArgs = (dir: string, i: number) => [join(ROOT, 'test', 'fixtures', 'count.mjs'), JSON.stringify({ dir, program: 'race', version: '1.0.0', after: [[`race/${i % 3}`, 1]] })];
+const hostArgs = (dir: string, i: number) => [
+  join(ROOT, 'test', 'fixtures', 'count.mjs'),
+  JSON.stringify({ dir, program: 'race', version: '1.0.0', after: [[`race/${i % 3}`, 1]] }),
+];
 
 /** One trial: streams of short-lived hosts, the purge in their midst; returns the count files left. */
 async function trial(): Promise<{ left: string[]; failures: string[] }> {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST_COUNTER, ROOT, cleanEnv, tempDir } from '../helpers.js';
-import { until } from '../wait.js';
+import { WAIT_LIMIT_MS, until } from '../wait.js';
 
 export const DAY = 86_400_000;
 
@@ -29,15 +29,29 @@ export interface HostRun {
   exitAt: number;
 }
 
-export function runHost(dir: string, spec: Record<string, unknown> = {}, extraEnv: Record<string, string | undefined> = {}, prefix: string[] = []): Promise<HostRun> {
-  const env = cleanEnv({ HOME: dir, TRANSPARENT_TELEMETRY_DIR: dir, TT_DIST_COUNTER: DIST_COUNTER, ...extraEnv });
-  const argv = [process.execPath, join(ROOT, 'test', 'fixtures', 'upload-host.mjs'), JSON.stringify(spec)];
+export function runHost(
+  dir: string,
+  spec: Record<string, unknown> = {},
+  extraEnv: Record<string, string | undefined> = {},
+  prefix: string[] = [],
+): Promise<HostRun> {
+  const env = cleanEnv({
+    HOME: dir,
+    TRANSPARENT_TELEMETRY_DIR: dir,
+    TT_DIST_COUNTER: DIST_COUNTER,
+    ...extraEnv,
+  });
+  const argv = [
+    process.execPath,
+    join(ROOT, 'test', 'fixtures', 'upload-host.mjs'),
+    JSON.stringify(spec),
+  ];
   const [cmd, ...args] = [...prefix, ...argv];
   const child = spawn(cmd!, args, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (b) => (stdout += b));
-  child.stderr.on('data', (b) => (stderr += b));
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     // 'close' also waits for the pipes: a background run that inherited them would hold it.
@@ -50,15 +64,17 @@ export function runHost(dir: string, spec: Record<string, unknown> = {}, extraEn
 
 /** Debug logs the children wrote: one file per child. */
 export function childLogs(dir: string): string[] {
-  return readdirSync(join(dir, 'debug')).filter((n) => n.startsWith('upload-')).map((n) => readFileSync(join(dir, 'debug', n), 'utf8'));
+  return readdirSync(join(dir, 'debug'))
+    .filter((name) => name.startsWith('upload-'))
+    .map((name) => readFileSync(join(dir, 'debug', name), 'utf8'));
 }
 
 /** How many hosts said they started a run (their own debug logs). */
 export function hostsThatStarted(dir: string): number {
   return readdirSync(join(dir, 'debug'))
-    .filter((n) => n.startsWith('counter-'))
-    .map((n) => readFileSync(join(dir, 'debug', n), 'utf8'))
-    .filter((t) => t.includes('started a background run')).length;
+    .filter((name) => name.startsWith('counter-'))
+    .map((name) => readFileSync(join(dir, 'debug', name), 'utf8'))
+    .filter((name) => name.includes('started a background run')).length;
 }
 
 export function tokenMtime(dir: string): number | null {
@@ -69,15 +85,24 @@ export function tokenMtime(dir: string): number | null {
   }
 }
 
-/** Polls until `ok()` or the time is up; returns the last answer. */
-export async function waitFor<T>(get: () => T, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = get();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = get();
+/**
+ * Polls `get()` until `done` holds for its answer, and returns that answer; rejects at `limitMs`
+ * (a failure bound only), never returns an answer that does not hold.
+ */
+export async function waitFor<T>(
+  get: () => T,
+  done: (value: T) => boolean,
+  limitMs = WAIT_LIMIT_MS,
+): Promise<T> {
+  const end = Date.now() + limitMs;
+  let value = get();
+  while (!done(value)) {
+    if (Date.now() > end)
+      throw new Error(`gave up after ${limitMs} ms; last answer: ${String(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = get();
   }
-  return v;
+  return value;
 }
 
 /**
@@ -87,13 +112,16 @@ export async function waitFor<T>(get: () => T, ok: (v: T) => boolean, ms = 20_00
 export function processesOf(dir: string): number[] | null {
   if (!existsSync('/proc/self/environ')) return null;
   const marker = `\0TRANSPARENT_TELEMETRY_DIR=${dir}\0`;
-  return readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).map(Number).filter((pid) => {
-    try {
-      return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(marker);
-    } catch {
-      return false; // gone already, or not ours to read
-    }
-  });
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(marker);
+      } catch {
+        return false; // gone already, or not ours to read
+      }
+    });
 }
 
 /**
@@ -108,7 +136,8 @@ export async function quiet(dir: string): Promise<void> {
 
 /** Waits until every child that started has logged its end and no process of `dir` is left. */
 export async function settledChildLogs(dir: string, expectAtLeast: number): Promise<string[]> {
-  const ended = (logs: string[]) => logs.length >= expectAtLeast && logs.every((l) => /upload run ended/.test(l));
+  const ended = (logs: string[]) =>
+    logs.length >= expectAtLeast && logs.every((log) => /upload run ended/.test(log));
   await waitFor(() => childLogs(dir), ended);
   await quiet(dir);
   return childLogs(dir);

@@ -2,13 +2,30 @@
 // on or local, one detached child when work is due and the day's token is free; never in mode
 // off; never more than one per day among racing processes; never holding the host.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layout, writeMachineMode } from '../../counter/settings/index.js';
 import { tempDir } from '../helpers.js';
 import { until } from '../wait.js';
-import { DAY, childLogs, hostsThatStarted, makeDue, quiet, runHost, settledChildLogs, telemetryDir, tokenMtime } from './harness.js';
+import {
+  DAY,
+  childLogs,
+  hostsThatStarted,
+  makeDue,
+  quiet,
+  runHost,
+  settledChildLogs,
+  telemetryDir,
+  tokenMtime,
+} from './harness.js';
 
 const token = (dir: string) => join(dir, 'upload.token');
 
@@ -36,23 +53,28 @@ describe('the upload trigger', () => {
     expect(await settledChildLogs(dir, 1)).toHaveLength(1);
   });
 
-  for (const [what, stale] of [['no token', false], ['a stale token', true]] as const) {
+  for (const [what, stale] of [
+    ['no token', false],
+    ['a stale token', true],
+  ] as const) {
     it(`starts exactly one run when five processes open at once with work due (${what})`, async () => {
       const dir = telemetryDir();
       makeDue(dir);
       const before = stale ? tokenAt(dir, -2 * DAY) : null;
       const barrier = join(tempDir('tt-trig-barrier-'), 'go');
       const running = Promise.all(Array.from({ length: 5 }, () => runHost(dir, { barrier })));
-      const ready = () => readdirSync(dirname(barrier)).filter((n) => n.startsWith('ready-'));
+      const ready = () => readdirSync(dirname(barrier)).filter((name) => name.startsWith('ready-'));
       await until('five hosts at the barrier', () => ready().length === 5);
       writeFileSync(barrier, '');
       const runs = await running;
-      expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0]);
+      expect(runs.map((run) => run.code)).toEqual([0, 0, 0, 0, 0]);
       expect(hostsThatStarted(dir)).toBe(1);
       expect(await settledChildLogs(dir, 1)).toHaveLength(1);
       expect(tokenMtime(dir)).toBeGreaterThan(before ?? 0);
       // The claims racing processes made on the stale token are all gone.
-      expect(readdirSync(dir).filter((n) => n.startsWith('upload.token'))).toEqual(['upload.token']);
+      expect(readdirSync(dir).filter((name) => name.startsWith('upload.token'))).toEqual([
+        'upload.token',
+      ]);
     });
   }
 
@@ -158,9 +180,12 @@ describe('the upload trigger when counting is off', () => {
     });
   }
 
-  it.runIf(strace)('(the same trace shows it in mode local, so the check above can fail)', async () => {
-    const dir = telemetryDir();
-    const trace = await touched(dir, {});
-    expect(trace).toContain(join(dir, 'upload'));
-  });
+  it.runIf(strace)(
+    '(the same trace shows it in mode local, so the check above can fail)',
+    async () => {
+      const dir = telemetryDir();
+      const trace = await touched(dir, {});
+      expect(trace).toContain(join(dir, 'upload'));
+    },
+  );
 });

@@ -23,8 +23,8 @@ function endless(
   head: string,
 ): { respond: (week: string, res: ServerResponse) => void; closed: Promise<number> } {
   let written = 0;
-  let closed!: (n: number) => void;
-  const done = new Promise<number>((r) => (closed = r));
+  let closed!: (count: number) => void;
+  const done = new Promise<number>((resolve) => (closed = resolve));
   const chunk = Buffer.alloc(64 * 1024, 'x');
   return {
     closed: done,

@@ -1,15 +1,28 @@
 // A real collector for tests: node:http on 127.0.0.1 serving a signed config log (written by
 // config's appendToLog) at /<name>/config-log/ and capturing every POST /<name>/upload/<week>
 // body byte for byte. `answer` picks each POST's status.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendToLog, generateKey, type UploadConfig } from '../../config/index.js';
 import { tempDir } from '../helpers.js';
+import { WAIT_LIMIT_MS } from '../wait.js';
 
-export interface Post { path: string; week: string; body: Buffer; headers: IncomingHttpHeaders; raw: string[] }
+export interface Post {
+  path: string;
+  week: string;
+  body: Buffer;
+  headers: IncomingHttpHeaders;
+  raw: string[];
+}
 
 export interface TestCollector {
   url: string;
@@ -25,11 +38,17 @@ export interface TestCollector {
   publish(config: UploadConfig | object): void;
   /** The config log's directory, as served under `<url>/config-log/`. */
   logDir: string;
+  /** Resolves once `count` POSTs have arrived, woken by each; rejects at WAIT_LIMIT_MS. */
+  untilPosts(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** With `tls`, an https server whose URL names `tls.host` (a proxy or the test maps it to 127.0.0.1). */
-export async function startCollector(name = 'c', seed = 7, tls?: { key: Buffer; cert: Buffer; host: string }): Promise<TestCollector> {
+export async function startCollector(
+  name = 'c',
+  seed = 7,
+  tls?: { key: Buffer; cert: Buffer; host: string },
+): Promise<TestCollector> {
   const origin = `collector.test/${name}`;
   const { signer, verifier } = generateKey(origin, new Uint8Array(32).fill(seed));
   const log = tempDir('tt-upload-log-');
@@ -37,14 +56,23 @@ export async function startCollector(name = 'c', seed = 7, tls?: { key: Buffer; 
   const posts: Post[] = [];
   const gets: string[] = [];
   const t: Partial<TestCollector> = { posts, gets, answer: () => 200, respond: null };
+  /** Called after each POST arrives: the pending untilPosts checks. */
+  const onPost = new Set<() => void>();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '';
     if (req.method === 'POST') {
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const week = url.slice(url.lastIndexOf('/') + 1);
-        posts.push({ path: url, week, body: Buffer.concat(chunks), headers: req.headers, raw: req.rawHeaders });
+        posts.push({
+          path: url,
+          week,
+          body: Buffer.concat(chunks),
+          headers: req.headers,
+          raw: req.rawHeaders,
+        });
+        for (const wake of onPost) wake();
         if (t.respond) return t.respond(week, res);
         const status = t.answer!(week);
         const problem = status === 200 ? undefined : t.problem?.(week);
@@ -60,23 +88,48 @@ export async function startCollector(name = 'c', seed = 7, tls?: { key: Buffer; 
     if (!path || path.includes('..') || !existsSync(file)) return void res.writeHead(404).end();
     res.writeHead(200).end(readFileSync(file));
   };
-  const server: Server = tls ? (createHttpsServer({ key: tls.key, cert: tls.cert }, handler) as unknown as Server) : createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const server: Server = tls
+    ? (createHttpsServer({ key: tls.key, cert: tls.cert }, handler) as unknown as Server)
+    : createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return Object.assign(t, {
     url: tls ? `https://${tls.host}:${port}/${name}` : `http://127.0.0.1:${port}/${name}`,
     key: verifier,
     logDir: log,
-    publish: (config: object) => void appendToLog(log, [Buffer.from(JSON.stringify(config))], signer, origin),
+    untilPosts: (count: number) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (posts.length < count) return;
+          clearTimeout(limit);
+          onPost.delete(check);
+          resolve();
+        };
+        const limit = setTimeout(() => {
+          onPost.delete(check);
+          reject(new Error(`gave up waiting for ${count} uploads to ${origin}`));
+        }, WAIT_LIMIT_MS);
+        onPost.add(check);
+        check();
+      }),
+    publish: (config: object) =>
+      void appendToLog(log, [Buffer.from(JSON.stringify(config))], signer, origin),
     close: async () => {
       server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await new Promise((resolve) => server.close(resolve));
     },
   }) as TestCollector;
 }
 
 /** A config allowing `program` (any 1.x version, node20–24 on linux/darwin x64/arm64). */
-export function configFor(programs: string[], extra: { counters?: { Name: string; Rate: number }[]; stacks?: { Name: string; Rate: number; Depth: number }[]; sampleRate?: number } = {}): object {
+export function configFor(
+  programs: string[],
+  extra: {
+    counters?: { Name: string; Rate: number }[];
+    stacks?: { Name: string; Rate: number; Depth: number }[];
+    sampleRate?: number;
+  } = {},
+): object {
   return {
     GOOS: ['darwin', 'linux'],
     GOARCH: ['arm64', 'x64'],

@@ -3,8 +3,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers.js';
-import { buildCountImage, buildHeader, countFileName, encodeStack } from '../../counter/countfile/index.js';
-import { layout, recordProgram, writeMachineMode, writeProgramMode, type Collector, type Mode } from '../../counter/settings/index.js';
+import {
+  buildCountImage,
+  buildHeader,
+  countFileName,
+  encodeStack,
+} from '../../counter/countfile/index.js';
+import {
+  layout,
+  recordProgram,
+  writeMachineMode,
+  writeProgramMode,
+  type Collector,
+  type Mode,
+} from '../../counter/settings/index.js';
 
 export interface FileSpec {
   program: string;
@@ -18,16 +30,32 @@ export interface FileSpec {
 }
 
 /** Writes a count file under `<root>/local/` and returns its path. */
-export function writeCountFile(root: string, f: FileSpec): string {
+export function writeCountFile(root: string, spec: FileSpec): string {
   const meta = {
-    TimeBegin: `${f.begin}T00:00:00Z`, TimeEnd: `${f.end}T00:00:00Z`, Program: f.program, Version: f.version ?? '1.0.0',
-    Runtime: f.runtime ?? 'node20.20.2', OS: f.os ?? 'linux', Arch: f.arch ?? 'x64',
+    TimeBegin: `${spec.begin}T00:00:00Z`,
+    TimeEnd: `${spec.end}T00:00:00Z`,
+    Program: spec.program,
+    Version: spec.version ?? '1.0.0',
+    Runtime: spec.runtime ?? 'node20.20.2',
+    OS: spec.os ?? 'linux',
+    Arch: spec.arch ?? 'x64',
   };
   const header = buildHeader(meta)!;
-  const entries = Object.entries(f.counts).map(([k, v]) => [k.includes('\n') ? encodeStackName(k) : k, BigInt(v)] as const);
+  const entries = Object.entries(spec.counts).map(
+    ([key, value]) => [key.includes('\n') ? encodeStackName(key) : key, BigInt(value)] as const,
+  );
   const dir = join(root, 'local');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, countFileName({ name: f.program, version: meta.Version }, meta.Runtime, meta.OS, meta.Arch, f.begin));
+  const file = join(
+    dir,
+    countFileName(
+      { name: spec.program, version: meta.Version },
+      meta.Runtime,
+      meta.OS,
+      meta.Arch,
+      spec.begin,
+    ),
+  );
   writeFileSync(file, buildCountImage(header, entries));
   return file;
 }

@@ -24,17 +24,33 @@ describe('rotating the log key', () => {
     const root = tempDir('tt-rotate-');
     setMode(root, 'tool', 'on', '2026-11-01');
     declare(root, 'tool', { url: c.url, key: c.key });
-    writeCountFile(root, { program: 'tool', begin: '2026-11-03', end: '2026-11-10', counts: { 'tool/known': 1 } });
+    writeCountFile(root, {
+      program: 'tool',
+      begin: '2026-11-03',
+      end: '2026-11-10',
+      counts: { 'tool/known': 1 },
+    });
     const first = await runUpload({ dir: root, now: new Date('2026-11-12T10:00:00Z'), env });
     expect(first.ok).toBe(true);
     expect(c.posts).toHaveLength(1);
 
     // The vendor rotates: a new log, same origin name and URL, a new key.
-    for (const f of readdirSync(c.logDir)) rmSync(join(c.logDir, f), { recursive: true, force: true });
+    for (const f of readdirSync(c.logDir))
+      rmSync(join(c.logDir, f), { recursive: true, force: true });
     const next = generateKey('collector.test/rot');
-    appendToLog(c.logDir, [Buffer.from(JSON.stringify(configFor(['tool'])))], next.signer, 'collector.test/rot');
+    appendToLog(
+      c.logDir,
+      [Buffer.from(JSON.stringify(configFor(['tool'])))],
+      next.signer,
+      'collector.test/rot',
+    );
 
-    writeCountFile(root, { program: 'tool', begin: '2026-11-10', end: '2026-11-17', counts: { 'tool/known': 2 } });
+    writeCountFile(root, {
+      program: 'tool',
+      begin: '2026-11-10',
+      end: '2026-11-17',
+      counts: { 'tool/known': 2 },
+    });
     const stale = await runUpload({ dir: root, now: new Date('2026-11-19T10:00:00Z'), env });
     expect(stale.ok).toBe(false);
     expect(stale.configs).toMatchObject([{ ok: false }]);
@@ -44,6 +60,6 @@ describe('rotating the log key', () => {
     const updated = await runUpload({ dir: root, now: new Date('2026-11-20T10:00:00Z'), env });
     expect(updated.errors).toEqual([]);
     // The week sent under the old key is not sent again (with a fresh X it would count twice).
-    expect(c.posts.map((p) => p.week)).toEqual(['2026-11-10', '2026-11-17']);
+    expect(c.posts.map((post) => post.week)).toEqual(['2026-11-10', '2026-11-17']);
   });
 });

@@ -11,7 +11,14 @@ import { declare, setMode, writeCountFile } from './fixture.js';
 let c: TestCollector;
 beforeAll(async () => {
   c = await startCollector('m');
-  c.publish(configFor(['tool', 'quiet'], { counters: [{ Name: 'tool/known', Rate: 1 }, { Name: 'tool/rare', Rate: 0.5 }] }));
+  c.publish(
+    configFor(['tool', 'quiet'], {
+      counters: [
+        { Name: 'tool/known', Rate: 1 },
+        { Name: 'tool/rare', Rate: 0.5 },
+      ],
+    }),
+  );
 });
 afterAll(() => c.close());
 
@@ -22,15 +29,35 @@ describe('view marks', () => {
     setMode(root, 'quiet', 'local', '2026-11-01');
     declare(root, 'tool', { url: c.url, key: c.key });
     declare(root, 'quiet', { url: c.url, key: c.key });
-    writeCountFile(root, { program: 'tool', begin: '2026-11-10', end: '2026-11-17', counts: { 'tool/known': 1, 'tool/other': 2 } });
-    writeCountFile(root, { program: 'quiet', begin: '2026-11-10', end: '2026-11-17', counts: { 'tool/known': 1 } });
+    writeCountFile(root, {
+      program: 'tool',
+      begin: '2026-11-10',
+      end: '2026-11-17',
+      counts: { 'tool/known': 1, 'tool/other': 2 },
+    });
+    writeCountFile(root, {
+      program: 'quiet',
+      begin: '2026-11-10',
+      end: '2026-11-17',
+      counts: { 'tool/known': 1 },
+    });
     const env = cleanEnv();
     const before = collectViewData({ dirs: layout(root), env, cwd: root });
-    expect(before.programs.find((p) => p.program === 'tool')!.upload).toEqual({ collector: c.url, config: null, listed: {}, sent: {} });
+    expect(before.programs.find((program) => program.program === 'tool')!.upload).toEqual({
+      collector: c.url,
+      config: null,
+      listed: {},
+      sent: {},
+    });
     await runUpload({ dir: root, now: new Date('2026-11-20T09:00:00Z'), env });
     const after = collectViewData({ dirs: layout(root), env, cwd: root });
-    const tool = after.programs.find((p) => p.program === 'tool')!;
-    expect(tool.upload).toEqual({ collector: c.url, config: 'v0', listed: { 'tool/known': 1, 'tool/rare': 0.5 }, sent: { '2026-11-17': ['tool/known'] } });
-    expect(after.programs.find((p) => p.program === 'quiet')!.upload).toBeNull();
+    const tool = after.programs.find((program) => program.program === 'tool')!;
+    expect(tool.upload).toEqual({
+      collector: c.url,
+      config: 'v0',
+      listed: { 'tool/known': 1, 'tool/rare': 0.5 },
+      sent: { '2026-11-17': ['tool/known'] },
+    });
+    expect(after.programs.find((program) => program.program === 'quiet')!.upload).toBeNull();
   });
 });

@@ -68,7 +68,7 @@ export async function connectProxy(
       open,
     );
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
@@ -77,7 +77,7 @@ export async function connectProxy(
     close: async () => {
       for (const s of open) s.destroy();
       server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await new Promise((resolve) => server.close(resolve));
     },
   };
 }
@@ -97,7 +97,7 @@ export async function socksProxy(
     client.on('error', () => undefined);
     void converse(client, opts, asked, credentials, open);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `socks5h://127.0.0.1:${port}`,
@@ -105,23 +105,23 @@ export async function socksProxy(
     credentials,
     close: async () => {
       for (const s of open) s.destroy();
-      await new Promise((r) => server.close(r));
+      await new Promise((resolve) => server.close(resolve));
     },
   };
 }
 
 /** Reads exactly `n` bytes (a tiny buffered reader over the client socket). */
-function reader(client: Socket): (n: number) => Promise<Buffer> {
+function reader(client: Socket): (count: number) => Promise<Buffer> {
   let buf = Buffer.alloc(0);
   let waiting: (() => void) | null = null;
-  client.on('data', (c: Buffer) => {
-    buf = Buffer.concat([buf, c]);
+  client.on('data', (chunk: Buffer) => {
+    buf = Buffer.concat([buf, chunk]);
     waiting?.();
   });
-  return async (n) => {
-    while (buf.length < n) await new Promise<void>((r) => (waiting = r));
-    const out = buf.subarray(0, n);
-    buf = buf.subarray(n);
+  return async (count) => {
+    while (buf.length < count) await new Promise<void>((resolve) => (waiting = resolve));
+    const out = buf.subarray(0, count);
+    buf = buf.subarray(count);
     return out;
   };
 }

@@ -53,8 +53,8 @@ describe('through real proxies on 127.0.0.1', () => {
     for (const p of proxies) await p.close();
     await c.close();
   });
-  const started = async (p: Promise<TestProxy>): Promise<TestProxy> => {
-    const proxy = await p;
+  const started = async (starting: Promise<TestProxy>): Promise<TestProxy> => {
+    const proxy = await starting;
     proxies.push(proxy);
     return proxy;
   };
@@ -85,8 +85,8 @@ describe('through real proxies on 127.0.0.1', () => {
       { env, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    return new Promise((r) => child.on('close', () => r(JSON.parse(out))));
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    return new Promise((resolve) => child.on('close', () => resolve(JSON.parse(out))));
   }
 
   const setup = (): string => oneWeekOn('tt-proxy-', { url: c.url, key: c.key });

@@ -1,37 +1,32 @@
-// runUpload against a real collector on 127.0.0.1: what is sent, where, and only once; Go's
-// retry table (docs/upload.md), 408/429/503; what the verified config lets through; no network at
-// all for programs that are local, off or name no collector.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// runUpload against a real collector on 127.0.0.1: what is sent, where, and only once; what the
+// verified config lets through; no network at all for programs that are local, off or name no
+// collector. Go's retry table: run-retry.test.ts.
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/settings/index.js';
-import { collectorId, collectorPaths, decodeReport, encodeReport, localReportPath, runPhases, runUpload } from '../../upload/index.js';
+import {
+  collectorId,
+  collectorPaths,
+  decodeReport,
+  encodeReport,
+  localReportPath,
+  runPhases,
+  runUpload,
+} from '../../upload/index.js';
 import { cleanEnv, countFiles, runFixture, tempDir } from '../helpers.js';
-import { configFor, startCollector, type TestCollector } from './collector.js';
+import type { TestCollector } from './collector.js';
 import { declare, setMode, writeCountFile } from './fixture.js';
-import { problemAnswer } from '../../server/serve/upload.js';
+import { NOW, env, startToolCollector, weekDir } from './run-fixture.js';
 
 let c: TestCollector;
 beforeAll(async () => {
-  c = await startCollector('a');
-  c.publish(configFor(['tool'], { counters: [{ Name: 'tool/known', Rate: 1 }], stacks: [{ Name: 'tool/crash', Rate: 1, Depth: 1 }] }));
+  c = await startToolCollector();
 });
 afterAll(() => c.close());
 
-const NOW = new Date('2026-11-20T10:00:00Z');
-const env = cleanEnv();
-
 /** A directory with one finished week of `tool`, turned on before it, naming collector `c`. */
-function setup(program = 'tool', opts: { mode?: 'on' | 'local' | 'off'; collector?: boolean } = {}): string {
-  const root = tempDir('tt-upload-');
-  setMode(root, program, opts.mode ?? 'on', '2026-11-01');
-  if (opts.collector !== false) declare(root, program, { url: c.url, key: c.key });
-  writeCountFile(root, {
-    program, begin: '2026-11-10', end: '2026-11-17',
-    counts: { 'tool/known': 3, 'tool/unknown': 5, 'tool/crash\nmod.a:+1\nmod.b:+2': 2, 'tool/crash\nmod.a:+1\nmod.c:+9': 4, 'other/crash\nx.y:+1': 1 },
-  });
-  return root;
-}
+const setup = (program?: string, opts?: Parameters<typeof weekDir>[2]): string =>
+  weekDir(c, program, opts);
 
 describe('runUpload', () => {
   it('sends the config-filtered report once, keeps the sent copy, writes the full local report', async () => {
@@ -40,22 +35,30 @@ describe('runUpload', () => {
     const s = await runUpload({ dir: root, now: NOW, env });
     expect(s.errors).toEqual([]);
     expect(s.ok).toBe(true);
-    expect(c.posts.map((p) => p.path)).toEqual(['/a/upload/2026-11-17']);
+    expect(c.posts.map((post) => post.path)).toEqual(['/a/upload/2026-11-17']);
     const body = c.posts[0]!.body.toString('utf8');
     const r = decodeReport(body);
     expect(r.Week).toBe('2026-11-17');
     expect(r.Config).toBe('v0');
     expect(r.X).toBeGreaterThan(0);
     expect(r.X).toBeLessThanOrEqual(1);
-    expect(r.Programs).toEqual([{
-      Program: 'tool', Version: '1.0.0', GoVersion: 'node20.20.2', GOOS: 'linux', GOARCH: 'x64',
-      Counters: { 'tool/known': 3 },
-      // Depth 1: both stacks become "tool/crash\nmod.a:+1" and are summed.
-      Stacks: { 'tool/crash\nmod.a:+1': 6 },
-    }]);
+    expect(r.Programs).toEqual([
+      {
+        Program: 'tool',
+        Version: '1.0.0',
+        GoVersion: 'node20.20.2',
+        GOOS: 'linux',
+        GOARCH: 'x64',
+        Counters: { 'tool/known': 3 },
+        // Depth 1: both stacks become "tool/crash\nmod.a:+1" and are summed.
+        Stacks: { 'tool/crash\nmod.a:+1': 6 },
+      },
+    ]);
     expect(encodeReport(r)).toBe(body);
     // Only what HTTP needs, and the toolkit's User-Agent.
-    const names = c.posts[0]!.raw.filter((_, i) => i % 2 === 0).map((h) => h.toLowerCase()).sort();
+    const names = c.posts[0]!.raw.filter((_, i) => i % 2 === 0)
+      .map((hash) => hash.toLowerCase())
+      .sort();
     expect(names).toEqual(['connection', 'content-length', 'content-type', 'host', 'user-agent']);
     expect(c.posts[0]!.headers['user-agent']).toMatch(/^transparent-telemetry\/\d+\.\d+\.\d+/);
     const p = collectorPaths(layout(root), collectorId({ url: c.url, key: c.key }));
@@ -64,9 +67,19 @@ describe('runUpload', () => {
     const local = decodeReport(readFileSync(localReportPath(layout(root), '2026-11-17'), 'utf8'));
     expect(local.Programs![0]!.Counters).toEqual({ 'tool/known': 3, 'tool/unknown': 5 });
     expect(Object.keys(local.Programs![0]!.Stacks)).toHaveLength(3);
-    const omitted = JSON.parse(readFileSync(p.omitted('2026-11-17'), 'utf8')) as { omitted: { counter?: string; reason: string }[] };
-    expect(omitted.omitted).toContainEqual({ program: 'tool', counter: 'tool/unknown', reason: 'not in the config' });
-    expect(omitted.omitted).toContainEqual({ program: 'tool', counter: 'other/crash', reason: 'stack not in the config' });
+    const omitted = JSON.parse(readFileSync(p.omitted('2026-11-17'), 'utf8')) as {
+      omitted: { counter?: string; reason: string }[];
+    };
+    expect(omitted.omitted).toContainEqual({
+      program: 'tool',
+      counter: 'tool/unknown',
+      reason: 'not in the config',
+    });
+    expect(omitted.omitted).toContainEqual({
+      program: 'tool',
+      counter: 'other/crash',
+      reason: 'stack not in the config',
+    });
 
     // A second run sends nothing more.
     const again = await runUpload({ dir: root, now: NOW, env });
@@ -80,7 +93,20 @@ describe('runUpload', () => {
     setMode(root, 'tool', 'on', '2026-11-01');
     let made = 0;
     for (const n of [3, 40, 500]) {
-      const r = runFixture('count.mjs', { dir: root, program: 'tool', version: '1.2.0', now: '2026-11-11T12:00:00Z', after: [['tool/known', n], ['tool/unknown', 1]] }, cleanEnv({ TRANSPARENT_TELEMETRY_DIR: root }));
+      const r = runFixture(
+        'count.mjs',
+        {
+          dir: root,
+          program: 'tool',
+          version: '1.2.0',
+          now: '2026-11-11T12:00:00Z',
+          after: [
+            ['tool/known', n],
+            ['tool/unknown', 1],
+          ],
+        },
+        cleanEnv({ TRANSPARENT_TELEMETRY_DIR: root }),
+      );
       expect(r.status, r.stderr).toBe(0);
       made += n;
     }
@@ -91,26 +117,60 @@ describe('runUpload', () => {
     expect(s.errors).toEqual([]);
     expect(s.sent).toHaveLength(1);
     const r = decodeReport(c.posts[0]!.body.toString());
-    expect(r.Programs).toMatchObject([{ Program: 'tool', Version: '1.2.0', GoVersion: `node${process.versions.node}`, Counters: { 'tool/known': made } }]);
+    expect(r.Programs).toMatchObject([
+      {
+        Program: 'tool',
+        Version: '1.2.0',
+        GoVersion: `node${process.versions.node}`,
+        Counters: { 'tool/known': made },
+      },
+    ]);
   });
 
   it('no report holds a string its verified config does not name', async () => {
     c.posts.length = 0;
     const root = setup();
     await runUpload({ dir: root, now: NOW, env });
-    const allowed = new Set(['Week', 'LastWeek', 'X', 'Programs', 'Config', 'Program', 'Version', 'GoVersion', 'GOOS', 'GOARCH', 'Counters', 'Stacks',
-      '2026-11-17', '', 'v0', 'tool', '1.0.0', 'node20.20.2', 'linux', 'x64', 'tool/known', 'tool/crash\nmod.a:+1']);
+    const allowed = new Set([
+      'Week',
+      'LastWeek',
+      'X',
+      'Programs',
+      'Config',
+      'Program',
+      'Version',
+      'GoVersion',
+      'GOOS',
+      'GOARCH',
+      'Counters',
+      'Stacks',
+      '2026-11-17',
+      '',
+      'v0',
+      'tool',
+      '1.0.0',
+      'node20.20.2',
+      'linux',
+      'x64',
+      'tool/known',
+      'tool/crash\nmod.a:+1',
+    ]);
     const strings: string[] = [];
-    const walk = (v: unknown, key?: string): void => {
+    const walk = (value: unknown, key?: string): void => {
       if (key !== undefined) strings.push(key);
-      if (typeof v === 'string') strings.push(v);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, Array.isArray(v) ? undefined : k);
+      if (typeof value === 'string') strings.push(value);
+      else if (value && typeof value === 'object')
+        for (const [k, x] of Object.entries(value)) walk(x, Array.isArray(value) ? undefined : k);
     };
     walk(JSON.parse(c.posts[0]!.body.toString()));
-    expect(strings.filter((s) => !allowed.has(s))).toEqual([]);
+    expect(strings.filter((name) => !allowed.has(name))).toEqual([]);
   });
 
-  for (const [mode, collector] of [['local', true], ['off', true], ['on', false]] as const) {
+  for (const [mode, collector] of [
+    ['local', true],
+    ['off', true],
+    ['on', false],
+  ] as const) {
     it(`mode ${mode}${collector ? '' : ' without a collector'}: no request at all`, async () => {
       c.posts.length = 0;
       c.gets.length = 0;
@@ -128,14 +188,36 @@ describe('runUpload', () => {
     const root = setup();
     setMode(root, 'tool2', 'on', '2026-11-01');
     declare(root, 'tool2', { url: c.url, key: c.key });
-    writeCountFile(root, { program: 'tool2', begin: '2026-11-10', end: '2026-11-17', counts: { 'tool2/x': 1 } });
-    const only = await runPhases({ dir: root, now: NOW, env }, { build: true, network: true, send: true, clean: true, only: 'tool' });
-    expect(only.waiting).toMatchObject([{ week: '2026-11-17', reason: 'its report would also hold tool2, not asked for (--program tool)' }]);
+    writeCountFile(root, {
+      program: 'tool2',
+      begin: '2026-11-10',
+      end: '2026-11-17',
+      counts: { 'tool2/x': 1 },
+    });
+    const only = await runPhases(
+      { dir: root, now: NOW, env },
+      { build: true, network: true, send: true, clean: true, only: 'tool' },
+    );
+    expect(only.waiting).toMatchObject([
+      {
+        week: '2026-11-17',
+        reason: 'its report would also hold tool2, not asked for (--program tool)',
+      },
+    ]);
     expect(c.posts).toEqual([]);
     const all = await runUpload({ dir: root, now: NOW, env });
     expect(all.sent).toHaveLength(1);
-    const omitted = JSON.parse(readFileSync(collectorPaths(layout(root), collectorId({ url: c.url, key: c.key })).omitted('2026-11-17'), 'utf8'));
-    expect(omitted.omitted).toContainEqual({ program: 'tool2', version: '1.0.0', reason: 'program is not in the config' });
+    const omitted = JSON.parse(
+      readFileSync(
+        collectorPaths(layout(root), collectorId({ url: c.url, key: c.key })).omitted('2026-11-17'),
+        'utf8',
+      ),
+    );
+    expect(omitted.omitted).toContainEqual({
+      program: 'tool2',
+      version: '1.0.0',
+      reason: 'program is not in the config',
+    });
   });
 
   it('DO_NOT_TRACK in the running process: no request', async () => {
@@ -145,92 +227,5 @@ describe('runUpload', () => {
     await runUpload({ dir: root, now: NOW, env: cleanEnv({ DO_NOT_TRACK: '1' }) });
     expect(c.gets).toEqual([]);
     expect(c.posts).toEqual([]);
-  });
-});
-
-describe('retry table', () => {
-  // Go's TestRun_Retries (200, 400, 500), plus 404, 410, 413, 422 (never) and 408, 429, 503 (later).
-  const table: [number, 'sent' | 'dropped' | 'retry'][] = [
-    [200, 'sent'], [201, 'sent'], [400, 'dropped'], [404, 'dropped'], [410, 'dropped'], [413, 'dropped'], [422, 'dropped'],
-    [408, 'retry'], [429, 'retry'], [500, 'retry'], [503, 'retry'],
-  ];
-  for (const [status, fate] of table) {
-    it(`${status}: ${fate}, then a retry against a good server`, async () => {
-      c.posts.length = 0;
-      const root = setup();
-      const p = collectorPaths(layout(root), collectorId({ url: c.url, key: c.key }));
-      c.answer = () => status;
-      try {
-        const s = await runUpload({ dir: root, now: NOW, env });
-        expect(s.ok).toBe(fate === 'sent');
-        expect(existsSync(p.sent('2026-11-17'))).toBe(fate === 'sent');
-        expect(existsSync(p.pending('2026-11-17'))).toBe(fate === 'retry');
-        expect(existsSync(p.dropped('2026-11-17'))).toBe(fate === 'dropped');
-        if (fate === 'dropped') {
-          expect(s.dropped).toMatchObject([{ week: '2026-11-17', code: 'refused', status }]);
-          expect(readFileSync(p.refused('2026-11-17'))).toEqual(c.posts[0]!.body);
-        }
-        if (fate === 'retry') expect(s.retry).toMatchObject([{ week: '2026-11-17' }]);
-      } finally {
-        c.answer = () => 200;
-      }
-      const first = c.posts[0]!.body;
-      await runUpload({ dir: root, now: NOW, env });
-      expect(c.posts.length).toBe(fate === 'retry' ? 2 : 1);
-      expect(existsSync(p.sent('2026-11-17'))).toBe(fate !== 'dropped');
-      if (fate === 'retry') expect(c.posts[1]!.body).toEqual(first); // the same bytes, not a new draw
-    });
-  }
-
-  // The collector's own problem documents (server/serve/upload.ts), byte for byte.
-  const problemOf = (code: string, detail: string) => () => {
-    const a = problemAnswer({ status: 400, code, field: '/Week', detail });
-    return { type: a.type, body: a.body };
-  };
-  it('400 "in the future" (the collector\'s clock is behind this machine\'s): kept for later, sent then', async () => {
-    c.posts.length = 0;
-    const root = setup();
-    const p = collectorPaths(layout(root), collectorId({ url: c.url, key: c.key }));
-    c.answer = () => 400;
-    c.problem = problemOf('future', '2026-11-17 is in the future');
-    try {
-      const s = await runUpload({ dir: root, now: NOW, env });
-      expect(s.retry).toMatchObject([{ week: '2026-11-17' }]);
-      expect(existsSync(p.pending('2026-11-17'))).toBe(true);
-      expect(existsSync(p.dropped('2026-11-17'))).toBe(false);
-    } finally {
-      c.answer = () => 200;
-      c.problem = undefined;
-    }
-    await runUpload({ dir: root, now: NOW, env });
-    expect(existsSync(p.sent('2026-11-17'))).toBe(true);
-    expect(c.posts[1]!.body).toEqual(c.posts[0]!.body);
-  });
-
-  it('any other 400 problem is still final (dropped)', async () => {
-    const root = setup();
-    const p = collectorPaths(layout(root), collectorId({ url: c.url, key: c.key }));
-    c.answer = () => 400;
-    c.problem = problemOf('too-old', '2026-11-17 is more than 21 days old (the upload window)');
-    try {
-      await runUpload({ dir: root, now: NOW, env });
-      expect(existsSync(p.dropped('2026-11-17'))).toBe(true);
-    } finally {
-      c.answer = () => 200;
-      c.problem = undefined;
-    }
-  });
-
-  it('an unreachable collector keeps the report for later', async () => {
-    const root = tempDir('tt-upload-');
-    setMode(root, 'tool', 'on', '2026-11-01');
-    declare(root, 'tool', { url: 'http://127.0.0.1:1/x', key: c.key });
-    writeCountFile(root, { program: 'tool', begin: '2026-11-10', end: '2026-11-17', counts: { 'tool/known': 1 } });
-    const s = await runUpload({ dir: root, now: NOW, env });
-    expect(s.ok).toBe(false);
-    expect(s.configs).toMatchObject([{ ok: false, code: 'ENETWORK' }]);
-    expect(s.retry).toMatchObject([{ week: '2026-11-17' }]);
-    const cid = collectorId({ url: 'http://127.0.0.1:1/x', key: c.key });
-    expect(readdirSync(join(root, 'upload', cid)).sort()).toEqual(['collector.json', 'status.json']);
   });
 });

@@ -27,11 +27,17 @@ function setup(witnesses: string[], quorum?: number): string {
   const root = tempDir('tt-upload-witness-');
   setMode(root, 'tool', 'on', '2026-11-01');
   declare(root, 'tool', { url: c.url, key: c.key, witnesses, ...(quorum ? { quorum } : {}) });
-  writeCountFile(root, { program: 'tool', begin: '2026-11-10', end: '2026-11-17', counts: { 'tool/known': 3 } });
+  writeCountFile(root, {
+    program: 'tool',
+    begin: '2026-11-10',
+    end: '2026-11-17',
+    counts: { 'tool/known': 3 },
+  });
   return root;
 }
 
-const status = (root: string) => readStatus(collectorPaths(layout(root), collectorId({ url: c.url, key: c.key })));
+const status = (root: string) =>
+  readStatus(collectorPaths(layout(root), collectorId({ url: c.url, key: c.key })));
 
 describe('a collector with pinned witnesses', () => {
   it('sends nothing while the checkpoint lacks the quorum, and says why in the status', async () => {
@@ -47,11 +53,15 @@ describe('a collector with pinned witnesses', () => {
   it('sends once one pinned witness of a quorum of 1 has cosigned', async () => {
     c.posts.length = 0;
     const file = join(c.logDir, 'checkpoint');
-    const signed = cosignNote(readFileSync(file, 'utf8'), w2.signer, Math.floor(NOW.getTime() / 1000));
+    const signed = cosignNote(
+      readFileSync(file, 'utf8'),
+      w2.signer,
+      Math.floor(NOW.getTime() / 1000),
+    );
     writeFileSync(file, signed);
     const root = setup([w1.verifier, w2.verifier], 1);
     await runUpload({ dir: root, now: NOW, env });
-    expect(c.posts.map((p) => p.week)).toEqual(['2026-11-17']);
+    expect(c.posts.map((post) => post.week)).toEqual(['2026-11-17']);
     expect(status(root)?.lastConfig).toMatchObject({ ok: true, config: 'v0' });
   });
 

@@ -11,10 +11,21 @@ export type Entry = [name: string | [string, string[]], value: bigint];
 export function writeCountFile(path: string, meta: Meta, entries: Entry[]): void {
   const header = buildHeader(meta);
   if (!header) throw new Error(`metadata too long for ${path}`);
-  const named = entries.map(([n, v]) => [typeof n === 'string' ? n : encodeStack(n[0], n[1], 4096), v] as const);
+  const named = entries.map(
+    ([name, value]) =>
+      [typeof name === 'string' ? name : encodeStack(name[0], name[1], 4096), value] as const,
+  );
   writeFileSync(path, buildCountImage(header, named));
 }
 
 export function meta(program: string, version: string, begin: string, end: string): Meta {
-  return { TimeBegin: `${begin}T00:00:00Z`, TimeEnd: `${end}T00:00:00Z`, Program: program, Version: version, Runtime: 'node20.19.0', OS: 'linux', Arch: 'x64' };
+  return {
+    TimeBegin: `${begin}T00:00:00Z`,
+    TimeEnd: `${end}T00:00:00Z`,
+    Program: program,
+    Version: version,
+    Runtime: 'node20.19.0',
+    OS: 'linux',
+    Arch: 'x64',
+  };
 }

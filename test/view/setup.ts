@@ -39,11 +39,18 @@ export function makeTelemetryDir(): string {
   const goSrc = join(ROOT, 'testdata', 'go', GO_FILE);
   copyFileSync(goSrc, join(local, GO_FILE));
   writeFileSync(join(local, GO_FILE_WEEK2), nextGoWeek(readFileSync(goSrc)));
-  writeCountFile(join(local, 'mytool@1.2.0-node20-linux-x64-2026-11-26.v1.count'), meta('mytool', '1.2.0', '2026-11-19', '2026-11-26'), mytoolWeek1);
+  writeCountFile(
+    join(local, 'mytool@1.2.0-node20-linux-x64-2026-11-26.v1.count'),
+    meta('mytool', '1.2.0', '2026-11-19', '2026-11-26'),
+    mytoolWeek1,
+  );
   writeMytoolWeek2(root, mytoolWeek2);
   writeFileSync(join(local, BROKEN), 'not a count file\n');
   writeFileSync(join(root, 'mode'), 'on 2026-11-20');
-  writeFileSync(join(root, 'program-modes.json'), JSON.stringify({ mytool: { mode: 'off', date: '2026-11-21' } }));
+  writeFileSync(
+    join(root, 'program-modes.json'),
+    JSON.stringify({ mytool: { mode: 'off', date: '2026-11-21' } }),
+  );
   return root;
 }
 
@@ -64,10 +71,11 @@ function nextGoWeek(bytes: Buffer): Buffer {
   return out;
 }
 
-function replaceOnce(buf: Buffer, from: string, to: string): void {
+function replaceOnce(buf: Buffer, from: string, target: string): void {
   const at = buf.indexOf(from);
-  if (at < 0 || from.length !== to.length) throw new Error(`cannot patch ${JSON.stringify(from)}`);
-  buf.write(to, at, 'latin1');
+  if (at < 0 || from.length !== target.length)
+    throw new Error(`cannot patch ${JSON.stringify(from)}`);
+  buf.write(target, at, 'latin1');
 }
 
 /** A record's value sits 16 bytes before its name (format.ts: REC_NAME_OFF). */
@@ -81,7 +89,17 @@ function setValue(buf: Buffer, name: string, value: bigint): void {
 export async function buildAssets(): Promise<string> {
   const out = tempDir('tt-view-assets-');
   const src = join(ROOT, 'cmd', 'telemetry', 'view');
-  await build({ bundle: true, platform: 'browser', target: 'es2020', format: 'iife', entryPoints: [join(src, 'app.ts')], outfile: join(out, 'app.js'), logLevel: 'warning', minify: true, legalComments: 'none' });
+  await build({
+    bundle: true,
+    platform: 'browser',
+    target: 'es2020',
+    format: 'iife',
+    entryPoints: [join(src, 'app.ts')],
+    outfile: join(out, 'app.js'),
+    logLevel: 'warning',
+    minify: true,
+    legalComments: 'none',
+  });
   for (const f of ['index.html', 'style.css']) copyFileSync(join(src, f), join(out, f));
   return out;
 }

@@ -33,7 +33,12 @@ export function installApp(): void {
   const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'))!;
   mkdirSync(app);
   if (!isCI && existsSync(join(DEPS, 'koffi'))) {
-    cpSync(DEPS, join(app, 'node_modules'), { recursive: true });
+    try {
+      cpSync(DEPS, join(app, 'node_modules'), { recursive: true });
+    } catch {
+      // Another test file replaced the copy meanwhile: install everything instead.
+      rmSync(join(app, 'node_modules'), { recursive: true, force: true });
+    }
   }
   const manifest = { name: '@acme/wintool', version: '2.0.1', type: 'module', private: true };
   writeFileSync(join(app, 'package.json'), JSON.stringify(manifest));
@@ -53,7 +58,15 @@ function keepDependencies(): void {
   const notOurs = /[\\/](transparent-telemetry|\.package-lock\.json|\.bin)$/;
   const filter = (from: string) => !notOurs.test(from);
   cpSync(join(app, 'node_modules'), copy, { recursive: true, filter });
-  rmSync(DEPS, { recursive: true, force: true });
+  // Moved aside before removal: removing DEPS in place failed (ENOTEMPTY) when another file's
+  // copy was renamed into it meanwhile.
+  const old = `${DEPS}.${process.pid}.old`;
+  try {
+    renameSync(DEPS, old);
+  } catch {
+    // no copy yet, or another file moved it first
+  }
+  rmSync(old, { recursive: true, force: true });
   try {
     renameSync(copy, DEPS);
   } catch {

@@ -117,11 +117,7 @@ describe.skipIf(skip)('on Windows, the weekly upload', () => {
     expect(collector.posts).toEqual([]);
     // Today's run: the week that ended is due, so the tool starts the background run and exits.
     expect(await tool(dir, options)).toMatchObject({ mode: 'on', backend: 'win32' });
-    await waitFor(
-      () => collector.posts.length,
-      (n) => n >= 1,
-      60_000,
-    );
+    await collector.untilPosts(1);
     const [log] = await settledChildLogs(dir, 1);
     expect(log).toMatch(/upload run ended/);
     expect(collector.posts).toHaveLength(1);
@@ -143,7 +139,7 @@ describe.skipIf(skip)('on Windows, the weekly upload', () => {
     utimesSync(token, twoDaysAgo, twoDaysAgo);
     collector.posts.length = 0;
     await tool(dir, options);
-    await waitFor(() => collector.posts.length, (n) => n >= 1, 60_000);
+    await collector.untilPosts(1);
     await settledChildLogs(dir, 1);
     expect(collector.posts).toHaveLength(1);
     expect(Date.now() - statSync(token).mtimeMs).toBeLessThan(DAY);

@@ -112,7 +112,7 @@ describe.skipIf(skip)('on Windows, where the settings are and when files change'
     expect(run.status, run.stderr).toBe(0);
     const files = countFiles(dir).sort();
     expect(files.map((file) => file.slice(-24))).toEqual(
-      ['x64-2026-11-25.v1.count', 'x64-2026-11-26.v1.count'].map((n) => `-${n}`),
+      ['x64-2026-11-25.v1.count', 'x64-2026-11-26.v1.count'].map((name) => `-${name}`),
     );
     const [first, second] = files.map((file) => readOnly(file));
     expect(first!.counts).toEqual(new Map([['tool/runs', 1n]]));

@@ -102,7 +102,7 @@ export function runWindows(args: string[], options: WindowsOptions): Promise<Win
   closeSync(err);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   return new Promise((resolve, reject) => {
-    child.on('error', (e) => (e.name === 'AbortError' ? undefined : reject(e)));
+    child.on('error', (error) => (error.name === 'AbortError' ? undefined : reject(error)));
     child.on('close', (status) => {
       clearTimeout(timer);
       resolve({
