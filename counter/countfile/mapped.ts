@@ -33,7 +33,7 @@ export interface CountMap {
   reserved: number;
   /** This process found the file empty or absent, so it made it (see the engine's purge check). */
   created: boolean;
-  /** This process's index of the names linked in the file, made on first lookup (file.ts). */
+  /** This process's index of the names linked in the file, made on first lookup (chain.ts). */
   index?: NameIndex;
 }
 
@@ -89,10 +89,12 @@ export function widen(m: CountMap, size: number): void {
  */
 export function checkFile(m: CountMap, header: Uint8Array): void {
   const b = m.region.bytes;
-  for (let i = 0; i < header.length; i++) if (b[i] !== header[i]) throw new HeaderMismatchError(m.path);
+  for (let i = 0; i < header.length; i++)
+    if (b[i] !== header[i]) throw new HeaderMismatchError(m.path);
   const limitIdx = m.hdrLen >>> 2;
   const limit = Atomics.load(m.region.u32, limitIdx);
-  if (limit !== 0 && limit < firstRecordOffset(m.hdrLen)) throw new CorruptError(m.path, `allocation limit ${limit} is inside the header`);
+  if (limit !== 0 && limit < firstRecordOffset(m.hdrLen))
+    throw new CorruptError(m.path, `allocation limit ${limit} is inside the header`);
   if (limit > m.size) checkNotTruncated(m, limit);
   const fail = (why: string) => new CorruptError(m.path, why);
   // A record past the size we read: another process may have grown the file and linked it since.
@@ -104,7 +106,11 @@ export function checkFile(m: CountMap, header: Uint8Array): void {
   };
   const end = walkLinked(b, m.size, m.hdrLen, littleEndian(), fail, undefined, refresh);
   const after = Atomics.load(m.region.u32, limitIdx);
-  if (end > after) throw new CorruptError(m.path, `a linked record ends at ${end}, past the allocation limit ${after}`);
+  if (end > after)
+    throw new CorruptError(
+      m.path,
+      `a linked record ends at ${end}, past the allocation limit ${after}`,
+    );
 }
 
 /**
@@ -114,7 +120,11 @@ export function checkFile(m: CountMap, header: Uint8Array): void {
  */
 export function checkNotTruncated(m: CountMap, limit: number): void {
   const size = fstatSync(m.fd).size;
-  if (limit > size) throw new CorruptError(m.path, `allocation limit ${limit} is past the end of the file (${size} bytes): truncated?`);
+  if (limit > size)
+    throw new CorruptError(
+      m.path,
+      `allocation limit ${limit} is past the end of the file (${size} bytes): truncated?`,
+    );
   widen(m, size);
   m.size = Math.min(size, m.mapLen);
 }
