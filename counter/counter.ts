@@ -1,6 +1,6 @@
 // The Counter object. Its fast path is one atomic add on the shared mapping; everything else
 // (first use, no file yet, file full, rotation) goes through the slow path, which is the
-// engine's (engine/state.ts `slowAdd`) once the engine is loaded (hub.ts). The engine sees a
+// engine's (engine/maintenance.ts `slowAdd`) once the engine is loaded (hub.ts). The engine sees a
 // counter through `CounterSlot`; the fields it uses are marked internal and left out of the
 // published types.
 import { MAX_NAME_LEN, MAX_U64, addAt, bucketOf, saturate } from './countfile/index.js';
@@ -88,8 +88,17 @@ function firstSpace(name: string): number {
 
 /** The white space of `\s` above U+0080 (ECMAScript's WhiteSpace and LineTerminator). */
 function isWideSpace(code: number): boolean {
-  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 ||
-    code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /**
@@ -99,16 +108,25 @@ function isWideSpace(code: number): boolean {
  * the last: its frames hold `:+offset` and whatever the runtime calls a function.
  */
 export function checkName(name: unknown, stack: boolean): Uint8Array {
-  if (typeof name !== 'string') throw new TypeError(`counter name must be a string, got ${typeof name}`);
+  if (typeof name !== 'string')
+    throw new TypeError(`counter name must be a string, got ${typeof name}`);
   if (name === '') throw new TypeError('counter name is empty');
   if (!stack) {
     const bad = firstSpace(name);
-    if (bad !== -1) throw new TypeError(`counter name ${JSON.stringify(name)} contains ${bad === 10 ? 'a newline (reserved for stack counters)' : 'whitespace'}`);
-    if (name.indexOf(':') !== name.lastIndexOf(':')) throw new TypeError(`counter name ${JSON.stringify(name)} has more than one ":"`);
-    if (!(name as unknown as { isWellFormed(): boolean }).isWellFormed()) throw new TypeError(`counter name ${JSON.stringify(name)} is not valid Unicode (a lone surrogate)`);
+    if (bad !== -1)
+      throw new TypeError(
+        `counter name ${JSON.stringify(name)} contains ${bad === 10 ? 'a newline (reserved for stack counters)' : 'whitespace'}`,
+      );
+    if (name.indexOf(':') !== name.lastIndexOf(':'))
+      throw new TypeError(`counter name ${JSON.stringify(name)} has more than one ":"`);
+    if (!(name as unknown as { isWellFormed(): boolean }).isWellFormed())
+      throw new TypeError(
+        `counter name ${JSON.stringify(name)} is not valid Unicode (a lone surrogate)`,
+      );
   }
   // Buffer, not TextEncoder: the first TextEncoder.encode() in a process costs ~2.5 ms.
   const bytes = Buffer.from(name, 'utf8');
-  if (bytes.length > MAX_NAME_LEN) throw new TypeError(`counter name is ${bytes.length} bytes long (at most ${MAX_NAME_LEN})`);
+  if (bytes.length > MAX_NAME_LEN)
+    throw new TypeError(`counter name is ${bytes.length} bytes long (at most ${MAX_NAME_LEN})`);
   return bytes;
 }

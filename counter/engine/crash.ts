@@ -6,7 +6,7 @@
 // Only Node's monitor event is used: `uncaughtExceptionMonitor` observes, it does not handle,
 // so the host's exit code, its stderr message and its other listeners stay as they were.
 import { nameNow } from './stack.js';
-import { flushNow } from './state.js';
+import { flushNow } from './maintenance.js';
 import type { CounterSlot } from './types.js';
 import { type RawFrame, frameOfSite, isRuntimeFile } from '../countfile/index.js';
 

@@ -6,7 +6,8 @@ import { writeCodeCache } from './code-cache.js';
 import { watchCrashes } from './crash.js';
 import { notice } from './notice.js';
 import { nameLater, setStackCounterFactory } from './stack.js';
-import { open, slowAdd } from './state.js';
+import { slowAdd } from './maintenance.js';
+import { open } from './state.js';
 
 export type { CounterSlot, RawFrame, StackCounterFactory, StackEntry } from './types.js';
 export type { Answer, AskOptions } from './ask.js';
@@ -28,5 +29,12 @@ export interface Engine {
 }
 
 export const engine: Engine = {
-  slowAdd, open, nameLater, notice, askToShare, setStackCounterFactory, watchCrashes, writeCodeCache,
+  slowAdd,
+  open,
+  nameLater,
+  notice,
+  askToShare,
+  setStackCounterFactory,
+  watchCrashes,
+  writeCodeCache,
 };

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, extname, relative, sep } from 'node:path';
 import { MAX_NAME_LEN, encodeStack } from '../countfile/index.js';
 import { findPackage } from '../settings/index.js';
-import { onMaintenance } from './state.js';
+import { onMaintenance } from './maintenance.js';
 import type { CounterSlot, RawFrame, StackCounterFactory, StackEntry } from './types.js';
 
 let makeCounter: StackCounterFactory | null = null;
@@ -60,7 +60,8 @@ function placeFile(file: string): [string, string] {
       return ['<unknown>', ''];
     }
   }
-  if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) return [path === '' ? '<native>' : '<eval>', ''];
+  if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path))
+    return [path === '' ? '<native>' : '<eval>', ''];
   path = path.split(sep).join('/');
   const nm = path.lastIndexOf('/node_modules/');
   if (nm >= 0) {
