@@ -8,18 +8,18 @@ import type { CounterSlot } from './engine/index.js';
 
 let stackName = false;
 
-type SlowPath = (c: CounterSlot, n: bigint) => void;
+type SlowPath = (slot: CounterSlot, amount: bigint) => void;
 /** Counters incremented before the engine was loaded; it adopts them when it is. */
 const early = new Set<CounterSlot>();
-let slowAdd: SlowPath = (c, n) => {
-  c.pending += n;
-  early.add(c);
+let slowAdd: SlowPath = (slot, amount) => {
+  slot.pending += amount;
+  early.add(slot);
 };
 
 /** @internal Hands the slow path to the engine, which takes over the counters seen so far. */
-export function setSlowPath(fn: SlowPath): void {
-  slowAdd = fn;
-  for (const c of early) fn(c, 0n);
+export function setSlowPath(engineSlowAdd: SlowPath): void {
+  slowAdd = engineSlowAdd;
+  for (const slot of early) engineSlowAdd(slot, 0n);
   early.clear();
 }
 
@@ -60,16 +60,16 @@ export class Counter {
     } else slowAdd(this, 1n);
   }
 
-  /** Adds `n`; negative, fractional parts and non-numbers are ignored rather than thrown. */
-  add(n: number | bigint): void {
-    let b: bigint;
-    if (typeof n === 'bigint') b = n;
-    else if (Number.isFinite(n)) b = BigInt(Math.trunc(n));
+  /** Adds `amount`; negative, fractional parts and non-numbers are ignored rather than thrown. */
+  add(amount: number | bigint): void {
+    let value: bigint;
+    if (typeof amount === 'bigint') value = amount;
+    else if (Number.isFinite(amount)) value = BigInt(Math.trunc(amount));
     else return;
-    if (b <= 0n) return;
-    if (b > MAX_U64) b = MAX_U64;
-    if (this.v !== null) addAt(this.v, this.i, b);
-    else slowAdd(this, b);
+    if (value <= 0n) return;
+    if (value > MAX_U64) value = MAX_U64;
+    if (this.v !== null) addAt(this.v, this.i, value);
+    else slowAdd(this, value);
   }
 }
 

@@ -3,7 +3,15 @@
 // when something needs it, so a tool whose user turned counting off in the environment pays
 // for a few kilobytes of code and nothing else (DESIGN.md §1).
 import { setSlowPath, stackNameCounter } from './counter.js';
-import type { Answer, AskOptions, Engine, NoticeOptions, OpenOptions, OpenResult, StackEntry } from './engine/index.js';
+import type {
+  Answer,
+  AskOptions,
+  Engine,
+  NoticeOptions,
+  OpenOptions,
+  OpenResult,
+  StackEntry,
+} from './engine/index.js';
 import { loadEngineModule } from './engine-loader.js';
 import { checkCollectorUrl, defaultRoot, envOff, hostProgram } from './settings/index.js';
 
@@ -34,11 +42,21 @@ export function open(given: OpenOptions | null | undefined): OpenResult {
   const bad = badOption(options);
   if (bad) {
     // Nothing is read or written; counts stay in memory, and open() says why.
-    offResult = { mode: 'off', program: { name: '', version: '' }, file: null, backend: null, reason: bad };
+    offResult = {
+      mode: 'off',
+      program: { name: '', version: '' },
+      file: null,
+      backend: null,
+      reason: bad,
+    };
     return offResult;
   }
-  const host = options.program === undefined || options.version === undefined ? hostProgram() : null;
-  const program = { name: options.program ?? host!.name, version: options.version ?? host!.version };
+  const host =
+    options.program === undefined || options.version === undefined ? hostProgram() : null;
+  const program = {
+    name: options.program ?? host!.name,
+    version: options.version ?? host!.version,
+  };
   const off = envOff(program.name, options.envVar);
   if (off) {
     offResult = { mode: 'off', program, file: null, backend: null, reason: off };
@@ -66,8 +84,13 @@ const DEFAULT_CRASH_DEPTH = 8;
 
 /** What each option must be, checked before any is used: a wrong type must not surface as some internal error. */
 const OPTION_TYPES: Record<string, string> = {
-  program: 'a non-empty string', version: 'a string', dir: 'a non-empty string', envVar: 'a non-empty string', now: 'a function returning a Date',
-  command: 'a non-empty line of printable characters', collector: 'an object { url, key }',
+  program: 'a non-empty string',
+  version: 'a string',
+  dir: 'a non-empty string',
+  envVar: 'a non-empty string',
+  now: 'a function returning a Date',
+  command: 'a non-empty line of printable characters',
+  collector: 'an object { url, key }',
   crashes: 'true, false or { depth: an integer from 1 to 100 }',
 };
 
@@ -81,7 +104,8 @@ function validCrashes(crashes: unknown): boolean {
 
 /** Why `options` cannot be used, or null. */
 function badOption(options: unknown): string | null {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) return `open(): options must be an object, got ${kind(options)}`;
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    return `open(): options must be an object, got ${kind(options)}`;
   for (const [key, what] of Object.entries(OPTION_TYPES)) {
     const v = (options as Record<string, unknown>)[key];
     if (key === 'crashes') {
@@ -93,9 +117,19 @@ function badOption(options: unknown): string | null {
       if (why) return `open(): option collector${why}`;
       continue;
     }
-    const ok = v === undefined || (key === 'now' ? typeof v === 'function' : typeof v === 'string' && (v !== '' || key === 'version'));
+    const ok =
+      v === undefined ||
+      (key === 'now'
+        ? typeof v === 'function'
+        : typeof v === 'string' && (v !== '' || key === 'version'));
     // The command is printed to the user as it is: no control characters, nothing blank.
-    if (ok && key === 'command' && v !== undefined && ((v as string).trim() === '' || /[\x00-\x1f\x7f]/.test(v as string))) return `open(): option command must be ${what}`;
+    if (
+      ok &&
+      key === 'command' &&
+      v !== undefined &&
+      ((v as string).trim() === '' || /[\x00-\x1f\x7f]/.test(v as string))
+    )
+      return `open(): option command must be ${what}`;
     if (!ok) return `open(): option ${key} must be ${what}, got ${kind(v)}`;
   }
   return null;
@@ -106,14 +140,16 @@ function badOption(options: unknown): string | null {
  * small); the uploader parses the key in full. Reports travel over https:, or http: to this
  * machine (a collector under test); the URL is a base, so it carries no user, query or fragment.
  */
-function badCollector(v: unknown): string | null {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return ` must be ${OPTION_TYPES.collector}, got ${kind(v)}`;
-  const { url, key } = v as Record<string, unknown>;
-  if (typeof url !== 'string' || typeof key !== 'string') return ` must be ${OPTION_TYPES.collector} of strings, got url ${kind(url)}, key ${kind(key)}`;
+function badCollector(collector: unknown): string | null {
+  if (typeof collector !== 'object' || collector === null || Array.isArray(collector))
+    return ` must be ${OPTION_TYPES.collector}, got ${kind(collector)}`;
+  const { url, key } = collector as Record<string, unknown>;
+  if (typeof url !== 'string' || typeof key !== 'string')
+    return ` must be ${OPTION_TYPES.collector} of strings, got url ${kind(url)}, key ${kind(key)}`;
   const checked = checkCollectorUrl(url);
   if (!(checked instanceof URL)) return URL_PROBLEMS[checked.kind];
   if (!VERIFIER.test(key)) return '.key must be a verifier key (<name>+<key id>+<base64>)';
-  return badWitnesses(v as Record<string, unknown>);
+  return badWitnesses(collector as Record<string, unknown>);
 }
 
 /** The rule is safeio's; these are open()'s words for it. */
@@ -129,17 +165,34 @@ const VERIFIER = /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/;
 /** Optional witnesses (verifier keys, c2sp.org/tlog-cosignature) and how many must have cosigned. */
 function badWitnesses({ witnesses, quorum }: Record<string, unknown>): string | null {
   if (witnesses === undefined) return quorum === undefined ? null : '.quorum needs witnesses';
-  if (!Array.isArray(witnesses) || witnesses.length === 0 || !witnesses.every((w) => typeof w === 'string' && VERIFIER.test(w))) {
+  if (
+    !Array.isArray(witnesses) ||
+    witnesses.length === 0 ||
+    !witnesses.every((witness) => typeof witness === 'string' && VERIFIER.test(witness))
+  ) {
     return '.witnesses must be a non-empty array of verifier keys';
   }
-  if (quorum !== undefined && !(Number.isSafeInteger(quorum) && (quorum as number) >= 1 && (quorum as number) <= witnesses.length)) {
+  if (
+    quorum !== undefined &&
+    !(
+      Number.isSafeInteger(quorum) &&
+      (quorum as number) >= 1 &&
+      (quorum as number) <= witnesses.length
+    )
+  ) {
     return `.quorum must be a whole number from 1 to ${witnesses.length}`;
   }
   return null;
 }
 
-function kind(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'an array' : v === '' ? 'an empty string' : typeof v;
+function kind(value: unknown): string {
+  return value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : value === ''
+        ? 'an empty string'
+        : typeof value;
 }
 
 export function countingOff(): boolean {
@@ -147,9 +200,9 @@ export function countingOff(): boolean {
 }
 
 /** Loading the engine is file I/O, so an increment never does it: the stack waits for open(). */
-export function nameLater(name: string, e: StackEntry): void {
-  if (engine) engine.nameLater(name, e);
-  else unnamed.push([name, e]);
+export function nameLater(name: string, entry: StackEntry): void {
+  if (engine) engine.nameLater(name, entry);
+  else unnamed.push([name, entry]);
 }
 
 export function notice(options?: NoticeOptions): boolean {

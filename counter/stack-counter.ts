@@ -13,7 +13,8 @@ export class StackCounter {
 
   constructor(name: string, depth = 8) {
     checkName(name, false);
-    if (!Number.isInteger(depth) || depth < 1 || depth > 100) throw new TypeError(`stack depth must be an integer from 1 to 100, got ${depth}`);
+    if (!Number.isInteger(depth) || depth < 1 || depth > 100)
+      throw new TypeError(`stack depth must be an integer from 1 to 100, got ${depth}`);
     this.name = name;
     this.depth = depth;
   }
@@ -23,7 +24,9 @@ export class StackCounter {
     try {
       if (countingOff()) return;
       const sites = capture(this.depth, StackCounter.prototype.inc);
-      const key = sites.map((c) => `${c.getFileName()}:${c.getLineNumber()}:${c.getColumnNumber()}`).join('|');
+      const key = sites
+        .map((site) => `${site.getFileName()}:${site.getLineNumber()}:${site.getColumnNumber()}`)
+        .join('|');
       const known = this.stacks.get(key);
       if (known?.counter) return known.counter.inc();
       if (known) {
@@ -40,7 +43,9 @@ export class StackCounter {
 
   /** The decoded names of the stacks this process has counted so far. */
   names(): string[] {
-    return [...this.stacks.values()].flatMap((e) => (e.counter ? [decodeStack(e.counter.name)] : []));
+    return [...this.stacks.values()].flatMap((entry) =>
+      entry.counter ? [decodeStack(entry.counter.name)] : [],
+    );
   }
 }
 

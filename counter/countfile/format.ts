@@ -36,11 +36,19 @@ export const MAX_U64 = 0xffffffffffffffffn;
 export const MAX_READ_LEN = 64 * 1024 * 1024;
 
 /** Metadata keys written by this toolkit, in file order. */
-export const META_KEYS = ['TimeBegin', 'TimeEnd', 'Program', 'Version', 'Runtime', 'OS', 'Arch'] as const;
+export const META_KEYS = [
+  'TimeBegin',
+  'TimeEnd',
+  'Program',
+  'Version',
+  'Runtime',
+  'OS',
+  'Arch',
+] as const;
 export type Meta = Record<(typeof META_KEYS)[number], string>;
 
-export function roundUp(n: number, unit: number): number {
-  return Math.ceil(n / unit) * unit;
+export function roundUp(value: number, unit: number): number {
+  return Math.ceil(value / unit) * unit;
 }
 
 /** FNV-1a over the name's bytes, folded to a bucket index: part of the format. */
@@ -51,7 +59,7 @@ export function bucketOf(name: Uint8Array): number {
 }
 
 export function metaText(meta: Meta): string {
-  return META_KEYS.map((k) => `${k}: ${meta[k]}\n`).join('') + '\n';
+  return META_KEYS.map((key) => `${key}: ${meta[key]}\n`).join('') + '\n';
 }
 
 /** The full header (prefix, length word, metadata, zero padding), or null when metadata is too long. */
@@ -83,8 +91,13 @@ export function firstRecordOffset(hdrLen: number): number {
  * Where a record of `size` bytes goes when the allocation limit is `limit`: right after it,
  * unless it would reach the end of a 16 KiB page, in which case at the next page's start.
  */
-export function placeRecord(limit: number, hdrLen: number, size: number): { start: number; end: number } {
+export function placeRecord(
+  limit: number,
+  hdrLen: number,
+  size: number,
+): { start: number; end: number } {
   let start = limit === 0 ? firstRecordOffset(hdrLen) : limit;
-  if (Math.floor(start / PAGE_SIZE) !== Math.floor((start + size) / PAGE_SIZE)) start = roundUp(start, PAGE_SIZE);
+  if (Math.floor(start / PAGE_SIZE) !== Math.floor((start + size) / PAGE_SIZE))
+    start = roundUp(start, PAGE_SIZE);
   return { start, end: start + size };
 }

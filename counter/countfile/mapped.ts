@@ -72,11 +72,11 @@ export function mapLength(size: number, path: string): number {
  * Maps the file again, larger. The old mapping is left alone: counters placed in it keep
  * writing through it, and both views show the same shared pages.
  */
-export function widen(m: CountMap, size: number): void {
-  if (size <= m.mapLen || m.backend === null) return;
-  const len = mapLength(size, m.path);
-  m.region = m.backend.map(m.fd, len);
-  m.mapLen = len;
+export function widen(map: CountMap, size: number): void {
+  if (size <= map.mapLen || map.backend === null) return;
+  const len = mapLength(size, map.path);
+  map.region = map.backend.map(map.fd, len);
+  map.mapLen = len;
 }
 
 /**
@@ -87,28 +87,28 @@ export function widen(m: CountMap, size: number): void {
  * heads and a linked record never changes, so the walk sees a consistent file; the limit is
  * read after it, since it only grows.
  */
-export function checkFile(m: CountMap, header: Uint8Array): void {
-  const b = m.region.bytes;
+export function checkFile(map: CountMap, header: Uint8Array): void {
+  const bytes = map.region.bytes;
   for (let i = 0; i < header.length; i++)
-    if (b[i] !== header[i]) throw new HeaderMismatchError(m.path);
-  const limitIdx = m.hdrLen >>> 2;
-  const limit = Atomics.load(m.region.u32, limitIdx);
-  if (limit !== 0 && limit < firstRecordOffset(m.hdrLen))
-    throw new CorruptError(m.path, `allocation limit ${limit} is inside the header`);
-  if (limit > m.size) checkNotTruncated(m, limit);
-  const fail = (why: string) => new CorruptError(m.path, why);
+    if (bytes[i] !== header[i]) throw new HeaderMismatchError(map.path);
+  const limitIdx = map.hdrLen >>> 2;
+  const limit = Atomics.load(map.region.u32, limitIdx);
+  if (limit !== 0 && limit < firstRecordOffset(map.hdrLen))
+    throw new CorruptError(map.path, `allocation limit ${limit} is inside the header`);
+  if (limit > map.size) checkNotTruncated(map, limit);
+  const fail = (why: string) => new CorruptError(map.path, why);
   // A record past the size we read: another process may have grown the file and linked it since.
   const refresh = () => {
-    const size = fstatSync(m.fd).size;
-    widen(m, size);
-    m.size = Math.min(size, m.mapLen);
-    return { bytes: m.region.bytes, size: m.size };
+    const size = fstatSync(map.fd).size;
+    widen(map, size);
+    map.size = Math.min(size, map.mapLen);
+    return { bytes: map.region.bytes, size: map.size };
   };
-  const end = walkLinked(b, m.size, m.hdrLen, littleEndian(), fail, undefined, refresh);
-  const after = Atomics.load(m.region.u32, limitIdx);
+  const end = walkLinked(bytes, map.size, map.hdrLen, littleEndian(), fail, undefined, refresh);
+  const after = Atomics.load(map.region.u32, limitIdx);
   if (end > after)
     throw new CorruptError(
-      m.path,
+      map.path,
       `a linked record ends at ${end}, past the allocation limit ${after}`,
     );
 }
@@ -118,13 +118,13 @@ export function checkFile(m: CountMap, header: Uint8Array): void {
  * Writers grow the file before claiming space, so a size read *after* the limit can be
  * smaller than the limit only if the file was truncated.
  */
-export function checkNotTruncated(m: CountMap, limit: number): void {
-  const size = fstatSync(m.fd).size;
+export function checkNotTruncated(map: CountMap, limit: number): void {
+  const size = fstatSync(map.fd).size;
   if (limit > size)
     throw new CorruptError(
-      m.path,
+      map.path,
       `allocation limit ${limit} is past the end of the file (${size} bytes): truncated?`,
     );
-  widen(m, size);
-  m.size = Math.min(size, m.mapLen);
+  widen(map, size);
+  map.size = Math.min(size, map.mapLen);
 }

@@ -1,6 +1,13 @@
 // Reads a count file from bytes, with the same acceptance rules as Go's parser and errors
 // that name the file and the reason. Readers never write, so any file can be inspected.
-import { FILE_SUFFIX, HDR_PREFIX, MIN_FILE_LEN, NUM_BUCKETS, REC_NAME_OFF, littleEndian } from './format.js';
+import {
+  FILE_SUFFIX,
+  HDR_PREFIX,
+  MIN_FILE_LEN,
+  NUM_BUCKETS,
+  REC_NAME_OFF,
+  littleEndian,
+} from './format.js';
 import { decodeStack } from './stack-name.js';
 import { walkLinked } from './walk.js';
 
@@ -32,23 +39,30 @@ let utf8: TextDecoder | undefined;
 export function parseCountFile(file: string, data: Uint8Array): CountFile {
   latin1 ??= new TextDecoder('latin1');
   utf8 ??= new TextDecoder('utf-8', { fatal: true });
-  if (data.length < MIN_FILE_LEN) throw new CountFileError(file, 'ETOOSHORT', `file too short (${data.length}<${MIN_FILE_LEN})`);
+  if (data.length < MIN_FILE_LEN)
+    throw new CountFileError(file, 'ETOOSHORT', `file too short (${data.length}<${MIN_FILE_LEN})`);
   if (latin1.decode(data.subarray(0, HDR_PREFIX.length)) !== HDR_PREFIX) {
     throw new CountFileError(file, 'EBADHDR', `wrong hdr (not ${JSON.stringify(HDR_PREFIX)})`);
   }
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const le = littleEndian();
-  const corrupt = (why: string) => new CountFileError(file, 'ECORRUPT', `corrupt counter file: ${why}`);
+  const corrupt = (why: string) =>
+    new CountFileError(file, 'ECORRUPT', `corrupt counter file: ${why}`);
   const hdrLen = view.getUint32(HDR_PREFIX.length, le);
-  if (hdrLen > MIN_FILE_LEN || hdrLen < HDR_PREFIX.length + 4) throw corrupt(`header length ${hdrLen} out of range`);
-  if (hdrLen + 4 + 4 * NUM_BUCKETS > data.length) throw corrupt(`hash table at ${hdrLen + 4} runs past the end`);
+  if (hdrLen > MIN_FILE_LEN || hdrLen < HDR_PREFIX.length + 4)
+    throw corrupt(`header length ${hdrLen} out of range`);
+  if (hdrLen + 4 + 4 * NUM_BUCKETS > data.length)
+    throw corrupt(`hash table at ${hdrLen + 4} runs past the end`);
   const meta = parseMeta(data.subarray(HDR_PREFIX.length + 4, hdrLen), corrupt);
   if (!meta.TimeBegin) inferTimes(file, meta, corrupt);
   const counts = new Map<string, bigint>();
   walkLinked(data, data.length, hdrLen, le, corrupt, (off, len) => {
     const name = decodeStack(nameText(data.subarray(off + REC_NAME_OFF, off + REC_NAME_OFF + len)));
     // Distinct raw names (the walk checked) that still read the same would hide one count.
-    if (counts.has(name)) throw corrupt(`two counter names read as ${JSON.stringify(name)} (the second at offset ${off})`);
+    if (counts.has(name))
+      throw corrupt(
+        `two counter names read as ${JSON.stringify(name)} (the second at offset ${off})`,
+      );
     counts.set(name, view.getBigUint64(off, le));
   });
   return { meta, counts };
@@ -76,22 +90,29 @@ function nameText(raw: Uint8Array): string {
 }
 
 /** Length of the well-formed UTF-8 sequence at `i` (RFC 3629: no overlongs, no surrogates), or 0. */
-function validSequence(b: Uint8Array, i: number): number {
-  const c = b[i]!;
-  if (c < 0x80) return 1;
-  const n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-  if (n === 0 || i + n > b.length) return 0;
-  const c1 = b[i + 1]!;
-  const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
-  const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
-  if (c1 < lo || c1 > hi) return 0;
-  for (let k = 2; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return 0;
-  return n;
+function validSequence(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i]!;
+  if (lead < 0x80) return 1;
+  const length =
+    lead >= 0xc2 && lead <= 0xdf
+      ? 2
+      : lead >= 0xe0 && lead <= 0xef
+        ? 3
+        : lead >= 0xf0 && lead <= 0xf4
+          ? 4
+          : 0;
+  if (length === 0 || i + length > bytes.length) return 0;
+  const second = bytes[i + 1]!;
+  const lo = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+  const hi = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+  if (second < lo || second > hi) return 0;
+  for (let k = 2; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return 0;
+  return length;
 }
 
-function codePoint(b: Uint8Array, i: number, n: number): number {
-  let cp = b[i]! & (0xff >> (n + 1));
-  for (let k = 1; k < n; k++) cp = (cp << 6) | (b[i + k]! & 0x3f);
+function codePoint(bytes: Uint8Array, i: number, length: number): number {
+  let cp = bytes[i]! & (0xff >> (length + 1));
+  for (let k = 1; k < length; k++) cp = (cp << 6) | (bytes[i + k]! & 0x3f);
   return cp;
 }
 
@@ -99,11 +120,17 @@ function codePoint(b: Uint8Array, i: number, n: number): number {
  * Go's rule for a file without TimeBegin: take the date from the file name, and end the span
  * one day later (Go's own comment doubts the day; kept so both readers agree).
  */
-function inferTimes(file: string, meta: Record<string, string>, corrupt: (why: string) => Error): void {
-  if (!file.endsWith(FILE_SUFFIX) || file.length < '-2022-11-19'.length) throw corrupt('no TimeBegin, and no date in the file name');
+function inferTimes(
+  file: string,
+  meta: Record<string, string>,
+  corrupt: (why: string) => Error,
+): void {
+  if (!file.endsWith(FILE_SUFFIX) || file.length < '-2022-11-19'.length)
+    throw corrupt('no TimeBegin, and no date in the file name');
   const date = file.slice(0, -FILE_SUFFIX.length).slice(-10);
   const t = Date.parse(`${date}T00:00:00Z`);
-  if (!/^\d{4}-\d\d-\d\d$/.test(date) || Number.isNaN(t)) throw new CountFileError(file, 'ECORRUPT', 'invalid counter file name');
+  if (!/^\d{4}-\d\d-\d\d$/.test(date) || Number.isNaN(t))
+    throw new CountFileError(file, 'ECORRUPT', 'invalid counter file name');
   meta.TimeBegin = `${date}T00:00:00Z`;
   meta.TimeEnd = `${new Date(t + 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`;
 }

@@ -48,19 +48,26 @@ export function listCountFiles(dir: string): string[] {
   } catch {
     return [];
   }
-  return names.filter((n) => n.endsWith(FILE_SUFFIX)).sort().map((n) => join(dir, n));
+  return names
+    .filter((name) => name.endsWith(FILE_SUFFIX))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 export function readCountFile(file: string): ReadOk | ReadFailed {
   const bytes = readBounded(file);
   if (typeof bytes === 'string') return { file, error: `${file}: ${bytes}` };
   if (bytes.length === 0) return { file, error: `${file}: is empty, not a count file` };
-  if (!startsWithHeader(bytes)) return { file, error: `${file}: not a count file (it does not start with the v1 header)` };
+  if (!startsWithHeader(bytes))
+    return { file, error: `${file}: not a count file (it does not start with the v1 header)` };
   try {
     const parsed = parseCountFile(file, bytes);
     return { file, ...parsed, info: fileInfo(parsed.meta) };
   } catch (e) {
-    return { file, error: e instanceof CountFileError ? e.message : `${file}: ${(e as Error)?.message ?? e}` };
+    return {
+      file,
+      error: e instanceof CountFileError ? e.message : `${file}: ${(e as Error)?.message ?? e}`,
+    };
   }
 }
 
@@ -70,13 +77,15 @@ function readBounded(file: string): Uint8Array | string {
   if (!isUnreadable(r)) return r;
   if (r.reason === 'is a directory') return 'is a directory, not a count file';
   if (r.reason.startsWith('is not a regular file')) return 'is not a regular file';
-  if (r.reason.startsWith('is too large')) return r.reason.replace('is too large', 'is too large to be a count file');
+  if (r.reason.startsWith('is too large'))
+    return r.reason.replace('is too large', 'is too large to be a count file');
   return r.reason;
 }
 
 function startsWithHeader(bytes: Uint8Array): boolean {
   if (bytes.length < HDR_PREFIX.length) return false;
-  for (let i = 0; i < HDR_PREFIX.length; i++) if (bytes[i] !== HDR_PREFIX.charCodeAt(i)) return false;
+  for (let i = 0; i < HDR_PREFIX.length; i++)
+    if (bytes[i] !== HDR_PREFIX.charCodeAt(i)) return false;
   return true;
 }
 

@@ -4,20 +4,23 @@
 import { fstatSync, unlinkSync, writeSync } from 'node:fs';
 import { RESERVES, reserve } from '../mmap/index.js';
 
-/** Reserves bytes [from, to) of `fd`; the error names the file. */
-export function reserveRange(fd: number, path: string, from: number, to: number): void {
+/** Reserves bytes [from, end) of the file open as `descriptor`; the error names the file. */
+export function reserveRange(descriptor: number, path: string, from: number, end: number): void {
   try {
-    reserve(fd, from, to - from);
-  } catch (e) {
-    throw new Error(`${path}: cannot reserve bytes ${from} to ${to}: ${(e as Error).message}`, { cause: e });
+    reserve(descriptor, from, end - from);
+  } catch (error) {
+    throw new Error(
+      `${path}: cannot reserve bytes ${from} to ${end}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
 /** Covers a process's view of the file up to `end` with blocks (nothing to do when it already is). */
-export function reserveTo(m: { fd: number; path: string; reserved: number }, end: number): void {
-  if (end <= m.reserved) return;
-  reserveRange(m.fd, m.path, m.reserved, end);
-  m.reserved = end;
+export function reserveTo(map: { fd: number; path: string; reserved: number }, end: number): void {
+  if (end <= map.reserved) return;
+  reserveRange(map.fd, map.path, map.reserved, end);
+  map.reserved = end;
 }
 
 /**
@@ -26,9 +29,10 @@ export function reserveTo(m: { fd: number; path: string; reserved: number }, end
  * the file grows sparse as it always did: 4 zero bytes at `end - 4`, in the tail of a page,
  * which never holds record data.
  */
-export function extend(fd: number, path: string, from: number, end: number): void {
-  reserveRange(fd, path, from, end);
-  if (!RESERVES && fstatSync(fd).size < end) writeSync(fd, new Uint8Array(4), 0, 4, end - 4);
+export function extend(descriptor: number, path: string, from: number, end: number): void {
+  reserveRange(descriptor, path, from, end);
+  if (!RESERVES && fstatSync(descriptor).size < end)
+    writeSync(descriptor, new Uint8Array(4), 0, 4, end - 4);
 }
 
 export function unlinkQuietly(path: string): void {

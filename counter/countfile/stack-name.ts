@@ -12,9 +12,9 @@ function splitFrame(line: string): [string, string] {
 /** Compresses frame lines into the stored name, capped at maxBytes with the truncation marker. */
 export function encodeStack(prefix: string, frames: readonly string[], maxBytes: number): string {
   let last = '';
-  const lines = frames.map((f) => {
-    const [path, rest] = splitFrame(f);
-    const out = path === last ? `".${rest}` : f;
+  const lines = frames.map((frame) => {
+    const [path, rest] = splitFrame(frame);
+    const out = path === last ? `".${rest}` : frame;
     last = path;
     return out;
   });

@@ -4,7 +4,15 @@
 // linked records may not overlap (a bitmap of 8-byte units; Go's writer never links
 // overlapping records, and dead ones are never linked) and no name is longer than any writer
 // stores, so a crafted file cannot make a reader decode the same bytes over and over.
-import { LEN_MASK, MAX_NAME_LEN, NUM_BUCKETS, REC_LEN_OFF, REC_NAME_OFF, REC_NEXT_OFF, firstRecordOffset } from './format.js';
+import {
+  LEN_MASK,
+  MAX_NAME_LEN,
+  NUM_BUCKETS,
+  REC_LEN_OFF,
+  REC_NAME_OFF,
+  REC_NEXT_OFF,
+  firstRecordOffset,
+} from './format.js';
 
 /** Builds the error for a broken rule. */
 export type Fail = (why: string) => Error;
@@ -31,7 +39,15 @@ const ALIGN = 8;
  * its name hashes to is not checked (Go does not either): hashing every name would double the
  * cost of opening a file.
  */
-export function walkLinked(bytes: Uint8Array, size: number, hdrLen: number, le: boolean, fail: Fail, visit?: Visit, refresh?: Refresh): number {
+export function walkLinked(
+  bytes: Uint8Array,
+  size: number,
+  hdrLen: number,
+  littleEndian: boolean,
+  fail: Fail,
+  visit?: Visit,
+  refresh?: Refresh,
+): number {
   let view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let text = Buffer.from(bytes.buffer, bytes.byteOffset, size);
   let used = new Uint32Array(units(size));
@@ -51,14 +67,16 @@ export function walkLinked(bytes: Uint8Array, size: number, hdrLen: number, le: 
     return true;
   };
   let maxEnd = 0;
-  for (let b = 0; b < NUM_BUCKETS; b++) {
-    let off = view.getUint32(hdrLen + 4 + 4 * b, le);
+  for (let bucket = 0; bucket < NUM_BUCKETS; bucket++) {
+    let off = view.getUint32(hdrLen + 4 + 4 * bucket, littleEndian);
     while (off !== 0) {
-      if (off < first || !reaches(off + REC_NAME_OFF)) throw fail(`record offset ${off} out of range`);
+      if (off < first || !reaches(off + REC_NAME_OFF))
+        throw fail(`record offset ${off} out of range`);
       if (off % ALIGN !== 0) throw fail(`record offset ${off} is not a multiple of ${ALIGN}`);
-      const len = view.getUint32(off + REC_LEN_OFF, le) & LEN_MASK;
+      const len = view.getUint32(off + REC_LEN_OFF, littleEndian) & LEN_MASK;
       if (len === 0) throw fail(`record at offset ${off} has an empty name`);
-      if (len > MAX_NAME_LEN) throw fail(`record at offset ${off} has a name of ${len} bytes (at most ${MAX_NAME_LEN})`);
+      if (len > MAX_NAME_LEN)
+        throw fail(`record at offset ${off} has a name of ${len} bytes (at most ${MAX_NAME_LEN})`);
       const end = off + REC_NAME_OFF + len;
       if (!reaches(end)) throw fail(`record at offset ${off} runs past the end`);
       if (!claim(used, off, end)) throw fail(`record at offset ${off} overlaps another record`);
@@ -67,7 +85,7 @@ export function walkLinked(bytes: Uint8Array, size: number, hdrLen: number, le: 
       names.add(key);
       visit?.(off, len, key);
       if (end > maxEnd) maxEnd = end;
-      off = view.getUint32(off + REC_NEXT_OFF, le);
+      off = view.getUint32(off + REC_NEXT_OFF, littleEndian);
     }
   }
   return maxEnd;
