@@ -2,7 +2,15 @@
 // this program share its counts? The default is no, silence is no answer, and whatever the
 // user says applies to this program only. Like the notice, it speaks about what open()
 // resolved (opened.ts).
-import { type Layout, type Mode, debugLog, noticeRecord, settled, updateNotice, writeProgramMode } from '../settings/index.js';
+import {
+  type Layout,
+  type Mode,
+  debugLog,
+  noticeRecord,
+  settled,
+  updateNotice,
+  writeProgramMode,
+} from '../settings/index.js';
 import { isCI } from './ci.js';
 import { type Wording, noCommand, shellWord, stopVariables } from './notice.js';
 import { resolved } from './opened.js';
@@ -36,7 +44,13 @@ export async function askToShare(options: AskOptions = {}): Promise<Answer | nul
     const question = options.question ?? defaultQuestion(program);
     // Loaded here, not at the top: node:readline costs ~1 ms, and most tools never ask.
     const { createInterface } = await import('node:readline');
-    const reply = await readLine(createInterface, input, output, `${question} [y/N] `, timeout(options.timeoutMs));
+    const reply = await readLine(
+      createInterface,
+      input,
+      output,
+      `${question} [y/N] `,
+      timeout(options.timeoutMs),
+    );
     if (reply === null) {
       output.write('\n');
       return null;
@@ -62,7 +76,12 @@ function defaultQuestion(program: string): string {
 export function confirmation(tool: Wording & { collector?: unknown }, mode: Answer): string {
   const { program, command } = tool;
   if (mode === 'local') {
-    return `${program} keeps its counts on this machine. ` + (command ? `To share them later, run "${command} on".` : `To share them later: ${noCommand(tool, 'on')}`);
+    return (
+      `${program} keeps its counts on this machine. ` +
+      (command
+        ? `To share them later, run "${command} on".`
+        : `To share them later: ${noCommand(tool, 'on')}`)
+    );
   }
   const shared = tool.collector
     ? `${program} will send its weekly counts to its vendor's collector, once a week, holding only the counters the vendor's published config lists; nothing counted up to today.` +
@@ -75,8 +94,10 @@ export function confirmation(tool: Wording & { collector?: unknown }, mode: Answ
   );
 }
 
-function timeout(ms: number | undefined): number {
-  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_TIMEOUT_MS;
+function timeout(timeoutMs: number | undefined): number {
+  return typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0
+    ? timeoutMs
+    : DEFAULT_TIMEOUT_MS;
 }
 
 /**
@@ -88,7 +109,7 @@ function readLine(
   input: NodeJS.ReadStream,
   output: NodeJS.WriteStream,
   prompt: string,
-  ms: number,
+  timeoutMs: number,
 ): Promise<string | null> {
   return new Promise((resolve) => {
     const rl = createInterface({ input, output, terminal: false });
@@ -102,7 +123,7 @@ function readLine(
       input.pause();
       resolve(answer);
     };
-    const timer = setTimeout(() => finish(null), ms);
+    const timer = setTimeout(() => finish(null), timeoutMs);
     timer.unref();
     rl.on('close', () => finish(null));
     rl.question(prompt, (answer) => finish(answer));

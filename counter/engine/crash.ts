@@ -102,7 +102,7 @@ function callSites(thrown: object): NodeJS.CallSite[] | null {
 }
 
 function defaultText(error: Error, sites: NodeJS.CallSite[]): string {
-  return [String(error), ...sites.map((s) => `    at ${s}`)].join('\n');
+  return [String(error), ...sites.map((site) => `    at ${site}`)].join('\n');
 }
 
 /** `    at fn (file:line:col)` or `    at file:line:col`; the line offset is unknown. */

@@ -2,7 +2,15 @@
 // ways out. Printing it must never disturb the host: no throw, no stdin, no wait, and when
 // it has nothing to say it returns before touching the disk. It speaks about what open()
 // resolved (opened.ts): program, directory, the tool's own variable and command.
-import { type Layout, debugLog, noticeRecord, settled, toolEnvVar, updateNotice, wrap } from '../settings/index.js';
+import {
+  type Layout,
+  debugLog,
+  noticeRecord,
+  settled,
+  toolEnvVar,
+  updateNotice,
+  wrap,
+} from '../settings/index.js';
 import { isCI } from './ci.js';
 import { type Opened, resolved } from './opened.js';
 
@@ -28,7 +36,11 @@ export function notice(options: NoticeOptions = {}): boolean {
     dirs = tool.dirs;
     if (!dirs) return false;
     const version = noticeVersion(options.version);
-    if (noticeRecord(dirs, tool.program).notice >= version || settled(dirs, tool.program, tool.envVar)) return false;
+    if (
+      noticeRecord(dirs, tool.program).notice >= version ||
+      settled(dirs, tool.program, tool.envVar)
+    )
+      return false;
     // Remember before printing: if we cannot remember, we stay quiet rather than repeat
     // ourselves on every run (and an unwritable directory means nothing is counted anyway).
     updateNotice(dirs, tool.program, { notice: version });
@@ -50,8 +62,13 @@ export function noticeText(tool: Wording, url?: string): string {
   const share = command
     ? `Nothing is sent anywhere unless you run "${command} on".`
     : `Nothing is sent anywhere unless you turn sharing on: ${noCommand(tool, 'on')}`;
-  const stop = command ? `To stop counting, run "${command} off" or set ${stopVariables(tool)}.` : `To stop counting, set ${stopVariables(tool)}.`;
-  return `${program} counts how it is used, in local files on this machine only. ${share} ${stop}` + (url ? ` More: ${url}` : '');
+  const stop = command
+    ? `To stop counting, run "${command} off" or set ${stopVariables(tool)}.`
+    : `To stop counting, set ${stopVariables(tool)}.`;
+  return (
+    `${program} counts how it is used, in local files on this machine only. ${share} ${stop}` +
+    (url ? ` More: ${url}` : '')
+  );
 }
 
 /** For a tool without a mounted command: it has none, and what works where `telemetry` is installed. */
@@ -68,13 +85,13 @@ export function stopVariables(tool: Wording): string {
   return own ? `${own}=1 or DO_NOT_TRACK=1` : 'DO_NOT_TRACK=1';
 }
 
-function noticeVersion(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 1;
+function noticeVersion(version: unknown): number {
+  return typeof version === 'number' && Number.isFinite(version) ? version : 1;
 }
 
 /** npm names are shell-safe; a fallback name from a script file may not be. */
-export function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 function width(stream: NodeJS.WriteStream): number {

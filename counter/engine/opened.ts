@@ -1,7 +1,15 @@
 // What open() resolved about the host (program, directory, its own opt-out variable, the
 // command that controls it), so that notice() and askToShare() speak about the same program
 // open() counts for instead of working it out again from the working directory.
-import { type Collector, type Layout, debugLog, defaultRoot, hostProgram, layout, recordProgram } from '../settings/index.js';
+import {
+  type Collector,
+  type Layout,
+  debugLog,
+  defaultRoot,
+  hostProgram,
+  layout,
+  recordProgram,
+} from '../settings/index.js';
 
 export interface Opened {
   program: string;
@@ -17,15 +25,32 @@ export interface Opened {
 let opened: Opened | null = null;
 
 /** Called by open() once it knows the program and the directory. */
-export function remember(o: { program: string; dirs: Layout | null; envVar?: string; command?: unknown; collector?: Collector }): void {
-  opened = { program: o.program, dirs: o.dirs, envVar: o.envVar, command: validCommand(o.command), collector: copyCollector(o.collector) };
+export function remember(options: {
+  program: string;
+  dirs: Layout | null;
+  envVar?: string;
+  command?: unknown;
+  collector?: Collector;
+}): void {
+  opened = {
+    program: options.program,
+    dirs: options.dirs,
+    envVar: options.envVar,
+    command: validCommand(options.command),
+    collector: copyCollector(options.collector),
+  };
 }
 
 /** Only the known fields, copied: the author's object may carry more, or change later. */
-function copyCollector(c: Collector | undefined): Collector | undefined {
-  if (!c) return undefined;
-  const { url, key, witnesses, quorum } = c;
-  return { url, key, ...(witnesses ? { witnesses: [...witnesses] } : {}), ...(quorum !== undefined ? { quorum } : {}) };
+function copyCollector(collector: Collector | undefined): Collector | undefined {
+  if (!collector) return undefined;
+  const { url, key, witnesses, quorum } = collector;
+  return {
+    url,
+    key,
+    ...(witnesses ? { witnesses: [...witnesses] } : {}),
+    ...(quorum !== undefined ? { quorum } : {}),
+  };
 }
 
 /**
@@ -34,12 +59,19 @@ function copyCollector(c: Collector | undefined): Collector | undefined {
  * opened without one loses the one it had: its counts then go nowhere). Never throws.
  */
 export function recordOpened(): void {
-  const o = opened;
-  if (!o?.dirs) return;
+  const host = opened;
+  if (!host?.dirs) return;
   try {
-    recordProgram(o.dirs, o.program, { envVar: o.envVar || undefined, command: o.command, collector: o.collector });
-  } catch (e) {
-    debugLog(o.dirs, `cannot record the program in programs.json: ${(e as Error)?.message ?? e}`);
+    recordProgram(host.dirs, host.program, {
+      envVar: host.envVar || undefined,
+      command: host.command,
+      collector: host.collector,
+    });
+  } catch (error) {
+    debugLog(
+      host.dirs,
+      `cannot record the program in programs.json: ${(error as Error)?.message ?? error}`,
+    );
   }
 }
 
@@ -60,6 +92,6 @@ export function forgetOpened(): void {
 }
 
 /** Checked by the entry with the other options (hub.ts): here only trimmed. */
-function validCommand(v: unknown): string | undefined {
-  return typeof v === 'string' ? v.trim() : undefined;
+function validCommand(command: unknown): string | undefined {
+  return typeof command === 'string' ? command.trim() : undefined;
 }

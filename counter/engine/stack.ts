@@ -13,17 +13,17 @@ import type { CounterSlot, RawFrame, StackCounterFactory, StackEntry } from './t
 let makeCounter: StackCounterFactory | null = null;
 
 /** The entry's counter constructor for stack names; set when the entry loads the engine. */
-export function setStackCounterFactory(f: StackCounterFactory): void {
-  makeCounter = f;
+export function setStackCounterFactory(factory: StackCounterFactory): void {
+  makeCounter = factory;
 }
 
 /** Names a newly seen stack in the maintenance step: naming reads package.json files. */
-export function nameLater(prefix: string, e: StackEntry): void {
+export function nameLater(prefix: string, entry: StackEntry): void {
   onMaintenance(() => {
     if (!makeCounter) return;
-    e.counter = makeCounter(encodeStack(prefix, e.frames.map(formatFrame), MAX_NAME_LEN));
-    e.counter.add(e.pending);
-    e.pending = 0;
+    entry.counter = makeCounter(encodeStack(prefix, entry.frames.map(formatFrame), MAX_NAME_LEN));
+    entry.counter.add(entry.pending);
+    entry.pending = 0;
   });
 }
 
@@ -43,11 +43,11 @@ export function nameNow(
 const packages = new Map<string, { root: string; name: string } | null>();
 
 /** `<package>/<module path, no extension>.<function>:+<offset>`; nothing outside the package is kept. */
-export function formatFrame(f: RawFrame): string {
-  const fn = f.fn.replace(/\s+/g, '_').slice(0, 200);
-  const [pkg, mod] = placeFile(f.file);
+export function formatFrame(frame: RawFrame): string {
+  const functionName = frame.fn.replace(/\s+/g, '_').slice(0, 200);
+  const [pkg, mod] = placeFile(frame.file);
   // A stack read back from text has no function start line: `:+?` says so.
-  return `${pkg}${mod ? `/${mod}` : ''}.${fn}:+${f.offset < 0 ? '?' : f.offset}`;
+  return `${pkg}${mod ? `/${mod}` : ''}.${functionName}:+${frame.offset < 0 ? '?' : frame.offset}`;
 }
 
 function placeFile(file: string): [string, string] {
@@ -79,7 +79,7 @@ function packageOf(dir: string): { root: string; name: string } | null {
   return packages.get(dir) ?? null;
 }
 
-function stripExt(p: string): string {
-  const ext = extname(p);
-  return ext ? p.slice(0, -ext.length) : p;
+function stripExt(path: string): string {
+  const ext = extname(path);
+  return ext ? path.slice(0, -ext.length) : path;
 }

@@ -46,19 +46,21 @@ function endedWeek(dirs: Layout, local: string[], now: Date): string | null {
     if (begin + 7 * DAY <= now.getTime()) return 'a count file whose week has ended';
     if (begin + DAY > now.getTime()) continue;
     if (weekend === undefined) weekend = weekendOrNull(dirs);
-    if (weekend !== null && counterSpan(new Date(begin), weekend).end.getTime() <= now.getTime()) return 'a count file whose week has ended';
+    if (weekend !== null && counterSpan(new Date(begin), weekend).end.getTime() <= now.getTime())
+      return 'a count file whose week has ended';
   }
   return null;
 }
 
 /** A report waiting to be sent, a lock left by a run that died, or a sent copy to delete. */
 function pendingUpload(dirs: Layout, now: Date): string | null {
-  const collectors = names(dirs.uploadDir).filter((n) => COLLECTOR_DIR.test(n));
+  const collectors = names(dirs.uploadDir).filter((name) => COLLECTOR_DIR.test(name));
   for (const cid of collectors.slice(0, MAX_COLLECTORS)) {
     const dir = join(dirs.uploadDir, cid);
     for (const name of names(dir)) {
       if (WEEK_JSON.test(name)) return 'a report waiting to be sent';
-      if (name.endsWith('.lock') && olderThan(join(dir, name), now, STALE_LOCK_MS)) return 'a stale lock';
+      if (name.endsWith('.lock') && olderThan(join(dir, name), now, STALE_LOCK_MS))
+        return 'a stale lock';
     }
     for (const name of names(join(dir, 'sent'))) {
       const week = dateOf(WEEK_JSON.exec(name)?.[1]);
@@ -104,7 +106,8 @@ function namesCapped(dir: string): string[] {
   let d: Dir | undefined;
   try {
     d = fs.opendirSync(dir);
-    for (let e = d.readSync(); e !== null && out.length < MAX_NAMES; e = d.readSync()) out.push(e.name);
+    for (let e = d.readSync(); e !== null && out.length < MAX_NAMES; e = d.readSync())
+      out.push(e.name);
   } catch {
     // Absent or not a directory: nothing there to do.
   } finally {
@@ -117,9 +120,9 @@ function namesCapped(dir: string): string[] {
   return out;
 }
 
-function olderThan(file: string, now: Date, ms: number): boolean {
-  const s = statSync(file, { throwIfNoEntry: false });
-  return s !== undefined && s.mtimeMs < now.getTime() - ms;
+function olderThan(file: string, now: Date, ageMs: number): boolean {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats !== undefined && stats.mtimeMs < now.getTime() - ageMs;
 }
 
 /** Midnight UTC of a `YYYY-MM-DD` in ms, or null. */

@@ -3,7 +3,15 @@
 // package this is its own file, dist/counter/upload-start.cjs, which an everyday start never
 // reads: a stat of the token settles that a run is not due today.
 import type * as ChildProcess from 'node:child_process';
-import { type BigIntStats, closeSync, existsSync, openSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import {
+  type BigIntStats,
+  closeSync,
+  existsSync,
+  openSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Os from 'node:os';
 import { resolve } from 'node:path';
@@ -78,9 +86,14 @@ function renew(token: string, old: BigIntStats, now: Date): boolean {
 /** Spawns the child, detached, its output discarded; returns its pid for the debug log. */
 function startChild(dirs: Layout): string {
   const path = childPath();
-  if (path === null) throw new Error('the upload child (transparent-telemetry/internal/upload-child) is not installed');
+  if (path === null)
+    throw new Error(
+      'the upload child (transparent-telemetry/internal/upload-child) is not installed',
+    );
   // A single executable (node --experimental-sea-config) would run itself, not the child.
-  const sea = (process as { getBuiltinModule?: (id: string) => { isSea?: () => boolean } | undefined }).getBuiltinModule?.('node:sea');
+  const sea = (
+    process as { getBuiltinModule?: (id: string) => { isSea?: () => boolean } | undefined }
+  ).getBuiltinModule?.('node:sea');
   if (sea?.isSea?.()) throw new Error('not started from a single executable application');
   // Its own directory as working directory: the host's may be unmounted or deleted meanwhile.
   const root = resolve(dirs.root);
@@ -88,8 +101,16 @@ function startChild(dirs: Layout): string {
   // internal modules), and a run starts at most once a day.
   const load = createRequire(import.meta.url);
   const { spawn } = load('node:child_process') as typeof ChildProcess;
-  const child = spawn(process.execPath, [path], { detached: true, stdio: 'ignore', env: childEnv(root), windowsHide: true, cwd: root });
-  child.on('error', (e) => debugLog(dirs, `upload: the background run failed to start: ${e.message}`));
+  const child = spawn(process.execPath, [path], {
+    detached: true,
+    stdio: 'ignore',
+    env: childEnv(root),
+    windowsHide: true,
+    cwd: root,
+  });
+  child.on('error', (error) =>
+    debugLog(dirs, `upload: the background run failed to start: ${error.message}`),
+  );
   child.unref();
   // Lowest CPU priority: the run must not compete with the host, or with the user's next command.
   try {
@@ -123,14 +144,15 @@ function childPath(): string | null {
  * what it sends, never raise it). On Windows, NODE_SKIP_PLATFORM_CHECK too: without it the
  * same node that runs the host refuses to start on a Windows it does not list (and under Wine).
  */
-const PASSED = /^(https?_proxy|no_proxy|node_extra_ca_certs|node_use_env_proxy|systemroot|node_skip_platform_check|do_not_track|transparent_telemetry|.+_telemetry_disabled)$/i;
+const PASSED =
+  /^(https?_proxy|no_proxy|node_extra_ca_certs|node_use_env_proxy|systemroot|node_skip_platform_check|do_not_track|transparent_telemetry|.+_telemetry_disabled)$/i;
 
 /** A small environment: no NODE_OPTIONS (it could load anything into the child), no secrets the upload does not need. */
 function childEnv(root: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && PASSED.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && PASSED.test(k)) env[k] = v;
   env[ENV_DIR] = root;
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   return env;
 }
-

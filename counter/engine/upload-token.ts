@@ -13,10 +13,12 @@ export const tokenPath = (dirs: Layout): string => join(dirs.root, 'upload.token
  * jumped back must not hold uploads off until it catches up. Anything but a regular file is
  * left alone (and so is the upload).
  */
-export function tokenState(s: Stats | BigIntStats | undefined, nowMs: number): 'absent' | 'fresh' | 'stale' | 'not a regular file' {
-  if (s === undefined) return 'absent';
-  if (!s.isFile()) return 'not a regular file';
-  const age = nowMs - Number(s.mtimeMs);
+export function tokenState(
+  stats: Stats | BigIntStats | undefined,
+  nowMs: number,
+): 'absent' | 'fresh' | 'stale' | 'not a regular file' {
+  if (stats === undefined) return 'absent';
+  if (!stats.isFile()) return 'not a regular file';
+  const age = nowMs - Number(stats.mtimeMs);
   return age < DAY && age > -DAY ? 'fresh' : 'stale';
 }
-
