@@ -9,8 +9,8 @@ import { type Backend, region } from './region.js';
 import { dlopen } from './native.js';
 
 interface Addon {
-  map(fd: number, length: number): ArrayBuffer;
-  reserve(fd: number, offset: number, length: number): number;
+  map(descriptor: number, length: number): ArrayBuffer;
+  reserve(descriptor: number, offset: number, length: number): number;
 }
 
 /** The prebuilt folders to try on this platform, in order (native/prebuilds/<name>/). */
@@ -52,7 +52,7 @@ export function addon(): Backend {
   return {
     name: 'addon',
     // The mapping is unmapped by the addon's finalizer once no view of it is left.
-    map: (fd, length) => region(native.map(fd, length), length),
-    reserve: (fd, offset, length) => native.reserve(fd, offset, length),
+    map: (descriptor, length) => region(native.map(descriptor, length), length),
+    reserve: (descriptor, offset, length) => native.reserve(descriptor, offset, length),
   };
 }

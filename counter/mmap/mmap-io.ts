@@ -8,7 +8,7 @@ import { dlopen, packageDir, requireHere } from './native.js';
 import { koffiReserve } from './koffi.js';
 
 interface MmapIo {
-  map(size: number, prot: number, flags: number, fd: number, offset?: number): Buffer;
+  map(size: number, prot: number, flags: number, descriptor: number, offset?: number): Buffer;
   PROT_READ: number;
   PROT_WRITE: number;
   MAP_SHARED: number;
@@ -16,12 +16,19 @@ interface MmapIo {
 
 export function mmapIo(): Backend {
   const dir = packageDir('mmap-io');
-  const m = (dir && dlopen<MmapIo>(join(dir, 'build', 'Release', 'mmap-io.node'))) || loadEntry();
+  const binding =
+    (dir && dlopen<MmapIo>(join(dir, 'build', 'Release', 'mmap-io.node'))) || loadEntry();
   return {
     name: 'mmap-io',
-    map(fd, length) {
+    map(descriptor, length) {
       // The mapping is released by mmap-io's finalizer once nothing references the buffer.
-      const buf = m.map(length, m.PROT_READ | m.PROT_WRITE, m.MAP_SHARED, fd, 0);
+      const buf = binding.map(
+        length,
+        binding.PROT_READ | binding.PROT_WRITE,
+        binding.MAP_SHARED,
+        descriptor,
+        0,
+      );
       return region(buf.buffer as ArrayBuffer, length);
     },
     reserve: koffiReserve,

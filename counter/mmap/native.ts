@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 let here: string | undefined;
 let req: NodeJS.Require | undefined;
 
-export function requireHere(id: string): unknown {
+export function requireHere(specifier: string): unknown {
   req ??= createRequire(import.meta.url);
-  return req(id);
+  return req(specifier);
 }
 
 /** The folder of package `name` as Node would find it from this module, or null. */

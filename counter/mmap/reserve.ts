@@ -32,24 +32,31 @@ export const RESERVES = process.platform === 'linux' || process.platform === 'wi
 const EINTR = 4;
 /** Linux errno values fallocate(2) returns (the same on every Linux architecture we load on). */
 const ERRORS: Record<number, [string, string]> = {
-  28: ['ENOSPC', 'no space left on device'], 122: ['EDQUOT', 'disk quota exceeded'], 27: ['EFBIG', 'file too large'],
-  95: ['EOPNOTSUPP', 'the file system cannot reserve blocks'], 38: ['ENOSYS', 'the kernel cannot reserve blocks'],
-  5: ['EIO', 'input/output error'], 9: ['EBADF', 'bad file descriptor'], 22: ['EINVAL', 'invalid argument'],
-  1: ['EPERM', 'operation not permitted'], 19: ['ENODEV', 'not a regular file'], 26: ['ETXTBSY', 'text file busy'],
+  28: ['ENOSPC', 'no space left on device'],
+  122: ['EDQUOT', 'disk quota exceeded'],
+  27: ['EFBIG', 'file too large'],
+  95: ['EOPNOTSUPP', 'the file system cannot reserve blocks'],
+  38: ['ENOSYS', 'the kernel cannot reserve blocks'],
+  5: ['EIO', 'input/output error'],
+  9: ['EBADF', 'bad file descriptor'],
+  22: ['EINVAL', 'invalid argument'],
+  1: ['EPERM', 'operation not permitted'],
+  19: ['ENODEV', 'not a regular file'],
+  26: ['ETXTBSY', 'text file busy'],
 };
 
 /**
- * Allocates the blocks of bytes [offset, offset + length) of `fd`; if that reaches past the
+ * Allocates the blocks of bytes [offset, offset + length) of `descriptor`; if that reaches past the
  * file's end, the file's size becomes offset + length, only once the blocks are there. Throws
  * a `ReserveError` (or an Error when there is no native layer). Does nothing where `RESERVES`
  * is false. Cheap for bytes already allocated.
  */
-export function reserve(fd: number, offset: number, length: number): void {
+export function reserve(descriptor: number, offset: number, length: number): void {
   if (!RESERVES || length <= 0) return;
-  if (process.platform === 'win32') return reserveOnWindows(fd, offset + length);
+  if (process.platform === 'win32') return reserveOnWindows(descriptor, offset + length);
   const call = fallocateFn();
   for (let tries = 0; ; tries++) {
-    const errno = call(fd, offset, length);
+    const errno = call(descriptor, offset, length);
     if (errno === 0) return;
     if (errno === EINTR && tries < 8) continue; // interrupted by a signal: nothing was lost
     const [code, reason] = ERRORS[errno] ?? [`E${errno}`, `errno ${errno}`];
@@ -57,25 +64,27 @@ export function reserve(fd: number, offset: number, length: number): void {
   }
 }
 
-function fallocateFn(): (fd: number, offset: number, length: number) => number {
+function fallocateFn(): (descriptor: number, offset: number, length: number) => number {
   const chosen = backend();
   if (!chosen?.reserve) throw new Error('no native layer to reserve blocks');
   const call = chosen.reserve;
-  return (fd, offset, length) => {
+  return (descriptor, offset, length) => {
     try {
-      return call(fd, offset, length);
-    } catch (e) {
-      throw new Error(`no native layer to reserve blocks: ${(e as Error).message.split('\n')[0]}`);
+      return call(descriptor, offset, length);
+    } catch (error) {
+      throw new Error(
+        `no native layer to reserve blocks: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
   };
 }
 
-function reserveOnWindows(fd: number, end: number): void {
+function reserveOnWindows(descriptor: number, end: number): void {
   try {
-    reserveWin32(fd, end);
-  } catch (e) {
-    if (!(e instanceof Win32Error)) throw e;
+    reserveWin32(descriptor, end);
+  } catch (error) {
+    if (!(error instanceof Win32Error)) throw error;
     const reason = `the file could not grow to ${end} bytes`;
-    throw new ReserveError(e.code, e.symbol, reason, 'CreateFileMappingW');
+    throw new ReserveError(error.code, error.symbol, reason, 'CreateFileMappingW');
   }
 }

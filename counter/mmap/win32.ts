@@ -112,8 +112,8 @@ function invalid(kernel: Kernel32, handle: unknown): boolean {
  * shrinks it), allocating its clusters or failing (ERROR_DISK_FULL): this is how the size is
  * reserved. The caller closes it.
  */
-function section(kernel: Kernel32, fd: number, size: number): unknown {
-  const file = kernel.osHandle(fd);
+function section(kernel: Kernel32, descriptor: number, size: number): unknown {
+  const file = kernel.osHandle(descriptor);
   const high = Math.floor(size / 2 ** 32);
   const sec = kernel.createMapping(file, null, PAGE_READWRITE, high, size >>> 0, null);
   if (invalid(kernel, sec)) throw new Win32Error('CreateFileMappingW', kernel.lastError());
@@ -126,12 +126,12 @@ export function win32(): Backend {
   const views = new Map<number, unknown[]>();
   return {
     name: 'win32',
-    map(fd, length) {
-      const sec = section(kernel, fd, length);
+    map(descriptor, length) {
+      const sec = section(kernel, descriptor, length);
       try {
         const view = kernel.mapView(sec, FILE_MAP_ALL_ACCESS, 0, 0, length);
         if (invalid(kernel, view)) throw new Win32Error('MapViewOfFile', kernel.lastError());
-        views.set(fd, [...(views.get(fd) ?? []), view]);
+        views.set(descriptor, [...(views.get(descriptor) ?? []), view]);
         // Not unmapped but by `release`, as on POSIX (koffi.ts says why). The view keeps the
         // section alive.
         return region(kernel.view(view, length), length);
@@ -139,21 +139,21 @@ export function win32(): Backend {
         kernel.closeHandle(sec);
       }
     },
-    release(fd) {
-      for (const view of views.get(fd) ?? []) kernel.unmapView(view);
-      views.delete(fd);
+    release(descriptor) {
+      for (const view of views.get(descriptor) ?? []) kernel.unmapView(view);
+      views.delete(descriptor);
     },
   };
 }
 
 /**
- * Makes the file behind `fd` at least `end` bytes long, its clusters allocated: through a
+ * Makes the file behind `descriptor` at least `end` bytes long, its clusters allocated: through a
  * section, which only ever grows a file, so a concurrent larger growth is never undone (a
  * size set with SetEndOfFile could shrink what another process had just grown).
  */
-export function reserveWin32(fd: number, end: number): void {
+export function reserveWin32(descriptor: number, end: number): void {
   const kernel = load();
-  kernel.closeHandle(section(kernel, fd, end));
+  kernel.closeHandle(section(kernel, descriptor, end));
 }
 
 /**
@@ -192,10 +192,10 @@ export function openWin32(path: string): number {
     kernel.closeHandle(handle);
     throw e;
   }
-  const fd = kernel.fdOf(handle);
-  if (fd < 0) {
+  const descriptor = kernel.fdOf(handle);
+  if (descriptor < 0) {
     kernel.closeHandle(handle);
     throw new Error(`${path}: no file descriptor for its handle`);
   }
-  return fd;
+  return descriptor;
 }
