@@ -24,17 +24,17 @@ export interface ProgramModes {
   unreadable: Unreadable | null;
 }
 
-export function isMode(s: string): s is Mode {
-  return s === 'on' || s === 'off' || s === 'local';
+export function isMode(word: string): word is Mode {
+  return word === 'on' || word === 'off' || word === 'local';
 }
 
 /** Orders modes by how much they allow, so "lowering" is taking the minimum. */
-export function rank(m: Mode): number {
-  return MODES.indexOf(m);
+export function rank(mode: Mode): number {
+  return MODES.indexOf(mode);
 }
 
-export function lower(a: Mode, b: Mode): Mode {
-  return rank(a) <= rank(b) ? a : b;
+export function lower(first: Mode, second: Mode): Mode {
+  return rank(first) <= rank(second) ? first : second;
 }
 
 /**
@@ -48,7 +48,8 @@ export function readMachineMode(dirs: Layout): Choice | null {
   const [word = '', date = ''] = text.trim().split(/\s+/, 2);
   const day = /^\d{4}-\d\d-\d\d$/.test(date) ? date : null;
   if (isMode(word)) return { mode: word, date: day };
-  const reason = word === '' ? 'is empty' : `holds ${JSON.stringify(word.slice(0, 40))}, not on, off or local`;
+  const reason =
+    word === '' ? 'is empty' : `holds ${JSON.stringify(word.slice(0, 40))}, not on, off or local`;
   return { mode: 'off', date: null, unreadable: { file: dirs.modeFile, absent: false, reason } };
 }
 
@@ -57,7 +58,10 @@ export function readProgramModes(dirs: Layout): ProgramModes {
   const file = dirs.programModesFile;
   const { entries, problem } = readProgramsObject(file);
   if (problem) return { choices: new Map(), unreadable: problem };
-  const bad = (reason: string): ProgramModes => ({ choices: new Map(), unreadable: { file, absent: false, reason } });
+  const bad = (reason: string): ProgramModes => ({
+    choices: new Map(),
+    unreadable: { file, absent: false, reason },
+  });
   const choices = new Map<string, Choice>();
   for (const [program, value] of Object.entries(entries)) {
     const v = value as Partial<Choice> | null;
@@ -89,9 +93,15 @@ export function writeMachineMode(dirs: Layout, mode: Mode, now: Date = new Date(
 }
 
 /** Read-modify-write of one program's choice; refuses (throws) when the file cannot be read. */
-export function writeProgramMode(dirs: Layout, program: string, mode: Mode, now: Date = new Date()): void {
+export function writeProgramMode(
+  dirs: Layout,
+  program: string,
+  mode: Mode,
+  now: Date = new Date(),
+): void {
   const { choices: all, unreadable } = readProgramModes(dirs);
-  if (unreadable) throw new Error(`not changing ${unreadable.file}: cannot read it (${unreadable.reason})`);
+  if (unreadable)
+    throw new Error(`not changing ${unreadable.file}: cannot read it (${unreadable.reason})`);
   all.set(program, { mode, date: dateString(now) });
   const obj = Object.fromEntries([...all].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   writeAtomic(dirs.programModesFile, JSON.stringify(obj, null, 2) + '\n');

@@ -38,7 +38,8 @@ export function noticeRecord(dirs: Layout, program: string): NoticeRecord {
 /** Read-modify-write; keeps other programs' entries. Throws on I/O errors and on a file it cannot read (callers catch). */
 export function updateNotice(dirs: Layout, program: string, change: Partial<NoticeRecord>): void {
   const all = readNotices(dirs);
-  if (isNoticeFailure(all)) throw new Error(`not changing ${all.file}: cannot read it (${all.reason})`);
+  if (isNoticeFailure(all))
+    throw new Error(`not changing ${all.file}: cannot read it (${all.reason})`);
   all[program] = { ...(all[program] ?? { notice: 0, asked: false }), ...change };
   writeAtomic(dirs.noticesFile, JSON.stringify(all, null, 2) + '\n');
 }
@@ -49,12 +50,17 @@ export function noticesProblem(dirs: Layout): Unreadable | null {
   return isNoticeFailure(all) ? all : null;
 }
 
-function isNoticeFailure(n: Notices | Unreadable): n is Unreadable {
-  return typeof (n as Unreadable).reason === 'string' && typeof (n as Unreadable).absent === 'boolean';
+function isNoticeFailure(notices: Notices | Unreadable): notices is Unreadable {
+  return (
+    typeof (notices as Unreadable).reason === 'string' &&
+    typeof (notices as Unreadable).absent === 'boolean'
+  );
 }
 
 function normalize(value: unknown): NoticeRecord {
-  const v = (typeof value === 'object' && value !== null ? value : {}) as Partial<Record<keyof NoticeRecord, unknown>>;
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Partial<
+    Record<keyof NoticeRecord, unknown>
+  >;
   return {
     notice: typeof v.notice === 'number' && Number.isFinite(v.notice) ? v.notice : 0,
     asked: v.asked === true,

@@ -49,7 +49,11 @@ export function decide(input: PolicyInput): Decision {
   const warnings: string[] = [];
   const chosen = userChoice(input.dirs, input.program);
   const overrides: Reason[] = [...envOverrides(env, input.envVar ?? toolEnvVar(input.program))];
-  const project = projectSetting(input.cwd ?? process.cwd(), input.home ?? (env.HOME || env.USERPROFILE || ''), warnings);
+  const project = projectSetting(
+    input.cwd ?? process.cwd(),
+    input.home ?? (env.HOME || env.USERPROFILE || ''),
+    warnings,
+  );
   if (project) overrides.push(project);
   overrides.sort((a, b) => rank(a.mode) - rank(b.mode));
   const strongest = overrides[0];
@@ -64,17 +68,19 @@ function userChoice(dirs: Layout | null, program: string): Reason {
   const { choices, unreadable } = readProgramModes(dirs);
   if (unreadable) return unreadableReason(unreadable);
   const own = choices.get(program);
-  if (own) return { source: 'program', detail: dirs.programModesFile, mode: own.mode, date: own.date };
+  if (own)
+    return { source: 'program', detail: dirs.programModesFile, mode: own.mode, date: own.date };
   const machine = readMachineMode(dirs);
   if (machine?.unreadable) return unreadableReason(machine.unreadable);
-  if (machine) return { source: 'machine', detail: dirs.modeFile, mode: machine.mode, date: machine.date };
+  if (machine)
+    return { source: 'machine', detail: dirs.modeFile, mode: machine.mode, date: machine.date };
   return { source: 'default', detail: 'no choice made yet', mode: 'local' };
 }
 
 const NO_DIRECTORY = 'no telemetry directory: neither HOME nor TRANSPARENT_TELEMETRY_DIR is set';
 
-function unreadableReason(u: Unreadable): Reason {
-  return { source: 'unreadable', detail: unreadableText(u), mode: 'off' };
+function unreadableReason(unreadable: Unreadable): Reason {
+  return { source: 'unreadable', detail: unreadableText(unreadable), mode: 'off' };
 }
 
 /**
@@ -111,5 +117,9 @@ function readSetting(file: string, warnings: string[]): Reason | null | undefine
   // Like the environment, a project can only lower: "on" is no setting, anything unclear is off.
   if (value === 'on') return null;
   const mode: Mode = value === 'local' ? 'local' : 'off';
-  return { source: 'project', detail: `${file} ("transparentTelemetry": ${JSON.stringify(value)})`, mode };
+  return {
+    source: 'project',
+    detail: `${file} ("transparentTelemetry": ${JSON.stringify(value)})`,
+    mode,
+  };
 }

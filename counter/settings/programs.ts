@@ -40,7 +40,11 @@ export function readProgramsFile(dirs: Layout): Raw | null {
 export function readPrograms(dirs: Layout): Map<string, ProgramSettings> {
   const out = new Map<string, ProgramSettings>();
   for (const [program, v] of Object.entries(readProgramsFile(dirs) ?? {})) {
-    out.set(program, { envVar: text(v.envVar), command: text(v.command), collector: collectorOf(v.collector) });
+    out.set(program, {
+      envVar: text(v.envVar),
+      command: text(v.command),
+      collector: collectorOf(v.collector),
+    });
   }
   return out;
 }
@@ -63,29 +67,43 @@ export function recordProgram(dirs: Layout, program: string, settings: ProgramSe
   if (old === undefined && Object.keys(entry).length === 0) return false;
   if (old !== undefined && JSON.stringify(old) === JSON.stringify(entry)) return false;
   all[program] = entry;
-  const sorted = Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted = Object.fromEntries(
+    Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   writeAtomic(dirs.programsFile, JSON.stringify(sorted, null, 2) + '\n');
   return true;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function text(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function collectorOf(v: unknown): Collector | undefined {
-  if (!isObject(v)) return undefined;
-  const url = text(v.url);
-  const key = text(v.key);
+function collectorOf(value: unknown): Collector | undefined {
+  if (!isObject(value)) return undefined;
+  const url = text(value.url);
+  const key = text(value.key);
   if (!url || !key) return undefined;
   // A witness list or quorum that is there but malformed voids the collector (never uploaded):
   // dropping it would lower what the tool's author pinned.
-  const witnesses = v.witnesses;
-  if (witnesses !== undefined && !(Array.isArray(witnesses) && witnesses.every((w) => typeof w === 'string' && w !== ''))) return undefined;
-  const quorum = v.quorum;
+  const witnesses = value.witnesses;
+  if (
+    witnesses !== undefined &&
+    !(
+      Array.isArray(witnesses) &&
+      witnesses.every((witness) => typeof witness === 'string' && witness !== '')
+    )
+  )
+    return undefined;
+  const quorum = value.quorum;
   if (quorum !== undefined && !Number.isSafeInteger(quorum)) return undefined;
-  return { url, key, ...(witnesses?.length ? { witnesses: witnesses as string[] } : {}), ...(quorum !== undefined ? { quorum: quorum as number } : {}) };
+  return {
+    url,
+    key,
+    ...(witnesses?.length ? { witnesses: witnesses as string[] } : {}),
+    ...(quorum !== undefined ? { quorum: quorum as number } : {}),
+  };
 }

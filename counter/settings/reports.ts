@@ -16,16 +16,22 @@ const WEEK_JSON = /^\d{4}-\d\d-\d\d\.json$/;
 const CID = /^[0-9a-f]{16}$/;
 
 export function listReports(dirs: Layout): Reports {
-  const collectors = names(dirs.uploadDir).filter((n) => CID.test(n)).map((n) => join(dirs.uploadDir, n));
+  const collectors = names(dirs.uploadDir)
+    .filter((name) => CID.test(name))
+    .map((name) => join(dirs.uploadDir, name));
   return {
-    pending: collectors.flatMap((d) => weekFiles(d)),
-    localOnly: names(dirs.localDir).filter((n) => n.startsWith('local.') && WEEK_JSON.test(n.slice(6))).map((n) => join(dirs.localDir, n)),
-    uploaded: collectors.flatMap((d) => weekFiles(join(d, 'sent'))),
+    pending: collectors.flatMap((dir) => weekFiles(dir)),
+    localOnly: names(dirs.localDir)
+      .filter((name) => name.startsWith('local.') && WEEK_JSON.test(name.slice(6)))
+      .map((name) => join(dirs.localDir, name)),
+    uploaded: collectors.flatMap((dir) => weekFiles(join(dir, 'sent'))),
   };
 }
 
 function weekFiles(dir: string): string[] {
-  return names(dir).filter((n) => WEEK_JSON.test(n)).map((n) => join(dir, n));
+  return names(dir)
+    .filter((name) => WEEK_JSON.test(name))
+    .map((name) => join(dir, name));
 }
 
 function names(dir: string): string[] {

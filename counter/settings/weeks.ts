@@ -2,20 +2,26 @@
 // file ends at 00:00 UTC on that weekday, 1 to 7 days after the day it was opened.
 import { writeFileSync } from 'node:fs';
 import type { Layout } from './dir.js';
-import { isUnreadable, makeDir, readText, type Unreadable, unreadableText } from '../../safeio/index.js';
+import {
+  isUnreadable,
+  makeDir,
+  readText,
+  type Unreadable,
+  unreadableText,
+} from '../../safeio/index.js';
 import { CAPS } from './caps.js';
 
 const DAY = 86_400_000;
 
 /** `YYYY-MM-DD` in UTC. Built by hand: the first toISOString() in a process costs up to 1 ms. */
-export function dateString(d: Date): string {
-  const pad = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+export function dateString(date: Date): string {
+  const pad = (value: number) => (value < 10 ? `0${value}` : `${value}`);
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 }
 
-/** Midnight UTC of `d`'s day, as count-file metadata writes it. */
-export function timeString(d: Date): string {
-  return `${dateString(d)}T00:00:00Z`;
+/** Midnight UTC of `date`'s day, as count-file metadata writes it. */
+export function timeString(date: Date): string {
+  return `${dateString(date)}T00:00:00Z`;
 }
 
 export interface Span {
@@ -46,7 +52,10 @@ export function readWeekend(dirs: Layout): number {
   makeDir(dirs.localDir);
   try {
     // Math.random, not node:crypto: the day needs no secrecy, and crypto costs every tool ~5 ms to load.
-    writeFileSync(dirs.weekendsFile, `${Math.floor(Math.random() * 7)}\n`, { flag: 'wx', mode: 0o666 });
+    writeFileSync(dirs.weekendsFile, `${Math.floor(Math.random() * 7)}\n`, {
+      flag: 'wx',
+      mode: 0o666,
+    });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
@@ -57,7 +66,9 @@ export function readWeekend(dirs: Layout): number {
 export function weekendProblem(dirs: Layout): Unreadable | null {
   const text = readText(dirs.weekendsFile, CAPS.word);
   if (isUnreadable(text)) return text.absent ? null : text;
-  return parseWeekend(text) === null ? { file: dirs.weekendsFile, absent: false, reason: 'is empty or malformed' } : null;
+  return parseWeekend(text) === null
+    ? { file: dirs.weekendsFile, absent: false, reason: 'is empty or malformed' }
+    : null;
 }
 
 function weekendOf(file: string, text: string | Unreadable): number {
