@@ -11,21 +11,24 @@ export interface Region {
 
 export interface Backend {
   name: BackendName;
-  /** Maps `length` bytes of `fd` shared and writable; `length` may exceed the file. */
-  map(fd: number, length: number): Region;
+  /** Maps `length` bytes of the file open as `descriptor` shared and writable; `length` may exceed the file. */
+  map(descriptor: number, length: number): Region;
   /**
    * fallocate(2) mode 0 on bytes [offset, offset + length): 0, or the errno it failed with.
    * Throws when this backend has no native layer for it. Only called where `RESERVES` holds.
    */
-  reserve?(fd: number, offset: number, length: number): number;
+  reserve?(descriptor: number, offset: number, length: number): number;
   /**
-   * Unmaps every view of `fd`, where a mapped file cannot be deleted (Windows). Only for a file
+   * Unmaps every view of `descriptor`, where a mapped file cannot be deleted (Windows). Only for a file
    * no counter has a view of: touching an unmapped view would crash the host.
    */
-  release?(fd: number): void;
+  release?(descriptor: number): void;
 }
 
 export function region(buf: ArrayBuffer, length: number): Region {
-  return { bytes: new Uint8Array(buf, 0, length), u32: new Uint32Array(buf, 0, length >>> 2), u64: new BigUint64Array(buf, 0, length >>> 3) };
+  return {
+    bytes: new Uint8Array(buf, 0, length),
+    u32: new Uint32Array(buf, 0, length >>> 2),
+    u64: new BigUint64Array(buf, 0, length >>> 3),
+  };
 }
-
