@@ -11,7 +11,10 @@ export interface Region {
 
 export interface Backend {
   name: BackendName;
-  /** Maps `length` bytes of the file open as `descriptor` shared and writable; `length` may exceed the file. */
+  /**
+   * Maps `length` bytes of the file open as `descriptor`, shared and writable; `length` may
+   * exceed the file.
+   */
   map(descriptor: number, length: number): Region;
   /**
    * fallocate(2) mode 0 on bytes [offset, offset + length): 0, or the errno it failed with.
@@ -19,8 +22,8 @@ export interface Backend {
    */
   reserve?(descriptor: number, offset: number, length: number): number;
   /**
-   * Unmaps every view of `descriptor`, where a mapped file cannot be deleted (Windows). Only for a file
-   * no counter has a view of: touching an unmapped view would crash the host.
+   * Unmaps every view of `descriptor`, where a mapped file cannot be deleted (Windows). Only for
+   * a file no counter has a view of: touching an unmapped view would crash the host.
    */
   release?(descriptor: number): void;
 }
