@@ -31,17 +31,17 @@ export function parseReport(body: string): MergeReport {
   const value = JSON.parse(
     /(?<![.\d])\d{16}/.test(body) ? quoteBigIntegers(body) : body,
   ) as unknown;
-  const r = obj(value, 'report');
-  const week = str(r.Week, 'Week');
+  const fields = obj(value, 'report');
+  const week = str(fields.Week, 'Week');
   if (!DAY.test(week)) throw new Error(`Week: not a YYYY-MM-DD date: ${JSON.stringify(week)}`);
-  if (typeof r.X !== 'number' || !(r.X > 0 && r.X <= 1))
+  if (typeof fields.X !== 'number' || !(fields.X > 0 && fields.X <= 1))
     throw new Error('X: not a number in (0, 1]');
-  const list = r.Programs === null || r.Programs === undefined ? [] : r.Programs;
+  const list = fields.Programs === null || fields.Programs === undefined ? [] : fields.Programs;
   if (!Array.isArray(list)) throw new Error('Programs: not a list');
   return {
     week,
-    x: r.X,
-    config: typeof r.Config === 'string' ? r.Config : '',
+    x: fields.X,
+    config: typeof fields.Config === 'string' ? fields.Config : '',
     programs: list.map((item, i) => entry(item, `Programs[${i}]`)),
   };
 }

@@ -168,12 +168,12 @@ export async function buildApp(
   );
 
   app.post(UPLOAD_ROUTE, async (req, reply) => {
-    const a = await intake(
+    const answer = await intake(
       (req.body as Buffer | undefined) ?? Buffer.alloc(0),
       req.headers['content-type'],
       (req.params as { week: string }).week,
     );
-    return send(req, reply, a);
+    return send(req, reply, answer);
   });
 
   app.get('/healthz', async (req, reply) => {
