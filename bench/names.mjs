@@ -1,4 +1,4 @@
-// Per-name cost (issue #22): what a new counter name costs when the week's file already holds
+// Per-name cost: what a new counter name costs when the week's file already holds
 // N names (1,000, 10,000, 100,000), and what a second process pays per name that is already in
 // the file. Each name's first increment finds or allocates its record (hash chains over 512
 // fixed buckets); growth of the file happens in the maintenance step, so every batch is timed

@@ -1,4 +1,4 @@
-// Start-up cost as a tool author's user gets it (issue #22): the packed tarball installed into
+// Start-up cost as a tool author's user gets it: the packed tarball installed into
 // an empty project, a tool that imports it statically (ESM) or `require`s it (CommonJS), opens
 // and counts once; against a bare node running an empty module of the same kind. Node 20 (this
 // node) and 22 and 24 (scripts/ensure-node-versions.mjs), `NODE_EXTRA_CA_CERTS` unset (with it

@@ -1,7 +1,7 @@
 // What /charts shows, from the published week aggregates: per program, one chart per counter
 // group (the name before `:`) and for versions, OS, architectures and runtimes, each across
 // weeks. A value is the share of the program's reports that week (summed over its versions'
-// published cells). A bucket with nothing that week is 0, never null (golang/go #67397).
+// published cells). A bucket with nothing that week is 0, never null.
 import { type Count, type WeekAggregate, addCount } from '../merge/index.js';
 
 export interface Point {
