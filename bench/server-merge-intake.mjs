@@ -224,8 +224,8 @@ async function benchOne(label, bin) {
   };
 }
 
-function spent(from, to) {
-  return from == null || to == null ? null : to - from;
+function spent(start, end) {
+  return start == null || end == null ? null : end - start;
 }
 
 /** CPU time (user + system, ms) of a process's main thread, whose thread id is its pid. */

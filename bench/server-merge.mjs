@@ -19,38 +19,79 @@ const entry = [
   "export { openSqliteStore } from './server/store/sqlite.ts';",
   "export { runMerge, addDays } from './server/merge/index.ts';",
 ].join('\n');
-await build({ stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" }, outfile: bundle, logLevel: 'warning' });
-const { generateReports, openSqliteStore, runMerge, addDays } = await import(pathToFileURL(bundle).href);
+await build({
+  stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  banner: {
+    js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
+  },
+  outfile: bundle,
+  logLevel: 'warning',
+});
+const { generateReports, openSqliteStore, runMerge, addDays } = await import(
+  pathToFileURL(bundle).href
+);
 rmSync(bundle, { force: true });
 
-const reports = generateReports({ seed: 1, count: N, weeks: ['2026-11-23', '2026-11-25', '2026-11-27', '2026-11-29', '2026-12-01'] });
-const bodies = reports.map((r) => JSON.stringify(r));
-const t = async (fn) => {
+const reports = generateReports({
+  seed: 1,
+  count: N,
+  weeks: ['2026-11-23', '2026-11-25', '2026-11-27', '2026-11-29', '2026-12-01'],
+});
+const bodies = reports.map((report) => JSON.stringify(report));
+const timed = async (task) => {
   const t0 = performance.now();
-  await fn();
+  await task();
   return performance.now() - t0;
 };
 
-const parse = await t(() => { for (const b of bodies) JSON.parse(b); });
+const parse = await timed(() => {
+  for (const body of bodies) JSON.parse(body);
+});
 const raw = join(work, 'raw');
 let store = await openSqliteStore(raw);
-const put = await t(() => Promise.all(reports.map((r, i) => store.put({ week: r.Week, x: String(r.X), day: addDays(r.Week, 1 + (i % 7)), body: bodies[i] }))));
+const put = await timed(() =>
+  Promise.all(
+    reports.map((report, i) =>
+      store.put({
+        week: report.Week,
+        x: String(report.X),
+        day: addDays(report.Week, 1 + (i % 7)),
+        body: bodies[i],
+      }),
+    ),
+  ),
+);
 await store.close();
 const agg = join(work, 'agg');
 cpSync(raw, agg, { recursive: true });
 const now = new Date('2026-12-31T12:00:00Z');
 const result = {};
-for (const [mode, dir] of [['raw', raw], ['aggregates', agg]]) {
+for (const [mode, dir] of [
+  ['raw', raw],
+  ['aggregates', agg],
+]) {
   store = await openSqliteStore(dir);
-  let r;
+  let merged;
   const cpu0 = process.cpuUsage();
-  result[mode] = await t(async () => { r = await runMerge(store, { publish: mode, k: 20, epsilon: mode === 'aggregates' ? 1 : undefined, now }); });
+  result[mode] = await timed(async () => {
+    merged = await runMerge(store, {
+      publish: mode,
+      k: 20,
+      epsilon: mode === 'aggregates' ? 1 : undefined,
+      now,
+    });
+  });
   // CPU time (user + system) of this process: what the merge costs, whatever else runs on the machine.
   const cpu = process.cpuUsage(cpu0);
   result[`${mode}Cpu`] = (cpu.user + cpu.system) / 1000;
   await store.close();
-  if (r.days.reduce((a, d) => a + d.reports, 0) !== N) throw new Error(`${mode}: merged ${JSON.stringify(r.days)}, want ${N} reports`);
+  if (merged.days.reduce((sum, day) => sum + day.reports, 0) !== N)
+    throw new Error(`${mode}: merged ${JSON.stringify(merged.days)}, want ${N} reports`);
 }
-const bytes = bodies.reduce((a, b) => a + b.length, 0);
+const bytes = bodies.reduce((sum, body) => sum + body.length, 0);
 rmSync(work, { recursive: true, force: true });
 console.log(JSON.stringify({ reports: N, mb: bytes / 1e6, parse, put, ...result }));

@@ -1,4 +1,4 @@
-// Start-up cost as a tool author's user gets it (issue #22): the packed tarball installed into
+// Start-up cost as a tool author's user gets it: the packed tarball installed into
 // an empty project, a tool that imports it statically (ESM) or `require`s it (CommonJS), opens
 // and counts once; against a bare node running an empty module of the same kind. Node 20 (this
 // node) and 22 and 24 (scripts/ensure-node-versions.mjs), `NODE_EXTRA_CA_CERTS` unset (with it
@@ -70,6 +70,23 @@ const against = process.env.BENCH_STARTUP_AGAINST;
 const appBefore = join(work, 'app-before');
 if (against) install(against, appBefore);
 const apps = against ? [app, appBefore] : [app];
+// The floor any package pays: an installed package with the same exports shape as ours whose
+// open() and inc() do nothing. Node resolves, loads and links it like ours, so (ours − floor)
+// is what our own code costs, and (floor − bare) what importing any package costs.
+const floorDir = join(app, 'node_modules', 'empty-package');
+mkdirSync(floorDir, { recursive: true });
+const floorExports = { require: './index.cjs', 'module-sync': './index.js', import: './index.js' };
+writeFileSync(
+  join(floorDir, 'package.json'),
+  JSON.stringify({
+    name: 'empty-package',
+    version: '1.0.0',
+    type: 'module',
+    exports: { './counter': floorExports },
+  }),
+);
+writeFileSync(join(floorDir, 'index.js'), 'export function open() {}\nexport function inc() {}\n');
+writeFileSync(join(floorDir, 'index.cjs'), 'exports.open = () => {};\nexports.inc = () => {};\n');
 
 // The tools: what the README shows. The in-process variants take their first timestamp
 // before the toolkit loads, so they use a dynamic import; the whole-process ones are literal.
@@ -84,6 +101,8 @@ const files = {
   'bare.cjs': cpu,
   'tool.mjs': `import { open, inc } from 'transparent-telemetry/counter';\n${counting}${cpu}`,
   'tool.cjs': `const { open, inc } = require('transparent-telemetry/counter');\n${counting}${cpu}`,
+  'floor.mjs': `import { open, inc } from 'empty-package/counter';\n${counting}${cpu}`,
+  'floor.cjs': `const { open, inc } = require('empty-package/counter');\n${counting}${cpu}`,
   'span-bare.mjs':
     "const t0 = performance.now();\nprocess.on('exit', () => process.stdout.write(`${performance.now() - t0}\\n`));\n",
   'span-tool.mjs':
@@ -130,6 +149,7 @@ for (const major of wanted) {
   }
   for (const kind of ['mjs', 'cjs']) {
     variants.push({ key: `${major} ${kind} bare`, node, file: `bare.${kind}`, env: base });
+    variants.push({ key: `${major} ${kind} floor`, node, file: `floor.${kind}`, env: base });
     for (const [mode, env] of Object.entries(modes)) {
       variants.push({ key: `${major} ${kind} ${mode}`, node, file: `tool.${kind}`, env });
       if (against)
@@ -212,6 +232,27 @@ for (const major of wanted) {
   out.push(`| ${row.join(' | ')} |`);
 }
 process.stdout.write(`${out.join('\n')}\n`);
+out.length = 0;
+out.push(
+  'Any package: an empty one with the same exports (floor − bare), and ours beyond it, CPU / wall:',
+);
+out.push(
+  '| Node | floor, ESM | ESM local − floor | ESM off − floor | floor, CJS | CJS local − floor | CJS off − floor |',
+);
+out.push('|---|---|---|---|---|---|---|');
+const both = (key, other) =>
+  ['span', 'wall'].map((field) => fmt(paired(key, other, field))).join(' / ');
+for (const major of wanted) {
+  if (!times[`${major} mjs bare`]) continue;
+  const row = [major];
+  for (const kind of ['mjs', 'cjs']) {
+    row.push(both(`${major} ${kind} floor`, `${major} ${kind} bare`));
+    for (const mode of ['local', 'off'])
+      row.push(both(`${major} ${kind} ${mode}`, `${major} ${kind} floor`));
+  }
+  out.push(`| ${row.join(' | ')} |`);
+}
+process.stdout.write(`${out.join('\n')}\n`);
 if (against) {
   // Paired per round: this build's run minus the older build's run of the same variant.
   out.length = 0;
@@ -222,7 +263,7 @@ if (against) {
     '| Node | older: ESM local | ESM off | CJS local | CJS off | this − older: ESM local | ESM off | CJS local | CJS off | in-process local | in-process off |',
   );
   out.push('|---|---|---|---|---|---|---|---|---|---|---|');
-  const both = (key, field) =>
+  const againstOlder = (key, field) =>
     median(times[key].map((run, i) => run[field] - times[`${key} before`][i][field]));
   for (const major of wanted) {
     if (!times[`${major} mjs bare`]) continue;
@@ -233,9 +274,10 @@ if (against) {
     for (const kind of ['mjs', 'cjs'])
       for (const mode of ['local', 'off'])
         row.push(
-          `${fmt(both(`${major} ${kind} ${mode}`, 'span'))} / ${fmt(both(`${major} ${kind} ${mode}`, 'wall'))}`,
+          `${fmt(againstOlder(`${major} ${kind} ${mode}`, 'span'))} / ${fmt(againstOlder(`${major} ${kind} ${mode}`, 'wall'))}`,
         );
-    for (const mode of ['local', 'off']) row.push(fmt(both(`${major} span ${mode}`, 'span')));
+    for (const mode of ['local', 'off'])
+      row.push(fmt(againstOlder(`${major} span ${mode}`, 'span')));
     out.push(`| ${row.join(' | ')} |`);
   }
   process.stdout.write(`${out.join('\n')}\n`);

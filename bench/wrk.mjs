@@ -14,7 +14,12 @@ const WRK = process.env.WRK_PATH || '/usr/bin/wrk';
 export function ensureWrk() {
   if (existsSync(WRK)) return WRK;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const note = (why) => (process.stderr.write(`bench: ${why}; using the Node load generator (it shares the CPU with the server)\n`), null);
+  const note = (why) => (
+    process.stderr.write(
+      `bench: ${why}; using the Node load generator (it shares the CPU with the server)\n`,
+    ),
+    null
+  );
   if (process.env.WRK_PATH) return note(`WRK_PATH=${WRK} does not exist`);
   if (!existsSync('/usr/bin/apt-get')) return note(`${WRK} is missing and this is not Debian`);
   if (!isRoot) return note(`${WRK} is missing; run as root, or: sudo apt-get install wrk`);
@@ -57,16 +62,36 @@ export function runWrk(wrk, { url, path, seconds, connections, tag, template, di
   const script = join(dir, `intake-${tag}.lua`);
   writeFileSync(script, lua(prefix, suffix, tag, delayMs));
   return new Promise((resolve, reject) => {
-    const p = spawn(wrk, ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', script, `${url}${path}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      wrk,
+      [
+        '-t1',
+        `-c${connections}`,
+        `-d${seconds}s`,
+        '--timeout',
+        '10s',
+        '-s',
+        script,
+        `${url}${path}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('error', reject);
-    p.on('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('{"sent"'));
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((candidate) => candidate.startsWith('{"sent"'));
       if (code !== 0 || !line) return reject(new Error(`wrk exited with ${code}: ${out}`));
-      const r = JSON.parse(line);
-      const accepted = r.sent - r.bad;
-      resolve({ accepted, sent: r.sent, perSecond: accepted / (r.us / 1e6), p50: r.p50, p99: r.p99, mean: r.mean });
+      const summary = JSON.parse(line);
+      const accepted = summary.sent - summary.bad;
+      resolve({
+        accepted,
+        sent: summary.sent,
+        perSecond: accepted / (summary.us / 1e6),
+        p50: summary.p50,
+        p99: summary.p99,
+        mean: summary.mean,
+      });
     });
   });
 }
@@ -76,15 +101,27 @@ export function runWrk(wrk, { url, path, seconds, connections, tag, template, di
  * latency below saturation, with wrk (4.1 has no fixed rate). Short probes set the think time
  * so that connections / (think + latency) ≈ rate (latency grows with a busy machine).
  */
-export async function runWrkAtRate(wrk, o) {
-  const { connections: c, rate } = o;
-  let delayMs = Math.round((c * 1000) / rate);
+export async function runWrkAtRate(wrk, options) {
+  const { connections, rate } = options;
+  let delayMs = Math.round((connections * 1000) / rate);
   for (let i = 0; i < 3; i++) {
-    const probe = await runWrk(wrk, { ...o, seconds: 2, delayMs, tag: o.tag + 1 + i });
+    const probe = await runWrk(wrk, { ...options, seconds: 2, delayMs, tag: options.tag + 1 + i });
     if (probe.perSecond >= rate && probe.perSecond < rate * 1.05) break;
-    // rate = c / (think + latency): keep the latency, change the think time (whole ms: wrk's timer).
-    delayMs = Math.max(0, Math.floor(delayMs + (c / rate - c / probe.perSecond) * 1000));
+    // rate = connections / (think + latency): keep the latency, change the think time (whole ms: wrk's timer).
+    delayMs = Math.max(
+      0,
+      Math.floor(delayMs + (connections / rate - connections / probe.perSecond) * 1000),
+    );
   }
-  const r = await runWrk(wrk, { ...o, delayMs });
-  return { target: rate, connections: c, thinkMs: delayMs, perSecond: r.perSecond, accepted: r.accepted, sent: r.sent, p50: r.p50, p99: r.p99 };
+  const run = await runWrk(wrk, { ...options, delayMs });
+  return {
+    target: rate,
+    connections,
+    thinkMs: delayMs,
+    perSecond: run.perSecond,
+    accepted: run.accepted,
+    sent: run.sent,
+    p50: run.p50,
+    p99: run.p99,
+  };
 }

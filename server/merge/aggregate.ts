@@ -8,7 +8,13 @@ import type { Tally, WeekCells } from './cell.js';
 import { noisedCells } from './dp.js';
 import { cryptoUniform, type Uniform } from './noise.js';
 import {
-  type CounterRow, type PublicCell, type ValueRow, byKey, counterRow, sorted, valueRow,
+  type CounterRow,
+  type PublicCell,
+  type ValueRow,
+  byKey,
+  counterRow,
+  sorted,
+  valueRow,
 } from './rows.js';
 import { addDays } from './week.js';
 
@@ -49,67 +55,77 @@ export interface PublishOptions {
 }
 
 /** Builds the aggregate of one week. */
-export function buildAggregate(week: string, cells: WeekCells, o: PublishOptions): WeekAggregate {
-  const head = { week, from: addDays(week, -6), final: o.final, publish: o.publish };
-  if (o.publish === 'aggregates' && o.epsilon) {
+export function buildAggregate(
+  week: string,
+  cells: WeekCells,
+  options: PublishOptions,
+): WeekAggregate {
+  const head = { week, from: addDays(week, -6), final: options.final, publish: options.publish };
+  if (options.publish === 'aggregates' && options.epsilon) {
     const budget = {
-      epsilon: o.epsilon,
-      delta: o.delta ?? DEFAULT_BUDGET.delta,
-      valuesPerReport: o.valuesPerReport ?? DEFAULT_BUDGET.valuesPerReport,
+      epsilon: options.epsilon,
+      delta: options.delta ?? DEFAULT_BUDGET.delta,
+      valuesPerReport: options.valuesPerReport ?? DEFAULT_BUDGET.valuesPerReport,
     };
     checkBudget(budget); // the commands check their flags; a library caller gets the same rules
-    const uniform = o.uniform ?? cryptoUniform;
-    return { ...head, k: o.k, ...noisedCells(sorted(cells), budget, o.k, uniform) };
+    const uniform = options.uniform ?? cryptoUniform;
+    return { ...head, k: options.k, ...noisedCells(sorted(cells), budget, options.k, uniform) };
   }
-  const strict = o.publish === 'aggregates';
-  const k = strict ? o.k : 0;
+  const strict = options.publish === 'aggregates';
+  const k = strict ? options.k : 0;
   const withheld = { cells: 0, rows: 0 };
   const out: PublicCell[] = [];
-  for (const c of sorted(cells)) {
-    if (c.reports < k || c.reports === 0) {
+  for (const cell of sorted(cells)) {
+    if (cell.reports < k || cell.reports === 0) {
       withheld.cells++;
       continue;
     }
-    const rows = (m: Map<string, Tally>): CounterRow[] => {
+    const rows = (tallies: Map<string, Tally>): CounterRow[] => {
       const list: CounterRow[] = [];
-      for (const [name, t] of [...m].sort(byKey)) {
+      for (const [name, tally] of [...tallies].sort(byKey)) {
         // The reports without it are published too (reports − has): that group must be empty or k strong as well.
-        const without = c.reports - t.has;
-        if (strict && (t.has < k || t.has === 0 || (without > 0 && without < k))) {
+        const without = cell.reports - tally.has;
+        if (strict && (tally.has < k || tally.has === 0 || (without > 0 && without < k))) {
           withheld.rows++;
           continue;
         }
-        list.push(counterRow(name, t.has, c.reports, t.total));
+        list.push(counterRow(name, tally.has, cell.reports, tally.total));
       }
       return list;
     };
-    const values = (m: Map<string, number>): ValueRow[] => {
-      const drawn = [...m].sort(byKey).map(([value, n]) => ({ value, reports: n }));
+    const values = (counts: Map<string, number>): ValueRow[] => {
+      const drawn = [...counts].sort(byKey).map(([value, reports]) => ({ value, reports }));
       const kept = strict ? suppress(drawn, k) : drawn;
       withheld.rows += drawn.length - kept.length;
-      return kept.map((v) => valueRow(v.value, v.reports, c.reports));
+      return kept.map((row) => valueRow(row.value, row.reports, cell.reports));
     };
     out.push({
-      program: c.program, version: c.version, reports: c.reports,
-      counters: rows(c.counters), stacks: rows(c.stacks),
-      os: values(c.os), arch: values(c.arch), runtime: values(c.runtime),
+      program: cell.program,
+      version: cell.version,
+      reports: cell.reports,
+      counters: rows(cell.counters),
+      stacks: rows(cell.stacks),
+      os: values(cell.os),
+      arch: values(cell.arch),
+      runtime: values(cell.runtime),
     });
   }
-  return { ...head, k: strict ? o.k : null, epsilon: null, clip: null, withheld, cells: out };
+  return { ...head, k: strict ? options.k : null, epsilon: null, clip: null, withheld, cells: out };
 }
 
 /**
- * Values counted by fewer than k reports are withheld; and when what is withheld adds up to
- * between 1 and k − 1 reports, the smallest value kept is withheld too, or the cell's report
+ * Values counted by fewer than `minReports` (k) reports are withheld; and when what is withheld
+ * adds up to between 1 and k − 1 reports, the smallest value kept is withheld too, or the cell's report
  * count minus the values shown would give the withheld group's size (secondary suppression).
  */
-export function suppress<T extends { reports: number }>(values: T[], k: number): T[] {
-  const kept = values.filter((v) => v.reports >= k && v.reports > 0);
-  const hidden = values.reduce((a, v) => a + v.reports, 0) - kept.reduce((a, v) => a + v.reports, 0);
-  if (hidden > 0 && hidden < k && kept.length > 0) {
-    const smallest = kept.reduce((a, v) => (v.reports < a.reports ? v : a));
-    return kept.filter((v) => v !== smallest);
+export function suppress<T extends { reports: number }>(values: T[], minReports: number): T[] {
+  const kept = values.filter((value) => value.reports >= minReports && value.reports > 0);
+  const hidden =
+    values.reduce((sum, value) => sum + value.reports, 0) -
+    kept.reduce((sum, value) => sum + value.reports, 0);
+  if (hidden > 0 && hidden < minReports && kept.length > 0) {
+    const smallest = kept.reduce((least, value) => (value.reports < least.reports ? value : least));
+    return kept.filter((value) => value !== smallest);
   }
   return kept;
 }
-

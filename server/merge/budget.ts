@@ -23,29 +23,31 @@ export const DEFAULT_BUDGET: Readonly<Budget> = { epsilon: 4, delta: 1e-7, value
 export const SIDE_SHARE = 0.05;
 
 /** The ε each published count gets: what is left after the side numbers, shared evenly. */
-export function perCount(b: Budget): number {
-  return (b.epsilon * (1 - 2 * SIDE_SHARE)) / b.valuesPerReport;
+export function perCount(budget: Budget): number {
+  return (budget.epsilon * (1 - 2 * SIDE_SHARE)) / budget.valuesPerReport;
 }
 
 /**
  * The least noised count that shows a label. With Z two-sided geometric at α = exp(−ε_c),
  * P(Z ≥ t) = α^t / (1 + α) for t ≥ 0. A label held by one report shows when 1 + Z ≥ τ, so
- * τ = 1 + ⌈ln(1 / (δ (1 + α))) / ε_c⌉ makes that probability at most δ. Never below k.
+ * τ = 1 + ⌈ln(1 / (δ (1 + α))) / ε_c⌉ makes that probability at most δ. Never below
+ * minReports (k).
  */
-export function labelThreshold(b: Budget, k: number): number {
-  const epsilonCount = perCount(b);
+export function labelThreshold(budget: Budget, minReports: number): number {
+  const epsilonCount = perCount(budget);
   const alpha = Math.exp(-epsilonCount);
-  const steps = Math.ceil(Math.log(1 / (b.delta * (1 + alpha))) / epsilonCount);
-  return Math.max(k, 1 + Math.max(0, steps));
+  const steps = Math.ceil(Math.log(1 / (budget.delta * (1 + alpha))) / epsilonCount);
+  return Math.max(minReports, 1 + Math.max(0, steps));
 }
 
 /** Checks a budget; the message names the field. */
-export function checkBudget(b: Budget): void {
-  if (!(b.epsilon > 0 && b.epsilon <= 100)) {
-    throw new Error(`epsilon ${b.epsilon} is not in (0, 100]`);
+export function checkBudget(budget: Budget): void {
+  if (!(budget.epsilon > 0 && budget.epsilon <= 100)) {
+    throw new Error(`epsilon ${budget.epsilon} is not in (0, 100]`);
   }
-  if (!(b.delta > 0 && b.delta < 1)) throw new Error(`delta ${b.delta} is not in (0, 1)`);
-  const values = b.valuesPerReport;
+  if (!(budget.delta > 0 && budget.delta < 1))
+    throw new Error(`delta ${budget.delta} is not in (0, 1)`);
+  const values = budget.valuesPerReport;
   if (!(Number.isInteger(values) && values >= 5 && values <= 100_000)) {
     throw new Error(`valuesPerReport ${values} is not a whole number from 5 to 100000`);
   }

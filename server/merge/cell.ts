@@ -12,7 +12,11 @@ import { remembered, weekOf } from './week.js';
 export const CLIP = 1000;
 
 /** One counter or stack: reports that counted it (> 0), its total, its total with each report capped at CLIP. */
-export interface Tally { has: number; total: Count; clipped: number }
+export interface Tally {
+  has: number;
+  total: Count;
+  clipped: number;
+}
 
 export interface Cell {
   program: string;
@@ -31,7 +35,16 @@ export type WeekCells = Map<string, Cell>;
 const cellKey = (program: string, version: string) => `${program}\u0000${version}`;
 
 export function newCell(program: string, version: string): Cell {
-  return { program, version, reports: 0, counters: new Map(), stacks: new Map(), os: new Map(), arch: new Map(), runtime: new Map() };
+  return {
+    program,
+    version,
+    reports: 0,
+    counters: new Map(),
+    stacks: new Map(),
+    os: new Map(),
+    arch: new Map(),
+    runtime: new Map(),
+  };
 }
 
 /**
@@ -57,25 +70,33 @@ function major(runtime: string): string {
  * whole entries last first, then names (stacks before counters, last in name order first).
  */
 export function addReport(
-  byWeek: Map<string, WeekCells>, r: MergeReport, cap = Infinity,
+  byWeek: Map<string, WeekCells>,
+  report: MergeReport,
+  cap = Infinity,
 ): { week: string; touched: number; capped: boolean } {
-  const week = weekOf(r.week);
+  const week = weekOf(report.week);
   let cells = byWeek.get(week);
   if (!cells) byWeek.set(week, (cells = new Map()));
-  const entries = r.programs.length > 1 && hasRepeats(r.programs) ? combined(r.programs) : r.programs;
+  const entries =
+    report.programs.length > 1 && hasRepeats(report.programs)
+      ? combined(report.programs)
+      : report.programs;
   let touched = 0;
   let capped = false;
   for (const whole of entries) {
-    const p = within(whole, cap - touched);
-    if (p !== whole) capped = true;
-    if (p === null) continue;
-    const key = cellKey(p.program, p.version);
-    let c = cells.get(key);
-    if (!c) cells.set(key, (c = newCell(p.program, p.version)));
-    c.reports++;
+    const part = within(whole, cap - touched);
+    if (part !== whole) capped = true;
+    if (part === null) continue;
+    const key = cellKey(part.program, part.version);
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = newCell(part.program, part.version)));
+    cell.reports++;
     // What removing this report could change: its count, a "has" and a total per name, a value each.
-    touched += 1 + 2 * (tally(c.counters, p.counters) + tally(c.stacks, p.stacks));
-    touched += countValues(c.os, p.os) + countValues(c.arch, p.arch) + countValues(c.runtime, p.runtime, true);
+    touched += 1 + 2 * (tally(cell.counters, part.counters) + tally(cell.stacks, part.stacks));
+    touched +=
+      countValues(cell.os, part.os) +
+      countValues(cell.arch, part.arch) +
+      countValues(cell.runtime, part.runtime, true);
   }
   return { week, touched, capped };
 }
@@ -83,11 +104,11 @@ export function addReport(
 const valuesOf = (joined: string) => joined.split('\u0000').length;
 
 /** The entry itself when it fits in `room` counts; else what of it fits, or null. */
-function within(p: MergeEntry, room: number): MergeEntry | null {
-  const base = 1 + valuesOf(p.os) + valuesOf(p.arch) + valuesOf(p.runtime);
-  const counters = Object.keys(p.counters);
-  const stacks = Object.keys(p.stacks);
-  if (base + 2 * (counters.length + stacks.length) <= room) return p;
+function within(entry: MergeEntry, room: number): MergeEntry | null {
+  const base = 1 + valuesOf(entry.os) + valuesOf(entry.arch) + valuesOf(entry.runtime);
+  const counters = Object.keys(entry.counters);
+  const stacks = Object.keys(entry.stacks);
+  if (base + 2 * (counters.length + stacks.length) <= room) return entry;
   if (base > room) return null;
   let names = Math.floor((room - base) / 2);
   const keep = (all: string[], from: Record<string, Count>): Record<string, Count> => {
@@ -99,20 +120,20 @@ function within(p: MergeEntry, room: number): MergeEntry | null {
     }
     return kept;
   };
-  return { ...p, counters: keep(counters, p.counters), stacks: keep(stacks, p.stacks) };
+  return { ...entry, counters: keep(counters, entry.counters), stacks: keep(stacks, entry.stacks) };
 }
 
 /** Counts the report once for each of its values (one, or several joined by NUL); returns how many. */
-function countValues(m: Map<string, number>, values: string, runtime = false): number {
+function countValues(counts: Map<string, number>, values: string, runtime = false): number {
   if (!values.includes('\u0000')) {
-    const v = runtime ? runtimeMajor(values) : values;
-    m.set(v, (m.get(v) ?? 0) + 1);
+    const value = runtime ? runtimeMajor(values) : values;
+    counts.set(value, (counts.get(value) ?? 0) + 1);
     return 1;
   }
   const list = values.split('\u0000');
   for (const raw of list) {
-    const v = runtime ? runtimeMajor(raw) : raw;
-    m.set(v, (m.get(v) ?? 0) + 1);
+    const value = runtime ? runtimeMajor(raw) : raw;
+    counts.set(value, (counts.get(value) ?? 0) + 1);
   }
   return list.length;
 }
@@ -121,14 +142,14 @@ function countValues(m: Map<string, number>, values: string, runtime = false): n
 function tally(into: Map<string, Tally>, counts: Record<string, Count>): number {
   let names = 0;
   for (const name in counts) {
-    const n = counts[name]!;
-    const has = n === 0 || n === 0n ? 0 : 1;
-    const t = into.get(name);
-    if (t) {
-      t.has += has;
-      t.total = addCount(t.total, n);
-      t.clipped += minCount(n, CLIP);
-    } else into.set(name, { has, total: n, clipped: minCount(n, CLIP) });
+    const count = counts[name]!;
+    const has = count === 0 || count === 0n ? 0 : 1;
+    const held = into.get(name);
+    if (held) {
+      held.has += has;
+      held.total = addCount(held.total, count);
+      held.clipped += minCount(count, CLIP);
+    } else into.set(name, { has, total: count, clipped: minCount(count, CLIP) });
     names++;
   }
   return names;
@@ -136,10 +157,10 @@ function tally(into: Map<string, Tally>, counts: Record<string, Count>): number 
 
 function hasRepeats(entries: MergeEntry[]): boolean {
   const seen = new Set<string>();
-  for (const p of entries) {
-    const k = cellKey(p.program, p.version);
-    if (seen.has(k)) return true;
-    seen.add(k);
+  for (const entry of entries) {
+    const key = cellKey(entry.program, entry.version);
+    if (seen.has(key)) return true;
+    seen.add(key);
   }
   return false;
 }
@@ -147,44 +168,57 @@ function hasRepeats(entries: MergeEntry[]): boolean {
 /** One entry per (program, version): counts added, OS, arch and runtime values joined by NUL. */
 function combined(entries: MergeEntry[]): MergeEntry[] {
   const by = new Map<string, MergeEntry>();
-  for (const p of entries) {
-    const k = cellKey(p.program, p.version);
-    const cur = by.get(k);
+  for (const entry of entries) {
+    const key = cellKey(entry.program, entry.version);
+    const cur = by.get(key);
     if (!cur) {
-      by.set(k, { ...p, counters: { ...p.counters }, stacks: { ...p.stacks }, runtime: runtimeMajor(p.runtime) });
+      by.set(key, {
+        ...entry,
+        counters: { ...entry.counters },
+        stacks: { ...entry.stacks },
+        runtime: runtimeMajor(entry.runtime),
+      });
       continue;
     }
-    for (const [into, from] of [[cur.counters, p.counters], [cur.stacks, p.stacks]] as const) {
-      for (const name in from) into[name] = name in into ? addCount(into[name]!, from[name]!) : from[name]!;
+    for (const [into, from] of [
+      [cur.counters, entry.counters],
+      [cur.stacks, entry.stacks],
+    ] as const) {
+      for (const name in from)
+        into[name] = name in into ? addCount(into[name]!, from[name]!) : from[name]!;
     }
-    const join = (a: string, b: string) => (a.split('\u0000').includes(b) ? a : `${a}\u0000${b}`);
-    cur.os = join(cur.os, p.os);
-    cur.arch = join(cur.arch, p.arch);
-    cur.runtime = join(cur.runtime, runtimeMajor(p.runtime));
+    const join = (joined: string, value: string) =>
+      joined.split('\u0000').includes(value) ? joined : `${joined}\u0000${value}`;
+    cur.os = join(cur.os, entry.os);
+    cur.arch = join(cur.arch, entry.arch);
+    cur.runtime = join(cur.runtime, runtimeMajor(entry.runtime));
   }
   return [...by.values()];
 }
 
-export function addCell(a: Cell, b: Cell): void {
-  a.reports += b.reports;
+export function addCell(into: Cell, from: Cell): void {
+  into.reports += from.reports;
   for (const which of ['counters', 'stacks'] as const) {
-    for (const [name, t] of b[which]) {
-      const cur = a[which].get(name);
+    for (const [name, added] of from[which]) {
+      const cur = into[which].get(name);
       if (cur) {
-        cur.has += t.has;
-        cur.total = addCount(cur.total, t.total);
-        cur.clipped += t.clipped;
-      } else a[which].set(name, { ...t });
+        cur.has += added.has;
+        cur.total = addCount(cur.total, added.total);
+        cur.clipped += added.clipped;
+      } else into[which].set(name, { ...added });
     }
   }
-  for (const which of ['os', 'arch', 'runtime'] as const) for (const [v, n] of b[which]) a[which].set(v, (a[which].get(v) ?? 0) + n);
+  for (const which of ['os', 'arch', 'runtime'] as const) {
+    for (const [value, reports] of from[which])
+      into[which].set(value, (into[which].get(value) ?? 0) + reports);
+  }
 }
 
 export function addWeek(into: WeekCells, from: WeekCells): void {
-  for (const [key, c] of from) {
+  for (const [key, cell] of from) {
     let cur = into.get(key);
-    if (!cur) into.set(key, (cur = newCell(c.program, c.version)));
-    addCell(cur, c);
+    if (!cur) into.set(key, (cur = newCell(cell.program, cell.version)));
+    addCell(cur, cell);
   }
 }
 
@@ -192,27 +226,53 @@ export function addWeek(into: WeekCells, from: WeekCells): void {
 
 type TallyJSON = [number, number | string, number];
 export interface CellJSON {
-  program: string; version: string; reports: number;
-  counters: Record<string, TallyJSON>; stacks: Record<string, TallyJSON>;
-  os: Record<string, number>; arch: Record<string, number>; runtime: Record<string, number>;
+  program: string;
+  version: string;
+  reports: number;
+  counters: Record<string, TallyJSON>;
+  stacks: Record<string, TallyJSON>;
+  os: Record<string, number>;
+  arch: Record<string, number>;
+  runtime: Record<string, number>;
 }
 
-export function cellToJSON(c: Cell): CellJSON {
-  const tallies = (m: Map<string, Tally>) => Object.fromEntries([...m].map(([k, t]) => [k, [t.has, countToJSON(t.total), t.clipped] as TallyJSON]));
+export function cellToJSON(cell: Cell): CellJSON {
+  const tallies = (byName: Map<string, Tally>) =>
+    Object.fromEntries(
+      [...byName].map(([name, { has, total, clipped }]) => [
+        name,
+        [has, countToJSON(total), clipped] as TallyJSON,
+      ]),
+    );
   return {
-    program: c.program, version: c.version, reports: c.reports,
-    counters: tallies(c.counters), stacks: tallies(c.stacks),
-    os: Object.fromEntries(c.os), arch: Object.fromEntries(c.arch), runtime: Object.fromEntries(c.runtime),
+    program: cell.program,
+    version: cell.version,
+    reports: cell.reports,
+    counters: tallies(cell.counters),
+    stacks: tallies(cell.stacks),
+    os: Object.fromEntries(cell.os),
+    arch: Object.fromEntries(cell.arch),
+    runtime: Object.fromEntries(cell.runtime),
   };
 }
 
-export function cellFromJSON(j: CellJSON): Cell {
-  const tallies = (o: Record<string, TallyJSON>) =>
-    new Map(Object.entries(o).map(([k, t]) => [k, { has: t[0], total: countFromJSON(t[1], k), clipped: t[2] }]));
+export function cellFromJSON(json: CellJSON): Cell {
+  const tallies = (byName: Record<string, TallyJSON>) =>
+    new Map(
+      Object.entries(byName).map(([name, [has, total, clipped]]) => [
+        name,
+        { has, total: countFromJSON(total, name), clipped },
+      ]),
+    );
   return {
-    program: j.program, version: j.version, reports: j.reports,
-    counters: tallies(j.counters), stacks: tallies(j.stacks),
-    os: new Map(Object.entries(j.os)), arch: new Map(Object.entries(j.arch)), runtime: new Map(Object.entries(j.runtime)),
+    program: json.program,
+    version: json.version,
+    reports: json.reports,
+    counters: tallies(json.counters),
+    stacks: tallies(json.stacks),
+    os: new Map(Object.entries(json.os)),
+    arch: new Map(Object.entries(json.arch)),
+    runtime: new Map(Object.entries(json.runtime)),
   };
 }
 

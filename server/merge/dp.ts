@@ -9,7 +9,12 @@ import { type Budget, SIDE_SHARE, labelThreshold, perCount } from './budget.js';
 import { CLIP, type Cell, type Tally } from './cell.js';
 import { geometricNoise, type Uniform } from './noise.js';
 import {
-  type CounterRow, type PublicCell, type ValueRow, byKey, counterRow, valueRow,
+  type CounterRow,
+  type PublicCell,
+  type ValueRow,
+  byKey,
+  counterRow,
+  valueRow,
 } from './rows.js';
 
 export interface Noised {
@@ -24,41 +29,54 @@ export interface Noised {
 }
 
 /** The published part of a week's aggregate from its cells, sorted. */
-export function noisedCells(cells: Cell[], budget: Budget, k: number, uniform: Uniform): Noised {
+export function noisedCells(
+  cells: Cell[],
+  budget: Budget,
+  minReports: number,
+  uniform: Uniform,
+): Noised {
   const epsilonCount = perCount(budget);
-  const threshold = labelThreshold(budget, k);
-  const noised = (n: number, sensitivity = 1): number =>
-    Math.max(0, n + geometricNoise(epsilonCount, sensitivity, uniform));
+  const threshold = labelThreshold(budget, minReports);
+  const noised = (count: number, sensitivity = 1): number =>
+    Math.max(0, count + geometricNoise(epsilonCount, sensitivity, uniform));
   let rowsHeld = 0;
   let rowsShown = 0;
   const out: PublicCell[] = [];
-  for (const c of cells) {
-    rowsHeld += c.counters.size + c.stacks.size + c.os.size + c.arch.size + c.runtime.size;
-    const reports = noised(c.reports);
+  for (const tallied of cells) {
+    rowsHeld +=
+      tallied.counters.size +
+      tallied.stacks.size +
+      tallied.os.size +
+      tallied.arch.size +
+      tallied.runtime.size;
+    const reports = noised(tallied.reports);
     if (reports < threshold) continue;
-    const rows = (m: Map<string, Tally>): CounterRow[] => {
+    const rows = (tallies: Map<string, Tally>): CounterRow[] => {
       const list: CounterRow[] = [];
-      for (const [name, t] of [...m].sort(byKey)) {
-        const has = noised(t.has);
-        if (has >= threshold) list.push(counterRow(name, has, reports, noised(t.clipped, CLIP)));
+      for (const [name, tally] of [...tallies].sort(byKey)) {
+        const has = noised(tally.has);
+        if (has >= threshold)
+          list.push(counterRow(name, has, reports, noised(tally.clipped, CLIP)));
       }
       return list;
     };
-    const values = (m: Map<string, number>): ValueRow[] => {
+    const values = (counts: Map<string, number>): ValueRow[] => {
       const list: ValueRow[] = [];
-      for (const [value, n] of [...m].sort(byKey)) {
-        const has = noised(n);
+      for (const [value, count] of [...counts].sort(byKey)) {
+        const has = noised(count);
         if (has >= threshold) list.push(valueRow(value, has, reports));
       }
       return list;
     };
     const cell: PublicCell = {
-      program: c.program, version: c.version, reports,
-      counters: rows(c.counters),
-      stacks: rows(c.stacks),
-      os: values(c.os),
-      arch: values(c.arch),
-      runtime: values(c.runtime),
+      program: tallied.program,
+      version: tallied.version,
+      reports,
+      counters: rows(tallied.counters),
+      stacks: rows(tallied.stacks),
+      os: values(tallied.os),
+      arch: values(tallied.arch),
+      runtime: values(tallied.runtime),
     };
     rowsShown += cell.counters.length + cell.stacks.length;
     rowsShown += cell.os.length + cell.arch.length + cell.runtime.length;
@@ -67,15 +85,20 @@ export function noisedCells(cells: Cell[], budget: Budget, k: number, uniform: U
   // Withheld = (how many cells or rows the data holds, noised) − how many are shown. One report
   // adds at most valuesPerReport cells or rows to the first: its sensitivity. The second is
   // already a function of noised counts.
-  const held = (n: number) =>
-    n + geometricNoise(budget.epsilon * SIDE_SHARE, budget.valuesPerReport, uniform);
+  const held = (count: number) =>
+    count + geometricNoise(budget.epsilon * SIDE_SHARE, budget.valuesPerReport, uniform);
   const withheld = {
     cells: Math.max(0, held(cells.length) - out.length),
     rows: Math.max(0, held(rowsHeld) - rowsShown),
   };
   return {
-    epsilon: budget.epsilon, clip: CLIP, delta: budget.delta,
-    valuesPerReport: budget.valuesPerReport, epsilonPerCount: epsilonCount, threshold,
-    withheld, cells: out,
+    epsilon: budget.epsilon,
+    clip: CLIP,
+    delta: budget.delta,
+    valuesPerReport: budget.valuesPerReport,
+    epsilonPerCount: epsilonCount,
+    threshold,
+    withheld,
+    cells: out,
   };
 }

@@ -48,10 +48,10 @@ export async function readLedger(store: Store): Promise<Ledger> {
   return JSON.parse(Buffer.from(bytes).toString('utf8')) as Ledger;
 }
 
-export async function appendRelease(store: Store, r: Release): Promise<void> {
+export async function appendRelease(store: Store, release: Release): Promise<void> {
   const ledger = await readLedger(store);
-  if (ledger.releases.some((x) => x.week === r.week)) return; // recorded before a crash
-  ledger.releases.push(r);
+  if (ledger.releases.some((recorded) => recorded.week === release.week)) return; // recorded before a crash
+  ledger.releases.push(release);
   ledger.releases.sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : 0));
   const releases = ledger.releases;
   const next: Ledger = { publish: 'aggregates', releases, ...sums(releases) };
@@ -60,13 +60,13 @@ export async function appendRelease(store: Store, r: Release): Promise<void> {
 
 /** The ledger's totals over its releases. */
 export function sums(releases: Release[]): Omit<Ledger, 'publish' | 'releases'> {
-  const total = (xs: Array<number | null | undefined>): number | null => {
-    const noised = xs.filter((x): x is number => typeof x === 'number');
-    return noised.length ? noised.reduce((a, b) => a + b, 0) : null;
+  const total = (numbers: Array<number | null | undefined>): number | null => {
+    const noised = numbers.filter((x): x is number => typeof x === 'number');
+    return noised.length ? noised.reduce((sum, value) => sum + value, 0) : null;
   };
   return {
-    cumulativeEpsilonPerReport: total(releases.map((r) => r.epsilonPerReport)),
-    cumulativeDeltaPerReport: total(releases.map((r) => r.deltaPerReport)),
-    releasesWithoutNoise: releases.filter((r) => r.epsilon === null).length,
+    cumulativeEpsilonPerReport: total(releases.map((release) => release.epsilonPerReport)),
+    cumulativeDeltaPerReport: total(releases.map((release) => release.deltaPerReport)),
+    releasesWithoutNoise: releases.filter((release) => release.epsilon === null).length,
   };
 }

@@ -8,20 +8,25 @@ import { randomBytes } from 'node:crypto';
 export type Uniform = () => number;
 
 export const cryptoUniform: Uniform = () => {
-  const b = randomBytes(8);
-  const hi = b.readUInt32BE(0) >>> 5; // 27 bits
-  const lo = b.readUInt32BE(4) >>> 6; // 26 bits
+  const bytes = randomBytes(8);
+  const hi = bytes.readUInt32BE(0) >>> 5; // 27 bits
+  const lo = bytes.readUInt32BE(4) >>> 6; // 26 bits
   return (hi * 67_108_864 + lo + 1) / 9_007_199_254_740_992;
 };
 
 /** A geometric draw on {0, 1, …}: P(G = g) = (1 − α) α^g. */
-function geometric(alpha: number, u: Uniform): number {
-  return Math.floor(Math.log(u()) / Math.log(alpha));
+function geometric(alpha: number, uniform: Uniform): number {
+  return Math.floor(Math.log(uniform()) / Math.log(alpha));
 }
 
 /** Noise for one published count with sensitivity `delta` at privacy loss `epsilon` (> 0). */
-export function geometricNoise(epsilon: number, delta: number, u: Uniform = cryptoUniform): number {
-  if (!(epsilon > 0) || !(delta > 0)) throw new Error(`noise needs epsilon > 0 and delta > 0, got ${epsilon} and ${delta}`);
+export function geometricNoise(
+  epsilon: number,
+  delta: number,
+  uniform: Uniform = cryptoUniform,
+): number {
+  if (!(epsilon > 0) || !(delta > 0))
+    throw new Error(`noise needs epsilon > 0 and delta > 0, got ${epsilon} and ${delta}`);
   const alpha = Math.exp(-epsilon / delta);
-  return geometric(alpha, u) - geometric(alpha, u);
+  return geometric(alpha, uniform) - geometric(alpha, uniform);
 }

@@ -101,11 +101,11 @@ export function remoteStore(port: MessagePort): LentStore {
     if (reply.ok) caller.resolve(reply.value);
     else caller.reject(new Error(reply.error));
   });
-  const call = <T>(op: Op, ...args: unknown[]): Promise<T> =>
+  const call = <T>(operation: Op, ...args: unknown[]): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const id = ++nextId;
       waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      port.postMessage({ id, op, args } satisfies Call);
+      port.postMessage({ id, op: operation, args } satisfies Call);
     });
   return {
     unmergedDays: () => call('unmergedDays'),

@@ -15,7 +15,12 @@ export interface MergeEntry {
   stacks: Record<string, Count>;
 }
 
-export interface MergeReport { week: string; x: number; config: string; programs: MergeEntry[] }
+export interface MergeReport {
+  week: string;
+  x: number;
+  config: string;
+  programs: MergeEntry[];
+}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -23,62 +28,70 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export function parseReport(body: string): MergeReport {
   // X has 16 digits and more after its point; only a run not after a point or digit can be a big count.
   // The shared reader's rewrite, without its reviver: `counts` turns the marks back in place.
-  const value = JSON.parse(/(?<![.\d])\d{16}/.test(body) ? quoteBigIntegers(body) : body) as unknown;
-  const r = obj(value, 'report');
-  const week = str(r.Week, 'Week');
+  const value = JSON.parse(
+    /(?<![.\d])\d{16}/.test(body) ? quoteBigIntegers(body) : body,
+  ) as unknown;
+  const fields = obj(value, 'report');
+  const week = str(fields.Week, 'Week');
   if (!DAY.test(week)) throw new Error(`Week: not a YYYY-MM-DD date: ${JSON.stringify(week)}`);
-  if (typeof r.X !== 'number' || !(r.X > 0 && r.X <= 1)) throw new Error('X: not a number in (0, 1]');
-  const list = r.Programs === null || r.Programs === undefined ? [] : r.Programs;
+  if (typeof fields.X !== 'number' || !(fields.X > 0 && fields.X <= 1))
+    throw new Error('X: not a number in (0, 1]');
+  const list = fields.Programs === null || fields.Programs === undefined ? [] : fields.Programs;
   if (!Array.isArray(list)) throw new Error('Programs: not a list');
-  return { week, x: r.X, config: typeof r.Config === 'string' ? r.Config : '', programs: list.map((p, i) => entry(p, `Programs[${i}]`)) };
+  return {
+    week,
+    x: fields.X,
+    config: typeof fields.Config === 'string' ? fields.Config : '',
+    programs: list.map((item, i) => entry(item, `Programs[${i}]`)),
+  };
 }
 
-function entry(v: unknown, at: string): MergeEntry {
-  const p = obj(v, at);
-  const program = str(p.Program, `${at}.Program`);
-  const version = str(p.Version, `${at}.Version`);
-  const runtime = str(p.GoVersion, `${at}.GoVersion`);
-  const go = isGoRuntime(runtime);
+function entry(value: unknown, path: string): MergeEntry {
+  const fields = obj(value, path);
+  const program = str(fields.Program, `${path}.Program`);
+  const version = str(fields.Version, `${path}.Version`);
+  const runtime = str(fields.GoVersion, `${path}.GoVersion`);
+  const goRuntime = isGoRuntime(runtime);
   return {
     program,
     version,
     runtime,
-    os: str(p.GOOS, `${at}.GOOS`),
-    arch: str(p.GOARCH, `${at}.GOARCH`),
-    counters: counts(p.Counters, `${at}.Counters`, go),
-    stacks: counts(p.Stacks, `${at}.Stacks`, go),
+    os: str(fields.GOOS, `${path}.GOOS`),
+    arch: str(fields.GOARCH, `${path}.GOARCH`),
+    counters: counts(fields.Counters, `${path}.Counters`, goRuntime),
+    stacks: counts(fields.Stacks, `${path}.Stacks`, goRuntime),
   };
 }
 
 const WRAP = 1n << 64n;
 
-/** `go`: a Go runtime's entry, whose negative counts are Go's int64 wrapping (isGoRuntime). */
-function counts(v: unknown, at: string, go: boolean): Record<string, Count> {
-  if (v === null || v === undefined) return {};
-  const o = obj(v, at) as Record<string, unknown>;
-  for (const k in o) {
-    const n = o[k];
-    if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) continue;
-    const marked = typeof n === 'string' && n.startsWith(BIG_MARK);
-    const big = marked ? BigInt(n.slice(BIG_MARK.length)) : null;
-    if (big !== null && big >= 0n) o[k] = big;
-    else if (go && big !== null && big >= -(1n << 63n)) o[k] = big + WRAP;
-    else if (go && typeof n === 'number' && Number.isSafeInteger(n) && n < 0) {
-      o[k] = BigInt(n) + WRAP;
-    }
-    else throw new Error(`${at}[${JSON.stringify(k)}]: not a count`);
+/** `goRuntime`: a Go runtime's entry, whose negative counts are Go's int64 wrapping (isGoRuntime). */
+function counts(value: unknown, path: string, goRuntime: boolean): Record<string, Count> {
+  if (value === null || value === undefined) return {};
+  const byName = obj(value, path) as Record<string, unknown>;
+  for (const name in byName) {
+    const count = byName[name];
+    if (typeof count === 'number' && Number.isSafeInteger(count) && count >= 0) continue;
+    const marked = typeof count === 'string' && count.startsWith(BIG_MARK);
+    const big = marked ? BigInt(count.slice(BIG_MARK.length)) : null;
+    if (big !== null && big >= 0n) byName[name] = big;
+    else if (goRuntime && big !== null && big >= -(1n << 63n)) byName[name] = big + WRAP;
+    else if (goRuntime && typeof count === 'number' && Number.isSafeInteger(count) && count < 0) {
+      byName[name] = BigInt(count) + WRAP;
+    } else throw new Error(`${path}[${JSON.stringify(name)}]: not a count`);
   }
-  return o as Record<string, Count>;
+  return byName as Record<string, Count>;
 }
 
-function obj(v: unknown, at: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${at}: not an object`);
-  return v as Record<string, unknown>;
+function obj(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${path}: not an object`);
+  return value as Record<string, unknown>;
 }
 
-function str(v: unknown, at: string): string {
-  if (typeof v !== 'string') throw new Error(`${at}: not a string`);
-  return v;
+function str(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw new Error(`${path}: not a string`);
+  return value;
 }
 
 /** The body as one NDJSON line: raw CR and LF can only be whitespace between tokens in JSON. */

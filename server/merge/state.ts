@@ -30,19 +30,41 @@ export function emptyState(week: string): WeekState {
 export async function loadState(store: Store, week: string): Promise<WeekState> {
   const bytes = await store.getPublished(statePath(week));
   if (!bytes) return emptyState(week);
-  const j = JSON.parse(Buffer.from(bytes).toString('utf8')) as Omit<WeekState, 'cells'> & { cells: CellJSON[] };
-  if (j.week !== week || !Array.isArray(j.days) || !Array.isArray(j.cells)) throw new Error(`${statePath(week)}: not a week state`);
+  const json = JSON.parse(Buffer.from(bytes).toString('utf8')) as Omit<WeekState, 'cells'> & {
+    cells: CellJSON[];
+  };
+  if (json.week !== week || !Array.isArray(json.days) || !Array.isArray(json.cells))
+    throw new Error(`${statePath(week)}: not a week state`);
   const cells: WeekCells = new Map();
-  for (const c of j.cells) cells.set(cellsKey(c.program, c.version), cellFromJSON(c));
-  return { week, days: j.days, touched: j.touched, cap: j.cap, closed: j.closed, late: j.late, cells };
+  for (const cell of json.cells)
+    cells.set(cellsKey(cell.program, cell.version), cellFromJSON(cell));
+  return {
+    week,
+    days: json.days,
+    touched: json.touched,
+    cap: json.cap,
+    closed: json.closed,
+    late: json.late,
+    cells,
+  };
 }
 
-export async function saveState(store: Store, s: WeekState): Promise<void> {
-  const j = { week: s.week, days: s.days, touched: s.touched, cap: s.cap, closed: s.closed, late: s.late, cells: [...s.cells.values()].map(cellToJSON) };
-  await store.putPublished(statePath(s.week), Buffer.from(JSON.stringify(j)));
+export async function saveState(store: Store, state: WeekState): Promise<void> {
+  const json = {
+    week: state.week,
+    days: state.days,
+    touched: state.touched,
+    cap: state.cap,
+    closed: state.closed,
+    late: state.late,
+    cells: [...state.cells.values()].map(cellToJSON),
+  };
+  await store.putPublished(statePath(state.week), Buffer.from(JSON.stringify(json)));
 }
 
 export async function stateWeeks(store: Store): Promise<string[]> {
   const names = await store.listPublished(PREFIX);
-  return names.map((n) => n.slice(PREFIX.length).replace(/\.json$/, '')).filter((w) => /^\d{4}-\d{2}-\d{2}$/.test(w));
+  return names
+    .map((name) => name.slice(PREFIX.length).replace(/\.json$/, ''))
+    .filter((week) => /^\d{4}-\d{2}-\d{2}$/.test(week));
 }

@@ -4,27 +4,35 @@
 
 export type Count = number | bigint;
 
-export function addCount(a: Count, b: Count): Count {
-  if (typeof a === 'number' && typeof b === 'number') {
-    const s = a + b;
-    if (Number.isSafeInteger(s)) return s;
+export function addCount(augend: Count, addend: Count): Count {
+  if (typeof augend === 'number' && typeof addend === 'number') {
+    const sum = augend + addend;
+    if (Number.isSafeInteger(sum)) return sum;
   }
-  return BigInt(a) + BigInt(b);
+  return BigInt(augend) + BigInt(addend);
 }
 
-export function minCount(a: Count, cap: number): number {
-  return typeof a === 'bigint' ? (a > BigInt(cap) ? cap : Number(a)) : Math.min(a, cap);
+export function minCount(count: Count, cap: number): number {
+  return typeof count === 'bigint'
+    ? count > BigInt(cap)
+      ? cap
+      : Number(count)
+    : Math.min(count, cap);
 }
 
 /** For JSON kept between merges: a number when exact, else its decimal text. */
-export function countToJSON(c: Count): number | string {
-  return typeof c === 'bigint' ? (c <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(c) : c.toString()) : c;
+export function countToJSON(count: Count): number | string {
+  return typeof count === 'bigint'
+    ? count <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(count)
+      : count.toString()
+    : count;
 }
 
-export function countFromJSON(v: unknown, what: string): Count {
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
-  if (typeof v === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(v)) return BigInt(v);
-  throw new Error(`${what}: not a count: ${JSON.stringify(v)}`);
+export function countFromJSON(value: unknown, what: string): Count {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  if (typeof value === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(value)) return BigInt(value);
+  throw new Error(`${what}: not a count: ${JSON.stringify(value)}`);
 }
 
 const BIG = '\u0000tt-big:';
@@ -35,6 +43,10 @@ const BIG = '\u0000tt-big:';
  * 2^53−1 parses with a big-number-aware parser, as it must for Go's reports.)
  */
 export function stringifyExact(value: unknown, indent?: number): string {
-  const text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${BIG}${v}` : v), indent);
+  const text = JSON.stringify(
+    value,
+    (_key, item) => (typeof item === 'bigint' ? `${BIG}${item}` : item),
+    indent,
+  );
   return text.replace(/"\\u0000tt-big:([0-9]+)"/g, '$1');
 }

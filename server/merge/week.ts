@@ -7,20 +7,20 @@ const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function parseDay(day: string): number | null {
-  const m = DATE.exec(day);
-  if (!m) return null;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return formatDay(t) === day ? t : null;
+  const match = DATE.exec(day);
+  if (!match) return null;
+  const time = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return formatDay(time) === day ? time : null;
 }
 
-export function formatDay(t: number): string {
-  return new Date(t).toISOString().slice(0, 10);
+export function formatDay(time: number): string {
+  return new Date(time).toISOString().slice(0, 10);
 }
 
-export function addDays(day: string, n: number): string {
-  const t = parseDay(day);
-  if (t === null) throw new Error(`not a YYYY-MM-DD date: ${day}`);
-  return formatDay(t + n * DAY_MS);
+export function addDays(day: string, days: number): string {
+  const time = parseDay(day);
+  if (time === null) throw new Error(`not a YYYY-MM-DD date: ${day}`);
+  return formatDay(time + days * DAY_MS);
 }
 
 export function utcDay(now: Date): string {
@@ -31,26 +31,26 @@ export function utcDay(now: Date): string {
 export const weekOf = remembered(computeWeekOf, 100_000);
 
 /**
- * `fn` with its answers kept, for the merge's per-report lookups that see few distinct inputs;
+ * `compute` with its answers kept, for the merge's per-report lookups that see few distinct inputs;
  * at most `cap` are kept, so a flood of distinct inputs costs time, never memory.
  */
-export function remembered(fn: (key: string) => string, cap: number): (key: string) => string {
+export function remembered(compute: (key: string) => string, cap: number): (key: string) => string {
   const known = new Map<string, string>();
   return (key) => {
-    let v = known.get(key);
-    if (v === undefined) {
-      v = fn(key);
-      if (known.size < cap) known.set(key, v);
+    let answer = known.get(key);
+    if (answer === undefined) {
+      answer = compute(key);
+      if (known.size < cap) known.set(key, answer);
     }
-    return v;
+    return answer;
   };
 }
 
 function computeWeekOf(day: string): string {
-  const t = parseDay(day);
-  if (t === null) throw new Error(`not a YYYY-MM-DD date: ${day}`);
-  const dow = new Date(t).getUTCDay(); // 0 = Sunday
-  return formatDay(t + ((7 - dow) % 7) * DAY_MS);
+  const time = parseDay(day);
+  if (time === null) throw new Error(`not a YYYY-MM-DD date: ${day}`);
+  const dow = new Date(time).getUTCDay(); // 0 = Sunday
+  return formatDay(time + ((7 - dow) % 7) * DAY_MS);
 }
 
 /**

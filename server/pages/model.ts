@@ -1,7 +1,7 @@
 // What /charts shows, from the published week aggregates: per program, one chart per counter
 // group (the name before `:`) and for versions, OS, architectures and runtimes, each across
 // weeks. A value is the share of the program's reports that week (summed over its versions'
-// published cells). A bucket with nothing that week is 0, never null (golang/go #67397).
+// published cells). A bucket with nothing that week is 0, never null.
 import { type Count, type WeekAggregate, addCount } from '../merge/index.js';
 
 export interface Point {
@@ -80,12 +80,12 @@ export function chartsModel(aggregates: WeekAggregate[]): ProgramModel[] {
       program,
       weeks,
       reports: entry.reports,
-      charts: [...entry.charts].sort(chartOrder).map(([chartId, chart]) => ({
+      charts: [...entry.charts].sort(compareCharts).map(([chartId, chart]) => ({
         id: chartId,
         kind: chart.kind,
         title: chart.title,
-        buckets: [...chart.buckets.keys()].sort(bucketOrder),
-        points: [...chart.buckets.keys()].sort(bucketOrder).map((bucket) =>
+        buckets: [...chart.buckets.keys()].sort(compareBuckets),
+        points: [...chart.buckets.keys()].sort(compareBuckets).map((bucket) =>
           chart.buckets.get(bucket)!.map((acc, weekIndex) => {
             const n = entry.reports[weekIndex]!;
             if (acc.reports === 0 && acc.total === null) return null;
@@ -101,15 +101,15 @@ export function chartsModel(aggregates: WeekAggregate[]): ProgramModel[] {
 }
 
 const KIND_ORDER = ['version', 'os', 'arch', 'runtime', 'counter'];
-function chartOrder(
+function compareCharts(
   [a, x]: [string, { kind: string }],
   [b, y]: [string, { kind: string }],
 ): number {
-  const k = KIND_ORDER.indexOf(x.kind) - KIND_ORDER.indexOf(y.kind);
-  return k !== 0 ? k : a < b ? -1 : a > b ? 1 : 0;
+  const byKind = KIND_ORDER.indexOf(x.kind) - KIND_ORDER.indexOf(y.kind);
+  return byKind !== 0 ? byKind : a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Numeric buckets in numeric order (`exit:2` before `exit:10`), then the rest lexically. */
-function bucketOrder(a: string, b: string): number {
+function compareBuckets(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }

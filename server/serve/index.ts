@@ -36,29 +36,60 @@ export interface RunningServer {
 /** How often the log's checkpoint is looked at for newly published configs. */
 const REFRESH_MS = 5_000;
 
-export async function startServer(o: ServeOptions): Promise<RunningServer> {
-  const logger = o.logger ?? stderrLogger();
-  const versions = await loadConfigVersions(o.log, (index, why) => logger.log({ event: 'config-skipped', index, error: why }));
-  if (versions.size === 0) throw new Error(`log ${o.log} holds no config yet: publish one first (telemetry-server publish)`);
-  const store = await openStore({ data: o.data, database: o.database, sync: o.sync });
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const logger = options.logger ?? stderrLogger();
+  const versions = await loadConfigVersions(options.log, (index, why) =>
+    logger.log({ event: 'config-skipped', index, error: why }),
+  );
+  if (versions.size === 0)
+    throw new Error(
+      `log ${options.log} holds no config yet: publish one first (telemetry-server publish)`,
+    );
+  const store = await openStore({
+    data: options.data,
+    database: options.database,
+    sync: options.sync,
+  });
   let app;
   let stopExtension: () => Promise<void> = async () => undefined;
   try {
-    ({ app, stopExtension } = await buildApp({ store, versions, logDir: o.log, publish: o.publish, logger, maxInFlight: o.maxInFlight, maxConnections: o.maxConnections, extend: o.extend, now: o.now }));
-    await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
-  } catch (e) {
+    ({ app, stopExtension } = await buildApp({
+      store,
+      versions,
+      logDir: options.log,
+      publish: options.publish,
+      logger,
+      maxInFlight: options.maxInFlight,
+      maxConnections: options.maxConnections,
+      extend: options.extend,
+      now: options.now,
+    }));
+    await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
     await stopExtension().catch(() => undefined);
     await store.close().catch(() => undefined);
-    throw e;
+    throw error;
   }
   const timer = setInterval(() => {
-    versions.refresh().catch((e: Error) => logger.log({ event: 'config-refresh-failed', error: e.message }));
+    versions
+      .refresh()
+      .catch((error: Error) =>
+        logger.log({ event: 'config-refresh-failed', error: error.message }),
+      );
   }, REFRESH_MS);
   timer.unref();
   const addr = app.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : o.port;
-  const host = o.host && o.host !== '0.0.0.0' && o.host !== '::' ? o.host : '127.0.0.1';
-  logger.log({ event: 'listening', port, store: o.database ? 'postgres' : 'sqlite', configs: versions.versions.length });
+  const port = typeof addr === 'object' && addr ? addr.port : options.port;
+  const host =
+    options.host && options.host !== '0.0.0.0' && options.host !== '::'
+      ? options.host
+      : '127.0.0.1';
+  logger.log({
+    event: 'listening',
+    port,
+    store: options.database ? 'postgres' : 'sqlite',
+    configs: versions.versions.length,
+  });
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,

@@ -203,7 +203,7 @@ function counts(
   value: JsonValue | undefined,
   index: number,
   key: string,
-  go: boolean,
+  goRuntime: boolean,
 ): Map<string, JsonValue> {
   if (value === null) return new Map();
   if (!(value instanceof Map))
@@ -211,13 +211,13 @@ function counts(
   for (const [name, count] of value) {
     if (!(count instanceof JsonNumber))
       refuse('wrong-type', pointer('Programs', index, key, name), 'is not a number');
-    const t = (count as JsonNumber).text;
-    if (go && goWrapped(t)) continue;
-    if (!COUNT.test(t) || (t.length === 20 && BigInt(t) > MAX_COUNT))
+    const text = (count as JsonNumber).text;
+    if (goRuntime && goWrapped(text)) continue;
+    if (!COUNT.test(text) || (text.length === 20 && BigInt(text) > MAX_COUNT))
       refuse(
         'bad-count',
         pointer('Programs', index, key, name),
-        `${t.slice(0, 40)} is not a whole number from 0 to 2^64-1`,
+        `${text.slice(0, 40)} is not a whole number from 0 to 2^64-1`,
       );
   }
   return value;

@@ -20,23 +20,23 @@ export function countingLogger(inner: Logger): Metrics {
   const uploads = new Map<string, number>();
   const merges = new Map<string, number>();
   let lastMergeOk = 0;
-  const bump = (m: Map<string, number>, key: string) => {
-    if (m.has(key) || m.size < MAX_SERIES) m.set(key, (m.get(key) ?? 0) + 1);
+  const bump = (series: Map<string, number>, key: string) => {
+    if (series.has(key) || series.size < MAX_SERIES) series.set(key, (series.get(key) ?? 0) + 1);
   };
-  const label = (v: LogFields[string]) =>
-    (v !== undefined && LABEL.test(String(v)) ? String(v) : 'other');
-  const count = (f: LogFields): void => {
-    if (f.route === UPLOAD_ROUTE && f.method === 'POST') {
-      bump(uploads, `status="${label(f.status)}",reason="${label(f.reason)}"`);
-    } else if (f.event === 'merge') {
-      bump(merges, `ok="${f.ok === true}"`);
-      if (f.ok === true) lastMergeOk = Date.now() / 1000;
+  const label = (value: LogFields[string]) =>
+    value !== undefined && LABEL.test(String(value)) ? String(value) : 'other';
+  const count = (fields: LogFields): void => {
+    if (fields.route === UPLOAD_ROUTE && fields.method === 'POST') {
+      bump(uploads, `status="${label(fields.status)}",reason="${label(fields.reason)}"`);
+    } else if (fields.event === 'merge') {
+      bump(merges, `ok="${fields.ok === true}"`);
+      if (fields.ok === true) lastMergeOk = Date.now() / 1000;
     }
   };
-  const lines = (name: string, help: string, m: Map<string, number>): string[] => [
+  const lines = (name: string, help: string, series: Map<string, number>): string[] => [
     `# HELP ${name} ${help}`,
     `# TYPE ${name} counter`,
-    ...[...m].sort().map(([labels, n]) => `${name}{${labels}} ${n}`),
+    ...[...series].sort().map(([labels, total]) => `${name}{${labels}} ${total}`),
   ];
   return {
     logger: {
@@ -46,13 +46,18 @@ export function countingLogger(inner: Logger): Metrics {
       },
       flush: () => inner.flush(),
     },
-    text: () => [
-      ...lines('telemetry_uploads_total', 'Uploads answered, by HTTP status and reason.', uploads),
-      ...lines('telemetry_merges_total', 'Merge runs that merged something or failed.', merges),
-      '# HELP telemetry_last_merge_ok_timestamp_seconds When a merge last succeeded (0: not yet).',
-      '# TYPE telemetry_last_merge_ok_timestamp_seconds gauge',
-      `telemetry_last_merge_ok_timestamp_seconds ${lastMergeOk}`,
-      '',
-    ].join('\n'),
+    text: () =>
+      [
+        ...lines(
+          'telemetry_uploads_total',
+          'Uploads answered, by HTTP status and reason.',
+          uploads,
+        ),
+        ...lines('telemetry_merges_total', 'Merge runs that merged something or failed.', merges),
+        '# HELP telemetry_last_merge_ok_timestamp_seconds When a merge last succeeded (0: not yet).',
+        '# TYPE telemetry_last_merge_ok_timestamp_seconds gauge',
+        `telemetry_last_merge_ok_timestamp_seconds ${lastMergeOk}`,
+        '',
+      ].join('\n'),
   };
 }

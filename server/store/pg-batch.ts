@@ -5,13 +5,18 @@
 import type { Pool } from 'pg';
 import type { PutResult, StoredReport } from './types.js';
 
-interface Waiting { r: StoredReport; hash: string; resolve: (p: PutResult) => void; reject: (e: unknown) => void }
+interface Waiting {
+  report: StoredReport;
+  hash: string;
+  resolve: (result: PutResult) => void;
+  reject: (error: unknown) => void;
+}
 
 /** Batches at once (each holds a pooled connection for a statement or two). */
 const MAX_ACTIVE = 6;
 const MAX_BATCH = 1000;
 
-export function batchedPut(pool: Pool): (r: StoredReport, hash: string) => Promise<PutResult> {
+export function batchedPut(pool: Pool): (report: StoredReport, hash: string) => Promise<PutResult> {
   let queue: Waiting[] = [];
   let active = 0;
 
@@ -30,7 +35,8 @@ export function batchedPut(pool: Pool): (r: StoredReport, hash: string) => Promi
 
   const run = async (batch: Waiting[]): Promise<void> => {
     const firsts = new Map<string, Waiting>();
-    for (const w of batch) if (!firsts.has(key(w.r))) firsts.set(key(w.r), w);
+    for (const waiter of batch)
+      if (!firsts.has(key(waiter.report))) firsts.set(key(waiter.report), waiter);
     const rows = [...firsts.values()];
     try {
       const ins = await pool.query<{ week: string; x: string }>(
@@ -45,36 +51,45 @@ export function batchedPut(pool: Pool): (r: StoredReport, hash: string) => Promi
            ON CONFLICT (day) DO NOTHING),
          r AS (UPDATE tt_days SET merged = false WHERE merged AND day IN (SELECT day FROM ins))
          SELECT week, x FROM ins`,
-        [rows.map((w) => w.r.week), rows.map((w) => w.r.x), rows.map((w) => w.r.day), rows.map((w) => w.hash), rows.map((w) => w.r.body)],
+        [
+          rows.map((waiter) => waiter.report.week),
+          rows.map((waiter) => waiter.report.x),
+          rows.map((waiter) => waiter.report.day),
+          rows.map((waiter) => waiter.hash),
+          rows.map((waiter) => waiter.report.body),
+        ],
       );
       const stored = new Map<string, string>(); // key → the hash now in the table
       const inserted = new Set(ins.rows.map((row) => `${row.week} ${row.x}`));
-      for (const w of rows) if (inserted.has(key(w.r))) stored.set(key(w.r), w.hash);
-      const others = rows.filter((w) => !inserted.has(key(w.r)));
+      for (const waiter of rows)
+        if (inserted.has(key(waiter.report))) stored.set(key(waiter.report), waiter.hash);
+      const others = rows.filter((waiter) => !inserted.has(key(waiter.report)));
       if (others.length) {
         const got = await pool.query<{ week: string; x: string; hash: string }>(
           'SELECT week, x, hash FROM tt_reports WHERE (week, x) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
-          [others.map((w) => w.r.week), others.map((w) => w.r.x)],
+          [others.map((waiter) => waiter.report.week), others.map((waiter) => waiter.report.x)],
         );
         for (const row of got.rows) stored.set(`${row.week} ${row.x}`, row.hash);
       }
-      for (const w of batch) {
-        const k = key(w.r);
-        const h = stored.get(k);
-        if (h === undefined) queue.push(w); // pruned between the two statements: once more
-        else if (inserted.has(k) && firsts.get(k) === w) w.resolve('stored');
-        else w.resolve(h === w.hash ? 'duplicate' : 'conflict');
+      for (const waiter of batch) {
+        const reportKey = key(waiter.report);
+        const storedHash = stored.get(reportKey);
+        if (storedHash === undefined)
+          queue.push(waiter); // pruned between the two statements: once more
+        else if (inserted.has(reportKey) && firsts.get(reportKey) === waiter)
+          waiter.resolve('stored');
+        else waiter.resolve(storedHash === waiter.hash ? 'duplicate' : 'conflict');
       }
-    } catch (e) {
-      for (const w of batch) w.reject(e);
+    } catch (error) {
+      for (const waiter of batch) waiter.reject(error);
     }
   };
 
-  return (r, hash) =>
+  return (report, hash) =>
     new Promise<PutResult>((resolve, reject) => {
-      queue.push({ r, hash, resolve, reject });
+      queue.push({ report, hash, resolve, reject });
       kick();
     });
 }
 
-const key = (r: StoredReport): string => `${r.week} ${r.x}`;
+const key = (report: StoredReport): string => `${report.week} ${report.x}`;

@@ -19,85 +19,92 @@ const SCHEMA_LOCK = 0x7474_0001;
 const MERGE_LOCK = 0x7474_0002;
 const PAGE = 1000;
 
-
 export async function openPostgresStore(url: string, poolSize = 16): Promise<Store> {
   // Loaded here, not at the top: the other commands of the bundle never load pg.
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000, application_name: 'telemetry-server' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'telemetry-server',
+  });
   // An idle client whose connection drops emits here; the next query gets a new connection.
   pool.on('error', () => undefined);
   try {
-    await inTransaction(pool, async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]); // replicas starting together
-      await c.query(POSTGRES_SCHEMA);
-      if ((await c.query(POSTGRES_HAS_OLD_MERGED)).rowCount) await c.query(POSTGRES_MIGRATE);
+    await inTransaction(pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]); // replicas starting together
+      await client.query(POSTGRES_SCHEMA);
+      if ((await client.query(POSTGRES_HAS_OLD_MERGED)).rowCount)
+        await client.query(POSTGRES_MIGRATE);
     });
-  } catch (e) {
+  } catch (error) {
     await pool.end().catch(() => undefined);
-    throw new Error(`database ${redact(url)}: ${(e as Error).message}`);
+    throw new Error(`database ${redact(url)}: ${(error as Error).message}`);
   }
 
   const put = batchedPut(pool);
   const store: Store = {
     location: { kind: 'postgres', url },
-    put: (r: StoredReport): Promise<PutResult> => put(r, sha256(r.body)),
+    put: (report: StoredReport): Promise<PutResult> => put(report, sha256(report.body)),
 
     async unmergedDays(): Promise<string[]> {
       const sql = 'SELECT day FROM tt_days WHERE NOT merged ORDER BY day';
-      const r = await pool.query<{ day: string }>(sql);
-      return r.rows.map((x) => x.day);
+      const result = await pool.query<{ day: string }>(sql);
+      return result.rows.map((row) => row.day);
     },
 
     async *reportsOf(day: string): AsyncIterable<StoredReport> {
       let after: [string, string] = ['', ''];
       for (;;) {
-        const r = await pool.query<{ week: string; x: string; body: string }>(
+        const page = await pool.query<{ week: string; x: string; body: string }>(
           'SELECT week, x, body FROM tt_reports WHERE day = $1 AND body IS NOT NULL AND (week, x) > ($2, $3) ORDER BY week, x LIMIT $4',
           [day, after[0], after[1], PAGE],
         );
-        for (const row of r.rows) yield { week: row.week, x: row.x, day, body: row.body };
-        if (r.rows.length < PAGE) return;
-        const last = r.rows[r.rows.length - 1]!;
+        for (const row of page.rows) yield { week: row.week, x: row.x, day, body: row.body };
+        if (page.rows.length < PAGE) return;
+        const last = page.rows[page.rows.length - 1]!;
         after = [last.week, last.x];
       }
     },
 
     async markMerged(day: string, dropRaw: boolean): Promise<void> {
-      await inTransaction(pool, async (c) => {
+      await inTransaction(pool, async (client) => {
         // One row marks the day; the bodies (aggregates mode) go in the same transaction, since
         // PostgreSQL's row locks leave concurrent puts of other days unblocked.
-        await c.query('UPDATE tt_days SET merged = true WHERE day = $1', [day]);
+        await client.query('UPDATE tt_days SET merged = true WHERE day = $1', [day]);
         if (!dropRaw) return;
         const drop = 'UPDATE tt_reports SET body = NULL WHERE day = $1 AND body IS NOT NULL';
-        await c.query(drop, [day]);
+        await client.query(drop, [day]);
         const horizon = addDays(todayUTC(new Date()), -(UPLOAD_WINDOW_DAYS + 1));
-        await c.query(
+        await client.query(
           'DELETE FROM tt_reports WHERE day < $1 AND day IN (SELECT day FROM tt_days WHERE merged)',
           [horizon],
         );
       });
     },
 
-    async withMergeLock<T>(fn: () => Promise<T>): Promise<T | null> {
+    async withMergeLock<T>(task: () => Promise<T>): Promise<T | null> {
       // A session lock on a connection held for the whole merge: it goes if that connection dies.
-      const c = await pool.connect();
+      const client = await pool.connect();
       const lost = (): void => undefined; // a dropped connection fails the next query; never crash
-      c.on('error', lost);
+      client.on('error', lost);
       let broken: Error | undefined;
       try {
-        const got = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [MERGE_LOCK]);
+        const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+          MERGE_LOCK,
+        ]);
         if (!got.rows[0]?.ok) return null;
         try {
-          return await fn();
+          return await task();
         } finally {
-          await c.query('SELECT pg_advisory_unlock($1)', [MERGE_LOCK]);
+          await client.query('SELECT pg_advisory_unlock($1)', [MERGE_LOCK]);
         }
-      } catch (e) {
-        broken = e as Error; // the connection is dropped, not reused (a lock might linger on it)
-        throw e;
+      } catch (error) {
+        broken = error as Error; // the connection is dropped, not reused (a lock might linger on it)
+        throw error;
       } finally {
-        c.off('error', lost);
-        c.release(broken);
+        client.off('error', lost);
+        client.release(broken);
       }
     },
 
@@ -119,31 +126,34 @@ export async function openPostgresStore(url: string, poolSize = 16): Promise<Sto
   return store;
 }
 
-async function inTransaction(pool: Pool, fn: (c: PoolClient) => Promise<void>): Promise<void> {
-  const c = await pool.connect();
+async function inTransaction(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<void>,
+): Promise<void> {
+  const client = await pool.connect();
   const lost = (): void => undefined; // a dropped connection fails the next query; never crash
-  c.on('error', lost);
+  client.on('error', lost);
   let broken: Error | undefined;
   try {
-    await c.query('BEGIN');
-    await fn(c);
-    await c.query('COMMIT');
-  } catch (e) {
-    broken = e as Error;
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw e;
+    await client.query('BEGIN');
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    broken = error as Error;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   } finally {
-    c.off('error', lost);
-    c.release(broken);
+    client.off('error', lost);
+    client.release(broken);
   }
 }
 
 /** The URL without its password, for messages. */
 export function redact(url: string): string {
   try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.href;
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.href;
   } catch {
     return 'the --database URL';
   }

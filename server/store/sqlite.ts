@@ -28,7 +28,11 @@ const CHUNK = 2_000;
  */
 const MAX_BATCHES = 4;
 
-interface Pending { row: RowIn; resolve: (result: PutResult) => void; reject: (e: unknown) => void }
+interface Pending {
+  row: RowIn;
+  resolve: (result: PutResult) => void;
+  reject: (e: unknown) => void;
+}
 
 export interface SqliteOptions {
   /**
@@ -65,15 +69,21 @@ export async function openSqliteStore(root: string, options: SqliteOptions = {})
       const batch = pending;
       pending = [];
       inFlight++;
-      worker.call<PutResult[]>('put', batch.map((p) => p.row)).then(
-        (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
-        // Rolled back: none of the batch is stored.
-        (e: unknown) => batch.forEach((p) => p.reject(e)),
-      ).finally(() => {
-        inFlight--;
-        send();
-        settle();
-      });
+      worker
+        .call<PutResult[]>(
+          'put',
+          batch.map((waiter) => waiter.row),
+        )
+        .then(
+          (results) => batch.forEach((waiter, i) => waiter.resolve(results[i]!)),
+          // Rolled back: none of the batch is stored.
+          (error: unknown) => batch.forEach((waiter) => waiter.reject(error)),
+        )
+        .finally(() => {
+          inFlight--;
+          send();
+          settle();
+        });
     }
   };
 
@@ -101,7 +111,11 @@ export async function openSqliteStore(root: string, options: SqliteOptions = {})
       let after = { week: '', x: '' };
       for (;;) {
         const rows = await worker.call<Array<{ week: string; x: string; body: string }>>(
-          'page', day, after.week, after.x, PAGE,
+          'page',
+          day,
+          after.week,
+          after.x,
+          PAGE,
         );
         for (const row of rows) yield { week: row.week, x: row.x, day, body: row.body };
         if (rows.length < PAGE) return;
@@ -123,12 +137,12 @@ export async function openSqliteStore(root: string, options: SqliteOptions = {})
       while ((await worker.call<number>('dropStale', horizon, CHUNK)) === CHUNK);
     },
 
-    async withMergeLock<T>(fn: () => Promise<T>): Promise<T | null> {
+    async withMergeLock<T>(task: () => Promise<T>): Promise<T | null> {
       // In the database, so that `merge` run beside `serve` on the same directory waits its turn.
       if (merging || !(await worker.call<boolean>('lock', MERGE_LOCK, process.pid))) return null;
       merging = true;
       try {
-        return await fn();
+        return await task();
       } finally {
         merging = false;
         await worker.call('unlock', MERGE_LOCK, process.pid);

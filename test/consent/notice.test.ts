@@ -7,7 +7,16 @@ import { layout } from '../../counter/settings/index.js';
 import { noticeText } from '../../counter/engine/notice.js';
 import { wrap } from '../../counter/settings/index.js';
 import { writeMachineMode, writeProgramMode } from '../../counter/settings/index.js';
-import { type PtyOptions, cleanEnv, flat, publicEntry, runInPty, runPiped, removeTempDirs, tempDir } from './harness.js';
+import {
+  type PtyOptions,
+  cleanEnv,
+  flat,
+  publicEntry,
+  runInPty,
+  runPiped,
+  removeTempDirs,
+  tempDir,
+} from './harness.js';
 
 const PROGRAM = 'pty-demo';
 let moduleFile: string;
@@ -22,11 +31,18 @@ beforeAll(() => {
 function setup(extra: Record<string, string> = {}): { dir: string; opts: PtyOptions } {
   const dir = join(tempDir('notice'), 'telemetry');
   const home = tempDir('home');
-  const env = cleanEnv({ TT_MODULE: moduleFile, TT_PROGRAM: PROGRAM, TRANSPARENT_TELEMETRY_DIR: dir, HOME: home, ...extra });
+  const env = cleanEnv({
+    TT_MODULE: moduleFile,
+    TT_PROGRAM: PROGRAM,
+    TRANSPARENT_TELEMETRY_DIR: dir,
+    HOME: home,
+    ...extra,
+  });
   return { dir, opts: { env, cwd: home } };
 }
 
-const shown = (output: string): boolean => flat(output).includes(`${PROGRAM} counts how it is used`);
+const shown = (output: string): boolean =>
+  flat(output).includes(`${PROGRAM} counts how it is used`);
 
 describe('notice on a terminal', () => {
   it('is shown on the first run only, and says how to share and how to stop', async () => {
@@ -37,11 +53,17 @@ describe('notice on a terminal', () => {
     expect(text).toContain('local files on this machine only');
     // No command declared: the ways out that surely exist are the variables; the standalone
     // command is named only as working where it is installed.
-    expect(text).toContain('To stop counting, set PTY_DEMO_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.');
-    expect(text).toContain(`${PROGRAM} offers no command for that, but where the standalone "telemetry" command is installed, "telemetry on --program ${PROGRAM}" does.`);
+    expect(text).toContain(
+      'To stop counting, set PTY_DEMO_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.',
+    );
+    expect(text).toContain(
+      `${PROGRAM} offers no command for that, but where the standalone "telemetry" command is installed, "telemetry on --program ${PROGRAM}" does.`,
+    );
     expect(text).not.toContain('telemetry off');
     expect(text).toContain('More: https://example.com/telemetry');
-    expect(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8'))).toEqual({ [PROGRAM]: { notice: 1, asked: false } });
+    expect(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8'))).toEqual({
+      [PROGRAM]: { notice: 1, asked: false },
+    });
 
     const second = await runInPty('notice-tool.mjs', opts);
     expect(second.output).toContain('RESULT=false');
@@ -60,7 +82,10 @@ describe('notice on a terminal', () => {
   it('is tracked per program', async () => {
     const { opts } = setup();
     expect(shown((await runInPty('notice-tool.mjs', opts)).output)).toBe(true);
-    const other = await runInPty('notice-tool.mjs', { ...opts, env: { ...opts.env, TT_PROGRAM: 'other-tool' } });
+    const other = await runInPty('notice-tool.mjs', {
+      ...opts,
+      env: { ...opts.env, TT_PROGRAM: 'other-tool' },
+    });
     expect(flat(other.output)).toContain('other-tool counts how it is used');
   });
 
@@ -71,7 +96,9 @@ describe('notice on a terminal', () => {
     const run = await runInPty('notice-tool.mjs', { ...opts, env });
     // The fixture lives in this repository, so its package is the host program.
     expect(flat(run.output)).toContain('transparent-telemetry counts how it is used');
-    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual(['transparent-telemetry']);
+    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual([
+      'transparent-telemetry',
+    ]);
   });
 
   it('speaks of the program and variable open() was given, not of the package around the script', async () => {
@@ -83,14 +110,18 @@ describe('notice on a terminal', () => {
     expect(text).toContain('To stop counting, set PTY_NO_STATS=1 or DO_NOT_TRACK=1.');
     expect(text).not.toContain('transparent-telemetry');
     expect(text).not.toContain('PTY_DEMO_TELEMETRY_DISABLED');
-    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual([PROGRAM]);
+    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual([
+      PROGRAM,
+    ]);
   });
 
   it('uses the directory open() was given, not $TRANSPARENT_TELEMETRY_DIR', async () => {
     const { dir: envDir, opts } = setup();
     const dir = join(tempDir('notice-open-dir'), 'telemetry');
     await runInPty('notice-tool.mjs', { ...opts, env: { ...opts.env, TT_DIR: dir } });
-    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual([PROGRAM]);
+    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual([
+      PROGRAM,
+    ]);
     expect(() => readFileSync(layout(envDir).noticesFile)).toThrow();
   });
 
@@ -98,11 +129,18 @@ describe('notice on a terminal', () => {
     const { opts } = setup({ TT_COMMAND: JSON.stringify('pty-demo telemetry') });
     const text = flat((await runInPty('notice-tool.mjs', opts)).output);
     expect(text).toContain('Nothing is sent anywhere unless you run "pty-demo telemetry on".');
-    expect(text).toContain('To stop counting, run "pty-demo telemetry off" or set PTY_DEMO_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.');
+    expect(text).toContain(
+      'To stop counting, run "pty-demo telemetry off" or set PTY_DEMO_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.',
+    );
     expect(text).not.toContain('--program');
   });
 
-  it.each([['an empty string', '""'], ['blanks', '"  "'], ['a number', '42'], ['a line break', '"a\\nb"']])(
+  it.each([
+    ['an empty string', '""'],
+    ['blanks', '"  "'],
+    ['a number', '42'],
+    ['a line break', '"a\\nb"'],
+  ])(
     'a command that is %s is a bad option: open() turns counting off, so nothing is shown',
     async (_, command) => {
       const { opts } = setup({ TT_COMMAND: command });
@@ -116,7 +154,9 @@ describe('notice on a terminal', () => {
     const { dir, opts } = setup({ TT_OPEN: 'later' });
     const run = await runInPty('notice-tool.mjs', opts);
     expect(flat(run.output)).toContain('transparent-telemetry counts how it is used');
-    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual(['transparent-telemetry']);
+    expect(Object.keys(JSON.parse(readFileSync(layout(dir).noticesFile, 'utf8')))).toEqual([
+      'transparent-telemetry',
+    ]);
   });
 });
 
@@ -160,7 +200,10 @@ describe('notice stays quiet', () => {
     const { dir, opts } = setup();
     writeProgramMode(layout(dir), PROGRAM, 'on');
     expect(shown((await runInPty('notice-tool.mjs', opts)).output)).toBe(false);
-    const other = await runInPty('notice-tool.mjs', { ...opts, env: { ...opts.env, TT_PROGRAM: 'other-tool' } });
+    const other = await runInPty('notice-tool.mjs', {
+      ...opts,
+      env: { ...opts.env, TT_PROGRAM: 'other-tool' },
+    });
     expect(flat(other.output)).toContain('other-tool counts how it is used');
   });
 
@@ -189,11 +232,16 @@ describe('notice text', () => {
   it('leaves out the tool variable when a name yields none, and quotes unusual names', () => {
     expect(noticeText({ program: '日本' })).toContain('set DO_NOT_TRACK=1.');
     expect(noticeText({ program: 'my tool' })).toContain(`"telemetry on --program 'my tool'"`);
-    expect(noticeText({ program: '@acme/my-cli' })).toContain('MY_CLI_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1');
+    expect(noticeText({ program: '@acme/my-cli' })).toContain(
+      'MY_CLI_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1',
+    );
   });
 
   it('wraps at spaces within the width', () => {
-    const lines = wrap(noticeText({ program: '@acme/my-cli', command: 'my-cli telemetry' }, 'https://example.com'), 60).split('\n');
+    const lines = wrap(
+      noticeText({ program: '@acme/my-cli', command: 'my-cli telemetry' }, 'https://example.com'),
+      60,
+    ).split('\n');
     expect(lines.length).toBeGreaterThan(3);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
   });

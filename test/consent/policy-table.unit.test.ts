@@ -1,29 +1,13 @@
 // The mode policy's whole decision table (counter/settings): every combination of a user's
 // choices, the opt-out variables and the project setting, against an independent expectation.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Layout, layout } from '../../counter/settings/index.js';
 import { type Mode, writeMachineMode, writeProgramMode } from '../../counter/settings/index.js';
 import { type Reason, decide } from '../../counter/settings/index.js';
 import { removeTempDirs, tempDir } from './harness.js';
+import { pkg, repo } from './repo-fixture.js';
 
 afterAll(removeTempDirs);
-/** A repository with `.git` at `root`, the working directory three levels below it. */
-function repo(): { parent: string; root: string; cwd: string; home: string } {
-  const parent = tempDir('repo-parent');
-  const root = join(parent, 'repo');
-  const cwd = join(root, 'packages', 'a', 'src');
-  mkdirSync(cwd, { recursive: true });
-  mkdirSync(join(root, '.git'));
-  return { parent, root, cwd, home: tempDir('home') };
-}
-
-function pkg(dir: string, content: unknown): string {
-  const file = join(dir, 'package.json');
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
-  return file;
-}
 
 // The decision table: every combination of choices and opt-outs.
 const PROGRAM = 'table-tool';

@@ -1,12 +1,13 @@
 // The mode policy in-process: names to variables, each opt-out's reading of its value, and the
 // project walk. The whole decision table: policy-table.unit.test.ts; real processes: precedence.test.ts.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { layout } from '../../counter/settings/index.js';
 import { decide, doNotTrack, envModeCap, projectSetting } from '../../counter/settings/index.js';
 import { toolEnvVar } from '../../counter/settings/index.js';
 import { removeTempDirs, tempDir } from './harness.js';
+import { pkg, repo } from './repo-fixture.js';
 
 afterAll(removeTempDirs);
 
@@ -75,22 +76,6 @@ describe('envModeCap', () => {
     expect(envModeCap(value)).toBe(cap);
   });
 });
-
-/** A repository with `.git` at `root`, the working directory three levels below it. */
-function repo(): { parent: string; root: string; cwd: string; home: string } {
-  const parent = tempDir('repo-parent');
-  const root = join(parent, 'repo');
-  const cwd = join(root, 'packages', 'a', 'src');
-  mkdirSync(cwd, { recursive: true });
-  mkdirSync(join(root, '.git'));
-  return { parent, root, cwd, home: tempDir('home') };
-}
-
-function pkg(dir: string, content: unknown): string {
-  const file = join(dir, 'package.json');
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
-  return file;
-}
 
 describe('projectSetting', () => {
   it('finds the repository root setting from a nested directory', () => {

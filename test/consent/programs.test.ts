@@ -19,13 +19,19 @@ async function openWith(dir: string, extra: Record<string, string> = {}): Promis
 
 const file = (dir: string) => layout(dir).programsFile;
 const read = (dir: string) => JSON.parse(readFileSync(file(dir), 'utf8'));
-const DECLARED = { TT_PROGRAM: 'my-cli', TT_ENV_VAR: 'MYCLI_NO_STATS', TT_COMMAND: JSON.stringify('mytool telemetry') };
+const DECLARED = {
+  TT_PROGRAM: 'my-cli',
+  TT_ENV_VAR: 'MYCLI_NO_STATS',
+  TT_COMMAND: JSON.stringify('mytool telemetry'),
+};
 
 describe('programs.json', () => {
   it('records the variable and command open() was given', async () => {
     const dir = join(tempDir('programs'), 'telemetry');
     await openWith(dir, DECLARED);
-    expect(read(dir)).toEqual({ 'my-cli': { envVar: 'MYCLI_NO_STATS', command: 'mytool telemetry' } });
+    expect(read(dir)).toEqual({
+      'my-cli': { envVar: 'MYCLI_NO_STATS', command: 'mytool telemetry' },
+    });
   });
 
   it('is not rewritten when nothing changed, and is when something did, keeping other entries and fields', async () => {
@@ -36,7 +42,13 @@ describe('programs.json', () => {
     // A rewrite is a new file (temp file + rename): same inode and mtime means no write.
     expect(statSync(file(dir)).ino).toBe(before.ino);
     expect(statSync(file(dir)).mtimeMs).toBe(before.mtimeMs);
-    writeFileSync(file(dir), JSON.stringify({ 'my-cli': { ...read(dir)['my-cli'], later: 'kept' }, other: { envVar: 'OTHER_OFF' } }));
+    writeFileSync(
+      file(dir),
+      JSON.stringify({
+        'my-cli': { ...read(dir)['my-cli'], later: 'kept' },
+        other: { envVar: 'OTHER_OFF' },
+      }),
+    );
     await openWith(dir, { ...DECLARED, TT_COMMAND: JSON.stringify('my-cli telemetry') });
     expect(read(dir)).toEqual({
       'my-cli': { envVar: 'MYCLI_NO_STATS', command: 'my-cli telemetry', later: 'kept' },

@@ -1,4 +1,4 @@
-// The rows of issue #20's table that belong to the store, on both stores, with the built server
+// What one hostile client once did to the store, on both stores, with the built server
 // as a real process: a flood of reports padded to ~100 KB under a small heap (kept as their
 // small canonical bytes; nothing per report stays in memory; a restart after SIGTERM works), and
 // a full disk (as root: a small tmpfs holding the SQLite directory, or a PostgreSQL tablespace

@@ -1,6 +1,6 @@
 // The /charts page's only script (served from /assets/charts.js, Chart.js bundled in): draws
 // each chart from the page's JSON data block, when it scrolls near. Values are percentages of reports, 0 where a
-// week had nothing, so Chart.js never gets null (golang/go #67397).
+// week had nothing, so Chart.js never gets null.
 import {
   BarController,
   BarElement,
