@@ -16,16 +16,30 @@ export function buildGodev(src = process.env.TT_GODEV_SRC) {
   const main = join(src, 'godev', 'cmd', 'telemetrygodev', 'main.go');
   if (!existsSync(main)) return { skipped: `${main} does not exist` };
   const text = readFileSync(main, 'utf8');
-  if (!text.includes(LISTEN)) return { skipped: `${main} no longer listens as this bench expects (${LISTEN})` };
+  if (!text.includes(LISTEN))
+    return { skipped: `${main} no longer listens as this bench expects (${LISTEN})` };
   const out = join(ROOT, 'test-output', 'godev');
   mkdirSync(out, { recursive: true });
   const patched = join(out, 'main.go');
-  writeFileSync(patched, text.replace(LISTEN, 'http.ListenAndServe("127.0.0.1:"+cfg.ServerPort, handler)'));
+  writeFileSync(
+    patched,
+    text.replace(LISTEN, 'http.ListenAndServe("127.0.0.1:"+cfg.ServerPort, handler)'),
+  );
   writeFileSync(join(out, 'overlay.json'), JSON.stringify({ Replace: { [main]: patched } }));
   const bin = join(out, 'telemetrygodev');
-  const r = spawnSync('go', ['build', '-overlay', join(out, 'overlay.json'), '-o', bin, './cmd/telemetrygodev'], {
-    cwd: join(src, 'godev'), encoding: 'utf8', timeout: 900_000, env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
-  });
-  if (r.status !== 0) return { skipped: `go build failed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' ')}` };
+  const r = spawnSync(
+    'go',
+    ['build', '-overlay', join(out, 'overlay.json'), '-o', bin, './cmd/telemetrygodev'],
+    {
+      cwd: join(src, 'godev'),
+      encoding: 'utf8',
+      timeout: 900_000,
+      env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
+    },
+  );
+  if (r.status !== 0)
+    return {
+      skipped: `go build failed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' ')}`,
+    };
   return { bin };
 }

@@ -4,6 +4,10 @@
 const t0 = performance.now();
 const { open, inc } = await import(process.env.TT_DIST_COUNTER);
 const spec = JSON.parse(process.argv[2]);
-open({ program: spec.program, version: '1.0.0', ...(spec.collector ? { collector: spec.collector } : {}) });
+open({
+  program: spec.program,
+  version: '1.0.0',
+  ...(spec.collector ? { collector: spec.collector } : {}),
+});
 inc(`${spec.program}/invocations`);
 process.on('exit', () => process.stdout.write(`${t0} ${performance.now() - t0}\n`));

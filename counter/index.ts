@@ -43,7 +43,13 @@ export function open(options?: OpenOptions | null): OpenResult {
   try {
     return hub.open(options);
   } catch (e) {
-    return { mode: 'off', program: { name: '', version: '' }, file: null, backend: null, reason: `not opened: ${(e as Error)?.message ?? e}` };
+    return {
+      mode: 'off',
+      program: { name: '', version: '' },
+      file: null,
+      backend: null,
+      reason: `not opened: ${(e as Error)?.message ?? e}`,
+    };
   }
 }
 

@@ -25,7 +25,11 @@ export function makeDir(path: string): void {
       const err = e as NodeJS.ErrnoException;
       // Another process may have made it meanwhile: fine if it is a directory.
       if (err.code === 'EEXIST' && stat(dir) === 'dir') continue;
-      throw failure(dir, err.code ?? 'EIO', err.code === 'EEXIST' ? 'something else is there' : errnoReason(err));
+      throw failure(
+        dir,
+        err.code ?? 'EIO',
+        err.code === 'EEXIST' ? 'something else is there' : errnoReason(err),
+      );
     }
   }
 }

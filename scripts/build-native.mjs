@@ -11,7 +11,14 @@ const dir = join(process.cwd(), 'node_modules', 'mmap-io');
 if (!existsSync(dir)) process.exit(0);
 if (existsSync(join(dir, 'build', 'Release', 'mmap-io.node'))) process.exit(0);
 const env = { ...process.env, CXXFLAGS: `${process.env.CXXFLAGS ?? ''} -std=gnu++17`.trim() };
-const r = spawnSync('node-gyp', ['rebuild'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'], shell: process.platform === 'win32' });
+const r = spawnSync('node-gyp', ['rebuild'], {
+  cwd: dir,
+  env,
+  stdio: ['ignore', 'ignore', 'pipe'],
+  shell: process.platform === 'win32',
+});
 if (r.status !== 0) {
-  process.stderr.write(`warning: could not build mmap-io (only runs that force TRANSPARENT_TELEMETRY_BACKEND=mmap-io need it)\n${r.stderr ?? ''}\n`);
+  process.stderr.write(
+    `warning: could not build mmap-io (only runs that force TRANSPARENT_TELEMETRY_BACKEND=mmap-io need it)\n${r.stderr ?? ''}\n`,
+  );
 }

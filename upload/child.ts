@@ -36,7 +36,10 @@ function debugLogger(dir: string, now: Date): (line: string) => void {
     // No debug folder: nothing is logged.
   }
   if (!isDir) return () => {};
-  const file = join(debug, `upload-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${process.pid}.log`);
+  const file = join(
+    debug,
+    `upload-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${process.pid}.log`,
+  );
   return (line) => {
     try {
       appendFileSync(file, `${new Date().toISOString()} ${line}\n`);

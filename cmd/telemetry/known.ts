@@ -2,7 +2,14 @@
 // record in programs.json (what a tool declared when it opened). Used to list programs in
 // `status` and to catch a mistyped `--program`.
 import { listCountFiles, readCountFile } from '../../counter/countfile/index.js';
-import { type Layout, type ProgramSettings, decide, readProgramModes, readPrograms, toolEnvVar } from '../../counter/settings/index.js';
+import {
+  type Layout,
+  type ProgramSettings,
+  decide,
+  readProgramModes,
+  readPrograms,
+  toolEnvVar,
+} from '../../counter/settings/index.js';
 import type { Context } from './context.js';
 import { byCodePoint } from './read-files.js';
 
@@ -23,12 +30,19 @@ export function knownPrograms(dirs: Layout): Known {
     if ('error' in r) warnings.push(r.error);
     else if (r.info.program) counted.add(r.info.program);
   }
-  const names = new Set([...counted, ...readProgramModes(dirs).choices.keys(), ...readPrograms(dirs).keys()]);
+  const names = new Set([
+    ...counted,
+    ...readProgramModes(dirs).choices.keys(),
+    ...readPrograms(dirs).keys(),
+  ]);
   return { names: [...names].sort(byCodePoint), counted, warnings };
 }
 
 /** What the program declared (`programs`: programs.json, read once by the caller), with the variable that turns it off. */
-export function declared(programs: Map<string, ProgramSettings>, program: string): ProgramSettings & { offVar: string | null } {
+export function declared(
+  programs: Map<string, ProgramSettings>,
+  program: string,
+): ProgramSettings & { offVar: string | null } {
   const own = programs.get(program) ?? {};
   return { ...own, offVar: own.envVar ?? toolEnvVar(program) };
 }
@@ -37,8 +51,18 @@ export function declared(programs: Map<string, ProgramSettings>, program: string
  * The effective mode of one program here and now, with its own variable if it declared one;
  * a caller asking for many programs passes programs.json as read once.
  */
-export function decideFor(ctx: Context, program: string, programs: Map<string, ProgramSettings> = readPrograms(ctx.dirs)) {
-  return decide({ dirs: ctx.dirs, program, env: ctx.env, cwd: ctx.cwd, envVar: program ? programs.get(program)?.envVar : undefined });
+export function decideFor(
+  ctx: Context,
+  program: string,
+  programs: Map<string, ProgramSettings> = readPrograms(ctx.dirs),
+) {
+  return decide({
+    dirs: ctx.dirs,
+    program,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    envVar: program ? programs.get(program)?.envVar : undefined,
+  });
 }
 
 /**
@@ -47,6 +71,12 @@ export function decideFor(ctx: Context, program: string, programs: Map<string, P
  */
 export function warnIfUnknown(ctx: Context, program: string, known: Known): void {
   if (known.names.includes(program)) return;
-  const list = known.names.length ? `known programs: ${known.names.join(', ')}` : 'no program is known here yet';
-  ctx.err(ctx.style.yellow(`warning: no program named ${program} has counted here or has a choice (${list})`) + '\n');
+  const list = known.names.length
+    ? `known programs: ${known.names.join(', ')}`
+    : 'no program is known here yet';
+  ctx.err(
+    ctx.style.yellow(
+      `warning: no program named ${program} has counted here or has a choice (${list})`,
+    ) + '\n',
+  );
 }

@@ -10,7 +10,11 @@ export interface ScopeOptions {
 }
 
 export function addScopeOptions(cmd: Command, inv: Invocation, verb: string): Command {
-  if (inv.program) return cmd.option('--all', `${verb} for every program on this machine, not only ${inv.program}`);
+  if (inv.program)
+    return cmd.option(
+      '--all',
+      `${verb} for every program on this machine, not only ${inv.program}`,
+    );
   return cmd
     .option('--program <name>', `${verb} for this program only (its npm package name)`)
     .option('--all', `${verb} for every program on this machine (the default)`);
@@ -18,10 +22,12 @@ export function addScopeOptions(cmd: Command, inv: Invocation, verb: string): Co
 
 /** The program the command acts for, or null for every program. */
 export function target(ctx: Context, opts: ScopeOptions): string | null {
-  if (opts.all && opts.program !== undefined) throw new CliError('--program and --all do not go together', EXIT_USAGE);
+  if (opts.all && opts.program !== undefined)
+    throw new CliError('--program and --all do not go together', EXIT_USAGE);
   if (opts.all) return null;
   if (opts.program !== undefined) {
-    if (opts.program.trim() === '') throw new CliError('--program needs a program name', EXIT_USAGE);
+    if (opts.program.trim() === '')
+      throw new CliError('--program needs a program name', EXIT_USAGE);
     return opts.program;
   }
   return ctx.inv.program ?? null;

@@ -8,4 +8,3 @@ export const CAPS = {
   /** `package.json`: the largest published ones are a few hundred KiB. */
   pkg: 4 * 1024 * 1024,
 } as const;
-

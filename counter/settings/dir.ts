@@ -44,7 +44,10 @@ export function layout(root: string): Layout {
  * os.UserConfigDir, only the environment says where home is: a process started without HOME
  * (a service, a sandbox) must not write into the home of whichever account it runs as.
  */
-export function defaultRoot(env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): string | null {
+export function defaultRoot(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: string = process.platform,
+): string | null {
   const override = env[ENV_DIR];
   if (override) return override;
   const config = userConfigDir(env, platform);

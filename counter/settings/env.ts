@@ -30,8 +30,12 @@ export interface EnvOptOut {
 }
 
 /** Every opt-out the environment holds for a program whose own variable is `toolVar`. */
-export function* envOverrides(env: NodeJS.ProcessEnv, toolVar: string | null): Generator<EnvOptOut> {
-  if (doNotTrack(env.DO_NOT_TRACK)) yield { source: 'env', detail: `DO_NOT_TRACK=${env.DO_NOT_TRACK}`, mode: 'off' };
+export function* envOverrides(
+  env: NodeJS.ProcessEnv,
+  toolVar: string | null,
+): Generator<EnvOptOut> {
+  if (doNotTrack(env.DO_NOT_TRACK))
+    yield { source: 'env', detail: `DO_NOT_TRACK=${env.DO_NOT_TRACK}`, mode: 'off' };
   const global = envModeCap(env[ENV_MODE]);
   if (global) yield { source: 'env', detail: `${ENV_MODE}=${env[ENV_MODE]}`, mode: global };
   const own = toolVar ? env[toolVar] : undefined;
@@ -39,7 +43,11 @@ export function* envOverrides(env: NodeJS.ProcessEnv, toolVar: string | null): G
 }
 
 /** The variable that turns counting off for `program` in this environment, as `NAME=value`, or null. */
-export function envOff(program: string, envVar: string | undefined, env: NodeJS.ProcessEnv = process.env): string | null {
+export function envOff(
+  program: string,
+  envVar: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
   // envOverrides' order and words, without a generator and without deriving the tool's variable
   // when DO_NOT_TRACK already decides: every start with counting off runs this.
   if (doNotTrack(env.DO_NOT_TRACK)) return `DO_NOT_TRACK=${env.DO_NOT_TRACK}`;

@@ -4,7 +4,9 @@
 import { type Unreadable, isUnreadable, readText } from '../../safeio/index.js';
 import { CAPS } from './caps.js';
 
-export type ProgramsObject = { entries: Record<string, unknown>; problem?: undefined } | { entries?: undefined; problem: Unreadable };
+export type ProgramsObject =
+  | { entries: Record<string, unknown>; problem?: undefined }
+  | { entries?: undefined; problem: Unreadable };
 
 /** The file's entries (none when it is absent), or why it cannot be used. */
 export function readProgramsObject(file: string): ProgramsObject {
@@ -16,6 +18,7 @@ export function readProgramsObject(file: string): ProgramsObject {
   } catch {
     return { problem: { file, absent: false, reason: 'is not valid JSON' } };
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { problem: { file, absent: false, reason: 'is not a JSON object of programs' } };
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return { problem: { file, absent: false, reason: 'is not a JSON object of programs' } };
   return { entries: data as Record<string, unknown> };
 }

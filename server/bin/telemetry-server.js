@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 
 const bundle = new URL('../dist/telemetry-server.js', import.meta.url);
 if (!existsSync(bundle)) {
-  process.stderr.write('error: telemetry-server is not built yet: run `npm run build` in the repository root\n');
+  process.stderr.write(
+    'error: telemetry-server is not built yet: run `npm run build` in the repository root\n',
+  );
   process.exit(1);
 }
 await import(bundle.href);

@@ -4,7 +4,16 @@
 // half-written; the verifier key, which clients pin, is all that stdout carries.
 import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fsyncSync, linkSync, openSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { generateKey, generateWitnessKey } from '../../config/index.js';
 import { CliError, why } from './common.js';
@@ -21,8 +30,13 @@ Examples:
 
 export function keygenCommand(): Command {
   return new Command('keygen')
-    .description('make a signing key pair: the private key goes to --out (mode 0600), the verifier key to stdout')
-    .argument('<name>', 'key name: the log origin (e.g. collector.example.com/config) or the witness name')
+    .description(
+      'make a signing key pair: the private key goes to --out (mode 0600), the verifier key to stdout',
+    )
+    .argument(
+      '<name>',
+      'key name: the log origin (e.g. collector.example.com/config) or the witness name',
+    )
     .requiredOption('--out <file>', 'where to write the private (signer) key; must not exist')
     .option('--witness', 'make a witness (cosigner) key, type 0x04, instead of a log key')
     .addHelpText('after', HELP)
@@ -35,7 +49,9 @@ export function keygenCommand(): Command {
       }
       writeNew(opts.out, key.signer + '\n');
       process.stdout.write(key.verifier + '\n');
-      process.stderr.write(`wrote the private ${opts.witness ? 'witness ' : ''}key to ${opts.out} (mode 0600); keep it secret\n`);
+      process.stderr.write(
+        `wrote the private ${opts.witness ? 'witness ' : ''}key to ${opts.out} (mode 0600); keep it secret\n`,
+      );
     });
 }
 
@@ -45,10 +61,17 @@ export function keygenCommand(): Command {
  * fails rather than replace anything there; the temporary name is removed in every case.
  */
 export function writeNew(file: string, text: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(
+    dirname(file),
+    `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   let fd: number;
   try {
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    fd = openSync(
+      tmp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o600,
+    );
   } catch (e) {
     throw new CliError(`cannot create ${file}: ${(e as NodeJS.ErrnoException).code ?? why(e)}`);
   }
@@ -64,7 +87,8 @@ export function writeNew(file: string, text: string): void {
     linkSync(tmp, file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new CliError(`${file} already exists; refusing to overwrite a key`);
+    if (code === 'EEXIST')
+      throw new CliError(`${file} already exists; refusing to overwrite a key`);
     throw new CliError(`cannot write ${file}: ${code ?? why(e)}`);
   } finally {
     rmSync(tmp, { force: true });

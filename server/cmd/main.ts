@@ -31,11 +31,23 @@ Exit codes: 0 ok, 1 refused or failed, 2 the command line was wrong.
 
 export function buildProgram(): Command {
   const program = new Command('telemetry-server')
-    .description('The collection server of transparent-telemetry: publish, check, show and witness its signed config; serve intake; merge and publish.')
+    .description(
+      'The collection server of transparent-telemetry: publish, check, show and witness its signed config; serve intake; merge and publish.',
+    )
     .version(pkg.version, '-V, --version')
     .showHelpAfterError(false)
     .addHelpText('after', EXAMPLES);
-  for (const c of [keygenCommand(), publishCommand(), verifyLogCommand(), showCommand(), cosignCommand(), serveCommand(), mergeCommand(), importDirCommand()]) program.addCommand(c);
+  for (const c of [
+    keygenCommand(),
+    publishCommand(),
+    verifyLogCommand(),
+    showCommand(),
+    cosignCommand(),
+    serveCommand(),
+    mergeCommand(),
+    importDirCommand(),
+  ])
+    program.addCommand(c);
   return program;
 }
 

@@ -4,7 +4,13 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, MAX_ENTRY_BYTES, appendToLog, parseConfig, readLog } from '../../config/index.js';
+import {
+  ConfigError,
+  MAX_ENTRY_BYTES,
+  appendToLog,
+  parseConfig,
+  readLog,
+} from '../../config/index.js';
 import { CliError, readRegular, verifierOf, why } from './common.js';
 
 /** The schema's own input cap (config/schema.ts MAX_INPUT_BYTES). */
@@ -38,10 +44,15 @@ export function publishCommand(): Command {
         if (e instanceof ConfigError) throw new CliError(`config ${file}: ${e.message}`);
         throw e;
       }
-      if (data.length > MAX_ENTRY_BYTES) throw new CliError(`config ${file} is ${data.length} bytes, over the ${MAX_ENTRY_BYTES} one log entry may hold`);
+      if (data.length > MAX_ENTRY_BYTES)
+        throw new CliError(
+          `config ${file} is ${data.length} bytes, over the ${MAX_ENTRY_BYTES} one log entry may hold`,
+        );
       const current = inForce(opts.log, verifier);
       if (current && sameConfig(current.entry, config)) {
-        throw new CliError(`config ${file} is the config in force (entry ${current.index}); nothing to publish`);
+        throw new CliError(
+          `config ${file} is the config in force (entry ${current.index}); nothing to publish`,
+        );
       }
       let cp;
       try {
@@ -56,7 +67,10 @@ export function publishCommand(): Command {
 /** The signer key text; a key file that group or others may read is refused, never used. */
 function readKey(file: string): string {
   const { data, mode } = readRegular(file, MAX_KEY_BYTES, 'key file');
-  if (mode & 0o077) throw new CliError(`key file ${file} has mode 0${mode.toString(8)}; others may read it: chmod 600 ${file}`);
+  if (mode & 0o077)
+    throw new CliError(
+      `key file ${file} has mode 0${mode.toString(8)}; others may read it: chmod 600 ${file}`,
+    );
   const text = data.toString('utf8').trim();
   try {
     verifierOf(text);

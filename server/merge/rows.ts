@@ -11,7 +11,11 @@ export interface CounterRow {
   fraction: number;
   total: Count;
 }
-export interface ValueRow { value: string; reports: number; fraction: number }
+export interface ValueRow {
+  value: string;
+  reports: number;
+  fraction: number;
+}
 
 export interface PublicCell {
   program: string;
@@ -27,12 +31,15 @@ export interface PublicCell {
 export function counterRow(name: string, has: number, reports: number, total: Count): CounterRow {
   const fraction = share(has, reports);
   return { name, chart: chartOf(name), bucket: bucketOf(name), reports: has, fraction, total };
-};
+}
 
 const share = (has: number, reports: number) => Math.min(1, has / reports);
 
-export const valueRow = (value: string, has: number, reports: number): ValueRow =>
-  ({ value, reports: has, fraction: Math.min(1, has / reports) });
+export const valueRow = (value: string, has: number, reports: number): ValueRow => ({
+  value,
+  reports: has,
+  fraction: Math.min(1, has / reports),
+});
 
 /** The part after the chart's `:` (the whole name for a counter without one). */
 export function bucketOf(name: string): string {
@@ -42,10 +49,11 @@ export function bucketOf(name: string): string {
 }
 
 export const byKey = (a: [string, unknown], b: [string, unknown]): number =>
-  (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 
 export function sorted(cells: WeekCells): Cell[] {
   const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return [...cells.values()]
-    .sort((a, b) => order(a.program, b.program) || order(a.version, b.version));
+  return [...cells.values()].sort(
+    (a, b) => order(a.program, b.program) || order(a.version, b.version),
+  );
 }

@@ -44,7 +44,8 @@ export function sendFile(
   reply: FastifyReply,
   file: PageFile | undefined,
 ): FastifyReply {
-  if (!file) return sendProblem(reply, 503, 'not-rendered', 'not rendered yet; the next merge renders it');
+  if (!file)
+    return sendProblem(reply, 503, 'not-rendered', 'not rendered yet; the next merge renders it');
   securityHeaders(reply).header('ETag', file.etag).header('Cache-Control', file.cache);
   const fresh = file.status === 200 && matches(req.headers['if-none-match'], file.etag);
   if (fresh) return reply.code(304).send();

@@ -18,7 +18,11 @@ export const MAX_LISTED_WEEKS = 104;
 export const MAX_LISTED_DAYS = 120;
 export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 
-export interface Mode { publish: PublishMode; k: number; epsilon?: number | undefined }
+export interface Mode {
+  publish: PublishMode;
+  k: number;
+  epsilon?: number | undefined;
+}
 
 /** Where each data page lives in the store, by its URL path. */
 export const STORED_PAGES = {

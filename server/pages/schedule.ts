@@ -9,7 +9,10 @@ import { type MergeOptions, type MergeResult, type PublishMode, runMerge } from 
 /** How one merge is run: here by default; `serve` runs it in a worker thread (mergeInWorker). */
 export type MergeRunner = (store: Store, o: MergeOptions) => Promise<MergeResult | null>;
 
-export interface MergeSchedule { stop(): void; /** The run in flight, if any (tests, shutdown). */ idle(): Promise<void> }
+export interface MergeSchedule {
+  stop(): void /** The run in flight, if any (tests, shutdown). */;
+  idle(): Promise<void>;
+}
 
 export interface ScheduleContext {
   store: Store;
@@ -42,10 +45,16 @@ export function startMergeSchedule(ctx: ScheduleContext): MergeSchedule {
       try {
         ctx.onStart?.();
         const runner = ctx.runner ?? runMerge;
-        ctx.onRun?.(await runner(ctx.store, {
-          publish: ctx.publish, k: ctx.k, epsilon: ctx.epsilon, delta: ctx.delta,
-          valuesPerReport: ctx.valuesPerReport, now: now(),
-        }));
+        ctx.onRun?.(
+          await runner(ctx.store, {
+            publish: ctx.publish,
+            k: ctx.k,
+            epsilon: ctx.epsilon,
+            delta: ctx.delta,
+            valuesPerReport: ctx.valuesPerReport,
+            now: now(),
+          }),
+        );
       } catch (e) {
         if (ctx.onRun) ctx.onRun(null, e);
         else process.stderr.write(`merge: ${(e as Error).message}\n`);

@@ -6,7 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  type ConfigQuery, TILE_WIDTH, buildQuery, bundlePath, dirReader, hashReader, leafHash, parseCheckpoint,
+  type ConfigQuery,
+  TILE_WIDTH,
+  buildQuery,
+  bundlePath,
+  dirReader,
+  hashReader,
+  leafHash,
+  parseCheckpoint,
 } from '../../config/index.js';
 
 export interface ConfigVersion {
@@ -30,7 +37,10 @@ function noteText(note: string): string {
   return note.slice(0, end + 1);
 }
 
-export async function loadConfigVersions(dir: string, onSkip: (index: number, why: string) => void = () => undefined): Promise<ConfigVersions> {
+export async function loadConfigVersions(
+  dir: string,
+  onSkip: (index: number, why: string) => void = () => undefined,
+): Promise<ConfigVersions> {
   const read = dirReader(dir);
   const versions: ConfigVersion[] = [];
   let size = 0;
@@ -40,7 +50,8 @@ export async function loadConfigVersions(dir: string, onSkip: (index: number, wh
     const note = await readFile(join(dir, 'checkpoint'), 'utf8');
     if (note === lastNote) return;
     const cp = parseCheckpoint(noteText(note));
-    if (cp.size < size) throw new Error(`log ${dir}: checkpoint size ${cp.size} is smaller than ${size} read before`);
+    if (cp.size < size)
+      throw new Error(`log ${dir}: checkpoint size ${cp.size} is smaller than ${size} read before`);
     const hashes = hashReader(cp.size, cp.root, read);
     const found: ConfigVersion[] = [];
     for (let i = size; i < cp.size; ) {
@@ -50,13 +61,18 @@ export async function loadConfigVersions(dir: string, onSkip: (index: number, wh
       const tile = hashes.tile(0, n); // checked against the root
       let at = 0;
       for (let k = 0; k < width; k++) {
-        if (at + 2 > bundle.length || at + 2 + ((bundle[at]! << 8) | bundle[at + 1]!) > bundle.length) throw new Error(`log ${dir}: bundle ${n} is truncated`);
+        if (
+          at + 2 > bundle.length ||
+          at + 2 + ((bundle[at]! << 8) | bundle[at + 1]!) > bundle.length
+        )
+          throw new Error(`log ${dir}: bundle ${n} is truncated`);
         const len = (bundle[at]! << 8) | bundle[at + 1]!;
         const entry = bundle.subarray(at + 2, at + 2 + len);
         at += 2 + len;
         const index = n * TILE_WIDTH + k;
         if (index < i) continue;
-        if (Buffer.compare(leafHash(entry), tile[k]!) !== 0) throw new Error(`log ${dir}: entry ${index} does not match its tile`);
+        if (Buffer.compare(leafHash(entry), tile[k]!) !== 0)
+          throw new Error(`log ${dir}: entry ${index} does not match its tile`);
         try {
           found.push({ index, query: buildQuery(new TextDecoder().decode(entry)) });
         } catch (e) {

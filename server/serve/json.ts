@@ -9,7 +9,10 @@ export class JsonNumber {
 export type JsonValue = string | JsonNumber | boolean | null | JsonValue[] | Map<string, JsonValue>;
 
 export class JsonError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} at offset ${offset}`);
     this.name = 'JsonError';
   }
@@ -19,17 +22,33 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const HEX4 = /^[0-9a-fA-F]{4}$/;
 const MAX_DEPTH = 16;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
 
 // Written for speed (it runs on every upload): character codes, no allocation but the values.
 export function parseJson(text: string): JsonValue {
   const n = text.length;
   let at = 0;
   const ws = (): void => {
-    for (let c = text.charCodeAt(at); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++at));
+    for (
+      let c = text.charCodeAt(at);
+      c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+      c = text.charCodeAt(++at)
+    );
   };
   const fail = (what: string): never => {
-    throw new JsonError(at >= n ? 'unexpected end of input' : `${what}, found ${JSON.stringify(text[at])}`, at);
+    throw new JsonError(
+      at >= n ? 'unexpected end of input' : `${what}, found ${JSON.stringify(text[at])}`,
+      at,
+    );
   };
 
   const string = (): string => {
@@ -63,7 +82,8 @@ export function parseJson(text: string): JsonValue {
     }
     out += text.slice(run, at);
     at++;
-    if (surrogates && LONE_SURROGATE.test(out)) throw new JsonError('string holds a lone surrogate', start);
+    if (surrogates && LONE_SURROGATE.test(out))
+      throw new JsonError('string holds a lone surrogate', start);
     return out;
   };
 
@@ -76,7 +96,7 @@ export function parseJson(text: string): JsonValue {
       at++;
       const obj = new Map<string, JsonValue>();
       ws();
-      if (text.charCodeAt(at) === 0x7d) return at++, obj;
+      if (text.charCodeAt(at) === 0x7d) return (at++, obj);
       for (;;) {
         ws();
         if (text.charCodeAt(at) !== 0x22) fail('expected a key');
@@ -90,7 +110,7 @@ export function parseJson(text: string): JsonValue {
         ws();
         const d = text.charCodeAt(at);
         if (d === 0x2c) at++;
-        else if (d === 0x7d) return at++, obj;
+        else if (d === 0x7d) return (at++, obj);
         else fail('expected "," or "}"');
       }
     }
@@ -98,22 +118,22 @@ export function parseJson(text: string): JsonValue {
       at++;
       const arr: JsonValue[] = [];
       ws();
-      if (text.charCodeAt(at) === 0x5d) return at++, arr;
+      if (text.charCodeAt(at) === 0x5d) return (at++, arr);
       for (;;) {
         arr.push(value(depth + 1));
         ws();
         const d = text.charCodeAt(at);
         if (d === 0x2c) at++;
-        else if (d === 0x5d) return at++, arr;
+        else if (d === 0x5d) return (at++, arr);
         else fail('expected "," or "]"');
       }
     }
-    if (c === 0x74 && text.startsWith('true', at)) return (at += 4), true;
-    if (c === 0x66 && text.startsWith('false', at)) return (at += 5), false;
-    if (c === 0x6e && text.startsWith('null', at)) return (at += 4), null;
+    if (c === 0x74 && text.startsWith('true', at)) return ((at += 4), true);
+    if (c === 0x66 && text.startsWith('false', at)) return ((at += 5), false);
+    if (c === 0x6e && text.startsWith('null', at)) return ((at += 4), null);
     NUMBER.lastIndex = at;
     const m = NUMBER.exec(text);
-    if (m) return (at += m[0].length), new JsonNumber(m[0]);
+    if (m) return ((at += m[0].length), new JsonNumber(m[0]));
     return fail('expected a value');
   };
 

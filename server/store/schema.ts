@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS tt_locks (
 // through the old per-row marking left a day partly marked, and it was to be merged again),
 // then the column and its index go.
 export const POSTGRES_HAS_OLD_MERGED =
-  "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() " +
+  'SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() ' +
   "AND table_name = 'tt_reports' AND column_name = 'merged'";
 export const POSTGRES_MIGRATE = `
 INSERT INTO tt_days (day, merged) SELECT day, bool_and(merged) FROM tt_reports GROUP BY day

@@ -56,9 +56,14 @@ describe('telemetry clean', () => {
     const dir = fullDir();
     const r = runCli(cli, ['clean'], { dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: refusing to delete 5 files (count files and reports) from ${dir} without --yes: not a terminal, cannot ask\n`);
+    expect(r.stderr).toBe(
+      `error: refusing to delete 5 files (count files and reports) from ${dir} without --yes: not a terminal, cannot ask\n`,
+    );
     expect(readdirSync(join(dir, 'local'))).toHaveLength(4);
-    expect(readdirSync(join(dir, 'upload', '0123456789abcdef')).sort()).toEqual(['2026-11-19.json', 'sent']);
+    expect(readdirSync(join(dir, 'upload', '0123456789abcdef')).sort()).toEqual([
+      '2026-11-19.json',
+      'sent',
+    ]);
   });
 
   it('with nothing to delete says so and succeeds', () => {
@@ -83,6 +88,9 @@ describe('telemetry clean', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('nothing deleted');
     expect(readdirSync(join(dir, 'local'))).toHaveLength(4);
-    expect(readdirSync(join(dir, 'upload', '0123456789abcdef')).sort()).toEqual(['2026-11-19.json', 'sent']);
+    expect(readdirSync(join(dir, 'upload', '0123456789abcdef')).sort()).toEqual([
+      '2026-11-19.json',
+      'sent',
+    ]);
   });
 });

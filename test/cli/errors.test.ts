@@ -38,29 +38,54 @@ describe('usage errors: commander style on stderr, exit 2, no stack trace', () =
 });
 
 describe('help and version', () => {
-  it.each(['on', 'off', 'local', 'status', 'dump', 'csv', 'clean'])('telemetry %s --help has examples', (cmd) => {
-    const r = runCli(cli, [cmd, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Usage: telemetry ${cmd}`);
-    expect(r.stdout).toContain('Examples:');
-  });
+  it.each(['on', 'off', 'local', 'status', 'dump', 'csv', 'clean'])(
+    'telemetry %s --help has examples',
+    (cmd) => {
+      const r = runCli(cli, [cmd, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: telemetry ${cmd}`);
+      expect(r.stdout).toContain('Examples:');
+    },
+  );
 
   it('the top-level help lists every command, the view included', () => {
     const r = runCli(cli, ['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['on|enable', 'local', 'off|disable', 'reset', 'status|env', 'view', 'dump', 'csv', 'clean']) expect(r.stdout).toMatch(new RegExp(`^  ${cmd.replace('|', '\\|')} `, 'm'));
+    for (const cmd of [
+      'on|enable',
+      'local',
+      'off|disable',
+      'reset',
+      'status|env',
+      'view',
+      'dump',
+      'csv',
+      'clean',
+    ])
+      expect(r.stdout).toMatch(new RegExp(`^  ${cmd.replace('|', '\\|')} `, 'm'));
   });
 
-  it.each([[['help']], [['help', 'off']], [['help', 'reset']]])('telemetry %j is asked-for help: stdout, exit 0', (args) => {
-    const r = runCli(cli, args);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(args[1] ? `Usage: telemetry ${args[1] === 'off' ? 'off|disable' : args[1]} [options]` : 'Usage: telemetry [options] [command]');
-    expect(r.stderr).toBe('');
-  });
+  it.each([[['help']], [['help', 'off']], [['help', 'reset']]])(
+    'telemetry %j is asked-for help: stdout, exit 0',
+    (args) => {
+      const r = runCli(cli, args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(
+        args[1]
+          ? `Usage: telemetry ${args[1] === 'off' ? 'off|disable' : args[1]} [options]`
+          : 'Usage: telemetry [options] [command]',
+      );
+      expect(r.stderr).toBe('');
+    },
+  );
 
   it('--help documents the JSON shapes and how big values are printed', () => {
-    expect(runCli(cli, ['status', '--help']).stdout).toContain('"programs": [ { "program", "envVar", "command", "mode", "decidedBy"');
-    expect(runCli(cli, ['dump', '--help']).stdout).toContain('Counts are JSON numbers written exactly, even above 2^53');
+    expect(runCli(cli, ['status', '--help']).stdout).toContain(
+      '"programs": [ { "program", "envVar", "command", "mode", "decidedBy"',
+    );
+    expect(runCli(cli, ['dump', '--help']).stdout).toContain(
+      'Counts are JSON numbers written exactly, even above 2^53',
+    );
   });
 
   it('the built bin runs by its own path, as npx telemetry runs it in a checkout (it is executable)', () => {
@@ -92,7 +117,9 @@ describe('an unwritable telemetry directory', () => {
     for (const args of [['on'], ['off', '--program', 'x']]) {
       const r = runCli(cli, args, { dir, cwd: base });
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`error: cannot write ${join(base, 'afile', 'sub')}: a path component is not a directory\n`);
+      expect(r.stderr).toBe(
+        `error: cannot write ${join(base, 'afile', 'sub')}: a path component is not a directory\n`,
+      );
       noStack(r.stderr);
     }
   });
@@ -101,7 +128,11 @@ describe('an unwritable telemetry directory', () => {
     const dir = tempDir();
     chmodSync(dir, 0o555);
     // As root (CI here) the CLI runs as nobody, for whom the mode bits hold.
-    const r = runCli(cli, ['on'], { dir, cwd: dir, ...(process.getuid?.() === 0 ? { uid: 65534 } : {}) });
+    const r = runCli(cli, ['on'], {
+      dir,
+      cwd: dir,
+      ...(process.getuid?.() === 0 ? { uid: 65534 } : {}),
+    });
     chmodSync(dir, 0o700);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: cannot write .*: permission denied\n$/);
@@ -126,10 +157,16 @@ describe('colour', () => {
   });
   it('FORCE_COLOR asks for it, NO_COLOR always wins', () => {
     const d = dir();
-    expect(runCli(cli, ['status'], { dir: d, env: { FORCE_COLOR: '1' } }).stdout).toContain('\x1b[1mmode\x1b[22m');
+    expect(runCli(cli, ['status'], { dir: d, env: { FORCE_COLOR: '1' } }).stdout).toContain(
+      '\x1b[1mmode\x1b[22m',
+    );
     expect(runCli(cli, ['dump'], { dir: d, env: { FORCE_COLOR: '1' } }).stdout).toContain('\x1b[');
-    expect(runCli(cli, ['status'], { dir: d, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toContain('\x1b[');
-    expect(runCli(cli, ['dump'], { dir: d, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toContain('\x1b[');
+    expect(
+      runCli(cli, ['status'], { dir: d, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout,
+    ).not.toContain('\x1b[');
+    expect(
+      runCli(cli, ['dump'], { dir: d, env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout,
+    ).not.toContain('\x1b[');
   });
 });
 

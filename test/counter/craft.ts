@@ -1,11 +1,25 @@
 // Builds count files byte by byte for tests: valid ones with raw (even invalid UTF-8) names,
 // and hostile ones that no writer produces.
 import {
-  MIN_FILE_LEN, NEEDS_IO, addAt, bucketOf, buildHeader, firstRecordOffset, memoryCountMap, resolve, sync,
+  MIN_FILE_LEN,
+  NEEDS_IO,
+  addAt,
+  bucketOf,
+  buildHeader,
+  firstRecordOffset,
+  memoryCountMap,
+  resolve,
+  sync,
 } from '../../counter/countfile/index.js';
 
 export const HEADER = buildHeader({
-  TimeBegin: '2026-11-23T00:00:00Z', TimeEnd: '2026-11-26T00:00:00Z', Program: 'p', Version: '1.0.0', Runtime: 'node20.20.2', OS: 'linux', Arch: 'x64',
+  TimeBegin: '2026-11-23T00:00:00Z',
+  TimeEnd: '2026-11-26T00:00:00Z',
+  Program: 'p',
+  Version: '1.0.0',
+  Runtime: 'node20.20.2',
+  OS: 'linux',
+  Arch: 'x64',
 })!;
 export const HDR_LEN = HEADER.length;
 export const FIRST = firstRecordOffset(HDR_LEN);
@@ -53,7 +67,8 @@ export function hostile(shape: Shape, size: number): Uint8Array {
     return b;
   }
   const last = shape === 'staircase' ? size - 24 : size - 4096 - 16;
-  for (let off = FIRST; off <= last; off += 8) record(off, shape === 'staircase' ? size - off - 16 : 4096, off + 8 <= last ? off + 8 : 0);
+  for (let off = FIRST; off <= last; off += 8)
+    record(off, shape === 'staircase' ? size - off - 16 : 4096, off + 8 <= last ? off + 8 : 0);
   head(shape === 'staircase' ? 0 : bucketOf(b.subarray(FIRST + 16, FIRST + 16 + 4096)), FIRST);
   return b;
 }

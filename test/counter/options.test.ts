@@ -20,7 +20,12 @@ function openWith(args: string, dir: string) {
   });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
-  return JSON.parse(r.stdout) as { mode: string; file: string | null; reason: string; program: { name: string } };
+  return JSON.parse(r.stdout) as {
+    mode: string;
+    file: string | null;
+    reason: string;
+    program: { name: string };
+  };
 }
 
 describe('open() options', () => {
@@ -46,7 +51,13 @@ describe('open() options', () => {
     it(`open(${args}) says which option is wrong, and writes nothing`, () => {
       const dir = tempDir();
       const r = openWith(args, dir);
-      expect(r).toEqual({ mode: 'off', program: { name: '', version: '' }, file: null, backend: null, reason });
+      expect(r).toEqual({
+        mode: 'off',
+        program: { name: '', version: '' },
+        file: null,
+        backend: null,
+        reason,
+      });
       expect(existsSync(join(dir, 'local')) ? readdirSync(join(dir, 'local')) : []).toEqual([]);
     });
   }

@@ -32,7 +32,8 @@ describe('import-dir', () => {
     writeFileSync(join(data, 'LOCK'), '1\n'); // pid 1 is alive: a running server
     const locked = run('import-dir', '--data', data);
     expect(locked.status).toBe(1);
-    expect(locked.stderr).toMatch(/^error: cannot import .*: data directory is in use by process 1/,
+    expect(locked.stderr).toMatch(
+      /^error: cannot import .*: data directory is in use by process 1/,
     );
     writeFileSync(join(data, 'LOCK'), '999999999\n'); // its process is gone
 

@@ -10,7 +10,11 @@ describe('serve: extension point', () => {
   it('registers routes on the same app and store before listening, and is stopped first on close', async () => {
     const events: string[] = [];
     const s = await startServer({
-      log: makeLog(), data: tempDir(), port: 0, publish: 'aggregates', logger: silentLogger,
+      log: makeLog(),
+      data: tempDir(),
+      port: 0,
+      publish: 'aggregates',
+      logger: silentLogger,
       extend: async (app, { store, publish }) => {
         app.get('/pages-probe', async () => ({ publish, unmerged: await store.unmergedDays() }));
         events.push('extended');
@@ -20,7 +24,10 @@ describe('serve: extension point', () => {
     const w = day(-1);
     expect((await upload(s.url, w, report(w, '0.5'))).status).toBe(200);
     const probe = await (await fetch(`${s.url}/pages-probe`)).json();
-    expect(probe).toEqual({ publish: 'aggregates', unmerged: [new Date().toISOString().slice(0, 10)] });
+    expect(probe).toEqual({
+      publish: 'aggregates',
+      unmerged: [new Date().toISOString().slice(0, 10)],
+    });
     await s.close();
     expect(events).toEqual(['extended', 'stopped']);
   });

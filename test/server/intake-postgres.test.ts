@@ -4,7 +4,11 @@ import { intakeSuite } from './intake-suite.js';
 import { freshDatabase, skipPg } from './pg.js';
 
 let url = '';
-intakeSuite('postgres', {
-  flags: async () => ['--database', (url = await freshDatabase())],
-  open: () => openPostgresStore(url),
-}, skipPg);
+intakeSuite(
+  'postgres',
+  {
+    flags: async () => ['--database', (url = await freshDatabase())],
+    open: () => openPostgresStore(url),
+  },
+  skipPg,
+);

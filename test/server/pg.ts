@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll } from 'vitest';
 
 // @ts-expect-error: a plain .mjs script without types
-const ensure = (await import('../../scripts/ensure-postgres.mjs')) as { start(): Promise<string | null> };
+const ensure = (await import('../../scripts/ensure-postgres.mjs')) as {
+  start(): Promise<string | null>;
+};
 
 const adminUrl = process.env.TT_TEST_DATABASE_URL || (await ensure.start()) || undefined;
 export const skipPg = !adminUrl && !isCI;
@@ -18,13 +20,17 @@ afterAll(async () => {
   if (!adminUrl || made.length === 0) return;
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
-  for (const db of made.splice(0)) await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
+  for (const db of made.splice(0))
+    await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
   await c.end();
 });
 
 /** A new empty database; its URL. */
 export async function freshDatabase(): Promise<string> {
-  if (!adminUrl) throw new Error('PostgreSQL is required: install it (apt-get install postgresql) or set TT_TEST_DATABASE_URL');
+  if (!adminUrl)
+    throw new Error(
+      'PostgreSQL is required: install it (apt-get install postgresql) or set TT_TEST_DATABASE_URL',
+    );
   const name = `tt_${randomBytes(6).toString('hex')}`;
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();

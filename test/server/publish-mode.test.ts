@@ -34,47 +34,45 @@ async function published(where: StoreOptions, prefix: string): Promise<string[]>
 
 function suite(name: string, make: () => Promise<{ where: StoreOptions; flag: string[] }>): void {
   describe(`the recorded publication mode (${name})`, () => {
-    it('refuses a raw merge of a store served in aggregates mode, and publishes nothing raw',
-      async () => {
-        const { where, flag } = await make();
-        const log = makeLog();
-        const served = await serve(['--log', log, ...flag, '--publish', 'aggregates']);
-        expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
-        expect(await served.stop(), served.stderr()).toBe(0);
-        await putOne(where);
+    it('refuses a raw merge of a store served in aggregates mode, and publishes nothing raw', async () => {
+      const { where, flag } = await make();
+      const log = makeLog();
+      const served = await serve(['--log', log, ...flag, '--publish', 'aggregates']);
+      expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
+      expect(await served.stop(), served.stderr()).toBe(0);
+      await putOne(where);
 
-        const raw = run('merge', ...flag, '--publish', 'raw', '--now', '2026-12-02');
-        expect(raw.status).toBe(1);
-        expect(raw.stderr).toContain('recorded for --publish aggregates, not --publish raw');
-        expect(raw.stderr).toContain('store ');
-        expect(await published(where, 'merged/')).toEqual([]);
+      const raw = run('merge', ...flag, '--publish', 'raw', '--now', '2026-12-02');
+      expect(raw.status).toBe(1);
+      expect(raw.stderr).toContain('recorded for --publish aggregates, not --publish raw');
+      expect(raw.stderr).toContain('store ');
+      expect(await published(where, 'merged/')).toEqual([]);
 
-        // Without --publish, merge takes the recorded mode: aggregates, so no raw file either.
-        const plain = run('merge', ...flag, '--now', '2026-12-02');
-        expect(plain.stderr).toBe('');
-        expect(plain.status).toBe(0);
-        expect(plain.stdout).toMatch(/^merged 1 day, 1 report\n/);
-        expect(await published(where, 'merged/')).toEqual([]);
+      // Without --publish, merge takes the recorded mode: aggregates, so no raw file either.
+      const plain = run('merge', ...flag, '--now', '2026-12-02');
+      expect(plain.stderr).toBe('');
+      expect(plain.status).toBe(0);
+      expect(plain.stdout).toMatch(/^merged 1 day, 1 report\n/);
+      expect(await published(where, 'merged/')).toEqual([]);
 
-        // serve's default (raw) on it is refused before it listens.
-        const again = run('serve', '--log', log, ...flag, '--port', '0');
-        expect(again.status).toBe(1);
-        expect(again.stderr).toContain('recorded for --publish aggregates, not --publish raw');
-      });
+      // serve's default (raw) on it is refused before it listens.
+      const again = run('serve', '--log', log, ...flag, '--port', '0');
+      expect(again.status).toBe(1);
+      expect(again.stderr).toContain('recorded for --publish aggregates, not --publish raw');
+    });
 
-    it('makes merge without --publish on a store no mode was recorded for a usage error',
-      async () => {
-        const { where, flag } = await make();
-        await putOne(where);
-        const r = run('merge', ...flag, '--now', '2026-12-02');
-        expect(r.status).toBe(2);
-        expect(r.stderr).toContain('no recorded publication mode yet: give --publish');
-        // A first merge records its mode for the next.
-        expect(run('merge', ...flag, '--publish', 'raw', '--now', '2026-12-02').status).toBe(0);
-        const agg = run('merge', ...flag, '--publish', 'aggregates', '--now', '2026-12-02');
-        expect(agg.status).toBe(1);
-        expect(agg.stderr).toContain('recorded for --publish raw, not --publish aggregates');
-      });
+    it('makes merge without --publish on a store no mode was recorded for a usage error', async () => {
+      const { where, flag } = await make();
+      await putOne(where);
+      const r = run('merge', ...flag, '--now', '2026-12-02');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('no recorded publication mode yet: give --publish');
+      // A first merge records its mode for the next.
+      expect(run('merge', ...flag, '--publish', 'raw', '--now', '2026-12-02').status).toBe(0);
+      const agg = run('merge', ...flag, '--publish', 'aggregates', '--now', '2026-12-02');
+      expect(agg.status).toBe(1);
+      expect(agg.stderr).toContain('recorded for --publish raw, not --publish aggregates');
+    });
   });
 }
 
@@ -97,8 +95,18 @@ describe('the recorded noise of an aggregates store', () => {
     expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
     expect(await served.stop()).toBe(0);
     await putOne({ data });
-    const r = run('merge', '--data', data, '--publish', 'aggregates', '--no-noise-k-only-unsafe',
-      '--k', '1', '--now', '2027-01-05');
+    const r = run(
+      'merge',
+      '--data',
+      data,
+      '--publish',
+      'aggregates',
+      '--no-noise-k-only-unsafe',
+      '--k',
+      '1',
+      '--now',
+      '2027-01-05',
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('recorded for aggregates with noise');
     expect(await published({ data }, 'aggregates/')).toEqual([]);

@@ -12,8 +12,17 @@ describe('serve --key', () => {
 
   it('exits 2 on a malformed or empty key', () => {
     for (const key of ['bogus', '']) {
-      const r = run('serve', '--log', log.dir, '--data', tempDir('tt-key-'), '--port', '0',
-        '--key', key);
+      const r = run(
+        'serve',
+        '--log',
+        log.dir,
+        '--data',
+        tempDir('tt-key-'),
+        '--port',
+        '0',
+        '--key',
+        key,
+      );
       expect(r.status, JSON.stringify(key)).toBe(2);
       expect(r.stderr).toMatch(/^error: --key: /);
     }
@@ -21,14 +30,23 @@ describe('serve --key', () => {
 
   it('refuses to start (exit 1) with a well-formed key that did not sign the log', () => {
     const other = generateKey(NAME).verifier;
-    const r = run('serve', '--log', log.dir, '--data', tempDir('tt-key-'), '--port', '0',
-      '--key', other);
+    const r = run(
+      'serve',
+      '--log',
+      log.dir,
+      '--data',
+      tempDir('tt-key-'),
+      '--port',
+      '0',
+      '--key',
+      other,
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`--key does not verify the config log ${log.dir}`);
     expect(r.stdout).toBe('');
   });
 
-  it('starts with the log\'s own key, and /config shows the version in force', async () => {
+  it("starts with the log's own key, and /config shows the version in force", async () => {
     const s = await serve(['--log', log.dir, '--data', tempDir('tt-key-'), '--key', log.verifier]);
     try {
       const page = await (await fetch(`${s.url}/config`)).text();

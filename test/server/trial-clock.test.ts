@@ -7,7 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 import { BIN, day, makeLog, report, serve, upload } from './serve-helpers.js';
 
-const merge = (...args: string[]) => spawnSync(process.execPath, [BIN, 'merge', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, timeout: 60_000 });
+const merge = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, 'merge', ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    timeout: 60_000,
+  });
 
 describe('serve --now (a trial clock)', () => {
   it('accepts a week that ends in the real future, and merge --now publishes it', async () => {
@@ -15,7 +20,9 @@ describe('serve --now (a trial clock)', () => {
     const week = day(7);
     const real = await serve(['--log', log, '--data', tempDir('tt-trial-real-')]);
     try {
-      expect((await upload(real.url, week, report(week, '0.5'))).json).toMatchObject({ code: 'future' });
+      expect((await upload(real.url, week, report(week, '0.5'))).json).toMatchObject({
+        code: 'future',
+      });
     } finally {
       await real.stop();
     }
@@ -33,6 +40,8 @@ describe('serve --now (a trial clock)', () => {
   });
 
   it('refuses a --now that is not a date', async () => {
-    await expect(serve(['--log', makeLog(), '--data', tempDir('tt-trial-bad-'), '--now', '2026-02-30'])).rejects.toThrow(/--now: "2026-02-30" is not a YYYY-MM-DD date/);
+    await expect(
+      serve(['--log', makeLog(), '--data', tempDir('tt-trial-bad-'), '--now', '2026-02-30']),
+    ).rejects.toThrow(/--now: "2026-02-30" is not a YYYY-MM-DD date/);
   });
 });

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
 import { CLI, run, snapshot, userEnv } from './helpers.js';
 
-function setup(programModes: string | null): { dir: string; file: string; cli: (...args: string[]) => ReturnType<typeof run> } {
+function setup(programModes: string | null): {
+  dir: string;
+  file: string;
+  cli: (...args: string[]) => ReturnType<typeof run>;
+} {
   const home = tempDir('tt-cmd-');
   const dir = join(home, 'telemetry');
   mkdirSync(dir);
@@ -25,7 +29,9 @@ describe('an unreadable program-modes.json', () => {
       const r = await cli(mode, '--program', 'c');
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`error: cannot read ${file} (is not valid JSON), so nothing was written; repair or remove it, then run this again\n`);
+      expect(r.stderr).toBe(
+        `error: cannot read ${file} (is not valid JSON), so nothing was written; repair or remove it, then run this again\n`,
+      );
     }
     expect(snapshot(file)).toBe(before);
     expect(readFileSync(file, 'utf8')).toBe(UNREADABLE);
@@ -38,7 +44,9 @@ describe('an unreadable program-modes.json', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 'mode'), 'utf8')).toBe('on 2026-11-23');
     expect(readFileSync(file, 'utf8')).toBe(UNREADABLE); // before: deleted along with a's "off"
-    expect(r.stdout).toContain(`note: ${file} was left in place: cannot read it (is not valid JSON); until it is repaired or removed, every program is off`);
+    expect(r.stdout).toContain(
+      `note: ${file} was left in place: cannot read it (is not valid JSON); until it is repaired or removed, every program is off`,
+    );
   });
 
   it('status says why every program is off, in text and JSON', async () => {
@@ -46,9 +54,17 @@ describe('an unreadable program-modes.json', () => {
     writeFileSync(join(file, '..', 'mode'), 'on 2026-11-01');
     const text = await cli('status');
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`cannot read\n  ${file}: is not a JSON object of programs\n    every program is off until it is repaired or removed\n`);
+    expect(text.stdout).toContain(
+      `cannot read\n  ${file}: is not a JSON object of programs\n    every program is off until it is repaired or removed\n`,
+    );
     const json = JSON.parse((await cli('status', '--json')).stdout);
-    expect(json.unreadable).toEqual([{ file, reason: 'is not a JSON object of programs', effect: 'every program is off until it is repaired or removed' }]);
+    expect(json.unreadable).toEqual([
+      {
+        file,
+        reason: 'is not a JSON object of programs',
+        effect: 'every program is off until it is repaired or removed',
+      },
+    ]);
     expect(json.mode).toMatchObject({ mode: 'on', source: 'machine' });
   });
 
@@ -56,7 +72,9 @@ describe('an unreadable program-modes.json', () => {
     const { file, cli } = setup(JSON.stringify({ a: { mode: 'of' }, b: { mode: 'on' } }));
     const r = await cli('on', '--program', 'b');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`cannot read ${file} (the entry for "a" has no mode on, off or local)`);
+    expect(r.stderr).toContain(
+      `cannot read ${file} (the entry for "a" has no mode on, off or local)`,
+    );
   });
 });
 
@@ -68,7 +86,12 @@ describe('an unreadable mode file', () => {
     const s = await cli('status');
     expect(s.stdout).toMatch(/^mode +off, because .*\/mode cannot be read$/m);
     expect(s.stdout).toContain(`${mode}: holds "maybe", not on, off or local`);
-    expect(JSON.parse((await cli('status', '--json')).stdout).mode).toEqual({ mode: 'off', date: null, source: 'unreadable', file: mode });
+    expect(JSON.parse((await cli('status', '--json')).stdout).mode).toEqual({
+      mode: 'off',
+      date: null,
+      source: 'unreadable',
+      file: mode,
+    });
     // Its whole content is the one choice the user is now replacing: nothing else is lost.
     const r = await cli('off');
     expect(r.code).toBe(0);

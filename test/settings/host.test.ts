@@ -16,9 +16,16 @@ interface HostResult {
   maxRssMb: number;
 }
 
-async function host(dir: string, opts: { cwd?: string; script?: string; spec?: object } = {}): Promise<HostResult> {
+async function host(
+  dir: string,
+  opts: { cwd?: string; script?: string; spec?: object } = {},
+): Promise<HostResult> {
   const home = tempDir('tt-home-');
-  const r = await run(opts.script ?? HOST, [JSON.stringify(opts.spec ?? { program: 'host' })], { env: userEnv(dir, home), cwd: opts.cwd ?? home, limitMs: 8000 });
+  const r = await run(opts.script ?? HOST, [JSON.stringify(opts.spec ?? { program: 'host' })], {
+    env: userEnv(dir, home),
+    cwd: opts.cwd ?? home,
+    limitMs: 8000,
+  });
   expect(r.timedOut, 'the host hung').toBe(false);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
@@ -34,22 +41,25 @@ describe('the host exits promptly', () => {
     expect(r.reason).toMatch(/^counting in memory: cannot create \/proc\/nope: /);
   });
 
-  it.each(['program-modes.json', 'package.json'])('with a 200 MB %s: refused by its size, never read', async (name) => {
-    const base = tempDir('tt-big-');
-    const dir = join(base, 'telemetry');
-    const project = join(base, 'project');
-    mkdirSync(join(project, '.git'), { recursive: true });
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'mode'), 'on 2026-11-01');
-    const file = name === 'package.json' ? join(project, name) : join(dir, name);
-    writeFileSync(file, '{}');
-    truncateSync(file, 200 * 1024 * 1024); // sparse: no disk used, but a reader sees 200 MB
-    const r = await host(dir, { cwd: project });
-    expect(r.mode).toBe('off'); // it might hold an "off" nobody can see
-    expect(r.reason).toContain(`${file}: is too large (209715200 bytes; the limit is`);
-    // Reading it cost about 675 MB: the memory shows it was not read. Speed is the bench's job.
-    expect(r.maxRssMb).toBeLessThan(150);
-  });
+  it.each(['program-modes.json', 'package.json'])(
+    'with a 200 MB %s: refused by its size, never read',
+    async (name) => {
+      const base = tempDir('tt-big-');
+      const dir = join(base, 'telemetry');
+      const project = join(base, 'project');
+      mkdirSync(join(project, '.git'), { recursive: true });
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'mode'), 'on 2026-11-01');
+      const file = name === 'package.json' ? join(project, name) : join(dir, name);
+      writeFileSync(file, '{}');
+      truncateSync(file, 200 * 1024 * 1024); // sparse: no disk used, but a reader sees 200 MB
+      const r = await host(dir, { cwd: project });
+      expect(r.mode).toBe('off'); // it might hold an "off" nobody can see
+      expect(r.reason).toContain(`${file}: is too large (209715200 bytes; the limit is`);
+      // Reading it cost about 675 MB: the memory shows it was not read. Speed is the bench's job.
+      expect(r.maxRssMb).toBeLessThan(150);
+    },
+  );
 
   it("when the host's own package.json is a FIFO: named by its script, stacks named without it", async () => {
     const dir = join(tempDir('tt-fifo-'), 'app');

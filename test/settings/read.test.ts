@@ -3,9 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  CAPS, decide, layout,
-} from '../../counter/settings/index.js';
+import { CAPS, decide, layout } from '../../counter/settings/index.js';
 import { makeDir, readText } from '../../safeio/index.js';
 import { tempDir } from '../helpers.js';
 
@@ -13,7 +11,11 @@ describe('readText', () => {
   it('tells an absent file from one it cannot read', () => {
     const d = tempDir();
     writeFileSync(join(d, 'f'), 'x');
-    expect(readText(join(d, 'nope'), 10)).toEqual({ file: join(d, 'nope'), absent: true, reason: 'no such file' });
+    expect(readText(join(d, 'nope'), 10)).toEqual({
+      file: join(d, 'nope'),
+      absent: true,
+      reason: 'no such file',
+    });
     expect(readText(join(d, 'f', 'below-a-file'), 10)).toMatchObject({ absent: true });
     expect(readText(join(d, 'f'), 10)).toBe('x');
   });
@@ -24,8 +26,14 @@ describe('readText', () => {
     execFileSync('mkfifo', [join(d, 'fifo')]);
     symlinkSync('/dev/zero', join(d, 'zero'));
     expect(readText(join(d, 'dir'), 10)).toMatchObject({ absent: false, reason: 'is a directory' });
-    expect(readText(join(d, 'fifo'), 10)).toMatchObject({ absent: false, reason: 'is not a regular file (a FIFO)' });
-    expect(readText(join(d, 'zero'), 10)).toMatchObject({ absent: false, reason: 'is not a regular file (a character device)' });
+    expect(readText(join(d, 'fifo'), 10)).toMatchObject({
+      absent: false,
+      reason: 'is not a regular file (a FIFO)',
+    });
+    expect(readText(join(d, 'zero'), 10)).toMatchObject({
+      absent: false,
+      reason: 'is not a regular file (a character device)',
+    });
   });
 
   it('reads a file of exactly the cap, refuses one byte more', () => {
@@ -33,7 +41,9 @@ describe('readText', () => {
     writeFileSync(join(d, 'at'), 'a'.repeat(CAPS.word));
     writeFileSync(join(d, 'over'), 'a'.repeat(CAPS.word + 1));
     expect(readText(join(d, 'at'), CAPS.word)).toHaveLength(CAPS.word);
-    expect(readText(join(d, 'over'), CAPS.word)).toMatchObject({ reason: 'is too large (4097 bytes; the limit is 4 KiB)' });
+    expect(readText(join(d, 'over'), CAPS.word)).toMatchObject({
+      reason: 'is too large (4097 bytes; the limit is 4 KiB)',
+    });
   });
 });
 
@@ -48,7 +58,9 @@ describe('makeDir', () => {
   it('names the file in the way', () => {
     const d = tempDir();
     writeFileSync(join(d, 'file'), '');
-    expect(() => makeDir(join(d, 'file', 'x', 'y'))).toThrow(`cannot create ${join(d, 'file', 'x', 'y')}: ${join(d, 'file')} is not a directory (ENOTDIR)`);
+    expect(() => makeDir(join(d, 'file', 'x', 'y'))).toThrow(
+      `cannot create ${join(d, 'file', 'x', 'y')}: ${join(d, 'file')} is not a directory (ENOTDIR)`,
+    );
   });
 
   it('gives up at once where mkdir cannot create anything (/proc)', () => {
@@ -63,14 +75,22 @@ describe('decide, with settings it cannot read', () => {
     mkdirSync(dirs.programModesFile);
     const d = decide({ dirs, program: 'x', env: {}, cwd: dirs.root, home: dirs.root });
     expect(d.mode).toBe('off');
-    expect(d.decidedBy).toEqual({ source: 'unreadable', detail: `${dirs.programModesFile}: is a directory`, mode: 'off' });
+    expect(d.decidedBy).toEqual({
+      source: 'unreadable',
+      detail: `${dirs.programModesFile}: is a directory`,
+      mode: 'off',
+    });
   });
 
   it('reads an unknown word in the mode file as off, not local', () => {
     const dirs = layout(tempDir());
     writeFileSync(dirs.modeFile, 'yes');
-    expect(decide({ dirs, program: 'x', env: {}, cwd: dirs.root, home: dirs.root }).decidedBy).toEqual({
-      source: 'unreadable', detail: `${dirs.modeFile}: holds "yes", not on, off or local`, mode: 'off',
+    expect(
+      decide({ dirs, program: 'x', env: {}, cwd: dirs.root, home: dirs.root }).decidedBy,
+    ).toEqual({
+      source: 'unreadable',
+      detail: `${dirs.modeFile}: holds "yes", not on, off or local`,
+      mode: 'off',
     });
   });
 });

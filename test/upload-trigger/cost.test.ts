@@ -13,7 +13,11 @@ function childProcessLoaded(dir: string): boolean {
     const { open } = await import(${JSON.stringify(DIST_COUNTER)});
     open({ program: 'cost-tool', version: '1.0.0' });
     process.on('exit', () => process.stdout.write(String(process.moduleLoadList.some((m) => m === 'NativeModule child_process'))));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env: cleanEnv({ HOME: dir, TRANSPARENT_TELEMETRY_DIR: dir }), cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    env: cleanEnv({ HOME: dir, TRANSPARENT_TELEMETRY_DIR: dir }),
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   expect(r.stderr).toBe('');
   return r.stdout === 'true';
 }
