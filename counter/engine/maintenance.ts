@@ -1,7 +1,8 @@
 // The slow path of an increment and the maintenance step. Increments never do I/O: a counter
 // that cannot be placed with memory operations alone keeps its count in `pending` and a
 // maintenance step runs after the current tick (an unref'd immediate, so it never holds the
-// process) and once more at exit. The state it works on is state.ts's.
+// process) and once more at exit. The state it works on is state.ts's, which binds itself
+// here at load (bindMaintenance): this file imports nothing from state.ts, so no circle.
 import {
   type CountMap,
   NEEDS_IO,
@@ -13,13 +14,42 @@ import {
   sync,
 } from '../countfile/index.js';
 import { flushDebug } from '../settings/index.js';
-import { fail, st } from './state.js';
 import type { CounterSlot } from './types.js';
 
+/** The part of the engine's state (state.ts) the slow path and the maintenance step use. */
+export interface MaintainedState {
+  status: 'unopened' | 'open' | 'memory' | 'off';
+  map: CountMap | null;
+  /** Counters that ever took the slow path: rotation must detach them from the old mapping. */
+  known: CounterSlot[];
+  /** Counters holding increments that are not yet in a file. */
+  dirty: Set<CounterSlot>;
+  maintenanceQueued: boolean;
+  hooks: Array<() => void>;
+  /** Files given up inside an increment, closed in the next maintenance step. */
+  closing: CountMap[];
+}
+
+interface Binding {
+  /** The current state: tests replace it (resetForTests), so it is read at each use. */
+  state: () => MaintainedState;
+  /** Falls back to counting in memory (state.ts `fail`). */
+  fail: (error: unknown) => void;
+}
+
+let bound: Binding | null = null;
 let exitHooked = false;
+
+/** Called once by state.ts when it loads. */
+export function bindMaintenance(binding: Binding): void {
+  bound = binding;
+}
+
+const fail = (error: unknown): void => bound?.fail(error);
 
 export function slowAdd(slot: CounterSlot, amount: bigint): void {
   try {
+    const st = bound!.state();
     slot.pending += amount;
     if (!slot.known) {
       slot.known = true;
@@ -35,6 +65,7 @@ export function slowAdd(slot: CounterSlot, amount: bigint): void {
 
 /** Places a counter in the mapping with memory operations only, or queues maintenance. */
 export function place(slot: CounterSlot): void {
+  const st = bound!.state();
   const map = st.map;
   if (map === null) return;
   let off: number;
@@ -56,7 +87,7 @@ export function place(slot: CounterSlot): void {
 
 /** Registers work to run in the maintenance step (e.g. naming new stacks). */
 export function onMaintenance(hook: () => void): void {
-  st.hooks.push(hook);
+  bound!.state().hooks.push(hook);
   queueMaintenance();
 }
 
@@ -65,6 +96,7 @@ export const flushNow = (): void => maintain();
 
 export function queueMaintenance(): void {
   hookExit();
+  const st = bound!.state();
   if (st.maintenanceQueued) return;
   st.maintenanceQueued = true;
   setImmediate(maintain).unref();
@@ -80,6 +112,7 @@ const MAX_ROUNDS = 64;
 
 /** The only place, apart from open and rotation, that makes system calls. */
 function maintain(): void {
+  const st = bound!.state();
   st.maintenanceQueued = false;
   try {
     for (const map of st.closing.splice(0)) closeCountMap(map);

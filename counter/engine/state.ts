@@ -31,7 +31,7 @@ import {
   runtimeTag,
   timeString,
 } from '../settings/index.js';
-import { place, queueMaintenance } from './maintenance.js';
+import { type MaintainedState, bindMaintenance, place, queueMaintenance } from './maintenance.js';
 import { forgetOpened, recordOpened, remember } from './opened.js';
 import { type RotationTimer, rotationTimer } from './rotation-timer.js';
 import { runTestHook } from './test-hook.js';
@@ -41,8 +41,7 @@ import type { CounterSlot, OpenOptions, OpenResult } from './types.js';
 export type { OpenOptions, OpenResult } from './types.js';
 export { rotationDelay } from './rotation-timer.js';
 
-export interface State {
-  status: 'unopened' | 'open' | 'memory' | 'off';
+export interface State extends MaintainedState {
   result: OpenResult | null;
   dirs: Layout | null;
   program: Program;
@@ -51,14 +50,6 @@ export interface State {
   map: CountMap | null;
   span: Span | null;
   timer: RotationTimer;
-  /** Counters that ever took the slow path: rotation must detach them from the old mapping. */
-  known: CounterSlot[];
-  /** Counters holding increments that are not yet in a file. */
-  dirty: Set<CounterSlot>;
-  maintenanceQueued: boolean;
-  hooks: Array<() => void>;
-  /** Files given up inside an increment, closed in the next maintenance step. */
-  closing: CountMap[];
 }
 
 const fresh = (): State => {
@@ -88,7 +79,8 @@ const fresh = (): State => {
   return state;
 };
 /** The engine's one state; maintenance.ts reads it too. Replaced only by resetForTests. */
-export let st: State = fresh();
+let st: State = fresh();
+bindMaintenance({ state: () => st, fail });
 
 /**
  * Reached only through hub.ts, which has already resolved the program and found no opt-out
