@@ -36,7 +36,7 @@ import { forgetOpened, recordOpened, remember } from './opened.js';
 import { type RotationTimer, rotationTimer } from './rotation-timer.js';
 import { runTestHook } from './test-hook.js';
 import { resetUploadTrigger, scheduleUploadCheck } from './upload-trigger.js';
-import type { CounterSlot, OpenOptions, OpenResult } from './types.js';
+import type { OpenOptions, OpenResult } from './types.js';
 
 export type { OpenOptions, OpenResult } from './types.js';
 export { rotationDelay } from './rotation-timer.js';
