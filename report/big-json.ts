@@ -2,7 +2,7 @@
 // after every integer literal of 16 digits or more *outside strings* is rewritten as a marked
 // string, so that no count above 2^53−1 loses digits and no counter name is ever touched (a
 // name may hold digits, `:`, `}`, `,`, quotes and newlines). Used by decodeReport, the server's
-// merge and its pages. The server's intake has a stricter parser of its own (server/serve/json.ts:
+// merge and its pages. The server's intake has a stricter parser of its own (server/serve/strict-json.ts:
 // exact number text, duplicate keys refused, offsets in errors); it validates, this one reads.
 
 /** The mark of a big integer in the rewritten text; a JSON string can hold U+0000 only escaped. */

@@ -1,4 +1,5 @@
-// The test command (`npm test`): installs what browser tests need when it is missing, builds,
+// The test command (`npm test`): installs what tests need when it is missing (Chromium,
+// PostgreSQL, Wine, Node 22 and 24), builds,
 // type-checks, runs vitest, and ends with the plain line "N passed, N failed" that CI reads.
 // `npm test -- test/some/file.test.ts` (any file or name filter) runs only those files, skips
 // the type check and rebuilds dist/ only when a source is newer than the last build: seconds.

@@ -14,6 +14,7 @@ import {
   firstRecordOffset,
   placeRecord,
   recordSize,
+  RECORD_ALIGN,
 } from './format.js';
 import { type CountMap, CorruptError } from './mapped.js';
 
@@ -47,7 +48,6 @@ function checkRecord(map: CountMap, off: number): number {
     );
   return off + REC_NAME_OFF + len > map.size ? NEEDS_IO : len;
 }
-const RECORD_ALIGN = 8;
 
 function sameName(map: CountMap, off: number, len: number, name: Uint8Array): boolean {
   if (len !== name.length) return false;

@@ -150,7 +150,7 @@ export function sync(map: CountMap): void {
     map.wantEnd = 0;
     return;
   }
-  const limit = Atomics.load(map.region.u32, map.hdrLen >>> 2); // read before the size: see checkNotTruncated
+  const limit = Atomics.load(map.region.u32, map.hdrLen >>> 2); // read before the size: see checkNotTruncated in mapped.ts
   let actual = fstatSync(map.fd).size;
   const want = roundUp(map.wantEnd, PAGE_SIZE);
   widen(map, Math.max(want, actual));

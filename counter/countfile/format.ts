@@ -17,6 +17,13 @@ export const MAX_NAME_LEN = 4096;
 export const NUM_BUCKETS = 512;
 /** Records start on, and are sized in, multiples of this, so values stay 8-byte aligned. */
 export const RECORD_UNIT = 32;
+/**
+ * What a reader accepts as a record's start: any multiple of 8, the least that lets its 64-bit
+ * value be read with Atomics (an unaligned offset would throw). Writers place records on
+ * RECORD_UNIT; the reader asks only for what it needs, so a file from a writer that aligns
+ * less strictly still reads.
+ */
+export const RECORD_ALIGN = 8;
 /** Byte offset of the record's name-length word and next-record word. */
 export const REC_LEN_OFF = 8;
 export const REC_NEXT_OFF = 12;

@@ -12,6 +12,7 @@ import {
   REC_NAME_OFF,
   REC_NEXT_OFF,
   firstRecordOffset,
+  RECORD_ALIGN,
 } from './format.js';
 
 /** Builds the error for a broken rule. */
@@ -27,8 +28,7 @@ export type Visit = (off: number, nameLen: number, key: string) => void;
  */
 export type Refresh = (end: number) => { bytes: Uint8Array; size: number } | null;
 
-/** Records start on multiples of this: their 8-byte value is read with 64-bit atomics. */
-const ALIGN = 8;
+const ALIGN = RECORD_ALIGN;
 
 /**
  * Walks every hash chain of the file held in `bytes[0, size)` and visits each linked record

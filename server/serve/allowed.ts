@@ -4,7 +4,7 @@
 // The first refusal of the newest version is the one a client is told.
 import type { ConfigQuery } from '../../config/index.js';
 import type { ConfigVersion } from './configs.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue } from './strict-json.js';
 import { stackProblem } from './stacks.js';
 
 export interface Refusal {

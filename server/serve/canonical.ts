@@ -6,7 +6,7 @@
 // Number-to-string agrees with Go's for every X in (0, 1]), and counts as their digits, since a
 // count may be up to 2^64−1, past what a double holds. Padding and whitespace are gone, so two
 // sendings of one report that differ only in them are the same bytes: a duplicate, not a conflict.
-import { type JsonNumber, type JsonValue, parseJson } from './json.js';
+import { type JsonNumber, type JsonValue, parseJson } from './strict-json.js';
 
 const REPORT_FIELDS = ['Week', 'LastWeek', 'X', 'Programs', 'Config'] as const;
 const PROGRAM_FIELDS = [

@@ -8,7 +8,7 @@ import { UPLOAD_WINDOW_DAYS, isGoRuntime } from '../../report/index.js';
 import { type Program, type Refusal, allowed, pointer } from './allowed.js';
 import type { ConfigVersion } from './configs.js';
 import { canonicalReport, canonicalX } from './canonical.js';
-import { JsonError, JsonNumber, type JsonValue, parseJson } from './json.js';
+import { JsonError, JsonNumber, type JsonValue, parseJson } from './strict-json.js';
 
 export type { Refusal };
 /** An accepted report: its Week, its X and its bytes, all canonical (canonical.ts). */

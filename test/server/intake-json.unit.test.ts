@@ -1,7 +1,7 @@
 // The intake's JSON parser: numbers kept as their exact text, repeated keys and everything
 // RFC 8259 forbids refused with the offset, nesting capped.
 import { describe, expect, it } from 'vitest';
-import { JsonError, JsonNumber, parseJson } from '../../server/serve/json.js';
+import { JsonError, JsonNumber, parseJson } from '../../server/serve/strict-json.js';
 
 const num = (text: string) => new JsonNumber(text);
 
