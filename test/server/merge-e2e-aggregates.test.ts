@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUDGET, labelThreshold } from '../../server/merge/index.js';
 import { openStore, type Store } from '../../server/store/index.js';
-import type { Report } from '../../upload/index.js';
 import { tempDir } from '../helpers.js';
-import { fill, startPublic } from './merge-setup.js';
+import { cellReports, fill, startPublic } from './merge-setup.js';
 import { get, log, merge } from './merge-e2e-run.js';
-
-function cellReports(program: string, count: number, firstX: number, rare: number): Report[] {
-  return Array.from({ length: count }, (_, i) => ({
-    Week: '2026-11-26',
-    LastWeek: '',
-    X: firstX + (i + 1) / 1000,
-    Config: 'v1',
-    Programs: [
-      {
-        Program: program,
-        Version: '1.0.0',
-        GoVersion: 'node22.11.0',
-        GOOS: 'linux',
-        GOARCH: 'x64',
-        Counters: { [`${program}/run`]: i + 1, ...(i < rare ? { [`${program}/rare`]: 7 } : {}) },
-        Stacks: {},
-      },
-    ],
-  }));
-}
 
 async function aggregatesFlow(...eps: string[]) {
   const data = tempDir('tt-merge-agg-');

@@ -67,3 +67,33 @@ export async function startPublic(
   const port = typeof a === 'object' && a ? a.port : 0;
   return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
+
+/**
+ * `count` reports of `program` for one week, X from `firstX` upwards: each counts `/run` (its
+ * index + 1), and the first `rare` of them also `/rare` (7), so a cell can sit just below or
+ * at the publication threshold.
+ */
+export function cellReports(
+  program: string,
+  count: number,
+  firstX: number,
+  rare: number,
+): Report[] {
+  return Array.from({ length: count }, (_, i) => ({
+    Week: '2026-11-26',
+    LastWeek: '',
+    X: firstX + (i + 1) / 1000,
+    Config: 'v1',
+    Programs: [
+      {
+        Program: program,
+        Version: '1.0.0',
+        GoVersion: 'node22.11.0',
+        GOOS: 'linux',
+        GOARCH: 'x64',
+        Counters: { [`${program}/run`]: i + 1, ...(i < rare ? { [`${program}/rare`]: 7 } : {}) },
+        Stacks: {},
+      },
+    ],
+  }));
+}

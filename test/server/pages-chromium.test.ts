@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalPage } from '../chromium.js';
 import { addDays, labelThreshold, runMerge, weekOf } from '../../server/merge/index.js';
 import { openStore, type Store } from '../../server/store/index.js';
-import type { Report } from '../../upload/index.js';
 import { tempDir } from '../helpers.js';
-import { configLog, fill, startPublic } from './merge-setup.js';
+import { cellReports, configLog, fill, startPublic } from './merge-setup.js';
 import { DEFAULT_PROGRAMS, expected, generateReports } from './report-gen.js';
 
 const WEEKS = ['2026-11-23', '2026-11-26', '2026-11-29', '2026-12-02', '2026-12-09'];
@@ -37,7 +36,7 @@ beforeAll(async () => {
   strictStore = await openStore({ data: tempDir('tt-pages-agg-') });
   await fill(
     strictStore,
-    [...cell('enough', 20, 0, 19), ...cell('few', 19, 0.5, 0)],
+    [...cellReports('enough', 20, 0, 19), ...cellReports('few', 19, 0.5, 0)],
     () => '2026-11-30',
   );
   expect(
@@ -76,26 +75,6 @@ afterAll(async () => {
   await store?.close();
   await strictStore?.close();
 });
-
-function cell(program: string, count: number, firstX: number, rare: number): Report[] {
-  return Array.from({ length: count }, (_, i) => ({
-    Week: '2026-11-26',
-    LastWeek: '',
-    X: firstX + (i + 1) / 1000,
-    Config: 'v1',
-    Programs: [
-      {
-        Program: program,
-        Version: '1.0.0',
-        GoVersion: 'node22.11.0',
-        GOOS: 'linux',
-        GOARCH: 'x64',
-        Counters: { [`${program}/run`]: i + 1, ...(i < rare ? { [`${program}/rare`]: 7 } : {}) },
-        Stacks: {},
-      },
-    ],
-  }));
-}
 
 /** What one program's row must say in a week, summed over its versions. */
 function recount(program: string, week: string) {
