@@ -1,63 +1,14 @@
 // The canonical bytes intake stores (server/serve/canonical.ts) are Go's json.Marshal of the
-// report: the reports of test/upload/go-json.test.ts (escapes, HTML characters, U+2028, keys
-// past U+FFFF, tiny X, counts past 2^53) are decoded by Go's encoding/json and written back;
-// Go's indented output without its indentation must equal ours, whatever padding was sent.
+// report: the reports of test/go-interop/go-sample-reports.ts (escapes, HTML characters,
+// U+2028, keys past U+FFFF, tiny X, counts past 2^53) are decoded by Go's encoding/json and
+// written back; Go's indented output without its indentation must equal ours, whatever padding
+// was sent.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { canonicalBody, canonicalX } from '../../server/serve/index.js';
-import { encodeReport, type Report } from '../../upload/index.js';
+import { encodeReport } from '../../upload/index.js';
 import { goProgram, skipGo } from '../go-interop/go.js';
-
-const program = (counters: Record<string, number | bigint>) => ({
-  Program: 'p',
-  Version: '1.0.0',
-  GoVersion: 'go1.26.0',
-  GOOS: 'linux',
-  GOARCH: 'amd64',
-  Counters: counters,
-  Stacks: {},
-});
-const tinyX = [1e-7, 1.234e-10, 5e-324, 0.000001, 0.1, 2 ** -53, 1 - 2 ** -53];
-const reports: Report[] = [
-  { Week: '2026-11-17', LastWeek: '', X: 0.6170818863451481, Programs: null, Config: 'v0' },
-  { Week: '2026-11-17', LastWeek: '2026-11-10', X: 1, Programs: [], Config: '' },
-  ...tinyX.map((sampleX) => ({
-    Week: '2026-11-17',
-    LastWeek: '',
-    X: sampleX,
-    Programs: null,
-    Config: 'v1',
-  })),
-  {
-    Week: '2026-11-17',
-    LastWeek: '2026-11-10',
-    X: 0.25,
-    Config: 'v12',
-    Programs: [
-      program({
-        'b/z': 1,
-        'a/<tag>&amp': 9007199254740993n,
-        'é/ü': 3,
-        '日本/語': 4,
-        'sep\u2028x\u2029': 5,
-        'ctl\u0001\u001f\u007f\b\f\t': 6,
-        'quote"back\\slash': 7,
-        'Z/upper': 0,
-        '🚀/rocket': (1n << 63n) - 1n,
-        '\uffff/last-bmp': 8,
-      }),
-      {
-        Program: 'tool',
-        Version: '',
-        GoVersion: 'devel',
-        GOOS: 'darwin',
-        GOARCH: 'arm64',
-        Counters: {},
-        Stacks: { 'x/crash\nmod.a:+1\nmod.b:+2': 2, 'x/crash\nmod.a:+1': 1 },
-      },
-    ],
-  },
-];
+import { GO_SAMPLE_REPORTS } from '../go-interop/go-sample-reports.js';
 
 /** JSON without the whitespace between tokens (what json.Compact does to Go's indented output). */
 function compact(json: string): string {
@@ -94,7 +45,7 @@ describe('canonical bytes', () => {
     "equal Go's json.Marshal of the same report",
     () => {
       const bin = goProgram('report');
-      const sent = reports.map(encodeReport);
+      const sent = GO_SAMPLE_REPORTS.map(encodeReport);
       const output = execFileSync(bin, { input: JSON.stringify(sent), encoding: 'utf8' });
       const goOut = JSON.parse(output) as string[];
       expect(sent.map(canonicalBody)).toEqual(goOut.map(compact));
