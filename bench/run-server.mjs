@@ -53,7 +53,7 @@ function intakeResultRows(results) {
     const comparable = go && result.store !== 'godev' && result.store !== 'bare';
     const vsGo = comparable ? `, ${(result.perSecond / go.perSecond).toFixed(2)}x Go's` : '';
     rows.push({
-      what: `${label} (${result.concurrency} connections, ${result.generator})`,
+      what: `${label} (${result.concurrency} connections, ${result.generator}${result.node ? `, node ${result.node}` : ''})`,
       value: `${Math.round(result.perSecond)}/s`,
       ratio: `p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, server CPU ${Math.round(result.serverCpuUs)} µs/report${vsGo}`,
       goal,

@@ -18,7 +18,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildGodev } from './godev.mjs';
 import { drive, paced } from './intake-load.mjs';
-import { databaseUrl, freePort, startGodev, startServer } from './intake-servers.mjs';
+import {
+  SERVER_NODE_VERSION,
+  databaseUrl,
+  freePort,
+  startGodev,
+  startServer,
+} from './intake-servers.mjs';
 import { ensureWrk, runWrk, runWrkAtRate } from './wrk.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -151,6 +157,7 @@ for (const row of rows.length ? rows : ['bare', 'sqlite', 'sqlite-normal', 'post
       store: row,
       generator,
       concurrency: CONCURRENCY,
+      node: store === 'godev' ? undefined : SERVER_NODE_VERSION,
       ...r,
       ...cpu,
       paced: open,

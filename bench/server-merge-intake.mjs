@@ -18,6 +18,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SERVER_NODE } from './intake-servers.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_MERGE_REPORTS ?? 100_000);
@@ -114,7 +115,7 @@ async function benchOne(label, bin) {
   await store.close();
 
   const proc = spawn(
-    process.execPath,
+    SERVER_NODE,
     [
       ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []),
       bin,
