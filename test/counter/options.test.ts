@@ -47,6 +47,19 @@ describe('open() options', () => {
     ["{ now: '2026-11-23' }", 'open(): option now must be a function returning a Date, got string'],
     ["'my-tool'", 'open(): options must be an object, got string'],
     ['42', 'open(): options must be an object, got number'],
+    // Past the quick check for plain options (hub.ts plainOptions): null is not absent.
+    ['[]', 'open(): options must be an object, got an array'],
+    ['{ now: null }', 'open(): option now must be a function returning a Date, got null'],
+    [
+      '{ command: null }',
+      'open(): option command must be a non-empty line of printable characters, got null',
+    ],
+    ['{ collector: null }', 'open(): option collector must be an object { url, key }, got null'],
+    [
+      '{ crashes: null }',
+      'open(): option crashes must be true, false or { depth: an integer from 1 to 100 }, got null',
+    ],
+    ["{ program: 'p', version: null }", 'open(): option version must be a string, got null'],
   ] as const) {
     it(`open(${args}) says which option is wrong, and writes nothing`, () => {
       const dir = tempDir();
