@@ -1,4 +1,4 @@
-// Which SQLite binding the embedded store uses, by measurement (docs/collector-store.md): the
+// Which SQLite binding the embedded store uses, by measurement (docs/sqlite-binding.md): the
 // store's own work (a transaction per batch: INSERT … ON CONFLICT DO NOTHING per report, a
 // hash lookup for a repeat, a WAL sync per commit) in each binding this Node can load.
 //   node bench/sqlite-binding.mjs            @photostructure/sqlite, and node:sqlite on Node 22.13+

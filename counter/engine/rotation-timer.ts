@@ -1,4 +1,4 @@
-// The rotation timer (docs/count-file.md, "Counter state machine"), armed only once the process
+// The rotation timer (docs/counter-states.md), armed only once the process
 // lives on past its second turn of the event loop: most tools' processes end before that, and a
 // process's first timer costs ~0.25 to 0.9 ms. Two unref'd immediates in a row arm it; a process
 // that exits first never needed it. A week that ends before the timer is armed is still caught:

@@ -1,4 +1,4 @@
-// The process-wide count file and its life cycle (docs/count-file.md, "Counter state machine"):
+// The process-wide count file and its life cycle (docs/counter-states.md):
 //   unopened ─open()→ open | memory | off;  open ─expiry→ open (next week) | memory | off.
 // Increments never do I/O: the slow path of an increment and the maintenance step that does
 // its I/O later are in maintenance.ts.
@@ -182,7 +182,7 @@ function openWeek(): void {
  * `telemetry off --purge` writes the mode, then lists and deletes the count files. A process
  * that read the mode just before may create its file just after the listing; so a process that
  * created its file reads the decision once more, and if it is now off, removes that file and
- * counts nothing (docs/count-file.md). A file that was there before is left to the purge.
+ * counts nothing (docs/counter-states.md). A file that was there before is left to the purge.
  */
 function offSinceDecided(map: CountMap): boolean {
   const decision = decide({ dirs: st.dirs, program: st.program.name, envVar: st.envVar });

@@ -29,7 +29,7 @@ export interface WorkerClient {
   close(): Promise<void>;
 }
 
-/** The binding: node:sqlite's API on every supported Node (docs/collector-store.md says why). */
+/** The binding: node:sqlite's API on every supported Node (docs/sqlite-binding.md says why). */
 const BINDING = '@photostructure/sqlite';
 
 export async function startWorker(
