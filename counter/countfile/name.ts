@@ -20,7 +20,7 @@ export function countFileName(
 
 export function escapeName(text: string): string {
   // Names are nearly always safe already: skip the byte walk (~0.2 ms cold, at every start).
-  if (SAFE.test(text)) return text;
+  if (allSafe(text)) return text;
   return Array.from(Buffer.from(text, 'utf8'))
     .map((byte) =>
       isSafe(byte)
@@ -30,7 +30,14 @@ export function escapeName(text: string): string {
     .join('');
 }
 
-const SAFE = /^[A-Za-z0-9._+-]*$/;
+/**
+ * Whether every character is in [A-Za-z0-9._+-]. A loop, not a regular expression: compiling
+ * one cost ~0.03 ms of every everyday start on Node 24 (the only one that start compiled).
+ */
+function allSafe(text: string): boolean {
+  for (let at = 0; at < text.length; at++) if (!isSafe(text.charCodeAt(at))) return false;
+  return true;
+}
 
 function isSafe(byte: number): boolean {
   return (
