@@ -14,7 +14,7 @@ export interface CounterSlot {
   i: number;
   /** Increments not yet in a file. */
   pending: bigint;
-  /** The name's UTF-8 bytes and its bucket, computed once. */
+  /** The name's UTF-8 bytes and its bucket, computed on first use and kept (Counter's getters). */
   readonly bytes: Uint8Array;
   readonly bucket: number;
   /** True once known to the engine's registry. */

@@ -25,7 +25,7 @@ const TOOL = `const before = new Set(process.moduleLoadList);
   m.inc('start/runs'); new m.Counter('start/counter').inc();
   const thrown = [];
   for (const name of ['has space', 'a:b:c', 'x'.repeat(5000), '\\ud800']) {
-    try { m.inc(name); thrown.push(null); } catch (e) { thrown.push(e.constructor.name); }
+    try { m.inc(name); thrown.push(null); } catch (error) { thrown.push(error.constructor.name); }
   }
   const loaded = process.moduleLoadList.filter((entry) => !before.has(entry));
   console.log(JSON.stringify({ mode: r.mode, reason: r.reason, loaded, made, thrown, patterns }));`;
