@@ -8,7 +8,7 @@
 // clock: its clock starts at that time and runs on; it waits for the next week's file in
 //   $TRANSPARENT_TELEMETRY_DIR\local, then counts `tool/after`.
 // Either wait gives up after 60 s.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { Counter, inc, open } from 'transparent-telemetry/counter';
 
 const spec = JSON.parse(process.argv[2] ?? '{}');
@@ -38,7 +38,9 @@ function until(done, then) {
 }
 
 if (spec.hold) {
-  writeFileSync(spec.hold.ready, String(process.pid));
+  // Whole or not at all (a file written in place was once read empty: pid 0, a lock "held").
+  writeFileSync(`${spec.hold.ready}.tmp`, String(process.pid));
+  renameSync(`${spec.hold.ready}.tmp`, spec.hold.ready);
   until(
     () => existsSync(spec.hold.stop),
     () => inc('tool/held'),
