@@ -168,8 +168,19 @@ export function sqliteWorkerMain(load: NodeJS.Require, makeSyncQueue: MakeSyncQu
   // Group sync (sync-queue.ts): fdatasyncs of the WAL on libuv's pool, one at a time (2 or 3 at
   // once were slower at 8 connections: docs/collector-store.md).
   const MAX_SYNCS = 1;
+  // A batch this large (a full SUB_BATCH, sqlite.ts: the main thread has uploads queued) is
+  // synced here, holding the writer: at 64 connections that was 16 % faster than the pool's two
+  // thread hops; at 8, where batches are small, the pool lets the next batch commit meanwhile.
+  const SYNC_HERE_ROWS = 16;
   const walFd = init.syncEachCommit ? fs.openSync(`${init.file}-wal`, 'r') : -1;
-  const syncs = walFd >= 0 ? makeSyncQueue((done) => fs.fdatasync(walFd, done), MAX_SYNCS) : null;
+  const syncs =
+    walFd >= 0
+      ? makeSyncQueue(
+          (done) => fs.fdatasync(walFd, done),
+          MAX_SYNCS,
+          () => fs.fdatasyncSync(walFd),
+        )
+      : null;
   const syncFailure = (): Error | null => syncs?.failure() ?? null;
   const DURABLE = new Set<WorkerOp>(['put', 'import', 'markMerged', 'dropBodies', 'dropStale']);
 
@@ -232,7 +243,10 @@ export function sqliteWorkerMain(load: NodeJS.Require, makeSyncQueue: MakeSyncQu
         if (error) fail(error);
         else port.postMessage({ id: msg.id, ok: true, value });
       };
-      if (syncs && DURABLE.has(msg.op)) syncs.afterCommit(answer);
+      const large =
+        msg.op === 'put' && (msg.args[0] as unknown as RowIn[]).length >= SYNC_HERE_ROWS;
+      if (syncs && large) syncs.syncNow(answer);
+      else if (syncs && DURABLE.has(msg.op)) syncs.afterCommit(answer);
       else answer(null);
     } catch (e) {
       fail(e);
