@@ -1,6 +1,7 @@
 // The thread that owns the SQLite database. The binding is synchronous, so it runs here and
 // never on the server's event loop: the main thread posts requests ({ id, op, args }) and gets
-// answers ({ id, ok, value | error }); requests are served one at a time, in order.
+// answers ({ id, ok, value | error }); requests are served one at a time, in order, and the
+// durable ones are answered once the WAL is synced (the group sync, at the end of this file).
 // `sqliteWorkerMain` is started from its source text (`String(sqliteWorkerMain)`, sqlite.ts),
 // so one copy serves both the TypeScript sources under test and the bundle: it must use nothing
 // from outside its own body but the `require` it is given and what workerData carries.
@@ -45,13 +46,14 @@ export type WorkerOp =
   | 'ping'
   | 'close';
 
-type MakeSyncQueue = typeof import('./sync-queue.js').makeSyncQueue;
+type MakeGroupSync = typeof import('./group-sync.js').makeGroupSync;
+type Message = { id: number; op: WorkerOp; args: never[] };
 
 /**
  * `load` is the worker's `require`: a parameter, so that no bundler rewrites it; so is
- * `makeSyncQueue` (sync-queue.ts), sent as source text beside this function's.
+ * `makeGroupSync` (group-sync.ts), sent as source text beside this function's.
  */
-export function sqliteWorkerMain(load: NodeJS.Require, makeSyncQueue: MakeSyncQueue): void {
+export function sqliteWorkerMain(load: NodeJS.Require, makeGroupSync: MakeGroupSync): void {
   interface Statement {
     run(...params: unknown[]): { changes: number | bigint };
     get(...params: unknown[]): unknown;
@@ -165,22 +167,10 @@ export function sqliteWorkerMain(load: NodeJS.Require, makeSyncQueue: MakeSyncQu
       return out;
     });
 
-  // Group sync (sync-queue.ts): fdatasyncs of the WAL on libuv's pool, one at a time (2 or 3 at
-  // once were slower at 8 connections: docs/collector-store.md).
-  const MAX_SYNCS = 1;
-  // A batch this large (a full SUB_BATCH, sqlite.ts: the main thread has uploads queued) is
-  // synced here, holding the writer: at 64 connections that was 16 % faster than the pool's two
-  // thread hops; at 8, where batches are small, the pool lets the next batch commit meanwhile.
-  const SYNC_HERE_ROWS = 16;
+  // Group sync (group-sync.ts): every batch waiting is committed, then one fdatasync of the WAL
+  // on this thread answers them all (serve, below).
   const walFd = init.syncEachCommit ? fs.openSync(`${init.file}-wal`, 'r') : -1;
-  const syncs =
-    walFd >= 0
-      ? makeSyncQueue(
-          (done) => fs.fdatasync(walFd, done),
-          MAX_SYNCS,
-          () => fs.fdatasyncSync(walFd),
-        )
-      : null;
+  const syncs = walFd >= 0 ? makeGroupSync(() => fs.fdatasyncSync(walFd)) : null;
   const syncFailure = (): Error | null => syncs?.failure() ?? null;
   const DURABLE = new Set<WorkerOp>(['put', 'import', 'markMerged', 'dropBodies', 'dropStale']);
 
@@ -228,7 +218,8 @@ export function sqliteWorkerMain(load: NodeJS.Require, makeSyncQueue: MakeSyncQu
     },
   };
 
-  port.on('message', (msg: { id: number; op: WorkerOp; args: never[] }) => {
+  /** Runs one request; a durable one's answer joins `unsynced` when the WAL must be synced first. */
+  const handle = (msg: Message, unsynced: Array<(error: Error | null) => void>): void => {
     const fail = (failure: unknown): void => {
       const err = failure as { message?: string; code?: string };
       const error = String(err.message ?? failure);
@@ -243,14 +234,25 @@ export function sqliteWorkerMain(load: NodeJS.Require, makeSyncQueue: MakeSyncQu
         if (error) fail(error);
         else port.postMessage({ id: msg.id, ok: true, value });
       };
-      const large =
-        msg.op === 'put' && (msg.args[0] as unknown as RowIn[]).length >= SYNC_HERE_ROWS;
-      if (syncs && large) syncs.syncNow(answer);
-      else if (syncs && DURABLE.has(msg.op)) syncs.afterCommit(answer);
+      if (syncs && DURABLE.has(msg.op)) unsynced.push(answer);
       else answer(null);
     } catch (e) {
       fail(e);
     }
-  });
+  };
+  // The request that woke the worker, then every one already waiting behind it (taken without
+  // returning to the event loop), then one sync for all the durable ones among them. Requests
+  // wait only while one is served: the main thread sends at most MAX_BATCHES batches at once.
+  const serve = (first: Message): void => {
+    const unsynced: Array<(error: Error | null) => void> = [];
+    for (let msg: Message | undefined = first; msg; ) {
+      if (msg.op === 'close') syncs?.settle(unsynced.splice(0)); // before the WAL's fd closes
+      handle(msg, unsynced);
+      if (msg.op === 'close') return;
+      msg = threads.receiveMessageOnPort(port)?.message as Message | undefined;
+    }
+    syncs?.settle(unsynced);
+  };
+  port.on('message', serve);
   port.postMessage({ id: 0, ok: true, value: 'ready' });
 }

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { SQLITE_HAS_OLD_MERGED, SQLITE_MIGRATE } from './schema.js';
 import { type RowIn, type WorkerInit, type WorkerOp, sqliteWorkerMain } from './sqlite-worker.js';
-import { makeSyncQueue } from './sync-queue.js';
+import { makeGroupSync } from './group-sync.js';
 
 export type { RowIn };
 
@@ -46,7 +46,7 @@ export async function startWorker(
     oldSchema: SQLITE_HAS_OLD_MERGED,
     migrate: SQLITE_MIGRATE,
   };
-  const source = `(${String(sqliteWorkerMain)})(require, ${String(makeSyncQueue)})`;
+  const source = `(${String(sqliteWorkerMain)})(require, ${String(makeGroupSync)})`;
   const worker = new Worker(source, { eval: true, workerData: init });
   const waiting = new Map<number, Waiting>();
   let nextId = 1;
