@@ -11,14 +11,13 @@
 // line per run. `mainCpuMs`: CPU time of serve's main thread (the one answering uploads) while
 // the merge ran, from /proc (Linux; null elsewhere): what the merge costs the intake's thread;
 // `afterCpuMs` the same in the 3 s after it (the intake's own cost at that rate).
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { SERVER_NODE } from './intake-servers.mjs';
+import { importSources } from './sources.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_MERGE_REPORTS ?? 100_000);
@@ -29,26 +28,10 @@ const SERVERS = (process.env.BENCH_SERVER ?? join(ROOT, 'server', 'dist', 'telem
   .split(',')
   .map((spec) => (spec.includes('=') ? spec.split('=') : [null, spec]))
   .map(([label, bin]) => ({ label, bin: resolve(bin) }));
-const entry = [
+const { generateReports, openStore } = await importSources('merge-intake', [
   "export { generateReports } from './test/server/report-gen.ts';",
   "export { openStore } from './server/store/index.ts';",
-].join('\n');
-const banner =
-  "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);";
-// Bundled inside the checkout, so that the store finds its SQLite binding in node_modules.
-const lib = join(ROOT, 'test-output', `bench-merge-intake-${process.pid}.mjs`);
-await build({
-  stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  banner: { js: banner },
-  outfile: lib,
-  logLevel: 'warning',
-});
-const { generateReports, openStore } = await import(pathToFileURL(lib).href);
-rmSync(lib, { force: true });
+]);
 const { appendToLog, generateKey } = await import(join(ROOT, 'dist', 'config', 'index.js'));
 const config = {
   GOOS: ['linux'],

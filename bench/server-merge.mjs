@@ -3,38 +3,18 @@
 // from a fresh open of the store (reading every report back from disk, parsing, summing,
 // writing NDJSON, week sums and aggregates). Baseline: JSON.parse of the same bodies in memory.
 // Prints one JSON line of milliseconds (wall, and CPU time for each merge).
-import { build } from 'esbuild';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { importSources } from './sources.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_MERGE_REPORTS ?? 100_000);
 const work = mkdtempSync(join(tmpdir(), 'tt-merge-bench-'));
-// Bundled inside the checkout, so that the store finds its SQLite binding in node_modules.
-const bundle = join(ROOT, 'test-output', `bench-merge-${process.pid}.mjs`);
-const entry = [
+const { generateReports, openSqliteStore, runMerge, addDays } = await importSources('merge', [
   "export { generateReports } from './test/server/report-gen.ts';",
   "export { openSqliteStore } from './server/store/sqlite.ts';",
   "export { runMerge, addDays } from './server/merge/index.ts';",
-].join('\n');
-await build({
-  stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  banner: {
-    js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
-  },
-  outfile: bundle,
-  logLevel: 'warning',
-});
-const { generateReports, openSqliteStore, runMerge, addDays } = await import(
-  pathToFileURL(bundle).href
-);
-rmSync(bundle, { force: true });
+]);
 
 const reports = generateReports({
   seed: 1,

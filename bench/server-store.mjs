@@ -6,37 +6,20 @@
 //    spawning the built `telemetry-server serve` on it to "listening" and to its first answer;
 //    the baseline is the same start on an empty directory.
 // Prints one JSON line. `node --expose-gc bench/server-store.mjs`; run by bench/run.mjs.
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importSources } from './sources.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_STORE_REPORTS ?? 100_000);
 const MILLION = Number(process.env.BENCH_STORE_MILLION ?? 1_000_000);
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
 const work = mkdtempSync(join(tmpdir(), 'tt-store-bench-'));
-const bundle = join(ROOT, 'test-output', `bench-store-${process.pid}.mjs`);
-await build({
-  stdin: {
-    contents: "export { openSqliteStore } from './server/store/sqlite.ts';",
-    resolveDir: ROOT,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  banner: {
-    js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
-  },
-  outfile: bundle,
-  logLevel: 'warning',
-});
-const { openSqliteStore } = await import(pathToFileURL(bundle).href);
-rmSync(bundle, { force: true });
+const { openSqliteStore } = await importSources('store', [
+  "export { openSqliteStore } from './server/store/sqlite.ts';",
+]);
 const { appendToLog, generateKey } = await import(join(ROOT, 'dist', 'config', 'index.js'));
 
 const week = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
