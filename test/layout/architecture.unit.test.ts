@@ -3,21 +3,16 @@
 // DESIGN.md itself; imports are found by a lexer (test/layout/imports.ts) in every form a
 // module can be reached. test/layout/probes.unit.test.ts proves the checker rejects each kind of
 // forbidden import.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers.js';
 import { circles, edges, parseArrows, roomOf, violations } from './rooms.js';
+import { filesBelow } from './tree.js';
 
 /** Every file under `dir` whose name matches `pattern`, relative to the repository. */
-function filesUnder(dir: string, pattern: RegExp): string[] {
-  return readdirSync(join(ROOT, dir)).flatMap((name) => {
-    const rel = dir === '.' ? name : join(dir, name);
-    if (['node_modules', 'dist', 'test-output', '.git'].includes(name)) return [];
-    if (statSync(join(ROOT, rel)).isDirectory()) return filesUnder(rel, pattern);
-    return pattern.test(name) && !/\.d\.[mc]?ts$/.test(name) ? [rel] : [];
-  });
-}
+const filesUnder = (dir: string, pattern: RegExp): string[] =>
+  filesBelow(dir, (name) => pattern.test(name) && !/\.d\.[mc]?ts$/.test(name));
 
 const TS = /\.(m|c)?tsx?$/;
 const ROOMS = ['counter', 'cmd', 'config', 'upload', 'server', 'safeio', 'report'];

@@ -1,23 +1,14 @@
 // The docs stay true to the tree: every relative link in the Markdown files resolves, every
 // `docs/<topic>.md` a comment or script names exists, and DESIGN.md's table lists every topic
 // in docs/ (DESIGN.md is the map). A doc moved or split without its references fails here.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { expect, it } from 'vitest';
 import { ROOT } from '../helpers.js';
+import { filesBelow } from './tree.js';
 
-const SKIPPED = new Set(['node_modules', 'dist', 'test-output', '.git', 'testdata', 'native']);
+const SKIPPED = new Set(['testdata', 'native']);
 const CODE = /\.(ts|mts|cts|js|mjs|cjs|sh)$/;
-
-/** Files below `dir` (relative to the repository) whose names `wanted` accepts. */
-function filesBelow(dir: string, wanted: (name: string) => boolean): string[] {
-  return readdirSync(join(ROOT, dir)).flatMap((name) => {
-    const path = join(dir, name);
-    if (SKIPPED.has(name)) return [];
-    if (statSync(join(ROOT, path)).isDirectory()) return filesBelow(path, wanted);
-    return wanted(name) ? [path] : [];
-  });
-}
 
 /** Relative link targets of a Markdown text: `](target)`, without anchors, not URLs. */
 function linkTargets(text: string): string[] {
@@ -31,7 +22,7 @@ function linkTargets(text: string): string[] {
 }
 
 it('every relative link in the Markdown files resolves', () => {
-  const docs = filesBelow('.', (name) => name.endsWith('.md'));
+  const docs = filesBelow('.', (name) => name.endsWith('.md'), SKIPPED);
   expect(docs.length).toBeGreaterThan(15);
   const broken = docs.flatMap((doc) =>
     linkTargets(readFileSync(join(ROOT, doc), 'utf8'))
@@ -42,7 +33,7 @@ it('every relative link in the Markdown files resolves', () => {
 });
 
 it('every docs/<topic>.md that code, tests or scripts name exists', () => {
-  const code = filesBelow('.', (name) => CODE.test(name) && !name.endsWith('.d.ts'));
+  const code = filesBelow('.', (name) => CODE.test(name) && !name.endsWith('.d.ts'), SKIPPED);
   const missing = code.flatMap((file) =>
     [...readFileSync(join(ROOT, file), 'utf8').matchAll(/\bdocs\/([a-z0-9-]+\.md)/g)]
       .filter((match) => !existsSync(join(ROOT, 'docs', match[1]!)))
