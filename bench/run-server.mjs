@@ -22,22 +22,43 @@ const INTAKE_GOALS = {
   sqlite: '>= 5,000/s, p99 < 20 ms',
   postgres: '>= 2,000/s',
   godev: 'peer',
+  'godev-sync': 'peer',
 };
+/**
+ * Each store's peer of the same durability: Go's collector never syncs (an answer survives a
+ * killed server, not a power cut), as `--sync normal`; `godev-sync` syncs each report's file
+ * before it answers, as `--sync full` and PostgreSQL (bench/godev.mjs).
+ */
+const PEER = { sqlite: 'godev-sync', postgres: 'godev-sync', 'sqlite-normal': 'godev' };
 
 function intakeLabel(result) {
   const labels = {
     bare: 'bare node:http server, same load: answers/s',
     godev: "Go's telemetrygodev (file storage, no fsync): reports accepted/s",
+    'godev-sync':
+      "Go's telemetrygodev syncing each report's file (bench's overlay): reports accepted/s",
     'sqlite-normal': 'server intake, SQLite store, --sync normal: reports accepted/s',
   };
   const store = result.store === 'sqlite' ? 'SQLite (--sync full)' : result.store;
   return labels[result.store] ?? `server intake, ${store} store: reports accepted/s`;
 }
 
+/** `, 1.50x Go's (…)` against the store's peer of the same durability, and against Go as it is. */
+function versusGo(result, results) {
+  const ran = (store) => results.find((other) => other.store === store && !other.skipped);
+  const peer = ran(PEER[result.store]);
+  const go = ran('godev');
+  const times = (other) => (result.perSecond / other.perSecond).toFixed(2);
+  let text = '';
+  if (peer)
+    text += `, ${times(peer)}x Go's ${peer === go ? 'as it is (' : 'with fsync ('}same durability)`;
+  if (go && peer !== go) text += `, ${times(go)}x Go's as it is (no fsync)`;
+  return text;
+}
+
 /** The rows of one intake run: per store, its rate and latencies, against Go's where it ran. */
 function intakeResultRows(results) {
   const rows = [];
-  const go = results.find((result) => result.store === 'godev' && !result.skipped);
   for (const result of results) {
     const goal = INTAKE_GOALS[result.store] ?? '';
     const label = intakeLabel(result);
@@ -50,8 +71,7 @@ function intakeResultRows(results) {
       });
       continue;
     }
-    const comparable = go && result.store !== 'godev' && result.store !== 'bare';
-    const vsGo = comparable ? `, ${(result.perSecond / go.perSecond).toFixed(2)}x Go's` : '';
+    const vsGo = PEER[result.store] ? versusGo(result, results) : '';
     rows.push({
       what: `${label} (${result.concurrency} connections, ${result.generator}${result.node ? `, node ${result.node}` : ''}${result.rounds?.length > 1 ? `, median of ${result.rounds.length} rounds: ${result.rounds.join(', ')}/s` : ''})`,
       value: `${Math.round(result.perSecond)}/s`,
@@ -102,10 +122,11 @@ function intakeRows() {
       'sqlite-normal',
       'postgres',
       'godev',
+      'godev-sync',
     ]),
     ...intake(
       { BENCH_INTAKE_CONCURRENCY: '8', BENCH_INTAKE_LATENCY: '0', BENCH_INTAKE_ROUNDS: '3' },
-      ['sqlite', 'sqlite-normal', 'godev'],
+      ['sqlite', 'sqlite-normal', 'godev', 'godev-sync'],
     ),
   ];
 }

@@ -8,9 +8,10 @@
 // `runWrkAtRate`). Prints one JSON line per store: reports accepted per second, latency
 // percentiles in ms, and the server's CPU time per report (all threads, and the main thread).
 // `bare` is the ceiling: a node:http server that only reads the body and answers.
-// `node bench/server-intake.mjs [bare|sqlite|sqlite-normal|postgres|godev]...`; run by
-// bench/run.mjs. `sqlite-normal` is the SQLite store with `--sync normal`. `godev` is the peer:
-// Go's own collector (bench/godev.mjs; skipped without TT_GODEV_SRC). BENCH_SERVER names
+// `node bench/server-intake.mjs [bare|sqlite|sqlite-normal|postgres|godev|godev-sync]...`; run
+// by bench/run.mjs. `sqlite-normal` is the SQLite store with `--sync normal`. `godev` is the
+// peer: Go's own collector (bench/godev.mjs; skipped without TT_GODEV_SRC), which never syncs,
+// as `--sync normal`; `godev-sync` is it syncing each report's file, as `--sync full`. BENCH_SERVER names
 // another build of the server; a store named with `@before` (`sqlite@before`) runs the build
 // BENCH_SERVER_BEFORE names, so that two builds are compared interleaved in one run.
 // BENCH_INTAKE_ROUNDS (1; at most 3, `npm run bench` runs 3): rounds of every row, interleaved,
@@ -97,14 +98,15 @@ const work = mkdtempSync(join(tmpdir(), 'tt-bench-intake-'));
 const { signer } = generateKey('bench.test/config');
 const configBytes = new TextEncoder().encode(JSON.stringify(config));
 appendToLog(join(work, 'log'), [configBytes], signer, 'bench.test/config');
-let godev = null;
+/** Go's collector as built (bench/godev.mjs): `godev` as it is, `godev-sync` syncing each report. */
+const godev = {};
 
 /** The server of one row, or { skipped }; `dir` holds its data (one per round). */
 async function start(row, store, build, dir) {
-  if (store === 'godev') {
-    godev ??= buildGodev();
-    if (godev.skipped) return { skipped: godev.skipped };
-    return startGodev(godev.bin, await freePort(), dir, goConfig);
+  if (store === 'godev' || store === 'godev-sync') {
+    godev[store] ??= buildGodev({ sync: store === 'godev-sync' });
+    if (godev[store].skipped) return { skipped: godev[store].skipped };
+    return startGodev(godev[store].bin, await freePort(), dir, goConfig);
   }
   if (store === 'bare') return startServer('bare');
   let db = null;
@@ -157,7 +159,7 @@ async function measure(row, round, latency) {
     ? await paced(server.url, path, bodies(PACED_RATE * 4, 2), PACED_RATE)
     : undefined;
   const atTarget =
-    latency && wrk && store !== 'godev'
+    latency && wrk && !store.startsWith('godev')
       ? await runWrkAtRate(wrk, { ...wrkRun, rate: target(store), tag: 3 })
       : undefined;
   await server.stop();
@@ -165,7 +167,7 @@ async function measure(row, round, latency) {
     store: row,
     generator: wrk ? 'wrk' : 'node',
     concurrency: CONCURRENCY,
-    node: store === 'godev' ? undefined : SERVER_NODE_VERSION,
+    node: store.startsWith('godev') ? undefined : SERVER_NODE_VERSION,
     ...r,
     ...cpu,
     paced: open,
@@ -187,7 +189,9 @@ function medianRound(results) {
 }
 
 const argv = process.argv.slice(2);
-const rows = argv.length ? argv : ['bare', 'sqlite', 'sqlite-normal', 'postgres', 'godev'];
+const rows = argv.length
+  ? argv
+  : ['bare', 'sqlite', 'sqlite-normal', 'postgres', 'godev', 'godev-sync'];
 const results = new Map(rows.map((row) => [row, []]));
 for (let round = 0; round < ROUNDS; round++) {
   // Every other round in reverse, so that no row always follows the same one.
