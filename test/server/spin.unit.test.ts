@@ -13,11 +13,14 @@ function counted(answer: () => boolean, windowMs: number) {
 
 describe('makeSpinner', () => {
   it('turns the loop while busy, and stops at the end of its window', async () => {
-    const spinner = counted(() => true, 5);
+    // Windows and waits long enough that a loaded machine (the whole suite on 2 cores) still
+    // gives the loop time to turn: a 2 ms wait once saw a single turn there.
+    const spinner = counted(() => true, 100);
     spinner.wake();
-    await sleep(2);
-    expect(spinner.turns()).toBeGreaterThan(3); // many turns within 2 ms: it does not sleep
-    await sleep(20);
+    await sleep(30);
+    // Several turns a millisecond: a loop that slept between turns (a 1 ms timer) made 27.
+    expect(spinner.turns()).toBeGreaterThan(100);
+    await sleep(150);
     const after = spinner.turns();
     await sleep(20);
     expect(spinner.turns()).toBe(after); // past the window: stopped, though still "busy"
@@ -31,16 +34,17 @@ describe('makeSpinner', () => {
   });
 
   it('a wake while turning extends the window and starts no second loop', async () => {
-    const spinner = counted(() => true, 8);
+    const spinner = counted(() => true, 100);
     spinner.wake();
-    await sleep(5);
-    spinner.wake(); // window now ends ~13 ms after the start
-    const mid = spinner.turns();
-    await sleep(5);
-    expect(spinner.turns()).toBeGreaterThan(mid); // still turning past the first window's end
-    await sleep(30);
+    await sleep(60);
+    spinner.wake(); // the window now ends ~160 ms after the start
+    await sleep(60);
+    const mid = spinner.turns(); // past the first window's end
+    await sleep(10);
+    expect(spinner.turns()).toBeGreaterThan(mid); // still turning
+    await sleep(120);
     const after = spinner.turns();
-    await sleep(20);
+    await sleep(30);
     expect(spinner.turns()).toBe(after);
   });
 });
