@@ -11,9 +11,10 @@
 // `node bench/server-intake.mjs [bare|sqlite|sqlite-normal|postgres|godev|godev-sync]...`; run
 // by bench/run.mjs. `sqlite-normal` is the SQLite store with `--sync normal`. `godev` is the
 // peer: Go's own collector (bench/godev.mjs; skipped without TT_GODEV_SRC), which never syncs,
-// as `--sync normal`; `godev-sync` is it syncing each report's file, as `--sync full`. BENCH_SERVER names
-// another build of the server; a store named with `@before` (`sqlite@before`) runs the build
-// BENCH_SERVER_BEFORE names, so that two builds are compared interleaved in one run.
+// as `--sync normal`; `godev-sync` is it syncing each report's file, as `--sync full`.
+// BENCH_SERVER names another build of the server; a store named with `@before`
+// (`sqlite@before`) runs the build BENCH_SERVER_BEFORE names, so that two builds are compared
+// interleaved in one run.
 // BENCH_INTAKE_ROUNDS (1; at most 3, `npm run bench` runs 3): rounds of every row, interleaved,
 // each in fresh storage; a row's line is its median round, with every round's rate in `rounds`
 // (Go's collector moved 2-3x between rounds of a minute: bench/README.md).
@@ -98,12 +99,14 @@ const work = mkdtempSync(join(tmpdir(), 'tt-bench-intake-'));
 const { signer } = generateKey('bench.test/config');
 const configBytes = new TextEncoder().encode(JSON.stringify(config));
 appendToLog(join(work, 'log'), [configBytes], signer, 'bench.test/config');
-/** Go's collector as built (bench/godev.mjs): `godev` as it is, `godev-sync` syncing each report. */
+/** Go's collector's rows (bench/godev.mjs): as it is, and syncing each report's file. */
+const GO_ROWS = ['godev', 'godev-sync'];
+/** Each Go row's build, made once: { bin } or { skipped }. */
 const godev = {};
 
 /** The server of one row, or { skipped }; `dir` holds its data (one per round). */
 async function start(row, store, build, dir) {
-  if (store === 'godev' || store === 'godev-sync') {
+  if (GO_ROWS.includes(store)) {
     godev[store] ??= buildGodev({ sync: store === 'godev-sync' });
     if (godev[store].skipped) return { skipped: godev[store].skipped };
     return startGodev(godev[store].bin, await freePort(), dir, goConfig);
@@ -159,7 +162,7 @@ async function measure(row, round, latency) {
     ? await paced(server.url, path, bodies(PACED_RATE * 4, 2), PACED_RATE)
     : undefined;
   const atTarget =
-    latency && wrk && !store.startsWith('godev')
+    latency && wrk && !GO_ROWS.includes(store)
       ? await runWrkAtRate(wrk, { ...wrkRun, rate: target(store), tag: 3 })
       : undefined;
   await server.stop();
@@ -167,7 +170,7 @@ async function measure(row, round, latency) {
     store: row,
     generator: wrk ? 'wrk' : 'node',
     concurrency: CONCURRENCY,
-    node: store.startsWith('godev') ? undefined : SERVER_NODE_VERSION,
+    node: GO_ROWS.includes(store) ? undefined : SERVER_NODE_VERSION,
     ...r,
     ...cpu,
     paced: open,
@@ -189,9 +192,7 @@ function medianRound(results) {
 }
 
 const argv = process.argv.slice(2);
-const rows = argv.length
-  ? argv
-  : ['bare', 'sqlite', 'sqlite-normal', 'postgres', 'godev', 'godev-sync'];
+const rows = argv.length ? argv : ['bare', 'sqlite', 'sqlite-normal', 'postgres', ...GO_ROWS];
 const results = new Map(rows.map((row) => [row, []]));
 for (let round = 0; round < ROUNDS; round++) {
   // Every other round in reverse, so that no row always follows the same one.
